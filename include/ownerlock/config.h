@@ -1,0 +1,98 @@
+// ownerlock — build-time configuration.
+//
+// Every limit and default of the lock is here, with its documented value. A
+// port overrides any of them by defining it before this header is included,
+// normally from a header named by OL_CONFIG_FILE (-DOL_CONFIG_FILE="board.h").
+#ifndef OWNERLOCK_CONFIG_H
+#define OWNERLOCK_CONFIG_H
+
+#ifdef OL_CONFIG_FILE
+#include OL_CONFIG_FILE
+#endif
+
+// ---- Codes and slots --------------------------------------------------------
+#ifndef OL_MANAGER_SLOTS
+#define OL_MANAGER_SLOTS 2 // slots 00..01 open and program
+#endif
+#ifndef OL_SLOTS
+#define OL_SLOTS 32 // slots 02..31 are users: they only open
+#endif
+#ifndef OL_CODE_MIN_DIGITS
+#define OL_CODE_MIN_DIGITS 6
+#endif
+#ifndef OL_CODE_MAX_DIGITS
+#define OL_CODE_MAX_DIGITS 12
+#endif
+// Longest field the keypad forwards; longer input is cut here (and so can
+// never match an enrolled code).
+#ifndef OL_ENTRY_MAX_DIGITS
+#define OL_ENTRY_MAX_DIGITS 16
+#endif
+// Bytes of HMAC-SHA256 kept per enrolled code (128 bits).
+#ifndef OL_TAG_BYTES
+#define OL_TAG_BYTES 16
+#endif
+
+// ---- Wrong-try penalty ------------------------------------------------------
+#ifndef OL_PENALTY_FREE_TRIES
+#define OL_PENALTY_FREE_TRIES 5 // consecutive wrong entries before the first lockout
+#endif
+#ifndef OL_PENALTY_FIRST_MS
+#define OL_PENALTY_FIRST_MS (5u * 60u * 1000u) // first lockout: 5 min
+#endif
+#ifndef OL_PENALTY_MAX_MS
+#define OL_PENALTY_MAX_MS (60u * 60u * 1000u) // lockouts double up to 60 min
+#endif
+// While a lockout runs, its remaining time is saved this often, so a power
+// cut costs the owner at most this much extra waiting and never shortens it.
+#ifndef OL_PENALTY_CHECKPOINT_MS
+#define OL_PENALTY_CHECKPOINT_MS (60u * 1000u)
+#endif
+
+// ---- Bolt and door ----------------------------------------------------------
+#ifndef OL_RELOCK_UNOPENED_MS
+#define OL_RELOCK_UNOPENED_MS 6000u // bolt extends again if the door stays shut
+#endif
+#ifndef OL_RELOCK_AFTER_CLOSE_MS
+#define OL_RELOCK_AFTER_CLOSE_MS 1000u // bolt extends this long after the door closes
+#endif
+
+// ---- User interface ---------------------------------------------------------
+#ifndef OL_MESSAGE_MS
+#define OL_MESSAGE_MS 3000u // how long a result message stays before the idle screen
+#endif
+#ifndef OL_MENU_TIMEOUT_MS
+#define OL_MENU_TIMEOUT_MS 30000u // a function with no key for this long is cancelled
+#endif
+
+// ---- Storage layout (sectors of the flash HAL) ------------------------------
+#ifndef OL_STATE_FIRST_SECTOR
+#define OL_STATE_FIRST_SECTOR 0
+#endif
+#ifndef OL_STATE_SECTORS
+#define OL_STATE_SECTORS 4
+#endif
+#ifndef OL_AUDIT_FIRST_SECTOR
+#define OL_AUDIT_FIRST_SECTOR (OL_STATE_FIRST_SECTOR + OL_STATE_SECTORS)
+#endif
+#ifndef OL_AUDIT_SECTORS
+#define OL_AUDIT_SECTORS 32
+#endif
+// Audit events the ring always keeps (the store checks it can at mount).
+#ifndef OL_AUDIT_MIN_EVENTS
+#define OL_AUDIT_MIN_EVENTS 4096u
+#endif
+// Most keys the state store knows (see src/core/persist.h for their use).
+#ifndef OL_KV_MAX_KEYS
+#define OL_KV_MAX_KEYS 64
+#endif
+// Largest value one state record holds.
+#ifndef OL_KV_MAX_VALUE
+#define OL_KV_MAX_VALUE 64
+#endif
+// Most sectors one ring of the store may span.
+#ifndef OL_RING_MAX_SECTORS
+#define OL_RING_MAX_SECTORS 64
+#endif
+
+#endif

@@ -1,0 +1,171 @@
+// ownerlock — the lock engine: the public API an integrator calls.
+//
+// The engine is a pure state machine: the port feeds it events (a keypad
+// entry, the door switch, the passing of time) with the current monotonic
+// time, and reads back its outputs (where the bolt must be, what the keypad
+// shows, the alarm). It reaches hardware only through the ol_platform given at
+// boot (flash, TRNG, RTC). No malloc, no globals: every lock is an ol_lock the
+// caller owns, so a simulator can run several in one process.
+#ifndef OWNERLOCK_LOCK_H
+#define OWNERLOCK_LOCK_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ownerlock/config.h"
+#include "ownerlock/error.h"
+#include "ownerlock/hal.h"
+#include "ownerlock/store.h"
+
+// ---- events in ----------------------------------------------------------------
+typedef enum ol_event_type {
+    OL_EV_TICK = 1,     // only time passed
+    OL_EV_ENTRY = 2,    // a field ended by '#': digits[0..ndigits), each 0..9
+    OL_EV_FUNCTION = 3, // '*' then two digits selected function `function`
+    OL_EV_CANCEL = 4,   // '*' alone: cancel the current operation
+    OL_EV_DOOR = 5,     // the door switch changed to door_open
+} ol_event_type;
+
+typedef struct ol_event {
+    ol_event_type type;
+    uint8_t ndigits;
+    uint8_t digits[OL_ENTRY_MAX_DIGITS];
+    uint8_t function;
+    bool door_open;
+} ol_event;
+
+// ---- outputs ------------------------------------------------------------------
+typedef enum ol_bolt { OL_BOLT_EXTENDED = 1, OL_BOLT_RETRACTED = 2 } ol_bolt;
+
+// What the keypad should do with the next keys it collects.
+typedef enum ol_input {
+    OL_INPUT_IDLE = 0,   // a code for opening, or '*' NN to select a function
+    OL_INPUT_SECRET = 1, // a code inside a function: echo masked, '*' cancels
+    OL_INPUT_NUMBER = 2, // a number (slot, on/off): echo digits, '*' cancels
+    OL_INPUT_NONE = 3,   // ignore keys (lockout, busy)
+} ol_input;
+
+typedef enum ol_beep {
+    OL_BEEP_NONE = 0,
+    OL_BEEP_OK = 1,    // accepted
+    OL_BEEP_ERROR = 2, // refused
+    OL_BEEP_ALERT = 3, // lockout, fault
+} ol_beep;
+
+#define OL_DISPLAY_COLS 16
+
+typedef struct ol_outputs {
+    ol_bolt bolt;
+    char line[2][OL_DISPLAY_COLS + 1]; // the keypad's two lines, NUL-terminated
+    ol_input input;
+    bool alarm;      // silent alarm output
+    bool led_green;  // open / accepted
+    bool led_red;    // refused / locked out
+    ol_beep beep;    // the last beep pattern ...
+    uint32_t beeps;  // ... and how many beeps so far: a change means a new one
+} ol_outputs;
+
+// ---- audit ----------------------------------------------------------------------
+// Kind numbers are stored in flash: append, never renumber.
+typedef enum ol_audit_kind {
+    OL_AUDIT_POWER_UP = 1,
+    OL_AUDIT_COMMISSIONED = 2,
+    OL_AUDIT_OPEN = 3,
+    OL_AUDIT_WRONG_CODE = 4,
+    OL_AUDIT_LOCKOUT = 5,
+    OL_AUDIT_CODE_CHANGED = 6,
+    OL_AUDIT_USER_ADDED = 7,
+    OL_AUDIT_USER_DELETED = 8,
+    OL_AUDIT_CONFIG_CHANGED = 9,
+    OL_AUDIT_DELAY_STARTED = 10,
+    OL_AUDIT_DELAY_CANCELLED = 11,
+    OL_AUDIT_DURESS = 12,
+    OL_AUDIT_KEYPAD_REJECTED = 13,
+    OL_AUDIT_KEYPAD_PAIRED = 14,
+    OL_AUDIT_RECOVERY_USED = 15,
+    OL_AUDIT_CLOCK_SET = 16,
+    OL_AUDIT_LOW_BATTERY = 17,
+    OL_AUDIT_BOLT_EXTENDED = 18,
+    OL_AUDIT_REMOTE_DISABLED = 19,
+    OL_AUDIT_KIND_COUNT
+} ol_audit_kind;
+
+#define OL_AUDIT_NO_SLOT 0xFF
+#define OL_AUDIT_CHAIN_BYTES 8
+
+typedef struct ol_audit_event {
+    uint32_t seq;  // 1, 2, 3, ... never reused
+    uint32_t time; // RTC seconds since 1970, or OL_RTC_LOST
+    uint8_t kind;  // ol_audit_kind
+    uint8_t slot;  // slot concerned, or OL_AUDIT_NO_SLOT
+    uint16_t arg;  // kind-specific (lockout minutes, failure count, ...)
+    uint8_t chain[OL_AUDIT_CHAIN_BYTES]; // MAC chain (docs/SECURITY.md)
+} ol_audit_event;
+
+// "power_up", "wrong_code", ... (SIMULATOR.md names); "unknown" otherwise.
+const char *ol_audit_kind_name(uint8_t kind);
+
+// ---- status (for tests, the simulator and the owner's tools) -----------------
+typedef struct ol_status {
+    bool commissioned;
+    bool door_open;
+    uint32_t enrolled;             // bit n set: slot n holds a code
+    uint32_t failures;             // consecutive wrong entries, persisted
+    uint32_t lockout_remaining_ms; // 0 when not locked out
+    uint32_t last_lockout_ms;      // length of the last lockout since the last opening
+    uint32_t audit_first_seq;      // oldest readable audit record
+    uint32_t audit_next_seq;       // next audit sequence number
+} ol_status;
+
+// ---- the lock -------------------------------------------------------------------
+// Private: use only through the functions below. Public so callers can own it.
+typedef struct ol_lock {
+    const ol_platform *plat;
+    ol_kv kv;
+    ol_log audit;
+    // persisted state, mirrored in RAM
+    uint8_t device_key[32];
+    uint8_t tags[OL_SLOTS][OL_TAG_BYTES];
+    uint32_t enrolled;
+    uint32_t failures;
+    uint32_t last_lockout_ms;
+    uint32_t lockout_ms; // remaining at lockout_base
+    uint8_t chain[OL_AUDIT_CHAIN_BYTES];
+    // volatile
+    bool booted;
+    bool fault;
+    uint64_t now;
+    uint64_t lockout_base;    // time at which lockout_ms was exact
+    uint64_t lockout_saved_at; // last checkpoint
+    bool door_open;
+    uint64_t relock_at;       // 0: no pending relock
+    uint64_t message_until;   // 0: no transient message
+    uint64_t menu_deadline;   // 0: no function running
+    uint8_t mode;             // src/core/lock.c: enum mode
+    uint8_t step;
+    uint8_t function;
+    uint8_t actor;            // slot that authenticated in this function
+    uint8_t target;           // slot a manager function acts on
+    uint8_t pending[OL_TAG_BYTES]; // tag of a new code awaiting its repeat
+    uint8_t new_key[32];      // device key drawn during commissioning
+    ol_outputs out;
+} ol_lock;
+
+// Mount the store, recover from any power cut, restore the persisted state and
+// log power_up. door_open is the door switch at power-up.
+ol_err ol_lock_boot(ol_lock *lock, const ol_platform *plat, uint64_t now_ms,
+                    bool door_open) OL_MUST_CHECK;
+// Feed one event. now_ms is monotonic since power-up and never decreases.
+// An error means storage failed: the lock has gone to its safe fault state.
+ol_err ol_lock_event(ol_lock *lock, uint64_t now_ms, const ol_event *ev) OL_MUST_CHECK;
+// The earliest time at which a TICK changes something (UINT64_MAX: none), so a
+// port can sleep until then.
+uint64_t ol_lock_next_deadline(const ol_lock *lock);
+const ol_outputs *ol_lock_outputs(const ol_lock *lock);
+void ol_lock_status(const ol_lock *lock, ol_status *st);
+ol_err ol_lock_audit_read(const ol_lock *lock, uint32_t seq, ol_audit_event *ev) OL_MUST_CHECK;
+// Power is going away (or the context is being dropped): wipe secrets.
+void ol_lock_shutdown(ol_lock *lock);
+
+#endif

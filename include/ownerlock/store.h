@@ -1,0 +1,82 @@
+// ownerlock — power-fail-safe record store on NOR flash (internal API).
+//
+// Two clients share one mechanism, a *ring*: a run of flash sectors, each
+// opened with a checksummed header carrying a generation number, then filled
+// with checksummed, sequence-numbered records appended in order. A record is
+// valid only if its check word matches; a torn program or erase leaves at most
+// the record (or sector) being written invalid, and the mount scan stops there.
+//
+//  - ol_kv: the lock's state as small key/value records. The latest record of
+//    a key wins. When the open sector is full, the next sector in the ring is
+//    erased and every live key is copied into it before it is marked ready, so
+//    the newest ready sector always holds the whole state; a cut during that
+//    copy leaves the previous sector as the newest ready one.
+//  - ol_log: the audit trail, append-only. When full, the oldest sector is
+//    erased and reused; the ring always keeps at least OL_AUDIT_MIN_EVENTS.
+//
+// Sectors are used round-robin, so erases spread evenly (wear levelling).
+// No function allocates; every context is caller-owned.
+#ifndef OWNERLOCK_STORE_H
+#define OWNERLOCK_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ownerlock/config.h"
+#include "ownerlock/error.h"
+#include "ownerlock/hal.h"
+
+typedef struct ol_ring {
+    const ol_flash *flash;
+    uint32_t first_sector; // device sector index of ring position 0
+    uint32_t sectors;      // sectors in the ring (>= 2)
+    uint32_t cur;          // ring position of the open sector
+    uint32_t gen;          // generation of the open sector (0: none yet)
+    uint32_t wpos;         // next write offset in the open sector; 0: closed
+    uint32_t next_seq;     // sequence number of the next record
+    uint32_t sector_gen[OL_RING_MAX_SECTORS];      // 0 when blank/invalid
+    uint32_t sector_first_seq[OL_RING_MAX_SECTORS]; // seq of first record
+} ol_ring;
+
+// ---- key/value state --------------------------------------------------------
+typedef struct ol_kv {
+    ol_ring ring;
+    uint32_t loc[OL_KV_MAX_KEYS]; // flash address of the key's latest record, 0 = none
+    uint16_t len[OL_KV_MAX_KEYS];
+} ol_kv;
+
+// Scan the ring, recover from any torn write, index the newest state.
+// A blank (all-erased) ring mounts as empty. Never erases or programs.
+ol_err ol_kv_mount(ol_kv *kv, const ol_flash *flash, uint32_t first_sector,
+                   uint32_t sectors) OL_MUST_CHECK;
+// Read the latest value of key. OL_ERR_NOT_FOUND if absent or deleted.
+ol_err ol_kv_get(const ol_kv *kv, uint16_t key, void *buf, size_t cap,
+                 size_t *len) OL_MUST_CHECK;
+// Append a new value (len <= OL_KV_MAX_VALUE). Durable when it returns OL_OK.
+ol_err ol_kv_put(ol_kv *kv, uint16_t key, const void *val, size_t len) OL_MUST_CHECK;
+// Delete key (a zero-length record). Durable when it returns OL_OK.
+ol_err ol_kv_del(ol_kv *kv, uint16_t key) OL_MUST_CHECK;
+
+// ---- append-only audit log --------------------------------------------------
+typedef struct ol_log {
+    ol_ring ring;
+} ol_log;
+
+ol_err ol_log_mount(ol_log *log, const ol_flash *flash, uint32_t first_sector,
+                    uint32_t sectors) OL_MUST_CHECK;
+// Append one record (len <= OL_KV_MAX_VALUE); *seq gets its sequence number
+// (1, 2, 3, ...). Durable when it returns OL_OK.
+ol_err ol_log_append(ol_log *log, const void *rec, size_t len, uint32_t *seq) OL_MUST_CHECK;
+// Read the record with sequence number seq; OL_ERR_NOT_FOUND if it was never
+// written or has been rotated out.
+ol_err ol_log_read(const ol_log *log, uint32_t seq, void *buf, size_t cap,
+                   size_t *len) OL_MUST_CHECK;
+// Oldest readable and next-to-be-written sequence numbers (equal when empty).
+uint32_t ol_log_first_seq(const ol_log *log);
+uint32_t ol_log_next_seq(const ol_log *log);
+// Records the log is guaranteed to retain (checked against OL_AUDIT_MIN_EVENTS
+// by the lock) for records of rec_len bytes.
+uint32_t ol_log_capacity(const ol_log *log, size_t rec_len);
+
+#endif
