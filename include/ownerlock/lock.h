@@ -127,28 +127,29 @@ typedef struct ol_lock {
     // persisted state, mirrored in RAM
     uint8_t device_key[32];
     uint8_t tags[OL_SLOTS][OL_TAG_BYTES];
-    uint32_t enrolled;
-    uint32_t failures;
-    uint32_t last_lockout_ms;
-    uint32_t lockout_ms; // remaining at lockout_base
+    uint32_t enrolled;     // bit n: slot n holds a code
+    uint32_t failures;     // see src/core/penalty.h
+    uint32_t last_lockout; // ms
+    uint32_t lockout;      // ms remaining at lockout_base
     uint8_t chain[OL_AUDIT_CHAIN_BYTES];
     // volatile
-    bool booted;
     bool fault;
-    uint64_t now;
-    uint64_t lockout_base;    // time at which lockout_ms was exact
-    uint64_t lockout_saved_at; // last checkpoint
     bool door_open;
-    uint64_t relock_at;       // 0: no pending relock
-    uint64_t message_until;   // 0: no transient message
-    uint64_t menu_deadline;   // 0: no function running
-    uint8_t mode;             // src/core/lock.c: enum mode
-    uint8_t step;
-    uint8_t function;
-    uint8_t actor;            // slot that authenticated in this function
-    uint8_t target;           // slot a manager function acts on
+    uint64_t now;
+    uint64_t lockout_base;  // time at which `lockout` was exact
+    uint64_t lockout_saved; // time of the last checkpoint
+    uint64_t relock_at;     // 0: none pending
+    uint64_t message_until; // 0: no transient message
+    uint64_t menu_deadline; // 0: no function running
+    uint8_t mode;           // enum mode in src/core/lock.c
+    uint8_t step;           // field within the function
+    uint8_t function;       // *NN running
+    uint8_t actor;          // slot that authenticated in this function
+    uint8_t target;         // slot a manager function acts on
+    uint8_t message_tone;   // enum tone in src/core/lock.c
+    char message[2][OL_DISPLAY_COLS + 1];
     uint8_t pending[OL_TAG_BYTES]; // tag of a new code awaiting its repeat
-    uint8_t new_key[32];      // device key drawn during commissioning
+    uint8_t new_key[32];           // device key drawn during commissioning
     ol_outputs out;
 } ol_lock;
 

@@ -1,0 +1,42 @@
+// ownerlock — codes as tags, constant-time matching, and the code policy.
+//
+// A code is never kept: only tag = HMAC-SHA256(device key, 0x01 || n ||
+// digits padded to OL_ENTRY_MAX_DIGITS), truncated to OL_TAG_BYTES. The MAC
+// input has a fixed size whatever was typed, and matching compares the tag
+// with every slot, enrolled or not, so time, instruction path and memory
+// accesses do not depend on the entry or on the stored codes.
+#ifndef OWNERLOCK_CORE_CREDENTIALS_H
+#define OWNERLOCK_CORE_CREDENTIALS_H
+
+#include <stdint.h>
+
+#include "ownerlock/config.h"
+
+#define DEVICE_KEY_BYTES 32
+
+// Tag of an entry of n digits (n <= OL_ENTRY_MAX_DIGITS, each 0..9).
+void credential_tag(uint8_t tag[OL_TAG_BYTES], const uint8_t key[DEVICE_KEY_BYTES],
+                    const uint8_t *digits, uint8_t n);
+
+// Bit s set for each slot s whose stored tag equals tag, masked by enrolled.
+uint32_t credential_match(const uint8_t tags[OL_SLOTS][OL_TAG_BYTES], uint32_t enrolled,
+                          const uint8_t tag[OL_TAG_BYTES]);
+
+// The slot of a single-bit mask, without branching on which bit it is.
+uint8_t credential_slot_of(uint32_t mask);
+
+typedef enum policy_verdict {
+    POLICY_OK = 0,
+    POLICY_LENGTH,  // not OL_CODE_MIN_DIGITS..OL_CODE_MAX_DIGITS digits
+    POLICY_TRIVIAL, // one repeated digit, or a straight run up or down
+    POLICY_CLOSE,   // equal to, or one digit away from, another enrolled code
+} policy_verdict;
+
+// May this code become the code of slot `target`? Checks length and
+// triviality, then MACs the code and each variant one digit away and compares
+// them with every enrolled slot except target. Wipes its temporaries.
+policy_verdict credential_policy(const uint8_t key[DEVICE_KEY_BYTES],
+                                 const uint8_t tags[OL_SLOTS][OL_TAG_BYTES], uint32_t enrolled,
+                                 uint8_t target, const uint8_t *digits, uint8_t n);
+
+#endif

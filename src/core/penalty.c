@@ -1,0 +1,40 @@
+// ownerlock — the wrong-try penalty.
+#include "penalty.h"
+
+#include "bytes.h"
+#include "ownerlock/config.h"
+
+penalty penalty_after_failure(penalty p) {
+    if (p.failures < UINT32_MAX) {
+        p.failures++;
+    }
+    uint32_t lockout = 0;
+    if (p.last_lockout != 0) {
+        // After the first lockout every wrong entry doubles it, up to the cap.
+        lockout = p.last_lockout >= OL_PENALTY_MAX_MS / 2 ? OL_PENALTY_MAX_MS : 2 * p.last_lockout;
+    } else if (p.failures >= OL_PENALTY_FREE_TRIES) {
+        lockout = OL_PENALTY_FIRST_MS;
+    }
+    if (lockout != 0) {
+        p.last_lockout = lockout;
+        p.remaining = lockout;
+    }
+    return p;
+}
+
+penalty penalty_cleared(void) {
+    penalty p = {0, 0, 0};
+    return p;
+}
+
+void penalty_encode(const penalty *p, uint8_t out[PENALTY_BYTES]) {
+    put_le32(out, p->failures);
+    put_le32(out + 4, p->last_lockout);
+    put_le32(out + 8, p->remaining);
+}
+
+void penalty_decode(penalty *p, const uint8_t in[PENALTY_BYTES]) {
+    p->failures = get_le32(in);
+    p->last_lockout = get_le32(in + 4);
+    p->remaining = get_le32(in + 8);
+}

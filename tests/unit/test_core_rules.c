@@ -1,0 +1,143 @@
+// Unit tests of the engine's pure rules: the penalty schedule, the code
+// policy and constant-time matching.
+#include "check.h"
+#include "core/credentials.h"
+#include "core/penalty.h"
+#include "ownerlock/crypto.h"
+
+static void test_penalty_schedule(void) {
+    penalty p = penalty_cleared();
+    // Four free wrong tries, the fifth locks out for 5 minutes.
+    for (int i = 1; i <= 4; i++) {
+        p = penalty_after_failure(p);
+        CHECK_EQ(p.failures, i);
+        CHECK_EQ(p.remaining, 0);
+    }
+    p = penalty_after_failure(p);
+    CHECK_EQ(p.remaining, 5 * 60000);
+    // Then every wrong try at once doubles it: 10, 20, 40, 60, 60 minutes.
+    const unsigned want[] = {10, 20, 40, 60, 60, 60};
+    for (unsigned i = 0; i < sizeof want / sizeof want[0]; i++) {
+        p.remaining = 0; // the previous lockout was served
+        p = penalty_after_failure(p);
+        CHECK_EQ(p.remaining, want[i] * 60000u);
+        CHECK_EQ(p.last_lockout, want[i] * 60000u);
+    }
+    // A valid credential forgives everything.
+    p = penalty_cleared();
+    CHECK_EQ(p.failures, 0);
+    CHECK_EQ(p.last_lockout, 0);
+    // Encoding round-trips.
+    penalty q = {7, 1200000, 345678}, r;
+    uint8_t buf[PENALTY_BYTES];
+    penalty_encode(&q, buf);
+    penalty_decode(&r, buf);
+    CHECK_EQ(r.failures, 7);
+    CHECK_EQ(r.last_lockout, 1200000);
+    CHECK_EQ(r.remaining, 345678);
+    // The counter saturates rather than wrapping to zero.
+    q.failures = UINT32_MAX;
+    q = penalty_after_failure(q);
+    CHECK_EQ(q.failures, UINT32_MAX);
+}
+
+static uint8_t digits_of(const char *s, uint8_t *d) {
+    uint8_t n = 0;
+    while (s[n]) {
+        d[n] = (uint8_t)(s[n] - '0');
+        n++;
+    }
+    return n;
+}
+
+static policy_verdict policy(const uint8_t key[32], uint8_t tags[OL_SLOTS][OL_TAG_BYTES],
+                             uint32_t enrolled, uint8_t target, const char *code) {
+    uint8_t d[OL_ENTRY_MAX_DIGITS];
+    uint8_t n = digits_of(code, d);
+    return credential_policy(key, (const uint8_t(*)[OL_TAG_BYTES])tags, enrolled, target, d, n);
+}
+
+static void enroll(const uint8_t key[32], uint8_t tags[OL_SLOTS][OL_TAG_BYTES], uint8_t slot,
+                   const char *code) {
+    uint8_t d[OL_ENTRY_MAX_DIGITS];
+    uint8_t n = digits_of(code, d);
+    credential_tag(tags[slot], key, d, n);
+}
+
+static void test_policy(void) {
+    uint8_t key[32];
+    uint8_t tags[OL_SLOTS][OL_TAG_BYTES] = {{0}};
+    for (int i = 0; i < 32; i++) {
+        key[i] = (uint8_t)(i * 7 + 1);
+    }
+    CHECK_EQ(policy(key, tags, 0, 0, "12345"), POLICY_LENGTH);
+    CHECK_EQ(policy(key, tags, 0, 0, "1234567890123"), POLICY_LENGTH);
+    CHECK_EQ(policy(key, tags, 0, 0, ""), POLICY_LENGTH);
+    const char *trivial[] = {"123456", "987654", "555555", "999999", "000000000000",
+                             "789012", "210987", "123456789012"};
+    for (unsigned i = 0; i < sizeof trivial / sizeof *trivial; i++) {
+        CHECK_EQ(policy(key, tags, 0, 0, trivial[i]), POLICY_TRIVIAL);
+    }
+    CHECK_EQ(policy(key, tags, 0, 0, "502550"), POLICY_OK);
+    CHECK_EQ(policy(key, tags, 0, 0, "123457"), POLICY_OK);
+    CHECK_EQ(policy(key, tags, 0, 0, "482915736041"), POLICY_OK);
+
+    enroll(key, tags, 0, "482915");
+    enroll(key, tags, 5, "7305196");
+    uint32_t enrolled = 1u << 0 | 1u << 5;
+    // Same code, and every code one digit away, is refused for other slots.
+    CHECK_EQ(policy(key, tags, enrolled, 2, "482915"), POLICY_CLOSE);
+    CHECK_EQ(policy(key, tags, enrolled, 2, "482916"), POLICY_CLOSE); // duress variant
+    CHECK_EQ(policy(key, tags, enrolled, 2, "082915"), POLICY_CLOSE);
+    CHECK_EQ(policy(key, tags, enrolled, 2, "7305199"), POLICY_CLOSE);
+    // Two digits away, or a different length, is fine.
+    CHECK_EQ(policy(key, tags, enrolled, 2, "482926"), POLICY_OK);
+    CHECK_EQ(policy(key, tags, enrolled, 2, "4829150"), POLICY_OK);
+    // A slot may take a code close to its own current code.
+    CHECK_EQ(policy(key, tags, enrolled, 0, "482916"), POLICY_OK);
+    CHECK_EQ(policy(key, tags, enrolled, 5, "7305196"), POLICY_OK);
+    // An unenrolled slot's stale tag is never matched.
+    CHECK_EQ(policy(key, tags, 1u << 0, 2, "7305196"), POLICY_OK);
+}
+
+static void test_match(void) {
+    uint8_t key[32] = {1, 2, 3};
+    uint8_t tags[OL_SLOTS][OL_TAG_BYTES] = {{0}};
+    enroll(key, tags, 0, "482915");
+    enroll(key, tags, 17, "190283");
+    enroll(key, tags, 31, "66106610");
+    uint32_t enrolled = 1u << 0 | 1u << 17 | 1u << 31;
+    const uint8_t(*ctags)[OL_TAG_BYTES] = (const uint8_t(*)[OL_TAG_BYTES])tags;
+    uint8_t t[OL_TAG_BYTES], d[OL_ENTRY_MAX_DIGITS];
+    uint8_t n = digits_of("190283", d);
+    credential_tag(t, key, d, n);
+    CHECK_EQ(credential_match(ctags, enrolled, t), 1u << 17);
+    CHECK_EQ(credential_slot_of(1u << 17), 17);
+    n = digits_of("66106610", d);
+    credential_tag(t, key, d, n);
+    CHECK_EQ(credential_match(ctags, enrolled, t), 1u << 31);
+    CHECK_EQ(credential_slot_of(1u << 31), 31);
+    CHECK_EQ(credential_match(ctags, enrolled & ~(1u << 31), t), 0);
+    // Prefixes and extensions do not match: the length is in the MAC input.
+    n = digits_of("1902830", d);
+    credential_tag(t, key, d, n);
+    CHECK_EQ(credential_match(ctags, enrolled, t), 0);
+    n = digits_of("19028", d);
+    credential_tag(t, key, d, n);
+    CHECK_EQ(credential_match(ctags, enrolled, t), 0);
+    // A different device key gives different tags for the same code.
+    uint8_t other[32] = {9};
+    n = digits_of("482915", d);
+    credential_tag(t, other, d, n);
+    CHECK_EQ(credential_match(ctags, enrolled, t), 0);
+    for (uint32_t s = 0; s < OL_SLOTS; s++) {
+        CHECK_EQ(credential_slot_of(1u << s), s);
+    }
+}
+
+int main(void) {
+    test_penalty_schedule();
+    test_policy();
+    test_match();
+    return check_done("test_core_rules");
+}
