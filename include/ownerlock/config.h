@@ -75,10 +75,13 @@
 #ifndef OL_AUDIT_FIRST_SECTOR
 #define OL_AUDIT_FIRST_SECTOR (OL_STATE_FIRST_SECTOR + OL_STATE_SECTORS)
 #endif
+// 4096 records of 28..32 bytes take 40..44 bytes each with their framing, so
+// 92..101 per 4 KiB sector; the store guarantees (sectors - 2) full sectors
+// (one open, one possibly closed by a cut): 46 * 92 = 4232 >= 4096.
 #ifndef OL_AUDIT_SECTORS
-#define OL_AUDIT_SECTORS 32
+#define OL_AUDIT_SECTORS 48
 #endif
-// Audit events the ring always keeps (the store checks it can at mount).
+// Audit events the ring always keeps (the lock checks ol_log_capacity at boot).
 #ifndef OL_AUDIT_MIN_EVENTS
 #define OL_AUDIT_MIN_EVENTS 4096u
 #endif

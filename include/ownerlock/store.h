@@ -16,6 +16,12 @@
 //
 // Sectors are used round-robin, so erases spread evenly (wear levelling).
 // No function allocates; every context is caller-owned.
+//
+// When a write (put, del, append) fails with a flash error, flash may hold
+// more than the context knows (a record can land whole and still be reported
+// failed), so that context refuses further writes with OL_ERR_STATE until it
+// is mounted again. An unmounted or failed-to-mount context returns
+// OL_ERR_STATE from every call.
 #ifndef OWNERLOCK_STORE_H
 #define OWNERLOCK_STORE_H
 
@@ -27,15 +33,20 @@
 #include "ownerlock/error.h"
 #include "ownerlock/hal.h"
 
+// Private to the store (src/store/ring.h has the layout and the rules).
 typedef struct ol_ring {
-    const ol_flash *flash;
+    const ol_flash *flash; // NULL until mounted (then every call: OL_ERR_STATE)
     uint32_t first_sector; // device sector index of ring position 0
     uint32_t sectors;      // sectors in the ring (>= 2)
+    uint32_t magic;        // sector magic of this kind of ring
     uint32_t cur;          // ring position of the open sector
     uint32_t gen;          // generation of the open sector (0: none yet)
     uint32_t wpos;         // next write offset in the open sector; 0: closed
     uint32_t next_seq;     // sequence number of the next record
-    uint32_t sector_gen[OL_RING_MAX_SECTORS];      // 0 when blank/invalid
+    // A write failed part-way: flash may hold more than RAM knows, so writes
+    // return OL_ERR_STATE until the next mount has rescanned it.
+    bool needs_mount;
+    uint32_t sector_gen[OL_RING_MAX_SECTORS];       // 0 when blank/invalid/not counted
     uint32_t sector_first_seq[OL_RING_MAX_SECTORS]; // seq of first record
 } ol_ring;
 
@@ -48,12 +59,16 @@ typedef struct ol_kv {
 
 // Scan the ring, recover from any torn write, index the newest state.
 // A blank (all-erased) ring mounts as empty. Never erases or programs.
+// OL_ERR_CORRUPT for an image the store cannot have written (two newest
+// sectors, a checked record with an unknown key).
 ol_err ol_kv_mount(ol_kv *kv, const ol_flash *flash, uint32_t first_sector,
                    uint32_t sectors) OL_MUST_CHECK;
-// Read the latest value of key. OL_ERR_NOT_FOUND if absent or deleted.
-ol_err ol_kv_get(const ol_kv *kv, uint16_t key, void *buf, size_t cap,
-                 size_t *len) OL_MUST_CHECK;
-// Append a new value (len <= OL_KV_MAX_VALUE). Durable when it returns OL_OK.
+// Read the latest value of key. OL_ERR_NOT_FOUND if absent or deleted;
+// OL_ERR_TOO_BIG if cap is short (*len then says how much is needed).
+ol_err ol_kv_get(const ol_kv *kv, uint16_t key, void *buf, size_t cap, size_t *len) OL_MUST_CHECK;
+// Append a new value (len <= OL_KV_MAX_VALUE; 0 deletes). Durable when it
+// returns OL_OK. OL_ERR_FULL, changing nothing, if the whole state would no
+// longer fit in one sector (every rotation copies it into one).
 ol_err ol_kv_put(ol_kv *kv, uint16_t key, const void *val, size_t len) OL_MUST_CHECK;
 // Delete key (a zero-length record). Durable when it returns OL_OK.
 ol_err ol_kv_del(ol_kv *kv, uint16_t key) OL_MUST_CHECK;
@@ -76,7 +91,10 @@ ol_err ol_log_read(const ol_log *log, uint32_t seq, void *buf, size_t cap,
 uint32_t ol_log_first_seq(const ol_log *log);
 uint32_t ol_log_next_seq(const ol_log *log);
 // Records the log is guaranteed to retain (checked against OL_AUDIT_MIN_EVENTS
-// by the lock) for records of rec_len bytes.
+// by the lock) for records of rec_len bytes: (sectors - 2) full sectors, one
+// being the open sector and one allowing for a sector closed early by a power
+// cut during an append. Each further such cut within the window costs at
+// most one more sector.
 uint32_t ol_log_capacity(const ol_log *log, size_t rec_len);
 
 #endif

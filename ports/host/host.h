@@ -22,9 +22,9 @@
 // the CPU). If on_cut returns, the flash stays dead: every later program or
 // erase fails with OL_ERR_POWER and changes nothing, until disarmed.
 typedef struct ol_hostflash {
-    ol_flash flash;      // the HAL view; flash.ctx points back here
-    uint8_t *mem;        // sector_size * sector_count bytes
-    bool mapped;         // mem is an mmap of a file
+    ol_flash flash;        // the HAL view; flash.ctx points back here
+    uint8_t *mem;          // sector_size * sector_count bytes
+    bool mapped;           // mem is an mmap of a file
     uint32_t *erase_count; // per sector
     uint64_t words_programmed;
     uint64_t erases;
@@ -72,6 +72,6 @@ uint32_t ol_vclock_rtc(void *ctx); // ctx = ol_vclock*
 // Default geometry of the simulated NOR device: 4 KiB sectors, enough for the
 // state ring and the audit ring of config.h.
 #define OL_HOST_SECTOR_SIZE 4096u
-#define OL_HOST_SECTORS 40u
+#define OL_HOST_SECTORS 52u // 4 state + 48 audit
 
 #endif
