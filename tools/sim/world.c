@@ -1,0 +1,704 @@
+// ownerlock-sim — the world: a keypad unit and a lock body joined by a cable,
+// the door, the battery, the clock, and virtual time.
+//
+// Both units run the real firmware. The keypad's messages cross the cable as
+// the fixed-size frames of link.h; after every call into the lock body the
+// display message goes back to the keypad, and the observable state is
+// compared with what was last reported to turn it into events.
+#define _DEFAULT_SOURCE // getrandom(), mkdtemp()
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "sim.h"
+
+static const char LOCK_FLASH[] = "lock.flash";
+static const char KEYPAD_FLASH[] = "keypad.flash";
+static const char WORLD_STATE[] = "world.state";
+
+const char *sim_bolt_name(ol_bolt b) {
+    return b == OL_BOLT_EXTENDED ? "extended" : "retracted";
+}
+
+static const char *err_name(ol_err e) {
+    switch (e) {
+    case OL_OK:
+        return "ok";
+    case OL_ERR_ARG:
+        return "arg";
+    case OL_ERR_FLASH:
+        return "flash";
+    case OL_ERR_CORRUPT:
+        return "corrupt";
+    case OL_ERR_NOT_FOUND:
+        return "not_found";
+    case OL_ERR_FULL:
+        return "full";
+    case OL_ERR_TOO_BIG:
+        return "too_big";
+    case OL_ERR_AUTH:
+        return "auth";
+    case OL_ERR_STATE:
+        return "state";
+    case OL_ERR_POWER:
+        return "power";
+    }
+    return "unknown";
+}
+
+static char *path_in(const sim_world *w, const char *name) {
+    sim_buf b = {0};
+    sim_buf_printf(&b, "%s/%s", w->dir, name);
+    return b.s;
+}
+
+// ---- small event helpers ---------------------------------------------------------
+static void emit_warning(sim_world *w, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void emit_warning(sim_world *w, const char *fmt, ...) {
+    char msg[256];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    sim_event ev;
+    sim_event_begin(&ev, w->t, "sim", "warning");
+    sim_event_str(&ev, "message", msg);
+    sim_emit(w->events, &ev);
+}
+
+static void emit_clock(sim_world *w) {
+    char wall[SIM_ISO_BYTES], rtc[SIM_ISO_BYTES];
+    sim_format_iso(sim_world_wall(w), wall);
+    uint32_t r = sim_world_rtc(w);
+    if (r == OL_RTC_LOST) {
+        strcpy(rtc, "lost");
+    } else {
+        sim_format_iso(r, rtc);
+    }
+    sim_event ev;
+    sim_event_begin(&ev, w->t, "sim", "clock");
+    sim_event_str(&ev, "wall", wall);
+    sim_event_str(&ev, "rtc", rtc);
+    sim_emit(w->events, &ev);
+}
+
+// ---- observation ---------------------------------------------------------------
+static uint64_t unit_now(const sim_world *w) {
+    return w->t - w->powered_on_at;
+}
+
+static void sync_clock(sim_world *w) {
+    w->clock.now_ms = w->t;
+}
+
+int64_t sim_world_wall(const sim_world *w) {
+    return w->clock.world_epoch + (int64_t)(w->t / 1000);
+}
+
+uint32_t sim_world_rtc(sim_world *w) {
+    sync_clock(w);
+    return ol_vclock_rtc(&w->clock);
+}
+
+void sim_world_display(const sim_world *w, char *out, size_t cap) {
+    if (!w->powered) {
+        snprintf(out, cap, "%s", "");
+        return;
+    }
+    char line[2][OL_DISPLAY_COLS + 1];
+    ol_keypad_display(&w->keypad, line);
+    for (int i = 0; i < 2; i++) {
+        line[i][OL_DISPLAY_COLS] = '\0';
+        size_t n = strlen(line[i]);
+        while (n > 0 && line[i][n - 1] == ' ') {
+            line[i][--n] = '\0';
+        }
+    }
+    snprintf(out, cap, "%s | %s", line[0], line[1]);
+}
+
+static void report_audit(sim_world *w) {
+    ol_status st;
+    ol_lock_status(w->lock, &st);
+    uint32_t last = st.audit_next_seq ? st.audit_next_seq - 1 : 0;
+    if (w->audit_reported > last) {
+        emit_warning(w, "the audit trail ends at %" PRIu32 " but %" PRIu32 " was reported", last,
+                     w->audit_reported);
+        w->audit_reported = last;
+    }
+    uint32_t seq = w->audit_reported + 1;
+    if (seq < st.audit_first_seq) {
+        if (w->audit_reported != 0) {
+            emit_warning(w, "audit records %" PRIu32 "-%" PRIu32 " rotated out before reported",
+                         seq, st.audit_first_seq - 1);
+        }
+        seq = st.audit_first_seq;
+    }
+    for (; seq <= last && seq != 0; seq++) {
+        ol_audit_event a;
+        ol_err e = ol_lock_audit_read(w->lock, seq, &a);
+        w->audit_reported = seq;
+        if (e != OL_OK) {
+            emit_warning(w, "audit record %" PRIu32 " unreadable: %s", seq, err_name(e));
+            continue;
+        }
+        char when[SIM_ISO_BYTES];
+        if (a.time == OL_RTC_LOST) {
+            strcpy(when, "lost");
+        } else {
+            sim_format_iso(a.time, when);
+        }
+        sim_event ev;
+        sim_event_begin(&ev, w->t, "lock", "audit");
+        sim_event_uint(&ev, "seq", a.seq);
+        sim_event_str(&ev, "kind", ol_audit_kind_name(a.kind));
+        if (a.slot != OL_AUDIT_NO_SLOT) {
+            sim_event_uint(&ev, "slot", a.slot);
+        }
+        sim_event_uint(&ev, "arg", a.arg);
+        sim_event_str(&ev, "time", when);
+        sim_emit(w->events, &ev);
+    }
+}
+
+static void report_led(sim_world *w, const char *color, bool on, bool *seen) {
+    if (on == *seen) {
+        return;
+    }
+    *seen = on;
+    sim_event ev;
+    sim_event_begin(&ev, w->t, "keypad", "led");
+    sim_event_str(&ev, "color", color);
+    sim_event_bool(&ev, "on", on);
+    sim_emit(w->events, &ev);
+}
+
+// Compare what can be seen with what was last reported; emit the differences.
+static void observe(sim_world *w) {
+    const ol_outputs *o = NULL;
+    if (w->powered) {
+        report_audit(w);
+        o = ol_lock_outputs(w->lock);
+        if (o->bolt == OL_BOLT_EXTENDED || o->bolt == OL_BOLT_RETRACTED) {
+            w->bolt = o->bolt;
+        }
+    }
+    sim_event ev;
+    if (w->bolt != w->seen.bolt) {
+        w->seen.bolt = w->bolt;
+        sim_event_begin(&ev, w->t, "lock", "bolt");
+        sim_event_str(&ev, "state", sim_bolt_name(w->bolt));
+        sim_emit(w->events, &ev);
+    }
+    bool alarm = o && o->alarm;
+    if (alarm != w->seen.alarm) {
+        w->seen.alarm = alarm;
+        sim_event_begin(&ev, w->t, "lock", "alarm");
+        sim_event_bool(&ev, "on", alarm);
+        sim_emit(w->events, &ev);
+    }
+    char text[sizeof w->seen.display];
+    sim_world_display(w, text, sizeof text);
+    if (strcmp(text, w->seen.display) != 0) {
+        memcpy(w->seen.display, text, sizeof text);
+        sim_event_begin(&ev, w->t, "keypad", "display");
+        sim_event_str(&ev, "text", text);
+        sim_emit(w->events, &ev);
+    }
+    report_led(w, "green", w->powered && ol_keypad_led(&w->keypad, 0), &w->seen.led_green);
+    report_led(w, "red", w->powered && ol_keypad_led(&w->keypad, 1), &w->seen.led_red);
+    if (o && o->beeps != w->seen.beeps) {
+        w->seen.beeps = o->beeps;
+        static const char *const pattern[] = {"none", "ok", "error", "alert"};
+        sim_event_begin(&ev, w->t, "keypad", "beep");
+        sim_event_str(&ev, "pattern", (unsigned)o->beep < 4 ? pattern[o->beep] : "unknown");
+        sim_emit(w->events, &ev);
+    }
+}
+
+// ---- the cable and the lock body --------------------------------------------------
+static void cable_to_keypad(sim_world *w) {
+    uint8_t msg[OL_MSG_BYTES];
+    ol_msg_display(msg, ol_lock_outputs(w->lock));
+    ol_keypad_receive(&w->keypad, msg, sizeof msg);
+}
+
+static void report_fault(sim_world *w, ol_err e, const char *during) {
+    // A lock in its fault state may fail every tick: report each new error once.
+    if (e == w->last_error) {
+        return;
+    }
+    w->last_error = e;
+    if (e == OL_OK) {
+        return;
+    }
+    sim_event ev;
+    sim_event_begin(&ev, w->t, "lock", "fault");
+    sim_event_str(&ev, "error", err_name(e));
+    sim_event_str(&ev, "during", during);
+    sim_emit(w->events, &ev);
+}
+
+static void lock_event(sim_world *w, const ol_event *lev, const char *during) {
+    sync_clock(w);
+    ol_err e = ol_lock_event(w->lock, unit_now(w), lev);
+    report_fault(w, e, during);
+    cable_to_keypad(w);
+    observe(w);
+}
+
+static void tick(sim_world *w) {
+    ol_keypad_tick(&w->keypad, unit_now(w));
+    ol_event ev = {.type = OL_EV_TICK};
+    lock_event(w, &ev, "tick");
+}
+
+static void power_up(sim_world *w) {
+    w->powered = true;
+    w->powered_on_at = w->t;
+    w->seen.beeps = 0; // the counter starts again with the firmware
+    w->last_error = OL_OK;
+    sim_event ev;
+    sim_event_begin(&ev, w->t, "sim", "power");
+    sim_event_bool(&ev, "on", true);
+    sim_emit(w->events, &ev);
+
+    sync_clock(w);
+    ol_keypad_init(&w->keypad);
+    memset(w->lock, 0, sizeof *w->lock);
+    ol_err e = ol_lock_boot(w->lock, &w->plat, 0, w->door_open);
+    report_fault(w, e, "boot");
+    cable_to_keypad(w);
+    observe(w);
+}
+
+// The next instant, in world time, at which either unit has something to do
+// (UINT64_MAX: none).
+static uint64_t next_deadline(const sim_world *w) {
+    uint64_t next = UINT64_MAX;
+    uint64_t d = ol_lock_next_deadline(w->lock);
+    if (d != UINT64_MAX && d <= UINT64_MAX - w->powered_on_at) {
+        next = w->powered_on_at + d;
+    }
+    // The keypad drops a half-typed field after OL_KEYPAD_IDLE_MS; step there
+    // too so the display event carries the right time. Only a future instant
+    // counts: the keypad has no deadline API, so this is a hint, not a contract.
+    const ol_keypad *kp = &w->keypad;
+    if (kp->n || kp->star) {
+        uint64_t k = w->powered_on_at + kp->last_key_ms + OL_KEYPAD_IDLE_MS;
+        if (k > w->t && k < next) {
+            next = k;
+        }
+    }
+    return next;
+}
+
+bool sim_world_advance(sim_world *w, uint64_t ms) {
+    uint64_t end = w->t + ms;
+    uint64_t last = UINT64_MAX;
+    unsigned repeats = 0;
+    while (w->powered) {
+        uint64_t next = next_deadline(w);
+        if (next >= end) {
+            break;
+        }
+        if (next < w->t) {
+            next = w->t;
+        }
+        if (next == last && ++repeats > 64) {
+            snprintf(w->internal_error, sizeof w->internal_error,
+                     "the lock body's next deadline stays at %" PRIu64
+                     " ms after its power-up however often it is ticked",
+                     next - w->powered_on_at);
+            return false;
+        }
+        if (next != last) {
+            repeats = 0;
+        }
+        last = next;
+        w->t = next;
+        tick(w);
+    }
+    w->t = end;
+    if (w->powered) {
+        tick(w);
+    }
+    return true;
+}
+
+bool sim_world_key(sim_world *w, char key) {
+    if (!w->powered) {
+        return true;
+    }
+    uint8_t msg[OL_MSG_BYTES];
+    sync_clock(w);
+    if (ol_keypad_key(&w->keypad, unit_now(w), key, msg) == 1) {
+        ol_event ev;
+        if (ol_msg_to_event(msg, sizeof msg, &ev) == OL_OK) {
+            lock_event(w, &ev, "key");
+        } else {
+            emit_warning(w, "the lock body refused a message from the keypad");
+        }
+    }
+    observe(w);
+    return true;
+}
+
+bool sim_world_door(sim_world *w, bool open) {
+    if (open == w->door_open) {
+        return true;
+    }
+    if (open && w->bolt == OL_BOLT_EXTENDED) {
+        return false;
+    }
+    w->door_open = open;
+    sim_event ev;
+    sim_event_begin(&ev, w->t, "sim", "door");
+    sim_event_str(&ev, "state", open ? "open" : "closed");
+    sim_emit(w->events, &ev);
+    if (w->powered) {
+        ol_event lev = {.type = OL_EV_DOOR, .door_open = open};
+        lock_event(w, &lev, "door");
+    }
+    return true;
+}
+
+void sim_world_power(sim_world *w, bool on) {
+    if (on == w->powered) {
+        return;
+    }
+    if (on) {
+        power_up(w);
+        return;
+    }
+    ol_lock_shutdown(w->lock);
+    w->powered = false;
+    sim_event ev;
+    sim_event_begin(&ev, w->t, "sim", "power");
+    sim_event_bool(&ev, "on", false);
+    sim_emit(w->events, &ev);
+    observe(w);
+}
+
+static void format_volts(uint32_t mv, char out[16]) {
+    snprintf(out, 16, "%" PRIu32 ".%02" PRIu32, mv / 1000, mv % 1000 / 10);
+}
+
+void sim_world_battery(sim_world *w, uint32_t mv) {
+    w->battery_mv = mv;
+    char volts[16];
+    format_volts(mv, volts);
+    sim_event ev;
+    sim_event_begin(&ev, w->t, "sim", "battery");
+    sim_event_raw(&ev, "volts", volts);
+    sim_emit(w->events, &ev);
+}
+
+void sim_world_remote_disable(sim_world *w, bool on) {
+    w->remote_disable = on;
+    sim_event ev;
+    sim_event_begin(&ev, w->t, "sim", "remote_disable");
+    sim_event_bool(&ev, "on", on);
+    sim_emit(w->events, &ev);
+}
+
+void sim_world_clock_set(sim_world *w, int64_t wall_secs) {
+    w->clock.world_epoch = wall_secs - (int64_t)(w->t / 1000);
+    emit_clock(w);
+}
+
+void sim_world_clock_lose(sim_world *w) {
+    w->clock.rtc_lost = true;
+    emit_clock(w);
+}
+
+void sim_world_show(sim_world *w) {
+    sim_event ev;
+    sim_event_begin(&ev, w->t, "sim", "state");
+    sim_event_bool(&ev, "power", w->powered);
+    sim_event_str(&ev, "bolt", sim_bolt_name(w->bolt));
+    sim_event_str(&ev, "door", w->door_open ? "open" : "closed");
+    sim_event_bool(&ev, "alarm", w->powered && ol_lock_outputs(w->lock)->alarm);
+    char text[sizeof w->seen.display];
+    sim_world_display(w, text, sizeof text);
+    sim_event_str(&ev, "display", text);
+    bool green = w->powered && ol_keypad_led(&w->keypad, 0);
+    bool red = w->powered && ol_keypad_led(&w->keypad, 1);
+    char leds[48];
+    snprintf(leds, sizeof leds, "{\"green\":%s,\"red\":%s}", green ? "true" : "false",
+             red ? "true" : "false");
+    sim_event_raw(&ev, "leds", leds);
+    char volts[16];
+    format_volts(w->battery_mv, volts);
+    sim_event_raw(&ev, "battery", volts);
+    char iso[SIM_ISO_BYTES];
+    uint32_t rtc = sim_world_rtc(w);
+    if (rtc == OL_RTC_LOST) {
+        strcpy(iso, "lost");
+    } else {
+        sim_format_iso(rtc, iso);
+    }
+    sim_event_str(&ev, "rtc", iso);
+    sim_format_iso(sim_world_wall(w), iso);
+    sim_event_str(&ev, "clock", iso);
+    sim_event_bool(&ev, "remote_disable", w->remote_disable);
+    if (w->powered) {
+        ol_status st;
+        ol_lock_status(w->lock, &st);
+        sim_event_uint(&ev, "lockout_remaining_ms", st.lockout_remaining_ms);
+        sim_event_uint(&ev, "failures", st.failures);
+        sim_event_bool(&ev, "commissioned", st.commissioned);
+        sim_buf slots = {0};
+        sim_buf_putc(&slots, '[');
+        for (unsigned i = 0; i < 32; i++) {
+            if (st.enrolled & (UINT32_C(1) << i)) {
+                sim_buf_printf(&slots, "%s%u", slots.len > 1 ? "," : "", i);
+            }
+        }
+        sim_buf_putc(&slots, ']');
+        sim_event_raw(&ev, "enrolled", slots.s);
+        sim_buf_free(&slots);
+        sim_event_uint(&ev, "audit_next_seq", st.audit_next_seq);
+    } else {
+        // the lock body is off: nothing to ask it
+        sim_event_raw(&ev, "lockout_remaining_ms", "null");
+        sim_event_raw(&ev, "failures", "null");
+        sim_event_raw(&ev, "commissioned", "null");
+        sim_event_raw(&ev, "enrolled", "null");
+        sim_event_raw(&ev, "audit_next_seq", "null");
+    }
+    sim_emit(w->events, &ev);
+}
+
+void sim_world_dump(sim_world *w, bool lock_unit) {
+    const ol_flash *f = lock_unit ? &w->lock_flash.flash : &w->keypad_flash.flash;
+    size_t size = (size_t)f->sector_size * f->sector_count;
+    uint8_t *img = sim_xmalloc(size);
+    ol_err e = f->read(f->ctx, 0, img, size);
+    if (e != OL_OK) {
+        emit_warning(w, "reading the %s flash failed: %s", lock_unit ? "lock" : "keypad",
+                     err_name(e));
+        free(img);
+        return;
+    }
+    static const char hexdigit[] = "0123456789abcdef";
+    char *hex = sim_xmalloc(2 * size + 1);
+    for (size_t i = 0; i < size; i++) {
+        hex[2 * i] = hexdigit[img[i] >> 4];
+        hex[2 * i + 1] = hexdigit[img[i] & 15];
+    }
+    hex[2 * size] = '\0';
+    // The dumped unit is the event's own "unit": a second "unit" key would
+    // make the object ambiguous JSON.
+    sim_event ev;
+    sim_event_begin(&ev, w->t, lock_unit ? "lock" : "keypad", "dump");
+    sim_event_str(&ev, "hex", hex);
+    sim_emit(w->events, &ev);
+    free(hex);
+    free(img);
+}
+
+// ---- the state directory --------------------------------------------------------
+// world.state: one "key value" per line. The wall clock is saved as it stood
+// at the end of the run; no time passes between runs.
+static bool load_state(sim_world *w, const char *path, char *err, size_t errlen) {
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        if (errno == ENOENT) {
+            return true; // a fresh safe
+        }
+        snprintf(err, errlen, "%s: %s", path, strerror(errno));
+        return false;
+    }
+    char line[256];
+    unsigned lineno = 0;
+    bool ok = true;
+    while (ok && fgets(line, sizeof line, f)) {
+        lineno++;
+        char key[32], value[64];
+        if (line[0] == '#' || line[0] == '\n') {
+            continue;
+        }
+        if (sscanf(line, "%31s %63s", key, value) != 2) {
+            ok = false;
+            break;
+        }
+        char *end;
+        errno = 0;
+        long long n = strtoll(value, &end, 10);
+        bool number = errno == 0 && *end == '\0';
+        if (strcmp(key, "version") == 0) {
+            ok = number && n == 1;
+        } else if (strcmp(key, "wall_ms") == 0 && number) {
+            w->clock.world_epoch = n / 1000;
+        } else if (strcmp(key, "rtc_lost") == 0 && number) {
+            w->clock.rtc_lost = n != 0;
+        } else if (strcmp(key, "rtc_offset_s") == 0 && number) {
+            w->clock.rtc_offset_s = n;
+        } else if (strcmp(key, "door") == 0) {
+            ok = strcmp(value, "open") == 0 || strcmp(value, "closed") == 0;
+            w->door_open = strcmp(value, "open") == 0;
+        } else if (strcmp(key, "bolt") == 0) {
+            ok = strcmp(value, "extended") == 0 || strcmp(value, "retracted") == 0;
+            w->bolt = strcmp(value, "extended") == 0 ? OL_BOLT_EXTENDED : OL_BOLT_RETRACTED;
+        } else if (strcmp(key, "battery_mv") == 0 && number && n >= 0 && n <= 100000) {
+            w->battery_mv = (uint32_t)n;
+        } else if (strcmp(key, "remote_disable") == 0 && number) {
+            w->remote_disable = n != 0;
+        } else if (strcmp(key, "audit_reported") == 0 && number && n >= 0 && n <= UINT32_MAX) {
+            w->audit_reported = (uint32_t)n;
+        } else {
+            ok = false;
+        }
+    }
+    fclose(f);
+    if (!ok) {
+        snprintf(err, errlen, "%s:%u: not a world state this simulator wrote", path, lineno);
+    }
+    return ok;
+}
+
+static void save_state(sim_world *w) {
+    char *path = path_in(w, WORLD_STATE);
+    sim_buf tmp = {0};
+    sim_buf_printf(&tmp, "%s.tmp", path);
+    FILE *f = fopen(tmp.s, "w");
+    bool ok = f != NULL;
+    if (ok) {
+        fprintf(f, "# ownerlock-sim world state\nversion 1\n");
+        fprintf(f, "wall_ms %" PRId64 "\n", w->clock.world_epoch * 1000 + (int64_t)w->t);
+        fprintf(f, "rtc_lost %d\n", w->clock.rtc_lost ? 1 : 0);
+        fprintf(f, "rtc_offset_s %" PRId64 "\n", w->clock.rtc_offset_s);
+        fprintf(f, "door %s\n", w->door_open ? "open" : "closed");
+        fprintf(f, "bolt %s\n", sim_bolt_name(w->bolt));
+        fprintf(f, "battery_mv %" PRIu32 "\n", w->battery_mv);
+        fprintf(f, "remote_disable %d\n", w->remote_disable ? 1 : 0);
+        fprintf(f, "audit_reported %" PRIu32 "\n", w->audit_reported);
+        ok = fflush(f) == 0 && fsync(fileno(f)) == 0;
+        ok = fclose(f) == 0 && ok;
+    }
+    if (!ok || rename(tmp.s, path) != 0) {
+        fprintf(stderr, "ownerlock-sim: cannot save %s: %s\n", path, strerror(errno));
+        unlink(tmp.s);
+    }
+    sim_buf_free(&tmp);
+    free(path);
+}
+
+static bool make_dir(sim_world *w, const char *state_dir, char *err, size_t errlen) {
+    if (state_dir) {
+        if (mkdir(state_dir, 0700) != 0 && errno != EEXIST) {
+            snprintf(err, errlen, "%s: %s", state_dir, strerror(errno));
+            return false;
+        }
+        struct stat sb;
+        if (stat(state_dir, &sb) != 0 || !S_ISDIR(sb.st_mode)) {
+            snprintf(err, errlen, "%s: not a directory", state_dir);
+            return false;
+        }
+        w->dir = sim_xstrdup(state_dir);
+        return true;
+    }
+    const char *tmpdir = getenv("TMPDIR");
+    sim_buf b = {0};
+    sim_buf_printf(&b, "%s/ownerlock-sim-XXXXXX", tmpdir && *tmpdir ? tmpdir : "/tmp");
+    if (!mkdtemp(b.s)) {
+        snprintf(err, errlen, "%s: %s", b.s, strerror(errno));
+        sim_buf_free(&b);
+        return false;
+    }
+    w->dir = b.s;
+    w->dir_is_temp = true;
+    return true;
+}
+
+static bool open_flash(sim_world *w, ol_hostflash *hf, const char *name, uint32_t sectors,
+                       char *err, size_t errlen) {
+    char *path = path_in(w, name);
+    ol_err e = ol_hostflash_open(hf, path, OL_HOST_SECTOR_SIZE, sectors);
+    if (e != OL_OK) {
+        snprintf(err, errlen, "%s: cannot open the flash image (%s)", path, err_name(e));
+    }
+    free(path);
+    return e == OL_OK;
+}
+
+bool sim_world_open(sim_world *w, sim_events *events, const char *state_dir, bool have_seed,
+                    uint64_t seed, char *err, size_t errlen) {
+    *w = (sim_world){0};
+    w->events = events;
+    w->door_open = true; // a fresh safe leaves the factory open
+    w->bolt = OL_BOLT_RETRACTED;
+    w->battery_mv = 6000;
+    w->clock.world_epoch = SIM_FRESH_EPOCH;
+    w->lock = sim_xmalloc(sizeof *w->lock);
+    if (!have_seed && getrandom(&seed, sizeof seed, 0) != (ssize_t)sizeof seed) {
+        snprintf(err, errlen, "getrandom: %s", strerror(errno));
+        return false;
+    }
+    if (!make_dir(w, state_dir, err, errlen)) {
+        return false;
+    }
+    char *state = path_in(w, WORLD_STATE);
+    bool ok = load_state(w, state, err, errlen);
+    free(state);
+    if (!ok) {
+        return false;
+    }
+    w->lock_flash_open = open_flash(w, &w->lock_flash, LOCK_FLASH, OL_HOST_SECTORS, err, errlen);
+    if (!w->lock_flash_open) {
+        return false;
+    }
+    w->keypad_flash_open =
+        open_flash(w, &w->keypad_flash, KEYPAD_FLASH, SIM_KEYPAD_SECTORS, err, errlen);
+    if (!w->keypad_flash_open) {
+        return false;
+    }
+    ol_testrng_seed(&w->rng, seed);
+    w->plat = (ol_platform){
+        .flash = &w->lock_flash.flash,
+        .trng = ol_testrng_fill,
+        .trng_ctx = &w->rng,
+        .rtc_now = ol_vclock_rtc,
+        .rtc_ctx = &w->clock,
+    };
+    w->seen.bolt = w->bolt;
+    power_up(w);
+    return true;
+}
+
+void sim_world_close(sim_world *w) {
+    if (w->powered) {
+        ol_lock_shutdown(w->lock);
+        w->powered = false;
+    }
+    if (w->dir && !w->dir_is_temp && w->lock_flash_open && w->keypad_flash_open) {
+        save_state(w);
+    }
+    if (w->lock_flash_open) {
+        ol_hostflash_close(&w->lock_flash);
+    }
+    if (w->keypad_flash_open) {
+        ol_hostflash_close(&w->keypad_flash);
+    }
+    if (w->dir && w->dir_is_temp) {
+        const char *names[] = {LOCK_FLASH, KEYPAD_FLASH, WORLD_STATE};
+        for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+            char *p = path_in(w, names[i]);
+            unlink(p);
+            free(p);
+        }
+        if (rmdir(w->dir) != 0) {
+            fprintf(stderr, "ownerlock-sim: cannot remove %s: %s\n", w->dir, strerror(errno));
+        }
+    }
+    free(w->dir);
+    free(w->lock);
+    *w = (sim_world){0};
+}
