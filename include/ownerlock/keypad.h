@@ -15,11 +15,11 @@
 #include "ownerlock/link.h"
 
 typedef struct ol_keypad {
-    ol_display_msg shown;   // last display message from the lock body
+    ol_display_msg shown; // last display message from the lock body
     uint8_t buf[OL_ENTRY_MAX_DIGITS];
-    uint8_t n;              // digits collected in the current field
-    uint8_t star;           // 0: none; 1: '*' pressed; 2: '*' and one digit
-    uint8_t fn_first;       // first digit of a function number
+    uint8_t n;        // digits collected in the current field
+    uint8_t star;     // 0: none; 1: '*' pressed; 2: '*' and one digit
+    uint8_t fn_first; // first digit of a function number
     uint64_t last_key_ms;
 } ol_keypad;
 

@@ -59,11 +59,11 @@ typedef struct ol_outputs {
     ol_bolt bolt;
     char line[2][OL_DISPLAY_COLS + 1]; // the keypad's two lines, NUL-terminated
     ol_input input;
-    bool alarm;      // silent alarm output
-    bool led_green;  // open / accepted
-    bool led_red;    // refused / locked out
-    ol_beep beep;    // the last beep pattern ...
-    uint32_t beeps;  // ... and how many beeps so far: a change means a new one
+    bool alarm;     // silent alarm output
+    bool led_green; // open / accepted
+    bool led_red;   // refused / locked out
+    ol_beep beep;   // the last beep pattern ...
+    uint32_t beeps; // ... and how many beeps so far: a change means a new one
 } ol_outputs;
 
 // ---- audit ----------------------------------------------------------------------
@@ -95,11 +95,11 @@ typedef enum ol_audit_kind {
 #define OL_AUDIT_CHAIN_BYTES 8
 
 typedef struct ol_audit_event {
-    uint32_t seq;  // 1, 2, 3, ... never reused
-    uint32_t time; // RTC seconds since 1970, or OL_RTC_LOST
-    uint8_t kind;  // ol_audit_kind
-    uint8_t slot;  // slot concerned, or OL_AUDIT_NO_SLOT
-    uint16_t arg;  // kind-specific (lockout minutes, failure count, ...)
+    uint32_t seq;                        // 1, 2, 3, ... never reused
+    uint32_t time;                       // RTC seconds since 1970, or OL_RTC_LOST
+    uint8_t kind;                        // ol_audit_kind
+    uint8_t slot;                        // slot concerned, or OL_AUDIT_NO_SLOT
+    uint16_t arg;                        // kind-specific (lockout minutes, failure count, ...)
     uint8_t chain[OL_AUDIT_CHAIN_BYTES]; // MAC chain (docs/SECURITY.md)
 } ol_audit_event;
 

@@ -142,8 +142,8 @@ static ol_err load_state(ol_lock *lock) {
     }
     bool have_key = err == OL_OK;
     for (uint8_t s = 0; s < OL_SLOTS; s++) {
-        err = ol_kv_get(&lock->kv, (uint16_t)(KEY_SLOT_BASE + s), lock->tags[s], OL_TAG_BYTES,
-                        &len);
+        err =
+            ol_kv_get(&lock->kv, (uint16_t)(KEY_SLOT_BASE + s), lock->tags[s], OL_TAG_BYTES, &len);
         if (err == OL_ERR_NOT_FOUND) {
             continue;
         }
@@ -257,6 +257,7 @@ static ol_err extend_bolt(ol_lock *lock) {
 
 static ol_err door_changed(ol_lock *lock, bool open) {
     lock->door_open = open;
+    lock->message_until = 0; // the person has moved on: show the door's state
     if (open) {
         lock->relock_at = 0;
     } else if (commissioned(lock) && lock->out.bolt == OL_BOLT_RETRACTED) {
@@ -274,8 +275,8 @@ static ol_err factory_entry(ol_lock *lock, const ol_event *ev) {
         return OL_OK;
     }
     if (lock->step == 0) {
-        policy_verdict v = credential_policy(lock->new_key, lock->tags, 0, 0, ev->digits,
-                                             ev->ndigits);
+        policy_verdict v =
+            credential_policy(lock->new_key, lock->tags, 0, 0, ev->digits, ev->ndigits);
         if (v != POLICY_OK) {
             say(lock, TONE_ERROR, policy_reason(v), "TRY AGAIN");
             return OL_OK;
@@ -335,12 +336,12 @@ static bool parse_slot(const ol_event *ev, uint8_t *slot) {
 }
 
 static ol_err start_function(ol_lock *lock, uint8_t fn) {
-    end_function(lock);
-    lock->message_until = 0;
     if (lock->mode == MODE_FACTORY) {
         say(lock, TONE_ERROR, "SET UP FIRST", "");
         return OL_OK;
     }
+    end_function(lock); // a new function replaces one in progress
+    lock->message_until = 0;
     if (fn != FN_CHANGE_OWN && fn != FN_SET_SLOT && fn != FN_DELETE_SLOT) {
         char l1[] = "NO FUNCTION 00";
         put2(l1 + 12, fn);
@@ -554,10 +555,12 @@ static void render(ol_lock *lock) {
         };
         const char *l1 = "ENTER CODE";
         if (lock->mode == MODE_FACTORY) {
-            l1 = !lock->door_open     ? "NEW LOCK: OPEN"
+            l1 = !lock->door_open  ? "NEW LOCK: OPEN"
                  : lock->step == 0 ? "SET MANAGER CODE"
                                    : "REPEAT CODE";
-            o->input = OL_INPUT_SECRET;
+            // The first field is like the idle screen ('*' NN reaches the
+            // lock, which answers SET UP FIRST); in the repeat '*' cancels.
+            o->input = lock->step == 0 ? OL_INPUT_IDLE : OL_INPUT_SECRET;
         } else if (lock->mode == MODE_FUNCTION) {
             l1 = prompts[lock->function][lock->step];
             o->input = lock->step == 1 || (lock->function == FN_DELETE_SLOT && lock->step == 2)
@@ -659,9 +662,9 @@ ol_err ol_lock_event(ol_lock *lock, uint64_t now_ms, const ol_event *ev) {
         case OL_EV_ENTRY:
             // Keys during a lockout are ignored and do not extend it; an
             // empty entry is never a try.
-            if (locked_out || (ev->ndigits == 0 && !(lock->mode == MODE_FUNCTION &&
-                                                     lock->function == FN_DELETE_SLOT &&
-                                                     lock->step == 2))) {
+            if (locked_out ||
+                (ev->ndigits == 0 && !(lock->mode == MODE_FUNCTION &&
+                                       lock->function == FN_DELETE_SLOT && lock->step == 2))) {
                 break;
             }
             if (ev->ndigits > OL_ENTRY_MAX_DIGITS) {

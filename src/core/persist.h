@@ -11,6 +11,7 @@ enum persist_key {
     KEY_SLOT_BASE = 16 // KEY_SLOT_BASE + n: OL_TAG_BYTES tag of slot n's code
 };
 
-_Static_assert(KEY_SLOT_BASE + OL_SLOTS <= OL_KV_MAX_KEYS, "slot keys exceed the store's key space");
+_Static_assert(KEY_SLOT_BASE + OL_SLOTS <= OL_KV_MAX_KEYS,
+               "slot keys exceed the store's key space");
 
 #endif

@@ -90,8 +90,7 @@ void ol_keypad_display(const ol_keypad *kp, char line[2][OL_DISPLAY_COLS + 1]) {
     } else if (kp->n) {
         // Codes are masked; numbers (slot, on/off) are shown as typed.
         for (uint8_t i = 0; i < kp->n && i < OL_DISPLAY_COLS; i++) {
-            line[1][i] =
-                kp->shown.input == OL_INPUT_NUMBER ? (char)('0' + kp->buf[i]) : '*';
+            line[1][i] = kp->shown.input == OL_INPUT_NUMBER ? (char)('0' + kp->buf[i]) : '*';
         }
         line[1][kp->n < OL_DISPLAY_COLS ? kp->n : OL_DISPLAY_COLS] = '\0';
     }

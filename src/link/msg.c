@@ -121,8 +121,8 @@ static ol_err parse_line(char dst[OL_DISPLAY_COLS + 1], const uint8_t *src) {
 }
 
 ol_err ol_msg_parse_display(const uint8_t *msg, size_t len, ol_display_msg *d) {
-    if (len != OL_MSG_BYTES || msg[0] != OL_MSG_DISPLAY || msg[1] > OL_INPUT_NONE ||
-        msg[2] > 3 || msg[3] > OL_BEEP_ALERT) {
+    if (len != OL_MSG_BYTES || msg[0] != OL_MSG_DISPLAY || msg[1] > OL_INPUT_NONE || msg[2] > 3 ||
+        msg[3] > OL_BEEP_ALERT) {
         return OL_ERR_ARG;
     }
     ol_display_msg tmp;
@@ -132,8 +132,8 @@ ol_err ol_msg_parse_display(const uint8_t *msg, size_t len, ol_display_msg *d) {
     tmp.input = (ol_input)msg[1];
     tmp.leds = msg[2];
     tmp.beep = (ol_beep)msg[3];
-    tmp.beeps = (uint32_t)msg[4] | (uint32_t)msg[5] << 8 | (uint32_t)msg[6] << 16 |
-                (uint32_t)msg[7] << 24;
+    tmp.beeps =
+        (uint32_t)msg[4] | (uint32_t)msg[5] << 8 | (uint32_t)msg[6] << 16 | (uint32_t)msg[7] << 24;
     *d = tmp;
     return OL_OK;
 }

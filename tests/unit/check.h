@@ -9,26 +9,26 @@
 
 static unsigned check_passed, check_failed;
 
-#define CHECK(cond)                                                                \
-    do {                                                                           \
-        if (cond) {                                                                \
-            check_passed++;                                                        \
-        } else {                                                                   \
-            check_failed++;                                                        \
-            fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #cond); \
-        }                                                                          \
+#define CHECK(cond)                                                                                \
+    do {                                                                                           \
+        if (cond) {                                                                                \
+            check_passed++;                                                                        \
+        } else {                                                                                   \
+            check_failed++;                                                                        \
+            fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #cond);               \
+        }                                                                                          \
     } while (0)
 
-#define CHECK_EQ(a, b)                                                             \
-    do {                                                                           \
-        long long check_a_ = (long long)(a), check_b_ = (long long)(b);            \
-        if (check_a_ == check_b_) {                                                \
-            check_passed++;                                                        \
-        } else {                                                                   \
-            check_failed++;                                                        \
-            fprintf(stderr, "%s:%d: CHECK_EQ failed: %s == %s (%lld != %lld)\n",    \
-                    __FILE__, __LINE__, #a, #b, check_a_, check_b_);               \
-        }                                                                          \
+#define CHECK_EQ(a, b)                                                                             \
+    do {                                                                                           \
+        long long check_a_ = (long long)(a), check_b_ = (long long)(b);                            \
+        if (check_a_ == check_b_) {                                                                \
+            check_passed++;                                                                        \
+        } else {                                                                                   \
+            check_failed++;                                                                        \
+            fprintf(stderr, "%s:%d: CHECK_EQ failed: %s == %s (%lld != %lld)\n", __FILE__,         \
+                    __LINE__, #a, #b, check_a_, check_b_);                                         \
+        }                                                                                          \
     } while (0)
 
 #define CHECK_MEM(a, b, n) CHECK(memcmp((a), (b), (n)) == 0)

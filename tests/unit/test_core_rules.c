@@ -73,8 +73,8 @@ static void test_policy(void) {
     CHECK_EQ(policy(key, tags, 0, 0, "12345"), POLICY_LENGTH);
     CHECK_EQ(policy(key, tags, 0, 0, "1234567890123"), POLICY_LENGTH);
     CHECK_EQ(policy(key, tags, 0, 0, ""), POLICY_LENGTH);
-    const char *trivial[] = {"123456", "987654", "555555", "999999", "000000000000",
-                             "789012", "210987", "123456789012"};
+    const char *trivial[] = {"123456",       "987654", "555555", "999999",
+                             "000000000000", "789012", "210987", "123456789012"};
     for (unsigned i = 0; i < sizeof trivial / sizeof *trivial; i++) {
         CHECK_EQ(policy(key, tags, 0, 0, trivial[i]), POLICY_TRIVIAL);
     }
