@@ -177,7 +177,10 @@ static ol_err load_state(ol_lock *lock) {
 // The one path by which an entry is checked against the enrolled codes. The
 // state a wrong try would produce is saved before the entry is evaluated
 // (invariant 4), so a power cut at any instant never loses a wrong try.
-static ol_err authenticate(ol_lock *lock, const ol_event *ev, bool *valid, uint8_t *slot) {
+// A wrong entry shows WRONG CODE (with `wrong_note` below it) or, if it
+// started a lockout, the lockout screen.
+static ol_err authenticate(ol_lock *lock, const ol_event *ev, const char *wrong_note, bool *valid,
+                           uint8_t *slot) {
     penalty if_wrong = penalty_after_failure(current_penalty(lock));
     ol_err err = save_penalty(lock, &if_wrong);
     if (err) {
@@ -198,13 +201,14 @@ static ol_err authenticate(ol_lock *lock, const ol_event *ev, bool *valid, uint8
     if (err) {
         return err;
     }
-    if (if_wrong.remaining != 0) {
-        beep(lock, OL_BEEP_ALERT);
-        lock->message_until = 0;
-        return audit_append(lock, OL_AUDIT_LOCKOUT, OL_AUDIT_NO_SLOT,
-                            (uint16_t)(if_wrong.remaining / 60000u));
+    if (if_wrong.remaining == 0) {
+        say(lock, TONE_ERROR, "WRONG CODE", wrong_note);
+        return OL_OK;
     }
-    return OL_OK;
+    beep(lock, OL_BEEP_ALERT);
+    lock->message_until = 0;
+    return audit_append(lock, OL_AUDIT_LOCKOUT, OL_AUDIT_NO_SLOT,
+                        (uint16_t)(if_wrong.remaining / 60000u));
 }
 
 static const char *policy_reason(policy_verdict v) {
@@ -225,15 +229,9 @@ static const char *policy_reason(policy_verdict v) {
 static ol_err open_attempt(ol_lock *lock, const ol_event *ev) {
     bool valid;
     uint8_t slot;
-    ol_err err = authenticate(lock, ev, &valid, &slot);
-    if (err) {
+    ol_err err = authenticate(lock, ev, "", &valid, &slot);
+    if (err || !valid) {
         return err;
-    }
-    if (!valid) {
-        if (lockout_remaining(lock) == 0) {
-            say(lock, TONE_ERROR, "WRONG CODE", "");
-        }
-        return OL_OK;
     }
     // Logged before the bolt moves: an opening is never missing from the trail.
     err = audit_append(lock, OL_AUDIT_OPEN, slot, 0);
@@ -359,16 +357,12 @@ static ol_err function_login(ol_lock *lock, const ol_event *ev, bool need_manage
     bool valid;
     uint8_t slot;
     *ok = false;
-    ol_err err = authenticate(lock, ev, &valid, &slot);
-    if (err) {
-        return err;
-    }
-    if (!valid) {
-        end_function(lock);
-        if (lockout_remaining(lock) == 0) {
-            say(lock, TONE_ERROR, "WRONG CODE", NOTHING_CHANGED);
+    ol_err err = authenticate(lock, ev, NOTHING_CHANGED, &valid, &slot);
+    if (err || !valid) {
+        if (!valid) {
+            end_function(lock);
         }
-        return OL_OK;
+        return err;
     }
     if (need_manager && slot >= OL_MANAGER_SLOTS) {
         refuse(lock, "NOT A MANAGER");
