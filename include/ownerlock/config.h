@@ -49,6 +49,37 @@
 #define OL_PENALTY_CHECKPOINT_MS (60u * 1000u)
 #endif
 
+// ---- Time delay, dual control, time lock, battery ---------------------------
+#ifndef OL_DELAY_MAX_MIN
+#define OL_DELAY_MAX_MIN 99 // *04: time delay 0..99 minutes
+#endif
+#ifndef OL_WINDOW_MIN_MIN
+#define OL_WINDOW_MIN_MIN 1 // *04: opening window 1..19 minutes
+#endif
+#ifndef OL_WINDOW_MAX_MIN
+#define OL_WINDOW_MAX_MIN 19
+#endif
+#ifndef OL_WINDOW_DEFAULT_MIN
+#define OL_WINDOW_DEFAULT_MIN 2
+#endif
+#ifndef OL_DUAL_WINDOW_MS
+#define OL_DUAL_WINDOW_MS 60000u // dual control: the second code within 60 s
+#endif
+#ifndef OL_SCHEDULE_PERIODS
+#define OL_SCHEDULE_PERIODS 4 // time lock: open periods per weekday
+#endif
+#ifndef OL_HOLIDAYS
+#define OL_HOLIDAYS 32 // time lock: holiday dates
+#endif
+#ifndef OL_TIMELOCK_MAX_HOURS
+#define OL_TIMELOCK_MAX_HOURS 99 // *11: "lock for N hours", 1..99
+#endif
+#ifndef OL_BATTERY_WARN_MV
+#define OL_BATTERY_WARN_MV 4800u // below: LOW BATTERY on every use
+#endif
+#ifndef OL_BATTERY_CRITICAL_MV
+#define OL_BATTERY_CRITICAL_MV 4400u // below: programming refused, openings go on
+#endif
 // ---- Bolt and door ----------------------------------------------------------
 #ifndef OL_RELOCK_UNOPENED_MS
 #define OL_RELOCK_UNOPENED_MS 6000u // bolt extends again if the door stays shut

@@ -40,8 +40,11 @@ typedef struct ol_platform {
     // silently: return an error if the source is not healthy.
     ol_err (*trng)(void *ctx, uint8_t *buf, size_t len);
     void *trng_ctx;
-    // The real-time clock, or OL_RTC_LOST.
+    // The real-time clock, or OL_RTC_LOST. The lock keeps its own clock in
+    // the time the owner sets it to (normally local time); rtc_set (same
+    // ctx) sets it and clears the lost state.
     uint32_t (*rtc_now)(void *ctx);
+    ol_err (*rtc_set)(void *ctx, uint32_t seconds);
     void *rtc_ctx;
 } ol_platform;
 

@@ -101,3 +101,16 @@ policy_verdict credential_policy(const uint8_t key[DEVICE_KEY_BYTES],
     ol_wipe(tag, sizeof tag);
     return hits ? POLICY_CLOSE : POLICY_OK;
 }
+
+const char *credential_policy_text(policy_verdict v) {
+    switch (v) {
+    case POLICY_LENGTH:
+        return "CODE 6-12 DIGITS";
+    case POLICY_TRIVIAL:
+        return "CODE TOO SIMPLE";
+    case POLICY_CLOSE:
+        return "TOO LIKE ANOTHER";
+    default:
+        return "";
+    }
+}

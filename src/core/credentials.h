@@ -32,6 +32,9 @@ typedef enum policy_verdict {
     POLICY_CLOSE,   // equal to, or one digit away from, another enrolled code
 } policy_verdict;
 
+// The display text of a refusal ("CODE TOO SIMPLE", ...).
+const char *credential_policy_text(policy_verdict v);
+
 // May this code become the code of slot `target`? Checks length and
 // triviality, then MACs the code and each variant one digit away and compares
 // them with every enrolled slot except target. Wipes its temporaries.

@@ -7,32 +7,14 @@
 
 #include "audit.h"
 #include "credentials.h"
+#include "engine.h"
 #include "ownerlock/crypto.h"
-#include "ownerlock/lock.h"
 #include "penalty.h"
 #include "persist.h"
 
-enum mode {
-    MODE_FACTORY = 0, // no manager code yet: commissioning (step 0 first, 1 repeat)
-    MODE_IDLE = 1,    // commissioned, waiting for a code or a function
-    MODE_FUNCTION = 2,
-    MODE_FAULT = 3, // storage failed: refuse everything
-};
-
-enum tone { TONE_INFO = 0, TONE_OK = 1, TONE_ERROR = 2, TONE_ALERT = 3 };
-
-enum function {
-    FN_CHANGE_OWN = 1, // *01 OLD# NEW# NEW#
-    FN_SET_SLOT = 2,   // *02 MGR# SS# NEW# NEW#
-    FN_DELETE_SLOT = 3 // *03 MGR# SS# #
-};
-
-#define MANAGER_MASK ((1u << OL_MANAGER_SLOTS) - 1u)
-#define NOTHING_CHANGED "NOTHING CHANGED"
-
 // ---- small helpers ------------------------------------------------------------
 
-static void set_line(char dst[OL_DISPLAY_COLS + 1], const char *src) {
+void set_line(char dst[OL_DISPLAY_COLS + 1], const char *src) {
     size_t n = 0;
     while (n < OL_DISPLAY_COLS && src[n]) {
         dst[n] = src[n];
@@ -41,19 +23,41 @@ static void set_line(char dst[OL_DISPLAY_COLS + 1], const char *src) {
     dst[n] = '\0';
 }
 
-// Writes two decimal digits of v (0..99) at p.
-static void put2(char *p, uint32_t v) {
+void put2(char *p, uint32_t v) {
     p[0] = (char)('0' + (v / 10) % 10);
     p[1] = (char)('0' + v % 10);
 }
 
-static bool commissioned(const ol_lock *lock) {
+// "MM:SS" (up to 99:59) or "HH:MM" hours for longer times, at p (5 chars).
+static void put_time_left(char *p, uint32_t ms) {
+    uint32_t s = (ms + 999u) / 1000u;
+    uint32_t hi = s / 60u, lo = s % 60u;
+    if (hi > 99) {
+        hi = s / 3600u;
+        lo = s % 3600u / 60u;
+        p[2] = 'h';
+    } else {
+        p[2] = ':';
+    }
+    put2(p, hi);
+    put2(p + 3, lo);
+}
+
+bool commissioned(const ol_lock *lock) {
     return (lock->enrolled & MANAGER_MASK) != 0;
 }
 
-static uint32_t lockout_remaining(const ol_lock *lock) {
-    uint64_t served = lock->now - lock->lockout_base;
-    return served >= lock->lockout ? 0 : (uint32_t)(lock->lockout - served);
+uint32_t countdown_left(const ol_lock *lock, const ol_countdown *c) {
+    uint64_t served = lock->now - c->base;
+    return served >= c->ms ? 0 : (uint32_t)(c->ms - served);
+}
+
+static uint32_t until(const ol_lock *lock, uint64_t t) {
+    return t > lock->now ? (uint32_t)(t - lock->now) : 0;
+}
+
+bool battery_critical(const ol_lock *lock) {
+    return lock->battery_mv != 0 && lock->battery_mv < OL_BATTERY_CRITICAL_MV;
 }
 
 static void beep(ol_lock *lock, ol_beep pattern) {
@@ -61,8 +65,7 @@ static void beep(ol_lock *lock, ol_beep pattern) {
     lock->out.beeps++;
 }
 
-// A transient message; the screen returns to the state's own after it.
-static void say(ol_lock *lock, enum tone tone, const char *l1, const char *l2) {
+void say(ol_lock *lock, enum tone tone, const char *l1, const char *l2) {
     set_line(lock->message[0], l1);
     set_line(lock->message[1], l2);
     lock->message_tone = (uint8_t)tone;
@@ -76,125 +79,55 @@ static void say(ol_lock *lock, enum tone tone, const char *l1, const char *l2) {
     }
 }
 
-static void end_function(ol_lock *lock) {
-    lock->mode = MODE_IDLE;
+void end_function(ol_lock *lock) {
+    if (lock->mode == MODE_FUNCTION) {
+        lock->mode = MODE_IDLE;
+    }
     lock->step = 0;
     lock->function = 0;
     lock->menu_deadline = 0;
+    lock->need_second = false;
     ol_wipe(lock->pending, sizeof lock->pending);
 }
 
-static void refuse(ol_lock *lock, const char *reason) {
+void refuse(ol_lock *lock, const char *reason) {
     end_function(lock);
     say(lock, TONE_ERROR, reason, NOTHING_CHANGED);
 }
 
-// ---- persistence: every change goes to flash first, then to RAM ---------------
-
-static ol_err save_penalty(ol_lock *lock, const penalty *p) {
-    uint8_t buf[PENALTY_BYTES];
-    penalty_encode(p, buf);
-    ol_err err = ol_kv_put(&lock->kv, KEY_PENALTY, buf, sizeof buf);
-    if (err) {
-        return err;
-    }
-    lock->failures = p->failures;
-    lock->last_lockout = p->last_lockout;
-    lock->lockout = p->remaining;
-    lock->lockout_base = lock->now;
-    lock->lockout_saved = lock->now;
-    return OL_OK;
-}
-
-static penalty current_penalty(const ol_lock *lock) {
-    penalty p = {lock->failures, lock->last_lockout, lockout_remaining(lock)};
-    return p;
-}
-
-static ol_err save_slot(ol_lock *lock, uint8_t slot, const uint8_t tag[OL_TAG_BYTES]) {
-    ol_err err = ol_kv_put(&lock->kv, (uint16_t)(KEY_SLOT_BASE + slot), tag, OL_TAG_BYTES);
-    if (err) {
-        return err;
-    }
-    memcpy(lock->tags[slot], tag, OL_TAG_BYTES);
-    lock->enrolled |= 1u << slot;
-    return OL_OK;
-}
-
-static ol_err delete_slot(ol_lock *lock, uint8_t slot) {
-    ol_err err = ol_kv_del(&lock->kv, (uint16_t)(KEY_SLOT_BASE + slot));
-    if (err) {
-        return err;
-    }
-    memset(lock->tags[slot], 0, OL_TAG_BYTES);
-    lock->enrolled &= ~(1u << slot);
-    return OL_OK;
-}
-
-static ol_err load_state(ol_lock *lock) {
-    size_t len = 0;
-    ol_err err = ol_kv_get(&lock->kv, KEY_DEVICE, lock->device_key, sizeof lock->device_key, &len);
-    if (err == OL_OK && len != sizeof lock->device_key) {
-        return OL_ERR_CORRUPT;
-    }
-    if (err != OL_OK && err != OL_ERR_NOT_FOUND) {
-        return err;
-    }
-    bool have_key = err == OL_OK;
-    for (uint8_t s = 0; s < OL_SLOTS; s++) {
-        err =
-            ol_kv_get(&lock->kv, (uint16_t)(KEY_SLOT_BASE + s), lock->tags[s], OL_TAG_BYTES, &len);
-        if (err == OL_ERR_NOT_FOUND) {
-            continue;
-        }
-        if (err) {
-            return err;
-        }
-        if (len != OL_TAG_BYTES || !have_key) {
-            return OL_ERR_CORRUPT;
-        }
-        lock->enrolled |= 1u << s;
-    }
-    uint8_t buf[PENALTY_BYTES];
-    err = ol_kv_get(&lock->kv, KEY_PENALTY, buf, sizeof buf, &len);
-    if (err == OL_OK) {
-        if (len != sizeof buf) {
-            return OL_ERR_CORRUPT;
-        }
-        penalty p;
-        penalty_decode(&p, buf);
-        lock->failures = p.failures;
-        lock->last_lockout = p.last_lockout;
-        lock->lockout = p.remaining;
-    } else if (err != OL_ERR_NOT_FOUND) {
-        return err;
-    }
-    return OL_OK;
-}
-
 // ---- credentials ----------------------------------------------------------------
 
-// The one path by which an entry is checked against the enrolled codes. The
-// state a wrong try would produce is saved before the entry is evaluated
-// (invariant 4), so a power cut at any instant never loses a wrong try.
-// A wrong entry shows WRONG CODE (with `wrong_note` below it) or, if it
-// started a lockout, the lockout screen.
-static ol_err authenticate(ol_lock *lock, const ol_event *ev, const char *wrong_note, bool *valid,
-                           uint8_t *slot) {
-    penalty if_wrong = penalty_after_failure(current_penalty(lock));
-    ol_err err = save_penalty(lock, &if_wrong);
+ol_err authenticate(ol_lock *lock, const ol_event *ev, const char *wrong_note, bool *valid,
+                    uint8_t *slot, bool *duress) {
+    *valid = false;
+    *duress = false;
+    *slot = 0;
+    penalty now = {lock->failures, lock->last_lockout, countdown_left(lock, &lock->lockout)};
+    penalty if_wrong = penalty_after_failure(now);
+    ol_err err = save_penalty(lock, if_wrong.failures, if_wrong.last_lockout, if_wrong.remaining);
     if (err) {
         return err;
     }
-    uint8_t tag[OL_TAG_BYTES];
-    credential_tag(tag, lock->device_key, ev->digits, ev->ndigits);
-    uint32_t match = credential_match(lock->tags, lock->enrolled, tag);
+    // Both the code and its duress reading are always computed, so time and
+    // path do not depend on the entry nor on whether duress is on.
+    uint8_t tag[OL_TAG_BYTES], duress_tag[OL_TAG_BYTES];
+    uint8_t variant[OL_ENTRY_MAX_DIGITS];
+    uint8_t n = ev->ndigits > OL_ENTRY_MAX_DIGITS ? OL_ENTRY_MAX_DIGITS : ev->ndigits;
+    memcpy(variant, ev->digits, sizeof variant);
+    variant[n - 1] = (uint8_t)((variant[n - 1] + 9u) % 10u); // the duress code is last digit + 1
+    credential_tag(tag, lock->device_key, ev->digits, n);
+    credential_tag(duress_tag, lock->device_key, variant, n);
+    uint32_t plain = credential_match(lock->tags, lock->enrolled, tag);
+    uint32_t forced = credential_match(lock->tags, lock->enrolled, duress_tag) &
+                      (0u - (uint32_t)lock->set.duress);
     ol_wipe(tag, sizeof tag);
-    *valid = match != 0;
-    *slot = credential_slot_of(match);
+    ol_wipe(duress_tag, sizeof duress_tag);
+    ol_wipe(variant, sizeof variant);
+    *valid = (plain | forced) != 0;
+    *duress = plain == 0 && forced != 0;
+    *slot = credential_slot_of(plain ? plain : forced);
     if (*valid) {
-        penalty cleared = penalty_cleared();
-        return save_penalty(lock, &cleared);
+        return save_penalty(lock, 0, 0, 0);
     }
     err = audit_append(lock, OL_AUDIT_WRONG_CODE, OL_AUDIT_NO_SLOT,
                        (uint16_t)(if_wrong.failures > 0xFFFF ? 0xFFFF : if_wrong.failures));
@@ -211,38 +144,7 @@ static ol_err authenticate(ol_lock *lock, const ol_event *ev, const char *wrong_
                         (uint16_t)(if_wrong.remaining / 60000u));
 }
 
-static const char *policy_reason(policy_verdict v) {
-    switch (v) {
-    case POLICY_LENGTH:
-        return "CODE 6-12 DIGITS";
-    case POLICY_TRIVIAL:
-        return "CODE TOO SIMPLE";
-    case POLICY_CLOSE:
-        return "TOO LIKE ANOTHER";
-    default:
-        return "";
-    }
-}
-
-// ---- opening and the bolt -------------------------------------------------------
-
-static ol_err open_attempt(ol_lock *lock, const ol_event *ev) {
-    bool valid;
-    uint8_t slot;
-    ol_err err = authenticate(lock, ev, "", &valid, &slot);
-    if (err || !valid) {
-        return err;
-    }
-    // Logged before the bolt moves: an opening is never missing from the trail.
-    err = audit_append(lock, OL_AUDIT_OPEN, slot, 0);
-    if (err) {
-        return err;
-    }
-    lock->out.bolt = OL_BOLT_RETRACTED;
-    lock->relock_at = lock->door_open ? 0 : lock->now + OL_RELOCK_UNOPENED_MS;
-    say(lock, TONE_OK, "OPEN", "");
-    return OL_OK;
-}
+// ---- bolt and door ---------------------------------------------------------------
 
 static ol_err extend_bolt(ol_lock *lock) {
     lock->relock_at = 0;
@@ -253,7 +155,7 @@ static ol_err extend_bolt(ol_lock *lock) {
     return audit_append(lock, OL_AUDIT_BOLT_EXTENDED, OL_AUDIT_NO_SLOT, 0);
 }
 
-static ol_err door_changed(ol_lock *lock, bool open) {
+static void door_changed(ol_lock *lock, bool open) {
     lock->door_open = open;
     lock->message_until = 0; // the person has moved on: show the door's state
     if (open) {
@@ -261,7 +163,27 @@ static ol_err door_changed(ol_lock *lock, bool open) {
     } else if (commissioned(lock) && lock->out.bolt == OL_BOLT_RETRACTED) {
         lock->relock_at = lock->now + OL_RELOCK_AFTER_CLOSE_MS;
     }
+}
+
+// ---- inputs from the lock body's own sensors ---------------------------------------
+
+static ol_err battery_measured(ol_lock *lock, uint32_t mv) {
+    lock->battery_mv = mv;
+    if (mv >= OL_BATTERY_WARN_MV + 100u) {
+        lock->battery_low_logged = false; // a fresh battery re-arms the warning
+    } else if (mv < OL_BATTERY_WARN_MV && !lock->battery_low_logged) {
+        lock->battery_low_logged = true;
+        return audit_append(lock, OL_AUDIT_LOW_BATTERY, OL_AUDIT_NO_SLOT, (uint16_t)(mv / 10u));
+    }
     return OL_OK;
+}
+
+static ol_err remote_disable_changed(ol_lock *lock, bool on) {
+    if (on == lock->remote_disabled) {
+        return OL_OK;
+    }
+    lock->remote_disabled = on;
+    return audit_append(lock, OL_AUDIT_REMOTE_DISABLED, OL_AUDIT_NO_SLOT, on ? 1 : 0);
 }
 
 // ---- commissioning ------------------------------------------------------------------
@@ -276,7 +198,7 @@ static ol_err factory_entry(ol_lock *lock, const ol_event *ev) {
         policy_verdict v =
             credential_policy(lock->new_key, lock->tags, 0, 0, ev->digits, ev->ndigits);
         if (v != POLICY_OK) {
-            say(lock, TONE_ERROR, policy_reason(v), "TRY AGAIN");
+            say(lock, TONE_ERROR, credential_policy_text(v), "TRY AGAIN");
             return OL_OK;
         }
         // The device key exists from here on; it never leaves the lock body.
@@ -319,179 +241,28 @@ static ol_err factory_entry(ol_lock *lock, const ol_event *ev) {
     return OL_OK;
 }
 
-// ---- functions ------------------------------------------------------------------------
-
-static bool parse_slot(const ol_event *ev, uint8_t *slot) {
-    if (ev->ndigits < 1 || ev->ndigits > 2) {
-        return false;
-    }
-    uint32_t v = ev->digits[0];
-    if (ev->ndigits == 2) {
-        v = v * 10 + ev->digits[1];
-    }
-    *slot = (uint8_t)v;
-    return v < OL_SLOTS;
-}
-
-static ol_err start_function(ol_lock *lock, uint8_t fn) {
-    if (lock->mode == MODE_FACTORY) {
-        say(lock, TONE_ERROR, "SET UP FIRST", "");
-        return OL_OK;
-    }
-    end_function(lock); // a new function replaces one in progress
-    lock->message_until = 0;
-    if (fn != FN_CHANGE_OWN && fn != FN_SET_SLOT && fn != FN_DELETE_SLOT) {
-        char l1[] = "NO FUNCTION 00";
-        put2(l1 + 12, fn);
-        say(lock, TONE_ERROR, l1, "");
-        return OL_OK;
-    }
-    lock->mode = MODE_FUNCTION;
-    lock->function = fn;
-    lock->step = 0;
-    return OL_OK;
-}
-
-// Step 0 of every function: who is asking. Returns false if the function ended.
-static ol_err function_login(ol_lock *lock, const ol_event *ev, bool need_manager, bool *ok) {
-    bool valid;
-    uint8_t slot;
-    *ok = false;
-    ol_err err = authenticate(lock, ev, NOTHING_CHANGED, &valid, &slot);
-    if (err || !valid) {
-        if (!valid) {
-            end_function(lock);
-        }
-        return err;
-    }
-    if (need_manager && slot >= OL_MANAGER_SLOTS) {
-        refuse(lock, "NOT A MANAGER");
-        return OL_OK;
-    }
-    lock->actor = slot;
-    *ok = true;
-    return OL_OK;
-}
-
-// NEW# then NEW# again, for slot `target`; saves and logs on the repeat.
-static ol_err function_new_code(ol_lock *lock, const ol_event *ev, bool repeat) {
-    uint8_t target = lock->target;
-    if (!repeat) {
-        policy_verdict v = credential_policy(lock->device_key, lock->tags, lock->enrolled, target,
-                                             ev->digits, ev->ndigits);
-        if (v != POLICY_OK) {
-            refuse(lock, policy_reason(v));
-            return OL_OK;
-        }
-        credential_tag(lock->pending, lock->device_key, ev->digits, ev->ndigits);
-        lock->step++;
-        return OL_OK;
-    }
-    uint8_t tag[OL_TAG_BYTES];
-    credential_tag(tag, lock->device_key, ev->digits, ev->ndigits);
-    if (ol_ct_compare(tag, lock->pending, OL_TAG_BYTES) != 0) {
-        ol_wipe(tag, sizeof tag);
-        refuse(lock, "CODES DIFFER");
-        return OL_OK;
-    }
-    bool added = (lock->enrolled & (1u << target)) == 0;
-    ol_err err = save_slot(lock, target, tag);
-    ol_wipe(tag, sizeof tag);
-    if (err) {
-        return err;
-    }
-    err = audit_append(lock, added ? OL_AUDIT_USER_ADDED : OL_AUDIT_CODE_CHANGED, target,
-                       lock->actor);
-    if (err) {
-        return err;
-    }
-    end_function(lock);
-    char l2[] = "SLOT 00";
-    put2(l2 + 5, target);
-    say(lock, TONE_OK, added ? "CODE ADDED" : "CODE CHANGED", l2);
-    return OL_OK;
-}
-
-static ol_err function_entry(ol_lock *lock, const ol_event *ev) {
-    bool ok;
-    ol_err err;
-    lock->menu_deadline = lock->now + OL_MENU_TIMEOUT_MS;
-    if (lock->step == 0) {
-        err = function_login(lock, ev, lock->function != FN_CHANGE_OWN, &ok);
-        if (err || !ok) {
-            return err;
-        }
-        lock->target = lock->actor;
-        lock->step = 1;
-        // *01 needs no slot number: skip straight to the new code.
-        if (lock->function == FN_CHANGE_OWN) {
-            lock->step = 2;
-        }
-        return OL_OK;
-    }
-    if (lock->step == 1) {
-        uint8_t slot;
-        if (!parse_slot(ev, &slot)) {
-            refuse(lock, "NO SUCH SLOT");
-            return OL_OK;
-        }
-        if (lock->function == FN_DELETE_SLOT) {
-            if ((lock->enrolled & (1u << slot)) == 0) {
-                refuse(lock, "SLOT EMPTY");
-                return OL_OK;
-            }
-            if ((lock->enrolled & MANAGER_MASK) == (1u << slot)) {
-                refuse(lock, "LAST MANAGER");
-                return OL_OK;
-            }
-        }
-        lock->target = slot;
-        lock->step = 2;
-        return OL_OK;
-    }
-    if (lock->function == FN_DELETE_SLOT) {
-        // Step 2 of *03 is the confirmation: '#' alone, nothing else.
-        if (ev->ndigits != 0) {
-            refuse(lock, "NOT CONFIRMED");
-            return OL_OK;
-        }
-        uint8_t target = lock->target;
-        err = delete_slot(lock, target);
-        if (!err) {
-            err = audit_append(lock, OL_AUDIT_USER_DELETED, target, lock->actor);
-        }
-        if (err) {
-            return err;
-        }
-        end_function(lock);
-        char l2[] = "SLOT 00";
-        put2(l2 + 5, target);
-        say(lock, TONE_OK, "CODE DELETED", l2);
-        return OL_OK;
-    }
-    return function_new_code(lock, ev, lock->step == 3);
-}
-
 // ---- timers ---------------------------------------------------------------------------
 
 static ol_err run_timers(ol_lock *lock) {
     ol_err err = OL_OK;
-    if (lock->lockout != 0) {
-        uint32_t left = lockout_remaining(lock);
-        // Checkpoint served time; a cut loses at most one interval of it.
-        if (left == 0 || lock->now - lock->lockout_saved >= OL_PENALTY_CHECKPOINT_MS) {
-            penalty p = current_penalty(lock);
-            err = save_penalty(lock, &p);
-            if (err) {
-                return err;
-            }
+    // Checkpoint served time; a cut loses at most one interval of it.
+    if (lock->lockout.ms != 0) {
+        uint32_t left = countdown_left(lock, &lock->lockout);
+        if (left == 0 || lock->now - lock->lockout.saved >= OL_PENALTY_CHECKPOINT_MS) {
+            err = save_penalty(lock, lock->failures, lock->last_lockout, left);
         }
     }
-    if (lock->relock_at != 0 && lock->now >= lock->relock_at) {
-        err = extend_bolt(lock);
-        if (err) {
-            return err;
+    if (!err && lock->timelock.ms != 0) {
+        uint32_t left = countdown_left(lock, &lock->timelock);
+        if (left == 0 || lock->now - lock->timelock.saved >= OL_PENALTY_CHECKPOINT_MS) {
+            err = save_timelock(lock, left);
         }
+    }
+    if (!err && lock->relock_at != 0 && lock->now >= lock->relock_at) {
+        err = extend_bolt(lock);
+    }
+    if (err) {
+        return err;
     }
     if (lock->message_until != 0 && lock->now >= lock->message_until) {
         lock->message_until = 0;
@@ -500,21 +271,42 @@ static ol_err run_timers(ol_lock *lock) {
         end_function(lock);
         say(lock, TONE_INFO, "TIMED OUT", NOTHING_CHANGED);
     }
+    if (lock->window_until != 0 && lock->now >= lock->window_until) {
+        lock->delay_until = 0; // the window closed unused: a new delay next time
+        lock->window_until = 0;
+    }
+    if (lock->dual_until != 0 && lock->now >= lock->dual_until) {
+        lock->dual_until = 0;
+    }
     return OL_OK;
 }
 
+// The next whole second of a countdown shown as MM:SS.
+static uint64_t next_second(const ol_lock *lock, uint32_t left) {
+    return lock->now + (left == 0 ? 0 : (left - 1) % 1000u + 1u);
+}
+
 uint64_t ol_lock_next_deadline(const ol_lock *lock) {
-    uint64_t next = UINT64_MAX;
-    uint64_t candidates[5] = {lock->relock_at, lock->message_until, lock->menu_deadline, 0, 0};
-    uint32_t left = lockout_remaining(lock);
-    if (lock->lockout != 0) {
-        // The display counts whole seconds down; the end must be saved.
-        candidates[3] = lock->now + (left == 0 ? 0 : (left - 1) % 1000u + 1u);
-        candidates[4] = lock->lockout_saved + OL_PENALTY_CHECKPOINT_MS;
+    uint64_t c[9] = {lock->relock_at, lock->message_until, lock->menu_deadline, lock->window_until,
+                     lock->dual_until};
+    if (lock->lockout.ms != 0) {
+        c[5] = next_second(lock, countdown_left(lock, &lock->lockout));
+        c[6] = lock->lockout.saved + OL_PENALTY_CHECKPOINT_MS;
     }
-    for (int i = 0; i < 5; i++) {
-        if (candidates[i] != 0 && candidates[i] < next) {
-            next = candidates[i];
+    if (lock->timelock.ms != 0) {
+        c[7] = lock->timelock.saved + OL_PENALTY_CHECKPOINT_MS;
+        if (countdown_left(lock, &lock->timelock) == 0) {
+            c[7] = lock->now;
+        }
+    }
+    if (lock->window_until != 0) {
+        uint64_t end = lock->now < lock->delay_until ? lock->delay_until : lock->window_until;
+        c[8] = next_second(lock, until(lock, end));
+    }
+    uint64_t next = UINT64_MAX;
+    for (size_t i = 0; i < sizeof c / sizeof c[0]; i++) {
+        if (c[i] != 0 && c[i] < next) {
+            next = c[i];
         }
     }
     return next;
@@ -524,56 +316,61 @@ uint64_t ol_lock_next_deadline(const ol_lock *lock) {
 
 static void render(ol_lock *lock) {
     ol_outputs *o = &lock->out;
-    uint32_t left = lockout_remaining(lock);
+    uint32_t left = countdown_left(lock, &lock->lockout);
     enum tone tone = TONE_INFO;
+    char l1[OL_DISPLAY_COLS + 1] = "ENTER CODE", l2[OL_DISPLAY_COLS + 1] = "";
     o->input = OL_INPUT_IDLE;
     if (lock->mode == MODE_FAULT) {
-        set_line(o->line[0], "STORAGE FAULT");
-        set_line(o->line[1], "LOCK DISABLED");
+        set_line(l1, "STORAGE FAULT");
+        set_line(l2, "LOCK DISABLED");
         o->input = OL_INPUT_NONE;
         tone = TONE_ALERT;
     } else if (left != 0) {
-        uint32_t s = (left + 999u) / 1000u;
-        char l2[] = "WAIT 00:00";
-        put2(l2 + 5, s / 60u);
-        put2(l2 + 8, s % 60u);
-        set_line(o->line[0], "LOCKED OUT");
-        set_line(o->line[1], l2);
+        set_line(l1, "LOCKED OUT");
+        set_line(l2, "WAIT 00:00");
+        put_time_left(l2 + 5, left);
         o->input = OL_INPUT_NONE;
         tone = TONE_ALERT;
     } else {
-        static const char *const prompts[4][4] = {
-            [FN_CHANGE_OWN] = {"YOUR CODE", "", "NEW CODE", "REPEAT NEW CODE"},
-            [FN_SET_SLOT] = {"MANAGER CODE", "SLOT 00-31", "NEW CODE", "REPEAT NEW CODE"},
-            [FN_DELETE_SLOT] = {"MANAGER CODE", "SLOT 00-31", "# TO DELETE", ""},
-        };
-        const char *l1 = "ENTER CODE";
         if (lock->mode == MODE_FACTORY) {
-            l1 = !lock->door_open  ? "NEW LOCK: OPEN"
-                 : lock->step == 0 ? "SET MANAGER CODE"
-                                   : "REPEAT CODE";
+            set_line(l1, !lock->door_open  ? "NEW LOCK: OPEN"
+                         : lock->step == 0 ? "SET MANAGER CODE"
+                                           : "REPEAT CODE");
+            set_line(l2, lock->door_open ? "" : "THE DOOR");
             // The first field is like the idle screen ('*' NN reaches the
             // lock, which answers SET UP FIRST); in the repeat '*' cancels.
             o->input = lock->step == 0 ? OL_INPUT_IDLE : OL_INPUT_SECRET;
         } else if (lock->mode == MODE_FUNCTION) {
-            l1 = prompts[lock->function][lock->step];
-            o->input = lock->step == 1 || (lock->function == FN_DELETE_SLOT && lock->step == 2)
-                           ? OL_INPUT_NUMBER
-                           : OL_INPUT_SECRET;
+            function_screen(lock, l1, l2, &o->input);
         } else if (o->bolt == OL_BOLT_RETRACTED) {
-            l1 = lock->door_open ? "DOOR OPEN" : "OPEN";
-        }
-        set_line(o->line[0], l1);
-        set_line(o->line[1], "");
-        if (lock->mode == MODE_FACTORY && !lock->door_open) {
-            set_line(o->line[1], "THE DOOR");
+            set_line(l1, lock->door_open ? "DOOR OPEN" : "OPEN");
+        } else if (lock->dual_until != 0) {
+            set_line(l1, "SECOND CODE");
+        } else if (lock->window_until != 0 && lock->now < lock->delay_until) {
+            set_line(l1, "TIME DELAY");
+            put_time_left(l2, until(lock, lock->delay_until));
+            l2[5] = '\0';
+        } else if (lock->window_until != 0) {
+            set_line(l1, "OPEN NOW: CODE");
+            set_line(l2, "WINDOW 00:00");
+            put_time_left(l2 + 7, until(lock, lock->window_until));
+        } else if (countdown_left(lock, &lock->timelock) != 0) {
+            set_line(l1, "TIME LOCKED");
+            set_line(l2, "00:00 LEFT");
+            put_time_left(l2, countdown_left(lock, &lock->timelock));
         }
         if (lock->message_until != 0) {
-            set_line(o->line[0], lock->message[0]);
-            set_line(o->line[1], lock->message[1]);
+            set_line(l1, lock->message[0]);
+            set_line(l2, lock->message[1]);
             tone = (enum tone)lock->message_tone;
         }
+        // A warning on every use while the battery is low.
+        if (lock->battery_mv != 0 && lock->battery_mv < OL_BATTERY_WARN_MV && l2[0] == '\0') {
+            set_line(l2, "LOW BATTERY");
+        }
     }
+    set_line(o->line[0], l1);
+    set_line(o->line[1], l2);
     o->led_green = lock->mode != MODE_FAULT &&
                    (o->bolt == OL_BOLT_RETRACTED || (left == 0 && tone == TONE_OK));
     o->led_red = tone == TONE_ERROR || tone == TONE_ALERT;
@@ -586,6 +383,9 @@ static void enter_fault(ol_lock *lock) {
     lock->menu_deadline = 0;
     lock->message_until = 0;
     lock->relock_at = 0;
+    lock->delay_until = 0;
+    lock->window_until = 0;
+    lock->dual_until = 0;
     if (!lock->door_open) {
         lock->out.bolt = OL_BOLT_EXTENDED;
     }
@@ -598,8 +398,6 @@ ol_err ol_lock_boot(ol_lock *lock, const ol_platform *plat, uint64_t now_ms, boo
     lock->plat = plat;
     lock->now = now_ms;
     lock->door_open = door_open;
-    lock->lockout_base = now_ms;
-    lock->lockout_saved = now_ms;
     lock->out.bolt = OL_BOLT_RETRACTED;
     ol_err err = ol_kv_mount(&lock->kv, plat->flash, OL_STATE_FIRST_SECTOR, OL_STATE_SECTORS);
     if (!err) {
@@ -629,11 +427,69 @@ ol_err ol_lock_boot(ol_lock *lock, const ol_platform *plat, uint64_t now_ms, boo
     return err;
 }
 
+static ol_err dispatch(ol_lock *lock, const ol_event *ev, bool locked_out) {
+    switch (ev->type) {
+    case OL_EV_TICK:
+        return OL_OK;
+    case OL_EV_DOOR:
+        door_changed(lock, ev->door_open);
+        return OL_OK;
+    case OL_EV_BATTERY:
+        return battery_measured(lock, ev->value);
+    case OL_EV_REMOTE_DISABLE:
+        return remote_disable_changed(lock, ev->value != 0);
+    case OL_EV_ENTRY:
+        // Keys during a lockout are ignored and do not extend it; an empty
+        // entry is never a try.
+        if (ev->ndigits > OL_ENTRY_MAX_DIGITS) {
+            return OL_ERR_ARG;
+        }
+        if (locked_out || (ev->ndigits == 0 && !function_wants_empty(lock))) {
+            return OL_OK;
+        }
+        lock->message_until = 0;
+        if (lock->mode == MODE_FACTORY) {
+            return factory_entry(lock, ev);
+        }
+        if (lock->mode == MODE_FUNCTION) {
+            lock->menu_deadline = lock->now + OL_MENU_TIMEOUT_MS;
+            return function_entry(lock, ev);
+        }
+        return open_attempt(lock, ev);
+    case OL_EV_FUNCTION:
+        if (locked_out) {
+            return OL_OK;
+        }
+        if (lock->mode == MODE_FACTORY) {
+            say(lock, TONE_ERROR, "SET UP FIRST", "");
+            return OL_OK;
+        }
+        start_function(lock, ev->function);
+        return OL_OK;
+    case OL_EV_CANCEL:
+        if (locked_out) {
+            return OL_OK;
+        }
+        if (lock->mode == MODE_FUNCTION || (lock->mode == MODE_FACTORY && lock->step == 1)) {
+            end_function(lock);
+            ol_wipe(lock->new_key, sizeof lock->new_key);
+            say(lock, TONE_INFO, "CANCELLED", NOTHING_CHANGED);
+        } else if (lock->mode == MODE_IDLE && lock->window_until != 0) {
+            // Anyone may cancel a time delay: it only makes opening slower.
+            lock->delay_until = 0;
+            lock->window_until = 0;
+            say(lock, TONE_INFO, "DELAY CANCELLED", "");
+            return audit_append(lock, OL_AUDIT_DELAY_CANCELLED, OL_AUDIT_NO_SLOT, 0);
+        }
+        return OL_OK;
+    }
+    return OL_ERR_ARG;
+}
+
 ol_err ol_lock_event(ol_lock *lock, uint64_t now_ms, const ol_event *ev) {
     if (now_ms > lock->now) {
         lock->now = now_ms;
     }
-    ol_err err = OL_OK;
     if (lock->mode == MODE_FAULT) {
         if (ev->type == OL_EV_DOOR) {
             lock->door_open = ev->door_open;
@@ -644,61 +500,9 @@ ol_err ol_lock_event(ol_lock *lock, uint64_t now_ms, const ol_event *ev) {
         render(lock);
         return OL_OK;
     }
-    err = run_timers(lock);
-    bool locked_out = lockout_remaining(lock) != 0;
+    ol_err err = run_timers(lock);
     if (!err) {
-        switch (ev->type) {
-        case OL_EV_TICK:
-            break;
-        case OL_EV_DOOR:
-            err = door_changed(lock, ev->door_open);
-            break;
-        case OL_EV_ENTRY:
-            // Keys during a lockout are ignored and do not extend it; an
-            // empty entry is never a try.
-            if (locked_out ||
-                (ev->ndigits == 0 && !(lock->mode == MODE_FUNCTION &&
-                                       lock->function == FN_DELETE_SLOT && lock->step == 2))) {
-                break;
-            }
-            if (ev->ndigits > OL_ENTRY_MAX_DIGITS) {
-                err = OL_ERR_ARG;
-                break;
-            }
-            lock->message_until = 0;
-            if (lock->mode == MODE_FACTORY) {
-                err = factory_entry(lock, ev);
-            } else if (lock->mode == MODE_FUNCTION) {
-                err = function_entry(lock, ev);
-            } else {
-                err = open_attempt(lock, ev);
-            }
-            break;
-        case OL_EV_FUNCTION:
-            if (!locked_out) {
-                err = start_function(lock, ev->function);
-                if (lock->mode == MODE_FUNCTION) {
-                    lock->menu_deadline = lock->now + OL_MENU_TIMEOUT_MS;
-                }
-            }
-            break;
-        case OL_EV_CANCEL:
-            if (locked_out) {
-                break;
-            }
-            if (lock->mode == MODE_FUNCTION || (lock->mode == MODE_FACTORY && lock->step == 1)) {
-                end_function(lock);
-                if (lock->mode == MODE_FACTORY || !commissioned(lock)) {
-                    lock->mode = MODE_FACTORY;
-                }
-                ol_wipe(lock->new_key, sizeof lock->new_key);
-                say(lock, TONE_INFO, "CANCELLED", NOTHING_CHANGED);
-            }
-            break;
-        default:
-            err = OL_ERR_ARG;
-            break;
-        }
+        err = dispatch(lock, ev, countdown_left(lock, &lock->lockout) != 0);
     }
     if (err && err != OL_ERR_ARG) {
         enter_fault(lock);
@@ -716,10 +520,15 @@ void ol_lock_status(const ol_lock *lock, ol_status *st) {
     st->door_open = lock->door_open;
     st->enrolled = lock->enrolled;
     st->failures = lock->failures;
-    st->lockout_remaining_ms = lockout_remaining(lock);
+    st->lockout_remaining_ms = countdown_left(lock, &lock->lockout);
     st->last_lockout_ms = lock->last_lockout;
     st->audit_first_seq = ol_log_first_seq(&lock->audit);
     st->audit_next_seq = ol_log_next_seq(&lock->audit);
+    st->delay_remaining_ms = lock->window_until ? until(lock, lock->delay_until) : 0;
+    st->window_remaining_ms =
+        lock->window_until && lock->now >= lock->delay_until ? until(lock, lock->window_until) : 0;
+    st->timelock_remaining_ms = countdown_left(lock, &lock->timelock);
+    st->alarm = lock->out.alarm;
 }
 
 void ol_lock_shutdown(ol_lock *lock) {

@@ -1,7 +1,6 @@
 // ownerlock — the wrong-try penalty.
 #include "penalty.h"
 
-#include "bytes.h"
 #include "ownerlock/config.h"
 
 penalty penalty_after_failure(penalty p) {
@@ -25,16 +24,4 @@ penalty penalty_after_failure(penalty p) {
 penalty penalty_cleared(void) {
     penalty p = {0, 0, 0};
     return p;
-}
-
-void penalty_encode(const penalty *p, uint8_t out[PENALTY_BYTES]) {
-    put_le32(out, p->failures);
-    put_le32(out + 4, p->last_lockout);
-    put_le32(out + 8, p->remaining);
-}
-
-void penalty_decode(penalty *p, const uint8_t in[PENALTY_BYTES]) {
-    p->failures = get_le32(in);
-    p->last_lockout = get_le32(in + 4);
-    p->remaining = get_le32(in + 8);
 }

@@ -13,13 +13,9 @@ typedef struct penalty {
     uint32_t remaining;    // ms of lockout still to serve (powered time)
 } penalty;
 
-#define PENALTY_BYTES 12
-
 // The state after one more wrong entry.
 penalty penalty_after_failure(penalty p);
 // The state after a valid credential: everything forgiven.
 penalty penalty_cleared(void);
-void penalty_encode(const penalty *p, uint8_t out[PENALTY_BYTES]);
-void penalty_decode(penalty *p, const uint8_t in[PENALTY_BYTES]);
 
 #endif

@@ -6,12 +6,24 @@
 #include "ownerlock/config.h"
 
 enum persist_key {
-    KEY_DEVICE = 1,    // 32-byte device key, drawn from the TRNG at commissioning
-    KEY_PENALTY = 2,   // struct penalty, little-endian u32 x3
-    KEY_SLOT_BASE = 16 // KEY_SLOT_BASE + n: OL_TAG_BYTES tag of slot n's code
+    KEY_DEVICE = 1,        // 32-byte device key, drawn from the TRNG at commissioning
+    KEY_PENALTY = 2,       // failures, last lockout ms, lockout ms left: u32 x3
+    KEY_SETTINGS = 3,      // delay min, window min, flags, 0, override mask u32
+    KEY_TIMELOCK = 4,      // "lock for N hours": ms left, u32
+    KEY_HOLIDAYS = 5,      // OL_HOLIDAYS x u16 days since 1970
+    KEY_SCHEDULE_BASE = 8, // + weekday (0 = Monday): OL_SCHEDULE_PERIODS x (from, until) u16
+    KEY_SLOT_BASE = 16     // + n: OL_TAG_BYTES tag of slot n's code
 };
 
+#define SETTINGS_BYTES 8
+#define FLAG_DUAL 1u
+#define FLAG_DURESS 2u
+#define FLAG_USERS_DISABLED 4u
+
+_Static_assert(KEY_SCHEDULE_BASE + 7 <= KEY_SLOT_BASE, "schedule keys overlap slot keys");
 _Static_assert(KEY_SLOT_BASE + OL_SLOTS <= OL_KV_MAX_KEYS,
                "slot keys exceed the store's key space");
+_Static_assert(OL_HOLIDAYS * 2 <= OL_KV_MAX_VALUE, "holidays exceed one record");
+_Static_assert(OL_SCHEDULE_PERIODS * 4 <= OL_KV_MAX_VALUE, "a day's schedule exceeds one record");
 
 #endif

@@ -1,0 +1,80 @@
+// ownerlock — what the engine's files share (internal).
+//
+//  lock.c       boot, event dispatch, timers, bolt and door, display
+//  opening.c    the open decision: delay, window, dual control, duress, time
+//               lock, remote disable, supervisor
+//  functions.c  the *NN functions of the keypad grammar
+//  schedule.c   calendar arithmetic for the time lock
+//  persist.c    what is saved, under which key, in which layout
+#ifndef OWNERLOCK_CORE_ENGINE_H
+#define OWNERLOCK_CORE_ENGINE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "ownerlock/lock.h"
+
+enum mode {
+    MODE_FACTORY = 0, // no manager code yet: commissioning (step 0 first, 1 repeat)
+    MODE_IDLE = 1,    // commissioned, waiting for a code or a function
+    MODE_FUNCTION = 2,
+    MODE_FAULT = 3, // storage failed: refuse everything
+};
+
+enum tone { TONE_INFO = 0, TONE_OK = 1, TONE_ERROR = 2, TONE_ALERT = 3 };
+
+#define MANAGER_MASK ((1u << OL_MANAGER_SLOTS) - 1u)
+#define NOTHING_CHANGED "NOTHING CHANGED"
+
+// ---- lock.c -----------------------------------------------------------------
+bool commissioned(const ol_lock *lock);
+void say(ol_lock *lock, enum tone tone, const char *l1, const char *l2);
+void end_function(ol_lock *lock);
+void refuse(ol_lock *lock, const char *reason); // ends the function
+void put2(char *p, uint32_t v);                 // two decimal digits
+void set_line(char dst[OL_DISPLAY_COLS + 1], const char *src);
+// The one path by which an entry is checked against the enrolled codes. The
+// state a wrong try would produce is saved before the entry is evaluated.
+// *duress is set when the entry is an enrolled code's duress variant (only
+// when duress is on); the slot is then that code's slot.
+ol_err authenticate(ol_lock *lock, const ol_event *ev, const char *wrong_note, bool *valid,
+                    uint8_t *slot, bool *duress) OL_MUST_CHECK;
+uint32_t countdown_left(const ol_lock *lock, const ol_countdown *c);
+bool battery_critical(const ol_lock *lock);
+
+// ---- opening.c --------------------------------------------------------------
+ol_err open_attempt(ol_lock *lock, const ol_event *ev) OL_MUST_CHECK;
+// Whether the time lock allows opening now; *reason gets the refusal.
+bool timelock_allows(const ol_lock *lock, const char **reason);
+
+// ---- functions.c ------------------------------------------------------------
+void start_function(ol_lock *lock, uint8_t fn);
+ol_err function_entry(ol_lock *lock, const ol_event *ev) OL_MUST_CHECK;
+// The running function's screen (prompt, or the audit record *09 shows) and
+// the kind of input its current field takes.
+void function_screen(const ol_lock *lock, char l1[OL_DISPLAY_COLS + 1],
+                     char l2[OL_DISPLAY_COLS + 1], ol_input *input);
+// Does the current field take '#' alone (a confirmation, paging)?
+bool function_wants_empty(const ol_lock *lock);
+
+// ---- schedule.c -------------------------------------------------------------
+// Days since 1970-01-01 of a civil date (proleptic Gregorian), and back.
+uint32_t days_from_civil(uint32_t y, uint32_t m, uint32_t d);
+void civil_from_days(uint32_t days, uint32_t *y, uint32_t *m, uint32_t *d);
+bool valid_date(uint32_t y, uint32_t m, uint32_t d);
+// Is `rtc` (seconds since 1970 on the lock's clock) inside an open period of
+// the weekly schedule, and not on a holiday? With no period set, every time
+// is open; holidays always close.
+bool schedule_open(const ol_settings *set, uint32_t rtc);
+bool schedule_in_force(const ol_settings *set);
+
+// ---- persist.c --------------------------------------------------------------
+ol_err save_settings(ol_lock *lock, const ol_settings *next) OL_MUST_CHECK;
+ol_err save_slot(ol_lock *lock, uint8_t slot, const uint8_t tag[OL_TAG_BYTES]) OL_MUST_CHECK;
+ol_err delete_slot(ol_lock *lock, uint8_t slot) OL_MUST_CHECK;
+ol_err save_penalty(ol_lock *lock, uint32_t failures, uint32_t last_lockout,
+                    uint32_t remaining) OL_MUST_CHECK;
+ol_err save_timelock(ol_lock *lock, uint32_t remaining) OL_MUST_CHECK;
+ol_err load_state(ol_lock *lock) OL_MUST_CHECK;
+
+#endif

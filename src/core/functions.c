@@ -1,0 +1,550 @@
+// ownerlock — the *NN functions of the keypad grammar.
+//
+// Every function is a row of one table: who may run it, its fields, and what
+// it does once the last field is in. Step 0 is always the login (a code; a
+// manager's for all but *01), then, under dual control, a second different
+// code for programming functions, then the fields in order. Each field is
+// checked as it arrives; any refusal ends the function with nothing changed.
+#include <string.h>
+
+#include "audit.h"
+#include "credentials.h"
+#include "engine.h"
+#include "ownerlock/crypto.h"
+
+enum field_kind {
+    F_SLOT,     // 1-2 digits, 00..31
+    F_SLOT_SET, // a slot that holds a code and may be deleted
+    F_NEW_CODE, // a new code for lock->target, checked by the policy
+    F_REPEAT,   // the same again; saves it
+    F_CONFIRM,  // '#' alone
+    F_NUMBER,   // min..max
+    F_HHMM,     // 0000..2400, a minute of the day
+    F_DATE,     // YYYYMMDD; 0 allowed when min == 0
+    F_VIEW,     // the audit view: '#' pages
+};
+
+typedef struct field {
+    uint8_t kind;
+    uint16_t min, max;
+    const char *prompt;
+} field;
+
+typedef struct function {
+    uint8_t number;
+    bool manager;     // login must be a manager's code
+    bool programming; // changes the lock: dual control and battery rules apply
+    const char *title;
+    ol_err (*apply)(ol_lock *lock);
+    field fields[4];
+} function;
+
+#define END                                                                                        \
+    { 0, 0, 0, NULL }
+
+static ol_err apply_none(ol_lock *lock);
+static ol_err apply_delete(ol_lock *lock);
+static ol_err apply_delay(ol_lock *lock);
+static ol_err apply_dual(ol_lock *lock);
+static ol_err apply_duress(ol_lock *lock);
+static ol_err apply_schedule(ol_lock *lock);
+static ol_err apply_clock(ol_lock *lock);
+static ol_err apply_holiday(ol_lock *lock);
+static ol_err apply_timelock(ol_lock *lock);
+static ol_err apply_supervisor(ol_lock *lock);
+static ol_err apply_override(ol_lock *lock);
+
+static const function functions[] = {
+    {1,
+     false,
+     true,
+     "CHANGE CODE",
+     apply_none,
+     {{F_NEW_CODE, 0, 0, "NEW CODE"}, {F_REPEAT, 0, 0, "REPEAT NEW CODE"}, END}},
+    {2,
+     true,
+     true,
+     "SET CODE",
+     apply_none,
+     {{F_SLOT, 0, 0, "SLOT 00-31"},
+      {F_NEW_CODE, 0, 0, "NEW CODE"},
+      {F_REPEAT, 0, 0, "REPEAT NEW CODE"},
+      END}},
+    {3,
+     true,
+     true,
+     "DELETE CODE",
+     apply_delete,
+     {{F_SLOT_SET, 0, 0, "SLOT 00-31"}, {F_CONFIRM, 0, 0, "# TO DELETE"}, END}},
+    {4,
+     true,
+     true,
+     "TIME DELAY",
+     apply_delay,
+     {{F_NUMBER, 0, OL_DELAY_MAX_MIN, "DELAY 00-99 MIN"},
+      {F_NUMBER, OL_WINDOW_MIN_MIN, OL_WINDOW_MAX_MIN, "WINDOW 01-19 MIN"},
+      END}},
+    {5, true, true, "DUAL CONTROL", apply_dual, {{F_NUMBER, 0, 1, "DUAL 0=OFF 1=ON"}, END}},
+    {6, true, true, "DURESS", apply_duress, {{F_NUMBER, 0, 1, "DURESS: 0 OR 1"}, END}},
+    {7,
+     true,
+     true,
+     "TIME LOCK",
+     apply_schedule,
+     {{F_NUMBER, 1, 7, "DAY 1=MON..7=SUN"},
+      {F_NUMBER, 1, OL_SCHEDULE_PERIODS, "PERIOD 1-4"},
+      {F_HHMM, 0, 0, "OPEN FROM HHMM"},
+      {F_HHMM, 0, 0, "OPEN UNTIL HHMM"}}},
+    {8,
+     true,
+     true,
+     "CLOCK",
+     apply_clock,
+     {{F_DATE, 1, 0, "DATE YYYYMMDD"}, {F_HHMM, 0, 0, "TIME HHMM"}, END}},
+    {9, true, false, "AUDIT", apply_none, {{F_VIEW, 0, 0, ""}, END}},
+    {10,
+     true,
+     true,
+     "HOLIDAY",
+     apply_holiday,
+     {{F_NUMBER, 1, OL_HOLIDAYS, "HOLIDAY 01-32"}, {F_DATE, 0, 0, "DATE YYYYMMDD"}, END}},
+    {11,
+     true,
+     true,
+     "LOCK FOR HOURS",
+     apply_timelock,
+     {{F_NUMBER, 1, OL_TIMELOCK_MAX_HOURS, "LOCK 01-99 HOURS"}, END}},
+    {12, true, true, "SUBORDINATES", apply_supervisor, {{F_NUMBER, 0, 1, "USERS 0=OFF 1=ON"}, END}},
+    {13,
+     true,
+     true,
+     "DELAY OVERRIDE",
+     apply_override,
+     {{F_SLOT, 0, 0, "SLOT 00-31"}, {F_NUMBER, 0, 1, "OVERRIDE 0/1"}, END}},
+};
+
+static const function *running(const ol_lock *lock) {
+    for (size_t i = 0; i < sizeof functions / sizeof functions[0]; i++) {
+        if (functions[i].number == lock->function) {
+            return &functions[i];
+        }
+    }
+    return NULL;
+}
+
+static const field *current_field(const ol_lock *lock) {
+    const function *fn = running(lock);
+    if (!fn || lock->step == 0 || lock->step > 4) {
+        return NULL;
+    }
+    const field *f = &fn->fields[lock->step - 1];
+    return f->prompt ? f : NULL;
+}
+
+// ---- parsing ------------------------------------------------------------------
+
+static bool parse_number(const ol_event *ev, uint8_t max_digits, uint32_t *value) {
+    if (ev->ndigits < 1 || ev->ndigits > max_digits) {
+        return false;
+    }
+    uint32_t v = 0;
+    for (uint8_t i = 0; i < ev->ndigits; i++) {
+        v = v * 10u + ev->digits[i];
+    }
+    *value = v;
+    return true;
+}
+
+// Checks one field; on success stores what it means in lock->field[] and
+// returns NULL, else returns the refusal text.
+static const char *take_field(ol_lock *lock, const field *f, const ol_event *ev) {
+    uint32_t v = 0;
+    uint32_t *out = &lock->field[lock->step - 1];
+    switch (f->kind) {
+    case F_SLOT:
+    case F_SLOT_SET:
+        if (!parse_number(ev, 2, &v) || v >= OL_SLOTS) {
+            return "NO SUCH SLOT";
+        }
+        if (f->kind == F_SLOT_SET && (lock->enrolled & (1u << v)) == 0) {
+            return "SLOT EMPTY";
+        }
+        if (f->kind == F_SLOT_SET && (lock->enrolled & MANAGER_MASK) == (1u << v)) {
+            return "LAST MANAGER";
+        }
+        lock->target = (uint8_t)v;
+        break;
+    case F_CONFIRM:
+        if (ev->ndigits != 0) {
+            return "NOT CONFIRMED";
+        }
+        break;
+    case F_NUMBER:
+        if (!parse_number(ev, 2, &v) || v < f->min || v > f->max) {
+            return "OUT OF RANGE";
+        }
+        break;
+    case F_HHMM:
+        if (!parse_number(ev, 4, &v) || ev->ndigits != 4 || v % 100u > 59u || v > 2400u) {
+            return "BAD TIME HHMM";
+        }
+        v = v / 100u * 60u + v % 100u;
+        break;
+    case F_DATE:
+        if (!parse_number(ev, 8, &v)) {
+            return "BAD DATE";
+        }
+        if (v == 0 && f->min == 0) {
+            break; // clears the entry
+        }
+        if (ev->ndigits != 8 || !valid_date(v / 10000u, v / 100u % 100u, v % 100u)) {
+            return "BAD DATE";
+        }
+        v = days_from_civil(v / 10000u, v / 100u % 100u, v % 100u);
+        break;
+    default:
+        break;
+    }
+    *out = v;
+    return NULL;
+}
+
+// ---- the steps -------------------------------------------------------------------
+
+void start_function(ol_lock *lock, uint8_t number) {
+    end_function(lock); // a new function replaces one in progress
+    lock->message_until = 0;
+    lock->function = number;
+    const function *fn = running(lock);
+    if (!fn) {
+        char l1[] = "NO FUNCTION 00";
+        put2(l1 + 12, number);
+        lock->function = 0;
+        say(lock, TONE_ERROR, l1, "");
+        return;
+    }
+    if (fn->programming && battery_critical(lock)) {
+        refuse(lock, "BATTERY LOW");
+        return;
+    }
+    lock->mode = MODE_FUNCTION;
+    lock->step = 0;
+    lock->menu_deadline = lock->now + OL_MENU_TIMEOUT_MS;
+}
+
+static ol_err login(ol_lock *lock, const function *fn, const ol_event *ev) {
+    bool valid, duress;
+    uint8_t slot;
+    ol_err err = authenticate(lock, ev, NOTHING_CHANGED, &valid, &slot, &duress);
+    if (err || !valid) {
+        if (!err) {
+            end_function(lock);
+        }
+        return err;
+    }
+    if (duress) {
+        lock->out.alarm = true; // forced to program: report it, silently
+        err = audit_append(lock, OL_AUDIT_DURESS, slot, fn->number);
+        if (err) {
+            return err;
+        }
+    }
+    if (lock->need_second) {
+        if (slot == lock->actor) {
+            refuse(lock, "NEED OTHER CODE");
+            return OL_OK;
+        }
+        lock->need_second = false;
+        lock->step = 1;
+        return OL_OK;
+    }
+    if (fn->manager && slot >= OL_MANAGER_SLOTS) {
+        refuse(lock, "NOT A MANAGER");
+        return OL_OK;
+    }
+    lock->actor = slot;
+    lock->target = slot;
+    if (fn->programming && lock->set.dual) {
+        lock->need_second = true;
+        return OL_OK;
+    }
+    lock->step = 1;
+    return OL_OK;
+}
+
+static ol_err new_code(ol_lock *lock, const field *f, const ol_event *ev) {
+    uint8_t target = lock->target;
+    if (f->kind == F_NEW_CODE) {
+        policy_verdict v = credential_policy(lock->device_key, lock->tags, lock->enrolled, target,
+                                             ev->digits, ev->ndigits);
+        if (v != POLICY_OK) {
+            refuse(lock, credential_policy_text(v));
+            return OL_OK;
+        }
+        credential_tag(lock->pending, lock->device_key, ev->digits, ev->ndigits);
+        lock->step++;
+        return OL_OK;
+    }
+    uint8_t tag[OL_TAG_BYTES];
+    credential_tag(tag, lock->device_key, ev->digits, ev->ndigits);
+    if (ol_ct_compare(tag, lock->pending, OL_TAG_BYTES) != 0) {
+        ol_wipe(tag, sizeof tag);
+        refuse(lock, "CODES DIFFER");
+        return OL_OK;
+    }
+    bool added = (lock->enrolled & (1u << target)) == 0;
+    ol_err err = save_slot(lock, target, tag);
+    ol_wipe(tag, sizeof tag);
+    if (!err) {
+        err = audit_append(lock, added ? OL_AUDIT_USER_ADDED : OL_AUDIT_CODE_CHANGED, target,
+                           lock->actor);
+    }
+    if (err) {
+        return err;
+    }
+    end_function(lock);
+    char l2[] = "SLOT 00";
+    put2(l2 + 5, target);
+    say(lock, TONE_OK, added ? "CODE ADDED" : "CODE CHANGED", l2);
+    return OL_OK;
+}
+
+// The audit view: '#' alone shows the next older record; duress is never shown.
+static void view_step_back(ol_lock *lock) {
+    uint32_t first = ol_log_first_seq(&lock->audit);
+    while (lock->view_seq > first) {
+        lock->view_seq--;
+        ol_audit_event ev;
+        if (ol_lock_audit_read(lock, lock->view_seq, &ev) == OL_OK && ev.kind != OL_AUDIT_DURESS) {
+            return;
+        }
+    }
+    lock->view_seq = 0; // past the oldest
+}
+
+ol_err function_entry(ol_lock *lock, const ol_event *ev) {
+    const function *fn = running(lock);
+    if (!fn) {
+        end_function(lock);
+        return OL_OK;
+    }
+    if (lock->step == 0) {
+        ol_err err = login(lock, fn, ev);
+        if (!err && lock->step == 1 && fn->fields[0].kind == F_VIEW) {
+            lock->view_seq = ol_log_next_seq(&lock->audit);
+            view_step_back(lock);
+        }
+        return err;
+    }
+    const field *f = current_field(lock);
+    if (!f) {
+        end_function(lock);
+        return OL_OK;
+    }
+    if (f->kind == F_VIEW) {
+        if (ev->ndigits == 0 && lock->view_seq != 0) {
+            view_step_back(lock);
+        }
+        return OL_OK;
+    }
+    if (f->kind == F_NEW_CODE || f->kind == F_REPEAT) {
+        return new_code(lock, f, ev);
+    }
+    const char *bad = take_field(lock, f, ev);
+    if (bad) {
+        refuse(lock, bad);
+        return OL_OK;
+    }
+    lock->step++;
+    if (current_field(lock)) {
+        return OL_OK;
+    }
+    ol_err err = fn->apply(lock);
+    if (err || lock->mode != MODE_FUNCTION) {
+        return err; // applied (and said so), or refused
+    }
+    if (fn->number != 8) {
+        err = audit_append(lock, OL_AUDIT_CONFIG_CHANGED, lock->actor, fn->number);
+    }
+    end_function(lock);
+    say(lock, TONE_OK, "SAVED", fn->title);
+    return err;
+}
+
+void function_screen(const ol_lock *lock, char l1[OL_DISPLAY_COLS + 1],
+                     char l2[OL_DISPLAY_COLS + 1], ol_input *input) {
+    const field *f = current_field(lock);
+    *input = OL_INPUT_SECRET;
+    l2[0] = '\0';
+    if (lock->step == 0) {
+        const function *fn = running(lock);
+        set_line(l1, fn && fn->manager ? "MANAGER CODE" : "YOUR CODE");
+        return;
+    }
+    if (lock->need_second) {
+        set_line(l1, "SECOND CODE");
+        return;
+    }
+    if (!f) {
+        l1[0] = '\0';
+        return;
+    }
+    if (f->kind == F_NEW_CODE || f->kind == F_REPEAT) {
+        set_line(l1, f->prompt);
+        return;
+    }
+    *input = OL_INPUT_NUMBER;
+    if (f->kind != F_VIEW) {
+        set_line(l1, f->prompt);
+        return;
+    }
+    // "#0123 WRONG CODE" / "S05 260102 13:45"
+    ol_audit_event ev;
+    if (lock->view_seq == 0 || ol_lock_audit_read(lock, lock->view_seq, &ev) != OL_OK) {
+        set_line(l1, "END OF TRAIL");
+        set_line(l2, "* TO EXIT");
+        return;
+    }
+    char name[OL_DISPLAY_COLS + 1];
+    set_line(name, ol_audit_kind_name(ev.kind));
+    for (char *c = name; *c; c++) {
+        *c = *c == '_' ? ' ' : (char)(*c >= 'a' && *c <= 'z' ? *c - 'a' + 'A' : *c);
+    }
+    char head[OL_DISPLAY_COLS + 1] = "0000 ";
+    put2(head, ev.seq / 100u % 100u);
+    put2(head + 2, ev.seq % 100u);
+    memcpy(head + 5, name, OL_DISPLAY_COLS - 5);
+    head[OL_DISPLAY_COLS] = '\0';
+    set_line(l1, head);
+    char when[OL_DISPLAY_COLS + 1] = "--- ------ --:--";
+    if (ev.slot != OL_AUDIT_NO_SLOT) {
+        when[0] = 'S';
+        put2(when + 1, ev.slot);
+    }
+    if (ev.time != OL_RTC_LOST) {
+        uint32_t y, m, d;
+        civil_from_days(ev.time / 86400u, &y, &m, &d);
+        put2(when + 4, y % 100u);
+        put2(when + 6, m);
+        put2(when + 8, d);
+        put2(when + 11, ev.time % 86400u / 3600u);
+        put2(when + 14, ev.time % 3600u / 60u);
+    }
+    set_line(l2, when);
+}
+
+bool function_wants_empty(const ol_lock *lock) {
+    const field *f = lock->mode == MODE_FUNCTION && !lock->need_second ? current_field(lock) : NULL;
+    return f && (f->kind == F_CONFIRM || f->kind == F_VIEW);
+}
+
+// ---- what each function does ------------------------------------------------------
+
+static ol_err apply_none(ol_lock *lock) {
+    (void)lock;
+    return OL_OK;
+}
+
+static ol_err apply_delete(ol_lock *lock) {
+    uint8_t target = lock->target;
+    ol_err err = delete_slot(lock, target);
+    if (!err) {
+        err = audit_append(lock, OL_AUDIT_USER_DELETED, target, lock->actor);
+    }
+    if (err) {
+        return err;
+    }
+    end_function(lock);
+    char l2[] = "SLOT 00";
+    put2(l2 + 5, target);
+    say(lock, TONE_OK, "CODE DELETED", l2);
+    return OL_OK;
+}
+
+static ol_err apply_delay(ol_lock *lock) {
+    ol_settings next = lock->set;
+    bool in_window = lock->window_until != 0 && lock->now >= lock->delay_until;
+    // Shortening the delay is an opening in disguise: only inside a window,
+    // that is after serving the delay in force.
+    if (lock->field[0] < next.delay_min && !in_window) {
+        refuse(lock, "ONLY IN WINDOW");
+        return OL_OK;
+    }
+    next.delay_min = (uint8_t)lock->field[0];
+    next.window_min = (uint8_t)lock->field[1];
+    return save_settings(lock, &next);
+}
+
+static ol_err apply_flag(ol_lock *lock, bool *flag_in_next, ol_settings *next) {
+    *flag_in_next = lock->field[0] != 0;
+    return save_settings(lock, next);
+}
+
+static ol_err apply_dual(ol_lock *lock) {
+    ol_settings next = lock->set;
+    return apply_flag(lock, &next.dual, &next);
+}
+
+static ol_err apply_duress(ol_lock *lock) {
+    ol_settings next = lock->set;
+    return apply_flag(lock, &next.duress, &next);
+}
+
+static ol_err apply_supervisor(ol_lock *lock) {
+    ol_settings next = lock->set;
+    next.users_disabled = lock->field[0] == 0;
+    return save_settings(lock, &next);
+}
+
+static ol_err apply_schedule(ol_lock *lock) {
+    uint32_t from = lock->field[2], to = lock->field[3];
+    if (from >= to && !(from == 0 && to == 0)) {
+        refuse(lock, "FROM AFTER UNTIL");
+        return OL_OK;
+    }
+    ol_settings next = lock->set;
+    next.schedule[lock->field[0] - 1][lock->field[1] - 1][0] = (uint16_t)from;
+    next.schedule[lock->field[0] - 1][lock->field[1] - 1][1] = (uint16_t)to;
+    return save_settings(lock, &next);
+}
+
+static ol_err apply_holiday(ol_lock *lock) {
+    ol_settings next = lock->set;
+    next.holidays[lock->field[0] - 1] = (uint16_t)lock->field[1];
+    return save_settings(lock, &next);
+}
+
+static ol_err apply_override(ol_lock *lock) {
+    ol_settings next = lock->set;
+    uint32_t bit = 1u << lock->field[0];
+    next.override = lock->field[1] ? next.override | bit : next.override & ~bit;
+    return save_settings(lock, &next);
+}
+
+static ol_err apply_timelock(ol_lock *lock) {
+    // Powered time, like a lockout: a power cut or a clock change cannot
+    // shorten it, and nobody can cancel it.
+    return save_timelock(lock, lock->field[0] * 3600000u);
+}
+
+static ol_err apply_clock(ol_lock *lock) {
+    if (lock->field[1] >= 24u * 60u) {
+        refuse(lock, "BAD TIME HHMM");
+        return OL_OK;
+    }
+    uint32_t t = lock->field[0] * 86400u + lock->field[1] * 60u;
+    ol_err err = lock->plat->rtc_set ? lock->plat->rtc_set(lock->plat->rtc_ctx, t) : OL_ERR_STATE;
+    if (err == OL_ERR_STATE) {
+        refuse(lock, "NO CLOCK");
+        return OL_OK;
+    }
+    if (!err) {
+        err = audit_append(lock, OL_AUDIT_CLOCK_SET, lock->actor, 0);
+    }
+    if (err) {
+        return err;
+    }
+    end_function(lock);
+    say(lock, TONE_OK, "CLOCK SET", "");
+    return OL_OK;
+}

@@ -1,0 +1,134 @@
+// ownerlock — the open decision.
+//
+// A valid code opens only if every rule in force agrees, checked in this
+// order on every attempt (so a rule that comes into force during a time
+// delay still applies in its window):
+//   duress      the code's duress variant raises the silent alarm, then goes on
+//               exactly like the code itself (nothing visible differs);
+//   supervisor  subordinate (user) codes may be disabled by a manager (*12);
+//   remote      the remote-disable input refuses every opening;
+//   time lock   "lock for N hours" (*11), weekly schedule (*07), holidays (*10);
+//               with the clock lost, openings the schedule governs wait for *08;
+//   time delay  the first valid code starts it; the window follows (*04);
+//   dual        two different codes within OL_DUAL_WINDOW_MS (*05).
+// Then the opening is audited, and only then does the bolt move.
+#include "audit.h"
+#include "engine.h"
+
+static bool governed_by_calendar(const ol_settings *set) {
+    for (int i = 0; i < OL_HOLIDAYS; i++) {
+        if (set->holidays[i] != 0) {
+            return true;
+        }
+    }
+    return schedule_in_force(set);
+}
+
+bool timelock_allows(const ol_lock *lock, const char **reason) {
+    if (countdown_left(lock, &lock->timelock) != 0) {
+        *reason = "TIME LOCKED";
+        return false;
+    }
+    if (!governed_by_calendar(&lock->set)) {
+        return true;
+    }
+    uint32_t rtc = lock->plat->rtc_now(lock->plat->rtc_ctx);
+    if (rtc == OL_RTC_LOST) {
+        *reason = "SET CLOCK FIRST";
+        return false;
+    }
+    if (!schedule_open(&lock->set, rtc)) {
+        *reason = "TIME LOCKED";
+        return false;
+    }
+    return true;
+}
+
+// The time delay, if one applies to this slot. Returns true when the caller
+// may go on to open (the window is open, or no delay applies).
+static ol_err time_delay(ol_lock *lock, uint8_t slot, bool *go_on) {
+    *go_on = false;
+    if (lock->set.delay_min == 0 || (lock->set.override >> slot) & 1u) {
+        *go_on = true;
+        return OL_OK;
+    }
+    if (lock->window_until != 0 && lock->now >= lock->delay_until) {
+        *go_on = true; // inside the opening window
+        return OL_OK;
+    }
+    if (lock->window_until != 0) {
+        char l2[] = "00:00 LEFT";
+        uint32_t left = (uint32_t)(lock->delay_until - lock->now);
+        put2(l2, (left + 999u) / 1000u / 60u);
+        put2(l2 + 3, (left + 999u) / 1000u % 60u);
+        say(lock, TONE_INFO, "TIME DELAY", l2);
+        return OL_OK;
+    }
+    lock->delay_until = lock->now + (uint64_t)lock->set.delay_min * 60000u;
+    lock->window_until = lock->delay_until + (uint64_t)lock->set.window_min * 60000u;
+    return audit_append(lock, OL_AUDIT_DELAY_STARTED, slot, lock->set.delay_min);
+}
+
+ol_err open_attempt(ol_lock *lock, const ol_event *ev) {
+    bool valid, duress;
+    uint8_t slot;
+    ol_err err = authenticate(lock, ev, "", &valid, &slot, &duress);
+    if (err || !valid) {
+        return err;
+    }
+    if (duress) {
+        // Raised before anything else can refuse: a robbery is reported even
+        // if the lock then does not open.
+        lock->out.alarm = true;
+        err = audit_append(lock, OL_AUDIT_DURESS, slot, 0);
+        if (err) {
+            return err;
+        }
+    } else if (slot < OL_MANAGER_SLOTS) {
+        lock->out.alarm = false; // a manager's own code resets the alarm
+    }
+    const char *why;
+    if (slot >= OL_MANAGER_SLOTS && lock->set.users_disabled) {
+        say(lock, TONE_ERROR, "CODE DISABLED", "");
+        return OL_OK;
+    }
+    if (lock->remote_disabled) {
+        say(lock, TONE_ERROR, "REMOTE DISABLED", "");
+        return audit_append(lock, OL_AUDIT_REMOTE_DISABLED, slot, 1);
+    }
+    if (!timelock_allows(lock, &why)) {
+        say(lock, TONE_ERROR, why, "");
+        return OL_OK;
+    }
+    bool go_on;
+    err = time_delay(lock, slot, &go_on);
+    if (err || !go_on) {
+        return err;
+    }
+    uint16_t first = 0;
+    if (lock->set.dual) {
+        if (lock->dual_until == 0) {
+            lock->dual_first = slot;
+            lock->dual_until = lock->now + OL_DUAL_WINDOW_MS;
+            say(lock, TONE_OK, "SECOND CODE", "");
+            return OL_OK;
+        }
+        if (slot == lock->dual_first) {
+            say(lock, TONE_ERROR, "NEED OTHER CODE", "");
+            return OL_OK;
+        }
+        first = (uint16_t)(1u + lock->dual_first);
+        lock->dual_until = 0;
+    }
+    // Logged before the bolt moves: an opening is never missing from the trail.
+    err = audit_append(lock, OL_AUDIT_OPEN, slot, first);
+    if (err) {
+        return err;
+    }
+    lock->out.bolt = OL_BOLT_RETRACTED;
+    lock->relock_at = lock->door_open ? 0 : lock->now + OL_RELOCK_UNOPENED_MS;
+    lock->delay_until = 0; // the window ends at its first opening
+    lock->window_until = 0;
+    say(lock, TONE_OK, "OPEN", "");
+    return OL_OK;
+}

@@ -1,0 +1,185 @@
+// ownerlock — the lock state on flash: every change goes to flash first, and
+// to the RAM mirror only once the write returned.
+#include <string.h>
+
+#include "bytes.h"
+#include "engine.h"
+#include "persist.h"
+
+static void encode_settings(uint8_t out[SETTINGS_BYTES], const ol_settings *s) {
+    out[0] = s->delay_min;
+    out[1] = s->window_min;
+    out[2] = (uint8_t)((s->dual ? FLAG_DUAL : 0) | (s->duress ? FLAG_DURESS : 0) |
+                       (s->users_disabled ? FLAG_USERS_DISABLED : 0));
+    out[3] = 0;
+    put_le32(out + 4, s->override);
+}
+
+static void decode_settings(ol_settings *s, const uint8_t in[SETTINGS_BYTES]) {
+    s->delay_min = in[0];
+    s->window_min = in[1];
+    s->dual = (in[2] & FLAG_DUAL) != 0;
+    s->duress = (in[2] & FLAG_DURESS) != 0;
+    s->users_disabled = (in[2] & FLAG_USERS_DISABLED) != 0;
+    s->override = get_le32(in + 4);
+}
+
+static void encode_u16s(uint8_t *out, const uint16_t *v, size_t n) {
+    for (size_t i = 0; i < n; i++) {
+        put_le16(out + 2 * i, v[i]);
+    }
+}
+
+static void decode_u16s(uint16_t *v, const uint8_t *in, size_t n) {
+    for (size_t i = 0; i < n; i++) {
+        v[i] = get_le16(in + 2 * i);
+    }
+}
+
+// Writes only the records whose contents change: a function changes one
+// setting at a time, so one record.
+ol_err save_settings(ol_lock *lock, const ol_settings *next) {
+    uint8_t a[OL_KV_MAX_VALUE], b[OL_KV_MAX_VALUE];
+    ol_err err = OL_OK;
+    encode_settings(a, next);
+    encode_settings(b, &lock->set);
+    if (memcmp(a, b, SETTINGS_BYTES) != 0) {
+        err = ol_kv_put(&lock->kv, KEY_SETTINGS, a, SETTINGS_BYTES);
+    }
+    for (uint16_t day = 0; day < 7 && !err; day++) {
+        size_t n = OL_SCHEDULE_PERIODS * 2;
+        encode_u16s(a, &next->schedule[day][0][0], n);
+        encode_u16s(b, &lock->set.schedule[day][0][0], n);
+        if (memcmp(a, b, 2 * n) != 0) {
+            err = ol_kv_put(&lock->kv, (uint16_t)(KEY_SCHEDULE_BASE + day), a, 2 * n);
+        }
+    }
+    if (!err) {
+        encode_u16s(a, next->holidays, OL_HOLIDAYS);
+        encode_u16s(b, lock->set.holidays, OL_HOLIDAYS);
+        if (memcmp(a, b, 2 * OL_HOLIDAYS) != 0) {
+            err = ol_kv_put(&lock->kv, KEY_HOLIDAYS, a, 2 * OL_HOLIDAYS);
+        }
+    }
+    if (!err) {
+        lock->set = *next;
+    }
+    return err;
+}
+
+ol_err save_slot(ol_lock *lock, uint8_t slot, const uint8_t tag[OL_TAG_BYTES]) {
+    ol_err err = ol_kv_put(&lock->kv, (uint16_t)(KEY_SLOT_BASE + slot), tag, OL_TAG_BYTES);
+    if (err) {
+        return err;
+    }
+    memcpy(lock->tags[slot], tag, OL_TAG_BYTES);
+    lock->enrolled |= 1u << slot;
+    return OL_OK;
+}
+
+ol_err delete_slot(ol_lock *lock, uint8_t slot) {
+    ol_err err = ol_kv_del(&lock->kv, (uint16_t)(KEY_SLOT_BASE + slot));
+    if (err) {
+        return err;
+    }
+    memset(lock->tags[slot], 0, OL_TAG_BYTES);
+    lock->enrolled &= ~(1u << slot);
+    lock->set.override &= ~(1u << slot);
+    return OL_OK;
+}
+
+static void restart_countdown(ol_lock *lock, ol_countdown *c, uint32_t ms) {
+    c->ms = ms;
+    c->base = lock->now;
+    c->saved = lock->now;
+}
+
+ol_err save_penalty(ol_lock *lock, uint32_t failures, uint32_t last_lockout, uint32_t remaining) {
+    uint8_t buf[12];
+    put_le32(buf, failures);
+    put_le32(buf + 4, last_lockout);
+    put_le32(buf + 8, remaining);
+    ol_err err = ol_kv_put(&lock->kv, KEY_PENALTY, buf, sizeof buf);
+    if (err) {
+        return err;
+    }
+    lock->failures = failures;
+    lock->last_lockout = last_lockout;
+    restart_countdown(lock, &lock->lockout, remaining);
+    return OL_OK;
+}
+
+ol_err save_timelock(ol_lock *lock, uint32_t remaining) {
+    uint8_t buf[4];
+    put_le32(buf, remaining);
+    ol_err err = ol_kv_put(&lock->kv, KEY_TIMELOCK, buf, sizeof buf);
+    if (err) {
+        return err;
+    }
+    restart_countdown(lock, &lock->timelock, remaining);
+    return OL_OK;
+}
+
+// Reads key into buf; OL_OK with *found false when absent. A present record
+// of the wrong size is corruption.
+static ol_err load(ol_lock *lock, uint16_t key, void *buf, size_t size, bool *found) {
+    size_t len = 0;
+    ol_err err = ol_kv_get(&lock->kv, key, buf, size, &len);
+    *found = err == OL_OK;
+    if (err == OL_ERR_NOT_FOUND) {
+        return OL_OK;
+    }
+    if (err == OL_OK && len != size) {
+        return OL_ERR_CORRUPT;
+    }
+    return err;
+}
+
+ol_err load_state(ol_lock *lock) {
+    uint8_t buf[OL_KV_MAX_VALUE];
+    bool have_key, found;
+    ol_err err = load(lock, KEY_DEVICE, lock->device_key, sizeof lock->device_key, &have_key);
+    for (uint8_t s = 0; s < OL_SLOTS && !err; s++) {
+        err = load(lock, (uint16_t)(KEY_SLOT_BASE + s), lock->tags[s], OL_TAG_BYTES, &found);
+        if (!err && found) {
+            if (!have_key) {
+                return OL_ERR_CORRUPT; // a code tag without the key that made it
+            }
+            lock->enrolled |= 1u << s;
+        }
+    }
+    if (!err) {
+        err = load(lock, KEY_PENALTY, buf, 12, &found);
+        if (!err && found) {
+            lock->failures = get_le32(buf);
+            lock->last_lockout = get_le32(buf + 4);
+            restart_countdown(lock, &lock->lockout, get_le32(buf + 8));
+        }
+    }
+    if (!err) {
+        err = load(lock, KEY_TIMELOCK, buf, 4, &found);
+        if (!err && found) {
+            restart_countdown(lock, &lock->timelock, get_le32(buf));
+        }
+    }
+    lock->set.window_min = OL_WINDOW_DEFAULT_MIN;
+    if (!err) {
+        err = load(lock, KEY_SETTINGS, buf, SETTINGS_BYTES, &found);
+        if (!err && found) {
+            decode_settings(&lock->set, buf);
+        }
+    }
+    for (uint16_t day = 0; day < 7 && !err; day++) {
+        err = load(lock, (uint16_t)(KEY_SCHEDULE_BASE + day), buf, OL_SCHEDULE_PERIODS * 4, &found);
+        if (!err && found) {
+            decode_u16s(&lock->set.schedule[day][0][0], buf, OL_SCHEDULE_PERIODS * 2);
+        }
+    }
+    if (!err) {
+        err = load(lock, KEY_HOLIDAYS, buf, OL_HOLIDAYS * 2, &found);
+        if (!err && found) {
+            decode_u16s(lock->set.holidays, buf, OL_HOLIDAYS);
+        }
+    }
+    return err;
+}
