@@ -11,6 +11,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "ownerlock/error.h" // OL_MUST_CHECK
+
 #define OL_SHA256_BYTES 32
 #define OL_SHA256_BLOCK 64
 
@@ -39,6 +41,54 @@ void ol_hmac_sha256_update(ol_hmac_sha256_ctx *ctx, const void *data, size_t len
 void ol_hmac_sha256_final(ol_hmac_sha256_ctx *ctx, uint8_t out[OL_SHA256_BYTES]); // wipes ctx
 void ol_hmac_sha256(uint8_t out[OL_SHA256_BYTES], const uint8_t *key, size_t key_len,
                     const void *data, size_t len);
+
+// ---- HKDF-SHA256 (RFC 5869; src/crypto/hkdf.c, shared by both backends) -----
+// Longest output one expansion may produce: 255 blocks of the hash.
+#define OL_HKDF_SHA256_MAX_OKM (255u * OL_SHA256_BYTES)
+
+// PRK = HMAC-SHA256(salt, ikm). An empty salt (NULL, 0) means HashLen zero
+// bytes, which HMAC treats the same as an empty key.
+void ol_hkdf_sha256_extract(uint8_t prk[OL_SHA256_BYTES], const uint8_t *salt, size_t salt_len,
+                            const uint8_t *ikm, size_t ikm_len);
+// okm = the first okm_len bytes of T(1) | T(2) | ... Returns -1 (and writes
+// nothing) when okm_len > OL_HKDF_SHA256_MAX_OKM, else 0.
+int ol_hkdf_sha256_expand(uint8_t *okm, size_t okm_len, const uint8_t prk[OL_SHA256_BYTES],
+                          const uint8_t *info, size_t info_len) OL_MUST_CHECK;
+// Extract then expand; same result as the two calls above.
+int ol_hkdf_sha256(uint8_t *okm, size_t okm_len, const uint8_t *salt, size_t salt_len,
+                   const uint8_t *ikm, size_t ikm_len, const uint8_t *info,
+                   size_t info_len) OL_MUST_CHECK;
+
+// ---- ChaCha20-Poly1305 AEAD (RFC 8439), detached tag ----------------------------
+#define OL_AEAD_KEY_BYTES 32
+#define OL_AEAD_NONCE_BYTES 12
+#define OL_AEAD_TAG_BYTES 16
+
+// ct = ChaCha20(key, nonce, counter 1) xor pt; tag = Poly1305 over ad and ct.
+// ct and pt may be the same buffer (in place), but must not overlap otherwise.
+// A (key, nonce) pair must never seal two different messages.
+void ol_aead_seal(uint8_t *ct, uint8_t tag[OL_AEAD_TAG_BYTES], const uint8_t key[OL_AEAD_KEY_BYTES],
+                  const uint8_t nonce[OL_AEAD_NONCE_BYTES], const uint8_t *ad, size_t ad_len,
+                  const uint8_t *pt, size_t len);
+// Checks the tag in constant time before decrypting anything. Returns 0 and
+// the plaintext in pt, or -1 with pt (len bytes) overwritten with zeros.
+// pt and ct may be the same buffer.
+int ol_aead_open(uint8_t *pt, const uint8_t tag[OL_AEAD_TAG_BYTES],
+                 const uint8_t key[OL_AEAD_KEY_BYTES], const uint8_t nonce[OL_AEAD_NONCE_BYTES],
+                 const uint8_t *ad, size_t ad_len, const uint8_t *ct, size_t len) OL_MUST_CHECK;
+
+// ---- X25519 (RFC 7748) ------------------------------------------------------------
+#define OL_X25519_BYTES 32
+
+// out = X25519(scalar, point): the scalar is clamped, the point's top bit is
+// ignored, non-canonical points are accepted (RFC 7748 section 5). Returns -1
+// when the result is all zeros, i.e. the point has low order and the "shared
+// secret" would be a constant any attacker knows; the caller must abort then.
+// Constant time in the scalar and the point.
+int ol_x25519(uint8_t out[OL_X25519_BYTES], const uint8_t scalar[OL_X25519_BYTES],
+              const uint8_t point[OL_X25519_BYTES]) OL_MUST_CHECK;
+// pub = X25519(secret, 9). secret is any 32 random bytes (clamped inside).
+void ol_x25519_public(uint8_t pub[OL_X25519_BYTES], const uint8_t secret[OL_X25519_BYTES]);
 
 // ---- Constant time and hygiene (src/crypto/ct.c, shared by both backends) ---
 // All-ones when the n bytes of a and b are equal, else zero. Reads every byte.

@@ -182,7 +182,7 @@ typedef struct ol_lock {
     uint8_t actor;            // slot that authenticated in this function
     uint8_t target;           // slot a function acts on
     bool need_second;         // dual control: function waits for a second code
-    uint32_t field[3];        // numbers collected by a function
+    uint32_t field[4];        // numbers collected by a function
     uint32_t view_seq;        // audit view: record shown
     uint8_t message_tone;     // enum tone in src/core/engine.h
     char message[2][OL_DISPLAY_COLS + 1];

@@ -376,13 +376,13 @@ void function_screen(const ol_lock *lock, char l1[OL_DISPLAY_COLS + 1],
     const field *f = current_field(lock);
     *input = OL_INPUT_SECRET;
     l2[0] = '\0';
+    if (lock->need_second) {
+        set_line(l1, "SECOND CODE");
+        return;
+    }
     if (lock->step == 0) {
         const function *fn = running(lock);
         set_line(l1, fn && fn->manager ? "MANAGER CODE" : "YOUR CODE");
-        return;
-    }
-    if (lock->need_second) {
-        set_line(l1, "SECOND CODE");
         return;
     }
     if (!f) {

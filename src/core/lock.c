@@ -350,6 +350,7 @@ static void render(ol_lock *lock) {
             set_line(l1, "TIME DELAY");
             put_time_left(l2, until(lock, lock->delay_until));
             l2[5] = '\0';
+            o->input = OL_INPUT_SECRET; // '*' cancels the delay
         } else if (lock->window_until != 0) {
             set_line(l1, "OPEN NOW: CODE");
             set_line(l2, "WINDOW 00:00");

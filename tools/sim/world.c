@@ -259,6 +259,17 @@ static void tick(sim_world *w) {
     lock_event(w, &ev, "tick");
 }
 
+// The lock body's own sensors: battery voltage and the remote-disable input.
+static void tell_sensors(sim_world *w) {
+    if (!w->powered) {
+        return;
+    }
+    ol_event battery = {.type = OL_EV_BATTERY, .value = w->battery_mv};
+    lock_event(w, &battery, "battery");
+    ol_event remote = {.type = OL_EV_REMOTE_DISABLE, .value = w->remote_disable ? 1u : 0u};
+    lock_event(w, &remote, "remote-disable");
+}
+
 static void power_up(sim_world *w) {
     w->powered = true;
     w->powered_on_at = w->t;
@@ -276,6 +287,7 @@ static void power_up(sim_world *w) {
     report_fault(w, e, "boot");
     cable_to_keypad(w);
     observe(w);
+    tell_sensors(w);
 }
 
 // The next instant, in world time, at which either unit has something to do
@@ -398,6 +410,7 @@ void sim_world_battery(sim_world *w, uint32_t mv) {
     sim_event_begin(&ev, w->t, "sim", "battery");
     sim_event_raw(&ev, "volts", volts);
     sim_emit(w->events, &ev);
+    tell_sensors(w);
 }
 
 void sim_world_remote_disable(sim_world *w, bool on) {
@@ -406,6 +419,7 @@ void sim_world_remote_disable(sim_world *w, bool on) {
     sim_event_begin(&ev, w->t, "sim", "remote_disable");
     sim_event_bool(&ev, "on", on);
     sim_emit(w->events, &ev);
+    tell_sensors(w);
 }
 
 void sim_world_clock_set(sim_world *w, int64_t wall_secs) {
@@ -666,6 +680,7 @@ bool sim_world_open(sim_world *w, sim_events *events, const char *state_dir, boo
         .trng = ol_testrng_fill,
         .trng_ctx = &w->rng,
         .rtc_now = ol_vclock_rtc,
+        .rtc_set = ol_vclock_rtc_set,
         .rtc_ctx = &w->clock,
     };
     w->seen.bolt = w->bolt;
