@@ -122,6 +122,17 @@ static void workload(rig *r, model *m) {
     type_code(r, WRONG, false);
     rig_wait(r, 601000);
     open_and_relock(r, M1, false);
+    // Settings writes: a time delay of 0 with a 3 min window, then off again.
+    rig_keys(r, "*04");
+    type_code(r, M0, true);
+    rig_keys(r, "0#3#");
+    // Lock for 1 hour, across a power cycle.
+    rig_keys(r, "*11");
+    type_code(r, M0, true);
+    rig_keys(r, "1#");
+    rig_wait(r, 1500000);
+    rig_power_cycle(r, 600000);
+    rig_wait(r, 2200000);
     // Enough openings to rotate the state store's sectors.
     for (int i = 0; i < 72; i++) {
         open_and_relock(r, i % 2 ? U3B : M0, i % 5 == 0);
@@ -149,8 +160,10 @@ static void on_cut(void *arg) {
 
 static bool opens(rig *r, const char *code) {
     ol_status st = rig_status(r);
-    if (st.lockout_remaining_ms) {
-        rig_wait(r, st.lockout_remaining_ms + 1000);
+    uint32_t wait = st.lockout_remaining_ms > st.timelock_remaining_ms ? st.lockout_remaining_ms
+                                                                       : st.timelock_remaining_ms;
+    if (wait) {
+        rig_wait(r, wait + 1000);
     }
     bool was_extended = rig_bolt(r) == OL_BOLT_EXTENDED;
     type_code(r, code, true);
@@ -194,6 +207,8 @@ static void check_after_cut(trial *tr, uint64_t k) {
     holds(k, st.failures >= m->at_cut.failures || cleared, "a committed wrong try was lost");
     holds(k, st.lockout_remaining_ms >= m->at_cut.lockout_remaining_ms || cleared,
           "the lockout was shortened");
+    holds(k, st.timelock_remaining_ms >= m->at_cut.timelock_remaining_ms,
+          "the timed lock was shortened");
     // Every committed code still opens; the one in flight may be old or new.
     for (int s = 0; s < OL_SLOTS; s++) {
         const char *committed = m->code[s];

@@ -1,7 +1,11 @@
 // Unit tests of the engine's pure rules: the penalty schedule, the code
 // policy and constant-time matching.
+#define _POSIX_C_SOURCE 200809L // gmtime_r
 #include "check.h"
+#include <time.h>
+
 #include "core/credentials.h"
+#include "core/engine.h"
 #include "core/penalty.h"
 #include "ownerlock/crypto.h"
 
@@ -128,7 +132,62 @@ static void test_match(void) {
     }
 }
 
+// The calendar against the C library's gmtime, every day 1970..2105.
+static void test_calendar(void) {
+    unsigned mismatches = 0;
+    for (uint32_t days = 0; days < 49000; days++) {
+        time_t t = (time_t)days * 86400;
+        struct tm tm;
+        gmtime_r(&t, &tm);
+        uint32_t y, m, d;
+        civil_from_days(days, &y, &m, &d);
+        mismatches += y != (uint32_t)tm.tm_year + 1900 || m != (uint32_t)tm.tm_mon + 1 ||
+                      d != (uint32_t)tm.tm_mday;
+        mismatches += days_from_civil(y, m, d) != days;
+        mismatches += !valid_date(y, m, d);
+    }
+    CHECK_EQ(mismatches, 0);
+    CHECK(!valid_date(2026, 2, 29));
+    CHECK(valid_date(2028, 2, 29));
+    CHECK(!valid_date(2100, 2, 29));
+    CHECK(!valid_date(2026, 13, 1));
+    CHECK(!valid_date(2026, 4, 31));
+    CHECK(!valid_date(1969, 12, 31));
+}
+
+static void test_schedule(void) {
+    ol_settings set;
+    memset(&set, 0, sizeof set);
+    uint32_t monday = days_from_civil(2026, 3, 2) * 86400u; // a Monday
+    // No period and no holiday: always open.
+    CHECK(!schedule_in_force(&set));
+    CHECK(schedule_open(&set, monday));
+    // Monday 09:00-17:00: [from, until).
+    set.schedule[0][0][0] = 9 * 60;
+    set.schedule[0][0][1] = 17 * 60;
+    CHECK(schedule_in_force(&set));
+    CHECK(!schedule_open(&set, monday + 9 * 3600 - 1));
+    CHECK(schedule_open(&set, monday + 9 * 3600));
+    CHECK(schedule_open(&set, monday + 17 * 3600 - 1));
+    CHECK(!schedule_open(&set, monday + 17 * 3600));
+    CHECK(!schedule_open(&set, monday + 86400 + 10 * 3600));    // Tuesday: no period
+    CHECK(schedule_open(&set, monday + 7 * 86400 + 10 * 3600)); // next Monday
+    // Sunday is day 6.
+    set.schedule[6][3][0] = 0;
+    set.schedule[6][3][1] = 24 * 60;
+    CHECK(schedule_open(&set, monday - 1));
+    CHECK(schedule_open(&set, monday - 86400));
+    // A holiday closes its whole day, and only that day.
+    set.holidays[5] = (uint16_t)(monday / 86400u);
+    CHECK(!schedule_open(&set, monday + 10 * 3600));
+    CHECK(schedule_open(&set, monday - 1));
+    set.holidays[5] = 0;
+    CHECK(schedule_open(&set, monday + 10 * 3600));
+}
+
 int main(void) {
+    test_calendar();
+    test_schedule();
     test_penalty_schedule();
     test_policy();
     test_match();

@@ -326,7 +326,36 @@ static void test_flash_holds_no_code(void) {
     ol_hostflash_close(&r.hf);
 }
 
+// The audit view (*09) shows every record but duress ones.
+static void test_audit_view_hides_duress(void) {
+    rig r;
+    CHECK_EQ(rig_init(&r, 6), OL_OK);
+    commission(&r);
+    rig_keys(&r, "*06" M0 "#1#");
+    rig_keys(&r, "*02" M0 "#05#" U5 "#" U5 "#");
+    rig_keys_as(&r, "264804#", true); // U5's duress code
+    CHECK_EQ(rig_bolt(&r), OL_BOLT_RETRACTED);
+    CHECK(ol_lock_outputs(&r.lock)->alarm);
+    rig_wait(&r, 7000);
+    uint32_t records = rig_status(&r).audit_next_seq - 1, shown = 0, duress_shown = 0;
+    rig_keys(&r, "*09" M0 "#");
+    for (uint32_t i = 0; i < records + 2; i++) {
+        const char *text = rig_display(&r);
+        if (strstr(text, "END OF TRAIL")) {
+            break;
+        }
+        shown++;
+        duress_shown += strstr(text, "DURESS") != NULL;
+        rig_keys(&r, "#");
+    }
+    CHECK(shows(&r, "END OF TRAIL"));
+    CHECK_EQ(duress_shown, 0);
+    CHECK_EQ(shown, records - 1); // every record but the one duress record
+    ol_hostflash_close(&r.hf);
+}
+
 int main(void) {
+    test_audit_view_hides_duress();
     test_factory();
     test_open_and_relock();
     test_penalty();
