@@ -3,6 +3,8 @@
 # Used by `make check` and `make demo`; safe to run again.
 set -eu
 PKGS="build-essential cmake pkg-config libsodium-dev libncurses-dev"
+# The Cortex-M reference board (ports/mps2-an385): cross compiler, its C library, QEMU.
+PKGS="$PKGS gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm"
 PKGS="$PKGS ${OL_EXTRA_PKGS:-}"
 
 if ! command -v dpkg-query >/dev/null 2>&1; then
