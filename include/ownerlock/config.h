@@ -80,6 +80,20 @@
 #ifndef OL_BATTERY_CRITICAL_MV
 #define OL_BATTERY_CRITICAL_MV 4400u // below: programming refused, openings go on
 #endif
+// ---- Owner recovery -----------------------------------------------------------
+#ifndef OL_RECOVERY_DELAY_DEFAULT_MIN
+#define OL_RECOVERY_DELAY_DEFAULT_MIN 60 // *99: wait before a new manager code
+#endif
+#ifndef OL_RECOVERY_DELAY_MIN_MIN
+#define OL_RECOVERY_DELAY_MIN_MIN 15 // *16: 15 min ..
+#endif
+#ifndef OL_RECOVERY_DELAY_MAX_MIN
+#define OL_RECOVERY_DELAY_MAX_MIN 4320 // .. 72 h
+#endif
+#ifndef OL_RECOVERY_WINDOW_MS
+#define OL_RECOVERY_WINDOW_MS (10u * 60u * 1000u) // to set the new code after the delay
+#endif
+
 // ---- Bolt and door ----------------------------------------------------------
 #ifndef OL_RELOCK_UNOPENED_MS
 #define OL_RELOCK_UNOPENED_MS 6000u // bolt extends again if the door stays shut

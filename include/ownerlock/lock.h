@@ -16,16 +16,17 @@
 #include "ownerlock/config.h"
 #include "ownerlock/error.h"
 #include "ownerlock/hal.h"
+#include "ownerlock/recovery.h"
 #include "ownerlock/store.h"
 
 // ---- events in ----------------------------------------------------------------
 typedef enum ol_event_type {
-    OL_EV_TICK = 1,     // only time passed
-    OL_EV_ENTRY = 2,    // a field ended by '#': digits[0..ndigits), each 0..9
-    OL_EV_FUNCTION = 3, // '*' then two digits selected function `function`
-    OL_EV_CANCEL = 4,   // '*' alone: cancel the current operation
-    OL_EV_DOOR = 5,     // the door switch changed to door_open
-    OL_EV_BATTERY = 6,  // battery voltage measured: value = millivolts
+    OL_EV_TICK = 1,           // only time passed
+    OL_EV_ENTRY = 2,          // a field ended by '#': digits[0..ndigits), each 0..9
+    OL_EV_FUNCTION = 3,       // '*' then two digits selected function `function`
+    OL_EV_CANCEL = 4,         // '*' alone: cancel the current operation
+    OL_EV_DOOR = 5,           // the door switch changed to door_open
+    OL_EV_BATTERY = 6,        // battery voltage measured: value = millivolts
     OL_EV_REMOTE_DISABLE = 7, // the remote-disable input changed: value = 1 asserted
 } ol_event_type;
 
@@ -113,16 +114,18 @@ const char *ol_audit_kind_name(uint8_t kind);
 typedef struct ol_status {
     bool commissioned;
     bool door_open;
-    uint32_t enrolled;             // bit n set: slot n holds a code
-    uint32_t failures;             // consecutive wrong entries, persisted
-    uint32_t lockout_remaining_ms; // 0 when not locked out
-    uint32_t last_lockout_ms;      // length of the last lockout since the last opening
-    uint32_t audit_first_seq;      // oldest readable audit record
-    uint32_t audit_next_seq;       // next audit sequence number
-    uint32_t delay_remaining_ms;   // time delay running (0: none)
-    uint32_t window_remaining_ms;  // opening window open (0: none)
+    uint32_t enrolled;              // bit n set: slot n holds a code
+    uint32_t failures;              // consecutive wrong entries, persisted
+    uint32_t lockout_remaining_ms;  // 0 when not locked out
+    uint32_t last_lockout_ms;       // length of the last lockout since the last opening
+    uint32_t audit_first_seq;       // oldest readable audit record
+    uint32_t audit_next_seq;        // next audit sequence number
+    uint32_t delay_remaining_ms;    // time delay running (0: none)
+    uint32_t window_remaining_ms;   // opening window open (0: none)
     uint32_t timelock_remaining_ms; // "lock for N hours" still to run
-    bool alarm;                    // silent alarm raised (duress)
+    uint32_t recovery_delay_ms;     // *99 recovery delay running (0: none)
+    bool recovery_enabled;          // a recovery code is set
+    bool alarm;                     // silent alarm raised (duress)
 } ol_status;
 
 // ---- the lock -------------------------------------------------------------------
@@ -137,12 +140,13 @@ typedef struct ol_countdown {
 
 // Owner settings, persisted (src/core/persist.c).
 typedef struct ol_settings {
-    uint8_t delay_min;    // *04 time delay, 0 = none
-    uint8_t window_min;   // *04 opening window
-    bool dual;            // *05 dual control
-    bool duress;          // *06 duress codes
-    bool users_disabled;  // *12 supervisor has disabled the subordinate codes
-    uint32_t override;    // *13 slots that skip the time delay
+    uint8_t delay_min;           // *04 time delay, 0 = none
+    uint8_t window_min;          // *04 opening window
+    bool dual;                   // *05 dual control
+    bool duress;                 // *06 duress codes
+    bool users_disabled;         // *12 supervisor has disabled the subordinate codes
+    uint32_t override;           // *13 slots that skip the time delay
+    uint16_t recovery_delay_min; // *16 wait of the *99 recovery
     uint16_t schedule[7][OL_SCHEDULE_PERIODS][2]; // *07 Mon..Sun open periods, minutes
     uint16_t holidays[OL_HOLIDAYS];               // *10 days since 1970, 0 = unused
 } ol_settings;
@@ -161,30 +165,36 @@ typedef struct ol_lock {
     ol_countdown lockout;
     ol_countdown timelock;
     ol_settings set;
+    bool recovery_enabled;
+    uint8_t recovery_tag[OL_TAG_BYTES];
     uint8_t chain[OL_AUDIT_CHAIN_BYTES];
     // volatile: a power cut forgets these on purpose (a delay restarts)
     bool fault;
     bool door_open;
     bool remote_disabled;
     bool battery_low_logged;
-    uint32_t battery_mv;      // 0: not measured yet
+    uint32_t battery_mv; // 0: not measured yet
     uint64_t now;
-    uint64_t relock_at;       // 0: none pending
-    uint64_t message_until;   // 0: no transient message
-    uint64_t menu_deadline;   // 0: no function running
-    uint64_t delay_until;     // time delay ends (0: none)
-    uint64_t window_until;    // opening window ends (0: none)
-    uint64_t dual_until;      // first of two codes expires (0: none)
-    uint8_t dual_first;       // slot of the first code
-    uint8_t mode;             // enum mode in src/core/engine.h
-    uint8_t step;             // field within the function
-    uint8_t function;         // *NN running
-    uint8_t actor;            // slot that authenticated in this function
-    uint8_t target;           // slot a function acts on
-    bool need_second;         // dual control: function waits for a second code
-    uint32_t field[4];        // numbers collected by a function
-    uint32_t view_seq;        // audit view: record shown
-    uint8_t message_tone;     // enum tone in src/core/engine.h
+    uint64_t relock_at;                          // 0: none pending
+    uint64_t message_until;                      // 0: no transient message
+    uint64_t menu_deadline;                      // 0: no function running
+    uint64_t delay_until;                        // time delay ends (0: none)
+    uint64_t window_until;                       // opening window ends (0: none)
+    uint64_t dual_until;                         // first of two codes expires (0: none)
+    uint8_t dual_first;                          // slot of the first code
+    uint64_t recovery_until;                     // *99 recovery delay ends (0: none)
+    uint64_t recovery_window;                    // new manager code to be set before (0: none)
+    uint8_t group;                               // recovery code group being typed or shown
+    uint8_t recovery_digits[OL_RECOVERY_DIGITS]; // being typed or shown; wiped at once after
+    uint8_t mode;                                // enum mode in src/core/engine.h
+    uint8_t step;                                // field within the function
+    uint8_t function;                            // *NN running
+    uint8_t actor;                               // slot that authenticated in this function
+    uint8_t target;                              // slot a function acts on
+    bool need_second;                            // dual control: function waits for a second code
+    uint32_t field[4];                           // numbers collected by a function
+    uint32_t view_seq;                           // audit view: record shown
+    uint8_t message_tone;                        // enum tone in src/core/engine.h
     char message[2][OL_DISPLAY_COLS + 1];
     uint8_t pending[OL_TAG_BYTES]; // tag of a new code awaiting its repeat
     uint8_t new_key[32];           // device key drawn during commissioning

@@ -4,9 +4,11 @@
 #include <string.h>
 
 #include "ownerlock/crypto.h"
+#include "ownerlock/recovery.h"
 
 #define MAC_INPUT_BYTES (2 + OL_ENTRY_MAX_DIGITS)
 #define DOMAIN_CODE 0x01
+#define DOMAIN_RECOVERY 0x02
 
 static void mac_input(uint8_t in[MAC_INPUT_BYTES], const uint8_t *digits, uint8_t n) {
     memset(in, 0, MAC_INPUT_BYTES);
@@ -39,6 +41,19 @@ void credential_tag(uint8_t tag[OL_TAG_BYTES], const uint8_t key[DEVICE_KEY_BYTE
     tag_from(tag, &keyed, in);
     ol_wipe(&keyed, sizeof keyed);
     ol_wipe(in, sizeof in);
+}
+
+void credential_recovery_tag(uint8_t tag[OL_TAG_BYTES], const uint8_t key[DEVICE_KEY_BYTES],
+                             const uint8_t *digits) {
+    uint8_t in[2 + OL_RECOVERY_DIGITS];
+    uint8_t full[OL_SHA256_BYTES];
+    in[0] = DOMAIN_RECOVERY;
+    in[1] = OL_RECOVERY_DIGITS;
+    memcpy(in + 2, digits, OL_RECOVERY_DIGITS);
+    ol_hmac_sha256(full, key, DEVICE_KEY_BYTES, in, sizeof in);
+    memcpy(tag, full, OL_TAG_BYTES);
+    ol_wipe(in, sizeof in);
+    ol_wipe(full, sizeof full);
 }
 
 uint32_t credential_match(const uint8_t tags[OL_SLOTS][OL_TAG_BYTES], uint32_t enrolled,

@@ -18,6 +18,11 @@
 void credential_tag(uint8_t tag[OL_TAG_BYTES], const uint8_t key[DEVICE_KEY_BYTES],
                     const uint8_t *digits, uint8_t n);
 
+// Tag of a recovery code (OL_RECOVERY_DIGITS data digits, no check digits),
+// in its own MAC domain so it can never equal a code's tag.
+void credential_recovery_tag(uint8_t tag[OL_TAG_BYTES], const uint8_t key[DEVICE_KEY_BYTES],
+                             const uint8_t *digits);
+
 // Bit s set for each slot s whose stored tag equals tag, masked by enrolled.
 uint32_t credential_match(const uint8_t tags[OL_SLOTS][OL_TAG_BYTES], uint32_t enrolled,
                           const uint8_t tag[OL_TAG_BYTES]);

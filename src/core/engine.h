@@ -18,7 +18,9 @@ enum mode {
     MODE_FACTORY = 0, // no manager code yet: commissioning (step 0 first, 1 repeat)
     MODE_IDLE = 1,    // commissioned, waiting for a code or a function
     MODE_FUNCTION = 2,
-    MODE_FAULT = 3, // storage failed: refuse everything
+    MODE_FAULT = 3,     // storage failed: refuse everything
+    MODE_RECOVERY = 4,  // *99: typing the recovery code (step 0), new manager code (2, 3)
+    MODE_SHOW_CODE = 5, // a new recovery code is shown, one group per '#'
 };
 
 enum tone { TONE_INFO = 0, TONE_OK = 1, TONE_ERROR = 2, TONE_ALERT = 3 };
@@ -33,6 +35,7 @@ void end_function(ol_lock *lock);
 void refuse(ol_lock *lock, const char *reason); // ends the function
 void put2(char *p, uint32_t v);                 // two decimal digits
 void set_line(char dst[OL_DISPLAY_COLS + 1], const char *src);
+void beep(ol_lock *lock, ol_beep pattern);
 // The one path by which an entry is checked against the enrolled codes. The
 // state a wrong try would produce is saved before the entry is evaluated.
 // *duress is set when the entry is an enrolled code's duress variant (only
@@ -41,6 +44,28 @@ ol_err authenticate(ol_lock *lock, const ol_event *ev, const char *wrong_note, b
                     uint8_t *slot, bool *duress) OL_MUST_CHECK;
 uint32_t countdown_left(const ol_lock *lock, const ol_countdown *c);
 bool battery_critical(const ol_lock *lock);
+
+// The penalty around any credential check: begin saves the state a wrong
+// try would produce (before the check); settle clears it (valid) or logs the
+// wrong try and any lockout it started, showing WRONG CODE / wrong_note.
+ol_err penalty_begin(ol_lock *lock) OL_MUST_CHECK;
+ol_err penalty_settle(ol_lock *lock, bool valid, const char *wrong_note) OL_MUST_CHECK;
+
+// ---- recovery.c -------------------------------------------------------------
+// Draw a new recovery code and show it; `why` is logged when it is
+// acknowledged (OL_AUDIT_COMMISSIONED: nothing more; else config_changed).
+ol_err recovery_new_code(ol_lock *lock) OL_MUST_CHECK;
+void recovery_start(ol_lock *lock); // *99
+ol_err recovery_entry(ol_lock *lock, const ol_event *ev) OL_MUST_CHECK;
+ol_err recovery_show_entry(ol_lock *lock, const ol_event *ev) OL_MUST_CHECK;
+ol_err recovery_timers(ol_lock *lock) OL_MUST_CHECK;
+// Checks typed groups against the recovery code, with the penalty. *done
+// is false while groups are still missing (or one had a typo).
+ol_err recovery_take_group(ol_lock *lock, const ol_event *ev, bool *done,
+                           bool *valid) OL_MUST_CHECK;
+void recovery_cancel(ol_lock *lock);
+bool recovery_screen(const ol_lock *lock, char l1[OL_DISPLAY_COLS + 1],
+                     char l2[OL_DISPLAY_COLS + 1], ol_input *input);
 
 // ---- opening.c --------------------------------------------------------------
 ol_err open_attempt(ol_lock *lock, const ol_event *ev) OL_MUST_CHECK;
@@ -70,6 +95,8 @@ bool schedule_in_force(const ol_settings *set);
 
 // ---- persist.c --------------------------------------------------------------
 ol_err save_settings(ol_lock *lock, const ol_settings *next) OL_MUST_CHECK;
+// tag == NULL deletes the recovery code (recovery disabled or used up).
+ol_err save_recovery(ol_lock *lock, const uint8_t tag[OL_TAG_BYTES]) OL_MUST_CHECK;
 ol_err save_slot(ol_lock *lock, uint8_t slot, const uint8_t tag[OL_TAG_BYTES]) OL_MUST_CHECK;
 ol_err delete_slot(ol_lock *lock, uint8_t slot) OL_MUST_CHECK;
 ol_err save_penalty(ol_lock *lock, uint32_t failures, uint32_t last_lockout,

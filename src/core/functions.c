@@ -22,6 +22,7 @@ enum field_kind {
     F_HHMM,     // 0000..2400, a minute of the day
     F_DATE,     // YYYYMMDD; 0 allowed when min == 0
     F_VIEW,     // the audit view: '#' pages
+    F_RECOVERY, // the recovery code, one group per field ended by '#'
 };
 
 typedef struct field {
@@ -53,6 +54,9 @@ static ol_err apply_holiday(ol_lock *lock);
 static ol_err apply_timelock(ol_lock *lock);
 static ol_err apply_supervisor(ol_lock *lock);
 static ol_err apply_override(ol_lock *lock);
+static ol_err apply_recovery_new(ol_lock *lock);
+static ol_err apply_recovery_off(ol_lock *lock);
+static ol_err apply_recovery_delay(ol_lock *lock);
 
 static const function functions[] = {
     {1,
@@ -121,6 +125,16 @@ static const function functions[] = {
      "DELAY OVERRIDE",
      apply_override,
      {{F_SLOT, 0, 0, "SLOT 00-31"}, {F_NUMBER, 0, 1, "OVERRIDE 0/1"}, END}},
+    // Replacing or disabling the recovery code needs the code itself (when
+    // there is one): a manager alone cannot take the owner's recovery away.
+    {14, true, true, "RECOVERY CODE", apply_recovery_new, {{F_RECOVERY, 0, 0, ""}, END}},
+    {15, true, true, "RECOVERY OFF", apply_recovery_off, {{F_RECOVERY, 0, 0, ""}, END}},
+    {16,
+     true,
+     true,
+     "RECOVERY DELAY",
+     apply_recovery_delay,
+     {{F_NUMBER, OL_RECOVERY_DELAY_MIN_MIN, OL_RECOVERY_DELAY_MAX_MIN, "DELAY 15-4320 MIN"}, END}},
 };
 
 static const function *running(const ol_lock *lock) {
@@ -180,7 +194,12 @@ static const char *take_field(ol_lock *lock, const field *f, const ol_event *ev)
         }
         break;
     case F_NUMBER:
-        if (!parse_number(ev, 2, &v) || v < f->min || v > f->max) {
+        if (!parse_number(ev,
+                          f->max >= 1000  ? 4
+                          : f->max >= 100 ? 3
+                                          : 2,
+                          &v) ||
+            v < f->min || v > f->max) {
             return "OUT OF RANGE";
         }
         break;
@@ -322,6 +341,8 @@ static void view_step_back(ol_lock *lock) {
     lock->view_seq = 0; // past the oldest
 }
 
+static ol_err finish(ol_lock *lock, const function *fn);
+
 ol_err function_entry(ol_lock *lock, const ol_event *ev) {
     const function *fn = running(lock);
     if (!fn) {
@@ -330,11 +351,21 @@ ol_err function_entry(ol_lock *lock, const ol_event *ev) {
     }
     if (lock->step == 0) {
         ol_err err = login(lock, fn, ev);
-        if (!err && lock->step == 1 && fn->fields[0].kind == F_VIEW) {
+        if (err || lock->step != 1) {
+            return err;
+        }
+        if (fn->fields[0].kind == F_VIEW) {
             lock->view_seq = ol_log_next_seq(&lock->audit);
             view_step_back(lock);
         }
-        return err;
+        if (fn->fields[0].kind == F_RECOVERY && !lock->recovery_enabled) {
+            if (fn->number == 15) {
+                refuse(lock, "NO RECOVERY");
+                return OL_OK;
+            }
+            return finish(lock, fn); // no code to give: a new one is made
+        }
+        return OL_OK;
     }
     const field *f = current_field(lock);
     if (!f) {
@@ -350,15 +381,30 @@ ol_err function_entry(ol_lock *lock, const ol_event *ev) {
     if (f->kind == F_NEW_CODE || f->kind == F_REPEAT) {
         return new_code(lock, f, ev);
     }
+    if (f->kind == F_RECOVERY) {
+        bool done, valid;
+        ol_err err = recovery_take_group(lock, ev, &done, &valid);
+        if (err || !done) {
+            return err;
+        }
+        if (!valid) {
+            end_function(lock); // a wrong try, already said and counted
+            return OL_OK;
+        }
+        lock->step++;
+        return current_field(lock) ? OL_OK : finish(lock, fn);
+    }
     const char *bad = take_field(lock, f, ev);
     if (bad) {
         refuse(lock, bad);
         return OL_OK;
     }
     lock->step++;
-    if (current_field(lock)) {
-        return OL_OK;
-    }
+    return current_field(lock) ? OL_OK : finish(lock, fn);
+}
+
+// The last field is in: do it, log it, say it.
+static ol_err finish(ol_lock *lock, const function *fn) {
     ol_err err = fn->apply(lock);
     if (err || lock->mode != MODE_FUNCTION) {
         return err; // applied (and said so), or refused
@@ -394,6 +440,12 @@ void function_screen(const ol_lock *lock, char l1[OL_DISPLAY_COLS + 1],
         return;
     }
     *input = OL_INPUT_NUMBER;
+    if (f->kind == F_RECOVERY) {
+        char head[] = "RECOVERY GROUP 1";
+        head[15] = (char)('1' + lock->group);
+        set_line(l1, head);
+        return;
+    }
     if (f->kind != F_VIEW) {
         set_line(l1, f->prompt);
         return;
@@ -547,4 +599,19 @@ static ol_err apply_clock(ol_lock *lock) {
     end_function(lock);
     say(lock, TONE_OK, "CLOCK SET", "");
     return OL_OK;
+}
+
+static ol_err apply_recovery_new(ol_lock *lock) {
+    end_function(lock);
+    return recovery_new_code(lock); // kept once the owner has seen it all
+}
+
+static ol_err apply_recovery_off(ol_lock *lock) {
+    return save_recovery(lock, NULL);
+}
+
+static ol_err apply_recovery_delay(ol_lock *lock) {
+    ol_settings next = lock->set;
+    next.recovery_delay_min = (uint16_t)lock->field[0];
+    return save_settings(lock, &next);
 }

@@ -60,7 +60,7 @@ bool battery_critical(const ol_lock *lock) {
     return lock->battery_mv != 0 && lock->battery_mv < OL_BATTERY_CRITICAL_MV;
 }
 
-static void beep(ol_lock *lock, ol_beep pattern) {
+void beep(ol_lock *lock, ol_beep pattern) {
     lock->out.beep = pattern;
     lock->out.beeps++;
 }
@@ -97,14 +97,38 @@ void refuse(ol_lock *lock, const char *reason) {
 
 // ---- credentials ----------------------------------------------------------------
 
+ol_err penalty_begin(ol_lock *lock) {
+    penalty now = {lock->failures, lock->last_lockout, countdown_left(lock, &lock->lockout)};
+    penalty if_wrong = penalty_after_failure(now);
+    return save_penalty(lock, if_wrong.failures, if_wrong.last_lockout, if_wrong.remaining);
+}
+
+ol_err penalty_settle(ol_lock *lock, bool valid, const char *wrong_note) {
+    if (valid) {
+        return save_penalty(lock, 0, 0, 0);
+    }
+    // penalty_begin already saved (and mirrored) the state of a wrong try.
+    ol_err err = audit_append(lock, OL_AUDIT_WRONG_CODE, OL_AUDIT_NO_SLOT,
+                              (uint16_t)(lock->failures > 0xFFFF ? 0xFFFF : lock->failures));
+    if (err) {
+        return err;
+    }
+    if (lock->lockout.ms == 0) {
+        say(lock, TONE_ERROR, "WRONG CODE", wrong_note);
+        return OL_OK;
+    }
+    beep(lock, OL_BEEP_ALERT);
+    lock->message_until = 0;
+    return audit_append(lock, OL_AUDIT_LOCKOUT, OL_AUDIT_NO_SLOT,
+                        (uint16_t)(lock->lockout.ms / 60000u));
+}
+
 ol_err authenticate(ol_lock *lock, const ol_event *ev, const char *wrong_note, bool *valid,
                     uint8_t *slot, bool *duress) {
     *valid = false;
     *duress = false;
     *slot = 0;
-    penalty now = {lock->failures, lock->last_lockout, countdown_left(lock, &lock->lockout)};
-    penalty if_wrong = penalty_after_failure(now);
-    ol_err err = save_penalty(lock, if_wrong.failures, if_wrong.last_lockout, if_wrong.remaining);
+    ol_err err = penalty_begin(lock);
     if (err) {
         return err;
     }
@@ -126,22 +150,7 @@ ol_err authenticate(ol_lock *lock, const ol_event *ev, const char *wrong_note, b
     *valid = (plain | forced) != 0;
     *duress = plain == 0 && forced != 0;
     *slot = credential_slot_of(plain ? plain : forced);
-    if (*valid) {
-        return save_penalty(lock, 0, 0, 0);
-    }
-    err = audit_append(lock, OL_AUDIT_WRONG_CODE, OL_AUDIT_NO_SLOT,
-                       (uint16_t)(if_wrong.failures > 0xFFFF ? 0xFFFF : if_wrong.failures));
-    if (err) {
-        return err;
-    }
-    if (if_wrong.remaining == 0) {
-        say(lock, TONE_ERROR, "WRONG CODE", wrong_note);
-        return OL_OK;
-    }
-    beep(lock, OL_BEEP_ALERT);
-    lock->message_until = 0;
-    return audit_append(lock, OL_AUDIT_LOCKOUT, OL_AUDIT_NO_SLOT,
-                        (uint16_t)(if_wrong.remaining / 60000u));
+    return penalty_settle(lock, *valid, wrong_note);
 }
 
 // ---- bolt and door ---------------------------------------------------------------
@@ -238,7 +247,7 @@ static ol_err factory_entry(ol_lock *lock, const ol_event *ev) {
     }
     lock->mode = MODE_IDLE;
     say(lock, TONE_OK, "LOCK IS SET UP", "MANAGER SLOT 00");
-    return OL_OK;
+    return recovery_new_code(lock); // shown once, kept when acknowledged
 }
 
 // ---- timers ---------------------------------------------------------------------------
@@ -268,8 +277,15 @@ static ol_err run_timers(ol_lock *lock) {
         lock->message_until = 0;
     }
     if (lock->menu_deadline != 0 && lock->now >= lock->menu_deadline) {
+        if (lock->mode == MODE_RECOVERY) {
+            recovery_cancel(lock);
+        }
         end_function(lock);
         say(lock, TONE_INFO, "TIMED OUT", NOTHING_CHANGED);
+    }
+    err = recovery_timers(lock);
+    if (err) {
+        return err;
     }
     if (lock->window_until != 0 && lock->now >= lock->window_until) {
         lock->delay_until = 0; // the window closed unused: a new delay next time
@@ -287,8 +303,12 @@ static uint64_t next_second(const ol_lock *lock, uint32_t left) {
 }
 
 uint64_t ol_lock_next_deadline(const ol_lock *lock) {
-    uint64_t c[9] = {lock->relock_at, lock->message_until, lock->menu_deadline, lock->window_until,
-                     lock->dual_until};
+    uint64_t c[11] = {lock->relock_at, lock->message_until, lock->menu_deadline, lock->window_until,
+                      lock->dual_until};
+    c[9] = lock->recovery_window;
+    if (lock->recovery_until != 0) {
+        c[10] = next_second(lock, until(lock, lock->recovery_until));
+    }
     if (lock->lockout.ms != 0) {
         c[5] = next_second(lock, countdown_left(lock, &lock->lockout));
         c[6] = lock->lockout.saved + OL_PENALTY_CHECKPOINT_MS;
@@ -342,6 +362,8 @@ static void render(ol_lock *lock) {
             o->input = lock->step == 0 ? OL_INPUT_IDLE : OL_INPUT_SECRET;
         } else if (lock->mode == MODE_FUNCTION) {
             function_screen(lock, l1, l2, &o->input);
+        } else if (recovery_screen(lock, l1, l2, &o->input)) {
+            // recovery: typing, delay, new manager code, or a new code shown
         } else if (o->bolt == OL_BOLT_RETRACTED) {
             set_line(l1, lock->door_open ? "DOOR OPEN" : "OPEN");
         } else if (lock->dual_until != 0) {
@@ -387,9 +409,12 @@ static void enter_fault(ol_lock *lock) {
     lock->delay_until = 0;
     lock->window_until = 0;
     lock->dual_until = 0;
+    lock->recovery_until = 0;
+    lock->recovery_window = 0;
     if (!lock->door_open) {
         lock->out.bolt = OL_BOLT_EXTENDED;
     }
+    ol_wipe(lock->recovery_digits, sizeof lock->recovery_digits);
     ol_wipe(lock->pending, sizeof lock->pending);
     ol_wipe(lock->new_key, sizeof lock->new_key);
 }
@@ -445,7 +470,8 @@ static ol_err dispatch(ol_lock *lock, const ol_event *ev, bool locked_out) {
         if (ev->ndigits > OL_ENTRY_MAX_DIGITS) {
             return OL_ERR_ARG;
         }
-        if (locked_out || (ev->ndigits == 0 && !function_wants_empty(lock))) {
+        if (locked_out ||
+            (ev->ndigits == 0 && lock->mode != MODE_SHOW_CODE && !function_wants_empty(lock))) {
             return OL_OK;
         }
         lock->message_until = 0;
@@ -456,6 +482,15 @@ static ol_err dispatch(ol_lock *lock, const ol_event *ev, bool locked_out) {
             lock->menu_deadline = lock->now + OL_MENU_TIMEOUT_MS;
             return function_entry(lock, ev);
         }
+        if (lock->mode == MODE_SHOW_CODE) {
+            return recovery_show_entry(lock, ev);
+        }
+        if (lock->mode == MODE_RECOVERY) {
+            if (lock->step < 2) {
+                lock->menu_deadline = lock->now + OL_MENU_TIMEOUT_MS;
+            }
+            return recovery_entry(lock, ev);
+        }
         return open_attempt(lock, ev);
     case OL_EV_FUNCTION:
         if (locked_out) {
@@ -465,13 +500,27 @@ static ol_err dispatch(ol_lock *lock, const ol_event *ev, bool locked_out) {
             say(lock, TONE_ERROR, "SET UP FIRST", "");
             return OL_OK;
         }
+        if (lock->mode == MODE_SHOW_CODE) {
+            return OL_OK; // the new recovery code must be seen to the end
+        }
+        if (lock->mode == MODE_RECOVERY) {
+            recovery_cancel(lock);
+        }
+        if (ev->function == 99) {
+            recovery_start(lock);
+            return OL_OK;
+        }
         start_function(lock, ev->function);
         return OL_OK;
     case OL_EV_CANCEL:
         if (locked_out) {
             return OL_OK;
         }
-        if (lock->mode == MODE_FUNCTION || (lock->mode == MODE_FACTORY && lock->step == 1)) {
+        if (lock->mode == MODE_RECOVERY) {
+            recovery_cancel(lock);
+            lock->menu_deadline = 0;
+            say(lock, TONE_INFO, "CANCELLED", NOTHING_CHANGED);
+        } else if (lock->mode == MODE_FUNCTION || (lock->mode == MODE_FACTORY && lock->step == 1)) {
             end_function(lock);
             ol_wipe(lock->new_key, sizeof lock->new_key);
             say(lock, TONE_INFO, "CANCELLED", NOTHING_CHANGED);
@@ -530,6 +579,8 @@ void ol_lock_status(const ol_lock *lock, ol_status *st) {
         lock->window_until && lock->now >= lock->delay_until ? until(lock, lock->window_until) : 0;
     st->timelock_remaining_ms = countdown_left(lock, &lock->timelock);
     st->alarm = lock->out.alarm;
+    st->recovery_delay_ms = lock->recovery_until ? until(lock, lock->recovery_until) : 0;
+    st->recovery_enabled = lock->recovery_enabled;
 }
 
 void ol_lock_shutdown(ol_lock *lock) {

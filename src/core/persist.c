@@ -13,6 +13,8 @@ static void encode_settings(uint8_t out[SETTINGS_BYTES], const ol_settings *s) {
                        (s->users_disabled ? FLAG_USERS_DISABLED : 0));
     out[3] = 0;
     put_le32(out + 4, s->override);
+    put_le16(out + 8, s->recovery_delay_min);
+    put_le16(out + 10, 0);
 }
 
 static void decode_settings(ol_settings *s, const uint8_t in[SETTINGS_BYTES]) {
@@ -22,6 +24,7 @@ static void decode_settings(ol_settings *s, const uint8_t in[SETTINGS_BYTES]) {
     s->duress = (in[2] & FLAG_DURESS) != 0;
     s->users_disabled = (in[2] & FLAG_USERS_DISABLED) != 0;
     s->override = get_le32(in + 4);
+    s->recovery_delay_min = get_le16(in + 8);
 }
 
 static void encode_u16s(uint8_t *out, const uint16_t *v, size_t n) {
@@ -65,6 +68,21 @@ ol_err save_settings(ol_lock *lock, const ol_settings *next) {
         lock->set = *next;
     }
     return err;
+}
+
+ol_err save_recovery(ol_lock *lock, const uint8_t tag[OL_TAG_BYTES]) {
+    ol_err err = tag ? ol_kv_put(&lock->kv, KEY_RECOVERY, tag, OL_TAG_BYTES)
+                     : ol_kv_del(&lock->kv, KEY_RECOVERY);
+    if (err) {
+        return err;
+    }
+    lock->recovery_enabled = tag != NULL;
+    if (tag) {
+        memcpy(lock->recovery_tag, tag, OL_TAG_BYTES);
+    } else {
+        memset(lock->recovery_tag, 0, OL_TAG_BYTES);
+    }
+    return OL_OK;
 }
 
 ol_err save_slot(ol_lock *lock, uint8_t slot, const uint8_t tag[OL_TAG_BYTES]) {
@@ -162,7 +180,12 @@ ol_err load_state(ol_lock *lock) {
             restart_countdown(lock, &lock->timelock, get_le32(buf));
         }
     }
+    if (!err) {
+        err = load(lock, KEY_RECOVERY, lock->recovery_tag, OL_TAG_BYTES, &found);
+        lock->recovery_enabled = !err && found;
+    }
     lock->set.window_min = OL_WINDOW_DEFAULT_MIN;
+    lock->set.recovery_delay_min = OL_RECOVERY_DELAY_DEFAULT_MIN;
     if (!err) {
         err = load(lock, KEY_SETTINGS, buf, SETTINGS_BYTES, &found);
         if (!err && found) {

@@ -8,14 +8,16 @@
 enum persist_key {
     KEY_DEVICE = 1,        // 32-byte device key, drawn from the TRNG at commissioning
     KEY_PENALTY = 2,       // failures, last lockout ms, lockout ms left: u32 x3
-    KEY_SETTINGS = 3,      // delay min, window min, flags, 0, override mask u32
+    KEY_SETTINGS = 3,      // delay min, window min, flags, 0, override mask u32,
+                           // recovery delay min u16, 0 u16
     KEY_TIMELOCK = 4,      // "lock for N hours": ms left, u32
     KEY_HOLIDAYS = 5,      // OL_HOLIDAYS x u16 days since 1970
+    KEY_RECOVERY = 6,      // OL_TAG_BYTES tag of the recovery code; absent: no recovery
     KEY_SCHEDULE_BASE = 8, // + weekday (0 = Monday): OL_SCHEDULE_PERIODS x (from, until) u16
     KEY_SLOT_BASE = 16     // + n: OL_TAG_BYTES tag of slot n's code
 };
 
-#define SETTINGS_BYTES 8
+#define SETTINGS_BYTES 12
 #define FLAG_DUAL 1u
 #define FLAG_DURESS 2u
 #define FLAG_USERS_DISABLED 4u

@@ -90,6 +90,7 @@ static void workload(rig *r, model *m) {
     type_code(r, M0, false);
     type_code(r, M0, false);
     commit(m);
+    rig_keys(r, "#####"); // acknowledge the recovery code
     rig_door(r, false);
     rig_wait(r, 2000);
     set_slot(r, m, M0, 1, M1);
@@ -159,6 +160,10 @@ static void on_cut(void *arg) {
 }
 
 static bool opens(rig *r, const char *code) {
+    if (r->door_open) {
+        rig_door(r, false); // cut while the door stood open: shut it first
+        rig_wait(r, 2000);
+    }
     ol_status st = rig_status(r);
     uint32_t wait = st.lockout_remaining_ms > st.timelock_remaining_ms ? st.lockout_remaining_ms
                                                                        : st.timelock_remaining_ms;

@@ -50,6 +50,7 @@ static int audited_since(rig *r, uint32_t from, uint8_t kind, uint8_t slot) {
 
 static void commission(rig *r) {
     rig_keys(r, M0 "#" M0 "#");
+    rig_keys(r, "#####"); // acknowledge the recovery code
     rig_door(r, false);
     rig_wait(r, 2000);
 }
@@ -96,6 +97,12 @@ static void test_factory(void) {
     CHECK_EQ(st.enrolled, 1);
     CHECK(shows(&r, "SET UP"));
     CHECK_EQ(last_audit_kind(&r), OL_AUDIT_COMMISSIONED);
+    CHECK(!st.recovery_enabled); // until its code has been seen
+    rig_wait(&r, 3000);
+    CHECK(shows(&r, "RECOVERY 1/5"));
+    rig_keys(&r, "#####");
+    CHECK(rig_status(&r).recovery_enabled);
+    CHECK_EQ(last_audit_kind(&r), OL_AUDIT_CONFIG_CHANGED);
     // Door open: the bolt stays in; door shut: it is thrown within 2 s.
     rig_wait(&r, 10000);
     CHECK_EQ(rig_bolt(&r), OL_BOLT_RETRACTED);
