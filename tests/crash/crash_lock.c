@@ -13,6 +13,7 @@
 //     the new code), and a replaced code does not;
 //   - the bolt never retracted, before or after the cut, without a valid code.
 #include <setjmp.h>
+#include <string.h>
 #include <stdlib.h>
 
 #include "check.h"
@@ -22,6 +23,7 @@
 #define CODE_LEN 16
 
 typedef struct model {
+    char recovery[64];             // the recovery code's groups as keys: "48217#09352#..."
     char code[OL_SLOTS][CODE_LEN]; // committed codes, "" when empty
     int inflight_slot;             // slot being changed by the step running, or -1
     char inflight_new[CODE_LEN];
@@ -40,7 +42,7 @@ typedef struct trial {
 } trial;
 
 static const char *M0 = "482915", *M1 = "730519", *U2 = "264803", *U3 = "918273", *U3B = "550917",
-                  *WRONG = "000191";
+                  *WRONG = "000191", *M0B = "604729";
 
 // ---- the workload -----------------------------------------------------------
 
@@ -84,13 +86,30 @@ static void open_and_relock(rig *r, const char *code, bool use_door) {
     }
 }
 
+// Page through the recovery code the lock shows once, writing it down.
+static void read_recovery_code(rig *r, char keys[64]) {
+    rig_wait(r, 3000);
+    keys[0] = '\0';
+    for (int g = 0; g < 5; g++) {
+        const char *text = strchr(rig_display(r), '|');
+        char group[8] = {0};
+        if (text && strlen(text) >= 8) {
+            memcpy(group, text + 2, 4); // "| 4821 7"
+            group[4] = text[7];
+            group[5] = '#';
+        }
+        strcat(keys, group);
+        rig_keys(r, "#");
+    }
+}
+
 static void workload(rig *r, model *m) {
     // Commissioning with the door open, then shut it.
     begin(m, 0, M0);
     type_code(r, M0, false);
     type_code(r, M0, false);
     commit(m);
-    rig_keys(r, "#####"); // acknowledge the recovery code
+    read_recovery_code(r, m->recovery);
     rig_door(r, false);
     rig_wait(r, 2000);
     set_slot(r, m, M0, 1, M1);
@@ -138,6 +157,16 @@ static void workload(rig *r, model *m) {
     for (int i = 0; i < 72; i++) {
         open_and_relock(r, i % 2 ? U3B : M0, i % 5 == 0);
     }
+    // The manager code is "lost": recovery sets a new one after the delay,
+    // uses the recovery code up and shows a new one.
+    begin(m, 0, M0B);
+    rig_keys(r, "*99");
+    rig_keys_as(r, m->recovery, true);
+    rig_wait(r, 3601000);
+    type_code(r, M0B, false);
+    type_code(r, M0B, false);
+    commit(m);
+    read_recovery_code(r, m->recovery);
 }
 
 // ---- the cut and the checks -----------------------------------------------
@@ -262,6 +291,8 @@ int main(int argc, char **argv) {
     CHECK_EQ(tr->r.err, OL_OK);
     CHECK_EQ(tr->r.bad_retracts, 0);
     CHECK(rig_status(&tr->r).commissioned);
+    CHECK(rig_status(&tr->r).recovery_enabled); // the renewed recovery code was kept
+    CHECK_EQ(strlen(tr->m.recovery), 30);
     uint32_t max_erase = 0;
     for (uint32_t s = 0; s < OL_STATE_SECTORS; s++) {
         max_erase = tr->r.hf.erase_count[s] > max_erase ? tr->r.hf.erase_count[s] : max_erase;
