@@ -10,11 +10,35 @@
 #define DOMAIN_CODE 0x01
 #define DOMAIN_RECOVERY 0x02
 
-static void mac_input(uint8_t in[MAC_INPUT_BYTES], const uint8_t *digits, uint8_t n) {
-    memset(in, 0, MAC_INPUT_BYTES);
+// All-ones when a < b, for a, b < 2^31, without a branch.
+static uint32_t ct_lt_mask(uint32_t a, uint32_t b) {
+    return 0u - ((a - b) >> 31);
+}
+
+// The length of an entry is as secret as its digits: every position is
+// read and masked, whatever n is.
+static void mac_input(uint8_t in[MAC_INPUT_BYTES], const uint8_t digits[OL_ENTRY_MAX_DIGITS],
+                      uint8_t n) {
     in[0] = DOMAIN_CODE;
     in[1] = n;
-    memcpy(in + 2, digits, n);
+    for (uint32_t i = 0; i < OL_ENTRY_MAX_DIGITS; i++) {
+        in[2 + i] = (uint8_t)(digits[i] & ct_lt_mask(i, n));
+    }
+}
+
+static uint8_t clamp_length(uint8_t n) {
+    uint32_t over = ~ct_lt_mask(n, OL_ENTRY_MAX_DIGITS + 1u);
+    return (uint8_t)(n ^ ((n ^ OL_ENTRY_MAX_DIGITS) & over));
+}
+
+void credential_duress_variant(uint8_t out[OL_ENTRY_MAX_DIGITS],
+                               const uint8_t digits[OL_ENTRY_MAX_DIGITS], uint8_t n) {
+    uint32_t last = (uint32_t)clamp_length(n) - 1u;
+    for (uint32_t i = 0; i < OL_ENTRY_MAX_DIGITS; i++) {
+        uint32_t is_last = ~(ct_lt_mask(i, last) | ct_lt_mask(last, i));
+        uint8_t down = (uint8_t)((digits[i] + 9u) % 10u);
+        out[i] = (uint8_t)(digits[i] ^ ((digits[i] ^ down) & is_last));
+    }
 }
 
 // Finishing a copy of a keyed context costs two compressions instead of four:
@@ -30,14 +54,11 @@ static void tag_from(uint8_t tag[OL_TAG_BYTES], const ol_hmac_sha256_ctx *keyed,
 }
 
 void credential_tag(uint8_t tag[OL_TAG_BYTES], const uint8_t key[DEVICE_KEY_BYTES],
-                    const uint8_t *digits, uint8_t n) {
+                    const uint8_t digits[OL_ENTRY_MAX_DIGITS], uint8_t n) {
     ol_hmac_sha256_ctx keyed;
     uint8_t in[MAC_INPUT_BYTES];
-    if (n > OL_ENTRY_MAX_DIGITS) {
-        n = OL_ENTRY_MAX_DIGITS;
-    }
     ol_hmac_sha256_init(&keyed, key, DEVICE_KEY_BYTES);
-    mac_input(in, digits, n);
+    mac_input(in, digits, clamp_length(n));
     tag_from(tag, &keyed, in);
     ol_wipe(&keyed, sizeof keyed);
     ol_wipe(in, sizeof in);
@@ -86,7 +107,8 @@ static int is_trivial(const uint8_t *d, uint8_t n) {
 
 policy_verdict credential_policy(const uint8_t key[DEVICE_KEY_BYTES],
                                  const uint8_t tags[OL_SLOTS][OL_TAG_BYTES], uint32_t enrolled,
-                                 uint8_t target, const uint8_t *digits, uint8_t n) {
+                                 uint8_t target, const uint8_t digits[OL_ENTRY_MAX_DIGITS],
+                                 uint8_t n) {
     if (n < OL_CODE_MIN_DIGITS || n > OL_CODE_MAX_DIGITS) {
         return POLICY_LENGTH;
     }

@@ -14,9 +14,15 @@
 
 #define DEVICE_KEY_BYTES 32
 
-// Tag of an entry of n digits (n <= OL_ENTRY_MAX_DIGITS, each 0..9).
+// Tag of an entry of n digits (each 0..9) held in a buffer of
+// OL_ENTRY_MAX_DIGITS; positions from n on are ignored, and n above the
+// maximum counts as the maximum. Time and path do not depend on n or digits.
 void credential_tag(uint8_t tag[OL_TAG_BYTES], const uint8_t key[DEVICE_KEY_BYTES],
-                    const uint8_t *digits, uint8_t n);
+                    const uint8_t digits[OL_ENTRY_MAX_DIGITS], uint8_t n);
+// The entry with its last digit one lower: the code whose duress code was
+// typed. Constant time in digits and n.
+void credential_duress_variant(uint8_t out[OL_ENTRY_MAX_DIGITS],
+                               const uint8_t digits[OL_ENTRY_MAX_DIGITS], uint8_t n);
 
 // Tag of a recovery code (OL_RECOVERY_DIGITS data digits, no check digits),
 // in its own MAC domain so it can never equal a code's tag.
@@ -45,6 +51,7 @@ const char *credential_policy_text(policy_verdict v);
 // them with every enrolled slot except target. Wipes its temporaries.
 policy_verdict credential_policy(const uint8_t key[DEVICE_KEY_BYTES],
                                  const uint8_t tags[OL_SLOTS][OL_TAG_BYTES], uint32_t enrolled,
-                                 uint8_t target, const uint8_t *digits, uint8_t n);
+                                 uint8_t target, const uint8_t digits[OL_ENTRY_MAX_DIGITS],
+                                 uint8_t n);
 
 #endif

@@ -136,11 +136,9 @@ ol_err authenticate(ol_lock *lock, const ol_event *ev, const char *wrong_note, b
     // path do not depend on the entry nor on whether duress is on.
     uint8_t tag[OL_TAG_BYTES], duress_tag[OL_TAG_BYTES];
     uint8_t variant[OL_ENTRY_MAX_DIGITS];
-    uint8_t n = ev->ndigits > OL_ENTRY_MAX_DIGITS ? OL_ENTRY_MAX_DIGITS : ev->ndigits;
-    memcpy(variant, ev->digits, sizeof variant);
-    variant[n - 1] = (uint8_t)((variant[n - 1] + 9u) % 10u); // the duress code is last digit + 1
-    credential_tag(tag, lock->device_key, ev->digits, n);
-    credential_tag(duress_tag, lock->device_key, variant, n);
+    credential_duress_variant(variant, ev->digits, ev->ndigits); // duress = last digit + 1
+    credential_tag(tag, lock->device_key, ev->digits, ev->ndigits);
+    credential_tag(duress_tag, lock->device_key, variant, ev->ndigits);
     uint32_t plain = credential_match(lock->tags, lock->enrolled, tag);
     uint32_t forced = credential_match(lock->tags, lock->enrolled, duress_tag) &
                       (0u - (uint32_t)lock->set.duress);

@@ -49,14 +49,14 @@ static uint8_t digits_of(const char *s, uint8_t *d) {
 
 static policy_verdict policy(const uint8_t key[32], uint8_t tags[OL_SLOTS][OL_TAG_BYTES],
                              uint32_t enrolled, uint8_t target, const char *code) {
-    uint8_t d[OL_ENTRY_MAX_DIGITS];
+    uint8_t d[OL_ENTRY_MAX_DIGITS] = {0};
     uint8_t n = digits_of(code, d);
     return credential_policy(key, (const uint8_t(*)[OL_TAG_BYTES])tags, enrolled, target, d, n);
 }
 
 static void enroll(const uint8_t key[32], uint8_t tags[OL_SLOTS][OL_TAG_BYTES], uint8_t slot,
                    const char *code) {
-    uint8_t d[OL_ENTRY_MAX_DIGITS];
+    uint8_t d[OL_ENTRY_MAX_DIGITS] = {0};
     uint8_t n = digits_of(code, d);
     credential_tag(tags[slot], key, d, n);
 }
@@ -105,7 +105,7 @@ static void test_match(void) {
     enroll(key, tags, 31, "66106610");
     uint32_t enrolled = 1u << 0 | 1u << 17 | 1u << 31;
     const uint8_t(*ctags)[OL_TAG_BYTES] = (const uint8_t(*)[OL_TAG_BYTES])tags;
-    uint8_t t[OL_TAG_BYTES], d[OL_ENTRY_MAX_DIGITS];
+    uint8_t t[OL_TAG_BYTES], d[OL_ENTRY_MAX_DIGITS] = {0};
     uint8_t n = digits_of("190283", d);
     credential_tag(t, key, d, n);
     CHECK_EQ(credential_match(ctags, enrolled, t), 1u << 17);
