@@ -14,9 +14,11 @@ deps:
 configure: deps
 	@test -f $(BUILD)/CMakeCache.txt || cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Debug
 
-# Build everything and run every test.
+# Build everything and run every test: the host suite, then the target suite
+# and the lock-body system tests on the Cortex-M3 in QEMU.
 check: all
 	ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS)
+	$(MAKE) --no-print-directory target-check
 
 # Open the simulated safe; its flash and clock stay in $(STATE), so the next
 # `make demo` continues the same safe (`rm -rf $(STATE)` for a new one).
@@ -29,3 +31,27 @@ format:
 
 clean:
 	rm -rf $(BUILD)
+
+# ---- the Cortex-M reference board: ports/mps2-an385 under QEMU ------------------
+# A separate cross build (cmake/arm-none-eabi.cmake). OL_ALLOW_TEST_TRNG: QEMU
+# has no TRNG, so these images use the board's TEST-ONLY stand-in.
+TARGET_BUILD ?= build-an385
+
+.PHONY: target target-check size
+
+target: deps
+	@test -f $(TARGET_BUILD)/CMakeCache.txt || cmake -S ports/mps2-an385 -B $(TARGET_BUILD) \
+	    -DCMAKE_TOOLCHAIN_FILE=$(CURDIR)/cmake/arm-none-eabi.cmake -DOL_ALLOW_TEST_TRNG=ON
+	cmake --build $(TARGET_BUILD) -j $(JOBS)
+
+# Unit tests built for the Cortex-M3 and the lock-body system tests, in QEMU.
+target-check: target
+	ports/mps2-an385/run-tests.sh $(TARGET_BUILD)
+
+# Flash, RAM and stack high-water mark of the lock-body firmware, per module.
+size: target
+	ports/mps2-an385/size.sh $(TARGET_BUILD)
+
+# Instructions the target executes for one code verification (1, 10, 32 slots).
+bench: target
+	bench/run-bench.sh $(TARGET_BUILD)

@@ -1,0 +1,121 @@
+#!/bin/sh
+# ownerlock — mps2-an385: flash and RAM per module of the lock-body firmware,
+# from the linker map (what --gc-sections kept, not what was compiled).
+#
+# usage: size-report.sh MAP [STACK_HIGH_WATER_BYTES]
+#
+# text = code + read-only data (flash), data = initialised RAM (its initial
+# values also take flash), bss = zeroed RAM. The stack is reserved by the
+# linker script; the high-water mark is measured by running the firmware
+# (size.sh runs systest/workload.rig). The emulated NOR flash (.nor) is left
+# out: on a real MCU it is the internal flash's data area, not RAM.
+set -eu
+map=${1:?usage: size-report.sh MAP [STACK_HIGH_WATER]}
+hwm=${2:-}
+
+awk -v hwm="$hwm" '
+function hex(s,    i, c, v) {
+    s = tolower(s); sub(/^0x/, "", s); v = 0
+    for (i = 1; i <= length(s); i++) {
+        c = index("0123456789abcdef", substr(s, i, 1)) - 1
+        v = v * 16 + c
+    }
+    return v
+}
+function module(file) {
+    if (file ~ /\/src\/core\//) return "core"
+    if (file ~ /\/src\/store\//) return "store"
+    if (file ~ /\/src\/crypto\//) return "crypto"
+    if (file ~ /\/src\/link\//) return "link"
+    if (file ~ /\/src\/frontend\//) return "frontend"
+    if (file ~ /an385/) return "port"
+    if (file ~ /libc(_nano)?\.a/) return "libc"
+    if (file ~ /libgcc\.a/) return "libgcc"
+    return "other"
+}
+function object(file) {
+    if (file ~ /\.a\(/) { sub(/^.*\//, "", file); return file }
+    sub(/^.*\.dir\//, "", file); sub(/^.*\/src\//, "src/", file); sub(/\.obj$/, "", file)
+    return file
+}
+function column(sec) {
+    if (sec == ".vectors" || sec == ".text" || sec == ".ARM.exidx") return "text"
+    if (sec == ".data") return "data"
+    if (sec == ".bss") return "bss"
+    return ""
+}
+function add(file, size,    col, m, o) {
+    col = column(outsec)
+    if (col == "" || size == 0) return
+    m = (file == "" ? "align" : module(file))
+    o = (file == "" ? "(alignment)" : object(file))
+    bytes[m, col] += size; total[col] += size; mods[m] = 1
+    obytes[o, col] += size; objs[o] = m
+}
+# Input sections are counted by the address range they occupy up to the next
+# one: merged string sections overlap, and their listed sizes would count the
+# shared strings twice.
+function entry(file, addr, size) {
+    n_ent++; e_file[n_ent] = file; e_addr[n_ent] = addr; e_size[n_ent] = size
+    e_sec[n_ent] = outsec
+}
+function flush(    i, end_i, sz) {
+    for (i = 1; i <= n_ent; i++) {
+        end_i = (i < n_ent && e_sec[i + 1] == e_sec[i]) ? e_addr[i + 1] : sec_end[e_sec[i]]
+        sz = e_size[i]
+        if (end_i >= e_addr[i] && end_i - e_addr[i] < sz) sz = end_i - e_addr[i]
+        outsec = e_sec[i]
+        add(e_file[i], sz)
+    }
+}
+/^Linker script and memory map/ { go = 1; next }
+!go { next }
+/^\.[A-Za-z_]/ {
+    outsec = $1; pending = 0
+    if (NF >= 3 && $2 ~ /^0x/) sec_end[outsec] = hex($2) + hex($3)
+    if (outsec == ".stack" && NF >= 3) stack = hex($3)
+    next
+}
+/^ \*fill\*/ { entry("", hex($2), hex($3)); next }
+/^ [.A-Za-z_]/ {
+    if (NF >= 4 && $2 ~ /^0x/) entry($4, hex($2), hex($3))
+    else if (NF == 1) pending = 1
+    next
+}
+pending && /^ +0x/ && NF == 3 { entry($3, hex($1), hex($2)); pending = 0; next }
+{ pending = 0 }
+END {
+    flush()
+    split("core store crypto link frontend port libc libgcc align other", order, " ")
+    printf "lock-body firmware, mps2-an385 (Cortex-M3, -Os)\n\n"
+    printf "%-10s %8s %8s %8s\n", "module", "text", "data", "bss"
+    for (i = 1; i <= 10; i++) {
+        m = order[i]
+        if (!(m in mods)) continue
+        printf "%-10s %8d %8d %8d\n", m, bytes[m, "text"], bytes[m, "data"], bytes[m, "bss"]
+    }
+    printf "%-10s %8d %8d %8d\n", "total", total["text"], total["data"], total["bss"]
+    flash = total["text"] + total["data"]
+    ram = total["data"] + total["bss"] + stack
+    printf "\nflash  text + data          %6d bytes of 32768 (%d%%)\n", flash, flash * 100 / 32768
+    printf "RAM    data + bss + stack   %6d bytes of  8192 (%d%%), stack reserved %d\n", \
+        ram, ram * 100 / 8192, stack
+    if (hwm != "")
+        printf "stack  high-water mark      %6d bytes of %d usable (systest/workload.rig)\n", \
+            hwm, stack - 32
+    printf "\nper object (text/data/bss):\n"
+    for (i = 1; i <= 10; i++) {
+        m = order[i]
+        line = ""
+        for (o in objs) if (objs[o] == m) list[++k] = o
+        # sort this module'"'"'s objects by name (few: insertion sort)
+        for (a = 2; a <= k; a++) for (b = a; b > 1 && list[b] < list[b-1]; b--) {
+            t = list[b]; list[b] = list[b-1]; list[b-1] = t
+        }
+        for (a = 1; a <= k; a++) {
+            o = list[a]
+            printf "  %-9s %-38s %6d %5d %5d\n", m, o, obytes[o, "text"], obytes[o, "data"], obytes[o, "bss"]
+        }
+        k = 0
+    }
+}' "$map"
