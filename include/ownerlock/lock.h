@@ -37,6 +37,10 @@ typedef struct ol_event {
     uint8_t function;
     bool door_open;
     uint32_t value;
+    // The message came from a keypad that is not paired (a provisional
+    // session, src/link/body.c): only *99 recovery, and *17 with the door
+    // open, may pass; everything else is refused as keypad_rejected.
+    bool unpaired;
 } ol_event;
 
 // ---- outputs ------------------------------------------------------------------
@@ -151,6 +155,11 @@ typedef struct ol_settings {
     uint16_t holidays[OL_HOLIDAYS];               // *10 days since 1970, 0 = unused
 } ol_settings;
 
+#define OL_LINK_ID_BYTES 64
+#ifndef OL_REJECT_LOG_MS
+#define OL_REJECT_LOG_MS 60000u // at most one keypad_rejected record a minute
+#endif
+
 // Private: use only through the functions below. Public so callers can own it.
 typedef struct ol_lock {
     const ol_platform *plat;
@@ -167,6 +176,10 @@ typedef struct ol_lock {
     ol_settings set;
     bool recovery_enabled;
     uint8_t recovery_tag[OL_TAG_BYTES];
+    bool has_link_id;
+    uint8_t link_id[OL_LINK_ID_BYTES]; // the lock body's X25519 secret and public key
+    bool has_link_peer;
+    uint8_t link_peer[32]; // the paired keypad's public key
     uint8_t chain[OL_AUDIT_CHAIN_BYTES];
     // volatile: a power cut forgets these on purpose (a delay restarts)
     bool fault;
@@ -186,15 +199,20 @@ typedef struct ol_lock {
     uint64_t recovery_window;                    // new manager code to be set before (0: none)
     uint8_t group;                               // recovery code group being typed or shown
     uint8_t recovery_digits[OL_RECOVERY_DIGITS]; // being typed or shown; wiped at once after
-    uint8_t mode;                                // enum mode in src/core/engine.h
-    uint8_t step;                                // field within the function
-    uint8_t function;                            // *NN running
-    uint8_t actor;                               // slot that authenticated in this function
-    uint8_t target;                              // slot a function acts on
-    bool need_second;                            // dual control: function waits for a second code
-    uint32_t field[4];                           // numbers collected by a function
-    uint32_t view_seq;                           // audit view: record shown
-    uint8_t message_tone;                        // enum tone in src/core/engine.h
+    uint64_t pair_until;                         // *17 opened a pairing window (0: none)
+    bool pair_granted;                           // the unpaired keypad in use may now be pinned
+    bool event_unpaired;       // the event being handled came from an unpaired keypad
+    uint64_t reject_logged_at; // keypad_rejected rate limit
+    uint32_t rejects_unlogged;
+    uint8_t mode;         // enum mode in src/core/engine.h
+    uint8_t step;         // field within the function
+    uint8_t function;     // *NN running
+    uint8_t actor;        // slot that authenticated in this function
+    uint8_t target;       // slot a function acts on
+    bool need_second;     // dual control: function waits for a second code
+    uint32_t field[4];    // numbers collected by a function
+    uint32_t view_seq;    // audit view: record shown
+    uint8_t message_tone; // enum tone in src/core/engine.h
     char message[2][OL_DISPLAY_COLS + 1];
     uint8_t pending[OL_TAG_BYTES]; // tag of a new code awaiting its repeat
     uint8_t new_key[32];           // device key drawn during commissioning
@@ -216,5 +234,23 @@ void ol_lock_status(const ol_lock *lock, ol_status *st);
 ol_err ol_lock_audit_read(const ol_lock *lock, uint32_t seq, ol_audit_event *ev) OL_MUST_CHECK;
 // Power is going away (or the context is being dropped): wipe secrets.
 void ol_lock_shutdown(ol_lock *lock);
+
+// ---- the keypad link (driven by src/link/body.c) ------------------------------
+// The lock body's link identity (X25519 secret || public) and the paired
+// keypad's public key, as stored. false when there is none yet.
+bool ol_lock_link_identity(const ol_lock *lock, uint8_t id[OL_LINK_ID_BYTES]);
+bool ol_lock_link_peer(const ol_lock *lock, uint8_t key[32]);
+ol_err ol_lock_link_set_identity(ol_lock *lock, const uint8_t id[OL_LINK_ID_BYTES]) OL_MUST_CHECK;
+// Pin a keypad's public key; logs keypad_paired.
+ol_err ol_lock_link_pair(ol_lock *lock, uint64_t now_ms, const uint8_t key[32]) OL_MUST_CHECK;
+// May a keypad that is not the pinned one be paired right now? Only with the
+// door open: on a lock not yet commissioned, or in a *17 pairing window.
+bool ol_lock_pairing_allowed(const ol_lock *lock);
+// A *17 or a recovery typed on an unpaired keypad granted its pairing:
+// returns true once, and the caller pins that keypad.
+bool ol_lock_take_pair_grant(ol_lock *lock);
+// A frame or message from the keypad was refused: logged as keypad_rejected,
+// at most once per OL_REJECT_LOG_MS (arg: how many since the last record).
+ol_err ol_lock_link_rejected(ol_lock *lock, uint64_t now_ms) OL_MUST_CHECK;
 
 #endif

@@ -67,6 +67,9 @@ void recovery_cancel(ol_lock *lock);
 bool recovery_screen(const ol_lock *lock, char l1[OL_DISPLAY_COLS + 1],
                      char l2[OL_DISPLAY_COLS + 1], ol_input *input);
 
+// ---- pairing.c --------------------------------------------------------------
+bool unpaired_may_pass(const ol_lock *lock, const ol_event *ev);
+
 // ---- opening.c --------------------------------------------------------------
 ol_err open_attempt(ol_lock *lock, const ol_event *ev) OL_MUST_CHECK;
 // Whether the time lock allows opening now; *reason gets the refusal.

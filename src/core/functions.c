@@ -57,6 +57,7 @@ static ol_err apply_override(ol_lock *lock);
 static ol_err apply_recovery_new(ol_lock *lock);
 static ol_err apply_recovery_off(ol_lock *lock);
 static ol_err apply_recovery_delay(ol_lock *lock);
+static ol_err apply_pair(ol_lock *lock);
 
 static const function functions[] = {
     {1,
@@ -129,6 +130,8 @@ static const function functions[] = {
     // there is one): a manager alone cannot take the owner's recovery away.
     {14, true, true, "RECOVERY CODE", apply_recovery_new, {{F_RECOVERY, 0, 0, ""}, END}},
     {15, true, true, "RECOVERY OFF", apply_recovery_off, {{F_RECOVERY, 0, 0, ""}, END}},
+    // Pairing a keypad: only with the door open, i.e. from inside the safe.
+    {17, true, true, "PAIR KEYPAD", apply_pair, {END}},
     {16,
      true,
      true,
@@ -357,6 +360,9 @@ ol_err function_entry(ol_lock *lock, const ol_event *ev) {
         if (fn->fields[0].kind == F_VIEW) {
             lock->view_seq = ol_log_next_seq(&lock->audit);
             view_step_back(lock);
+        }
+        if (!current_field(lock)) {
+            return finish(lock, fn); // a function with no fields
         }
         if (fn->fields[0].kind == F_RECOVERY && !lock->recovery_enabled) {
             if (fn->number == 15) {
@@ -614,4 +620,20 @@ static ol_err apply_recovery_delay(ol_lock *lock) {
     ol_settings next = lock->set;
     next.recovery_delay_min = (uint16_t)lock->field[0];
     return save_settings(lock, &next);
+}
+
+static ol_err apply_pair(ol_lock *lock) {
+    if (!lock->door_open) {
+        refuse(lock, "OPEN DOOR FIRST");
+        return OL_OK;
+    }
+    end_function(lock);
+    if (lock->event_unpaired) {
+        lock->pair_granted = true; // the keypad in use: src/link/body.c pins it
+        say(lock, TONE_OK, "KEYPAD PAIRED", "");
+        return OL_OK;
+    }
+    lock->pair_until = lock->now + 60000u;
+    say(lock, TONE_OK, "PAIR KEYPAD NOW", "WITHIN 60 S");
+    return OL_OK;
 }

@@ -455,6 +455,12 @@ ol_err ol_lock_boot(ol_lock *lock, const ol_platform *plat, uint64_t now_ms, boo
 }
 
 static ol_err dispatch(ol_lock *lock, const ol_event *ev, bool locked_out) {
+    lock->event_unpaired = ev->unpaired;
+    if (ev->unpaired && !unpaired_may_pass(lock, ev)) {
+        // A keypad that is not paired can start a recovery, or pair itself
+        // with a manager code while the door is open; nothing else.
+        return ol_lock_link_rejected(lock, lock->now);
+    }
     switch (ev->type) {
     case OL_EV_TICK:
         return OL_OK;

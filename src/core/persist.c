@@ -184,6 +184,12 @@ ol_err load_state(ol_lock *lock) {
         err = load(lock, KEY_RECOVERY, lock->recovery_tag, OL_TAG_BYTES, &found);
         lock->recovery_enabled = !err && found;
     }
+    if (!err) {
+        err = load(lock, KEY_LINK_ID, lock->link_id, OL_LINK_ID_BYTES, &lock->has_link_id);
+    }
+    if (!err) {
+        err = load(lock, KEY_LINK_PEER, lock->link_peer, 32, &lock->has_link_peer);
+    }
     lock->set.window_min = OL_WINDOW_DEFAULT_MIN;
     lock->set.recovery_delay_min = OL_RECOVERY_DELAY_DEFAULT_MIN;
     if (!err) {

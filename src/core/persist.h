@@ -13,6 +13,8 @@ enum persist_key {
     KEY_TIMELOCK = 4,      // "lock for N hours": ms left, u32
     KEY_HOLIDAYS = 5,      // OL_HOLIDAYS x u16 days since 1970
     KEY_RECOVERY = 6,      // OL_TAG_BYTES tag of the recovery code; absent: no recovery
+    KEY_LINK_ID = 7,       // the lock body's X25519 secret and public key (64 bytes)
+    KEY_LINK_PEER = 15,    // the paired keypad's public key (32 bytes)
     KEY_SCHEDULE_BASE = 8, // + weekday (0 = Monday): OL_SCHEDULE_PERIODS x (from, until) u16
     KEY_SLOT_BASE = 16     // + n: OL_TAG_BYTES tag of slot n's code
 };

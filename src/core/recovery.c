@@ -155,6 +155,8 @@ static ol_err new_manager_code(ol_lock *lock, const ol_event *ev) {
     if (err) {
         return err;
     }
+    // A replaced keypad may be paired by the owner's recovery.
+    lock->pair_granted = lock->event_unpaired;
     recovery_cancel(lock);
     return recovery_new_code(lock);
 }

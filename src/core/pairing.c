@@ -1,0 +1,96 @@
+// ownerlock — what the engine decides about the keypad link.
+//
+// The link itself (frames, sessions, keys) is src/link; the engine keeps the
+// lock body's identity and the pinned keypad key in its store, says when a
+// new keypad may be paired, and logs refused frames without letting them
+// flood the audit trail.
+#include <string.h>
+
+#include "audit.h"
+#include "engine.h"
+#include "persist.h"
+
+bool ol_lock_link_identity(const ol_lock *lock, uint8_t id[OL_LINK_ID_BYTES]) {
+    if (lock->has_link_id) {
+        memcpy(id, lock->link_id, OL_LINK_ID_BYTES);
+    }
+    return lock->has_link_id;
+}
+
+bool ol_lock_link_peer(const ol_lock *lock, uint8_t key[32]) {
+    if (lock->has_link_peer) {
+        memcpy(key, lock->link_peer, 32);
+    }
+    return lock->has_link_peer;
+}
+
+ol_err ol_lock_link_set_identity(ol_lock *lock, const uint8_t id[OL_LINK_ID_BYTES]) {
+    ol_err err = ol_kv_put(&lock->kv, KEY_LINK_ID, id, OL_LINK_ID_BYTES);
+    if (err) {
+        return err;
+    }
+    memcpy(lock->link_id, id, OL_LINK_ID_BYTES);
+    lock->has_link_id = true;
+    return OL_OK;
+}
+
+ol_err ol_lock_link_pair(ol_lock *lock, uint64_t now_ms, const uint8_t key[32]) {
+    if (now_ms > lock->now) {
+        lock->now = now_ms;
+    }
+    ol_err err = ol_kv_put(&lock->kv, KEY_LINK_PEER, key, 32);
+    if (err) {
+        return err;
+    }
+    memcpy(lock->link_peer, key, 32);
+    lock->has_link_peer = true;
+    lock->pair_until = 0;
+    lock->pair_granted = false;
+    return audit_append(lock, OL_AUDIT_KEYPAD_PAIRED, OL_AUDIT_NO_SLOT, 0);
+}
+
+bool ol_lock_pairing_allowed(const ol_lock *lock) {
+    if (!lock->door_open || lock->mode == MODE_FAULT) {
+        return false;
+    }
+    return lock->mode == MODE_FACTORY || (lock->pair_until != 0 && lock->now < lock->pair_until);
+}
+
+bool ol_lock_take_pair_grant(ol_lock *lock) {
+    bool granted = lock->pair_granted;
+    lock->pair_granted = false;
+    return granted;
+}
+
+ol_err ol_lock_link_rejected(ol_lock *lock, uint64_t now_ms) {
+    if (now_ms > lock->now) {
+        lock->now = now_ms;
+    }
+    if (lock->mode == MODE_FAULT) {
+        return OL_OK;
+    }
+    if (lock->reject_logged_at != 0 && lock->now < lock->reject_logged_at + OL_REJECT_LOG_MS) {
+        lock->rejects_unlogged++;
+        return OL_OK;
+    }
+    uint32_t count = lock->rejects_unlogged + 1u;
+    lock->rejects_unlogged = 0;
+    lock->reject_logged_at = lock->now == 0 ? 1 : lock->now;
+    return audit_append(lock, OL_AUDIT_KEYPAD_REJECTED, OL_AUDIT_NO_SLOT,
+                        (uint16_t)(count > 0xFFFF ? 0xFFFF : count));
+}
+
+// May a message from a keypad that is not paired reach the engine now?
+bool unpaired_may_pass(const ol_lock *lock, const ol_event *ev) {
+    switch (ev->type) {
+    case OL_EV_FUNCTION:
+        return ev->function == 99 || (ev->function == 17 && lock->door_open);
+    case OL_EV_CANCEL:
+        return true;
+    case OL_EV_ENTRY:
+        return lock->mode == MODE_RECOVERY || lock->mode == MODE_SHOW_CODE ||
+               (lock->mode == MODE_FUNCTION && lock->function == 17 && lock->door_open);
+    default:
+        return true;
+    }
+}
