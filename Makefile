@@ -3,7 +3,7 @@ BUILD ?= build
 STATE ?= .demo-state
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 
-.PHONY: all deps configure check demo bench clean format
+.PHONY: all deps configure check demo bench clean format fuzz
 
 all: configure
 	cmake --build $(BUILD) -j $(JOBS)
@@ -18,7 +18,14 @@ configure: deps
 # and the lock-body system tests on the Cortex-M3 in QEMU.
 check: all
 	ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS)
+	CC=clang fuzz/run.sh $(FUZZ_SHORT)
 	$(MAKE) --no-print-directory target-check
+
+# Every libFuzzer target, longer (seconds each): make fuzz FUZZ_SECONDS=3600
+FUZZ_SHORT ?= 10
+FUZZ_SECONDS ?= 300
+fuzz: deps
+	CC=clang fuzz/run.sh $(FUZZ_SECONDS)
 
 # Open the simulated safe; its flash and clock stay in $(STATE), so the next
 # `make demo` continues the same safe (`rm -rf $(STATE)` for a new one).

@@ -2,7 +2,7 @@
 # Install the Debian packages ownerlock needs, only those missing.
 # Used by `make check` and `make demo`; safe to run again.
 set -eu
-PKGS="build-essential cmake pkg-config libsodium-dev libncurses-dev"
+PKGS="build-essential cmake pkg-config libsodium-dev libncurses-dev valgrind clang libclang-rt-14-dev"
 # The Cortex-M reference board (ports/mps2-an385): cross compiler, its C library, QEMU.
 PKGS="$PKGS gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm"
 PKGS="$PKGS ${OL_EXTRA_PKGS:-}"

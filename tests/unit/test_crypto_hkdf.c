@@ -161,9 +161,9 @@ static void test_differential(void) {
         bad_okm += ol_hkdf_sha256_expand(got, okm_len, prk, info, info_len) != 0 ||
                    memcmp(got, want, okm_len) != 0;
         memset(got, 0, sizeof got);
-        bad_oneshot += ol_hkdf_sha256(got, okm_len, salt, salt_len, ikm, ikm_len, info,
-                                      info_len) != 0 ||
-                       memcmp(got, want, okm_len) != 0;
+        bad_oneshot +=
+            ol_hkdf_sha256(got, okm_len, salt, salt_len, ikm, ikm_len, info, info_len) != 0 ||
+            memcmp(got, want, okm_len) != 0;
     }
     CHECK_EQ(bad_prk, 0);
     CHECK_EQ(bad_okm, 0);

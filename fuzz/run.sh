@@ -1,0 +1,72 @@
+#!/bin/sh
+# ownerlock — build the libFuzzer targets and run each for SECONDS.
+#
+#   fuzz/run.sh [SECONDS]        (default 10)
+#
+# Targets: fuzz_frame (the frame decoder on arbitrary bytes) and fuzz_session
+# (the lock body after a handshake, and the strict decoding of what it
+# decrypts). Built with clang -fsanitize=fuzzer,address,undefined from the
+# real sources of src/link and the built-in crypto backend. Seeds come from
+# fuzz/corpus/<target>/ (read only); new inputs go to build-fuzz/corpus/<target>/.
+# A finding stops the run with the crash file in build-fuzz/ and exit status 1.
+#
+# Environment: CC (default clang), OL_FUZZ_BUILD (default build-fuzz),
+# OL_FUZZ_JOBS (parallel fuzzing processes per target, default 1).
+# Needs libFuzzer: on Debian 12 the package libclang-rt-14-dev.
+set -eu
+
+secs=${1:-10}
+case $secs in
+'' | *[!0-9]*)
+    echo "usage: $0 [SECONDS]" >&2
+    exit 2
+    ;;
+esac
+root=$(cd "$(dirname "$0")/.." && pwd)
+out=${OL_FUZZ_BUILD:-$root/build-fuzz}
+cc=${CC:-clang}
+jobs=${OL_FUZZ_JOBS:-1}
+mkdir -p "$out"
+
+# Is libFuzzer there? (clang's runtime comes in a separate package.)
+probe="$out/probe.c"
+printf 'int LLVMFuzzerTestOneInput(const unsigned char *d, unsigned long n);\nint LLVMFuzzerTestOneInput(const unsigned char *d, unsigned long n) { (void)d; (void)n; return 0; }\n' >"$probe"
+if ! "$cc" -fsanitize=fuzzer "$probe" -o "$out/probe" 2>"$out/probe.log"; then
+    echo "fuzz/run.sh: '$cc -fsanitize=fuzzer' does not link (see $out/probe.log)." >&2
+    echo "  On Debian 12: apt-get install clang libclang-rt-14-dev" >&2
+    exit 2
+fi
+
+flags="-g -O1 -std=c11 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all"
+flags="$flags -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wvla"
+incs="-I$root/include -I$root/ports/host"
+srcs="$root/src/crypto/ct.c $root/src/crypto/hkdf.c $root/src/crypto/builtin/sha256.c"
+srcs="$srcs $root/src/crypto/builtin/hmac.c $root/src/crypto/builtin/chacha20poly1305.c"
+srcs="$srcs $root/src/crypto/builtin/x25519.c $root/src/link/frame.c $root/src/link/session.c"
+srcs="$srcs $root/src/link/msg.c $root/ports/host/rng.c"
+
+status=0
+for target in frame session; do
+    bin="$out/fuzz_$target"
+    # shellcheck disable=SC2086
+    "$cc" $flags $incs -o "$bin" "$root/fuzz/fuzz_$target.c" $srcs
+    mkdir -p "$out/corpus/$target"
+    echo "== fuzz_$target: $secs s"
+    log="$out/fuzz_$target.log"
+    parallel=""
+    if [ "$jobs" -gt 1 ]; then # children log to build-fuzz/fuzz-N.log
+        parallel="-jobs=$jobs -workers=$jobs"
+    fi
+    # shellcheck disable=SC2086
+    if (cd "$out" && "$bin" -max_total_time="$secs" -print_final_stats=1 $parallel \
+        "$out/corpus/$target" "$root/fuzz/corpus/$target") >"$log" 2>&1; then
+        runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n 1)
+        rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log" | tail -n 1)
+        echo "   ok: ${runs:-?} executions, ${rate:-?} exec/s (log: $log)"
+    else
+        echo "   FAILED: see $log" >&2
+        tail -n 40 "$log" >&2
+        status=1
+    fi
+done
+exit $status

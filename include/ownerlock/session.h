@@ -1,0 +1,197 @@
+// ownerlock — the keypad <-> lock-body link: pairing and sessions.
+//
+// Pure state machines: no I/O, no clock, no malloc, no globals. The caller
+// feeds received cable bytes one at a time and gets back, per byte, at most
+// one result (a decrypted message, a session change, or "rejected: why") and
+// at most one frame to send. Randomness comes from the caller's TRNG; pinned
+// peer keys are stored by the caller, handed in and out as byte arrays.
+//
+// Each unit has a static X25519 key pair (ol_link_identity). Pairing pins the
+// peer's public key on both sides and happens only while the caller allows it
+// (the lock body: door open at commissioning, or a manager function). Each
+// power-up runs a fresh handshake with ephemeral keys and nonces from both
+// sides; every message then travels in one DATA frame sealed with
+// ChaCha20-Poly1305 under a per-direction key and a strictly increasing
+// counter. Replayed, reordered, truncated, forged, malformed frames and
+// frames from unpinned keys are rejected and change nothing.
+// Protocol, key schedule and rationale: docs/PROTOCOL.md.
+#ifndef OWNERLOCK_SESSION_H
+#define OWNERLOCK_SESSION_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ownerlock/crypto.h"
+#include "ownerlock/error.h"
+#include "ownerlock/link.h"
+
+#define OL_LINK_KEY_BYTES 32   // X25519 public and secret keys
+#define OL_LINK_NONCE_BYTES 16 // each side's handshake nonce
+
+// Frame types on the cable.
+enum ol_link_frame_type {
+    OL_LINK_HELLO = 0x01,   // keypad -> body: static key, ephemeral key, nonce
+    OL_LINK_WELCOME = 0x02, // body -> keypad: static key, ephemeral key, nonce, confirmation
+    OL_LINK_FINISH = 0x03,  // keypad -> body: confirmation
+    OL_LINK_DATA = 0x04,    // either way: counter, ack, one sealed OL_MSG_BYTES message, tag
+    OL_LINK_REFUSE = 0x05,  // body -> keypad: an unauthenticated hint (reason byte)
+};
+
+// Body lengths of each frame type (each type has exactly one) and the wire
+// length of a whole frame.
+#define OL_LINK_HELLO_BODY (2 * OL_LINK_KEY_BYTES + OL_LINK_NONCE_BYTES) // 80
+#define OL_LINK_WELCOME_BODY (OL_LINK_HELLO_BODY + OL_AEAD_TAG_BYTES)    // 96
+#define OL_LINK_FINISH_BODY OL_AEAD_TAG_BYTES                            // 16
+#define OL_LINK_DATA_BODY (8 + 8 + OL_MSG_BYTES + OL_AEAD_TAG_BYTES)     // 72
+#define OL_LINK_REFUSE_BODY 1
+#define OL_LINK_WIRE_BYTES(body) ((body) + OL_FRAME_OVERHEAD)
+
+// Freshness: every DATA frame carries the highest counter its sender has
+// received from the peer (its "ack"). The lock body accepts a keypad frame
+// only if that ack is one of the last OL_LINK_FRESH_WINDOW + 1 frames the body
+// sent. Since the body sends a DISPLAY at least every heartbeat period, a
+// frame held back on the cable (jam now, deliver later) goes stale within a
+// few heartbeats and is refused, even though it was never used.
+#ifndef OL_LINK_FRESH_WINDOW
+#define OL_LINK_FRESH_WINDOW 2
+#endif
+
+// Reasons carried by REFUSE.
+enum ol_link_refuse_reason {
+    OL_LINK_REFUSE_NOT_PAIRED = 1, // the body does not know this keypad's key
+    OL_LINK_REFUSE_NO_SESSION = 2, // DATA reached a body with no session: start over
+};
+
+// The platform's TRNG (the same signature as ol_platform.trng): fill buf with
+// len random bytes or return an error; never weak bytes.
+typedef ol_err (*ol_trng_fn)(void *ctx, uint8_t *buf, size_t len);
+
+// A unit's static key pair. The secret stays in the unit's own flash.
+typedef struct ol_link_identity {
+    uint8_t secret[OL_LINK_KEY_BYTES];
+    uint8_t public_key[OL_LINK_KEY_BYTES];
+} ol_link_identity;
+
+// Draw a new key pair from the TRNG (keypad: first boot; lock body: at
+// commissioning). On error *id is wiped.
+ol_err ol_link_identity_generate(ol_link_identity *id, ol_trng_fn trng,
+                                 void *trng_ctx) OL_MUST_CHECK;
+
+// What one received byte (or a start) produced.
+typedef enum ol_link_result {
+    OL_LINK_NONE = 0,        // nothing to report (maybe a frame to send)
+    OL_LINK_MESSAGE = 1,     // out->msg holds the peer's next message
+    OL_LINK_ESTABLISHED = 2, // a new session with the pinned peer is up
+    OL_LINK_PAIRED = 3,      // a new session with a peer not pinned before: the caller must
+                             // persist out->peer_key as the new pinned key
+    OL_LINK_REFUSED = 4,     // keypad: the body refused us (out->refuse_reason). Not
+                             // authenticated: show it, change nothing else
+    OL_LINK_ERROR_TRNG = 5,  // the TRNG failed; the frame was dropped
+    // Rejections (ol_link_rejected): the frame was dropped and changed nothing
+    // (docs/PROTOCOL.md section 6). The lock body logs them as keypad_rejected.
+    OL_LINK_REJECT_NOISE = 16,       // framing: bad CRC, COBS, length (line noise or cut)
+    OL_LINK_REJECT_MALFORMED = 17,   // unknown type, or a length its type never has
+    OL_LINK_REJECT_UNEXPECTED = 18,  // a valid frame that has no place now
+    OL_LINK_REJECT_UNKNOWN_KEY = 19, // a static key that is not pinned, pairing not allowed
+    OL_LINK_REJECT_BAD_KEY = 20,     // a low-order public key (X25519 gives zero)
+    OL_LINK_REJECT_AUTH = 21,        // tag wrong: forged, altered, or another session's
+    OL_LINK_REJECT_REPLAY = 22,      // authentic but its counter is not above the last one
+    OL_LINK_REJECT_NO_SESSION = 23,  // DATA before any session (the body answers REFUSE)
+    OL_LINK_REJECT_STALE = 24,       // body: authentic and new, but it answers a DISPLAY older
+                                     // than the freshness window: it was held back
+} ol_link_result;
+
+bool ol_link_rejected(ol_link_result r);
+const char *ol_link_result_name(ol_link_result r); // "reject_replay", ... for logs
+
+// One byte's output. Only the fields named for the result are meaningful. An
+// ENTRY in msg may carry a code: wipe it (ol_wipe) once it has been used.
+typedef struct ol_link_out {
+    ol_link_result result;
+    uint8_t msg[OL_MSG_BYTES];           // OL_LINK_MESSAGE
+    uint8_t peer_key[OL_LINK_KEY_BYTES]; // OL_LINK_ESTABLISHED, OL_LINK_PAIRED
+    uint8_t refuse_reason;               // OL_LINK_REFUSED
+    size_t tx_len;                       // > 0: send tx[0..tx_len) on the cable now
+    uint8_t tx[OL_FRAME_MAX_WIRE];
+} ol_link_out;
+
+// ---- state (opaque in spirit: use the functions) --------------------------------
+typedef struct ol_link_keys {
+    uint8_t tx_key[OL_AEAD_KEY_BYTES];
+    uint8_t rx_key[OL_AEAD_KEY_BYTES];
+    uint64_t tx_next; // counter of the next DATA frame sent
+    uint64_t rx_last; // highest counter accepted
+} ol_link_keys;
+
+typedef struct ol_session {
+    uint8_t role; // keypad or body
+    ol_link_identity id;
+    uint8_t pinned[OL_LINK_KEY_BYTES]; // the peer's static key, if has_pinned
+    bool has_pinned;
+    bool allow_pairing;
+    ol_trng_fn trng;
+    void *trng_ctx;
+    ol_frame_decoder rx;
+    // The session in use.
+    bool established;
+    ol_link_keys cur;
+    // A handshake in progress. Keypad: from HELLO until WELCOME; the body:
+    // from HELLO until FINISH (its current session stays usable meanwhile).
+    bool pending;
+    bool pending_pairing;                 // the peer key is not the pinned one
+    uint8_t hs_secret[OL_X25519_BYTES];   // keypad: its ephemeral secret
+    uint8_t hs_hello[OL_LINK_HELLO_BODY]; // keypad: the HELLO it sent
+    uint8_t hs_th[OL_SHA256_BYTES];       // body: the transcript hash
+    uint8_t hs_peer[OL_LINK_KEY_BYTES];   // body: the keypad's static key
+    ol_link_keys hs_keys;                 // body: keys awaiting FINISH
+} ol_session;
+
+typedef struct ol_session_keypad {
+    ol_session s;
+} ol_session_keypad;
+
+typedef struct ol_session_body {
+    ol_session s;
+} ol_session_body;
+
+// ---- keypad unit ----------------------------------------------------------------
+// pinned_body: the lock body's public key from the keypad's flash, or NULL
+// when the keypad is not paired. Pairing is refused until allowed.
+void ol_session_keypad_init(ol_session_keypad *k, const ol_link_identity *id,
+                            const uint8_t pinned_body[OL_LINK_KEY_BYTES], ol_trng_fn trng,
+                            void *trng_ctx);
+// Allow pairing with a lock body whose key is not the pinned one (the keypad
+// application's policy: normally only while it holds no pinned key).
+void ol_session_keypad_allow_pairing(ol_session_keypad *k, bool allow);
+// Start a new handshake (at power-up, after REFUSED, or after a silence):
+// drops the current session and writes a HELLO frame to wire. OL_ERR_STATE if
+// unpaired and pairing is not allowed (show "not paired"); a TRNG error as is.
+ol_err ol_session_keypad_start(ol_session_keypad *k, uint8_t wire[OL_FRAME_MAX_WIRE],
+                               size_t *wire_len) OL_MUST_CHECK;
+void ol_session_keypad_rx(ol_session_keypad *k, uint8_t byte, ol_link_out *out);
+// Seal one message (an ENTRY, FUNCTION or CANCEL of link.h) into a DATA
+// frame: always OL_LINK_WIRE_BYTES(OL_LINK_DATA_BODY) bytes. OL_ERR_STATE
+// without a session.
+ol_err ol_session_keypad_send(ol_session_keypad *k, const uint8_t msg[OL_MSG_BYTES],
+                              uint8_t wire[OL_FRAME_MAX_WIRE], size_t *wire_len) OL_MUST_CHECK;
+bool ol_session_keypad_established(const ol_session_keypad *k);
+void ol_session_keypad_wipe(ol_session_keypad *k);
+
+// ---- lock body --------------------------------------------------------------------
+// pinned_keypad: the paired keypad's public key from the lock's store, or
+// NULL before any pairing.
+void ol_session_body_init(ol_session_body *b, const ol_link_identity *id,
+                          const uint8_t pinned_keypad[OL_LINK_KEY_BYTES], ol_trng_fn trng,
+                          void *trng_ctx);
+// The lock engine allows pairing only with the door open, at commissioning or
+// through a manager function, and withdraws it afterwards.
+void ol_session_body_allow_pairing(ol_session_body *b, bool allow);
+void ol_session_body_rx(ol_session_body *b, uint8_t byte, ol_link_out *out);
+// Seal one DISPLAY message into a DATA frame. OL_ERR_STATE without a session.
+ol_err ol_session_body_send(ol_session_body *b, const uint8_t msg[OL_MSG_BYTES],
+                            uint8_t wire[OL_FRAME_MAX_WIRE], size_t *wire_len) OL_MUST_CHECK;
+bool ol_session_body_established(const ol_session_body *b);
+void ol_session_body_wipe(ol_session_body *b);
+
+#endif
