@@ -455,7 +455,9 @@ ol_err ol_lock_boot(ol_lock *lock, const ol_platform *plat, uint64_t now_ms, boo
 }
 
 static ol_err dispatch(ol_lock *lock, const ol_event *ev, bool locked_out) {
-    lock->event_unpaired = ev->unpaired;
+    if (ev->type == OL_EV_ENTRY || ev->type == OL_EV_FUNCTION || ev->type == OL_EV_CANCEL) {
+        lock->event_unpaired = ev->unpaired; // the keypad the current screen answers
+    }
     if (ev->unpaired && !unpaired_may_pass(lock, ev)) {
         // A keypad that is not paired can start a recovery, or pair itself
         // with a manager code while the door is open; nothing else.

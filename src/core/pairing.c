@@ -80,6 +80,12 @@ ol_err ol_lock_link_rejected(ol_lock *lock, uint64_t now_ms) {
                         (uint16_t)(count > 0xFFFF ? 0xFFFF : count));
 }
 
+bool ol_lock_unpaired_screen(const ol_lock *lock) {
+    return lock->mode == MODE_RECOVERY || lock->mode == MODE_SHOW_CODE ||
+           lock->recovery_until != 0 || (lock->mode == MODE_FUNCTION && lock->function == 17) ||
+           (lock->message_until != 0 && lock->event_unpaired);
+}
+
 // May a message from a keypad that is not paired reach the engine now?
 bool unpaired_may_pass(const ol_lock *lock, const ol_event *ev) {
     switch (ev->type) {

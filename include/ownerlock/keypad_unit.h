@@ -1,0 +1,54 @@
+// ownerlock — the keypad unit as a whole: keys, display, and its end of the
+// secure link. It keeps its own X25519 identity and the paired lock body's
+// public key in its own flash (a small ol_kv); nothing else. An unpaired or
+// refused keypad shows NOT PAIRED and still lets the owner type *99 (a
+// recovery) or, with the door open, *17 (pairing).
+#ifndef OWNERLOCK_KEYPAD_UNIT_H
+#define OWNERLOCK_KEYPAD_UNIT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ownerlock/body.h"
+#include "ownerlock/keypad.h"
+#include "ownerlock/session.h"
+#include "ownerlock/store.h"
+
+#ifndef OL_KEYPAD_RETRY_MS
+#define OL_KEYPAD_RETRY_MS 2000u // a new handshake after this long without a session
+#endif
+
+typedef struct ol_keypad_unit {
+    ol_keypad kp;
+    ol_session_keypad link;
+    ol_kv kv; // the keypad's flash: its identity and the pinned body key
+    const ol_platform *plat;
+    ol_cable_send send;
+    void *send_ctx;
+    bool paired; // holds a pinned lock-body key
+    bool refused;
+    bool live; // a DISPLAY arrived in this session
+    uint64_t started_at; // last handshake start
+    uint64_t heard_at;   // last authentic frame from the body
+    uint64_t now;
+} ol_keypad_unit;
+
+// plat: the keypad's own flash (OL_KEYPAD_SECTORS sectors from 0) and TRNG.
+ol_err ol_keypad_unit_boot(ol_keypad_unit *u, const ol_platform *plat, uint64_t now_ms,
+                           ol_cable_send send, void *send_ctx) OL_MUST_CHECK;
+void ol_keypad_unit_key(ol_keypad_unit *u, uint64_t now_ms, char key);
+void ol_keypad_unit_rx(ol_keypad_unit *u, uint64_t now_ms, uint8_t byte);
+void ol_keypad_unit_tick(ol_keypad_unit *u, uint64_t now_ms);
+uint64_t ol_keypad_unit_next_deadline(const ol_keypad_unit *u);
+// What the display shows, and the LEDs.
+void ol_keypad_unit_display(const ol_keypad_unit *u, char line[2][OL_DISPLAY_COLS + 1]);
+bool ol_keypad_unit_led(const ol_keypad_unit *u, int red);
+const ol_display_msg *ol_keypad_unit_shown(const ol_keypad_unit *u);
+void ol_keypad_unit_shutdown(ol_keypad_unit *u);
+
+#ifndef OL_KEYPAD_SECTORS
+#define OL_KEYPAD_SECTORS 4
+#endif
+
+#endif

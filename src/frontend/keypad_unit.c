@@ -1,0 +1,162 @@
+// ownerlock — the keypad unit: keys and display, and its end of the link.
+//
+// Its flash holds its own link identity and, once paired, the lock body's
+// public key: nothing that opens anything. Keys become messages (keypad.c),
+// each sealed in one fixed-size frame; what the display shows comes from the
+// lock body, except while there is no session.
+#include <string.h>
+
+#include "ownerlock/crypto.h"
+#include "ownerlock/keypad_unit.h"
+
+enum keypad_key { KEY_IDENTITY = 1, KEY_BODY = 2 };
+
+static void start_handshake(ol_keypad_unit *u) {
+    uint8_t wire[OL_FRAME_MAX_WIRE];
+    size_t len = 0;
+    u->started_at = u->now;
+    u->live = false;
+    ol_session_keypad_allow_pairing(&u->link, !u->paired);
+    if (ol_session_keypad_start(&u->link, wire, &len) == OL_OK && len > 0) {
+        u->send(u->send_ctx, wire, len);
+    }
+}
+
+ol_err ol_keypad_unit_boot(ol_keypad_unit *u, const ol_platform *plat, uint64_t now_ms,
+                           ol_cable_send send, void *send_ctx) {
+    memset(u, 0, sizeof *u);
+    u->plat = plat;
+    u->send = send;
+    u->send_ctx = send_ctx;
+    u->now = now_ms;
+    ol_keypad_init(&u->kp);
+    ol_err err = ol_kv_mount(&u->kv, plat->flash, 0, OL_KEYPAD_SECTORS);
+    if (err) {
+        return err;
+    }
+    uint8_t stored[2 * OL_LINK_KEY_BYTES], body[OL_LINK_KEY_BYTES];
+    ol_link_identity id;
+    size_t len = 0;
+    err = ol_kv_get(&u->kv, KEY_IDENTITY, stored, sizeof stored, &len);
+    if (err == OL_OK && len == sizeof stored) {
+        memcpy(id.secret, stored, OL_LINK_KEY_BYTES);
+        memcpy(id.public_key, stored + OL_LINK_KEY_BYTES, OL_LINK_KEY_BYTES);
+    } else if (err == OL_ERR_NOT_FOUND) {
+        err = ol_link_identity_generate(&id, plat->trng, plat->trng_ctx); // first boot
+        if (!err) {
+            memcpy(stored, id.secret, OL_LINK_KEY_BYTES);
+            memcpy(stored + OL_LINK_KEY_BYTES, id.public_key, OL_LINK_KEY_BYTES);
+            err = ol_kv_put(&u->kv, KEY_IDENTITY, stored, sizeof stored);
+        }
+    } else if (!err) {
+        err = OL_ERR_CORRUPT;
+    }
+    if (!err) {
+        ol_err got = ol_kv_get(&u->kv, KEY_BODY, body, sizeof body, &len);
+        u->paired = got == OL_OK && len == sizeof body;
+        ol_session_keypad_init(&u->link, &id, u->paired ? body : NULL, plat->trng, plat->trng_ctx);
+        start_handshake(u);
+    }
+    ol_wipe(stored, sizeof stored);
+    ol_wipe(&id, sizeof id);
+    return err;
+}
+
+void ol_keypad_unit_key(ol_keypad_unit *u, uint64_t now_ms, char key) {
+    if (now_ms > u->now) {
+        u->now = now_ms;
+    }
+    uint8_t msg[OL_MSG_BYTES], wire[OL_FRAME_MAX_WIRE];
+    size_t len = 0;
+    if (ol_keypad_key(&u->kp, now_ms, key, msg) &&
+        ol_session_keypad_send(&u->link, msg, wire, &len) == OL_OK && len > 0) {
+        u->send(u->send_ctx, wire, len);
+    }
+    ol_wipe(msg, sizeof msg); // an ENTRY carries the digits typed
+    ol_wipe(wire, sizeof wire);
+}
+
+void ol_keypad_unit_rx(ol_keypad_unit *u, uint64_t now_ms, uint8_t byte) {
+    if (now_ms > u->now) {
+        u->now = now_ms;
+    }
+    ol_link_out out;
+    ol_session_keypad_rx(&u->link, byte, &out);
+    if (out.tx_len > 0) {
+        u->send(u->send_ctx, out.tx, out.tx_len);
+    }
+    switch (out.result) {
+    case OL_LINK_MESSAGE:
+        ol_keypad_receive(&u->kp, out.msg, OL_MSG_BYTES);
+        u->heard_at = u->now;
+        u->live = true;
+        break;
+    case OL_LINK_PAIRED:
+        // First pairing of this keypad: pin the lock body's key.
+        u->paired = ol_kv_put(&u->kv, KEY_BODY, out.peer_key, OL_LINK_KEY_BYTES) == OL_OK;
+        /* fall through */
+    case OL_LINK_ESTABLISHED:
+        u->refused = false;
+        u->heard_at = u->now;
+        break;
+    case OL_LINK_REFUSED:
+        u->refused = out.refuse_reason == OL_LINK_REFUSE_NOT_PAIRED;
+        if (out.refuse_reason == OL_LINK_REFUSE_NO_SESSION) {
+            start_handshake(u);
+        }
+        break;
+    default:
+        break;
+    }
+    ol_wipe(&out, sizeof out);
+}
+
+void ol_keypad_unit_tick(ol_keypad_unit *u, uint64_t now_ms) {
+    if (now_ms > u->now) {
+        u->now = now_ms;
+    }
+    ol_keypad_tick(&u->kp, now_ms);
+    // No session, or the body fell silent (it sends at least every
+    // OL_BODY_HEARTBEAT_MS): start again.
+    bool silent = ol_session_keypad_established(&u->link)
+                      ? u->now >= u->heard_at + 3u * OL_BODY_HEARTBEAT_MS + 500u
+                      : u->now >= u->started_at + OL_KEYPAD_RETRY_MS;
+    if (silent) {
+        ol_keypad_init(&u->kp); // what it showed is no longer true
+        start_handshake(u);
+        u->heard_at = u->now;
+    }
+}
+
+uint64_t ol_keypad_unit_next_deadline(const ol_keypad_unit *u) {
+    uint64_t next = ol_session_keypad_established(&u->link)
+                        ? u->heard_at + 3u * OL_BODY_HEARTBEAT_MS + 500u
+                        : u->started_at + OL_KEYPAD_RETRY_MS;
+    if (u->kp.n || u->kp.star) {
+        uint64_t idle = u->kp.last_key_ms + OL_KEYPAD_IDLE_MS;
+        next = idle < next ? idle : next;
+    }
+    return next;
+}
+
+void ol_keypad_unit_display(const ol_keypad_unit *u, char line[2][OL_DISPLAY_COLS + 1]) {
+    if (ol_session_keypad_established(&u->link) && u->live) {
+        ol_keypad_display(&u->kp, line);
+        return;
+    }
+    memset(line, 0, 2 * (OL_DISPLAY_COLS + 1));
+    memcpy(line[0], u->refused ? "NOT PAIRED" : "CONNECTING", sizeof "NOT PAIRED");
+}
+
+bool ol_keypad_unit_led(const ol_keypad_unit *u, int red) {
+    return ol_session_keypad_established(&u->link) && ol_keypad_led(&u->kp, red);
+}
+
+const ol_display_msg *ol_keypad_unit_shown(const ol_keypad_unit *u) {
+    return &u->kp.shown;
+}
+
+void ol_keypad_unit_shutdown(ol_keypad_unit *u) {
+    ol_session_keypad_wipe(&u->link);
+    ol_wipe(u, sizeof *u);
+}
