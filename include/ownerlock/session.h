@@ -78,6 +78,11 @@ typedef struct ol_link_identity {
 ol_err ol_link_identity_generate(ol_link_identity *id, ol_trng_fn trng,
                                  void *trng_ctx) OL_MUST_CHECK;
 
+// The stored form of an identity: secret || public key.
+#define OL_LINK_IDENTITY_BYTES (2 * OL_LINK_KEY_BYTES)
+void ol_link_identity_pack(uint8_t out[OL_LINK_IDENTITY_BYTES], const ol_link_identity *id);
+void ol_link_identity_unpack(ol_link_identity *id, const uint8_t in[OL_LINK_IDENTITY_BYTES]);
+
 // What one received byte (or a start) produced.
 typedef enum ol_link_result {
     OL_LINK_NONE = 0,        // nothing to report (maybe a frame to send)

@@ -43,6 +43,14 @@ void beep(ol_lock *lock, ol_beep pattern);
 ol_err authenticate(ol_lock *lock, const ol_event *ev, const char *wrong_note, bool *valid,
                     uint8_t *slot, bool *duress) OL_MUST_CHECK;
 uint32_t countdown_left(const ol_lock *lock, const ol_countdown *c);
+// A new code is typed twice. The first entry is checked by the policy for
+// slot `target` and kept as a pending tag under `key`: NULL, or the refusal.
+const char *new_code_first(ol_lock *lock, const uint8_t key[32], uint8_t target,
+                           const ol_event *ev);
+// The repeat: true (and its tag in `tag`, for the caller to save and wipe)
+// when it matches; the pending tag is wiped either way.
+bool new_code_repeat(ol_lock *lock, const uint8_t key[32], const ol_event *ev,
+                     uint8_t tag[OL_TAG_BYTES]);
 bool battery_critical(const ol_lock *lock);
 
 // The penalty around any credential check: begin saves the state a wrong

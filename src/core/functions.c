@@ -297,20 +297,16 @@ static ol_err login(ol_lock *lock, const function *fn, const ol_event *ev) {
 static ol_err new_code(ol_lock *lock, const field *f, const ol_event *ev) {
     uint8_t target = lock->target;
     if (f->kind == F_NEW_CODE) {
-        policy_verdict v = credential_policy(lock->device_key, lock->tags, lock->enrolled, target,
-                                             ev->digits, ev->ndigits);
-        if (v != POLICY_OK) {
-            refuse(lock, credential_policy_text(v));
-            return OL_OK;
+        const char *bad = new_code_first(lock, lock->device_key, target, ev);
+        if (bad) {
+            refuse(lock, bad);
+        } else {
+            lock->step++;
         }
-        credential_tag(lock->pending, lock->device_key, ev->digits, ev->ndigits);
-        lock->step++;
         return OL_OK;
     }
     uint8_t tag[OL_TAG_BYTES];
-    credential_tag(tag, lock->device_key, ev->digits, ev->ndigits);
-    if (ol_ct_compare(tag, lock->pending, OL_TAG_BYTES) != 0) {
-        ol_wipe(tag, sizeof tag);
+    if (!new_code_repeat(lock, lock->device_key, ev, tag)) {
         refuse(lock, "CODES DIFFER");
         return OL_OK;
     }

@@ -154,6 +154,28 @@ ol_err authenticate(ol_lock *lock, const ol_event *ev, const char *wrong_note, b
     return penalty_settle(lock, *valid, wrong_note);
 }
 
+const char *new_code_first(ol_lock *lock, const uint8_t key[32], uint8_t target,
+                           const ol_event *ev) {
+    policy_verdict v =
+        credential_policy(key, lock->tags, lock->enrolled, target, ev->digits, ev->ndigits);
+    if (v != POLICY_OK) {
+        return credential_policy_text(v);
+    }
+    credential_tag(lock->pending, key, ev->digits, ev->ndigits);
+    return NULL;
+}
+
+bool new_code_repeat(ol_lock *lock, const uint8_t key[32], const ol_event *ev,
+                     uint8_t tag[OL_TAG_BYTES]) {
+    credential_tag(tag, key, ev->digits, ev->ndigits);
+    bool same = ol_ct_compare(tag, lock->pending, OL_TAG_BYTES) == 0;
+    ol_wipe(lock->pending, sizeof lock->pending);
+    if (!same) {
+        ol_wipe(tag, OL_TAG_BYTES);
+    }
+    return same;
+}
+
 // ---- bolt and door ---------------------------------------------------------------
 
 static ol_err extend_bolt(ol_lock *lock) {
@@ -205,28 +227,23 @@ static ol_err factory_entry(ol_lock *lock, const ol_event *ev) {
         return OL_OK;
     }
     if (lock->step == 0) {
-        policy_verdict v =
-            credential_policy(lock->new_key, lock->tags, 0, 0, ev->digits, ev->ndigits);
-        if (v != POLICY_OK) {
-            say(lock, TONE_ERROR, credential_policy_text(v), "TRY AGAIN");
-            return OL_OK;
-        }
         // The device key exists from here on; it never leaves the lock body.
         ol_err err = lock->plat->trng(lock->plat->trng_ctx, lock->new_key, sizeof lock->new_key);
         if (err) {
             return err;
         }
-        credential_tag(lock->pending, lock->new_key, ev->digits, ev->ndigits);
+        const char *bad = new_code_first(lock, lock->new_key, 0, ev);
+        if (bad) {
+            ol_wipe(lock->new_key, sizeof lock->new_key);
+            say(lock, TONE_ERROR, bad, "TRY AGAIN");
+            return OL_OK;
+        }
         lock->step = 1;
         return OL_OK;
     }
     uint8_t tag[OL_TAG_BYTES];
-    credential_tag(tag, lock->new_key, ev->digits, ev->ndigits);
-    int differ = ol_ct_compare(tag, lock->pending, OL_TAG_BYTES);
-    ol_wipe(lock->pending, sizeof lock->pending);
     lock->step = 0;
-    if (differ) {
-        ol_wipe(tag, sizeof tag);
+    if (!new_code_repeat(lock, lock->new_key, ev, tag)) {
         say(lock, TONE_ERROR, "CODES DIFFER", "START AGAIN");
         return OL_OK;
     }

@@ -122,22 +122,16 @@ void recovery_start(ol_lock *lock) {
 
 static ol_err new_manager_code(ol_lock *lock, const ol_event *ev) {
     if (lock->step == 2) {
-        policy_verdict v = credential_policy(lock->device_key, lock->tags, lock->enrolled, 0,
-                                             ev->digits, ev->ndigits);
-        if (v != POLICY_OK) {
-            say(lock, TONE_ERROR, credential_policy_text(v), "TRY AGAIN");
-            return OL_OK;
+        const char *bad = new_code_first(lock, lock->device_key, 0, ev);
+        if (bad) {
+            say(lock, TONE_ERROR, bad, "TRY AGAIN");
+        } else {
+            lock->step = 3;
         }
-        credential_tag(lock->pending, lock->device_key, ev->digits, ev->ndigits);
-        lock->step = 3;
         return OL_OK;
     }
     uint8_t tag[OL_TAG_BYTES];
-    credential_tag(tag, lock->device_key, ev->digits, ev->ndigits);
-    int differ = ol_ct_compare(tag, lock->pending, OL_TAG_BYTES);
-    ol_wipe(lock->pending, sizeof lock->pending);
-    if (differ) {
-        ol_wipe(tag, sizeof tag);
+    if (!new_code_repeat(lock, lock->device_key, ev, tag)) {
         lock->step = 2;
         say(lock, TONE_ERROR, "CODES DIFFER", "TRY AGAIN");
         return OL_OK;

@@ -39,13 +39,11 @@ ol_err ol_keypad_unit_boot(ol_keypad_unit *u, const ol_platform *plat, uint64_t 
     size_t len = 0;
     err = ol_kv_get(&u->kv, KEY_IDENTITY, stored, sizeof stored, &len);
     if (err == OL_OK && len == sizeof stored) {
-        memcpy(id.secret, stored, OL_LINK_KEY_BYTES);
-        memcpy(id.public_key, stored + OL_LINK_KEY_BYTES, OL_LINK_KEY_BYTES);
+        ol_link_identity_unpack(&id, stored);
     } else if (err == OL_ERR_NOT_FOUND) {
         err = ol_link_identity_generate(&id, plat->trng, plat->trng_ctx); // first boot
         if (!err) {
-            memcpy(stored, id.secret, OL_LINK_KEY_BYTES);
-            memcpy(stored + OL_LINK_KEY_BYTES, id.public_key, OL_LINK_KEY_BYTES);
+            ol_link_identity_pack(stored, &id);
             err = ol_kv_put(&u->kv, KEY_IDENTITY, stored, sizeof stored);
         }
     } else if (!err) {

@@ -13,6 +13,8 @@
 #include "ownerlock/crypto.h"
 #include "ownerlock/link.h"
 
+_Static_assert(OL_LINK_ID_BYTES == OL_LINK_IDENTITY_BYTES, "the engine stores the link identity");
+
 static bool same_key(const uint8_t a[OL_LINK_KEY_BYTES], const uint8_t b[OL_LINK_KEY_BYTES]) {
     return ol_ct_compare(a, b, OL_LINK_KEY_BYTES) == 0;
 }
@@ -92,15 +94,13 @@ ol_err ol_body_boot(ol_body *b, const ol_platform *plat, uint64_t now_ms, bool d
     uint8_t stored[OL_LINK_ID_BYTES];
     ol_link_identity id;
     if (ol_lock_link_identity(&b->lock, stored)) {
-        memcpy(id.secret, stored, OL_LINK_KEY_BYTES);
-        memcpy(id.public_key, stored + OL_LINK_KEY_BYTES, OL_LINK_KEY_BYTES);
+        ol_link_identity_unpack(&id, stored);
     } else {
         // First boot: the identity exists from the factory state on, so the
         // owner's keypad can pair before commissioning.
         err = ol_link_identity_generate(&id, plat->trng, plat->trng_ctx);
         if (!err) {
-            memcpy(stored, id.secret, OL_LINK_KEY_BYTES);
-            memcpy(stored + OL_LINK_KEY_BYTES, id.public_key, OL_LINK_KEY_BYTES);
+            ol_link_identity_pack(stored, &id);
             err = ol_lock_link_set_identity(&b->lock, stored);
         }
     }

@@ -540,3 +540,13 @@ bool ol_session_body_established(const ol_session_body *b) {
 void ol_session_body_wipe(ol_session_body *b) {
     ol_wipe(b, sizeof *b);
 }
+
+void ol_link_identity_pack(uint8_t out[OL_LINK_IDENTITY_BYTES], const ol_link_identity *id) {
+    memcpy(out, id->secret, OL_LINK_KEY_BYTES);
+    memcpy(out + OL_LINK_KEY_BYTES, id->public_key, OL_LINK_KEY_BYTES);
+}
+
+void ol_link_identity_unpack(ol_link_identity *id, const uint8_t in[OL_LINK_IDENTITY_BYTES]) {
+    memcpy(id->secret, in, OL_LINK_KEY_BYTES);
+    memcpy(id->public_key, in + OL_LINK_KEY_BYTES, OL_LINK_KEY_BYTES);
+}

@@ -10,54 +10,10 @@
 #include <sodium.h>
 
 #include "check.h"
+#include "testvec.h"
 #include "ownerlock/crypto.h"
 
 // ---- helpers ------------------------------------------------------------------
-static size_t unhex(uint8_t *out, size_t cap, const char *hex) {
-    size_t n = strlen(hex) / 2;
-    if (n > cap) {
-        fprintf(stderr, "unhex: %zu bytes do not fit in %zu\n", n, cap);
-        exit(2);
-    }
-    for (size_t i = 0; i < n; i++) {
-        unsigned v;
-        if (sscanf(hex + 2 * i, "%2x", &v) != 1) {
-            fprintf(stderr, "unhex: bad digit in %s\n", hex);
-            exit(2);
-        }
-        out[i] = (uint8_t)v;
-    }
-    return n;
-}
-
-// Deterministic, so a failure reproduces; the seed is printed.
-static uint64_t rng_state;
-
-static uint64_t rng_next(void) { // splitmix64
-    uint64_t z = (rng_state += 0x9e3779b97f4a7c15u);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9u;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebu;
-    return z ^ (z >> 31);
-}
-
-static size_t rng_below(size_t n) {
-    return (size_t)(rng_next() % n);
-}
-
-static void rng_fill(uint8_t *p, size_t n) {
-    for (size_t i = 0; i < n; i++) {
-        p[i] = (uint8_t)rng_next();
-    }
-}
-
-static int all_zero(const void *p, size_t n) {
-    const uint8_t *b = p;
-    uint8_t acc = 0;
-    for (size_t i = 0; i < n; i++) {
-        acc |= b[i];
-    }
-    return acc == 0;
-}
 
 static void oracle_sha256(uint8_t out[32], const uint8_t *msg, size_t len) {
     crypto_hash_sha256(out, msg, len);
@@ -363,9 +319,8 @@ int main(void) {
     }
     const char *backend = ol_crypto_backend();
     CHECK(strcmp(backend, "builtin") == 0 || strcmp(backend, "sodium") == 0);
-    const char *seed_env = getenv("OL_TEST_SEED");
-    rng_state = seed_env ? strtoull(seed_env, NULL, 0) : 0x6f776e65726c6f63u;
-    printf("test_crypto: backend %s, seed 0x%llx\n", backend, (unsigned long long)rng_state);
+    printf("test_crypto: backend %s\n", backend);
+    rng_seed_from_env("test_crypto");
 
     test_sha256_vectors();
     test_hmac_vectors();
