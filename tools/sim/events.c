@@ -299,6 +299,7 @@ static const struct {
     {"clock", {"wall", "rtc"}},
     {"fault", {"error", "during"}},
     {"frame", {"dir", "hex"}},
+    {"keypad_replaced", {"number"}},
     {"state",
      {"power", "bolt", "door", "alarm", "display", "leds", "battery", "rtc", "clock",
       "remote_disable", "lockout_remaining_ms", "failures", "commissioned", "enrolled",

@@ -458,12 +458,131 @@ static int cmd_keypad(runner *r, const char *p) {
     if (one_of(r, "keypad", &p, choices) < 0) {
         return SIM_EXIT_SCRIPT;
     }
-    return script_error(r, "keypad replace: not available yet: needs the secure link");
+    if (!check_pass(r)) {
+        sim_world_keypad_replace(r->w);
+    }
+    return SIM_EXIT_OK;
+}
+
+static int hex_value(char c) {
+    if (c >= '0' && c <= '9') {
+        return c - '0';
+    }
+    if (c >= 'a' && c <= 'f') {
+        return c - 'a' + 10;
+    }
+    if (c >= 'A' && c <= 'F') {
+        return c - 'A' + 10;
+    }
+    return -1;
+}
+
+// `wire inject HEX`: hex digits, two per byte; spaces between bytes are allowed.
+static int wire_inject(runner *r, const char *p) {
+    p = skip_space(p);
+    if (!*p) {
+        return script_error(r,
+                            "wire inject: expected hex bytes, like 00 08 05 01 01 2e 1a 96 97 00");
+    }
+    size_t len = strlen(p);
+    uint8_t *bytes = sim_xmalloc(len / 2 + 1);
+    size_t n = 0;
+    int high = -1;
+    for (const char *c = p; *c; c++) {
+        if (isspace((unsigned char)*c)) {
+            if (high >= 0) {
+                free(bytes);
+                return script_error(r, "wire inject: a byte split by a space");
+            }
+            continue;
+        }
+        int v = hex_value(*c);
+        if (v < 0) {
+            free(bytes);
+            return script_error(r, "wire inject: '%c' is not a hex digit", *c);
+        }
+        if (high < 0) {
+            high = v;
+        } else {
+            bytes[n++] = (uint8_t)(high << 4 | v);
+            high = -1;
+        }
+    }
+    if (high >= 0) {
+        free(bytes);
+        return script_error(r, "wire inject: an odd number of hex digits");
+    }
+    if (!check_pass(r)) {
+        sim_world_wire_inject(r->w, bytes, n);
+    }
+    free(bytes);
+    return SIM_EXIT_OK;
+}
+
+// `wire replay all|N`: N counts the recorded frames from 1.
+static int wire_replay(runner *r, const char *p) {
+    char word[MAX_WORD];
+    int got = next_token(r, &p, word);
+    if (got < 0) {
+        return SIM_EXIT_SCRIPT;
+    }
+    bool all = got && strcmp(word, "all") == 0;
+    unsigned long long n = 0;
+    if (!all) {
+        char *end = NULL;
+        errno = 0;
+        if (got && isdigit((unsigned char)word[0])) {
+            n = strtoull(word, &end, 10);
+        }
+        if (!got || !end || *end || errno || n == 0) {
+            return script_error(r, "wire replay: expected all or a frame number from 1%s%s",
+                                got ? ", not " : "", got ? word : "");
+        }
+    }
+    if (!no_more(r, "wire replay", p)) {
+        return SIM_EXIT_SCRIPT;
+    }
+    if (check_pass(r)) {
+        return SIM_EXIT_OK;
+    }
+    size_t recorded = sim_world_wire_recorded(r->w);
+    if (all) {
+        sim_world_wire_replay(r->w, 0, recorded);
+        return SIM_EXIT_OK;
+    }
+    if (n > recorded) {
+        return script_error(r, "wire replay: frame %llu, but %zu %s recorded", n, recorded,
+                            recorded == 1 ? "frame was" : "frames were");
+    }
+    sim_world_wire_replay(r->w, (size_t)n - 1, 1);
+    return SIM_EXIT_OK;
 }
 
 static int cmd_wire(runner *r, const char *p) {
-    (void)p;
-    return script_error(r, "wire: not available yet: needs the secure link");
+    static const char *const onoff[] = {"off", "on", NULL};
+    char word[MAX_WORD];
+    int got = next_token(r, &p, word);
+    if (got < 0) {
+        return SIM_EXIT_SCRIPT;
+    }
+    if (got && strcmp(word, "record") == 0) {
+        int i = one_of(r, "wire record", &p, onoff);
+        if (i < 0) {
+            return SIM_EXIT_SCRIPT;
+        }
+        if (!check_pass(r)) {
+            sim_world_wire_record(r->w, i == 1);
+        }
+        return SIM_EXIT_OK;
+    }
+    if (got && strcmp(word, "inject") == 0) {
+        return wire_inject(r, p);
+    }
+    if (got && strcmp(word, "replay") == 0) {
+        return wire_replay(r, p);
+    }
+    return script_error(r, "wire: expected record on|off, inject HEX or replay all|N%s%s",
+                        got ? ", not " : "", got ? word : "");
 }
 
 static int cmd_dial(runner *r, const char *p) {
@@ -783,6 +902,9 @@ static int run_all(runner *r) {
         int st = run_line(r, r->script->lines[i]);
         if (st != SIM_EXIT_OK) {
             return st;
+        }
+        if (r->w && r->w->internal_error[0]) {
+            return internal_error(r);
         }
         if (r->events->out_failed) {
             fprintf(stderr, "%s:%u: simulator stopped: cannot write the events\n", r->script->path,

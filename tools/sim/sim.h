@@ -17,7 +17,9 @@
 #include <stdio.h>
 
 #include "host.h"
+#include "ownerlock/body.h"
 #include "ownerlock/keypad.h"
+#include "ownerlock/keypad_unit.h"
 #include "ownerlock/link.h"
 #include "ownerlock/lock.h"
 
@@ -121,7 +123,6 @@ bool sim_parse_duration(const char *s, uint64_t *ms);
 // 2026-01-01T00:00:00Z: the wall clock of a fresh safe's world.
 #define SIM_FRESH_EPOCH INT64_C(1767225600)
 #define SIM_KEY_MS 200u
-#define SIM_KEYPAD_SECTORS 4u
 
 // ---- the world (world.c) -------------------------------------------------------
 // What was last reported, to turn state into change events.
@@ -129,13 +130,27 @@ typedef struct sim_seen {
     ol_bolt bolt;
     bool alarm;
     bool led_green, led_red;
-    uint32_t beeps;
+    uint32_t beeps; // the highest beep count sounded since the lock body booted
     char display[2 * OL_DISPLAY_COLS + 8];
 } sim_seen;
+
+// One direction of the cable: bytes on their way to a unit.
+typedef struct sim_fifo {
+    uint8_t *b;
+    size_t head, len, cap;
+} sim_fifo;
+
+// A frame as one unit put it on the cable (`wire record`).
+typedef struct sim_frame {
+    bool to_lock; // keypad>lock, else lock>keypad
+    size_t len;
+    uint8_t *bytes;
+} sim_frame;
 
 typedef struct sim_world {
     sim_events *events;
     uint64_t t; // virtual ms since this run started
+    uint64_t seed;
 
     // the physical world
     bool powered;
@@ -146,14 +161,24 @@ typedef struct sim_world {
     bool remote_disable;
     ol_vclock clock; // world wall clock and the lock's RTC
 
-    // lock body
+    // lock body: the engine behind its end of the link
     ol_hostflash lock_flash;
     ol_testrng rng;
     ol_platform plat;
-    ol_lock *lock;
-    // keypad unit
+    ol_body *body;
+    // keypad unit: keys, display, its end of the link; its own flash and TRNG
     ol_hostflash keypad_flash;
-    ol_keypad keypad;
+    ol_testrng keypad_rng;
+    ol_platform keypad_plat;
+    ol_keypad_unit *keypad;
+    uint64_t keypad_on_at; // t at which the fitted keypad last booted
+    uint32_t keypads;      // keypads replaced so far (persisted: each one is new)
+
+    // the cable: one FIFO per direction, drained byte by byte by the pump
+    sim_fifo to_lock, to_keypad;
+    bool recording;
+    sim_frame *frames; // recorded, in order
+    size_t nframes, capframes;
 
     uint32_t audit_reported; // last audit seq reported as an event
     sim_seen seen;
@@ -188,9 +213,19 @@ void sim_world_clock_set(sim_world *w, int64_t wall_secs);
 void sim_world_clock_lose(sim_world *w);
 void sim_world_show(sim_world *w);
 void sim_world_dump(sim_world *w, bool lock_unit);
+// The cable (SIMULATOR.md `wire`) and the keypad swap.
+void sim_world_wire_record(sim_world *w, bool on);
+void sim_world_wire_inject(sim_world *w, const uint8_t *bytes, size_t len);
+// Send recorded frames [first, first + count) again, each in its direction.
+void sim_world_wire_replay(sim_world *w, size_t first, size_t count);
+size_t sim_world_wire_recorded(const sim_world *w);
+void sim_world_keypad_replace(sim_world *w);
 
 // What the keypad shows: "line1 | line2", each trimmed; "" while the power is off.
 void sim_world_display(const sim_world *w, char *out, size_t cap);
+// The keypad's two lines as it shows them (blank while the power is off), its LEDs.
+void sim_world_lines(const sim_world *w, char line[2][OL_DISPLAY_COLS + 1]);
+bool sim_world_led(const sim_world *w, bool red);
 int64_t sim_world_wall(const sim_world *w); // world wall clock, seconds
 uint32_t sim_world_rtc(sim_world *w);       // the lock's RTC, or OL_RTC_LOST
 const char *sim_bolt_name(ol_bolt b);

@@ -98,10 +98,8 @@ static void style_off(const ui *u, int pair, bool bold) {
 static void draw_keypad(ui *u, int y, int x) {
     sim_world *w = &u->w;
     mvaddstr(y, x, "KEYPAD UNIT");
-    char line[2][OL_DISPLAY_COLS + 1] = {"", ""};
-    if (w->powered) {
-        ol_keypad_display(&w->keypad, line);
-    }
+    char line[2][OL_DISPLAY_COLS + 1];
+    sim_world_lines(w, line);
     mvaddstr(y + 1, x, "+----------------+");
     for (int i = 0; i < 2; i++) {
         line[i][OL_DISPLAY_COLS] = '\0';
@@ -109,8 +107,8 @@ static void draw_keypad(ui *u, int y, int x) {
     }
     mvaddstr(y + 4, x, "+----------------+");
 
-    bool green = w->powered && ol_keypad_led(&w->keypad, 0);
-    bool red = w->powered && ol_keypad_led(&w->keypad, 1);
+    bool green = sim_world_led(w, false);
+    bool red = sim_world_led(w, true);
     move(y + 5, x);
     style_on(u, green ? PAIR_GREEN : 0, green);
     addstr(green ? "[G] green" : "[ ] green");
@@ -195,7 +193,8 @@ static void draw(ui *u) {
     }
     attron(A_DIM);
     mvaddnstr(LINES - 1, 1,
-              "0-9*# keys  d door  p power  f/F +1/+10 min  b/B battery -/+0.1 V  q quit",
+              "0-9*# keys  d door  p power  f/F +1/+10 min  b/B battery -/+0.1 V  k new keypad  "
+              "q quit",
               COLS - 2);
     attroff(A_DIM);
     refresh();
@@ -223,6 +222,11 @@ static bool handle_key(ui *u, int ch, bool *ok) {
     case 'F':
         *ok = sim_world_advance(w, ch == 'f' ? 60000u : 600000u);
         set_message(u, w->t, ch == 'f' ? "fast-forwarded 1 minute" : "fast-forwarded 10 minutes");
+        break;
+    case 'k':
+        sim_world_keypad_replace(w);
+        set_message(u, w->t, "a new keypad (never paired) replaces the old one");
+        *ok = !w->internal_error[0];
         break;
     case 'b':
         sim_world_battery(

@@ -1,10 +1,15 @@
 // ownerlock-sim — the world: a keypad unit and a lock body joined by a cable,
 // the door, the battery, the clock, and virtual time.
 //
-// Both units run the real firmware. The keypad's messages cross the cable as
-// the fixed-size frames of link.h; after every call into the lock body the
-// display message goes back to the keypad, and the observable state is
-// compared with what was last reported to turn it into events.
+// Both units run the real firmware: the lock body (ol_body: the engine behind
+// its end of the secure link) and the keypad unit (ol_keypad_unit: keys,
+// display, its link end, its identity in its own flash). They talk only
+// through the cable: each hands whole frames to a send callback, the frames
+// wait in a FIFO per direction, and a pump delivers them byte by byte after
+// every action and every time step, until both directions are quiet. The
+// wire can be recorded, and bytes injected or replayed (`wire`). After every
+// step the observable state is compared with what was last reported to turn
+// it into events.
 #define _DEFAULT_SOURCE // getrandom(), mkdtemp()
 
 #include <errno.h>
@@ -89,12 +94,21 @@ static void emit_clock(sim_world *w) {
 }
 
 // ---- observation ---------------------------------------------------------------
+// Each unit's monotonic time since it booted.
 static uint64_t unit_now(const sim_world *w) {
     return w->t - w->powered_on_at;
 }
 
+static uint64_t keypad_now(const sim_world *w) {
+    return w->t - w->keypad_on_at;
+}
+
 static void sync_clock(sim_world *w) {
     w->clock.now_ms = w->t;
+}
+
+static const ol_lock *engine(const sim_world *w) {
+    return &w->body->lock;
 }
 
 int64_t sim_world_wall(const sim_world *w) {
@@ -106,15 +120,28 @@ uint32_t sim_world_rtc(sim_world *w) {
     return ol_vclock_rtc(&w->clock);
 }
 
+void sim_world_lines(const sim_world *w, char line[2][OL_DISPLAY_COLS + 1]) {
+    if (!w->powered) {
+        memset(line, 0, 2 * (OL_DISPLAY_COLS + 1));
+        return;
+    }
+    ol_keypad_unit_display(w->keypad, line);
+    line[0][OL_DISPLAY_COLS] = '\0';
+    line[1][OL_DISPLAY_COLS] = '\0';
+}
+
+bool sim_world_led(const sim_world *w, bool red) {
+    return w->powered && ol_keypad_unit_led(w->keypad, red ? 1 : 0);
+}
+
 void sim_world_display(const sim_world *w, char *out, size_t cap) {
     if (!w->powered) {
         snprintf(out, cap, "%s", "");
         return;
     }
     char line[2][OL_DISPLAY_COLS + 1];
-    ol_keypad_display(&w->keypad, line);
+    sim_world_lines(w, line);
     for (int i = 0; i < 2; i++) {
-        line[i][OL_DISPLAY_COLS] = '\0';
         size_t n = strlen(line[i]);
         while (n > 0 && line[i][n - 1] == ' ') {
             line[i][--n] = '\0';
@@ -125,7 +152,7 @@ void sim_world_display(const sim_world *w, char *out, size_t cap) {
 
 static void report_audit(sim_world *w) {
     ol_status st;
-    ol_lock_status(w->lock, &st);
+    ol_lock_status(engine(w), &st);
     uint32_t last = st.audit_next_seq ? st.audit_next_seq - 1 : 0;
     if (w->audit_reported > last) {
         emit_warning(w, "the audit trail ends at %" PRIu32 " but %" PRIu32 " was reported", last,
@@ -142,7 +169,7 @@ static void report_audit(sim_world *w) {
     }
     for (; seq <= last && seq != 0; seq++) {
         ol_audit_event a;
-        ol_err e = ol_lock_audit_read(w->lock, seq, &a);
+        ol_err e = ol_lock_audit_read(engine(w), seq, &a);
         w->audit_reported = seq;
         if (e != OL_OK) {
             emit_warning(w, "audit record %" PRIu32 " unreadable: %s", seq, err_name(e));
@@ -179,12 +206,29 @@ static void report_led(sim_world *w, const char *color, bool on, bool *seen) {
     sim_emit(w->events, &ev);
 }
 
+// The keypad beeps when a DISPLAY brings a beep count it has not sounded yet.
+// The engine's count only grows while it runs; the keypad forgets it when it
+// restarts its session (its DISPLAY starts from zero again), so the
+// simulator keeps the highest count sounded since the lock body booted.
+static void report_beep(sim_world *w) {
+    const ol_display_msg *d = ol_keypad_unit_shown(w->keypad);
+    if (d->beeps <= w->seen.beeps) {
+        return;
+    }
+    w->seen.beeps = d->beeps;
+    static const char *const pattern[] = {"none", "ok", "error", "alert"};
+    sim_event ev;
+    sim_event_begin(&ev, w->t, "keypad", "beep");
+    sim_event_str(&ev, "pattern", (unsigned)d->beep < 4 ? pattern[d->beep] : "unknown");
+    sim_emit(w->events, &ev);
+}
+
 // Compare what can be seen with what was last reported; emit the differences.
 static void observe(sim_world *w) {
     const ol_outputs *o = NULL;
     if (w->powered) {
         report_audit(w);
-        o = ol_lock_outputs(w->lock);
+        o = ol_lock_outputs(engine(w));
         if (o->bolt == OL_BOLT_EXTENDED || o->bolt == OL_BOLT_RETRACTED) {
             w->bolt = o->bolt;
         }
@@ -211,22 +255,11 @@ static void observe(sim_world *w) {
         sim_event_str(&ev, "text", text);
         sim_emit(w->events, &ev);
     }
-    report_led(w, "green", w->powered && ol_keypad_led(&w->keypad, 0), &w->seen.led_green);
-    report_led(w, "red", w->powered && ol_keypad_led(&w->keypad, 1), &w->seen.led_red);
-    if (o && o->beeps != w->seen.beeps) {
-        w->seen.beeps = o->beeps;
-        static const char *const pattern[] = {"none", "ok", "error", "alert"};
-        sim_event_begin(&ev, w->t, "keypad", "beep");
-        sim_event_str(&ev, "pattern", (unsigned)o->beep < 4 ? pattern[o->beep] : "unknown");
-        sim_emit(w->events, &ev);
+    report_led(w, "green", sim_world_led(w, false), &w->seen.led_green);
+    report_led(w, "red", sim_world_led(w, true), &w->seen.led_red);
+    if (w->powered) {
+        report_beep(w);
     }
-}
-
-// ---- the cable and the lock body --------------------------------------------------
-static void cable_to_keypad(sim_world *w) {
-    uint8_t msg[OL_MSG_BYTES];
-    ol_msg_display(msg, ol_lock_outputs(w->lock));
-    ol_keypad_receive(&w->keypad, msg, sizeof msg);
 }
 
 static void report_fault(sim_world *w, ol_err e, const char *during) {
@@ -245,18 +278,173 @@ static void report_fault(sim_world *w, ol_err e, const char *during) {
     sim_emit(w->events, &ev);
 }
 
-static void lock_event(sim_world *w, const ol_event *lev, const char *during) {
+// ---- the cable -----------------------------------------------------------------
+// Both units hand whole frames to a send callback; the frame goes into the
+// FIFO toward the other unit and is delivered byte by byte by pump(), never
+// from inside a callback, so neither unit is re-entered.
+static void fifo_push(sim_fifo *f, const uint8_t *bytes, size_t len) {
+    if (f->head > 0 && f->head + f->len + len > f->cap) {
+        memmove(f->b, f->b + f->head, f->len);
+        f->head = 0;
+    }
+    if (f->len + len > f->cap) {
+        size_t cap = f->cap ? f->cap : 256;
+        while (cap < f->len + len) {
+            cap *= 2;
+        }
+        f->b = sim_xrealloc(f->b, cap);
+        f->cap = cap;
+    }
+    memcpy(f->b + f->head + f->len, bytes, len);
+    f->len += len;
+}
+
+static uint8_t fifo_pop(sim_fifo *f) {
+    uint8_t byte = f->b[f->head++];
+    if (--f->len == 0) {
+        f->head = 0;
+    }
+    return byte;
+}
+
+static void fifo_clear(sim_fifo *f) {
+    f->head = 0;
+    f->len = 0;
+}
+
+static void fifo_free(sim_fifo *f) {
+    free(f->b);
+    *f = (sim_fifo){0};
+}
+
+static void hex_of(const uint8_t *bytes, size_t len, char *out) {
+    static const char hexdigit[] = "0123456789abcdef";
+    for (size_t i = 0; i < len; i++) {
+        out[2 * i] = hexdigit[bytes[i] >> 4];
+        out[2 * i + 1] = hexdigit[bytes[i] & 15];
+    }
+    out[2 * len] = '\0';
+}
+
+// A frame a unit sent: recorded (and reported) while recording, then queued.
+static void cable_send(sim_world *w, bool to_lock, const uint8_t *bytes, size_t len) {
+    if (w->recording && len > 0) {
+        if (w->nframes == w->capframes) {
+            w->capframes = w->capframes ? 2 * w->capframes : 64;
+            w->frames = sim_xrealloc(w->frames, w->capframes * sizeof *w->frames);
+        }
+        sim_frame *f = &w->frames[w->nframes++];
+        *f = (sim_frame){.to_lock = to_lock, .len = len, .bytes = sim_xmalloc(len)};
+        memcpy(f->bytes, bytes, len);
+        char *hex = sim_xmalloc(2 * len + 1);
+        hex_of(bytes, len, hex);
+        sim_event ev;
+        sim_event_begin(&ev, w->t, "wire", "frame");
+        sim_event_str(&ev, "dir", to_lock ? "keypad>lock" : "lock>keypad");
+        sim_event_str(&ev, "hex", hex);
+        sim_emit(w->events, &ev);
+        free(hex);
+    }
+    fifo_push(to_lock ? &w->to_lock : &w->to_keypad, bytes, len);
+}
+
+static void body_send(void *ctx, const uint8_t *bytes, size_t len) {
+    cable_send(ctx, false, bytes, len);
+}
+
+static void keypad_send(void *ctx, const uint8_t *bytes, size_t len) {
+    cable_send(ctx, true, bytes, len);
+}
+
+// Enough for thousands of frames: more in one go means the units answer each
+// other for ever.
+#define SIM_PUMP_MAX_BYTES (256u * 1024u)
+
+// Deliver what is on the cable, a byte at a time in each direction, until
+// both directions are quiet.
+static void pump(sim_world *w) {
+    size_t budget = SIM_PUMP_MAX_BYTES;
     sync_clock(w);
-    ol_err e = ol_lock_event(w->lock, unit_now(w), lev);
+    while (w->powered && (w->to_lock.len || w->to_keypad.len)) {
+        if (budget-- == 0) {
+            if (!w->internal_error[0]) {
+                snprintf(w->internal_error, sizeof w->internal_error,
+                         "the keypad and the lock body keep sending to each other: over %u "
+                         "bytes on the cable without a pause",
+                         SIM_PUMP_MAX_BYTES);
+            }
+            fifo_clear(&w->to_lock);
+            fifo_clear(&w->to_keypad);
+            return;
+        }
+        if (w->to_lock.len) {
+            uint8_t byte = fifo_pop(&w->to_lock);
+            report_fault(w, ol_body_rx(w->body, unit_now(w), byte), "cable");
+        }
+        if (w->to_keypad.len) {
+            uint8_t byte = fifo_pop(&w->to_keypad);
+            ol_keypad_unit_rx(w->keypad, keypad_now(w), byte);
+        }
+    }
+}
+
+void sim_world_wire_record(sim_world *w, bool on) {
+    w->recording = on;
+}
+
+size_t sim_world_wire_recorded(const sim_world *w) {
+    return w->nframes;
+}
+
+void sim_world_wire_inject(sim_world *w, const uint8_t *bytes, size_t len) {
+    if (!w->powered) {
+        emit_warning(w, "no power: the injected bytes went nowhere");
+        return;
+    }
+    fifo_push(&w->to_lock, bytes, len);
+    pump(w);
+    observe(w);
+}
+
+void sim_world_wire_replay(sim_world *w, size_t first, size_t count) {
+    if (!w->powered) {
+        emit_warning(w, "no power: the replayed frames went nowhere");
+        return;
+    }
+    // Frames the units send meanwhile may be recorded too: the caller's range
+    // is over those recorded before.
+    for (size_t i = first; i < first + count && i < w->nframes && !w->internal_error[0]; i++) {
+        const sim_frame *f = &w->frames[i];
+        fifo_push(f->to_lock ? &w->to_lock : &w->to_keypad, f->bytes, f->len);
+        pump(w);
+        observe(w);
+    }
+}
+
+static void frames_free(sim_world *w) {
+    for (size_t i = 0; i < w->nframes; i++) {
+        free(w->frames[i].bytes);
+    }
+    free(w->frames);
+    w->frames = NULL;
+    w->nframes = w->capframes = 0;
+}
+
+// ---- the units -------------------------------------------------------------------
+static void body_event(sim_world *w, const ol_event *lev, const char *during) {
+    sync_clock(w);
+    ol_err e = ol_body_event(w->body, unit_now(w), lev);
     report_fault(w, e, during);
-    cable_to_keypad(w);
+    pump(w);
     observe(w);
 }
 
 static void tick(sim_world *w) {
-    ol_keypad_tick(&w->keypad, unit_now(w));
+    sync_clock(w);
+    ol_keypad_unit_tick(w->keypad, keypad_now(w));
+    pump(w);
     ol_event ev = {.type = OL_EV_TICK};
-    lock_event(w, &ev, "tick");
+    body_event(w, &ev, "tick");
 }
 
 // The lock body's own sensors: battery voltage and the remote-disable input.
@@ -265,9 +453,43 @@ static void tell_sensors(sim_world *w) {
         return;
     }
     ol_event battery = {.type = OL_EV_BATTERY, .value = w->battery_mv};
-    lock_event(w, &battery, "battery");
+    body_event(w, &battery, "battery");
     ol_event remote = {.type = OL_EV_REMOTE_DISABLE, .value = w->remote_disable ? 1u : 0u};
-    lock_event(w, &remote, "remote-disable");
+    body_event(w, &remote, "remote-disable");
+}
+
+// The keypad's TRNG stream: its own, derived from --seed and which keypad it
+// is, so a replacement draws another identity.
+static uint64_t keypad_seed(const sim_world *w) {
+    uint64_t z = w->seed + 0x9E3779B97F4A7C15u * ((uint64_t)w->keypads + 1u) + 0x6B65797061640000u;
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9u;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBu;
+    return z ^ (z >> 31);
+}
+
+static uint32_t keypad_no_rtc(void *ctx) {
+    (void)ctx;
+    return OL_RTC_LOST; // the keypad unit has no clock
+}
+
+static ol_err keypad_no_rtc_set(void *ctx, uint32_t seconds) {
+    (void)ctx;
+    (void)seconds;
+    return OL_ERR_STATE;
+}
+
+// Boot the fitted keypad from its flash (power-up, or a new keypad).
+static void keypad_boot(sim_world *w) {
+    w->keypad_on_at = w->t;
+    memset(w->keypad, 0, sizeof *w->keypad);
+    ol_err e = ol_keypad_unit_boot(w->keypad, &w->keypad_plat, 0, keypad_send, w);
+    if (e != OL_OK) {
+        sim_event ev;
+        sim_event_begin(&ev, w->t, "keypad", "fault");
+        sim_event_str(&ev, "error", err_name(e));
+        sim_event_str(&ev, "during", "boot");
+        sim_emit(w->events, &ev);
+    }
 }
 
 static void power_up(sim_world *w) {
@@ -281,32 +503,32 @@ static void power_up(sim_world *w) {
     sim_emit(w->events, &ev);
 
     sync_clock(w);
-    ol_keypad_init(&w->keypad);
-    memset(w->lock, 0, sizeof *w->lock);
-    ol_err e = ol_lock_boot(w->lock, &w->plat, 0, w->door_open);
+    fifo_clear(&w->to_lock);
+    fifo_clear(&w->to_keypad);
+    memset(w->body, 0, sizeof *w->body);
+    ol_err e = ol_body_boot(w->body, &w->plat, 0, w->door_open, body_send, w);
     report_fault(w, e, "boot");
-    cable_to_keypad(w);
+    keypad_boot(w);
+    pump(w);
     observe(w);
     tell_sensors(w);
 }
 
 // The next instant, in world time, at which either unit has something to do
-// (UINT64_MAX: none).
-static uint64_t next_deadline(const sim_world *w) {
+// (UINT64_MAX: none); *who names the unit and *own is the deadline in its time.
+static uint64_t next_deadline(const sim_world *w, const char **who, uint64_t *own) {
     uint64_t next = UINT64_MAX;
-    uint64_t d = ol_lock_next_deadline(w->lock);
+    uint64_t d = ol_body_next_deadline(w->body);
     if (d != UINT64_MAX && d <= UINT64_MAX - w->powered_on_at) {
         next = w->powered_on_at + d;
+        *who = "lock body";
+        *own = d;
     }
-    // The keypad drops a half-typed field after OL_KEYPAD_IDLE_MS; step there
-    // too so the display event carries the right time. Only a future instant
-    // counts: the keypad has no deadline API, so this is a hint, not a contract.
-    const ol_keypad *kp = &w->keypad;
-    if (kp->n || kp->star) {
-        uint64_t k = w->powered_on_at + kp->last_key_ms + OL_KEYPAD_IDLE_MS;
-        if (k > w->t && k < next) {
-            next = k;
-        }
+    uint64_t k = ol_keypad_unit_next_deadline(w->keypad);
+    if (k != UINT64_MAX && k <= UINT64_MAX - w->keypad_on_at && w->keypad_on_at + k < next) {
+        next = w->keypad_on_at + k;
+        *who = "keypad unit";
+        *own = k;
     }
     return next;
 }
@@ -315,8 +537,10 @@ bool sim_world_advance(sim_world *w, uint64_t ms) {
     uint64_t end = w->t + ms;
     uint64_t last = UINT64_MAX;
     unsigned repeats = 0;
-    while (w->powered) {
-        uint64_t next = next_deadline(w);
+    while (w->powered && !w->internal_error[0]) {
+        const char *who = "";
+        uint64_t own = 0;
+        uint64_t next = next_deadline(w, &who, &own);
         if (next >= end) {
             break;
         }
@@ -325,9 +549,9 @@ bool sim_world_advance(sim_world *w, uint64_t ms) {
         }
         if (next == last && ++repeats > 64) {
             snprintf(w->internal_error, sizeof w->internal_error,
-                     "the lock body's next deadline stays at %" PRIu64
+                     "the %s's next deadline stays at %" PRIu64
                      " ms after its power-up however often it is ticked",
-                     next - w->powered_on_at);
+                     who, own);
             return false;
         }
         if (next != last) {
@@ -337,29 +561,25 @@ bool sim_world_advance(sim_world *w, uint64_t ms) {
         w->t = next;
         tick(w);
     }
+    if (w->internal_error[0]) {
+        return false;
+    }
     w->t = end;
     if (w->powered) {
         tick(w);
     }
-    return true;
+    return !w->internal_error[0];
 }
 
 bool sim_world_key(sim_world *w, char key) {
     if (!w->powered) {
         return true;
     }
-    uint8_t msg[OL_MSG_BYTES];
     sync_clock(w);
-    if (ol_keypad_key(&w->keypad, unit_now(w), key, msg) == 1) {
-        ol_event ev;
-        if (ol_msg_to_event(msg, sizeof msg, &ev) == OL_OK) {
-            lock_event(w, &ev, "key");
-        } else {
-            emit_warning(w, "the lock body refused a message from the keypad");
-        }
-    }
+    ol_keypad_unit_key(w->keypad, keypad_now(w), key);
+    pump(w);
     observe(w);
-    return true;
+    return !w->internal_error[0];
 }
 
 bool sim_world_door(sim_world *w, bool open) {
@@ -376,9 +596,17 @@ bool sim_world_door(sim_world *w, bool open) {
     sim_emit(w->events, &ev);
     if (w->powered) {
         ol_event lev = {.type = OL_EV_DOOR, .door_open = open};
-        lock_event(w, &lev, "door");
+        body_event(w, &lev, "door");
     }
     return true;
+}
+
+static void power_down(sim_world *w) {
+    ol_keypad_unit_shutdown(w->keypad);
+    ol_body_shutdown(w->body);
+    fifo_clear(&w->to_lock);
+    fifo_clear(&w->to_keypad);
+    w->powered = false;
 }
 
 void sim_world_power(sim_world *w, bool on) {
@@ -389,8 +617,7 @@ void sim_world_power(sim_world *w, bool on) {
         power_up(w);
         return;
     }
-    ol_lock_shutdown(w->lock);
-    w->powered = false;
+    power_down(w);
     sim_event ev;
     sim_event_begin(&ev, w->t, "sim", "power");
     sim_event_bool(&ev, "on", false);
@@ -438,12 +665,12 @@ void sim_world_show(sim_world *w) {
     sim_event_bool(&ev, "power", w->powered);
     sim_event_str(&ev, "bolt", sim_bolt_name(w->bolt));
     sim_event_str(&ev, "door", w->door_open ? "open" : "closed");
-    sim_event_bool(&ev, "alarm", w->powered && ol_lock_outputs(w->lock)->alarm);
+    sim_event_bool(&ev, "alarm", w->powered && ol_lock_outputs(engine(w))->alarm);
     char text[sizeof w->seen.display];
     sim_world_display(w, text, sizeof text);
     sim_event_str(&ev, "display", text);
-    bool green = w->powered && ol_keypad_led(&w->keypad, 0);
-    bool red = w->powered && ol_keypad_led(&w->keypad, 1);
+    bool green = sim_world_led(w, false);
+    bool red = sim_world_led(w, true);
     char leds[48];
     snprintf(leds, sizeof leds, "{\"green\":%s,\"red\":%s}", green ? "true" : "false",
              red ? "true" : "false");
@@ -464,7 +691,7 @@ void sim_world_show(sim_world *w) {
     sim_event_bool(&ev, "remote_disable", w->remote_disable);
     if (w->powered) {
         ol_status st;
-        ol_lock_status(w->lock, &st);
+        ol_lock_status(engine(w), &st);
         sim_event_uint(&ev, "lockout_remaining_ms", st.lockout_remaining_ms);
         sim_event_uint(&ev, "failures", st.failures);
         sim_event_bool(&ev, "commissioned", st.commissioned);
@@ -501,13 +728,8 @@ void sim_world_dump(sim_world *w, bool lock_unit) {
         free(img);
         return;
     }
-    static const char hexdigit[] = "0123456789abcdef";
     char *hex = sim_xmalloc(2 * size + 1);
-    for (size_t i = 0; i < size; i++) {
-        hex[2 * i] = hexdigit[img[i] >> 4];
-        hex[2 * i + 1] = hexdigit[img[i] & 15];
-    }
-    hex[2 * size] = '\0';
+    hex_of(img, size, hex);
     // The dumped unit is the event's own "unit": a second "unit" key would
     // make the object ambiguous JSON.
     sim_event ev;
@@ -567,6 +789,8 @@ static bool load_state(sim_world *w, const char *path, char *err, size_t errlen)
             w->remote_disable = n != 0;
         } else if (strcmp(key, "audit_reported") == 0 && number && n >= 0 && n <= UINT32_MAX) {
             w->audit_reported = (uint32_t)n;
+        } else if (strcmp(key, "keypads_replaced") == 0 && number && n >= 0 && n <= UINT32_MAX) {
+            w->keypads = (uint32_t)n;
         } else {
             ok = false;
         }
@@ -594,6 +818,7 @@ static void save_state(sim_world *w) {
         fprintf(f, "battery_mv %" PRIu32 "\n", w->battery_mv);
         fprintf(f, "remote_disable %d\n", w->remote_disable ? 1 : 0);
         fprintf(f, "audit_reported %" PRIu32 "\n", w->audit_reported);
+        fprintf(f, "keypads_replaced %" PRIu32 "\n", w->keypads);
         ok = fflush(f) == 0 && fsync(fileno(f)) == 0;
         ok = fclose(f) == 0 && ok;
     }
@@ -643,6 +868,18 @@ static bool open_flash(sim_world *w, ol_hostflash *hf, const char *name, uint32_
     return e == OL_OK;
 }
 
+static void keypad_platform(sim_world *w) {
+    ol_testrng_seed(&w->keypad_rng, keypad_seed(w));
+    w->keypad_plat = (ol_platform){
+        .flash = &w->keypad_flash.flash,
+        .trng = ol_testrng_fill,
+        .trng_ctx = &w->keypad_rng,
+        .rtc_now = keypad_no_rtc,
+        .rtc_set = keypad_no_rtc_set,
+        .rtc_ctx = NULL,
+    };
+}
+
 bool sim_world_open(sim_world *w, sim_events *events, const char *state_dir, bool have_seed,
                     uint64_t seed, char *err, size_t errlen) {
     *w = (sim_world){0};
@@ -651,11 +888,13 @@ bool sim_world_open(sim_world *w, sim_events *events, const char *state_dir, boo
     w->bolt = OL_BOLT_RETRACTED;
     w->battery_mv = 6000;
     w->clock.world_epoch = SIM_FRESH_EPOCH;
-    w->lock = sim_xmalloc(sizeof *w->lock);
+    w->body = sim_xmalloc(sizeof *w->body);
+    w->keypad = sim_xmalloc(sizeof *w->keypad);
     if (!have_seed && getrandom(&seed, sizeof seed, 0) != (ssize_t)sizeof seed) {
         snprintf(err, errlen, "getrandom: %s", strerror(errno));
         return false;
     }
+    w->seed = seed;
     if (!make_dir(w, state_dir, err, errlen)) {
         return false;
     }
@@ -670,7 +909,7 @@ bool sim_world_open(sim_world *w, sim_events *events, const char *state_dir, boo
         return false;
     }
     w->keypad_flash_open =
-        open_flash(w, &w->keypad_flash, KEYPAD_FLASH, SIM_KEYPAD_SECTORS, err, errlen);
+        open_flash(w, &w->keypad_flash, KEYPAD_FLASH, OL_KEYPAD_SECTORS, err, errlen);
     if (!w->keypad_flash_open) {
         return false;
     }
@@ -683,15 +922,60 @@ bool sim_world_open(sim_world *w, sim_events *events, const char *state_dir, boo
         .rtc_set = ol_vclock_rtc_set,
         .rtc_ctx = &w->clock,
     };
+    keypad_platform(w);
     w->seen.bolt = w->bolt;
     power_up(w);
     return true;
 }
 
+void sim_world_keypad_replace(sim_world *w) {
+    if (w->powered) {
+        ol_keypad_unit_shutdown(w->keypad);
+        fifo_clear(&w->to_keypad); // on its way to the keypad just unplugged
+    }
+    // The new keypad's flash is blank: it draws a new identity and knows no
+    // lock body. Its image takes the old one's place in the state directory.
+    if (w->keypad_flash_open) {
+        ol_hostflash_close(&w->keypad_flash);
+        w->keypad_flash_open = false;
+    }
+    char *path = path_in(w, KEYPAD_FLASH);
+    if (unlink(path) != 0 && errno != ENOENT) {
+        snprintf(w->internal_error, sizeof w->internal_error, "%s: %s", path, strerror(errno));
+    }
+    free(path);
+    char err[sizeof w->internal_error];
+    if (!w->internal_error[0]) {
+        w->keypad_flash_open =
+            open_flash(w, &w->keypad_flash, KEYPAD_FLASH, OL_KEYPAD_SECTORS, err, sizeof err);
+        if (!w->keypad_flash_open) {
+            snprintf(w->internal_error, sizeof w->internal_error, "%s", err);
+        }
+    }
+    w->keypads++;
+    sim_event ev;
+    sim_event_begin(&ev, w->t, "sim", "keypad_replaced");
+    sim_event_uint(&ev, "number", w->keypads);
+    sim_emit(w->events, &ev);
+    if (w->internal_error[0]) {
+        w->powered = false; // nothing can run without the keypad's flash
+        ol_body_shutdown(w->body);
+        return;
+    }
+    keypad_platform(w);
+    if (!w->powered) {
+        return; // it boots with the power
+    }
+    keypad_boot(w);
+    // Beeps the engine sounded before are not the new keypad's to sound.
+    w->seen.beeps = ol_lock_outputs(engine(w))->beeps;
+    pump(w);
+    observe(w);
+}
+
 void sim_world_close(sim_world *w) {
     if (w->powered) {
-        ol_lock_shutdown(w->lock);
-        w->powered = false;
+        power_down(w);
     }
     if (w->dir && !w->dir_is_temp && w->lock_flash_open && w->keypad_flash_open) {
         save_state(w);
@@ -713,7 +997,11 @@ void sim_world_close(sim_world *w) {
             fprintf(stderr, "ownerlock-sim: cannot remove %s: %s\n", w->dir, strerror(errno));
         }
     }
+    fifo_free(&w->to_lock);
+    fifo_free(&w->to_keypad);
+    frames_free(w);
     free(w->dir);
-    free(w->lock);
+    free(w->body);
+    free(w->keypad);
     *w = (sim_world){0};
 }

@@ -1,0 +1,115 @@
+#!/bin/sh
+# Issue 3: a recorded session (`wire record`) carries no code, in any
+# encoding, and the keypad sends one fixed-size frame per entry whatever the
+# code length. The recording covers a power-up (handshake), commissioning,
+# the recovery code shown once, enrolling codes of 8 and 12 digits, openings
+# with codes of 6, 8 and 12 digits, wrong entries of every length from 1 to
+# 16 digits, a function and a cancel. Each frame is searched as sent and
+# COBS-decoded for every code as ASCII, one digit per byte and packed BCD in
+# either nibble order, and for the recovery code.
+# usage: wire-no-code.sh SIM
+set -u
+sim=$1
+codes="482915 19628374 735196428317"
+script=$(cat <<'SCRIPT'
+wire record on
+power off
+power on
+keys 482915# 482915#
+wait 3s
+keys #####
+door close
+wait 2s
+keys *02 482915# 07# 19628374# 19628374#
+keys *02 482915# 12# 735196428317# 735196428317#
+keys 19628374#
+wait 7s
+keys 735196428317#
+wait 7s
+keys 482915#
+wait 7s
+keys 5# 52# 527# 5274#
+keys 482915#
+wait 7s
+keys 52741# 527418# 5274189# 52741896#
+keys 482915#
+wait 7s
+keys 527418963# 5274189631# 52741896315# 527418963157#
+keys 482915#
+wait 7s
+keys 5274189631572# 52741896315726# 527418963157264# 5274189631572648#
+keys 482915#
+wait 7s
+keys *09
+keys *
+wire record off
+SCRIPT
+)
+out=$(printf '%s\n' "$script" | "$sim" --seed 5 --script -)
+status=$?
+[ $status = 0 ] || { echo "sim exited $status"; printf '%s\n' "$out" | tail -5; exit 1; }
+
+# One line per frame: direction, wire hex, COBS-decoded hex (type len body CRC).
+frames=$(printf '%s\n' "$out" | grep '"type":"frame"' |
+    sed 's/.*"dir":"\([a-z>]*\)","hex":"\([0-9a-f]*\)".*/\1 \2/' |
+    awk -v H=0123456789abcdef 'function byte(i) { return substr(hex, 2 * i - 1, 2) }
+         { hex = $2; n = length(hex) / 2; dec = ""; i = 2  # skip the leading 0x00
+           while (i < n) {                                # and the trailing one
+               code = index(H, substr(byte(i), 1, 1)) * 16 - 17 + index(H, substr(byte(i), 2, 1))
+               i++
+               for (k = 1; k < code && i < n; k++) { dec = dec byte(i); i++ }
+               if (code < 255 && i < n) dec = dec "00"
+           }
+           print $1, hex, dec }')
+nframes=$(printf '%s\n' "$frames" | grep -c .)
+[ "$nframes" -gt 100 ] || { echo "only $nframes frames recorded"; exit 1; }
+
+# The recovery code, as the display showed it ("RECOVERY 1/5 | 1234 5").
+recovery=$(printf '%s\n' "$out" | grep '"type":"display"' |
+    sed -n 's/.*"text":"RECOVERY [1-5]\/5 | \([0-9]\{4\}\) \([0-9]\).*/\1\2/p' | tr -d '\n')
+[ ${#recovery} = 25 ] || { echo "recovery code not seen (${#recovery} digits)"; exit 1; }
+
+encodings() { # every encoding of digit string $1, as hex
+    c=$1
+    printf '%s' "$c" | od -An -tx1 | tr -d ' \n'; echo               # ASCII
+    printf '%s' "$c" | sed 's/./0&/g'; echo                            # a digit per byte
+    printf '%s' "$c" | sed 's/\(.\)\(.\)/\1\2/g'; echo                 # BCD, high nibble first
+    printf '%s' "$c" | sed 's/\(.\)\(.\)/\2\1/g'; echo                 # BCD, low nibble first
+}
+# A hex string found at an odd offset is not a byte match; check byte offsets.
+found_at_byte() { # haystack needle
+    printf '%s\n' "$1" | awk -v n="$2" '{ s=$0; i=0; while ((p=index(substr(s,i+1), n)) > 0) { i+=p; if ((i-1)%2==0) { print "yes"; exit } } }'
+}
+# Every frame, as sent and decoded, one per line: a match cannot span frames.
+haystack=$(printf '%s\n' "$frames" | awk '{ print $2; print $3 }')
+bad=0
+for c in $codes $recovery; do
+    for e in $(encodings "$c"); do
+        if [ -n "$(found_at_byte "$haystack" "$e")" ]; then
+            echo "code $c found on the wire as $e"; bad=1
+        fi
+    done
+done
+for i in 1 2 3 4 5; do # each group of the recovery code as shown, "1234 5"
+    g=$(printf '%s' "$recovery" | cut -c$((5 * i - 4))-$((5 * i)) | sed 's/\(....\)\(.\)/\1 \2/')
+    e=$(printf '%s' "$g" | od -An -tx1 | tr -d ' \n')
+    if [ -n "$(found_at_byte "$haystack" "$e")" ]; then
+        echo "recovery group '$g' found on the wire as $e"; bad=1
+    fi
+done
+# The detector works: a code planted in a frame is found.
+[ -n "$(found_at_byte "$(printf '%s\n00%s3438323931350000' "$haystack" "$(printf '%s\n' "$frames" | awk 'NR==1{print $3}')")" "343832393135")" ] ||
+    { echo "detector broken"; exit 1; }
+
+# The keypad's frames: HELLO (89 bytes), FINISH (25) and DATA (81), nothing
+# else; one DATA frame per message typed ('#' ends a field, '*' starts a
+# function or cancels), never one per digit.
+sizes=$(printf '%s\n' "$frames" | awk '$1 == "keypad>lock" { print substr($3, 1, 2), length($2) / 2 }' |
+    sort | uniq -c | awk '{ printf "%s:%s=%s ", $2, $3, $1 }')
+messages=$(printf '%s\n' "$script" | grep '^keys' | tr -cd '#*' | wc -c | tr -d ' ')
+want="01:89=1 03:25=1 04:81=$messages "
+if [ "$sizes" != "$want" ]; then
+    echo "keypad frames by type:bytes=count: $sizes; expected $want"; bad=1
+fi
+[ $bad = 0 ] && echo "wire-no-code: $nframes frames, 3 codes and the recovery code x 4 encodings: none found; $messages keypad messages, each one DATA frame of 81 bytes"
+exit $bad
