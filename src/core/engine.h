@@ -72,6 +72,8 @@ ol_err recovery_timers(ol_lock *lock) OL_MUST_CHECK;
 ol_err recovery_take_group(ol_lock *lock, const ol_event *ev, bool *done,
                            bool *valid) OL_MUST_CHECK;
 void recovery_cancel(ol_lock *lock);
+// A running recovery delay stops (a valid code: arg 3; a wrong try: arg 4).
+ol_err recovery_interrupt(ol_lock *lock, uint8_t slot, uint16_t why) OL_MUST_CHECK;
 bool recovery_screen(const ol_lock *lock, char l1[OL_DISPLAY_COLS + 1],
                      char l2[OL_DISPLAY_COLS + 1], ol_input *input);
 

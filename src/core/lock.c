@@ -107,9 +107,15 @@ ol_err penalty_settle(ol_lock *lock, bool valid, const char *wrong_note) {
     if (valid) {
         return save_penalty(lock, 0, 0, 0);
     }
+    // A wrong try stops a running recovery: a thief holding the recovery
+    // code must not keep the owner locked out until its delay has run.
+    ol_err err = recovery_interrupt(lock, OL_AUDIT_NO_SLOT, 4);
+    if (err) {
+        return err;
+    }
     // penalty_begin already saved (and mirrored) the state of a wrong try.
-    ol_err err = audit_append(lock, OL_AUDIT_WRONG_CODE, OL_AUDIT_NO_SLOT,
-                              (uint16_t)(lock->failures > 0xFFFF ? 0xFFFF : lock->failures));
+    err = audit_append(lock, OL_AUDIT_WRONG_CODE, OL_AUDIT_NO_SLOT,
+                       (uint16_t)(lock->failures > 0xFFFF ? 0xFFFF : lock->failures));
     if (err) {
         return err;
     }
@@ -151,7 +157,11 @@ ol_err authenticate(ol_lock *lock, const ol_event *ev, const char *wrong_note, b
     *valid = (plain | forced) != 0;
     *duress = (plain_hit == 0) & (forced != 0);
     *slot = credential_slot_of(plain | (forced & ~plain_hit));
-    return penalty_settle(lock, *valid, wrong_note);
+    err = penalty_settle(lock, *valid, wrong_note);
+    if (!err && *valid) {
+        err = recovery_interrupt(lock, *slot, 3); // the owner is here
+    }
+    return err;
 }
 
 const char *new_code_first(ol_lock *lock, const uint8_t key[32], uint8_t target,
@@ -471,7 +481,23 @@ ol_err ol_lock_boot(ol_lock *lock, const ol_platform *plat, uint64_t now_ms, boo
     return err;
 }
 
+// Every event is checked before anything reads it: digits 0..9 (all of
+// them, no early exit: the digits are secret), function numbers 0..99.
+static bool well_formed(const ol_event *ev) {
+    if (ev->type == OL_EV_ENTRY) {
+        uint32_t bad = ev->ndigits > OL_ENTRY_MAX_DIGITS;
+        for (uint32_t i = 0; i < OL_ENTRY_MAX_DIGITS; i++) {
+            bad |= (uint32_t)(ev->digits[i] > 9) & (uint32_t)(i < ev->ndigits);
+        }
+        return bad == 0;
+    }
+    return ev->type != OL_EV_FUNCTION || ev->function <= 99;
+}
+
 static ol_err dispatch(ol_lock *lock, const ol_event *ev, bool locked_out) {
+    if (!well_formed(ev)) {
+        return OL_ERR_ARG;
+    }
     if (ev->type == OL_EV_ENTRY || ev->type == OL_EV_FUNCTION || ev->type == OL_EV_CANCEL) {
         lock->event_unpaired = ev->unpaired; // the keypad the current screen answers
     }
@@ -493,9 +519,6 @@ static ol_err dispatch(ol_lock *lock, const ol_event *ev, bool locked_out) {
     case OL_EV_ENTRY:
         // Keys during a lockout are ignored and do not extend it; an empty
         // entry is never a try.
-        if (ev->ndigits > OL_ENTRY_MAX_DIGITS) {
-            return OL_ERR_ARG;
-        }
         if (locked_out ||
             (ev->ndigits == 0 && lock->mode != MODE_SHOW_CODE && !function_wants_empty(lock))) {
             return OL_OK;

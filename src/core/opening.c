@@ -87,14 +87,7 @@ ol_err open_attempt(ol_lock *lock, const ol_event *ev) {
     } else if (slot < OL_MANAGER_SLOTS) {
         lock->out.alarm = false; // a manager's own code resets the alarm
     }
-    if (lock->recovery_until != 0) {
-        // The owner is here: a running recovery stops.
-        lock->recovery_until = 0;
-        err = audit_append(lock, OL_AUDIT_RECOVERY_USED, slot, 3);
-        if (err) {
-            return err;
-        }
-    }
+
     const char *why;
     if (slot >= OL_MANAGER_SLOTS && lock->set.users_disabled) {
         say(lock, TONE_ERROR, "CODE DISABLED", "");

@@ -96,13 +96,19 @@ ol_err save_slot(ol_lock *lock, uint8_t slot, const uint8_t tag[OL_TAG_BYTES]) {
 }
 
 ol_err delete_slot(ol_lock *lock, uint8_t slot) {
-    ol_err err = ol_kv_del(&lock->kv, (uint16_t)(KEY_SLOT_BASE + slot));
+    // The slot's roles go first: a cut in between leaves a code without its
+    // override (safe), never an override waiting for the slot's next code.
+    ol_settings next = lock->set;
+    next.override &= ~(1u << slot);
+    ol_err err = save_settings(lock, &next);
+    if (!err) {
+        err = ol_kv_del(&lock->kv, (uint16_t)(KEY_SLOT_BASE + slot));
+    }
     if (err) {
         return err;
     }
     memset(lock->tags[slot], 0, OL_TAG_BYTES);
     lock->enrolled &= ~(1u << slot);
-    lock->set.override &= ~(1u << slot);
     return OL_OK;
 }
 

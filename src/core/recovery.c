@@ -33,6 +33,14 @@ void recovery_cancel(ol_lock *lock) {
     }
 }
 
+ol_err recovery_interrupt(ol_lock *lock, uint8_t slot, uint16_t why) {
+    if (lock->recovery_until == 0) {
+        return OL_OK;
+    }
+    lock->recovery_until = 0;
+    return audit_append(lock, OL_AUDIT_RECOVERY_USED, slot, why);
+}
+
 // ---- a new code, shown once ---------------------------------------------------
 
 ol_err recovery_new_code(ol_lock *lock) {

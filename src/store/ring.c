@@ -336,6 +336,11 @@ ol_err ol_ring_append(ol_ring *ring, uint8_t tag, uint16_t key, const void *data
     if (!ol_ring_has_room(ring, len)) {
         return OL_ERR_STATE;
     }
+    if (ring->next_seq == ERASED_WORD) {
+        // The numbers would wrap: 2^32 records are beyond any flash
+        // endurance, so only a forged image gets here. Refuse, never wrap.
+        return OL_ERR_FULL;
+    }
     uint32_t addr = ol_ring_sector_addr(ring, ring->cur) + ring->wpos;
     ol_err err = ol_ring_program_record(ring, addr, ring->gen, tag, key, ring->next_seq, data, len);
     if (err) {

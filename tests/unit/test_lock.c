@@ -361,7 +361,30 @@ static void test_audit_view_hides_duress(void) {
     ol_hostflash_close(&r.hf);
 }
 
+// Events the keypad link can never produce (it decodes strictly) are still
+// refused by the engine itself: digits above 9, function numbers above 99.
+// (fuzz_engine found that a last digit of 16, 26, ... read as a duress code.)
+static void test_malformed_events(void) {
+    rig r;
+    CHECK_EQ(rig_init(&r, 8), OL_OK);
+    commission(&r);
+    rig_keys(&r, "*06" M0 "#1#");
+    ol_event ev = {.type = OL_EV_ENTRY, .ndigits = 6, .digits = {4, 8, 2, 9, 1, 16}};
+    CHECK_EQ(ol_lock_event(&r.lock, rig_now(&r), &ev), OL_ERR_ARG);
+    ev.digits[5] = 36;
+    CHECK_EQ(ol_lock_event(&r.lock, rig_now(&r), &ev), OL_ERR_ARG);
+    CHECK_EQ(rig_bolt(&r), OL_BOLT_EXTENDED);
+    CHECK(!ol_lock_outputs(&r.lock)->alarm);
+    ol_event fn = {.type = OL_EV_FUNCTION, .function = 100};
+    CHECK_EQ(ol_lock_event(&r.lock, rig_now(&r), &fn), OL_ERR_ARG);
+    ol_event longer = {.type = OL_EV_ENTRY, .ndigits = OL_ENTRY_MAX_DIGITS + 1};
+    CHECK_EQ(ol_lock_event(&r.lock, rig_now(&r), &longer), OL_ERR_ARG);
+    CHECK_EQ(rig_status(&r).failures, 0); // refused before anything counted
+    ol_hostflash_close(&r.hf);
+}
+
 int main(void) {
+    test_malformed_events();
     test_audit_view_hides_duress();
     test_factory();
     test_open_and_relock();
