@@ -3,7 +3,7 @@
 //
 // What the board gives the lock body (docs/PORTING.md has the memory map):
 //   UART0  console: diagnostics out; in QEMU it also plays the door switch
-//   UART1  the cable to the keypad unit (40-byte messages, cable.h framing)
+//   UART1  the cable to the keypad unit: the secure link's frames (src/link)
 //   SysTick  1 ms monotonic clock (the engine's now_ms)
 //   NOR flash  emulated in RAM with strict NOR rules, persisted to a host
 //              file through semihosting (flash.c)

@@ -1,9 +1,13 @@
 // ownerlock — mps2-an385 port: the lock-body firmware.
 //
-// One loop: keypad messages from the cable, the door switch, and the passing
-// of time go into the engine as events; its outputs come back out as the
-// display message on the cable and the bolt motor / alarm lines. Nothing here
-// decides anything: every decision is in src/core.
+// One loop around ol_body (include/ownerlock/body.h), the engine behind the
+// secure link: every byte from the keypad cable goes to ol_body_rx, which
+// runs the link session (handshake, sealed and counted frames) and hands the
+// authentic messages to the engine; the body's own inputs — door switch,
+// battery sense, remote disable, the passing of time — go to ol_body_event.
+// ol_body sends its frames (WELCOME, REFUSE, the sealed DISPLAY) through
+// cable_send onto UART1. Nothing here decides anything: every decision is in
+// src/core, every check of a frame in src/link.
 //
 // The QEMU board has no door switch, bolt motor or alarm line, so the console
 // (UART0) stands in for those pins: it reads 'o' / 'c' as the door opening /
@@ -18,12 +22,8 @@
 #include <string.h>
 
 #include "board.h"
-#include "cable.h"
-#include "ownerlock/link.h"
-#include "ownerlock/lock.h"
+#include "ownerlock/body.h"
 #include "semihost.h"
-
-#define HEARTBEAT_MS 1000u // resend the display for a keypad that powered up late
 
 typedef struct lock_body {
     an385_flash flash;
@@ -31,20 +31,16 @@ typedef struct lock_body {
     char rtc_path[136]; // the RTC's backup file: the flash image's name + ".rtc"
     an385_test_trng trng;
     ol_platform plat;
-    ol_lock lock;
-    cable_rx rx;
-    uint8_t shown[OL_MSG_BYTES]; // the last display message sent
-    uint64_t shown_at;
+    ol_body body;
     uint64_t last_tick;
     bool door_open;
     ol_bolt bolt;
     bool alarm;
     uint32_t stack_reported;
-    uint32_t refused; // malformed keypad messages
 } lock_body;
 
 // The one lock body this firmware runs (static: its size is in `make size`).
-static lock_body body;
+static lock_body lb;
 
 static void put_line(const char *a, uint32_t v, const char *b) {
     console_puts(a);
@@ -63,29 +59,26 @@ static void report_stack(lock_body *b) {
 
 static void report_status(lock_body *b) {
     ol_status st;
-    ol_lock_status(&b->lock, &st);
+    ol_lock_status(&b->body.lock, &st);
     put_line("status commissioned=", st.commissioned, "");
     put_line(" enrolled=", st.enrolled, "");
     put_line(" failures=", st.failures, "");
     put_line(" lockout_ms=", st.lockout_remaining_ms, "");
     put_line(" audit_next=", st.audit_next_seq, "");
-    put_line(" refused=", b->refused, "");
-    put_line(" bad_frames=", b->rx.bad_frames, "");
+    put_line(" session=", ol_session_body_established(&b->body.link), "");
     put_line(" overruns=", uart_overruns(AN385_CABLE), "\n");
 }
 
-static void send_display(lock_body *b, const uint8_t msg[OL_MSG_BYTES]) {
-    uint8_t frame[CABLE_FRAME_BYTES];
-    cable_frame(frame, msg);
-    uart_write(AN385_CABLE, frame, sizeof frame);
-    memcpy(b->shown, msg, OL_MSG_BYTES);
-    b->shown_at = board_ms();
+// ol_body's way out to the cable: whole frames, in order.
+static void cable_send(void *ctx, const uint8_t *bytes, size_t len) {
+    (void)ctx;
+    uart_write(AN385_CABLE, bytes, len);
 }
 
-// Drive the pins from the engine's outputs; answer the keypad when asked to
-// (every keypad message gets the display back) or when the display changed.
-static void publish(lock_body *b, bool answer) {
-    const ol_outputs *o = ol_lock_outputs(&b->lock);
+// Drive the pins from the engine's outputs (the display goes out through
+// ol_body itself, sealed).
+static void publish(lock_body *b) {
+    const ol_outputs *o = ol_lock_outputs(&b->body.lock);
     if (o->bolt != b->bolt) {
         b->bolt = o->bolt;
         console_puts(o->bolt == OL_BOLT_RETRACTED ? "bolt retracted\n" : "bolt extended\n");
@@ -94,34 +87,21 @@ static void publish(lock_body *b, bool answer) {
         b->alarm = o->alarm;
         console_puts(o->alarm ? "alarm on\n" : "alarm off\n");
     }
-    uint8_t msg[OL_MSG_BYTES];
-    ol_msg_display(msg, o);
-    if (answer || memcmp(msg, b->shown, sizeof msg) != 0 ||
-        board_ms() - b->shown_at >= HEARTBEAT_MS) {
-        send_display(b, msg);
-    }
 }
 
-static void feed(lock_body *b, const ol_event *ev) {
-    ol_err err = ol_lock_event(&b->lock, board_ms(), ev);
+// An error means storage failed: the engine has already gone to its fault
+// state (bolt thrown, everything refused). Say so here.
+static void report_err(ol_err err) {
     if (err) {
-        // The engine has already gone to its fault state; say so once here.
         put_line("lock error ", (uint32_t)-err, "\n");
     }
 }
 
-static void door_switch(lock_body *b, bool open) {
-    if (open == b->door_open) {
-        return;
-    }
-    b->door_open = open;
-    ol_event ev = {.type = OL_EV_DOOR, .door_open = open};
-    feed(b, &ev);
-}
-
+// One of the body's own inputs: DOOR (value 1: open), BATTERY (mV),
+// REMOTE_DISABLE (1: asserted), TICK.
 static void input(lock_body *b, ol_event_type type, uint32_t value) {
-    ol_event ev = {.type = type, .value = value};
-    feed(b, &ev);
+    ol_event ev = {.type = type, .value = value, .door_open = type == OL_EV_DOOR && value != 0};
+    report_err(ol_body_event(&b->body, board_ms(), &ev));
 }
 
 // Returns true if anything arrived.
@@ -132,7 +112,10 @@ static bool poll_console(lock_body *b) {
         switch (in[i]) {
         case 'o':
         case 'c':
-            door_switch(b, in[i] == 'o');
+            if ((in[i] == 'o') != b->door_open) {
+                b->door_open = in[i] == 'o';
+                input(b, OL_EV_DOOR, b->door_open);
+            }
             break;
         case 'b':
         case 'B':
@@ -156,19 +139,7 @@ static bool poll_cable(lock_body *b) {
     uint8_t in[16];
     size_t n = uart_read(AN385_CABLE, in, sizeof in);
     for (size_t i = 0; i < n; i++) {
-        uint8_t msg[OL_MSG_BYTES];
-        if (!cable_rx_byte(&b->rx, in[i], board_ms(), msg)) {
-            continue;
-        }
-        ol_event ev;
-        if (ol_msg_to_event(msg, sizeof msg, &ev) == OL_OK) {
-            feed(b, &ev);
-        } else {
-            b->refused++; // strictly decoded: anything malformed changes nothing
-        }
-        memset(msg, 0, sizeof msg);
-        memset(&ev, 0, sizeof ev);
-        publish(b, true);
+        report_err(ol_body_rx(&b->body, board_ms(), in[i]));
     }
     return n != 0;
 }
@@ -177,35 +148,12 @@ static bool poll_time(lock_body *b) {
     uint64_t now = board_ms();
     // One TICK per millisecond at most, so a deadline that stays due after
     // its tick cannot spin the loop.
-    if (now < ol_lock_next_deadline(&b->lock) || now == b->last_tick) {
+    if (now < ol_body_next_deadline(&b->body) || now == b->last_tick) {
         return false;
     }
     b->last_tick = now;
-    ol_event tick = {.type = OL_EV_TICK};
-    feed(b, &tick);
+    input(b, OL_EV_TICK, 0);
     return true;
-}
-
-// Flash could not be read: do not run the engine on a blank image, which
-// would look like a new lock waiting for its first manager code. Stay shut.
-static _Noreturn void storage_fault(lock_body *b) {
-    ol_outputs o;
-    memset(&o, 0, sizeof o);
-    o.bolt = OL_BOLT_EXTENDED;
-    memcpy(o.line[0], "STORAGE FAULT", sizeof "STORAGE FAULT");
-    memcpy(o.line[1], "LOCK DISABLED", sizeof "LOCK DISABLED");
-    o.input = OL_INPUT_NONE;
-    o.led_red = true;
-    uint8_t msg[OL_MSG_BYTES];
-    ol_msg_display(msg, &o);
-    console_puts("flash: cannot read the image; lock disabled\nbolt extended\n");
-    for (;;) {
-        send_display(b, msg);
-        uint64_t until = board_ms() + HEARTBEAT_MS;
-        while (board_ms() < until) {
-            board_idle();
-        }
-    }
 }
 
 // key=value on the command line, value compared whole (no strcmp in the image).
@@ -221,9 +169,11 @@ static bool arg_is(const char *cmdline, const char *key, const char *value) {
     return got[i] == value[i];
 }
 
-// Everything that happens once per power-up. Not inlined: its buffers (the
-// command line) leave the stack before the main loop starts.
-__attribute__((noinline)) static void power_up(lock_body *b) {
+// The board's side of a power-up: the command line, the flash image, the
+// RTC, the TRNG. Not inlined: its buffers (the command line) leave the stack
+// before the engine boots, whose deepest call (an X25519 on the very first
+// boot) sets the stack's high-water mark.
+__attribute__((noinline)) static bool board_up(lock_body *b) {
     char cmdline[192], path[128] = "ownerlock-an385.flash", seed[32];
     semihost_cmdline(cmdline, sizeof cmdline);
     semihost_arg(cmdline, "flash", path, sizeof path);
@@ -235,14 +185,8 @@ __attribute__((noinline)) static void power_up(lock_body *b) {
     }
     memcpy(b->rtc_path + n, ".rtc", sizeof ".rtc");
     b->door_open = arg_is(cmdline, "door", "open");
-    bool rtc_lost = arg_is(cmdline, "rtc", "lost");
+    an385_rtc_init(&b->rtc, arg_is(cmdline, "rtc", "lost"), b->rtc_path);
     bool seeded = semihost_arg(cmdline, "seed", seed, sizeof seed);
-
-    cable_rx_init(&b->rx);
-    if (an385_flash_init(&b->flash, path) != OL_OK) {
-        storage_fault(b);
-    }
-    an385_rtc_init(&b->rtc, rtc_lost, b->rtc_path);
     an385_test_trng_init(&b->trng, seeded ? seed : NULL);
     b->plat.flash = &b->flash.flash;
     b->plat.trng = an385_test_trng_fill;
@@ -250,15 +194,27 @@ __attribute__((noinline)) static void power_up(lock_body *b) {
     b->plat.rtc_now = an385_rtc_now;
     b->plat.rtc_set = an385_rtc_set;
     b->plat.rtc_ctx = &b->rtc;
+    return an385_flash_init(&b->flash, path) == OL_OK;
+}
 
-    ol_err err = ol_lock_boot(&b->lock, &b->plat, board_ms(), b->door_open);
-    put_line("boot ", (uint32_t)-err, b->door_open ? " door open\n" : " door closed\n");
+static void power_up(lock_body *b) {
     b->bolt = (ol_bolt)0; // neither position: publish prints where the bolt is
-    publish(b, true);
+    if (!board_up(b)) {
+        // Do not run the engine on a blank image, which would look like a
+        // new lock waiting for its first manager code. With no store there
+        // is no link identity either: the keypad stays unanswered.
+        console_puts("flash: cannot read the image; lock disabled\nbolt extended\n");
+        for (;;) {
+            board_idle();
+        }
+    }
+    ol_err err = ol_body_boot(&b->body, &b->plat, board_ms(), b->door_open, cable_send, b);
+    put_line("boot ", (uint32_t)-err, b->door_open ? " door open\n" : " door closed\n");
+    publish(b);
 }
 
 int main(void) {
-    lock_body *b = &body;
+    lock_body *b = &lb;
     board_init();
     console_puts("ownerlock lock body, mps2-an385 (QEMU reference board)\n"
                  "WARNING: TEST-ONLY TRNG, not a lock for real use\n");
@@ -269,7 +225,7 @@ int main(void) {
         bool busy = poll_console(b);
         busy |= poll_cable(b);
         busy |= poll_time(b);
-        publish(b, false);
+        publish(b);
         if (busy) {
             report_stack(b);
         } else {

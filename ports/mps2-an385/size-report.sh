@@ -1,8 +1,17 @@
 #!/bin/sh
-# ownerlock — mps2-an385: flash and RAM per module of the lock-body firmware,
-# from the linker map (what --gc-sections kept, not what was compiled).
+# ownerlock — mps2-an385: flash and RAM of the lock-body firmware, in total
+# and per module, from linker maps (what --gc-sections kept, not what was
+# compiled).
 #
-# usage: size-report.sh MAP [STACK_HIGH_WATER_BYTES]
+# usage: size-report.sh FIRMWARE_MAP [MODULES_MAP [STACK_HIGH_WATER_BYTES]]
+#
+# FIRMWARE_MAP is the image's map: its totals are the figures that count.
+# With LTO (the default build) that map cannot tell modules apart — LTO
+# inlines across them and emits objects of its own — so the table per module
+# comes from MODULES_MAP, the same objects linked without LTO
+# (ownerlock-an385-modules.elf); its total is larger than the image by what
+# LTO saves. Without MODULES_MAP (or with an empty one) the firmware's own map
+# gives the table.
 #
 # text = code + read-only data (flash), data = initialised RAM (its initial
 # values also take flash), bss = zeroed RAM. The stack is reserved by the
@@ -10,10 +19,12 @@
 # (size.sh runs systest/workload.rig). The emulated NOR flash (.nor) is left
 # out: on a real MCU it is the internal flash's data area, not RAM.
 set -eu
-map=${1:?usage: size-report.sh MAP [STACK_HIGH_WATER]}
-hwm=${2:-}
+fw_map=${1:?usage: size-report.sh FIRMWARE_MAP [MODULES_MAP [STACK_HIGH_WATER]]}
+mod_map=${2:-$fw_map}
+hwm=${3:-}
 
-awk -v hwm="$hwm" '
+# The map parser, shared by both passes.
+parse='
 function hex(s,    i, c, v) {
     s = tolower(s); sub(/^0x/, "", s); v = 0
     for (i = 1; i <= length(s); i++) {
@@ -31,6 +42,7 @@ function module(file) {
     if (file ~ /an385/) return "port"
     if (file ~ /libc(_nano)?\.a/) return "libc"
     if (file ~ /libgcc\.a/) return "libgcc"
+    if (file ~ /ltrans/) return "lto"
     return "other"
 }
 function object(file) {
@@ -84,33 +96,55 @@ function flush(    i, end_i, sz) {
 }
 pending && /^ +0x/ && NF == 3 { entry($3, hex($1), hex($2)); pending = 0; next }
 { pending = 0 }
+'
+
+# Totals of the image: text data bss stack.
+totals=$(awk "$parse"'
 END {
     flush()
-    split("core store crypto link frontend port libc libgcc align other", order, " ")
-    printf "lock-body firmware, mps2-an385 (Cortex-M3, -Os)\n\n"
+    printf "%d %d %d %d\n", total["text"], total["data"], total["bss"], stack
+}' "$fw_map")
+
+awk -v hwm="$hwm" -v totals="$totals" -v same="$([ "$mod_map" = "$fw_map" ] && echo 1)" "$parse"'
+END {
+    flush()
+    split(totals, t, " ")
+    lto = (same != "1")
+    printf "lock-body firmware, mps2-an385 (Cortex-M3, -Os%s)\n\n", lto ? ", LTO" : ""
+    if (lto) {
+        printf "per module: the same objects linked without LTO (LTO inlines across modules,\n"
+        printf "so only this link can tell them apart; the image itself is the LTO one below)\n\n"
+    }
     printf "%-10s %8s %8s %8s\n", "module", "text", "data", "bss"
-    for (i = 1; i <= 10; i++) {
+    split("core store crypto link frontend port libc libgcc lto align other", order, " ")
+    for (i = 1; i <= 11; i++) {
         m = order[i]
         if (!(m in mods)) continue
         printf "%-10s %8d %8d %8d\n", m, bytes[m, "text"], bytes[m, "data"], bytes[m, "bss"]
     }
-    printf "%-10s %8d %8d %8d\n", "total", total["text"], total["data"], total["bss"]
-    flash = total["text"] + total["data"]
-    ram = total["data"] + total["bss"] + stack
-    printf "\nflash  text + data          %6d bytes of 32768 (%d%%)\n", flash, flash * 100 / 32768
+    printf "%-10s %8d %8d %8d%s\n", "total", total["text"], total["data"], total["bss"], \
+        lto ? "   (without LTO)" : ""
+    if (lto) {
+        printf "%-10s %8d %8d %8d   <- the firmware image\n", "with LTO", t[1], t[2], t[3]
+        printf "%-10s %8d %8d %8d\n", "LTO saves", total["text"] - t[1], total["data"] - t[2], \
+            total["bss"] - t[3]
+    }
+    flash = t[1] + t[2]
+    ram = t[2] + t[3] + t[4]
+    printf "\nflash  text + data          %6d bytes of 32768 (%d%%), %d to spare\n", \
+        flash, flash * 100 / 32768, 32768 - flash
     printf "RAM    data + bss + stack   %6d bytes of  8192 (%d%%), stack reserved %d\n", \
-        ram, ram * 100 / 8192, stack
+        ram, ram * 100 / 8192, t[4]
     if (hwm != "")
         printf "stack  high-water mark      %6d bytes of %d usable (systest/workload.rig)\n", \
-            hwm, stack - 32
-    printf "\nper object (text/data/bss):\n"
-    for (i = 1; i <= 10; i++) {
+            hwm, t[4] - 32
+    printf "\nper object (text/data/bss)%s:\n", lto ? ", without LTO" : ""
+    for (i = 1; i <= 11; i++) {
         m = order[i]
-        line = ""
         for (o in objs) if (objs[o] == m) list[++k] = o
         # sort this module'"'"'s objects by name (few: insertion sort)
         for (a = 2; a <= k; a++) for (b = a; b > 1 && list[b] < list[b-1]; b--) {
-            t = list[b]; list[b] = list[b-1]; list[b-1] = t
+            x = list[b]; list[b] = list[b-1]; list[b-1] = x
         }
         for (a = 1; a <= k; a++) {
             o = list[a]
@@ -118,4 +152,4 @@ END {
         }
         k = 0
     }
-}' "$map"
+}' "$mod_map"

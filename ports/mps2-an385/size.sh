@@ -1,7 +1,9 @@
 #!/bin/sh
 # ownerlock — mps2-an385: `make size`. Runs the lock-body firmware through
-# systest/workload.rig (every engine path the keypad reaches) to measure the
-# stack high-water mark, then prints flash and RAM per module.
+# systest/workload.rig (every engine path the keypad reaches, and a session
+# handshake at each power-up) to measure the stack high-water mark, then
+# prints flash and RAM: the image's totals, and per module from the same
+# objects linked without LTO when the image is an LTO one (size-report.sh).
 #
 # usage: size.sh BUILD_DIR
 set -eu
@@ -18,4 +20,6 @@ if ! timeout "${OL_QEMU_TIMEOUT:-120}" "$build/an385-rig" --firmware "$build/own
     exit 1
 fi
 hwm=$(awk '/^stack high-water/ { print $3 }' "$work/out")
-"$here/size-report.sh" "$build/ownerlock-an385.map" "$hwm"
+modules=""
+grep -q ltrans "$build/ownerlock-an385.map" && modules="$build/ownerlock-an385-modules.map"
+"$here/size-report.sh" "$build/ownerlock-an385.map" "$modules" "$hwm"

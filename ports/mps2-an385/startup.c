@@ -163,7 +163,10 @@ void Reset_Handler(void) {
     SCB_VTOR = (uint32_t)(uintptr_t)&vectors;
     stack_guard_on();
 #ifdef AN385_HOSTED_EXIT
-    // Test programs: exit() flushes newlib's stdio, then _exit (tests/hosted.c).
+    // Test programs: the console for fault reports (their own output goes
+    // through semihosting); exit() flushes newlib's stdio, then _exit
+    // (tests/hosted.c).
+    uart_init(AN385_CONSOLE, 115200u);
     exit(main());
 #else
     board_exit(main());

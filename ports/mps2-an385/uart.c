@@ -2,8 +2,9 @@
 //
 // Receive goes through an interrupt into a ring buffer, because the UART has
 // a one-byte holding register and the main loop may be busy for a whole
-// verification (HMAC, flash writes) while the keypad sends. Transmit polls:
-// the lock body sends at most one 43-byte frame per event.
+// verification (HMAC, flash writes) or a handshake (three X25519) while the
+// keypad sends. Transmit polls: the lock body sends at most one frame of at
+// most 105 bytes (a WELCOME) per byte or event it handles.
 #include "board.h"
 
 // Registers (CMSDK APB UART, Arm DDI 0479).
@@ -22,25 +23,36 @@
 #define INT_RX (1u << 1)
 #define INT_RX_OVERRUN (1u << 3)
 
-// Power of two: indices wrap with a mask. Three cable frames.
-#define RING_BYTES 128u
-
-// Fixed facts in flash, the rings in .bss (an initialised table would copy
-// the rings' zeros from flash into RAM at every reset).
-static const uint32_t uart_base[2] = {AN385_UART0_BASE, AN385_UART1_BASE};
-static const uint32_t uart_irq[2] = {AN385_UART0_RX_IRQ, AN385_UART1_RX_IRQ};
+// Receive rings, powers of two (indices wrap with a mask). The cable's holds
+// what a keypad (or an attacker) can send while a HELLO is being answered:
+// a FINISH and a DATA frame behind it, 106 bytes, or a HELLO and more. The
+// console gets single characters.
+#define CONSOLE_RING 32u
+#define CABLE_RING 256u
 
 typedef struct uart_rx {
     volatile uint32_t head; // written by the interrupt only
     volatile uint32_t tail; // written by the main loop only
     volatile uint32_t overruns;
-    uint8_t ring[RING_BYTES];
 } uart_rx;
 
 static uart_rx rx_state[2];
+static uint8_t console_ring[CONSOLE_RING], cable_ring[CABLE_RING];
+
+// Fixed facts in flash, the rings in .bss (an initialised table would copy
+// the rings' zeros from flash into RAM at every reset).
+static const struct uart_hw {
+    uint32_t base;
+    uint32_t irq;
+    uint8_t *ring;
+    uint32_t mask;
+} uart_hw[2] = {
+    {AN385_UART0_BASE, AN385_UART0_RX_IRQ, console_ring, CONSOLE_RING - 1u},
+    {AN385_UART1_BASE, AN385_UART1_RX_IRQ, cable_ring, CABLE_RING - 1u},
+};
 
 void uart_init(an385_uart u, uint32_t baud) {
-    uint32_t base = uart_base[u];
+    uint32_t base = uart_hw[u].base;
     UART_CTRL(base) = 0;
     // The CMSDK UART needs BAUDDIV >= 16.
     uint32_t div = AN385_SYSCLK_HZ / baud;
@@ -48,11 +60,12 @@ void uart_init(an385_uart u, uint32_t baud) {
     UART_INTCLEAR(base) = INT_RX | INT_RX_OVERRUN;
     rx_state[u].head = rx_state[u].tail = 0;
     UART_CTRL(base) = CTRL_TX_EN | CTRL_RX_EN | CTRL_RX_INT_EN;
-    NVIC_ISER0 = 1u << uart_irq[u];
+    NVIC_ISER0 = 1u << uart_hw[u].irq;
 }
 
 static void rx_interrupt(an385_uart u) {
-    uint32_t base = uart_base[u];
+    const struct uart_hw *hw = &uart_hw[u];
+    uint32_t base = hw->base;
     uart_rx *p = &rx_state[u];
     UART_INTCLEAR(base) = INT_RX | INT_RX_OVERRUN;
     if (UART_STATE(base) & STATE_RX_OVERRUN) {
@@ -62,11 +75,11 @@ static void rx_interrupt(an385_uart u) {
     while (UART_STATE(base) & STATE_RX_FULL) {
         uint8_t byte = (uint8_t)UART_DATA(base);
         uint32_t head = p->head;
-        if (head - p->tail >= RING_BYTES) {
+        if (head - p->tail > hw->mask) {
             p->overruns++; // the reader is behind: drop, the framing resyncs
             continue;
         }
-        p->ring[head % RING_BYTES] = byte;
+        hw->ring[head & hw->mask] = byte;
         __asm__ volatile("" ::: "memory"); // the byte before the index
         p->head = head + 1;
     }
@@ -82,13 +95,14 @@ void UART1_RX_Handler(void) {
 }
 
 size_t uart_read(an385_uart u, uint8_t *buf, size_t cap) {
+    const struct uart_hw *hw = &uart_hw[u];
     uart_rx *p = &rx_state[u];
     size_t n = 0;
     uint32_t tail = p->tail;
     uint32_t head = p->head;
     __asm__ volatile("" ::: "memory"); // the index before the bytes
     while (n < cap && tail != head) {
-        buf[n++] = p->ring[tail % RING_BYTES];
+        buf[n++] = hw->ring[tail & hw->mask];
         tail++;
     }
     p->tail = tail;
@@ -100,8 +114,11 @@ uint32_t uart_overruns(an385_uart u) {
 }
 
 void uart_write(an385_uart u, const void *buf, size_t len) {
-    uint32_t base = uart_base[u];
+    uint32_t base = uart_hw[u].base;
     const uint8_t *b = buf;
+    if (!(UART_CTRL(base) & CTRL_TX_EN)) {
+        return; // not set up yet (a fault report before uart_init): never wait for it
+    }
     for (size_t i = 0; i < len; i++) {
         while (UART_STATE(base) & STATE_TX_FULL) {
         }

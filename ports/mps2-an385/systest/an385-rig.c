@@ -1,22 +1,32 @@
 // ownerlock — mps2-an385 system test rig (a host program).
 //
 // Runs the real lock-body firmware in QEMU and plays the world around it:
-// the keypad unit (the real src/frontend/keypad.c, on the host) on the cable
-// UART, the door switch and the bolt on the console UART, and the power (a
-// power cut is SIGKILL to QEMU; the flash file keeps what was committed).
+// the keypad unit on the cable UART — the real src/frontend/keypad_unit.c,
+// with its own flash file (its link identity and the pinned lock-body key)
+// and its end of the secure link, on libsodium where the firmware runs the
+// built-in crypto — the door switch and the bolt on the console UART, and the
+// power (a power cut is SIGKILL to QEMU and a fresh boot of the keypad unit,
+// which the cable powers; both flash files keep what was committed). It also
+// taps the cable as an attacker would: it reads the frames' clear headers,
+// records what the keypad sends, replays it, and injects its own frames.
 //
 //   an385-rig [--qemu qemu-system-arm] --firmware ownerlock-an385.elf --state DIR SCRIPT
 //
 // Script lines (blank lines and '#' comments are skipped):
-//   power on [door=open] [rtc=lost]   start QEMU (the flash is DIR/lock.flash)
+//   power on [door=open] [rtc=lost]   start QEMU (the lock's flash is DIR/lock.flash), then
+//                                     the keypad unit (DIR/keypad.flash); wait for the session
 //   power off                         cut the power (SIGKILL)
-//   keys K...                         press keys (0-9 * #; spaces ignored)
+//   keys K...                         press keys (0-9 * #; spaces ignored); each message
+//                                     waits until the lock body acknowledges it
 //   door open | door close            the door switch
 //   battery low | battery fresh       the battery sense input
 //   remote on | remote off            the remote-disable input
 //   wait N[ms|s]                      let time pass
 //   noise N                           N pseudo-random bytes on the cable
-//   inject HEX                        a well-framed message: HEX bytes, zero-padded to 40
+//   inject TYPE LEN [HEX]             a well-framed link frame (COBS, CRC-32) of that type
+//                                     and body length: HEX, then zeros (all values hex but LEN)
+//   record on | record off            record the bytes the keypad sends (also across power)
+//   replay                            send the recorded bytes to the lock body again
 //   expect display REGEX              the keypad shows "LINE 1 | LINE 2" (POSIX ERE)
 //   expect bolt retracted|extended    the bolt motor's last command
 //   expect alarm on|off               the silent alarm output
@@ -41,24 +51,44 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "cable.h"
-#include "ownerlock/keypad.h"
+#include "host.h"
+#include "ownerlock/keypad_unit.h"
 #include "ownerlock/link.h"
+#include "ownerlock/session.h"
 
 #define EXPECT_MS 5000
 #define BOOT_MS 15000
+// How long the keypad may take to get a session after power-up: a handshake
+// (three X25519 on each side), or a retry after OL_KEYPAD_RETRY_MS.
+#define SESSION_MS 10000
+#define RECORD_MAX 16384
+#define RECORD_FRAMES 256
 // A message is answered within a few ms; wait this long for answers to land.
 #define SETTLE_MS 80
 
 typedef struct rig {
     const char *qemu, *firmware, *state;
-    char con_path[256], cab_path[256], flash_path[256], log_path[256];
+    char con_path[256], cab_path[256], flash_path[256], keypad_path[256], log_path[256];
     int con_listen, cab_listen, con, cab;
     pid_t pid;
-    ol_keypad kp;
-    cable_rx rx;
-    uint64_t display_at; // when the last display message arrived
-    char line[256];      // console line being received
+    unsigned boots; // power-ups so far: seeds both test TRNGs differently each time
+    // The keypad unit and its flash.
+    ol_hostflash keypad_flash;
+    ol_testrng keypad_rng;
+    ol_platform keypad_plat;
+    ol_keypad_unit kp;
+    bool keypad_on;
+    // The tap on the cable: the frames' clear headers, both ways.
+    ol_frame_decoder tap_out, tap_in; // keypad -> lock, lock -> keypad
+    unsigned data_sent;               // DATA frames the keypad sent
+    uint64_t sent_counter;            // counter of the keypad's last DATA frame
+    uint64_t acked; // highest keypad counter the lock body acknowledged in this session
+    bool recording;
+    uint8_t recorded[RECORD_MAX];
+    size_t recorded_len;
+    size_t frame_end[RECORD_FRAMES]; // where each recorded frame ends
+    size_t frames;
+    char line[256]; // console line being received
     size_t line_len;
     char bolt[16];
     char alarm[16];
@@ -111,6 +141,29 @@ static void console_line(rig *r, const char *line) {
     }
 }
 
+static uint64_t load64_le(const uint8_t p[8]) {
+    uint64_t x = 0;
+    for (int i = 7; i >= 0; i--) {
+        x = x << 8 | p[i];
+    }
+    return x;
+}
+
+// What the lock body sends, as anyone on the cable sees it: the ack field of
+// its DATA frames says which keypad frame it accepted last.
+static void tap_from_lock(rig *r, uint8_t byte) {
+    ol_frame f;
+    if (ol_frame_decoder_feed(&r->tap_in, byte, &f) != OL_FRAME_READY) {
+        return;
+    }
+    if (f.type == OL_LINK_DATA && f.len == OL_LINK_DATA_BODY) {
+        uint64_t ack = load64_le(f.body + 8);
+        r->acked = ack > r->acked ? ack : r->acked;
+    } else if (f.type == OL_LINK_WELCOME) {
+        r->acked = 0; // maybe a new session: its counters start again
+    }
+}
+
 static void close_fd(int *fd) {
     if (*fd >= 0) {
         close(*fd);
@@ -149,14 +202,15 @@ static void pump(rig *r, int ms) {
                 die(r, "the cable closed (QEMU stopped?)");
             }
             for (ssize_t i = 0; i < n; i++) {
-                uint8_t msg[OL_MSG_BYTES];
-                if (cable_rx_byte(&r->rx, buf[i], now_ms(), msg)) {
-                    ol_keypad_receive(&r->kp, msg, sizeof msg);
-                    r->display_at = now_ms();
+                tap_from_lock(r, buf[i]);
+                if (r->keypad_on) {
+                    ol_keypad_unit_rx(&r->kp, now_ms(), buf[i]);
                 }
             }
         }
-        ol_keypad_tick(&r->kp, now_ms());
+        if (r->keypad_on && now_ms() >= ol_keypad_unit_next_deadline(&r->kp)) {
+            ol_keypad_unit_tick(&r->kp, now_ms());
+        }
     } while (now_ms() < end);
 }
 
@@ -170,6 +224,30 @@ static void send_all(rig *r, int fd, const void *buf, size_t len) {
         p += n;
         len -= (size_t)n;
     }
+}
+
+// The keypad unit's way out to the cable. The tap notes the counter of each
+// DATA frame (it travels in clear: docs/PROTOCOL.md, section 5).
+static void keypad_send(void *ctx, const uint8_t *bytes, size_t len) {
+    rig *r = ctx;
+    for (size_t i = 0; i < len; i++) {
+        ol_frame f;
+        if (ol_frame_decoder_feed(&r->tap_out, bytes[i], &f) != OL_FRAME_READY) {
+            continue;
+        }
+        if (f.type == OL_LINK_DATA && f.len == OL_LINK_DATA_BODY) {
+            r->sent_counter = load64_le(f.body);
+            r->data_sent++;
+        } else if (f.type == OL_LINK_HELLO) {
+            r->acked = 0; // a new session: its counters start again
+        }
+    }
+    if (r->recording && r->recorded_len + len <= sizeof r->recorded && r->frames < RECORD_FRAMES) {
+        memcpy(r->recorded + r->recorded_len, bytes, len);
+        r->recorded_len += len;
+        r->frame_end[r->frames++] = r->recorded_len;
+    }
+    send_all(r, r->cab, bytes, len);
 }
 
 // Console input, then a status round trip: the firmware handles console
@@ -216,12 +294,44 @@ static int accept_within(rig *r, int lfd, const char *what) {
     return fd;
 }
 
+static void keypad_power(rig *r, bool on) {
+    if (r->keypad_on) {
+        ol_keypad_unit_shutdown(&r->kp);
+        ol_hostflash_close(&r->keypad_flash);
+        r->keypad_on = false;
+    }
+    if (!on) {
+        return;
+    }
+    if (ol_hostflash_open(&r->keypad_flash, r->keypad_path, OL_HOST_SECTOR_SIZE,
+                          OL_KEYPAD_SECTORS) != OL_OK) {
+        die(r, "cannot open the keypad's flash %s", r->keypad_path);
+    }
+    ol_testrng_seed(&r->keypad_rng, 0x6b6579706164u + r->boots); // TEST ONLY, like the lock's
+    r->keypad_plat = (ol_platform){
+        .flash = &r->keypad_flash.flash, .trng = ol_testrng_fill, .trng_ctx = &r->keypad_rng};
+    ol_frame_decoder_init(&r->tap_out);
+    ol_frame_decoder_init(&r->tap_in);
+    r->sent_counter = r->acked = 0;
+    r->keypad_on = true;
+    if (ol_keypad_unit_boot(&r->kp, &r->keypad_plat, now_ms(), keypad_send, r) != OL_OK) {
+        die(r, "the keypad unit did not boot");
+    }
+}
+
+static bool session_up(rig *r) {
+    char line[2][OL_DISPLAY_COLS + 1];
+    ol_keypad_unit_display(&r->kp, line);
+    return strcmp(line[0], "CONNECTING") != 0 && strcmp(line[0], "NOT PAIRED") != 0;
+}
+
 static void power_on(rig *r, const char *args) {
     if (r->pid > 0) {
         die(r, "power is already on");
     }
+    r->boots++;
     char append[512];
-    snprintf(append, sizeof append, "flash=%s seed=an385-rig %s", r->flash_path, args);
+    snprintf(append, sizeof append, "flash=%s seed=an385-rig-%u %s", r->flash_path, r->boots, args);
     char con[300], cab[300];
     snprintf(con, sizeof con, "socket,id=con,path=%s", r->con_path);
     snprintf(cab, sizeof cab, "socket,id=cab,path=%s", r->cab_path);
@@ -247,9 +357,6 @@ static void power_on(rig *r, const char *args) {
     r->cab = accept_within(r, r->cab_listen, "cable");
     close_fd(&r->con_listen);
     close_fd(&r->cab_listen);
-    // The keypad is powered through the cable: it starts afresh too.
-    ol_keypad_init(&r->kp);
-    cable_rx_init(&r->rx);
     r->line_len = 0;
     unsigned booted = r->booted;
     uint64_t end = now_ms() + BOOT_MS;
@@ -259,6 +366,14 @@ static void power_on(rig *r, const char *args) {
     if (r->booted == booted) {
         die(r, "the lock did not boot");
     }
+    // The keypad is powered through the cable: it starts afresh too, and
+    // opens a session (or finds that it is not paired).
+    keypad_power(r, true);
+    end = now_ms() + SESSION_MS;
+    while (!session_up(r) && now_ms() < end) {
+        pump(r, 20);
+    }
+    printf("  (%s)\n", session_up(r) ? "session up" : "no session");
     pump(r, SETTLE_MS);
 }
 
@@ -271,6 +386,7 @@ static void power_off(rig *r) {
     r->pid = 0;
     close_fd(&r->con);
     close_fd(&r->cab);
+    keypad_power(r, false);
     printf("  (power cut)\n");
 }
 
@@ -281,17 +397,19 @@ static void keys(rig *r, const char *k) {
         if (*k == ' ') {
             continue;
         }
-        uint8_t msg[OL_MSG_BYTES], frame[CABLE_FRAME_BYTES];
-        if (ol_keypad_key(&r->kp, now_ms(), *k, msg)) {
-            cable_frame(frame, msg);
-            uint64_t sent = now_ms();
-            send_all(r, r->cab, frame, sizeof frame);
-            // Every keypad message is answered with the display.
-            while (r->display_at < sent && now_ms() < sent + EXPECT_MS) {
+        unsigned before = r->data_sent;
+        ol_keypad_unit_key(&r->kp, now_ms(), *k);
+        if (r->data_sent != before) {
+            // A message went out sealed. The lock body acknowledges it in its
+            // next DISPLAY frame (its ack field): on a change of the display
+            // at once, else with the heartbeat within OL_BODY_HEARTBEAT_MS.
+            uint64_t end = now_ms() + EXPECT_MS;
+            while (r->acked < r->sent_counter && now_ms() < end) {
                 pump(r, 10);
             }
-            if (r->display_at < sent) {
-                die(r, "no answer from the lock body");
+            if (r->acked < r->sent_counter) {
+                die(r, "the lock body did not acknowledge frame %llu",
+                    (unsigned long long)r->sent_counter);
             }
             pump(r, SETTLE_MS);
         } else {
@@ -313,30 +431,53 @@ static void noise(rig *r, long n) {
     pump(r, SETTLE_MS);
 }
 
-// A frame with a good CRC around whatever message the script gives.
-static void inject(rig *r, const char *hex) {
-    uint8_t msg[OL_MSG_BYTES] = {0}, frame[CABLE_FRAME_BYTES];
+// A well-framed link frame with whatever the script gives: only the keys of
+// the session can make one the lock body accepts.
+static void inject(rig *r, const char *args) {
+    uint8_t body[OL_FRAME_MAX_BODY] = {0}, wire[OL_FRAME_MAX_WIRE];
+    unsigned type, len;
+    int used = 0;
+    if (sscanf(args, "%x %u %n", &type, &len, &used) < 2 || type > 0xFF ||
+        len > OL_FRAME_MAX_BODY) {
+        die(r, "inject TYPE LEN [HEX]: %s", args);
+    }
     size_t n = 0;
-    for (const char *p = hex; p[0] && p[1] && n < sizeof msg;) {
+    for (const char *p = args + used; *p && n < len;) {
         if (*p == ' ') {
             p++;
             continue;
         }
         unsigned v;
-        if (sscanf(p, "%2x", &v) != 1) {
-            die(r, "bad hex: %s", hex);
+        if (!p[1] || sscanf(p, "%2x", &v) != 1) {
+            die(r, "bad hex: %s", p);
         }
-        msg[n++] = (uint8_t)v;
+        body[n++] = (uint8_t)v;
         p += 2;
     }
-    cable_frame(frame, msg);
-    send_all(r, r->cab, frame, sizeof frame);
+    size_t wire_len = 0;
+    if (ol_frame_encode(wire, &wire_len, (uint8_t)type, body, len) != OL_OK) {
+        die(r, "cannot frame %s", args);
+    }
+    send_all(r, r->cab, wire, wire_len);
     pump(r, SETTLE_MS);
+}
+
+// What the keypad sent while recording, once more, frame by frame, each
+// given time to be answered (a handshake takes the lock body a while).
+static void replay(rig *r) {
+    if (r->frames == 0) {
+        die(r, "replay: nothing recorded");
+    }
+    for (size_t i = 0, at = 0; i < r->frames; at = r->frame_end[i++]) {
+        send_all(r, r->cab, r->recorded + at, r->frame_end[i] - at);
+        pump(r, SETTLE_MS);
+    }
+    printf("  (replayed %zu frames, %zu bytes)\n", r->frames, r->recorded_len);
 }
 
 static void display_text(rig *r, char *out, size_t cap) {
     char line[2][OL_DISPLAY_COLS + 1];
-    ol_keypad_display(&r->kp, line);
+    ol_keypad_unit_display(&r->kp, line);
     snprintf(out, cap, "%s | %s", line[0], line[1]);
 }
 
@@ -387,6 +528,13 @@ static void run_line(rig *r, char *line) {
     if (!cmd || cmd[0] == '#') {
         return;
     }
+    if (strcmp(cmd, "record") == 0 && rest) {
+        r->recording = strcmp(rest, "on") == 0;
+        if (r->recording) {
+            r->recorded_len = r->frames = 0;
+        }
+        return;
+    }
     if (r->pid <= 0 && strcmp(cmd, "power") != 0) {
         die(r, "%s with the power off", cmd);
     }
@@ -412,6 +560,8 @@ static void run_line(rig *r, char *line) {
         noise(r, strtol(rest, NULL, 10));
     } else if (strcmp(cmd, "inject") == 0 && rest) {
         inject(r, rest);
+    } else if (strcmp(cmd, "replay") == 0) {
+        replay(r);
     } else if (strcmp(cmd, "expect") == 0 && rest) {
         char *what = strtok(rest, " ");
         char *arg = strtok(NULL, "");
@@ -448,6 +598,7 @@ int main(int argc, char **argv) {
     snprintf(r.con_path, sizeof r.con_path, "%s/console.sock", r.state);
     snprintf(r.cab_path, sizeof r.cab_path, "%s/cable.sock", r.state);
     snprintf(r.flash_path, sizeof r.flash_path, "%s/lock.flash", r.state);
+    snprintf(r.keypad_path, sizeof r.keypad_path, "%s/keypad.flash", r.state);
     snprintf(r.log_path, sizeof r.log_path, "%s/qemu.log", r.state);
     signal(SIGPIPE, SIG_IGN);
     FILE *f = fopen(r.script, "r");
