@@ -59,6 +59,7 @@ target-check: target
 size: target
 	ports/mps2-an385/size.sh $(TARGET_BUILD)
 
-# Instructions the target executes for one code verification (1, 10, 32 slots).
+# Instructions the target executes for one code verification (1, 10, 32 slots)
+# and for a session handshake on each side.
 bench: target
 	bench/run-bench.sh $(TARGET_BUILD)
