@@ -453,15 +453,17 @@ ol_err ol_lock_boot(ol_lock *lock, const ol_platform *plat, uint64_t now_ms, boo
     lock->now = now_ms;
     lock->door_open = door_open;
     lock->out.bolt = OL_BOLT_RETRACTED;
+    // The state first: with it the lock body can still reach its keypad
+    // (and show STORAGE FAULT there) if the audit ring is what failed.
     ol_err err = ol_kv_mount(&lock->kv, plat->flash, OL_STATE_FIRST_SECTOR, OL_STATE_SECTORS);
+    if (!err) {
+        err = load_state(lock);
+    }
     if (!err) {
         err = ol_log_mount(&lock->audit, plat->flash, OL_AUDIT_FIRST_SECTOR, OL_AUDIT_SECTORS);
     }
     if (!err && ol_log_capacity(&lock->audit, AUDIT_RECORD_BYTES) < OL_AUDIT_MIN_EVENTS) {
         err = OL_ERR_FULL;
-    }
-    if (!err) {
-        err = load_state(lock);
     }
     if (!err) {
         err = audit_resume(lock);

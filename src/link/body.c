@@ -87,14 +87,15 @@ ol_err ol_body_boot(ol_body *b, const ol_platform *plat, uint64_t now_ms, bool d
     b->send = send;
     b->send_ctx = send_ctx;
     b->now = now_ms;
-    ol_err err = ol_lock_boot(&b->lock, plat, now_ms, door_open);
-    if (err) {
-        return err; // the engine is in its fault state; the link stays down
-    }
+    ol_err boot = ol_lock_boot(&b->lock, plat, now_ms, door_open);
     uint8_t stored[OL_LINK_ID_BYTES];
     ol_link_identity id;
+    ol_err err = OL_OK;
     if (ol_lock_link_identity(&b->lock, stored)) {
+        // Even in the fault state: the keypad then shows STORAGE FAULT.
         ol_link_identity_unpack(&id, stored);
+    } else if (boot) {
+        return boot; // no identity to speak with: the link stays down
     } else {
         // First boot: the identity exists from the factory state on, so the
         // owner's keypad can pair before commissioning.
@@ -113,7 +114,7 @@ ol_err ol_body_boot(ol_body *b, const ol_platform *plat, uint64_t now_ms, bool d
     }
     ol_wipe(stored, sizeof stored);
     ol_wipe(&id, sizeof id);
-    return err;
+    return boot ? boot : err;
 }
 
 ol_err ol_body_rx(ol_body *b, uint64_t now_ms, uint8_t byte) {

@@ -392,7 +392,11 @@ static void session_init(ol_session *s, uint8_t role, const ol_link_identity *id
     ol_frame_decoder_init(&s->rx);
 }
 
-static void session_rx(ol_session *s, uint8_t byte, ol_link_out *out) {
+// Each side passes its own frame handler, so an image that holds only one
+// side (the lock body's firmware) does not carry the other's code.
+typedef ol_link_result (*frame_handler)(ol_session *s, const ol_frame *f, ol_link_out *out);
+
+static void session_rx(ol_session *s, uint8_t byte, ol_link_out *out, frame_handler on_frame) {
     out->result = OL_LINK_NONE;
     out->tx_len = 0;
     ol_frame f;
@@ -408,7 +412,7 @@ static void session_rx(ol_session *s, uint8_t byte, ol_link_out *out) {
         out->result = OL_LINK_REJECT_MALFORMED;
         return;
     }
-    out->result = s->role == ROLE_KEYPAD ? keypad_frame(s, &f, out) : body_frame(s, &f, out);
+    out->result = on_frame(s, &f, out);
 }
 
 ol_err ol_link_identity_generate(ol_link_identity *id, ol_trng_fn trng, void *trng_ctx) {
@@ -497,7 +501,7 @@ ol_err ol_session_keypad_start(ol_session_keypad *k, uint8_t wire[OL_FRAME_MAX_W
 }
 
 void ol_session_keypad_rx(ol_session_keypad *k, uint8_t byte, ol_link_out *out) {
-    session_rx(&k->s, byte, out);
+    session_rx(&k->s, byte, out, keypad_frame);
 }
 
 ol_err ol_session_keypad_send(ol_session_keypad *k, const uint8_t msg[OL_MSG_BYTES],
@@ -525,7 +529,7 @@ void ol_session_body_allow_pairing(ol_session_body *b, bool allow) {
 }
 
 void ol_session_body_rx(ol_session_body *b, uint8_t byte, ol_link_out *out) {
-    session_rx(&b->s, byte, out);
+    session_rx(&b->s, byte, out, body_frame);
 }
 
 ol_err ol_session_body_send(ol_session_body *b, const uint8_t msg[OL_MSG_BYTES],

@@ -3,7 +3,41 @@
 // refused, a swapped keypad limited to NOT PAIRED until *17 pairs it.
 #include "cable.h"
 
+// Damage the audit ring beyond what a power cut can do (two sectors of one
+// generation): the lock body boots into its fault state, keeps the bolt
+// thrown, and its paired keypad says STORAGE FAULT rather than NOT PAIRED.
+static void test_fault_reaches_keypad(void) {
+    static bench b;
+    CHECK_EQ(ol_hostflash_open(&b.lock_flash, NULL, OL_HOST_SECTOR_SIZE, OL_HOST_SECTORS), OL_OK);
+    CHECK_EQ(ol_hostflash_open(&b.keypad_flash, NULL, OL_HOST_SECTOR_SIZE, OL_KEYPAD_SECTORS),
+             OL_OK);
+    b.door_open = true;
+    bench_boot(&b, 41, 42);
+    advance(&b, 500);
+    keys(&b, "482915#482915#");
+    advance(&b, 3000);
+    keys(&b, "#####");
+    door(&b, false);
+    advance(&b, 2000);
+    uint8_t *audit = b.lock_flash.mem + (size_t)OL_AUDIT_FIRST_SECTOR * OL_HOST_SECTOR_SIZE;
+    memcpy(audit + OL_HOST_SECTOR_SIZE, audit, OL_HOST_SECTOR_SIZE);
+    ol_body_shutdown(&b.body);
+    ol_keypad_unit_shutdown(&b.keypad);
+    CHECK_EQ(ol_body_boot(&b.body, &b.lock_plat, b.t, b.door_open, from_lock, &b), OL_ERR_CORRUPT);
+    CHECK_EQ(bolt(&b), OL_BOLT_EXTENDED);
+    boot_keypad(&b, 42);
+    advance(&b, 3000);
+    CHECK(strstr(display(&b), "STORAGE FAULT") != NULL);
+    keys(&b, "482915#");
+    CHECK_EQ(bolt(&b), OL_BOLT_EXTENDED);
+    ol_body_shutdown(&b.body);
+    ol_keypad_unit_shutdown(&b.keypad);
+    ol_hostflash_close(&b.lock_flash);
+    ol_hostflash_close(&b.keypad_flash);
+}
+
 int main(void) {
+    test_fault_reaches_keypad();
     static bench b;
     CHECK_EQ(ol_hostflash_open(&b.lock_flash, NULL, OL_HOST_SECTOR_SIZE, OL_HOST_SECTORS), OL_OK);
     CHECK_EQ(ol_hostflash_open(&b.keypad_flash, NULL, OL_HOST_SECTOR_SIZE, OL_KEYPAD_SECTORS),
