@@ -31,17 +31,7 @@ keypad=$(hexdump_of keypad)
 [ ${#lock} -gt 100000 ] || { echo "no lock dump (${#lock} hex digits)"; exit 1; }
 [ ${#keypad} -gt 1000 ] || { echo "no keypad dump"; exit 1; }
 
-encodings() { # every encoding of code $1, as hex
-    c=$1
-    printf '%s' "$c" | od -An -tx1 | tr -d ' \n'; echo               # ASCII
-    printf '%s' "$c" | sed 's/./0&/g'; echo                            # a digit per byte
-    printf '%s' "$c" | sed 's/\(.\)\(.\)/\1\2/g'; echo                 # BCD, high nibble first
-    printf '%s' "$c" | sed 's/\(.\)\(.\)/\2\1/g'; echo                 # BCD, low nibble first
-}
-# A hex string found at an odd offset is not a byte match; check byte offsets.
-found_at_byte() { # haystack needle
-    printf '%s\n' "$1" | awk -v n="$2" '{ s=$0; i=0; while ((p=index(substr(s,i+1), n)) > 0) { i+=p; if ((i-1)%2==0) { print "yes"; exit } } }'
-}
+. "$(dirname "$0")/codes.inc"
 bad=0
 for c in $codes; do
     for e in $(encodings "$c"); do

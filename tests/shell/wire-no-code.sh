@@ -69,17 +69,7 @@ recovery=$(printf '%s\n' "$out" | grep '"type":"display"' |
     sed -n 's/.*"text":"RECOVERY [1-5]\/5 | \([0-9]\{4\}\) \([0-9]\).*/\1\2/p' | tr -d '\n')
 [ ${#recovery} = 25 ] || { echo "recovery code not seen (${#recovery} digits)"; exit 1; }
 
-encodings() { # every encoding of digit string $1, as hex
-    c=$1
-    printf '%s' "$c" | od -An -tx1 | tr -d ' \n'; echo               # ASCII
-    printf '%s' "$c" | sed 's/./0&/g'; echo                            # a digit per byte
-    printf '%s' "$c" | sed 's/\(.\)\(.\)/\1\2/g'; echo                 # BCD, high nibble first
-    printf '%s' "$c" | sed 's/\(.\)\(.\)/\2\1/g'; echo                 # BCD, low nibble first
-}
-# A hex string found at an odd offset is not a byte match; check byte offsets.
-found_at_byte() { # haystack needle
-    printf '%s\n' "$1" | awk -v n="$2" '{ s=$0; i=0; while ((p=index(substr(s,i+1), n)) > 0) { i+=p; if ((i-1)%2==0) { print "yes"; exit } } }'
-}
+. "$(dirname "$0")/codes.inc"
 # Every frame, as sent and decoded, one per line: a match cannot span frames.
 haystack=$(printf '%s\n' "$frames" | awk '{ print $2; print $3 }')
 bad=0
