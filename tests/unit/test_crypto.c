@@ -10,6 +10,7 @@
 #include <sodium.h>
 
 #include "check.h"
+#include "vectors.h"
 #include "testvec.h"
 #include "ownerlock/crypto.h"
 
@@ -106,36 +107,10 @@ static void test_sha256_vectors(void) {
 
 // ---- HMAC-SHA256: RFC 4231 test cases 1-7 -------------------------------------
 static void test_hmac_vectors(void) {
-    static const char tc7[] = "This is a test using a larger than block-size key and a larger "
-                              "than block-size data. The key needs to be hashed before being "
-                              "used by the HMAC algorithm.";
     uint8_t key_aa131[131];
     memset(key_aa131, 0xaa, sizeof key_aa131);
-    const struct {
-        const char *key_hex; // hex, or NULL for key_aa131
-        const char *data;    // text when data_hex is NULL
-        const char *data_hex;
-        const char *mac; // hex; case 5 is truncated to 128 bits
-    } v[] = {
-        {"0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b", "Hi There", NULL,
-         "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7"},
-        {"4a656665", "what do ya want for nothing?", NULL,
-         "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"},
-        {"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", NULL,
-         "dddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddd"
-         "dddddddddddddd",
-         "773ea91e36800e46854db8ebd09181a72959098b3ef8c122d9635514ced565fe"},
-        {"0102030405060708090a0b0c0d0e0f10111213141516171819", NULL,
-         "cdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcd"
-         "cdcdcdcdcdcdcd",
-         "82558a389a443c0ea4cc819899f2083a85f0faa3e578f8077a2e3ff46729665b"},
-        {"0c0c0c0c0c0c0c0c0c0c0c0c0c0c0c0c0c0c0c0c", "Test With Truncation", NULL,
-         "a3b6167473100ee06e0c796c2955552b"},
-        {NULL, "Test Using Larger Than Block-Size Key - Hash Key First", NULL,
-         "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54"},
-        {NULL, tc7, NULL, "9b09ffa71b942fcb27635fbcd5b0e944bfdc63644f0713938a7f51535c3a35e2"},
-    };
-    for (size_t i = 0; i < sizeof v / sizeof v[0]; i++) {
+    const rfc4231_vector *v = rfc4231;
+    for (size_t i = 0; i < sizeof rfc4231 / sizeof rfc4231[0]; i++) {
         uint8_t key_buf[32], data_buf[64], want[32], got[32], oracle[32];
         const uint8_t *key = key_aa131, *data = (const uint8_t *)v[i].data;
         size_t key_len = sizeof key_aa131, data_len = v[i].data ? strlen(v[i].data) : 0;
