@@ -23,16 +23,7 @@
 
 #define ROUNDS 3
 
-// ---- markers: the plugin watches their first instruction ----------------------------
-static volatile uint32_t marks;
-__attribute__((noipa)) void bench_begin(void);
-__attribute__((noipa)) void bench_end(void);
-__attribute__((noipa)) void bench_begin(void) {
-    marks += 1;
-}
-__attribute__((noipa)) void bench_end(void) {
-    marks += 2;
-}
+#include "bench_markers.h"
 
 // ---- the two ends -----------------------------------------------------------------------
 

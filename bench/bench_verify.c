@@ -29,17 +29,7 @@
 
 #define CODE_DIGITS 8
 
-// ---- markers: the plugin watches their first instruction ----------------------------
-// noipa: never inlined, cloned or merged, so each has an address of its own.
-static volatile uint32_t marks;
-__attribute__((noipa)) void bench_begin(void);
-__attribute__((noipa)) void bench_end(void);
-__attribute__((noipa)) void bench_begin(void) {
-    marks += 1;
-}
-__attribute__((noipa)) void bench_end(void) {
-    marks += 2;
-}
+#include "bench_markers.h"
 
 // ---- the lock under test ----------------------------------------------------------------
 

@@ -58,14 +58,7 @@
 #include <stdio.h>
 #endif
 
-#define REQUIRE(cond)                                                                              \
-    do {                                                                                           \
-        if (!(cond)) {                                                                             \
-            abort();                                                                               \
-        }                                                                                          \
-    } while (0)
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+#include "fuzz.h"
 
 #define KEY_GAP_MS 200u
 #define TICK_BUDGET 400u                                // deadline stops per input ...

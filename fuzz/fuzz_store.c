@@ -35,14 +35,7 @@
 #include "ownerlock/store.h"
 #include "store/ring.h" // the layout, to forge headers and records
 
-#define REQUIRE(cond)                                                                              \
-    do {                                                                                           \
-        if (!(cond)) {                                                                             \
-            abort();                                                                               \
-        }                                                                                          \
-    } while (0)
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+#include "fuzz.h"
 
 #define SECTOR 512u
 #define SECTORS 8u

@@ -4,6 +4,23 @@
 
 #include <stddef.h>
 
+// SHA-256, FIPS 180-4 examples (NIST "Example Values"); the one million 'a'
+// case is built by the tests.
+typedef struct fips180_vector {
+    const char *msg;
+    const char *digest; // hex
+} fips180_vector;
+
+static const fips180_vector fips180[] = {
+    {"", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"},
+    {"abc", "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"},
+    {"abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq",
+     "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1"},
+    {"abcdefghbcdefghicdefghijdefghijkefghijklfghijklmghijklmnhijklmnoijklmnopjklmnopqklmnopq"
+     "rlmnopqrsmnopqrstnopqrstu",
+     "cf5b16a778af8380036ce59e7b0492370b249b11e8f07a51afac45037afee9d1"},
+};
+
 // RFC 4231 test case 7's data (cases 6 and 7 use a 131-byte key of 0xaa).
 static const char rfc4231_case7_data[] =
     "This is a test using a larger than block-size key and a larger "
