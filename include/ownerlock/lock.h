@@ -44,7 +44,10 @@ typedef struct ol_event {
 } ol_event;
 
 // ---- outputs ------------------------------------------------------------------
-typedef enum ol_bolt { OL_BOLT_EXTENDED = 1, OL_BOLT_RETRACTED = 2 } ol_bolt;
+// Where the bolt must be. The two values are 31 bits apart, and the port
+// retracts the bolt only for exactly OL_BOLT_RETRACTED: a glitched or cleared
+// value means extended (src/core/fih.h).
+typedef enum ol_bolt { OL_BOLT_EXTENDED = 0x35AC53CA, OL_BOLT_RETRACTED = 0x4A53AC35 } ol_bolt;
 
 // What the keypad should do with the next keys it collects.
 typedef enum ol_input {
@@ -96,6 +99,7 @@ typedef enum ol_audit_kind {
     OL_AUDIT_LOW_BATTERY = 17,
     OL_AUDIT_BOLT_EXTENDED = 18,
     OL_AUDIT_REMOTE_DISABLED = 19,
+    OL_AUDIT_FAULT_DETECTED = 20, // the two readings of an entry disagreed (a glitch)
     OL_AUDIT_KIND_COUNT
 } ol_audit_kind;
 
@@ -205,6 +209,7 @@ typedef struct ol_lock {
     uint64_t reject_logged_at; // keypad_rejected rate limit
     uint32_t rejects_unlogged;
     uint8_t mode;         // enum mode in src/core/engine.h
+    bool glitch;          // MODE_FAULT from fault_detected(), not from the store
     uint8_t step;         // field within the function
     uint8_t function;     // *NN running
     uint8_t actor;        // slot that authenticated in this function

@@ -26,6 +26,7 @@ static const char *const kind_names[OL_AUDIT_KIND_COUNT] = {
     [OL_AUDIT_LOW_BATTERY] = "low_battery",
     [OL_AUDIT_BOLT_EXTENDED] = "bolt_extended",
     [OL_AUDIT_REMOTE_DISABLED] = "remote_disabled",
+    [OL_AUDIT_FAULT_DETECTED] = "fault_detected",
 };
 
 const char *ol_audit_kind_name(uint8_t kind) {

@@ -36,12 +36,17 @@ void refuse(ol_lock *lock, const char *reason); // ends the function
 void put2(char *p, uint32_t v);                 // two decimal digits
 void set_line(char dst[OL_DISPLAY_COLS + 1], const char *src);
 void beep(ol_lock *lock, ol_beep pattern);
+// What authenticate() found.
+typedef struct verdict {
+    bool valid;     // the entry is an enrolled code (or, duress on, its duress variant)
+    bool duress;    // it is the duress variant; slot is then that code's slot
+    uint8_t slot;   // the slot that matched (0 when none)
+    uint32_t grant; // OL_GRANT or OL_DENY: the second, independent reading (fih.h)
+} verdict;
 // The one path by which an entry is checked against the enrolled codes. The
 // state a wrong try would produce is saved before the entry is evaluated.
-// *duress is set when the entry is an enrolled code's duress variant (only
-// when duress is on); the slot is then that code's slot.
-ol_err authenticate(ol_lock *lock, const ol_event *ev, const char *wrong_note, bool *valid,
-                    uint8_t *slot, bool *duress) OL_MUST_CHECK;
+ol_err authenticate(ol_lock *lock, const ol_event *ev, const char *wrong_note,
+                    verdict *v) OL_MUST_CHECK;
 uint32_t countdown_left(const ol_lock *lock, const ol_countdown *c);
 // A new code is typed twice. The first entry is checked by the policy for
 // slot `target` and kept as a pending tag under `key`: NULL, or the refusal.
@@ -52,6 +57,9 @@ const char *new_code_first(ol_lock *lock, const uint8_t key[32], uint8_t target,
 bool new_code_repeat(ol_lock *lock, const uint8_t key[32], const ol_event *ev,
                      uint8_t tag[OL_TAG_BYTES]);
 bool battery_critical(const ol_lock *lock);
+// The two readings of an entry disagree: only a fault can do that (fih.h).
+// Logs fault_detected, throws the bolt and refuses everything until power-up.
+ol_err fault_detected(ol_lock *lock) OL_MUST_CHECK;
 
 // The penalty around any credential check: begin saves the state a wrong
 // try would produce (before the check); settle clears it (valid) or logs the

@@ -255,16 +255,16 @@ void start_function(ol_lock *lock, uint8_t number) {
 }
 
 static ol_err login(ol_lock *lock, const function *fn, const ol_event *ev) {
-    bool valid, duress;
-    uint8_t slot;
-    ol_err err = authenticate(lock, ev, NOTHING_CHANGED, &valid, &slot, &duress);
-    if (err || !valid) {
+    verdict v;
+    ol_err err = authenticate(lock, ev, NOTHING_CHANGED, &v);
+    uint8_t slot = v.slot;
+    if (err || !v.valid) {
         if (!err) {
             end_function(lock);
         }
         return err;
     }
-    if (duress) {
+    if (v.duress) {
         lock->out.alarm = true; // forced to program: report it, silently
         err = audit_append(lock, OL_AUDIT_DURESS, slot, fn->number);
         if (err) {

@@ -8,6 +8,7 @@
 #include "audit.h"
 #include "credentials.h"
 #include "engine.h"
+#include "fih.h"
 #include "ownerlock/crypto.h"
 #include "penalty.h"
 #include "persist.h"
@@ -129,11 +130,11 @@ ol_err penalty_settle(ol_lock *lock, bool valid, const char *wrong_note) {
                         (uint16_t)(lock->lockout.ms / 60000u));
 }
 
-ol_err authenticate(ol_lock *lock, const ol_event *ev, const char *wrong_note, bool *valid,
-                    uint8_t *slot, bool *duress) {
-    *valid = false;
-    *duress = false;
-    *slot = 0;
+ol_err authenticate(ol_lock *lock, const ol_event *ev, const char *wrong_note, verdict *v) {
+    v->valid = false;
+    v->duress = false;
+    v->slot = 0;
+    v->grant = OL_DENY;
     ol_err err = penalty_begin(lock);
     if (err) {
         return err;
@@ -145,21 +146,27 @@ ol_err authenticate(ol_lock *lock, const ol_event *ev, const char *wrong_note, b
     credential_duress_variant(variant, ev->digits, ev->ndigits); // duress = last digit + 1
     credential_tag(tag, lock->device_key, ev->digits, ev->ndigits);
     credential_tag(duress_tag, lock->device_key, variant, ev->ndigits);
+    uint32_t duress_on = 0u - (uint32_t)lock->set.duress;
     uint32_t plain = credential_match(lock->tags, lock->enrolled, tag);
-    uint32_t forced = credential_match(lock->tags, lock->enrolled, duress_tag) &
-                      (0u - (uint32_t)lock->set.duress);
+    uint32_t forced = credential_match(lock->tags, lock->enrolled, duress_tag) & duress_on;
+    // The second reading (fih.h): matched again, through an enrolled set the
+    // compiler cannot see is the same, and kept only as a token for the bolt.
+    uint32_t again = credential_match(lock->tags, fih_opaque(lock->enrolled), tag) |
+                     (credential_match(lock->tags, fih_opaque(lock->enrolled), duress_tag) &
+                      fih_opaque(duress_on));
     ol_wipe(tag, sizeof tag);
     ol_wipe(duress_tag, sizeof duress_tag);
     ol_wipe(variant, sizeof variant);
     // No branch on which matched: the same instructions run for a right
     // code, its duress variant and a wrong code (make bench counts them).
     uint32_t plain_hit = 0u - (uint32_t)(plain != 0);
-    *valid = (plain | forced) != 0;
-    *duress = (plain_hit == 0) & (forced != 0);
-    *slot = credential_slot_of(plain | (forced & ~plain_hit));
-    err = penalty_settle(lock, *valid, wrong_note);
-    if (!err && *valid) {
-        err = recovery_interrupt(lock, *slot, 3); // the owner is here
+    v->valid = (plain | forced) != 0;
+    v->duress = (plain_hit == 0) & (forced != 0);
+    v->slot = credential_slot_of(plain | (forced & ~plain_hit));
+    v->grant = fih_token(again);
+    err = penalty_settle(lock, v->valid, wrong_note);
+    if (!err && v->valid) {
+        err = recovery_interrupt(lock, v->slot, 3); // the owner is here
     }
     return err;
 }
@@ -369,7 +376,7 @@ static void render(ol_lock *lock) {
     char l1[OL_DISPLAY_COLS + 1] = "ENTER CODE", l2[OL_DISPLAY_COLS + 1] = "";
     o->input = OL_INPUT_IDLE;
     if (lock->mode == MODE_FAULT) {
-        set_line(l1, "STORAGE FAULT");
+        set_line(l1, lock->glitch ? "FAULT DETECTED" : "STORAGE FAULT");
         set_line(l2, "LOCK DISABLED");
         o->input = OL_INPUT_NONE;
         tone = TONE_ALERT;
@@ -445,6 +452,14 @@ static void enter_fault(ol_lock *lock) {
     ol_wipe(lock->recovery_digits, sizeof lock->recovery_digits);
     ol_wipe(lock->pending, sizeof lock->pending);
     ol_wipe(lock->new_key, sizeof lock->new_key);
+}
+
+ol_err fault_detected(ol_lock *lock) {
+    // Logged first: the evidence outlives the power cycle that ends MODE_FAULT.
+    ol_err err = audit_append(lock, OL_AUDIT_FAULT_DETECTED, OL_AUDIT_NO_SLOT, 0);
+    enter_fault(lock);
+    lock->glitch = true;
+    return err;
 }
 
 ol_err ol_lock_boot(ol_lock *lock, const ol_platform *plat, uint64_t now_ms, bool door_open) {

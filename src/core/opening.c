@@ -14,6 +14,7 @@
 // Then the opening is audited, and only then does the bolt move.
 #include "audit.h"
 #include "engine.h"
+#include "fih.h"
 
 static bool governed_by_calendar(const ol_settings *set) {
     for (int i = 0; i < OL_HOLIDAYS; i++) {
@@ -69,14 +70,43 @@ static ol_err time_delay(ol_lock *lock, uint8_t slot, bool *go_on) {
     return audit_append(lock, OL_AUDIT_DELAY_STARTED, slot, lock->set.delay_min);
 }
 
+// The second reading of the entry (fih.h) agrees with the first.
+// TEST ONLY: OL_FIH_TEST_WEAK builds the decision as it was before the
+// hardening, on the first reading alone: tests/fault's self-test shows that
+// the fault sweep finds the single point of failure there.
+static bool granted(uint32_t grant) {
+#ifndef OL_FIH_TEST_WEAK
+    return fih_opaque(grant) == OL_GRANT;
+#else
+    (void)grant;
+    return true;
+#endif
+}
+
+// The bolt moves only on the token, checked once more here: the readings
+// disagree only under a fault. The output value is computed from the token,
+// so that even a skipped check leaves a value the port does not retract for.
+static ol_err retract(ol_lock *lock, uint32_t grant) {
+#ifndef OL_FIH_TEST_WEAK
+    if (!granted(grant)) {
+        return fault_detected(lock);
+    }
+    lock->out.bolt = (ol_bolt)(fih_opaque(grant) ^ (OL_GRANT ^ (uint32_t)OL_BOLT_RETRACTED));
+#else
+    (void)grant;
+    lock->out.bolt = OL_BOLT_RETRACTED;
+#endif
+    return OL_OK;
+}
+
 ol_err open_attempt(ol_lock *lock, const ol_event *ev) {
-    bool valid, duress;
-    uint8_t slot;
-    ol_err err = authenticate(lock, ev, "", &valid, &slot, &duress);
-    if (err || !valid) {
+    verdict v;
+    ol_err err = authenticate(lock, ev, "", &v);
+    if (err || !v.valid) {
         return err;
     }
-    if (duress) {
+    uint8_t slot = v.slot;
+    if (v.duress) {
         // Raised before anything else can refuse: a robbery is reported even
         // if the lock then does not open.
         lock->out.alarm = true;
@@ -121,12 +151,18 @@ ol_err open_attempt(ol_lock *lock, const ol_event *ev) {
         first = (uint16_t)(1u + lock->dual_first);
         lock->dual_until = 0;
     }
+    // The second reading agrees before the trail says "open" (fih.h).
+    if (!granted(v.grant)) {
+        return fault_detected(lock);
+    }
     // Logged before the bolt moves: an opening is never missing from the trail.
     err = audit_append(lock, OL_AUDIT_OPEN, slot, first);
+    if (!err) {
+        err = retract(lock, v.grant);
+    }
     if (err) {
         return err;
     }
-    lock->out.bolt = OL_BOLT_RETRACTED;
     lock->relock_at = lock->door_open ? 0 : lock->now + OL_RELOCK_UNOPENED_MS;
     lock->delay_until = 0; // the window ends at its first opening
     lock->window_until = 0;
