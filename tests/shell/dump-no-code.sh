@@ -1,4 +1,9 @@
 #!/bin/sh
+# The flash side of a debug-port dump ("CodeSnatch", 2025; J. Rowley and
+# M. Omo, DEF CON 33, read a Securam ProLogic keypad's memory and found the
+# super code): invariant 2, codes are kept only as MACs. The keypad unit's RAM
+# and stack, and a keypad made from its dump: tests/attacks/keypad-dump-codesnatch.c.
+#
 # `dump lock` and `dump keypad` contain no enrolled code in any encoding:
 # ASCII, one digit per byte, packed BCD in either nibble order.
 # usage: dump-no-code.sh SIM

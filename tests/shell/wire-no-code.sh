@@ -1,4 +1,11 @@
 #!/bin/sh
+# Sniffing the keypad cable (2022; Etienne Sellan; Sentry Safe by Master
+# Lock): a $5 logic analyser on the keypad's wire read each code as it was
+# typed, because the digits crossed the cable in clear. Stopped by invariant 2
+# (codes are never sent in clear): the cable carries only AEAD-sealed frames
+# of one fixed size. The other cable attacks are in tests/attacks/
+# (cable-frame-injection, cable-replay, keypad-swap).
+#
 # Issue 3: a recorded session (`wire record`) carries no code, in any
 # encoding, and the keypad sends one fixed-size frame per entry whatever the
 # code length. The recording covers a power-up (handshake), commissioning,

@@ -1,14 +1,19 @@
-// 2016: a UL-listed lock leaked its stored codes through the keypad's supply
-// current: the codes sat in plain text in an external EEPROM that was read,
-// and compared, on every attempt. Here (invariant 3) the codes are MACs kept
-// in RAM: verification reads no flash, and what it writes (the penalty saved
-// before the check, the audit record after) has the same addresses and sizes
-// whatever was typed. This test records every flash read, program and erase
-// made while the lock handles a wrong entry, for entries that share 0 to 5
-// leading digits with the enrolled code and for different lengths, and
-// requires the traces to be identical. A right code is compared too: its
-// trace differs only after the check (the opening), which the test shows by
-// the common prefix.
+// Supply-current leak of the stored codes (2016; Plore, DEF CON 24,
+// "Side-channel attacks on high-security electronic safe locks"; Sargent &
+// Greenleaf 6120): the lock kept its codes in plain text in an external
+// EEPROM and read them out on every attempt; with a resistor in the battery
+// line, the current drawn during that read showed the bits of the stored
+// code, so one wrong entry gave the code away. Stopped by invariant 3 (no
+// storage access that depends on the code entered or stored): codes are MACs
+// kept in RAM, so verification reads no flash at all, and what an entry
+// writes (the penalty saved before the check, the audit record after) has the
+// same addresses and sizes whatever was typed.
+
+// The test records every flash read, program and erase made while the lock
+// handles a wrong entry, for entries that share 0 to 5 leading digits with the
+// enrolled code and for other lengths, and requires the traces to be
+// identical. A right code is compared too: its trace differs only after the
+// check (the opening), which the test shows by the common prefix.
 #include "check.h"
 #include "rig.h"
 
@@ -121,10 +126,10 @@ int main(void) {
     CHECK(common >= 1);
     CHECK(common < nr);
     CHECK(right[0].op == 'p' && first[0].op == 'p'); // the penalty is written first
-    printf("storage trace: %u accesses per wrong entry (%u reads), identical for %zu entries;"
-           " a right code shares the first %u\n",
+    printf("supply-current-leak: %u flash accesses per wrong entry (%u reads), identical for"
+           " %zu entries; a right code shares the first %u\n",
            n0, reads, sizeof wrong / sizeof *wrong, common);
     free(image);
     ol_hostflash_close(&r.hf);
-    return check_done("storage_trace");
+    return check_done("supply-current-leak");
 }
