@@ -14,7 +14,9 @@
 # A finding stops the run with the crash file in build-fuzz/ and exit status 1.
 #
 # Environment: CC (default clang), OL_FUZZ_BUILD (default build-fuzz),
-# OL_FUZZ_JOBS (parallel fuzzing processes per target, default 1).
+# OL_FUZZ_JOBS (parallel fuzzing processes per target, default 1),
+# OL_FUZZ_LOGS (where each target's log fuzz_<target>.log goes, default
+# OL_FUZZ_BUILD; `make report` reads them from there).
 # Needs libFuzzer: on Debian 12 the package libclang-rt-14-dev.
 set -eu
 
@@ -29,7 +31,8 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 out=${OL_FUZZ_BUILD:-$root/build-fuzz}
 cc=${CC:-clang}
 jobs=${OL_FUZZ_JOBS:-1}
-mkdir -p "$out"
+logs=${OL_FUZZ_LOGS:-$out}
+mkdir -p "$out" "$logs"
 
 # Is libFuzzer there? (clang's runtime comes in a separate package.)
 probe="$out/probe.c"
@@ -70,7 +73,7 @@ for target in frame session engine store; do
     "$cc" $tflags $incs -o "$bin" "$root/fuzz/fuzz_$target.c" $tsrcs
     mkdir -p "$out/corpus/$target"
     echo "== fuzz_$target: $secs s"
-    log="$out/fuzz_$target.log"
+    log="$logs/fuzz_$target.log"
     parallel=""
     if [ "$jobs" -gt 1 ]; then # children log to build-fuzz/fuzz-N.log
         parallel="-jobs=$jobs -workers=$jobs"

@@ -9,6 +9,15 @@
 // possible ones, the expected number of tries to hit one is about
 // N / (E + 1). The table prints the powered time that takes; the test fails
 // if a single 6-digit code falls in less than 10 years.
+
+// For the security report (`make report`, tools/report) it also prints
+// machine-readable lines, one record per line, space-separated:
+//   brute_force_model --table   "rule free_tries N", "lockout I MINUTES" and
+//                               "expected DIGITS ENROLLED TRIES HOURS" for
+//                               codes of 6-12 digits and 1, 10, 32 enrolled
+//   brute_force_model --curve   "within HOURS TRIES" and "curve HOURS TRIES":
+//                               the tries an attacker has typed by a powered
+//                               time, on a log grid from 1 hour to 100 years
 #include <math.h>
 
 #include "check.h"
@@ -36,19 +45,112 @@ static double time_for_tries(double tries) {
     return ms;
 }
 
-int main(void) {
-    const double year_ms = 365.25 * 24 * 3600 * 1000;
+// Tries the attacker has made by powered time `ms`, starting clean: a try as
+// soon as each lockout ends.
+static double tries_within(double ms) {
+    penalty p = penalty_cleared();
+    double next = 0; // when the next try can be typed
+    double done = 0;
+    while (next <= ms) {
+        p = penalty_after_failure(p);
+        done += 1;
+        if (p.remaining != 0) {
+            next += p.remaining;
+            p.remaining = 0;
+            if (p.last_lockout == OL_PENALTY_MAX_MS && done > 64) {
+                // Settled: one more try per longest lockout.
+                if (next <= ms) {
+                    done += floor((ms - next) / (double)OL_PENALTY_MAX_MS) + 1;
+                }
+                break;
+            }
+        } else if (done > 1e7) {
+            return INFINITY; // a configuration without lockouts
+        }
+    }
+    return done;
+}
+
+static const double year_ms = 365.25 * 24 * 3600 * 1000;
+static const double hour_ms = 3600 * 1000;
+
+static int next_enrolled(int enrolled) {
+    return enrolled == 1 ? 10 : enrolled == 10 ? 32 : 33;
+}
+
+// --table: the rule as the engine applies it, and the expected powered time
+// per code length and number of enrolled codes.
+static void print_table(void) {
+    // Tries typed at once, before the first lockout starts.
+    penalty p = penalty_cleared();
+    unsigned at_once = 0;
+    do {
+        p = penalty_after_failure(p);
+        at_once++;
+    } while (p.remaining == 0 && at_once < 1000);
+    printf("rule free_tries %u\n", at_once);
+    p = penalty_cleared();
+    for (unsigned n = 0, i = 0; n < 8 && i < 1000; i++) {
+        p = penalty_after_failure(p);
+        if (p.remaining != 0) {
+            printf("lockout %u %.6g\n", ++n, p.remaining / 60000.0);
+            p.remaining = 0;
+        }
+    }
+    for (int digits = 6; digits <= 12; digits++) {
+        for (int enrolled = 1; enrolled <= 32; enrolled = next_enrolled(enrolled)) {
+            double tries = pow(10, digits) / (enrolled + 1);
+            printf("expected %d %d %.0f %.6g\n", digits, enrolled, tries,
+                   time_for_tries(tries) / hour_ms);
+        }
+    }
+}
+
+// --curve: tries made by powered time t, at landmarks and on a logarithmic
+// grid from 1 hour to 100 years.
+static void print_curve(void) {
+    static const double landmarks_h[] = {1, 24, 24 * 7, 24 * 30.4375, 24 * 365.25};
+    for (unsigned i = 0; i < sizeof landmarks_h / sizeof landmarks_h[0]; i++) {
+        printf("within %.12g %.0f\n", landmarks_h[i], tries_within(landmarks_h[i] * hour_ms));
+    }
+    const int points = 400;
+    const double last = log10(100 * year_ms / hour_ms);
+    for (int i = 0; i <= points; i++) {
+        double hours = pow(10, last * i / points);
+        printf("curve %.12g %.0f\n", hours, tries_within(hours * hour_ms));
+    }
+}
+
+int main(int argc, char **argv) {
+    if (argc == 2 && strcmp(argv[1], "--table") == 0) {
+        print_table();
+        return 0;
+    }
+    if (argc == 2 && strcmp(argv[1], "--curve") == 0) {
+        print_curve();
+        return 0;
+    }
+    if (argc != 1) {
+        fprintf(stderr, "usage: brute_force_model [--table | --curve]\n");
+        return 2;
+    }
     // The schedule itself: 5 free tries, then 5, 10, 20, 40, 60, 60 ... min.
     CHECK(time_for_tries(5) < 60000 * 5.5);
     CHECK(fabs(time_for_tries(6) - 15 * 60000.0) < 1);
     CHECK(fabs(time_for_tries(9) - 135 * 60000.0) < 1);
+    // The same schedule seen from the clock: 5 tries at once, the 6th after
+    // 5 min, the 10th after 135 min, then one an hour.
+    CHECK(tries_within(0) == 5);
+    CHECK(tries_within(5 * 60000.0) == 6);
+    CHECK(tries_within(135 * 60000.0 - 1) == 9);
+    CHECK(tries_within(135 * 60000.0) == 10);
+    CHECK(tries_within(24 * hour_ms) == 10 + 21);
+    CHECK(fabs(tries_within(100 * year_ms) - 100 * year_ms / hour_ms) < 10);
     printf("expected powered time to open by brute force (one try per lockout):\n");
     printf("  digits  codes enrolled   expected tries       time\n");
     double six_one = 0;
     for (int digits = 6; digits <= 12; digits += 2) {
-        for (int enrolled = 1; enrolled <= 32; enrolled = enrolled == 1    ? 10
-                                                          : enrolled == 10 ? 32
-                                                                           : 33) {
+        for (int enrolled = 1; enrolled <= 32; enrolled = next_enrolled(enrolled)) {
             double tries = pow(10, digits) / (enrolled + 1);
             double years = time_for_tries(tries) / year_ms;
             if (digits == 6 && enrolled == 1) {
