@@ -5,6 +5,8 @@ set -eu
 PKGS="build-essential cmake pkg-config libsodium-dev libncurses-dev valgrind clang libclang-rt-14-dev"
 # The Cortex-M reference board (ports/mps2-an385): cross compiler, its C library, QEMU.
 PKGS="$PKGS gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm"
+# The instruction-skip fault sweep (tests/fault): Unicorn, a Cortex-M3 emulator library.
+PKGS="$PKGS libunicorn-dev"
 PKGS="$PKGS ${OL_EXTRA_PKGS:-}"
 
 if ! command -v dpkg-query >/dev/null 2>&1; then

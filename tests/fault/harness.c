@@ -1,0 +1,142 @@
+// ownerlock — the lock the fault sweep attacks (tests/fault/skip.c).
+//
+// Built for the Cortex-M3 from the same objects as the target tests, and run
+// in an emulated Cortex-M3 by the sweep, which calls these functions
+// directly (no startup code, no peripherals: the flash is the board's NOR
+// emulation in RAM, the TRNG the board's test stand-in, the clock fixed):
+//   fault_setup()     a commissioned lock, door shut, bolt thrown;
+//   fault_entry(w)    one ENTRY event: w = 0 a wrong code, 1 the right code;
+//                     this call is where the sweep skips instructions;
+//   fault_verdict()   what came of it, read by code that runs unfaulted.
+// main() does the same in order, so the program also runs under QEMU.
+#include <stdio.h>
+#include <string.h>
+
+#include "board.h"
+#include "ownerlock/lock.h"
+
+#define CODE_DIGITS 8
+
+enum {
+    SETUP_OK = 0,
+    SETUP_BOOT = 1,
+    SETUP_EVENT = 2,
+    SETUP_STATE = 3,
+};
+
+// Verdict bits.
+#define VERDICT_OPENED 1u   // the bolt output said retracted, now or a second later
+#define VERDICT_DETECTED 2u // the lock caught the fault (fault_detected, MODE_FAULT)
+#define VERDICT_COUNTED 4u  // the wrong try is in flash: a reboot sees it
+
+static const uint8_t right_code[CODE_DIGITS] = {4, 8, 2, 9, 1, 5, 7, 3};
+
+typedef struct harness {
+    an385_flash flash;
+    an385_test_trng trng;
+    ol_platform plat;
+    ol_lock lock;
+    ol_lock rebooted;
+    uint64_t now;
+} harness;
+
+static harness h;
+
+static uint32_t rtc_fixed(void *ctx) {
+    (void)ctx;
+    return 1767225600u; // 2026-01-01
+}
+
+static ol_err event(const ol_event *ev) {
+    h.now += 1000;
+    return ol_lock_event(&h.lock, h.now, ev);
+}
+
+static ol_err entry(const uint8_t *digits, uint8_t n) {
+    ol_event ev = {.type = OL_EV_ENTRY, .ndigits = n};
+    if (n) {
+        memcpy(ev.digits, digits, n);
+    }
+    return event(&ev);
+}
+
+uint32_t fault_setup(void);
+uint32_t fault_entry(uint32_t which);
+uint32_t fault_verdict(void);
+
+__attribute__((noinline, used)) uint32_t fault_setup(void) {
+    memset(&h, 0, sizeof h);
+    if (an385_flash_init(&h.flash, NULL) != OL_OK) {
+        return SETUP_BOOT;
+    }
+    an385_test_trng_init(&h.trng, "fault");
+    h.plat.flash = &h.flash.flash;
+    h.plat.trng = an385_test_trng_fill;
+    h.plat.trng_ctx = &h.trng;
+    h.plat.rtc_now = rtc_fixed;
+    if (ol_lock_boot(&h.lock, &h.plat, 0, true) != OL_OK) {
+        return SETUP_BOOT;
+    }
+    ol_event tick = {.type = OL_EV_TICK};
+    ol_event door = {.type = OL_EV_DOOR, .door_open = false};
+    bool ok = entry(right_code, CODE_DIGITS) == OL_OK && entry(right_code, CODE_DIGITS) == OL_OK;
+    h.now += OL_MESSAGE_MS;
+    ok = ok && event(&tick) == OL_OK;
+    // The recovery code is shown once, a group per '#'.
+    for (int i = 0; ok && i < 10 && strncmp(h.lock.out.line[0], "RECOVERY", 8) == 0; i++) {
+        ok = entry(NULL, 0) == OL_OK;
+    }
+    ok = ok && event(&door) == OL_OK && event(&tick) == OL_OK;
+    if (!ok) {
+        return SETUP_EVENT;
+    }
+    ol_status st;
+    ol_lock_status(&h.lock, &st);
+    if (!st.commissioned || st.failures != 0 || h.lock.out.bolt != OL_BOLT_EXTENDED) {
+        return SETUP_STATE;
+    }
+    return SETUP_OK;
+}
+
+__attribute__((noinline, used)) uint32_t fault_entry(uint32_t which) {
+    // ol_lock_event called from here, so nothing but the lock runs in the call.
+    ol_event ev = {.type = OL_EV_ENTRY, .ndigits = CODE_DIGITS};
+    for (int i = 0; i < CODE_DIGITS; i++) {
+        // The wrong code differs from the right one in every digit.
+        ev.digits[i] = which ? right_code[i] : (uint8_t)((right_code[i] + 5u) % 10u);
+    }
+    h.now += 1000;
+    return (uint32_t)ol_lock_event(&h.lock, h.now, &ev);
+}
+
+__attribute__((noinline, used)) uint32_t fault_verdict(void) {
+    uint32_t v = 0;
+    if (h.lock.out.bolt == OL_BOLT_RETRACTED) {
+        v |= VERDICT_OPENED;
+    }
+    if (h.lock.glitch) {
+        v |= VERDICT_DETECTED;
+    }
+    ol_event tick = {.type = OL_EV_TICK};
+    (void)event(&tick);
+    if (h.lock.out.bolt == OL_BOLT_RETRACTED) {
+        v |= VERDICT_OPENED;
+    }
+    // Power cut now: what does the next boot know of that try?
+    ol_status st;
+    if (ol_lock_boot(&h.rebooted, &h.plat, h.now, false) == OL_OK) {
+        ol_lock_status(&h.rebooted, &st);
+        if (st.failures >= 1) {
+            v |= VERDICT_COUNTED;
+        }
+    }
+    return v;
+}
+
+int main(void) {
+    uint32_t s = fault_setup();
+    uint32_t e = fault_entry(0);
+    uint32_t v = fault_verdict();
+    printf("setup %u, wrong entry %u, verdict %u\n", (unsigned)s, (unsigned)e, (unsigned)v);
+    return s == SETUP_OK && v == VERDICT_COUNTED ? 0 : 1;
+}

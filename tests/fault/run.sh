@@ -1,0 +1,29 @@
+#!/bin/sh
+# ownerlock — the instruction-skip fault sweep (`make fault-check`, part of
+# `make check`). See tests/fault/skip.c.
+#
+# usage: tests/fault/run.sh TARGET_BUILD [skip options, e.g. --all]
+#
+#  1. the sweep over the lock as built (fault_harness.elf): no skip may open;
+#  2. its self-test over the lock built with the decision on one reading
+#     (fault_harness_weak.elf, OL_FIH_TEST_WEAK): the sweep must find an
+#     opening there, or it could not find one anywhere.
+set -eu
+build=${1:?usage: run.sh TARGET_BUILD [options]}
+shift
+here=$(cd "$(dirname "$0")" && pwd)
+jobs=$(nproc 2>/dev/null || echo 2)
+[ "$jobs" -gt 16 ] && jobs=16
+skip="$build/fault-skip"
+# The sweep is host code: built here, like bench/'s QEMU plugin.
+"${CC:-cc}" -O2 -Wall -Wextra -Werror -o "$skip" "$here/skip.c" -lunicorn
+
+t0=$(date +%s)
+"$skip" "$build/fault_harness.elf" --jobs "$jobs" "$@"
+echo "fault-check: the sweep took $(($(date +%s) - t0)) s"
+t0=$(date +%s)
+if ! "$skip" "$build/fault_harness_weak.elf" --jobs "$jobs" --expect-open; then
+    echo "fault-check: FAIL: the self-test found no opening in the one-reading build" >&2
+    exit 1
+fi
+echo "fault-check: self-test took $(($(date +%s) - t0)) s"
