@@ -19,7 +19,7 @@
 //
 // tests/fault/ skips, in an emulated Cortex-M3, every instruction the lock
 // executes from the first match to the end of a wrong entry, one at a time,
-// and checks that the bolt never retracts (docs/SECURITY.md, invariant 12).
+// and checks that the bolt never retracts (docs/SECURITY.md, invariant 9).
 #ifndef OWNERLOCK_CORE_FIH_H
 #define OWNERLOCK_CORE_FIH_H
 
