@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "ownerlock/lock.h"
+#include "penalty.h"
 
 enum mode {
     MODE_FACTORY = 0, // no manager code yet: commissioning (step 0 first, 1 repeat)
@@ -62,10 +63,17 @@ bool battery_critical(const ol_lock *lock);
 ol_err fault_detected(ol_lock *lock) OL_MUST_CHECK;
 
 // The penalty around any credential check: begin saves the state a wrong
-// try would produce (before the check); settle clears it (valid) or logs the
+// try would produce (before the check); confirm, called apart from it with
+// the state from before, reads that record back from flash, so that a glitch
+// skipping the save or the call to begin leaves no check uncounted (it
+// returns OL_ERR_FLASH: the lock stops); settle clears it (valid) or logs the
 // wrong try and any lockout it started, showing WRONG CODE / wrong_note.
+penalty penalty_now(const ol_lock *lock);
 ol_err penalty_begin(ol_lock *lock) OL_MUST_CHECK;
-ol_err penalty_settle(ol_lock *lock, bool valid, const char *wrong_note) OL_MUST_CHECK;
+ol_err penalty_confirm(ol_lock *lock, penalty was) OL_MUST_CHECK;
+// The count is cleared only when both readings of the entry agree it is valid
+// (fih.h): a glitch on one cannot wipe a wrong try.
+ol_err penalty_settle(ol_lock *lock, const verdict *v, const char *wrong_note) OL_MUST_CHECK;
 
 // ---- recovery.c -------------------------------------------------------------
 // Draw a new recovery code and show it; `why` is logged when it is
@@ -122,6 +130,11 @@ ol_err save_slot(ol_lock *lock, uint8_t slot, const uint8_t tag[OL_TAG_BYTES]) O
 ol_err delete_slot(ol_lock *lock, uint8_t slot) OL_MUST_CHECK;
 ol_err save_penalty(ol_lock *lock, uint32_t failures, uint32_t last_lockout,
                     uint32_t remaining) OL_MUST_CHECK;
+// Reads the penalty record back from flash: OL_OK only if it holds exactly
+// these values, OL_ERR_FLASH if it does not (a write that did not take, or a
+// save that a glitch skipped).
+ol_err penalty_is_saved(ol_lock *lock, uint32_t failures, uint32_t last_lockout,
+                        uint32_t remaining) OL_MUST_CHECK;
 ol_err save_timelock(ol_lock *lock, uint32_t remaining) OL_MUST_CHECK;
 ol_err load_state(ol_lock *lock) OL_MUST_CHECK;
 

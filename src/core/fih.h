@@ -28,12 +28,19 @@
 #define OL_GRANT 0xC3A5965Au
 #define OL_DENY 0x3C5A69A5u // ~OL_GRANT
 
-// The value, as far as the compiler knows, could be anything.
+// The value (or pointer), as far as the compiler knows, could be anything.
 static inline uint32_t fih_opaque(uint32_t x) {
 #if defined(__GNUC__) || defined(__clang__)
     __asm__ volatile("" : "+r"(x));
 #endif
     return x;
+}
+
+static inline const void *fih_opaque_ptr(const void *p) {
+#if defined(__GNUC__) || defined(__clang__)
+    __asm__ volatile("" : "+r"(p));
+#endif
+    return p;
 }
 
 // OL_GRANT when hits is non-zero, OL_DENY when it is zero; no branch.

@@ -98,14 +98,22 @@ void refuse(ol_lock *lock, const char *reason) {
 
 // ---- credentials ----------------------------------------------------------------
 
+penalty penalty_now(const ol_lock *lock) {
+    return (penalty){lock->failures, lock->last_lockout, countdown_left(lock, &lock->lockout)};
+}
+
 ol_err penalty_begin(ol_lock *lock) {
-    penalty now = {lock->failures, lock->last_lockout, countdown_left(lock, &lock->lockout)};
-    penalty if_wrong = penalty_after_failure(now);
+    penalty if_wrong = penalty_after_failure(penalty_now(lock));
     return save_penalty(lock, if_wrong.failures, if_wrong.last_lockout, if_wrong.remaining);
 }
 
-ol_err penalty_settle(ol_lock *lock, bool valid, const char *wrong_note) {
-    if (valid) {
+ol_err penalty_confirm(ol_lock *lock, penalty was) {
+    penalty if_wrong = penalty_after_failure(was);
+    return penalty_is_saved(lock, if_wrong.failures, if_wrong.last_lockout, if_wrong.remaining);
+}
+
+ol_err penalty_settle(ol_lock *lock, const verdict *v, const char *wrong_note) {
+    if (v->valid && fih_opaque(v->grant) == OL_GRANT) {
         return save_penalty(lock, 0, 0, 0);
     }
     // A wrong try stops a running recovery: a thief holding the recovery
@@ -135,7 +143,11 @@ ol_err authenticate(ol_lock *lock, const ol_event *ev, const char *wrong_note, v
     v->duress = false;
     v->slot = 0;
     v->grant = OL_DENY;
+    penalty was = penalty_now(lock);
     ol_err err = penalty_begin(lock);
+    if (!err) {
+        err = penalty_confirm(lock, was);
+    }
     if (err) {
         return err;
     }
@@ -164,7 +176,7 @@ ol_err authenticate(ol_lock *lock, const ol_event *ev, const char *wrong_note, v
     v->duress = (plain_hit == 0) & (forced != 0);
     v->slot = credential_slot_of(plain | (forced & ~plain_hit));
     v->grant = fih_token(again);
-    err = penalty_settle(lock, v->valid, wrong_note);
+    err = penalty_settle(lock, v, wrong_note);
     if (!err && v->valid) {
         err = recovery_interrupt(lock, v->slot, 3); // the owner is here
     }

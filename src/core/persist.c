@@ -4,6 +4,7 @@
 
 #include "bytes.h"
 #include "engine.h"
+#include "ownerlock/crypto.h"
 #include "persist.h"
 
 static void encode_settings(uint8_t out[SETTINGS_BYTES], const ol_settings *s) {
@@ -155,6 +156,20 @@ static ol_err load(ol_lock *lock, uint16_t key, void *buf, size_t size, bool *fo
     }
     if (err == OL_OK && len != size) {
         return OL_ERR_CORRUPT;
+    }
+    return err;
+}
+
+ol_err penalty_is_saved(ol_lock *lock, uint32_t failures, uint32_t last_lockout,
+                        uint32_t remaining) {
+    uint8_t want[12], got[12];
+    bool found;
+    put_le32(want, failures);
+    put_le32(want + 4, last_lockout);
+    put_le32(want + 8, remaining);
+    ol_err err = load(lock, KEY_PENALTY, got, sizeof got, &found);
+    if (!err && (!found || ol_ct_compare(want, got, sizeof want) != 0)) {
+        err = OL_ERR_FLASH; // the write did not take, or did not happen
     }
     return err;
 }

@@ -15,6 +15,7 @@
 #include "audit.h"
 #include "credentials.h"
 #include "engine.h"
+#include "fih.h"
 #include "ownerlock/crypto.h"
 
 static void wipe_digits(ol_lock *lock) {
@@ -104,7 +105,11 @@ ol_err recovery_take_group(ol_lock *lock, const ol_event *ev, bool *done, bool *
         return OL_OK;
     }
     *done = true;
+    penalty was = penalty_now(lock);
     ol_err err = penalty_begin(lock);
+    if (!err) {
+        err = penalty_confirm(lock, was);
+    }
     if (err) {
         wipe_digits(lock);
         return err;
@@ -112,9 +117,15 @@ ol_err recovery_take_group(ol_lock *lock, const ol_event *ev, bool *done, bool *
     uint8_t tag[OL_TAG_BYTES];
     credential_recovery_tag(tag, lock->device_key, lock->recovery_digits);
     wipe_digits(lock);
-    *valid = lock->recovery_enabled && ol_ct_compare(tag, lock->recovery_tag, OL_TAG_BYTES) == 0;
+    // Two readings, as for a code (fih.h): the count is cleared only if both agree.
+    uint32_t on = 0u - (uint32_t)lock->recovery_enabled;
+    verdict v = {0};
+    v.valid = (ol_ct_eq_mask(tag, lock->recovery_tag, OL_TAG_BYTES) & on) != 0;
+    v.grant = fih_token(ol_ct_eq_mask(tag, fih_opaque_ptr(lock->recovery_tag), OL_TAG_BYTES) &
+                        fih_opaque(on));
     ol_wipe(tag, sizeof tag);
-    return penalty_settle(lock, *valid, NOTHING_CHANGED);
+    *valid = v.valid;
+    return penalty_settle(lock, &v, NOTHING_CHANGED);
 }
 
 void recovery_start(ol_lock *lock) {

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "board.h"
+#include "core/engine.h"
 #include "ownerlock/lock.h"
 
 #define CODE_DIGITS 8
@@ -26,8 +27,9 @@ enum {
 
 // Verdict bits.
 #define VERDICT_OPENED 1u   // the bolt output said retracted, now or a second later
-#define VERDICT_DETECTED 2u // the lock caught the fault (fault_detected, MODE_FAULT)
+#define VERDICT_DETECTED 2u // the lock stopped itself (fault_detected, or a store check)
 #define VERDICT_COUNTED 4u  // the wrong try is in flash: a reboot sees it
+#define VERDICT_BRICKED 8u  // a reboot finds the store damaged: STORAGE FAULT
 
 static const uint8_t right_code[CODE_DIGITS] = {4, 8, 2, 9, 1, 5, 7, 3};
 
@@ -114,7 +116,7 @@ __attribute__((noinline, used)) uint32_t fault_verdict(void) {
     if (h.lock.out.bolt == OL_BOLT_RETRACTED) {
         v |= VERDICT_OPENED;
     }
-    if (h.lock.glitch) {
+    if (h.lock.glitch || h.lock.mode == MODE_FAULT) {
         v |= VERDICT_DETECTED;
     }
     ol_event tick = {.type = OL_EV_TICK};
@@ -129,6 +131,8 @@ __attribute__((noinline, used)) uint32_t fault_verdict(void) {
         if (st.failures >= 1) {
             v |= VERDICT_COUNTED;
         }
+    } else {
+        v |= VERDICT_BRICKED;
     }
     return v;
 }

@@ -17,9 +17,12 @@
 // built with OL_FIH_TEST_WEAK, the decision on one reading) it fails unless
 // some skip does: the sweep's own self-test. It prints the outcome of every
 // skip by class: refused (the lock said WRONG CODE as usual), detected (the
-// two readings disagreed: fault_detected), crashed (bad memory access or
-// instruction: the real board resets, the bolt stays thrown), hung (the
-// watchdog would reset), and how many skips lost the wrong try's count.
+// two readings disagreed, or the saved wrong try did not read back: the lock
+// stopped), bricked (refused, but the next power-up finds the store damaged
+// and stays in STORAGE FAULT), crashed (bad memory access or instruction:
+// the real board resets, the bolt stays thrown), hung (the watchdog would
+// reset), and how many skips were refused after the code was checked and
+// yet left no wrong try in flash (a free try for an attacker with a glitcher).
 #include <elf.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -45,6 +48,7 @@
 #define VERDICT_OPENED 1u
 #define VERDICT_DETECTED 2u
 #define VERDICT_COUNTED 4u
+#define VERDICT_BRICKED 8u
 
 typedef struct range {
     uint32_t addr, size;
@@ -69,6 +73,8 @@ typedef struct sweep {
     uint64_t steps, limit;          // instructions in this call, and at most
     uint32_t spared_lo, spared_hi;  // not skipped: SHA-256's rounds (unless --all)
     uint64_t spared;                // instructions run there in the clean wrong entry
+    uint32_t check_addr;            // credential_match(): the code is being checked
+    bool checked;                   // ... and this run got there
     bool counting;        // the hook counts (and may skip) only in the wrong entry
     uint32_t interrupted; // the exception number that stopped a run, or all ones
     uc_context *cpu;      // the CPU state every call starts from
@@ -277,6 +283,9 @@ static void on_insn(uc_engine *uc, uint64_t address, uint32_t size, void *user) 
     if (!s->counting || (a >= s->entry_lo && a < s->entry_hi)) {
         return; // the harness's own call
     }
+    if (a == s->check_addr) {
+        s->checked = true;
+    }
     if (a >= s->spared_lo && a < s->spared_hi) {
         s->spared++;
         return;
@@ -290,9 +299,9 @@ static void on_insn(uc_engine *uc, uint64_t address, uint32_t size, void *user) 
     }
 }
 
-enum outcome { REFUSED, DETECTED, CRASHED, HUNG, OPENED, OUTCOMES };
-static const char *const outcome_name[OUTCOMES] = {"refused", "detected", "crashed", "hung",
-                                                   "OPENED"};
+enum outcome { REFUSED, DETECTED, BRICKED, CRASHED, HUNG, OPENED, OUTCOMES };
+static const char *const outcome_name[OUTCOMES] = {"refused", "detected", "bricked", "crashed",
+                                                   "hung",    "OPENED"};
 
 static void clean_call(sweep *s, uint32_t fn, uint32_t arg, uint32_t *ret, const char *what) {
     if (call(s, fn, arg, 0, ret) != RETURNED) {
@@ -302,12 +311,15 @@ static void clean_call(sweep *s, uint32_t fn, uint32_t arg, uint32_t *ret, const
 }
 
 // One skip: the k-th instruction of the wrong entry.
+// *uncounted: refused after the code was checked, and yet the wrong try is
+// not in flash (a try the attacker would get for free).
 static enum outcome skip_one(sweep *s, uint64_t k, uint64_t limit, bool *uncounted) {
     uint32_t r = 0, v = 0;
     restore_state(s);
     s->count = 0;
     s->target = k;
     s->skipped = false;
+    s->checked = false;
     s->counting = true;
     enum ending e = call(s, s->fn_entry, 0, limit, &r);
     s->counting = false;
@@ -333,7 +345,10 @@ static enum outcome skip_one(sweep *s, uint64_t k, uint64_t limit, bool *uncount
     if (v & VERDICT_DETECTED) {
         return DETECTED;
     }
-    *uncounted = !(v & VERDICT_COUNTED);
+    if (v & VERDICT_BRICKED) {
+        return BRICKED;
+    }
+    *uncounted = !(v & VERDICT_COUNTED) && s->checked;
     return REFUSED;
 }
 
@@ -433,6 +448,7 @@ int main(int argc, char **argv) {
     s.entry_lo = s.fn_entry & ~1u;
     s.entry_hi = s.entry_lo + entry_size;
     s.stack_top = need(&s, "__stack_end", NULL);
+    s.check_addr = need(&s, "credential_match", NULL) & ~1u;
     if (!all) {
         // SHA-256's 64 rounds (src/crypto/builtin/sha256.c compress()): a
         // skip there changes a digest, and the tag of a wrong entry stays
@@ -498,7 +514,8 @@ int main(int argc, char **argv) {
     for (int o = 0; o < OUTCOMES; o++) {
         printf("  %-9s %8llu\n", outcome_name[o], (unsigned long long)t.outcome[o]);
     }
-    printf("  refused, but the wrong try was not saved: %llu\n", (unsigned long long)t.uncounted);
+    printf("  refused after the code check, but the wrong try not saved: %llu\n",
+           (unsigned long long)t.uncounted);
     uint64_t tried = 0;
     for (int o = 0; o < OUTCOMES; o++) {
         tried += t.outcome[o];
