@@ -15,9 +15,12 @@
 #include "ownerlock/lock.h"
 #include "penalty.h"
 
+// MODE_FACTORY is neither zero, what a cleared context holds, nor a small
+// number, what a glitch-smashed one likely holds: a glitch at power-up must
+// not make a lock look new.
 enum mode {
-    MODE_FACTORY = 0, // no manager code yet: commissioning (step 0 first, 1 repeat)
-    MODE_IDLE = 1,    // commissioned, waiting for a code or a function
+    MODE_IDLE = 0,       // commissioned, waiting for a code or a function
+    MODE_FACTORY = 0xA6, // no manager code yet: commissioning (step 0 first, 1 repeat)
     MODE_FUNCTION = 2,
     MODE_FAULT = 3,     // storage failed: refuse everything
     MODE_RECOVERY = 4,  // *99: typing the recovery code (step 0), new manager code (2, 3)

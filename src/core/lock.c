@@ -474,12 +474,48 @@ ol_err fault_detected(ol_lock *lock) {
     return err;
 }
 
+// A lock without a manager code is new. That is read a second time, from a
+// second mount of the store, apart from the first and from load_state, so
+// that one glitch in either cannot make a commissioned lock look new (and
+// take a new manager code): the two readings disagree, and the lock stops.
+// (Not the device key: a power cut during commissioning leaves one without a
+// code, and that lock is new.)
+static ol_err confirm_new(ol_lock *lock) {
+#ifdef OL_FIH_TEST_WEAK // TEST ONLY: tests/fault's self-test builds without it
+    (void)lock;
+    return OL_OK;
+#endif
+    ol_kv again;
+    ol_err err = ol_kv_mount(&again, lock->plat->flash, OL_STATE_FIRST_SECTOR, OL_STATE_SECTORS);
+    for (uint8_t s = 0; s < OL_MANAGER_SLOTS; s++) {
+        uint8_t tag[OL_TAG_BYTES];
+        size_t len = 0;
+        if (!err && ol_kv_get(&again, (uint16_t)(KEY_SLOT_BASE + s), tag, sizeof tag, &len) !=
+                        OL_ERR_NOT_FOUND) {
+            err = OL_ERR_CORRUPT;
+        }
+    }
+    return err;
+}
+
+// Power returns: a commissioned lock throws the bolt, whatever it was and
+// even with the door open (the door switch is one input, and one glitch on
+// its copy could say "open"; the owner's code retracts it again). A new lock
+// keeps it retracted, only if both checks of the mode say so (fih.h).
+static void bolt_at_power_up(ol_lock *lock) {
+    if (lock->mode == MODE_FACTORY) {
+        if (fih_opaque(lock->mode) == MODE_FACTORY) {
+            lock->out.bolt = OL_BOLT_RETRACTED;
+        }
+    }
+}
+
 ol_err ol_lock_boot(ol_lock *lock, const ol_platform *plat, uint64_t now_ms, bool door_open) {
     memset(lock, 0, sizeof *lock);
     lock->plat = plat;
     lock->now = now_ms;
     lock->door_open = door_open;
-    lock->out.bolt = OL_BOLT_RETRACTED;
+    lock->out.bolt = OL_BOLT_EXTENDED; // until the store says the lock is new
     // The state first: with it the lock body can still reach its keypad
     // (and show STORAGE FAULT there) if the audit ring is what failed.
     ol_err err = ol_kv_mount(&lock->kv, plat->flash, OL_STATE_FIRST_SECTOR, OL_STATE_SECTORS);
@@ -497,10 +533,12 @@ ol_err ol_lock_boot(ol_lock *lock, const ol_platform *plat, uint64_t now_ms, boo
     }
     if (!err) {
         lock->mode = commissioned(lock) ? MODE_IDLE : MODE_FACTORY;
-        // Power returns with the door shut: throw the bolt whatever it was.
-        if (commissioned(lock) && !door_open) {
-            lock->out.bolt = OL_BOLT_EXTENDED;
+        if (lock->mode == MODE_FACTORY) {
+            err = confirm_new(lock);
         }
+    }
+    if (!err) {
+        bolt_at_power_up(lock);
         err = audit_append(lock, OL_AUDIT_POWER_UP, OL_AUDIT_NO_SLOT, 0);
     }
     if (err) {

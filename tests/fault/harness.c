@@ -7,6 +7,8 @@
 //   fault_setup()     a commissioned lock, door shut, bolt thrown;
 //   fault_entry(w)    one ENTRY event: w = 0 a wrong code, 1 the right code;
 //                     this call is where the sweep skips instructions;
+//   fault_boot(b)     power-up of that lock, door shut (b = 1: of a blank
+//                     store, a new lock); the sweep's other target;
 //   fault_verdict()   what came of it, read by code that runs unfaulted.
 // main() does the same in order, so the program also runs under QEMU.
 #include <stdio.h>
@@ -30,6 +32,7 @@ enum {
 #define VERDICT_DETECTED 2u // the lock stopped itself (fault_detected, or a store check)
 #define VERDICT_COUNTED 4u  // the wrong try is in flash: a reboot sees it
 #define VERDICT_BRICKED 8u  // a reboot finds the store damaged: STORAGE FAULT
+#define VERDICT_NEW 16u     // the lock takes itself for new: it would take a new manager code
 
 static const uint8_t right_code[CODE_DIGITS] = {4, 8, 2, 9, 1, 5, 7, 3};
 
@@ -64,6 +67,7 @@ static ol_err entry(const uint8_t *digits, uint8_t n) {
 
 uint32_t fault_setup(void);
 uint32_t fault_entry(uint32_t which);
+uint32_t fault_boot(uint32_t blank);
 uint32_t fault_verdict(void);
 
 __attribute__((noinline, used)) uint32_t fault_setup(void) {
@@ -111,8 +115,19 @@ __attribute__((noinline, used)) uint32_t fault_entry(uint32_t which) {
     return (uint32_t)ol_lock_event(&h.lock, h.now, &ev);
 }
 
+__attribute__((noinline, used)) uint32_t fault_boot(uint32_t blank) {
+    if (blank) {
+        memset(h.flash.mem, 0xFF, AN385_FLASH_BYTES);
+    }
+    h.now += 1000;
+    return (uint32_t)ol_lock_boot(&h.lock, &h.plat, h.now, false);
+}
+
 __attribute__((noinline, used)) uint32_t fault_verdict(void) {
     uint32_t v = 0;
+    if (h.lock.mode == MODE_FACTORY) {
+        v |= VERDICT_NEW;
+    }
     if (h.lock.out.bolt == OL_BOLT_RETRACTED) {
         v |= VERDICT_OPENED;
     }
@@ -141,6 +156,9 @@ int main(void) {
     uint32_t s = fault_setup();
     uint32_t e = fault_entry(0);
     uint32_t v = fault_verdict();
-    printf("setup %u, wrong entry %u, verdict %u\n", (unsigned)s, (unsigned)e, (unsigned)v);
-    return s == SETUP_OK && v == VERDICT_COUNTED ? 0 : 1;
+    uint32_t b = fault_boot(0);
+    uint32_t bv = fault_verdict();
+    printf("setup %u, wrong entry %u, verdict %u; power-up %u, verdict %u\n", (unsigned)s,
+           (unsigned)e, (unsigned)v, (unsigned)b, (unsigned)bv);
+    return s == SETUP_OK && v == VERDICT_COUNTED && b == 0 && bv == VERDICT_COUNTED ? 0 : 1;
 }

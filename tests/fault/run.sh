@@ -4,10 +4,12 @@
 #
 # usage: tests/fault/run.sh TARGET_BUILD [skip options, e.g. --all]
 #
-#  1. the sweep over the lock as built (fault_harness.elf): no skip may open;
-#  2. its self-test over the lock built with the decision on one reading
-#     (fault_harness_weak.elf, OL_FIH_TEST_WEAK): the sweep must find an
-#     opening there, or it could not find one anywhere.
+#  1. the sweep over the lock as built (fault_harness.elf), over a wrong
+#     entry and over a power-up: no skip may open it;
+#  2. the self-test of each: the same sweep over the lock built without the
+#     hardening (fault_harness_weak.elf, OL_FIH_TEST_WEAK: the open decision
+#     on one reading, the power-up without its second reading of the store)
+#     must find an opening, or it could not find one anywhere.
 set -eu
 build=${1:?usage: run.sh TARGET_BUILD [options]}
 shift
@@ -18,12 +20,17 @@ skip="$build/fault-skip"
 # The sweep is host code: built here, like bench/'s QEMU plugin.
 "${CC:-cc}" -O2 -Wall -Wextra -Werror -o "$skip" "$here/skip.c" -lunicorn
 
-t0=$(date +%s)
-"$skip" "$build/fault_harness.elf" --jobs "$jobs" "$@"
-echo "fault-check: the sweep took $(($(date +%s) - t0)) s"
-t0=$(date +%s)
-if ! "$skip" "$build/fault_harness_weak.elf" --jobs "$jobs" --expect-open; then
-    echo "fault-check: FAIL: the self-test found no opening in the one-reading build" >&2
-    exit 1
-fi
-echo "fault-check: self-test took $(($(date +%s) - t0)) s"
+# Each run under attack: a wrong entry, and a power-up.
+for run in entry boot; do
+    flag=""
+    [ "$run" = boot ] && flag=--boot
+    t0=$(date +%s)
+    "$skip" "$build/fault_harness.elf" $flag --jobs "$jobs" "$@"
+    echo "fault-check: the $run sweep took $(($(date +%s) - t0)) s"
+    t0=$(date +%s)
+    if ! "$skip" "$build/fault_harness_weak.elf" $flag --jobs "$jobs" --expect-open; then
+        echo "fault-check: FAIL: the self-test found no opening in the unhardened build" >&2
+        exit 1
+    fi
+    echo "fault-check: the $run self-test took $(($(date +%s) - t0)) s"
+done

@@ -10,10 +10,14 @@
 // came of it. N is every instruction from the first one of ol_lock_event()
 // to its return (the harness's own call around it excluded), so the match,
 // the decision, the penalty's flash writes and the display are all in it.
+// With --boot the run under attack is instead the power-up of that lock,
+// door shut (ol_lock_boot: the store mounted and read, the bolt placed).
+// SHA-256's rounds are spared unless --all: a skip there changes a digest.
 //
-//   skip HARNESS.elf [--expect-open]
+//   skip HARNESS.elf [--boot] [--expect-open] [--all] [--jobs N]
 //
-// It fails if any skip retracts the bolt. With --expect-open (the harness
+// It fails if any skip retracts the bolt, or leaves the lock taking itself
+// for new (it would then take a new manager code). With --expect-open (the harness
 // built with OL_FIH_TEST_WEAK, the decision on one reading) it fails unless
 // some skip does: the sweep's own self-test. It prints the outcome of every
 // skip by class: refused (the lock said WRONG CODE as usual), detected (the
@@ -49,6 +53,8 @@
 #define VERDICT_DETECTED 2u
 #define VERDICT_COUNTED 4u
 #define VERDICT_BRICKED 8u
+#define VERDICT_NEW 16u
+#define VERDICT_TAKEN (VERDICT_OPENED | VERDICT_NEW) // what an attacker wants
 
 typedef struct range {
     uint32_t addr, size;
@@ -75,6 +81,7 @@ typedef struct sweep {
     uint64_t spared;                // instructions run there in the clean wrong entry
     uint32_t check_addr;            // credential_match(): the code is being checked
     bool checked;                   // ... and this run got there
+    bool counts_tries;              // the run is an entry: wrong tries must be saved
     bool counting;        // the hook counts (and may skip) only in the wrong entry
     uint32_t interrupted; // the exception number that stopped a run, or all ones
     uc_context *cpu;      // the CPU state every call starts from
@@ -331,7 +338,7 @@ static enum outcome skip_one(sweep *s, uint64_t k, uint64_t limit, bool *uncount
         // The board resets on a fault, or its watchdog does: ol_lock_event
         // never returned, so the port never drove the bolt from these
         // outputs. Counted as an opening all the same if they say retracted.
-        if (call(s, s->fn_verdict, 0, limit, &v) == RETURNED && (v & VERDICT_OPENED)) {
+        if (call(s, s->fn_verdict, 0, limit, &v) == RETURNED && (v & VERDICT_TAKEN)) {
             return OPENED;
         }
         return e == HUNG_RUN ? HUNG : CRASHED;
@@ -339,7 +346,7 @@ static enum outcome skip_one(sweep *s, uint64_t k, uint64_t limit, bool *uncount
     if (call(s, s->fn_verdict, 0, limit, &v) != RETURNED) {
         return CRASHED;
     }
-    if (v & VERDICT_OPENED) {
+    if (v & VERDICT_TAKEN) {
         return OPENED;
     }
     if (v & VERDICT_DETECTED) {
@@ -348,7 +355,7 @@ static enum outcome skip_one(sweep *s, uint64_t k, uint64_t limit, bool *uncount
     if (v & VERDICT_BRICKED) {
         return BRICKED;
     }
-    *uncounted = !(v & VERDICT_COUNTED) && s->checked;
+    *uncounted = s->counts_tries && !(v & VERDICT_COUNTED) && s->checked;
     return REFUSED;
 }
 
@@ -358,12 +365,10 @@ typedef struct tally {
 } tally;
 
 // Skips every step-th instruction from `first`, and prints each opening. The
-// self-test (find_one) goes from the end, where the decision is, and stops
-// at the first opening.
+// self-test (find_one) stops at the first opening.
 static void sweep_range(sweep *s, uint64_t first, uint64_t step, uint64_t n, uint64_t limit,
                         bool find_one, tally *t) {
-    for (uint64_t i = first; i < n; i += step) {
-        uint64_t k = find_one ? n - 1 - i : i;
+    for (uint64_t k = first; k < n; k += step) {
         bool lost;
         enum outcome o = skip_one(s, k, limit, &lost);
         t->outcome[o]++;
@@ -414,13 +419,13 @@ static void sweep_all(sweep *s, uint64_t n, uint64_t limit, int jobs, bool find_
 }
 
 static void usage(void) {
-    fprintf(stderr, "usage: skip HARNESS.elf [--expect-open] [--all] [--jobs N]\n");
+    fprintf(stderr, "usage: skip HARNESS.elf [--boot] [--expect-open] [--all] [--jobs N]\n");
     exit(2);
 }
 
 int main(int argc, char **argv) {
     setvbuf(stdout, NULL, _IOLBF, 0);
-    bool expect_open = false, all = false;
+    bool expect_open = false, all = false, boot = false;
     int jobs = 1;
     if (argc < 2) {
         usage();
@@ -430,6 +435,8 @@ int main(int argc, char **argv) {
             expect_open = true;
         } else if (strcmp(argv[i], "--all") == 0) {
             all = true;
+        } else if (strcmp(argv[i], "--boot") == 0) {
+            boot = true;
         } else if (strcmp(argv[i], "--jobs") == 0 && i + 1 < argc) {
             jobs = atoi(argv[++i]);
             if (jobs < 1 || jobs > 16) {
@@ -443,7 +450,12 @@ int main(int argc, char **argv) {
     load_image(&s, argv[1]);
     uint32_t entry_size = 0, spared_size = 0;
     s.fn_setup = need(&s, "fault_setup", NULL);
-    s.fn_entry = need(&s, "fault_entry", &entry_size);
+    // The run under attack: a wrong entry, or (--boot) a power-up.
+    const char *what = boot ? "a power-up of the commissioned lock" : "a wrong entry";
+    const char *where = boot ? "ol_lock_boot" : "ol_lock_event";
+    uint32_t clean_verdict = boot ? 0 : VERDICT_COUNTED;
+    s.counts_tries = !boot;
+    s.fn_entry = need(&s, boot ? "fault_boot" : "fault_entry", &entry_size);
     s.fn_verdict = need(&s, "fault_verdict", NULL);
     s.entry_lo = s.fn_entry & ~1u;
     s.entry_hi = s.entry_lo + entry_size;
@@ -476,12 +488,13 @@ int main(int argc, char **argv) {
     }
     save_state(&s);
 
-    // Clean runs: the right code opens (so the sweep can see an opening at
-    // all), and the wrong one does not but is counted.
-    clean_call(&s, s.fn_entry, 1, &r, "the right code");
+    // Clean runs: the right code opens, or a blank store powers up as a new
+    // lock (so the sweep can see an opening at all); the run under attack
+    // does not open (and a wrong entry is counted).
+    clean_call(&s, s.fn_entry, 1, &r, "the opening run");
     clean_call(&s, s.fn_verdict, 0, &v, "verdict");
-    if (r != 0 || !(v & VERDICT_OPENED)) {
-        fprintf(stderr, "fault-skip: the right code did not open (%u, verdict %u)\n", r, v);
+    if (r != 0 || !(v & VERDICT_TAKEN)) {
+        fprintf(stderr, "fault-skip: the opening run did not open (%u, verdict %u)\n", r, v);
         return 2;
     }
     restore_state(&s);
@@ -489,33 +502,34 @@ int main(int argc, char **argv) {
     s.count = 0;
     s.spared = 0;
     s.counting = true;
-    clean_call(&s, s.fn_entry, 0, &r, "the wrong code");
+    clean_call(&s, s.fn_entry, 0, &r, what);
     s.counting = false;
     uint64_t n = s.count, limit = s.steps * LIMIT_FACTOR;
     clean_call(&s, s.fn_verdict, 0, &v, "verdict");
-    if (r != 0 || v != VERDICT_COUNTED) {
-        fprintf(stderr, "fault-skip: the wrong code, unfaulted: status %u, verdict %u\n", r, v);
+    if (r != 0 || v != clean_verdict) {
+        fprintf(stderr, "fault-skip: %s, unfaulted: status %u, verdict %u\n", what, r, v);
         return 2;
     }
     if (all) {
-        printf("fault-skip: a wrong entry runs %llu instructions in ol_lock_event; skipping "
-               "each, one at a time:\n",
-               (unsigned long long)n);
+        printf("fault-skip: %s runs %llu instructions in %s; skipping each, one at a time:\n",
+               what, (unsigned long long)n, where);
     } else {
-        printf("fault-skip: a wrong entry runs %llu instructions in ol_lock_event, %llu of them "
-               "SHA-256 rounds (spared unless --all); skipping each of the other %llu, one at a "
-               "time:\n",
-               (unsigned long long)(n + s.spared), (unsigned long long)s.spared,
+        printf("fault-skip: %s runs %llu instructions in %s, %llu of them SHA-256 rounds "
+               "(spared unless --all); skipping each of the other %llu, one at a time:\n",
+               what, (unsigned long long)(n + s.spared), where, (unsigned long long)s.spared,
                (unsigned long long)n);
     }
     tally t = {0};
     sweep_all(&s, n, limit, jobs, expect_open, &t);
     uc_close(s.uc);
     for (int o = 0; o < OUTCOMES; o++) {
-        printf("  %-9s %8llu\n", outcome_name[o], (unsigned long long)t.outcome[o]);
+        printf("  %-9s %8llu\n", o == REFUSED && boot ? "as usual" : outcome_name[o],
+               (unsigned long long)t.outcome[o]);
     }
-    printf("  refused after the code check, but the wrong try not saved: %llu\n",
-           (unsigned long long)t.uncounted);
+    if (!boot) {
+        printf("  refused after the code check, but the wrong try not saved: %llu\n",
+               (unsigned long long)t.uncounted);
+    }
     uint64_t tried = 0;
     for (int o = 0; o < OUTCOMES; o++) {
         tried += t.outcome[o];

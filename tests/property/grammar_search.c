@@ -1484,8 +1484,10 @@ static void cut_during_next_action(search *s) {
     }
     check_changes(s, &b, had_event ? &ev : NULL);
     forget_volatile(&s->w);
-    if (r->door_open ? rig_bolt(r) != OL_BOLT_RETRACTED
-                     : glance(&r->lock).commissioned && rig_bolt(r) != OL_BOLT_EXTENDED) {
+    // Power-up: a commissioned lock throws the bolt, door open or not (one
+    // glitched input must not retract it); a new lock keeps it retracted.
+    if (glance(&r->lock).commissioned ? rig_bolt(r) != OL_BOLT_EXTENDED
+                                      : rig_bolt(r) != OL_BOLT_RETRACTED) {
         violation(s, "the bolt is not where it belongs after a power cut");
     }
     check_state(s);
