@@ -64,8 +64,8 @@ target: deps
 target-check: target
 	ports/mps2-an385/run-tests.sh $(TARGET_BUILD)
 
-# The instruction-skip fault sweep on the open decision (tests/fault): every
-# instruction of a wrong entry skipped in turn, in an emulated Cortex-M3.
+# The instruction-skip fault sweep (tests/fault): every instruction of a wrong
+# entry, and of a power-up, skipped in turn in an emulated Cortex-M3.
 # FAULT_ARGS=--all skips SHA-256's rounds too (about 2.5 times longer).
 fault-check: target
 	tests/fault/run.sh $(TARGET_BUILD) $(FAULT_ARGS)
