@@ -1,25 +1,27 @@
-// ownerlock — fault-injection hardening of the open decision.
+// ownerlock — fault-injection hardening (docs/SECURITY.md, invariant 9).
 //
 // A voltage or clock glitch can make the processor skip one instruction or
-// load a wrong value. Against that, the decision to retract the bolt never
-// rests on one branch or one register:
-//   - the entry is matched twice (authenticate): the first reading, a bool,
-//     drives the keypad's answer and the penalty; the second, independent
-//     one is turned into a token, OL_GRANT or OL_DENY, constants 32 bits
-//     apart, so no single wrong bit, cleared register or skipped move turns
-//     one into the other;
-//   - the opening checks the bool first and the token again just before the
+// load a wrong value. Against that, no decision that opens the lock rests on
+// one branch or one register:
+//   - an entry is matched twice (authenticate): the first reading, a bool,
+//     drives the keypad's answer; the second, independent one is turned into
+//     a token, OL_GRANT or OL_DENY, constants 32 bits apart, so no single
+//     wrong bit, cleared register or skipped move turns one into the other;
+//   - the opening checks the bool first and the token twice more before the
 //     bolt moves (opening.c), and the bolt's output value itself is derived
 //     from the token: only OL_GRANT gives OL_BOLT_RETRACTED, whose value is
 //     31 bits away from OL_BOLT_EXTENDED (include/ownerlock/lock.h);
+//   - the wrong-try count is cleared only if both readings agree, and the
+//     saved wrong try is read back by a separate call (penalty_confirm);
+//   - at power-up the bolt starts thrown, and a lock is taken for new only if
+//     a second mount of the store agrees (lock.c, confirm_new);
 //   - fih_opaque() hides a value from the optimiser, so it can neither merge
-//     the two readings into one nor fold the second check into the first.
-// A mismatch between the readings can only be a fault: the lock logs
-// fault_detected and stops (MODE_FAULT) until the next power-up.
+//     two readings into one nor fold a second check into the first.
+// Readings that disagree can only be a fault: the lock stops (fault_detected,
+// or STORAGE FAULT) until the next power-up.
 //
-// tests/fault/ skips, in an emulated Cortex-M3, every instruction the lock
-// executes from the first match to the end of a wrong entry, one at a time,
-// and checks that the bolt never retracts (docs/SECURITY.md, invariant 9).
+// tests/fault/ skips, in an emulated Cortex-M3, every instruction of a wrong
+// entry and of a power-up, one at a time, and checks that none opens.
 #ifndef OWNERLOCK_CORE_FIH_H
 #define OWNERLOCK_CORE_FIH_H
 
