@@ -475,22 +475,22 @@ ol_err fault_detected(ol_lock *lock) {
 }
 
 // A lock without a manager code is new. That is read a second time, from a
-// second mount of the store, apart from the first and from load_state, so
-// that one glitch in either cannot make a commissioned lock look new (and
-// take a new manager code): the two readings disagree, and the lock stops.
-// (Not the device key: a power cut during commissioning leaves one without a
-// code, and that lock is new.)
+// second mount of the store (into the same index: no RAM for a second one),
+// apart from the first and from load_state, so that one glitch in either
+// cannot make a commissioned lock look new (and take a new manager code): the
+// two readings disagree, and the lock stops. (Not the device key: a power
+// cut during commissioning leaves one without a code, and that lock is new.)
 static ol_err confirm_new(ol_lock *lock) {
 #ifdef OL_FIH_TEST_WEAK // TEST ONLY: tests/fault's self-test builds without it
     (void)lock;
     return OL_OK;
 #endif
-    ol_kv again;
-    ol_err err = ol_kv_mount(&again, lock->plat->flash, OL_STATE_FIRST_SECTOR, OL_STATE_SECTORS);
+    ol_err err =
+        ol_kv_mount(&lock->kv, lock->plat->flash, OL_STATE_FIRST_SECTOR, OL_STATE_SECTORS);
     for (uint8_t s = 0; s < OL_MANAGER_SLOTS; s++) {
         uint8_t tag[OL_TAG_BYTES];
         size_t len = 0;
-        if (!err && ol_kv_get(&again, (uint16_t)(KEY_SLOT_BASE + s), tag, sizeof tag, &len) !=
+        if (!err && ol_kv_get(&lock->kv, (uint16_t)(KEY_SLOT_BASE + s), tag, sizeof tag, &len) !=
                         OL_ERR_NOT_FOUND) {
             err = OL_ERR_CORRUPT;
         }
