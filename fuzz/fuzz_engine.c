@@ -95,6 +95,7 @@ typedef struct world {
     bool door_open;
     bool remote;
     ol_bolt bolt; // as last seen
+    bool thrown_open; // thrown at power-up with the door open, not retracted since
     bool alarm;
     ol_outputs shown_out; // as last sent to the keypad
     uint32_t ticks;       // deadline stops used (budget)
@@ -290,7 +291,12 @@ static void observe(world *w, const code *entry, const ol_status *before) {
     }
 #endif
     REQUIRE(o->bolt == OL_BOLT_EXTENDED || o->bolt == OL_BOLT_RETRACTED);
-    REQUIRE(!(w->door_open && o->bolt == OL_BOLT_EXTENDED)); // never thrown into an open door
+    // Never thrown into an open door, except by a power-up (a commissioned lock
+    // throws the bolt whatever the door switch says), until it is retracted.
+    REQUIRE(!(w->door_open && o->bolt == OL_BOLT_EXTENDED) || w->thrown_open);
+    if (o->bolt == OL_BOLT_RETRACTED || !w->door_open) {
+        w->thrown_open = false;
+    }
     bool duress = false;
     int s = entry ? known_slot(w, entry, &duress) : -1;
     if (w->bolt == OL_BOLT_EXTENDED && o->bolt == OL_BOLT_RETRACTED) {
@@ -429,6 +435,7 @@ static void power_cycle(world *w, uint64_t off_ms, bool rtc_lost) {
     w->shut_t = w->t;
     w->shown_mask = 0; // a recovery code being shown is gone
     REQUIRE(ol_lock_boot(&w->lock, &plat, 0, w->door_open) == OL_OK);
+    w->thrown_open = w->door_open && ol_lock_outputs(&w->lock)->bolt == OL_BOLT_EXTENDED;
     ol_keypad_init(&w->kp);
     memset(&w->shown_out, 0, sizeof w->shown_out);
     w->remote = false; // the input is read again: the lock assumes it released
