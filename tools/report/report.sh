@@ -117,19 +117,19 @@ if [ "$target" = 1 ]; then
         (cd "$root" && bench/run-bench.sh "$tb") >"$logs/bench.txt" 2>&1
         step bench $? "$t0"
         t0=$(now)
-        say "the fault sweep: tests/fault/run.sh (output in $logs/fault.txt)"
-        (cd "$root" && tests/fault/run.sh "$tb") >"$logs/fault.txt" 2>&1
-        step fault $? "$t0"
+        say "the fault sweep: tests/fault/run.sh (output in $logs/fault-check.txt)"
+        (cd "$root" && tests/fault/run.sh "$tb") >"$logs/fault-check.txt" 2>&1
+        step fault-check $? "$t0"
     else
         step size blocked "$t0"
         step bench blocked "$t0"
-        step fault blocked "$t0"
+        step fault-check blocked "$t0"
     fi
 else
     step target skipped "$t0"
     step size skipped "$t0"
     step bench skipped "$t0"
-    step fault skipped "$t0"
+    step fault-check skipped "$t0"
 fi
 
 # ---- the report ------------------------------------------------------------------------
