@@ -16,35 +16,44 @@ int32_t semihost_call(uint32_t op, void *arg) {
     return (int32_t)r0;
 }
 
+// Every argument block is this one, not a local: QEMU reads the block through
+// the MPU a 1 KiB page at a time, and the stack's lowest page holds the MPU
+// guard (startup.c), so a block deep in the stack was unreadable and the call
+// failed (seen as OL_ERR_FLASH from the flash's write-through). The firmware
+// makes these calls from one context only.
+static uint32_t block[3];
+
+static int32_t call(uint32_t op, uint32_t a, uint32_t b, uint32_t c) {
+    block[0] = a;
+    block[1] = b;
+    block[2] = c;
+    return semihost_call(op, block);
+}
+
 int32_t semihost_open(const char *path, enum semihost_mode mode) {
-    uint32_t block[3] = {(uint32_t)(uintptr_t)path, (uint32_t)mode, (uint32_t)strlen(path)};
-    return semihost_call(SEMIHOST_OPEN, block);
+    return call(SEMIHOST_OPEN, (uint32_t)(uintptr_t)path, (uint32_t)mode, (uint32_t)strlen(path));
 }
 
 int32_t semihost_close(int32_t fd) {
-    uint32_t block[1] = {(uint32_t)fd};
-    return semihost_call(SEMIHOST_CLOSE, block) == 0 ? 0 : -1;
+    return call(SEMIHOST_CLOSE, (uint32_t)fd, 0, 0) == 0 ? 0 : -1;
 }
 
 // SYS_WRITE and SYS_READ return the number of bytes *not* transferred.
 int32_t semihost_write(int32_t fd, const void *buf, size_t len) {
-    uint32_t block[3] = {(uint32_t)fd, (uint32_t)(uintptr_t)buf, (uint32_t)len};
-    return semihost_call(SEMIHOST_WRITE, block) == 0 ? 0 : -1;
+    return call(SEMIHOST_WRITE, (uint32_t)fd, (uint32_t)(uintptr_t)buf, (uint32_t)len) == 0 ? 0
+                                                                                            : -1;
 }
 
 int32_t semihost_read(int32_t fd, void *buf, size_t len) {
-    uint32_t block[3] = {(uint32_t)fd, (uint32_t)(uintptr_t)buf, (uint32_t)len};
-    return semihost_call(SEMIHOST_READ, block) == 0 ? 0 : -1;
+    return call(SEMIHOST_READ, (uint32_t)fd, (uint32_t)(uintptr_t)buf, (uint32_t)len) == 0 ? 0 : -1;
 }
 
 int32_t semihost_seek(int32_t fd, uint32_t pos) {
-    uint32_t block[2] = {(uint32_t)fd, pos};
-    return semihost_call(SEMIHOST_SEEK, block) == 0 ? 0 : -1;
+    return call(SEMIHOST_SEEK, (uint32_t)fd, pos, 0) == 0 ? 0 : -1;
 }
 
 int32_t semihost_flen(int32_t fd) {
-    uint32_t block[1] = {(uint32_t)fd};
-    return semihost_call(SEMIHOST_FLEN, block);
+    return call(SEMIHOST_FLEN, (uint32_t)fd, 0, 0);
 }
 
 int32_t semihost_time(void) {
@@ -56,11 +65,10 @@ int32_t semihost_clock(void) {
 }
 
 int32_t semihost_cmdline(char *buf, size_t cap) {
-    uint32_t block[2] = {(uint32_t)(uintptr_t)buf, (uint32_t)cap};
     if (cap == 0) {
         return -1;
     }
-    if (semihost_call(SEMIHOST_GET_CMDLINE, block) != 0) {
+    if (call(SEMIHOST_GET_CMDLINE, (uint32_t)(uintptr_t)buf, (uint32_t)cap, 0) != 0) {
         buf[0] = '\0';
         return -1;
     }
@@ -69,8 +77,7 @@ int32_t semihost_cmdline(char *buf, size_t cap) {
 }
 
 _Noreturn void semihost_exit(int status) {
-    uint32_t block[2] = {ADP_STOPPED_APPLICATION_EXIT, (uint32_t)status};
-    semihost_call(SEMIHOST_EXIT_EXTENDED, block);
+    call(SEMIHOST_EXIT_EXTENDED, ADP_STOPPED_APPLICATION_EXIT, (uint32_t)status, 0);
     // A host without SYS_EXIT_EXTENDED: the plain call cannot carry the
     // status, only "stopped normally" (0) or "stopped otherwise" (1).
     semihost_call(SEMIHOST_EXIT,
