@@ -17,6 +17,7 @@
 #include "board.h"
 #include "core/engine.h"
 #include "ownerlock/lock.h"
+#include "verdict.h"
 
 #define CODE_DIGITS 8
 
@@ -26,13 +27,6 @@ enum {
     SETUP_EVENT = 2,
     SETUP_STATE = 3,
 };
-
-// Verdict bits.
-#define VERDICT_OPENED 1u   // the bolt output said retracted, now or a second later
-#define VERDICT_DETECTED 2u // the lock stopped itself (fault_detected, or a store check)
-#define VERDICT_COUNTED 4u  // the wrong try is in flash: a reboot sees it
-#define VERDICT_BRICKED 8u  // a reboot finds the store damaged: STORAGE FAULT
-#define VERDICT_NEW 16u     // the lock takes itself for new: it would take a new manager code
 
 static const uint8_t right_code[CODE_DIGITS] = {4, 8, 2, 9, 1, 5, 7, 3};
 

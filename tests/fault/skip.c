@@ -37,6 +37,8 @@
 #include <unicorn/unicorn.h>
 #include <unistd.h>
 
+#include "verdict.h"
+
 #define CODE_BASE 0x00000000u
 #define CODE_SIZE (4u << 20)
 #define RAM_BASE 0x20000000u
@@ -48,13 +50,6 @@
 #define STACK_KEEP (32u * 1024u) // the top of the stack, saved with the state
 #define LIMIT_FACTOR 3u // a run may take 3 times the clean wrong entry's instructions
 
-// Verdict bits (tests/fault/harness.c).
-#define VERDICT_OPENED 1u
-#define VERDICT_DETECTED 2u
-#define VERDICT_COUNTED 4u
-#define VERDICT_BRICKED 8u
-#define VERDICT_NEW 16u
-#define VERDICT_TAKEN (VERDICT_OPENED | VERDICT_NEW) // what an attacker wants
 
 typedef struct range {
     uint32_t addr, size;
