@@ -379,14 +379,8 @@ int main(void) {
     CHECK_EQ(ol_hostflash_open(&b.keypad_flash, NULL, OL_HOST_SECTOR_SIZE, OL_KEYPAD_SECTORS),
              OL_OK);
     keypad_thread_start(&b);
-    ol_testrng_seed(&b.lock_rng, 71);
-    b.clock.world_epoch = 1767225600;
-    b.lock_plat = (ol_platform){&b.lock_flash.flash, ol_testrng_fill,   &b.lock_rng,
-                                ol_vclock_rtc,       ol_vclock_rtc_set, &b.clock};
-    b.keypad_plat = (ol_platform){&b.keypad_flash.flash, ol_testrng_fill,   &b.keypad_rng,
-                                  ol_vclock_rtc,         ol_vclock_rtc_set, &b.clock};
     b.door_open = true;
-    CHECK_EQ(ol_body_boot(&b.body, &b.lock_plat, b.t, true, from_lock, &b), OL_OK);
+    bench_boot_lock(&b, 71);
     boot_keypad_unit(&b, 72);
     advance_both(&b, 500);
 

@@ -143,8 +143,9 @@ static inline ol_bolt bolt(bench *b) {
     return ol_lock_outputs(&b->body.lock)->bolt;
 }
 
-// Fresh flash for both units (or keep the lock's), both booted, door open.
-static inline void bench_boot(bench *b, uint64_t lock_seed, uint64_t keypad_seed) {
+// Both units' platforms on their flash, and the lock body booted; the
+// keypad unit is the caller's to boot (boot_keypad, or a test's own way).
+static inline void bench_boot_lock(bench *b, uint64_t lock_seed) {
     ol_testrng_seed(&b->lock_rng, lock_seed);
     b->clock.world_epoch = 1767225600;
     b->lock_plat = (ol_platform){&b->lock_flash.flash, ol_testrng_fill,   &b->lock_rng,
@@ -152,6 +153,11 @@ static inline void bench_boot(bench *b, uint64_t lock_seed, uint64_t keypad_seed
     b->keypad_plat = (ol_platform){&b->keypad_flash.flash, ol_testrng_fill,   &b->keypad_rng,
                                    ol_vclock_rtc,          ol_vclock_rtc_set, &b->clock};
     CHECK_EQ(ol_body_boot(&b->body, &b->lock_plat, b->t, b->door_open, from_lock, b), OL_OK);
+}
+
+// Fresh flash for both units (or keep the lock's), both booted.
+static inline void bench_boot(bench *b, uint64_t lock_seed, uint64_t keypad_seed) {
+    bench_boot_lock(b, lock_seed);
     boot_keypad(b, keypad_seed);
 }
 
