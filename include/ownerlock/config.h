@@ -91,7 +91,10 @@
 #define OL_RECOVERY_DELAY_MAX_MIN 4320 // .. 72 h
 #endif
 #ifndef OL_RECOVERY_WINDOW_MS
-#define OL_RECOVERY_WINDOW_MS (10u * 60u * 1000u) // to set the new code after the delay
+#define OL_RECOVERY_WINDOW_MS (10u * 60u * 1000u) // to type *99 again after the delay
+#endif
+#ifndef OL_RECOVERY_SHOW_MS
+#define OL_RECOVERY_SHOW_MS (2u * 60u * 1000u) // a recovery code shown, no key: not kept
 #endif
 
 // ---- Bolt and door ----------------------------------------------------------

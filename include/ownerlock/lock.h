@@ -100,6 +100,8 @@ typedef enum ol_audit_kind {
     OL_AUDIT_BOLT_EXTENDED = 18,
     OL_AUDIT_REMOTE_DISABLED = 19,
     OL_AUDIT_FAULT_DETECTED = 20, // the two readings of an entry disagreed (a glitch)
+    OL_AUDIT_REFUSED = 21,        // a valid code refused by a rule: arg = function << 8 | why
+    OL_AUDIT_REPEATED = 22,       // slot = a kind that repeated unwritten, arg = how often
     OL_AUDIT_KIND_COUNT
 } ol_audit_kind;
 
@@ -118,6 +120,20 @@ typedef struct ol_audit_event {
 // "power_up", "wrong_code", ... (SIMULATOR.md names); "unknown" otherwise.
 const char *ol_audit_kind_name(uint8_t kind);
 
+// Owner settings, persisted (src/core/persist.c).
+typedef struct ol_settings {
+    uint8_t delay_min;           // *04 time delay, 0 = none
+    uint8_t window_min;          // *04 opening window
+    bool dual;                   // *05 dual control
+    bool duress;                 // *06 duress codes
+    bool users_disabled;         // *12 supervisor has disabled the subordinate codes
+    uint32_t override;           // *13 slots that skip the time delay
+    uint16_t recovery_delay_min; // *16 wait of the *99 recovery
+    bool recovery_off;           // *15 turned recovery off (no NO RECOVERY CODE reminder)
+    uint16_t schedule[7][OL_SCHEDULE_PERIODS][2]; // *07 Mon..Sun open periods, minutes
+    uint16_t holidays[OL_HOLIDAYS];               // *10 days since 1970, 0 = unused
+} ol_settings;
+
 // ---- status (for tests, the simulator and the owner's tools) -----------------
 typedef struct ol_status {
     bool commissioned;
@@ -134,6 +150,7 @@ typedef struct ol_status {
     uint32_t recovery_delay_ms;     // *99 recovery delay running (0: none)
     bool recovery_enabled;          // a recovery code is set
     bool alarm;                     // silent alarm raised (duress)
+    ol_settings settings;           // the rules in force
 } ol_status;
 
 // ---- the lock -------------------------------------------------------------------
@@ -145,19 +162,6 @@ typedef struct ol_countdown {
     uint64_t base;  // time at which ms was exact
     uint64_t saved; // time of the last save
 } ol_countdown;
-
-// Owner settings, persisted (src/core/persist.c).
-typedef struct ol_settings {
-    uint8_t delay_min;           // *04 time delay, 0 = none
-    uint8_t window_min;          // *04 opening window
-    bool dual;                   // *05 dual control
-    bool duress;                 // *06 duress codes
-    bool users_disabled;         // *12 supervisor has disabled the subordinate codes
-    uint32_t override;           // *13 slots that skip the time delay
-    uint16_t recovery_delay_min; // *16 wait of the *99 recovery
-    uint16_t schedule[7][OL_SCHEDULE_PERIODS][2]; // *07 Mon..Sun open periods, minutes
-    uint16_t holidays[OL_HOLIDAYS];               // *10 days since 1970, 0 = unused
-} ol_settings;
 
 #define OL_LINK_ID_BYTES 64
 #ifndef OL_REJECT_LOG_MS
@@ -190,7 +194,9 @@ typedef struct ol_lock {
     bool door_open;
     bool remote_disabled;
     bool battery_low_logged;
-    uint32_t battery_mv; // 0: not measured yet
+    bool battery_known; // battery_mv holds a measurement
+    uint32_t battery_mv;
+    bool served_open; // the bolt is in after an opening that served the time delay
     uint64_t now;
     uint64_t relock_at;                          // 0: none pending
     uint64_t message_until;                      // 0: no transient message
@@ -208,16 +214,20 @@ typedef struct ol_lock {
     bool event_unpaired;       // the event being handled came from an unpaired keypad
     uint64_t reject_logged_at; // keypad_rejected rate limit
     uint32_t rejects_unlogged;
-    uint8_t mode;         // enum mode in src/core/engine.h
-    bool glitch;          // MODE_FAULT from fault_detected(), not from the store
-    uint8_t step;         // field within the function
-    uint8_t function;     // *NN running
-    uint8_t actor;        // slot that authenticated in this function
-    uint8_t target;       // slot a function acts on
-    bool need_second;     // dual control: function waits for a second code
-    uint32_t field[4];    // numbers collected by a function
-    uint32_t view_seq;    // audit view: record shown
-    uint8_t message_tone; // enum tone in src/core/engine.h
+    uint8_t mode;            // enum mode in src/core/engine.h
+    bool glitch;             // MODE_FAULT from fault_detected(), not from the store
+    uint8_t step;            // field within the function
+    uint8_t function;        // *NN running
+    uint8_t actor;           // slot that authenticated in this function
+    uint8_t target;          // slot a function acts on
+    bool need_second;        // dual control: function waits for a second code
+    uint32_t field[4];       // numbers collected by a function
+    uint32_t view_seq;       // audit view: record shown
+    uint16_t view_index;     // audit view: how many records back from the newest shown
+    uint32_t shown_diff;     // recovery code typed back: non-zero once a group differed
+    uint8_t audit_last_kind; // kind of the newest audit record
+    uint16_t audit_noise[3]; // repeats not written (src/core/audit.c), persisted
+    uint8_t message_tone;    // enum tone in src/core/engine.h
     char message[2][OL_DISPLAY_COLS + 1];
     uint8_t pending[OL_TAG_BYTES]; // tag of a new code awaiting its repeat
     uint8_t new_key[32];           // device key drawn during commissioning
@@ -237,6 +247,17 @@ uint64_t ol_lock_next_deadline(const ol_lock *lock);
 const ol_outputs *ol_lock_outputs(const ol_lock *lock);
 void ol_lock_status(const ol_lock *lock, ol_status *st);
 ol_err ol_lock_audit_read(const ol_lock *lock, uint32_t seq, ol_audit_event *ev) OL_MUST_CHECK;
+// docs/POLICY.md, as the engine has it: who may run function `number`, and
+// whether it can relax a rule that restricts openings. false: no such function.
+typedef struct ol_function_policy {
+    bool manager;   // a manager's code (else any enabled code, for its own slot)
+    bool second;    // under dual control, a second different enabled code
+    bool door_open; // only with the door open
+    bool battery;   // refused on a critically low battery
+    bool relaxes;   // some change it makes relaxes a rule: only when served
+} ol_function_policy;
+bool ol_lock_function_policy(uint8_t number, ol_function_policy *policy);
+
 // Power is going away (or the context is being dropped): wipe secrets.
 void ol_lock_shutdown(ol_lock *lock);
 

@@ -131,8 +131,8 @@ END {
     }
     flash = t[1] + t[2]
     ram = t[2] + t[3] + t[4]
-    printf "\nflash  text + data          %6d bytes of 32768 (%d%%), %d to spare\n", \
-        flash, flash * 100 / 32768, 32768 - flash
+    printf "\nflash  text + data          %6d bytes of 49152 (%d%%), %d to spare\n", \
+        flash, flash * 100 / 49152, 49152 - flash
     printf "RAM    data + bss + stack   %6d bytes of  8192 (%d%%), stack reserved %d\n", \
         ram, ram * 100 / 8192, t[4]
     if (hwm != "")

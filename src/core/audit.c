@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "bytes.h"
+#include "engine.h"
 #include "ownerlock/crypto.h"
 
 static const char *const kind_names[OL_AUDIT_KIND_COUNT] = {
@@ -27,6 +28,8 @@ static const char *const kind_names[OL_AUDIT_KIND_COUNT] = {
     [OL_AUDIT_BOLT_EXTENDED] = "bolt_extended",
     [OL_AUDIT_REMOTE_DISABLED] = "remote_disabled",
     [OL_AUDIT_FAULT_DETECTED] = "fault_detected",
+    [OL_AUDIT_REFUSED] = "refused",
+    [OL_AUDIT_REPEATED] = "repeated",
 };
 
 const char *ol_audit_kind_name(uint8_t kind) {
@@ -53,10 +56,6 @@ static void decode(ol_audit_event *ev, uint32_t seq, const uint8_t rec[AUDIT_REC
     memcpy(ev->chain, rec + 8, OL_AUDIT_CHAIN_BYTES);
 }
 
-static bool commissioned(const ol_lock *lock) {
-    return (lock->enrolled & ((1u << OL_MANAGER_SLOTS) - 1u)) != 0;
-}
-
 static void chain_next(const ol_lock *lock, ol_audit_event *ev) {
     static const uint8_t label[] = "ownerlock audit chain v1";
     uint8_t key[OL_SHA256_BYTES] = {0};
@@ -74,7 +73,7 @@ static void chain_next(const ol_lock *lock, ol_audit_event *ev) {
     ol_wipe(key, sizeof key);
 }
 
-ol_err audit_append(ol_lock *lock, ol_audit_kind kind, uint8_t slot, uint16_t arg) {
+static ol_err append_record(ol_lock *lock, ol_audit_kind kind, uint8_t slot, uint16_t arg) {
     ol_audit_event ev = {
         .seq = ol_log_next_seq(&lock->audit),
         .time = lock->plat->rtc_now(lock->plat->rtc_ctx),
@@ -94,7 +93,50 @@ ol_err audit_append(ol_lock *lock, ol_audit_kind kind, uint8_t slot, uint16_t ar
         return OL_ERR_CORRUPT;
     }
     memcpy(lock->chain, ev.chain, OL_AUDIT_CHAIN_BYTES);
+    lock->audit_last_kind = (uint8_t)kind;
     return OL_OK;
+}
+
+// Events anyone outside can cause at will (docs/POLICY.md): a second one in a
+// row is counted in the state store instead of written, so they can never
+// push wrong tries, openings and changes out of the ring.
+static const uint8_t noise_kinds[3] = {OL_AUDIT_POWER_UP, OL_AUDIT_KEYPAD_REJECTED,
+                                       OL_AUDIT_LOW_BATTERY};
+
+static int noise_index(uint8_t kind) {
+    for (int i = 0; i < 3; i++) {
+        if (noise_kinds[i] == kind) {
+            return i;
+        }
+    }
+    return -1;
+}
+
+ol_err audit_append(ol_lock *lock, ol_audit_kind kind, uint8_t slot, uint16_t arg) {
+    uint16_t noise[3];
+    memcpy(noise, lock->audit_noise, sizeof noise);
+    int n = noise_index((uint8_t)kind);
+    if (n >= 0 && noise_index(lock->audit_last_kind) >= 0) {
+        uint32_t more = kind == OL_AUDIT_KEYPAD_REJECTED ? arg : 1u;
+        noise[n] = (uint16_t)(noise[n] + more > 0xFFFFu ? 0xFFFFu : noise[n] + more);
+        return save_audit_noise(lock, noise);
+    }
+    if (n < 0 && (noise[0] | noise[1] | noise[2]) != 0) {
+        // Written, then cleared: a cut in between can only count them twice.
+        for (int i = 0; i < 3; i++) {
+            ol_err err =
+                noise[i] ? append_record(lock, OL_AUDIT_REPEATED, noise_kinds[i], noise[i]) : OL_OK;
+            if (err) {
+                return err;
+            }
+        }
+        memset(noise, 0, sizeof noise);
+        ol_err err = save_audit_noise(lock, noise);
+        if (err) {
+            return err;
+        }
+    }
+    return append_record(lock, kind, slot, arg);
 }
 
 ol_err audit_resume(ol_lock *lock) {
@@ -109,6 +151,7 @@ ol_err audit_resume(ol_lock *lock) {
         return err;
     }
     memcpy(lock->chain, ev.chain, OL_AUDIT_CHAIN_BYTES);
+    lock->audit_last_kind = ev.kind;
     return OL_OK;
 }
 

@@ -105,15 +105,20 @@ static int is_trivial(const uint8_t *d, uint8_t n) {
     return same | up | down;
 }
 
+policy_verdict credential_shape(const uint8_t digits[OL_ENTRY_MAX_DIGITS], uint8_t n) {
+    if (n < OL_CODE_MIN_DIGITS || n > OL_CODE_MAX_DIGITS) {
+        return POLICY_LENGTH;
+    }
+    return is_trivial(digits, n) ? POLICY_TRIVIAL : POLICY_OK;
+}
+
 policy_verdict credential_policy(const uint8_t key[DEVICE_KEY_BYTES],
                                  const uint8_t tags[OL_SLOTS][OL_TAG_BYTES], uint32_t enrolled,
                                  uint8_t target, const uint8_t digits[OL_ENTRY_MAX_DIGITS],
                                  uint8_t n) {
-    if (n < OL_CODE_MIN_DIGITS || n > OL_CODE_MAX_DIGITS) {
-        return POLICY_LENGTH;
-    }
-    if (is_trivial(digits, n)) {
-        return POLICY_TRIVIAL;
+    policy_verdict shape = credential_shape(digits, n);
+    if (shape != POLICY_OK) {
+        return shape;
     }
     uint32_t others = enrolled & ~(1u << target);
     uint32_t hits = 0;

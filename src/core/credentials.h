@@ -46,6 +46,10 @@ typedef enum policy_verdict {
 // The display text of a refusal ("CODE TOO SIMPLE", ...).
 const char *credential_policy_text(policy_verdict v);
 
+// Length and triviality alone: what the digits themselves tell, nothing
+// about any other code.
+policy_verdict credential_shape(const uint8_t digits[OL_ENTRY_MAX_DIGITS], uint8_t n);
+
 // May this code become the code of slot `target`? Checks length and
 // triviality, then MACs the code and each variant one digit away and compares
 // them with every enrolled slot except target. Wipes its temporaries.

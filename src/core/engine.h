@@ -38,6 +38,7 @@ void say(ol_lock *lock, enum tone tone, const char *l1, const char *l2);
 void end_function(ol_lock *lock);
 void refuse(ol_lock *lock, const char *reason); // ends the function
 void put2(char *p, uint32_t v);                 // two decimal digits
+void put_time_left(char *p, uint32_t ms);       // "MM:SS", or "HHhMM" from 100 min
 void set_line(char dst[OL_DISPLAY_COLS + 1], const char *src);
 void beep(ol_lock *lock, ol_beep pattern);
 // What authenticate() found.
@@ -53,9 +54,10 @@ ol_err authenticate(ol_lock *lock, const ol_event *ev, const char *wrong_note,
                     verdict *v) OL_MUST_CHECK;
 uint32_t countdown_left(const ol_lock *lock, const ol_countdown *c);
 // A new code is typed twice. The first entry is checked by the policy for
-// slot `target` and kept as a pending tag under `key`: NULL, or the refusal.
-const char *new_code_first(ol_lock *lock, const uint8_t key[32], uint8_t target,
-                           const ol_event *ev);
+// slot `target` and kept as a pending tag under `key`; *bad is NULL, or the
+// refusal. A refusal that tells about another code is a counted wrong try.
+ol_err new_code_first(ol_lock *lock, const uint8_t key[32], uint8_t target, const ol_event *ev,
+                      const char **bad) OL_MUST_CHECK;
 // The repeat: true (and its tag in `tag`, for the caller to save and wipe)
 // when it matches; the pending tag is wiped either way.
 bool new_code_repeat(ol_lock *lock, const uint8_t key[32], const ol_event *ev,
@@ -69,19 +71,37 @@ ol_err fault_detected(ol_lock *lock) OL_MUST_CHECK;
 // try would produce (before the check); confirm, called apart from it with
 // the state from before, reads that record back from flash, so that a glitch
 // skipping the save or the call to begin leaves no check uncounted (it
-// returns OL_ERR_FLASH: the lock stops); settle clears it (valid) or logs the
-// wrong try and any lockout it started, showing WRONG CODE / wrong_note.
+// returns OL_ERR_FLASH: the lock stops). penalty_open does both and returns
+// the state from before in *was. settle puts that state back (valid: the
+// entry was no wrong try) or logs the wrong try and any lockout it started,
+// showing WRONG CODE / wrong_note (NULL: nothing shown, the caller says why).
 penalty penalty_now(const ol_lock *lock);
 ol_err penalty_begin(ol_lock *lock) OL_MUST_CHECK;
 ol_err penalty_confirm(ol_lock *lock, penalty was) OL_MUST_CHECK;
-// The count is cleared only when both readings of the entry agree it is valid
-// (fih.h): a glitch on one cannot wipe a wrong try.
-ol_err penalty_settle(ol_lock *lock, const verdict *v, const char *wrong_note) OL_MUST_CHECK;
+ol_err penalty_open(ol_lock *lock, penalty *was) OL_MUST_CHECK;
+// The entry counts as valid only when both its readings agree (fih.h): a
+// glitch on one cannot wipe a wrong try.
+ol_err penalty_settle(ol_lock *lock, const verdict *v, penalty was,
+                      const char *wrong_note) OL_MUST_CHECK;
+ol_err penalty_wrong(ol_lock *lock, const char *wrong_note) OL_MUST_CHECK;
+// An opening: every earlier wrong try is forgiven (and only an opening does).
+ol_err penalty_forgive(ol_lock *lock) OL_MUST_CHECK;
 
 // ---- recovery.c -------------------------------------------------------------
-// Draw a new recovery code and show it; `why` is logged when it is
-// acknowledged (OL_AUDIT_COMMISSIONED: nothing more; else config_changed).
+// The arg of recovery_used records.
+enum recovery_why {
+    RECOVERY_STARTED = 1,       // the right code: the delay runs
+    RECOVERY_DONE = 2,          // the new manager code is set
+    RECOVERY_STOPPED_CODE = 3,  // a valid code stopped it
+    RECOVERY_STOPPED_WRONG = 4, // a wrong try stopped it
+    RECOVERY_CANCELLED = 5,     // '*', another function, or the field timed out
+    RECOVERY_EXPIRED = 6,       // the code was not typed again in time
+    RECOVERY_READY = 7,         // the delay has run: the code again, within 10 min
+};
+// Draw a new recovery code and show it; kept once typed back.
 ol_err recovery_new_code(ol_lock *lock) OL_MUST_CHECK;
+// The showing ends unkept (door closed, '*', timeout).
+void recovery_abandon(ol_lock *lock);
 void recovery_start(ol_lock *lock); // *99
 ol_err recovery_entry(ol_lock *lock, const ol_event *ev) OL_MUST_CHECK;
 ol_err recovery_show_entry(ol_lock *lock, const ol_event *ev) OL_MUST_CHECK;
@@ -90,19 +110,28 @@ ol_err recovery_timers(ol_lock *lock) OL_MUST_CHECK;
 // is false while groups are still missing (or one had a typo).
 ol_err recovery_take_group(ol_lock *lock, const ol_event *ev, bool *done,
                            bool *valid) OL_MUST_CHECK;
-void recovery_cancel(ol_lock *lock);
-// A running recovery delay stops (a valid code: arg 3; a wrong try: arg 4).
-ol_err recovery_interrupt(ol_lock *lock, uint8_t slot, uint16_t why) OL_MUST_CHECK;
+// Ends the typing of *99 and any running recovery (recorded).
+ol_err recovery_cancel(ol_lock *lock) OL_MUST_CHECK;
+// A running recovery (delay or ready) stops, recorded with `why`.
+ol_err recovery_stop(ol_lock *lock, uint8_t slot, uint16_t why) OL_MUST_CHECK;
 bool recovery_screen(const ol_lock *lock, char l1[OL_DISPLAY_COLS + 1],
                      char l2[OL_DISPLAY_COLS + 1], ol_input *input);
 
 // ---- pairing.c --------------------------------------------------------------
 bool unpaired_may_pass(const ol_lock *lock, const ol_event *ev);
+// Refused frames counted since the last record are written within
+// OL_REJECT_LOG_MS of the first.
+ol_err link_reject_timer(ol_lock *lock) OL_MUST_CHECK;
 
 // ---- opening.c --------------------------------------------------------------
 ol_err open_attempt(ol_lock *lock, const ol_event *ev) OL_MUST_CHECK;
 // Whether the time lock allows opening now; *reason gets the refusal.
 bool timelock_allows(const ol_lock *lock, const char **reason);
+// Has whoever is at the keypad just served every rule in force
+// (docs/POLICY.md)? NULL if so, else the refusal for a relaxing change.
+const char *rules_served(const ol_lock *lock);
+// A valid code refused by a rule: recorded (refused, arg fn << 8 | why).
+ol_err refused(ol_lock *lock, uint8_t slot, uint8_t function, const char *why) OL_MUST_CHECK;
 
 // ---- functions.c ------------------------------------------------------------
 void start_function(ol_lock *lock, uint8_t fn);
@@ -124,6 +153,11 @@ bool valid_date(uint32_t y, uint32_t m, uint32_t d);
 // is open; holidays always close.
 bool schedule_open(const ol_settings *set, uint32_t rtc);
 bool schedule_in_force(const ol_settings *set);
+// Does any holiday or period close some time (so the clock matters)?
+bool calendar_governs(const ol_settings *set);
+// Would `next` let the lock open at some time or in some way that `now`
+// does not (docs/POLICY.md, "relaxes when")?
+bool settings_relax(const ol_settings *now, const ol_settings *next);
 
 // ---- persist.c --------------------------------------------------------------
 ol_err save_settings(ol_lock *lock, const ol_settings *next) OL_MUST_CHECK;
@@ -139,6 +173,7 @@ ol_err save_penalty(ol_lock *lock, uint32_t failures, uint32_t last_lockout,
 ol_err penalty_is_saved(ol_lock *lock, uint32_t failures, uint32_t last_lockout,
                         uint32_t remaining) OL_MUST_CHECK;
 ol_err save_timelock(ol_lock *lock, uint32_t remaining) OL_MUST_CHECK;
+ol_err save_audit_noise(ol_lock *lock, const uint16_t noise[3]) OL_MUST_CHECK;
 ol_err load_state(ol_lock *lock) OL_MUST_CHECK;
 
 #endif

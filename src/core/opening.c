@@ -12,25 +12,18 @@
 //   time delay  the first valid code starts it; the window follows (*04);
 //   dual        two different codes within OL_DUAL_WINDOW_MS (*05).
 // Then the opening is audited, and only then does the bolt move.
+#include <string.h>
+
 #include "audit.h"
 #include "engine.h"
 #include "fih.h"
-
-static bool governed_by_calendar(const ol_settings *set) {
-    for (int i = 0; i < OL_HOLIDAYS; i++) {
-        if (set->holidays[i] != 0) {
-            return true;
-        }
-    }
-    return schedule_in_force(set);
-}
 
 bool timelock_allows(const ol_lock *lock, const char **reason) {
     if (countdown_left(lock, &lock->timelock) != 0) {
         *reason = "TIME LOCKED";
         return false;
     }
-    if (!governed_by_calendar(&lock->set)) {
+    if (!calendar_governs(&lock->set)) {
         return true;
     }
     uint32_t rtc = lock->plat->rtc_now(lock->plat->rtc_ctx);
@@ -45,23 +38,63 @@ bool timelock_allows(const ol_lock *lock, const char **reason) {
     return true;
 }
 
-// The time delay, if one applies to this slot. Returns true when the caller
-// may go on to open (the window is open, or no delay applies).
-static ol_err time_delay(ol_lock *lock, uint8_t slot, bool *go_on) {
+static bool in_window(const ol_lock *lock) {
+    return lock->window_until != 0 && lock->now >= lock->delay_until;
+}
+
+const char *rules_served(const ol_lock *lock) {
+    const char *why;
+    if (!timelock_allows(lock, &why)) {
+        return why;
+    }
+    if (lock->remote_disabled) {
+        return "REMOTE DISABLED";
+    }
+    if (in_window(lock) || (lock->served_open && lock->out.bolt == OL_BOLT_RETRACTED)) {
+        return NULL;
+    }
+    return lock->set.delay_min != 0 ? "ONLY IN WINDOW" : "ONLY WHEN OPEN";
+}
+
+// Every refusal of a valid code is in the trail, numbered by its text.
+static const char *const refusal_texts[] = {
+    "",
+    "CODE DISABLED",
+    "TIME LOCKED",
+    "SET CLOCK FIRST",
+    "ONLY IN WINDOW",
+    "ONLY WHEN OPEN",
+    "REMOTE DISABLED",
+};
+
+ol_err refused(ol_lock *lock, uint8_t slot, uint8_t function, const char *why) {
+    uint16_t code = 0;
+    for (uint16_t i = 1; i < sizeof refusal_texts / sizeof refusal_texts[0]; i++) {
+        if (strcmp(why, refusal_texts[i]) == 0) {
+            code = i;
+        }
+    }
+    return audit_append(lock, OL_AUDIT_REFUSED, slot, (uint16_t)(function << 8 | code));
+}
+
+// The time delay, if one applies to this slot. *go_on: the caller may go on
+// to open (the window is open, or no delay applies); *served: and the delay
+// in force has been served (not skipped by the override).
+static ol_err time_delay(ol_lock *lock, uint8_t slot, bool *go_on, bool *served) {
     *go_on = false;
+    *served = lock->set.delay_min == 0;
     if (lock->set.delay_min == 0 || (lock->set.override >> slot) & 1u) {
         *go_on = true;
         return OL_OK;
     }
-    if (lock->window_until != 0 && lock->now >= lock->delay_until) {
-        *go_on = true; // inside the opening window
+    if (in_window(lock)) {
+        *go_on = true;
+        *served = true;
         return OL_OK;
     }
     if (lock->window_until != 0) {
         char l2[] = "00:00 LEFT";
-        uint32_t left = (uint32_t)(lock->delay_until - lock->now);
-        put2(l2, (left + 999u) / 1000u / 60u);
-        put2(l2 + 3, (left + 999u) / 1000u % 60u);
+        put_time_left(l2, (uint32_t)(lock->delay_until - lock->now));
         say(lock, TONE_INFO, "TIME DELAY", l2);
         return OL_OK;
     }
@@ -118,21 +151,21 @@ ol_err open_attempt(ol_lock *lock, const ol_event *ev) {
         lock->out.alarm = false; // a manager's own code resets the alarm
     }
 
-    const char *why;
+    const char *why = NULL;
     if (slot >= OL_MANAGER_SLOTS && lock->set.users_disabled) {
-        say(lock, TONE_ERROR, "CODE DISABLED", "");
-        return OL_OK;
-    }
-    if (lock->remote_disabled) {
+        why = "CODE DISABLED";
+    } else if (lock->remote_disabled) {
         say(lock, TONE_ERROR, "REMOTE DISABLED", "");
         return audit_append(lock, OL_AUDIT_REMOTE_DISABLED, slot, 1);
+    } else {
+        (void)timelock_allows(lock, &why);
     }
-    if (!timelock_allows(lock, &why)) {
+    if (why) {
         say(lock, TONE_ERROR, why, "");
-        return OL_OK;
+        return refused(lock, slot, 0, why);
     }
-    bool go_on;
-    err = time_delay(lock, slot, &go_on);
+    bool go_on, served;
+    err = time_delay(lock, slot, &go_on, &served);
     if (err || !go_on) {
         return err;
     }
@@ -160,9 +193,13 @@ ol_err open_attempt(ol_lock *lock, const ol_event *ev) {
     if (!err) {
         err = retract(lock, v.grant);
     }
+    if (!err) {
+        err = penalty_forgive(lock);
+    }
     if (err) {
         return err;
     }
+    lock->served_open = served;
     lock->relock_at = lock->door_open ? 0 : lock->now + OL_RELOCK_UNOPENED_MS;
     lock->delay_until = 0; // the window ends at its first opening
     lock->window_until = 0;

@@ -62,6 +62,14 @@ bool ol_lock_take_pair_grant(ol_lock *lock) {
     return granted;
 }
 
+static ol_err log_rejects(ol_lock *lock) {
+    uint32_t count = lock->rejects_unlogged;
+    lock->rejects_unlogged = 0;
+    lock->reject_logged_at = lock->now == 0 ? 1 : lock->now;
+    return audit_append(lock, OL_AUDIT_KEYPAD_REJECTED, OL_AUDIT_NO_SLOT,
+                        (uint16_t)(count > 0xFFFF ? 0xFFFF : count));
+}
+
 ol_err ol_lock_link_rejected(ol_lock *lock, uint64_t now_ms) {
     if (now_ms > lock->now) {
         lock->now = now_ms;
@@ -69,20 +77,24 @@ ol_err ol_lock_link_rejected(ol_lock *lock, uint64_t now_ms) {
     if (lock->mode == MODE_FAULT) {
         return OL_OK;
     }
+    lock->rejects_unlogged++;
     if (lock->reject_logged_at != 0 && lock->now < lock->reject_logged_at + OL_REJECT_LOG_MS) {
-        lock->rejects_unlogged++;
-        return OL_OK;
+        return OL_OK; // written by link_reject_timer at the end of the minute
     }
-    uint32_t count = lock->rejects_unlogged + 1u;
-    lock->rejects_unlogged = 0;
-    lock->reject_logged_at = lock->now == 0 ? 1 : lock->now;
-    return audit_append(lock, OL_AUDIT_KEYPAD_REJECTED, OL_AUDIT_NO_SLOT,
-                        (uint16_t)(count > 0xFFFF ? 0xFFFF : count));
+    return log_rejects(lock);
+}
+
+ol_err link_reject_timer(ol_lock *lock) {
+    if (lock->rejects_unlogged != 0 && lock->now >= lock->reject_logged_at + OL_REJECT_LOG_MS) {
+        return log_rejects(lock);
+    }
+    return OL_OK;
 }
 
 bool ol_lock_unpaired_screen(const ol_lock *lock) {
     return lock->mode == MODE_RECOVERY || lock->mode == MODE_SHOW_CODE ||
-           lock->recovery_until != 0 || (lock->mode == MODE_FUNCTION && lock->function == 17) ||
+           lock->recovery_until != 0 || lock->recovery_window != 0 ||
+           (lock->mode == MODE_FUNCTION && lock->function == 17) ||
            (lock->message_until != 0 && lock->event_unpaired);
 }
 

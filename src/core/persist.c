@@ -11,7 +11,8 @@ static void encode_settings(uint8_t out[SETTINGS_BYTES], const ol_settings *s) {
     out[0] = s->delay_min;
     out[1] = s->window_min;
     out[2] = (uint8_t)((s->dual ? FLAG_DUAL : 0) | (s->duress ? FLAG_DURESS : 0) |
-                       (s->users_disabled ? FLAG_USERS_DISABLED : 0));
+                       (s->users_disabled ? FLAG_USERS_DISABLED : 0) |
+                       (s->recovery_off ? FLAG_RECOVERY_OFF : 0));
     out[3] = 0;
     put_le32(out + 4, s->override);
     put_le16(out + 8, s->recovery_delay_min);
@@ -24,6 +25,7 @@ static void decode_settings(ol_settings *s, const uint8_t in[SETTINGS_BYTES]) {
     s->dual = (in[2] & FLAG_DUAL) != 0;
     s->duress = (in[2] & FLAG_DURESS) != 0;
     s->users_disabled = (in[2] & FLAG_USERS_DISABLED) != 0;
+    s->recovery_off = (in[2] & FLAG_RECOVERY_OFF) != 0;
     s->override = get_le32(in + 4);
     s->recovery_delay_min = get_le16(in + 8);
 }
@@ -134,6 +136,18 @@ ol_err save_penalty(ol_lock *lock, uint32_t failures, uint32_t last_lockout, uin
     return OL_OK;
 }
 
+ol_err save_audit_noise(ol_lock *lock, const uint16_t noise[3]) {
+    uint8_t buf[6];
+    for (int i = 0; i < 3; i++) {
+        put_le16(buf + 2 * i, noise[i]);
+    }
+    ol_err err = ol_kv_put(&lock->kv, KEY_AUDIT_NOISE, buf, sizeof buf);
+    if (!err) {
+        memcpy(lock->audit_noise, noise, sizeof lock->audit_noise);
+    }
+    return err;
+}
+
 ol_err save_timelock(ol_lock *lock, uint32_t remaining) {
     uint8_t buf[4];
     put_le32(buf, remaining);
@@ -199,6 +213,12 @@ ol_err load_state(ol_lock *lock) {
         err = load(lock, KEY_TIMELOCK, buf, 4, &found);
         if (!err && found) {
             restart_countdown(lock, &lock->timelock, get_le32(buf));
+        }
+    }
+    if (!err) {
+        err = load(lock, KEY_AUDIT_NOISE, buf, 6, &found);
+        for (int i = 0; i < 3 && !err && found; i++) {
+            lock->audit_noise[i] = get_le16(buf + 2 * i);
         }
     }
     if (!err) {

@@ -16,15 +16,19 @@ enum persist_key {
     KEY_LINK_ID = 7,       // the lock body's X25519 secret and public key (64 bytes)
     KEY_LINK_PEER = 15,    // the paired keypad's public key (32 bytes)
     KEY_SCHEDULE_BASE = 8, // + weekday (0 = Monday): OL_SCHEDULE_PERIODS x (from, until) u16
-    KEY_SLOT_BASE = 16     // + n: OL_TAG_BYTES tag of slot n's code
+    KEY_SLOT_BASE = 16,    // + n: OL_TAG_BYTES tag of slot n's code
+    KEY_AUDIT_NOISE = 48,  // repeats not written to the trail (audit.c): u16 x3
 };
 
 #define SETTINGS_BYTES 12
 #define FLAG_DUAL 1u
 #define FLAG_DURESS 2u
 #define FLAG_USERS_DISABLED 4u
+#define FLAG_RECOVERY_OFF 8u
 
 _Static_assert(KEY_SCHEDULE_BASE + 7 <= KEY_SLOT_BASE, "schedule keys overlap slot keys");
+_Static_assert(KEY_SLOT_BASE + OL_SLOTS <= KEY_AUDIT_NOISE, "slot keys overlap the noise key");
+_Static_assert(KEY_AUDIT_NOISE < OL_KV_MAX_KEYS, "the noise key exceeds the store's key space");
 _Static_assert(KEY_SLOT_BASE + OL_SLOTS <= OL_KV_MAX_KEYS,
                "slot keys exceed the store's key space");
 _Static_assert(OL_HOLIDAYS * 2 <= OL_KV_MAX_VALUE, "holidays exceed one record");

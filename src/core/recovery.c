@@ -1,15 +1,21 @@
 // ownerlock — owner recovery, without any manufacturer code.
 //
-// At commissioning (and at each rotation) the lock draws a recovery code of
-// OL_RECOVERY_DIGITS digits from its TRNG, shows it once in groups with check
-// digits, and on the owner's '#' keeps only its MAC under the device key.
-// *99 then lets whoever holds it set a new manager code, after a delay that
-// any valid code cancels:
+// At commissioning, and by *14 with the door open, the lock draws a recovery
+// code of OL_RECOVERY_DIGITS digits from its TRNG and shows it in groups with
+// check digits; it keeps only its MAC under the device key, and only once the
+// whole code has been typed back: the lock trusts neither the display nor the
+// moment to tell that the owner holds it. Closing the door, '*' or
+// OL_RECOVERY_SHOW_MS without a key ends the showing, and nothing is kept.
+// *99 then lets whoever holds the code set a new manager code:
 //   step 0  the groups are typed, each checked by its check digit (a typo
 //           costs nothing); the whole code is one try under the penalty;
-//   delay   OL_RECOVERY_DELAY (*16) in RAM: a power cut forgets it;
+//   delay   OL_RECOVERY_DELAY (*16) in RAM: a power cut forgets it; any valid
+//           code or wrong try stops it;
+//   ready   OL_RECOVERY_WINDOW_MS in which the holder types *99 and the code
+//           again (so nobody who merely comes along later finds the lock
+//           waiting for a new manager code);
 //   step 2  a new manager code for slot 00, then step 3 its repeat;
-//   then    the recovery code is used up and a new one is shown.
+//   then    the recovery code is used up; *14 with the door open makes a new one.
 #include <string.h>
 
 #include "audit.h"
@@ -23,26 +29,31 @@ static void wipe_digits(ol_lock *lock) {
     lock->group = 0;
 }
 
-void recovery_cancel(ol_lock *lock) {
+static void end_typing(ol_lock *lock) {
     wipe_digits(lock);
     ol_wipe(lock->pending, sizeof lock->pending);
-    lock->recovery_until = 0;
-    lock->recovery_window = 0;
     lock->step = 0;
+    lock->menu_deadline = 0;
     if (lock->mode == MODE_RECOVERY) {
         lock->mode = MODE_IDLE;
     }
 }
 
-ol_err recovery_interrupt(ol_lock *lock, uint8_t slot, uint16_t why) {
-    if (lock->recovery_until == 0) {
+ol_err recovery_stop(ol_lock *lock, uint8_t slot, uint16_t why) {
+    if (lock->recovery_until == 0 && lock->recovery_window == 0) {
         return OL_OK;
     }
     lock->recovery_until = 0;
+    lock->recovery_window = 0;
     return audit_append(lock, OL_AUDIT_RECOVERY_USED, slot, why);
 }
 
-// ---- a new code, shown once ---------------------------------------------------
+ol_err recovery_cancel(ol_lock *lock) {
+    end_typing(lock);
+    return recovery_stop(lock, OL_AUDIT_NO_SLOT, RECOVERY_CANCELLED);
+}
+
+// ---- a new code, shown once, kept when typed back ------------------------------
 
 ol_err recovery_new_code(ol_lock *lock) {
     uint8_t pool[32];
@@ -62,30 +73,88 @@ ol_err recovery_new_code(ol_lock *lock) {
     }
     ol_wipe(pool, sizeof pool);
     lock->mode = MODE_SHOW_CODE;
+    lock->step = 0;
     lock->group = 0;
-    lock->menu_deadline = 0;
+    lock->menu_deadline = lock->now + OL_RECOVERY_SHOW_MS;
     return OL_OK;
 }
 
-ol_err recovery_show_entry(ol_lock *lock, const ol_event *ev) {
-    if (ev->ndigits != 0) {
-        return OL_OK; // only '#' pages; digits typed here mean nothing
+void recovery_abandon(ol_lock *lock) {
+    if (lock->mode != MODE_SHOW_CODE) {
+        return;
     }
-    if (++lock->group < OL_RECOVERY_GROUPS) {
-        return OL_OK;
+    wipe_digits(lock);
+    lock->mode = MODE_IDLE;
+    lock->step = 0;
+    lock->menu_deadline = 0;
+    say(lock, TONE_ERROR, "RECOVERY CODE", "NOT SAVED");
+}
+
+// A group typed into *99, *14, *15 or the type-back: its check digit first.
+static bool group_well_typed(ol_lock *lock, const ol_event *ev) {
+    if (ev->ndigits == OL_RECOVERY_GROUP_DIGITS + 1 && ol_check_valid(ev->digits, ev->ndigits)) {
+        return true;
     }
-    // The owner has seen every group: only now does the code count.
+    char l1[] = "TYPO IN GROUP 0";
+    l1[14] = (char)('1' + lock->group);
+    say(lock, TONE_ERROR, l1, "TYPE IT AGAIN");
+    return false;
+}
+
+// The owner has typed back every group: only now does the code count.
+static ol_err keep_shown_code(ol_lock *lock) {
     uint8_t tag[OL_TAG_BYTES];
     credential_recovery_tag(tag, lock->device_key, lock->recovery_digits);
     wipe_digits(lock);
     ol_err err = save_recovery(lock, tag);
     ol_wipe(tag, sizeof tag);
+    if (!err && lock->set.recovery_off) {
+        ol_settings next = lock->set;
+        next.recovery_off = false;
+        err = save_settings(lock, &next);
+    }
     if (err) {
         return err;
     }
     lock->mode = MODE_IDLE;
+    lock->step = 0;
+    lock->menu_deadline = 0;
     say(lock, TONE_OK, "RECOVERY CODE", "SAVED");
     return audit_append(lock, OL_AUDIT_CONFIG_CHANGED, OL_AUDIT_NO_SLOT, 99);
+}
+
+ol_err recovery_show_entry(ol_lock *lock, const ol_event *ev) {
+    lock->menu_deadline = lock->now + OL_RECOVERY_SHOW_MS;
+    if (lock->step == 0) {
+        if (ev->ndigits != 0) {
+            return OL_OK; // only '#' pages; digits typed here mean nothing
+        }
+        if (++lock->group == OL_RECOVERY_GROUPS) {
+#if OL_REGRESS_FINDING == 4 // TEST ONLY: kept on the last '#', without type-back
+            return keep_shown_code(lock);
+#endif
+            lock->step = 1; // now typed back, group by group
+            lock->group = 0;
+            lock->shown_diff = 0;
+        }
+        return OL_OK;
+    }
+    if (!group_well_typed(lock, ev)) {
+        return OL_OK;
+    }
+    lock->shown_diff |=
+        ~ol_ct_eq_mask(ev->digits, lock->recovery_digits + OL_RECOVERY_GROUP_DIGITS * lock->group,
+                       OL_RECOVERY_GROUP_DIGITS);
+    if (++lock->group < OL_RECOVERY_GROUPS) {
+        return OL_OK;
+    }
+    lock->group = 0;
+    if (lock->shown_diff != 0) {
+        lock->step = 0;
+        say(lock, TONE_ERROR, "NOT THE SAME", "SHOWN AGAIN");
+        return OL_OK;
+    }
+    return keep_shown_code(lock);
 }
 
 // ---- typing a recovery code -----------------------------------------------------
@@ -93,10 +162,7 @@ ol_err recovery_show_entry(ol_lock *lock, const ol_event *ev) {
 ol_err recovery_take_group(ol_lock *lock, const ol_event *ev, bool *done, bool *valid) {
     *done = false;
     *valid = false;
-    if (ev->ndigits != OL_RECOVERY_GROUP_DIGITS + 1 || !ol_check_valid(ev->digits, ev->ndigits)) {
-        char l1[] = "TYPO IN GROUP 0";
-        l1[14] = (char)('1' + lock->group);
-        say(lock, TONE_ERROR, l1, "TYPE IT AGAIN");
+    if (!group_well_typed(lock, ev)) {
         return OL_OK;
     }
     memcpy(lock->recovery_digits + OL_RECOVERY_GROUP_DIGITS * lock->group, ev->digits,
@@ -105,11 +171,8 @@ ol_err recovery_take_group(ol_lock *lock, const ol_event *ev, bool *done, bool *
         return OL_OK;
     }
     *done = true;
-    penalty was = penalty_now(lock);
-    ol_err err = penalty_begin(lock);
-    if (!err) {
-        err = penalty_confirm(lock, was);
-    }
+    penalty was;
+    ol_err err = penalty_open(lock, &was);
     if (err) {
         wipe_digits(lock);
         return err;
@@ -117,7 +180,7 @@ ol_err recovery_take_group(ol_lock *lock, const ol_event *ev, bool *done, bool *
     uint8_t tag[OL_TAG_BYTES];
     credential_recovery_tag(tag, lock->device_key, lock->recovery_digits);
     wipe_digits(lock);
-    // Two readings, as for a code (fih.h): the count is cleared only if both agree.
+    // Two readings, as for a code (fih.h): valid only if both agree.
     uint32_t on = 0u - (uint32_t)lock->recovery_enabled;
     verdict v = {0};
     v.valid = (ol_ct_eq_mask(tag, lock->recovery_tag, OL_TAG_BYTES) & on) != 0;
@@ -125,29 +188,34 @@ ol_err recovery_take_group(ol_lock *lock, const ol_event *ev, bool *done, bool *
                         fih_opaque(on));
     ol_wipe(tag, sizeof tag);
     *valid = v.valid;
-    return penalty_settle(lock, &v, NOTHING_CHANGED);
+    return penalty_settle(lock, &v, was, NOTHING_CHANGED);
 }
 
 void recovery_start(ol_lock *lock) {
     end_function(lock);
-    recovery_cancel(lock);
+    end_typing(lock);
     if (!lock->recovery_enabled) {
         say(lock, TONE_ERROR, "NO RECOVERY", "IT IS DISABLED");
-        return;
+    } else if (battery_critical(lock)) {
+        say(lock, TONE_ERROR, "BATTERY LOW", NOTHING_CHANGED);
+    } else if (lock->recovery_until != 0) {
+        say(lock, TONE_INFO, "RECOVERY DELAY", "IS RUNNING");
+    } else {
+        lock->mode = MODE_RECOVERY;
+        lock->menu_deadline = lock->now + OL_MENU_TIMEOUT_MS;
     }
-    lock->mode = MODE_RECOVERY;
-    lock->menu_deadline = lock->now + OL_MENU_TIMEOUT_MS;
 }
 
 static ol_err new_manager_code(ol_lock *lock, const ol_event *ev) {
     if (lock->step == 2) {
-        const char *bad = new_code_first(lock, lock->device_key, 0, ev);
-        if (bad) {
+        const char *bad;
+        ol_err err = new_code_first(lock, lock->device_key, 0, ev, &bad);
+        if (!err && bad) {
             say(lock, TONE_ERROR, bad, "TRY AGAIN");
-        } else {
+        } else if (!err) {
             lock->step = 3;
         }
-        return OL_OK;
+        return err;
     }
     uint8_t tag[OL_TAG_BYTES];
     if (!new_code_repeat(lock, lock->device_key, ev, tag)) {
@@ -163,15 +231,17 @@ static ol_err new_manager_code(ol_lock *lock, const ol_event *ev) {
         err = save_recovery(lock, NULL);
     }
     if (!err) {
-        err = audit_append(lock, OL_AUDIT_RECOVERY_USED, 0, 2);
+        err = audit_append(lock, OL_AUDIT_RECOVERY_USED, 0, RECOVERY_DONE);
     }
     if (err) {
         return err;
     }
     // A replaced keypad may be paired by the owner's recovery.
     lock->pair_granted = lock->event_unpaired;
-    recovery_cancel(lock);
-    return recovery_new_code(lock);
+    end_typing(lock);
+    // No new recovery code on the outside keypad: *14, with the door open.
+    say(lock, TONE_OK, "MANAGER CODE SET", "OPEN, THEN *14");
+    return OL_OK;
 }
 
 ol_err recovery_entry(ol_lock *lock, const ol_event *ev) {
@@ -183,75 +253,95 @@ ol_err recovery_entry(ol_lock *lock, const ol_event *ev) {
     if (err || !done) {
         return err;
     }
-    lock->mode = MODE_IDLE;
-    lock->menu_deadline = 0;
+    end_typing(lock);
     if (!valid) {
+        return OL_OK;
+    }
+    if (lock->recovery_window != 0) {
+        // The delay has been served, and the holder is back with the code.
+        lock->recovery_window = 0;
+        lock->mode = MODE_RECOVERY;
+        lock->step = 2;
+        lock->menu_deadline = lock->now + OL_MENU_TIMEOUT_MS;
         return OL_OK;
     }
     // The delay runs on the idle screen, where any valid code cancels it.
     lock->recovery_until = lock->now + (uint64_t)lock->set.recovery_delay_min * 60000u;
-    return audit_append(lock, OL_AUDIT_RECOVERY_USED, OL_AUDIT_NO_SLOT, 1);
+    return audit_append(lock, OL_AUDIT_RECOVERY_USED, OL_AUDIT_NO_SLOT, RECOVERY_STARTED);
 }
 
 ol_err recovery_timers(ol_lock *lock) {
-    if (lock->recovery_until != 0 && lock->now >= lock->recovery_until && lock->mode == MODE_IDLE) {
-        end_function(lock);
+    if (lock->recovery_until != 0 && lock->now >= lock->recovery_until) {
         lock->recovery_until = 0;
         lock->recovery_window = lock->now + OL_RECOVERY_WINDOW_MS;
-        lock->mode = MODE_RECOVERY;
-        lock->step = 2;
         beep(lock, OL_BEEP_OK);
+        ol_err err = audit_append(lock, OL_AUDIT_RECOVERY_USED, OL_AUDIT_NO_SLOT, RECOVERY_READY);
+        if (err) {
+            return err;
+        }
     }
     if (lock->recovery_window != 0 && lock->now >= lock->recovery_window) {
-        recovery_cancel(lock);
+        end_typing(lock);
         say(lock, TONE_INFO, "RECOVERY EXPIRED", NOTHING_CHANGED);
+        return recovery_stop(lock, OL_AUDIT_NO_SLOT, RECOVERY_EXPIRED);
     }
     return OL_OK;
 }
 
+static void put_group(char *text, const uint8_t *g) {
+    // "4821 7": the space is ignored by the keypad if typed back.
+    for (int i = 0; i < OL_RECOVERY_GROUP_DIGITS; i++) {
+        text[i] = (char)('0' + g[i]);
+    }
+    text[OL_RECOVERY_GROUP_DIGITS] = ' ';
+    text[OL_RECOVERY_GROUP_DIGITS + 1] = (char)('0' + ol_check_digit(g, OL_RECOVERY_GROUP_DIGITS));
+    text[OL_RECOVERY_GROUP_DIGITS + 2] = '\0';
+}
+
 bool recovery_screen(const ol_lock *lock, char l1[OL_DISPLAY_COLS + 1],
                      char l2[OL_DISPLAY_COLS + 1], ol_input *input) {
+    // Whatever is typed here is part of a recovery code or a new manager
+    // code: never echoed.
+    *input = OL_INPUT_SECRET;
     if (lock->mode == MODE_SHOW_CODE) {
         char head[] = "RECOVERY 1/5";
-        head[9] = (char)('1' + lock->group);
-        head[11] = (char)('0' + OL_RECOVERY_GROUPS);
-        set_line(l1, head);
-        // "4821 7": the spaces are ignored by the keypad if typed back.
-        const uint8_t *g = lock->recovery_digits + OL_RECOVERY_GROUP_DIGITS * lock->group;
-        char text[OL_RECOVERY_GROUP_DIGITS + 3];
-        for (int i = 0; i < OL_RECOVERY_GROUP_DIGITS; i++) {
-            text[i] = (char)('0' + g[i]);
+        char back[] = "TYPE BACK 1/5";
+        char *h = lock->step == 0 ? head : back;
+        size_t at = lock->step == 0 ? 9 : 10;
+        h[at] = (char)('1' + lock->group);
+        h[at + 2] = (char)('0' + OL_RECOVERY_GROUPS);
+        set_line(l1, h);
+        if (lock->step == 0) {
+            char text[OL_RECOVERY_GROUP_DIGITS + 3];
+            put_group(text, lock->recovery_digits + OL_RECOVERY_GROUP_DIGITS * lock->group);
+            set_line(l2, text);
         }
-        text[OL_RECOVERY_GROUP_DIGITS] = ' ';
-        text[OL_RECOVERY_GROUP_DIGITS + 1] =
-            (char)('0' + ol_check_digit(g, OL_RECOVERY_GROUP_DIGITS));
-        text[OL_RECOVERY_GROUP_DIGITS + 2] = '\0';
-        set_line(l2, text);
-        *input = OL_INPUT_NUMBER;
         return true;
     }
     if (lock->mode == MODE_RECOVERY) {
         if (lock->step >= 2) {
             set_line(l1, lock->step == 2 ? "NEW MANAGER CODE" : "REPEAT CODE");
-            *input = OL_INPUT_SECRET;
         } else {
             char head[] = "RECOVERY GROUP 1";
             head[15] = (char)('1' + lock->group);
             set_line(l1, head);
-            *input = OL_INPUT_NUMBER;
         }
         return true;
     }
-    if (lock->recovery_until != 0) {
-        uint32_t left = (uint32_t)(lock->recovery_until - lock->now);
-        uint32_t s = (left + 999u) / 1000u;
-        char text[] = "00:00 LEFT";
-        put2(text, s >= 6000u ? s / 3600u : s / 60u);
-        text[2] = s >= 6000u ? 'h' : ':';
-        put2(text + 3, s >= 6000u ? s % 3600u / 60u : s % 60u);
-        set_line(l1, "RECOVERY DELAY");
-        set_line(l2, text);
+    if (lock->recovery_window != 0) {
+        set_line(l1, "RECOVERY READY");
+        set_line(l2, "TYPE *99 AGAIN");
+        *input = OL_INPUT_IDLE;
         return true;
     }
+    if (lock->recovery_until != 0) {
+        char text[] = "00:00 LEFT";
+        put_time_left(text, (uint32_t)(lock->recovery_until - lock->now));
+        set_line(l1, "RECOVERY DELAY");
+        set_line(l2, text);
+        *input = OL_INPUT_IDLE;
+        return true;
+    }
+    *input = OL_INPUT_IDLE;
     return false;
 }

@@ -55,21 +55,65 @@ bool schedule_in_force(const ol_settings *set) {
     return false;
 }
 
-bool schedule_open(const ol_settings *set, uint32_t rtc) {
-    uint32_t days = rtc / 86400u;
-    uint32_t minute = rtc % 86400u / 60u;
-    for (int i = 0; i < OL_HOLIDAYS; i++) {
-        if (set->holidays[i] != 0 && set->holidays[i] == days) {
-            return false;
-        }
-    }
+// Is this minute of this weekday (0 = Monday) inside an open period? With no
+// period set anywhere, every minute is.
+static bool minute_open(const ol_settings *set, uint32_t weekday, uint32_t minute) {
     if (!schedule_in_force(set)) {
         return true;
     }
-    uint32_t weekday = (days + 3u) % 7u; // 1970-01-01 was a Thursday; 0 = Monday
     for (int p = 0; p < OL_SCHEDULE_PERIODS; p++) {
         const uint16_t *period = set->schedule[weekday][p];
         if (minute >= period[0] && minute < period[1]) {
+            return true;
+        }
+    }
+    return false;
+}
+
+static bool is_holiday(const ol_settings *set, uint32_t days) {
+    for (int i = 0; i < OL_HOLIDAYS; i++) {
+        if (set->holidays[i] != 0 && set->holidays[i] == days) {
+            return true;
+        }
+    }
+    return false;
+}
+
+bool schedule_open(const ol_settings *set, uint32_t rtc) {
+    uint32_t days = rtc / 86400u;
+    // 1970-01-01 was a Thursday; 0 = Monday
+    return !is_holiday(set, days) && minute_open(set, (days + 3u) % 7u, rtc % 86400u / 60u);
+}
+
+bool calendar_governs(const ol_settings *set) {
+    for (int i = 0; i < OL_HOLIDAYS; i++) {
+        if (set->holidays[i] != 0) {
+            return true;
+        }
+    }
+    return schedule_in_force(set);
+}
+
+bool settings_relax(const ol_settings *now, const ol_settings *next) {
+    if (next->delay_min < now->delay_min || next->window_min > now->window_min ||
+        (now->dual && !next->dual) || (now->users_disabled && !next->users_disabled) ||
+        next->recovery_delay_min < now->recovery_delay_min) {
+        return true;
+    }
+#if OL_REGRESS_FINDING != 3 // TEST ONLY: the override as no relaxation
+    if ((next->override & ~now->override) != 0) {
+        return true;
+    }
+#endif
+    for (uint32_t day = 0; day < 7; day++) {
+        for (uint32_t minute = 0; minute < 24u * 60u; minute++) {
+            if (minute_open(next, day, minute) && !minute_open(now, day, minute)) {
+                return true;
+            }
+        }
+    }
+    for (int i = 0; i < OL_HOLIDAYS; i++) {
+        if (now->holidays[i] != 0 && !is_holiday(next, now->holidays[i])) {
             return true;
         }
     }

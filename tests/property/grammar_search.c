@@ -263,7 +263,7 @@ static bool any_period(const ol_settings *set) {
     return periods;
 }
 
-static bool calendar_governs(const ol_settings *set) {
+static bool oracle_calendar_governs(const ol_settings *set) {
     bool holidays = false;
     for (int i = 0; i < OL_HOLIDAYS; i++) {
         holidays |= set->holidays[i] != 0;
@@ -548,7 +548,7 @@ static void check_opening(search *s, const before *b, int slot, uint64_t now) {
     if (slot >= OL_MANAGER_SLOTS && b->set.users_disabled) {
         violation(s, "a disabled user code opened (*12)");
     }
-    if (calendar_governs(&b->set) && (b->rtc == OL_RTC_LOST || !calendar_open(&b->set, b->rtc))) {
+    if (oracle_calendar_governs(&b->set) && (b->rtc == OL_RTC_LOST || !calendar_open(&b->set, b->rtc))) {
         violation(s, "opened outside the time lock's schedule or on a holiday");
     }
     if (b->set.delay_min && !((b->set.override >> slot) & 1u) && !w->delay_lost) {
@@ -1044,7 +1044,7 @@ static void set_up(search *s, const config *c, uint64_t seed) {
     CHECK_EQ(lock->set.duress, c->duress);
     CHECK_EQ(lock->set.users_disabled, c->users_off);
     CHECK_EQ(lock->set.override, c->override5 ? 1u << 5 : 0u);
-    CHECK_EQ(calendar_governs(&lock->set), c->calendar);
+    CHECK_EQ(oracle_calendar_governs(&lock->set), c->calendar);
     CHECK_EQ(rig_status(&w->r).timelock_remaining_ms != 0, c->timelock_h != 0);
     CHECK_EQ(rig_status(&w->r).failures, 0);
     CHECK(w->rcode_known && lock->recovery_enabled);
