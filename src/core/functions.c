@@ -34,12 +34,17 @@ typedef struct field {
     const char *prompt;
 } field;
 
+// Who may run a function, and when: its row of docs/POLICY.md.
+enum function_rule {
+    MANAGER = 1,     // login must be a manager's code
+    PROGRAMMING = 2, // changes the lock: dual control and battery rules apply
+    DOOR_OPEN = 4,   // only with the door open (from inside the safe)
+    RELAXES = 8,     // may relax a rule restricting openings: change_rules()
+};
+
 typedef struct function {
     uint8_t number;
-    bool manager;     // login must be a manager's code
-    bool programming; // changes the lock: dual control and battery rules apply
-    bool door_open;   // only with the door open (from inside the safe)
-    bool relaxes;     // may relax a rule restricting openings: change_rules()
+    uint8_t rules; // enum function_rule
     const char *title;
     ol_err (*apply)(ol_lock *lock);
     field fields[4];
@@ -66,18 +71,12 @@ static ol_err apply_pair(ol_lock *lock);
 
 static const function functions[] = {
     {1,
-     false,
-     true,
-     false,
-     false,
+     PROGRAMMING,
      "CHANGE CODE",
      apply_none,
      {{F_NEW_CODE, 0, 0, "NEW CODE"}, {F_REPEAT, 0, 0, "REPEAT NEW CODE"}, END}},
     {2,
-     true,
-     true,
-     false,
-     false,
+     MANAGER | PROGRAMMING,
      "SET CODE",
      apply_none,
      {{F_SLOT, 0, 0, "SLOT 00-31"},
@@ -85,44 +84,25 @@ static const function functions[] = {
       {F_REPEAT, 0, 0, "REPEAT NEW CODE"},
       END}},
     {3,
-     true,
-     true,
-     false,
-     false,
+     MANAGER | PROGRAMMING,
      "DELETE CODE",
      apply_delete,
      {{F_SLOT_SET, 0, 0, "SLOT 00-31"}, {F_CONFIRM, 0, 0, "# TO DELETE"}, END}},
     {4,
-     true,
-     true,
-     false,
-     true,
+     MANAGER | PROGRAMMING | RELAXES,
      "TIME DELAY",
      apply_delay,
      {{F_NUMBER, 0, OL_DELAY_MAX_MIN, "DELAY 00-99 MIN"},
       {F_NUMBER, OL_WINDOW_MIN_MIN, OL_WINDOW_MAX_MIN, "WINDOW 01-19 MIN"},
       END}},
     {5,
-     true,
-     true,
-     false,
-     true,
+     MANAGER | PROGRAMMING | RELAXES,
      "DUAL CONTROL",
      apply_dual,
      {{F_NUMBER, 0, 1, "DUAL 0=OFF 1=ON"}, END}},
-    {6,
-     true,
-     true,
-     false,
-     false,
-     "DURESS",
-     apply_duress,
-     {{F_NUMBER, 0, 1, "DURESS: 0 OR 1"}, END}},
+    {6, MANAGER | PROGRAMMING, "DURESS", apply_duress, {{F_NUMBER, 0, 1, "DURESS: 0 OR 1"}, END}},
     {7,
-     true,
-     true,
-     false,
-     true,
+     MANAGER | PROGRAMMING | RELAXES,
      "TIME LOCK",
      apply_schedule,
      {{F_NUMBER, 1, 7, "DAY 1=MON..7=SUN"},
@@ -130,71 +110,43 @@ static const function functions[] = {
       {F_HHMM, 0, 0, "OPEN FROM HHMM"},
       {F_HHMM, 0, 0, "OPEN UNTIL HHMM"}}},
     {8,
-     true,
-     true,
-     false,
-     true,
+     MANAGER | PROGRAMMING | RELAXES,
      "CLOCK",
      apply_clock,
      {{F_DATE, 1, 0, "DATE YYYYMMDD"}, {F_HHMM, 0, 0, "TIME HHMM"}, END}},
-    {9, true, false, false, false, "AUDIT", apply_none, {{F_VIEW, 0, 0, ""}, END}},
+    {9, MANAGER, "AUDIT", apply_none, {{F_VIEW, 0, 0, ""}, END}},
     {10,
-     true,
-     true,
-     false,
-     true,
+     MANAGER | PROGRAMMING | RELAXES,
      "HOLIDAY",
      apply_holiday,
      {{F_NUMBER, 1, OL_HOLIDAYS, "HOLIDAY 01-32"}, {F_DATE, 0, 0, "DATE YYYYMMDD"}, END}},
     {11,
-     true,
-     true,
-     false,
-     true,
+     MANAGER | PROGRAMMING | RELAXES,
      "LOCK FOR HOURS",
      apply_timelock,
      {{F_NUMBER, 1, OL_TIMELOCK_MAX_HOURS, "LOCK 01-99 HOURS"}, END}},
     {12,
-     true,
-     true,
-     false,
-     true,
+     MANAGER | PROGRAMMING | RELAXES,
      "SUBORDINATES",
      apply_supervisor,
      {{F_NUMBER, 0, 1, "USERS 0=OFF 1=ON"}, END}},
     {13,
-     true,
-     true,
-     false,
-     true,
+     MANAGER | PROGRAMMING | RELAXES,
      "DELAY OVERRIDE",
      apply_override,
      {{F_SLOT, 0, 0, "SLOT 00-31"}, {F_NUMBER, 0, 1, "OVERRIDE 0/1"}, END}},
     // Replacing or disabling the recovery code needs the code itself (when
     // there is one): a manager alone cannot take the owner's recovery away.
     {14,
-     true,
-     true,
-     true,
-     false,
+     MANAGER | PROGRAMMING | DOOR_OPEN,
      "RECOVERY CODE",
      apply_recovery_new,
      {{F_RECOVERY, 0, 0, ""}, END}},
-    {15,
-     true,
-     true,
-     false,
-     false,
-     "RECOVERY OFF",
-     apply_recovery_off,
-     {{F_RECOVERY, 0, 0, ""}, END}},
+    {15, MANAGER | PROGRAMMING, "RECOVERY OFF", apply_recovery_off, {{F_RECOVERY, 0, 0, ""}, END}},
     // Pairing a keypad: only with the door open, i.e. from inside the safe.
-    {17, true, true, true, false, "PAIR KEYPAD", apply_pair, {END}},
+    {17, MANAGER | PROGRAMMING | DOOR_OPEN, "PAIR KEYPAD", apply_pair, {END}},
     {16,
-     true,
-     true,
-     false,
-     true,
+     MANAGER | PROGRAMMING | RELAXES,
      "RECOVERY DELAY",
      apply_recovery_delay,
      {{F_NUMBER, OL_RECOVERY_DELAY_MIN_MIN, OL_RECOVERY_DELAY_MAX_MIN, "DELAY 15-4320 MIN"}, END}},
@@ -305,11 +257,11 @@ void start_function(ol_lock *lock, uint8_t number) {
         say(lock, TONE_ERROR, l1, "");
         return;
     }
-    if (fn->programming && battery_critical(lock)) {
+    if ((fn->rules & PROGRAMMING) && battery_critical(lock)) {
         refuse(lock, "BATTERY LOW");
         return;
     }
-    if (fn->door_open && !lock->door_open) {
+    if ((fn->rules & DOOR_OPEN) && !lock->door_open) {
         refuse(lock, "OPEN DOOR FIRST");
         return;
     }
@@ -350,13 +302,13 @@ static ol_err login(ol_lock *lock, const function *fn, const ol_event *ev) {
         lock->step = 1;
         return OL_OK;
     }
-    if (fn->manager && slot >= OL_MANAGER_SLOTS) {
+    if ((fn->rules & MANAGER) && slot >= OL_MANAGER_SLOTS) {
         refuse(lock, "NOT A MANAGER");
         return OL_OK;
     }
     lock->actor = slot;
     lock->target = slot;
-    if (fn->programming && lock->set.dual) {
+    if ((fn->rules & PROGRAMMING) && lock->set.dual) {
         lock->need_second = true;
         return OL_OK;
     }
@@ -505,7 +457,7 @@ void function_screen(const ol_lock *lock, char l1[OL_DISPLAY_COLS + 1],
     }
     if (lock->step == 0) {
         const function *fn = running(lock);
-        set_line(l1, fn && fn->manager ? "MANAGER CODE" : "YOUR CODE");
+        set_line(l1, fn && (fn->rules & MANAGER) ? "MANAGER CODE" : "YOUR CODE");
         return;
     }
     if (!f) {
@@ -753,11 +705,11 @@ bool ol_lock_function_policy(uint8_t number, ol_function_policy *policy) {
     for (size_t i = 0; i < sizeof functions / sizeof functions[0]; i++) {
         const function *fn = &functions[i];
         if (fn->number == number) {
-            policy->manager = fn->manager;
-            policy->second = fn->programming;
-            policy->door_open = fn->door_open;
-            policy->battery = fn->programming;
-            policy->relaxes = fn->relaxes;
+            policy->manager = (fn->rules & MANAGER) != 0;
+            policy->second = (fn->rules & PROGRAMMING) != 0;
+            policy->door_open = (fn->rules & DOOR_OPEN) != 0;
+            policy->battery = (fn->rules & PROGRAMMING) != 0;
+            policy->relaxes = (fn->rules & RELAXES) != 0;
             return true;
         }
     }
