@@ -95,8 +95,10 @@ bool calendar_governs(const ol_settings *set) {
 }
 
 bool settings_relax(const ol_settings *now, const ol_settings *next) {
-    if (next->delay_min < now->delay_min || next->window_min > now->window_min ||
-        (now->dual && !next->dual) || (now->users_disabled && !next->users_disabled) ||
+    // A longer window matters only where a delay was in force before.
+    bool longer_window = now->delay_min != 0 && next->window_min > now->window_min;
+    if (next->delay_min < now->delay_min || longer_window || (now->dual && !next->dual) ||
+        (now->users_disabled && !next->users_disabled) ||
         next->recovery_delay_min < now->recovery_delay_min) {
         return true;
     }
