@@ -1,0 +1,22 @@
+# Self-test of property/policy_search (tests/property/policy_search.c): the
+# engine is built four more times, each with one old flaw brought back
+# (OL_REGRESS_FINDING=N, see src/core), and the search must find each:
+#   1  TOO LIKE ANOTHER costs nothing, and a function login clears the count
+#   2  *11 with fewer hours replaces the running time lock
+#   3  *13 override accepted from a lone manager outside a window
+#   4  the recovery code shown stays behind a shut door, kept without type-back
+# A test passes only if its program exits 1 (what the search returns on a
+# violation) and printed a violation: a crash or a sanitizer report exits
+# otherwise and fails it. Sanitizers are off in these libraries only.
+foreach(n 1 2 3 4)
+  add_library(ownerlock_regress_${n} STATIC ${OL_CORE_SRC} ${OL_BUILTIN_SRC})
+  target_include_directories(ownerlock_regress_${n} PUBLIC include PRIVATE src)
+  target_compile_options(ownerlock_regress_${n} PRIVATE -ffreestanding -fno-sanitize=all
+                         -DOL_REGRESS_FINDING=${n})
+  add_executable(policy_search_regress_${n} ${CMAKE_CURRENT_LIST_DIR}/policy_search.c)
+  target_include_directories(policy_search_regress_${n} PRIVATE ${CMAKE_CURRENT_LIST_DIR})
+  target_link_libraries(policy_search_regress_${n} PRIVATE ownerlock_regress_${n} ownerlock_host m)
+  add_test(NAME property/policy_search_finds_${n}
+           COMMAND sh -c "\"$0\" --first > \"$0.out\" 2>&1; status=$?; tail -n 60 \"$0.out\"; test $status -eq 1 && grep -q '^VIOLATION' \"$0.out\""
+                   $<TARGET_FILE:policy_search_regress_${n}>)
+endforeach()

@@ -1,0 +1,1671 @@
+// Property search: the lock does what docs/POLICY.md allows, and nothing
+// else, whoever acts and whenever.
+//
+// The real engine (on the host port, driven directly by ol_lock_event) and
+// the reference model of POLICY.md (policy_model.h) are fed the same events.
+// People act at the keypad as they can — a manager A (slot 00), a second
+// manager B (01), users U (02) and V (03), a user D (04, the one a *12 0
+// leaves disabled), a passer-by P who knows no code, and the recovery holder
+// R — opening with their codes, running *NN functions with their own codes
+// and fields valid or not (shorter delays, schedule periods, the clock moved,
+// holidays removed, the override, *11 with fewer hours, codes near another
+// person's, ...), cancelling, guessing; the world waits (seconds to hours),
+// cuts and restores the power, loses the clock, moves the door (only with the
+// bolt retracted), asserts remote disable, changes the battery. A lock is
+// commissioned and configured at random at the start of each sequence.
+//
+// After every event the search compares what POLICY.md speaks of: the bolt;
+// ol_status (enrolled slots, wrong tries and lockout, delay and window, time
+// lock, recovery delay and recovery code, the rules in force); the lock's
+// clock; which code opens which slot (a copy of the flash booted apart and
+// asked, after every change of codes and at the end of each sequence; the
+// slot in the trail's `open` record after every opening); that the keypad
+// dialogue goes on or ends where the model says; that no secret field is
+// echoed and that no recovery code is on the display behind a shut door or
+// after its showing ended. Any difference is a violation: the sequence that
+// found it is printed with the model's reading of each step, and the search
+// exits 1 (crashes and sanitizer reports exit otherwise).
+//
+// Usage: policy_search [--sequences N] [--seed S] [--steps N] [--first] [--trace]
+// --first stops at the first violation (the self-tests of tests/property/policy.cmake).
+#define _POSIX_C_SOURCE 200809L // clock_gettime
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "host.h"
+#include "ownerlock/lock.h"
+#include "ownerlock/recovery.h"
+#include "policy_model.h"
+
+#define EPOCH 1767225600 // 2026-01-01T00:00:00Z, a Thursday
+#define FLASH_BYTES ((size_t)OL_HOST_SECTOR_SIZE * OL_HOST_SECTORS)
+#define TRACE_CAP (256 * 1024)
+#define RETIRED_CAP 24
+#define KIND_CAP 64
+#define KEY_GAP_MS 1500u // between the fields a person types
+#define NOTHING_TEXT "NOTHING CHANGED"
+
+// ---- the people -----------------------------------------------------------------------
+
+enum actor { ACT_A, ACT_B, ACT_U, ACT_V, ACT_D, ACT_P, ACT_R, ACT_W, ACT_COUNT };
+static const char *const actor_name[ACT_COUNT] = {
+    "A (manager 00)", "B (manager 01)", "U (user 02)",  "V (user 03)",
+    "D (user 04)",    "P (passer-by)",  "R (recovery)", "world"};
+static const int actor_slot[ACT_COUNT] = {0, 1, 2, 3, 4, -1, -1, -1};
+
+// ---- the lock on the host port ----------------------------------------------------------
+
+typedef struct engine {
+    ol_hostflash hf;
+    ol_testrng rng;
+    ol_vclock clk;
+    ol_platform plat;
+    ol_lock lock;
+    uint64_t t;      // world time, ms
+    uint64_t boot_t; // world time at the last power-up
+    bool powered;
+    bool door_open;
+    bool remote;
+    uint32_t battery_mv; // as the port last measured it (0: never)
+} engine;
+
+typedef struct kind_count {
+    char key[240];
+    uint64_t n;
+} kind_count;
+
+typedef struct stats {
+    uint64_t sequences, steps, events, probes, violations, openings, relax_refused, relax_applied;
+    uint64_t counted, functions_done, recoveries, shows_kept, lockouts;
+    uint64_t actions[ACT_COUNT];
+    kind_count kinds[KIND_CAP];
+    int nkinds;
+} stats;
+
+typedef struct search {
+    engine e;
+    pm m;
+    // the copy of the flash a probe boots
+    ol_hostflash pf;
+    ol_testrng prng;
+    ol_vclock pclk;
+    ol_platform pplat;
+    ol_lock plock;
+    // what the people know
+    char know[ACT_COUNT][PM_CODE_CAP];
+    char retired[RETIRED_CAP][PM_CODE_CAP]; // codes once typed as new codes or replaced
+    int nretired;
+    bool rknown; // R holds the recovery code (read off the display)
+    uint8_t rcode[OL_RECOVERY_DIGITS];
+    int show_actor; // who is reading a shown code
+    // the run
+    uint64_t rnd;
+    uint64_t seed;
+    uint64_t seq;
+    bool failed; // this sequence found a violation: it ends
+    bool first_only, trace_all;
+    char trace[TRACE_CAP];
+    size_t trace_len;
+    char action[200]; // the action running, for the trace
+    stats st;
+} search;
+
+static search S;
+
+// ---- randomness (splitmix64: reproducible from the seed) -----------------------------------
+
+static uint64_t rnd(search *s) {
+    uint64_t z = (s->rnd += 0x9E3779B97F4A7C15u);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9u;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBu;
+    return z ^ (z >> 31);
+}
+
+static uint32_t below(search *s, uint32_t n) {
+    return (uint32_t)(rnd(s) % n);
+}
+
+static bool chance(search *s, uint32_t percent) {
+    return below(s, 100) < percent;
+}
+
+// ---- the trace -------------------------------------------------------------------------
+
+__attribute__((format(printf, 2, 3))) static void trace(search *s, const char *fmt, ...) {
+    if (s->trace_len + 512 >= TRACE_CAP) {
+        return;
+    }
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(s->trace + s->trace_len, TRACE_CAP - s->trace_len, fmt, ap);
+    va_end(ap);
+    if (n > 0) {
+        s->trace_len += (size_t)n;
+    }
+    if (s->trace_all) {
+        fputs(s->trace + s->trace_len - (size_t)n, stdout);
+    }
+}
+
+static void clock_text(const search *s, char *out, size_t cap) {
+    uint64_t t = s->e.t / 1000u;
+    snprintf(out, cap, "%3" PRIu64 ":%02" PRIu64 ":%02" PRIu64, t / 3600u, t / 60u % 60u, t % 60u);
+}
+
+static void count_kind(search *s, const char *key) {
+    stats *st = &s->st;
+    for (int i = 0; i < st->nkinds; i++) {
+        if (strcmp(st->kinds[i].key, key) == 0) {
+            st->kinds[i].n++;
+            return;
+        }
+    }
+    if (st->nkinds < KIND_CAP) {
+        snprintf(st->kinds[st->nkinds].key, sizeof st->kinds[0].key, "%s", key);
+        st->kinds[st->nkinds++].n = 1;
+    }
+}
+
+// A difference: counted by kind; the first of each kind is printed with the
+// whole sequence that led to it. The sequence ends (the model no longer
+// knows what the lock is).
+__attribute__((format(printf, 3, 4))) static void violation(search *s, const char *kind,
+                                                            const char *fmt, ...) {
+    char what[600];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(what, sizeof what, fmt, ap);
+    va_end(ap);
+    s->st.violations++;
+    bool first = true;
+    for (int i = 0; i < s->st.nkinds; i++) {
+        first &= strcmp(s->st.kinds[i].key, kind) != 0;
+    }
+    count_kind(s, kind);
+    s->failed = true;
+    if (!first) {
+        return;
+    }
+    char when[24];
+    clock_text(s, when, sizeof when);
+    printf("\nVIOLATION [%s] seed %" PRIu64 " sequence %" PRIu64 " at %s\n  during: %s\n  %s\n"
+           "  the sequence (t = world time h:mm:ss; [model: ...] is the model's reading):\n",
+           kind, s->seed, s->seq, when, s->action, what);
+    fwrite(s->trace, 1, s->trace_len, stdout);
+    printf("  ---- end of sequence %" PRIu64 "\n", s->seq);
+    fflush(stdout);
+}
+
+// ---- the engine ------------------------------------------------------------------------------
+
+static ol_err engine_boot(engine *e) {
+    e->boot_t = e->t;
+    e->clk.now_ms = e->t;
+    e->powered = true;
+    ol_err err = ol_lock_boot(&e->lock, &e->plat, 0, e->door_open);
+    return err;
+}
+
+static ol_err engine_event(engine *e, const ol_event *ev) {
+    e->clk.now_ms = e->t;
+    return ol_lock_event(&e->lock, e->t - e->boot_t, ev);
+}
+
+static ol_err engine_setup(engine *e, uint64_t seed) {
+    memset(e, 0, sizeof *e);
+    ol_err err = ol_hostflash_open(&e->hf, NULL, OL_HOST_SECTOR_SIZE, OL_HOST_SECTORS);
+    if (err) {
+        return err;
+    }
+    ol_testrng_seed(&e->rng, seed);
+    e->clk.world_epoch = EPOCH;
+    e->plat.flash = &e->hf.flash;
+    e->plat.trng = ol_testrng_fill;
+    e->plat.trng_ctx = &e->rng;
+    e->plat.rtc_now = ol_vclock_rtc;
+    e->plat.rtc_set = ol_vclock_rtc_set;
+    e->plat.rtc_ctx = &e->clk;
+    e->door_open = true;
+    return engine_boot(e);
+}
+
+static ol_status engine_status(const engine *e) {
+    ol_status st;
+    memset(&st, 0, sizeof st);
+    ol_lock_status(&e->lock, &st);
+    return st;
+}
+
+// ---- comparing the lock with the model -----------------------------------------------------
+
+static bool settings_differ(const ol_settings *a, const ol_settings *b, char *out, size_t cap) {
+#define CMP(field)                                                                                 \
+    if (a->field != b->field) {                                                                    \
+        snprintf(out, cap, #field " %ld, model %ld", (long)a->field, (long)b->field);              \
+        return true;                                                                               \
+    }
+    CMP(delay_min)
+    CMP(window_min)
+    CMP(dual)
+    CMP(duress)
+    CMP(users_disabled)
+    CMP(override)
+    CMP(recovery_delay_min)
+    CMP(recovery_off)
+#undef CMP
+    for (int d = 0; d < 7; d++) {
+        for (int p = 0; p < OL_SCHEDULE_PERIODS; p++) {
+            for (int k = 0; k < 2; k++) {
+                if (a->schedule[d][p][k] != b->schedule[d][p][k]) {
+                    snprintf(out, cap, "schedule day %d period %d %s %u, model %u", d + 1, p + 1,
+                             k ? "until" : "from", a->schedule[d][p][k], b->schedule[d][p][k]);
+                    return true;
+                }
+            }
+        }
+    }
+    for (int i = 0; i < OL_HOLIDAYS; i++) {
+        if (a->holidays[i] != b->holidays[i]) {
+            snprintf(out, cap, "holiday %d day %u, model %u", i + 1, a->holidays[i],
+                     b->holidays[i]);
+            return true;
+        }
+    }
+    return false;
+}
+
+// Does a line show group g of the code (digits, a space, the check digit)?
+static bool shows_group(const char *line, const uint8_t *code, int g) {
+    char text[OL_RECOVERY_GROUP_DIGITS + 3];
+    const uint8_t *d = code + OL_RECOVERY_GROUP_DIGITS * g;
+    for (int i = 0; i < OL_RECOVERY_GROUP_DIGITS; i++) {
+        text[i] = (char)('0' + d[i]);
+    }
+    text[OL_RECOVERY_GROUP_DIGITS] = ' ';
+    text[OL_RECOVERY_GROUP_DIGITS + 1] = (char)('0' + ol_check_digit(d, OL_RECOVERY_GROUP_DIGITS));
+    text[OL_RECOVERY_GROUP_DIGITS + 2] = '\0';
+    return strstr(line, text) != NULL;
+}
+
+static bool shows_code(const ol_outputs *o, const uint8_t *code, uint8_t groups_mask) {
+    for (int g = 0; g < OL_RECOVERY_GROUPS; g++) {
+        if ((groups_mask >> g) & 1u) {
+            for (int l = 0; l < 2; l++) {
+                if (shows_group(o->line[l], code, g)) {
+                    return true;
+                }
+            }
+        }
+    }
+    return false;
+}
+
+// Texts of an answer after which no dialogue goes on.
+static bool result_text(const char *l1) {
+    static const char *const results[] = {"SAVED",
+                                          "CODE CHANGED",
+                                          "CODE ADDED",
+                                          "CODE DELETED",
+                                          "CLOCK SET",
+                                          "KEYPAD PAIRED",
+                                          "PAIR KEYPAD NOW",
+                                          "CANCELLED",
+                                          "DELAY CANCELLED",
+                                          "OPEN",
+                                          "DOOR OPEN",
+                                          "TIME DELAY",
+                                          "TIMED OUT",
+                                          "MANAGER CODE SET",
+                                          "RECOVERY EXPIRED",
+                                          "RECOVERY CODE",
+                                          "ENTER CODE",
+                                          "OPEN NOW: CODE",
+                                          "NO RECOVERY",
+                                          "RECOVERY DELAY",
+                                          "SET UP FIRST"};
+    for (size_t i = 0; i < sizeof results / sizeof results[0]; i++) {
+        if (strcmp(l1, results[i]) == 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
+// Is the lock in a dialogue (a function, *99, a shown code) by its keypad?
+// stale: the event left the display as it was (a result message from before
+// may still stand over the new dialogue's prompt: *99 leaves it).
+static bool engine_in_dialogue(const ol_outputs *o, bool stale) {
+    if (o->input != OL_INPUT_SECRET && o->input != OL_INPUT_NUMBER) {
+        return false;
+    }
+    (void)stale;
+    return strcmp(o->line[1], NOTHING_TEXT) != 0 && !result_text(o->line[0]);
+}
+
+// What differs between the lock and the model now; "" when nothing. *key gets
+// a short name of the difference, for counting kinds.
+static bool differs(search *s, bool dialogue_event, bool stale, char *out, size_t cap,
+                    const char **key) {
+    engine *e = &s->e;
+    pm *m = &s->m;
+    const ol_outputs *o = ol_lock_outputs(&e->lock);
+    ol_status st = engine_status(e);
+    char sd[200];
+    bool retracted = o->bolt == OL_BOLT_RETRACTED;
+    *key = "";
+    if (retracted != m->retracted) {
+        *key = "bolt";
+        snprintf(out, cap, "bolt %s, model %s", retracted ? "RETRACTED" : "extended",
+                 m->retracted ? "RETRACTED" : "extended");
+        return true;
+    }
+#define STATUS(field, mval, name)                                                                  \
+    if ((uint64_t)(st.field) != (uint64_t)(mval)) {                                                \
+        *key = name;                                                                               \
+        snprintf(out, cap, #field " %" PRIu64 ", model %" PRIu64, (uint64_t)(st.field),            \
+                 (uint64_t)(mval));                                                                \
+        return true;                                                                               \
+    }
+    STATUS(enrolled, pm_enrolled_mask(m), "enrolled slots")
+    STATUS(failures, m->failures, "wrong-try count")
+    STATUS(last_lockout_ms, m->last_lockout, "wrong-try count")
+    STATUS(lockout_remaining_ms, pm_left(m, &m->lockout), "lockout")
+    STATUS(timelock_remaining_ms, pm_left(m, &m->timelock), "time lock")
+    STATUS(delay_remaining_ms, pm_delay_running(m) ? m->delay_until - m->now : 0, "time delay")
+    STATUS(window_remaining_ms, pm_window_open(m) ? m->window_until - m->now : 0, "opening window")
+    STATUS(recovery_enabled, m->recovery_enabled, "recovery code kept")
+    STATUS(recovery_delay_ms, m->rec == PM_REC_DELAY ? m->rec_until - m->now : 0, "recovery delay")
+#undef STATUS
+    if (settings_differ(&st.settings, &m->set, sd, sizeof sd)) {
+        *key = "rules in force";
+        snprintf(out, cap, "settings: %s", sd);
+        return true;
+    }
+    if (e->clk.rtc_lost != m->rtc_lost || (!m->rtc_lost && e->clk.rtc_offset_s != m->rtc_offset)) {
+        *key = "clock";
+        snprintf(out, cap, "clock %s offset %" PRId64 " s, model %s offset %" PRId64 " s",
+                 e->clk.rtc_lost ? "lost" : "known", e->clk.rtc_offset_s,
+                 m->rtc_lost ? "lost" : "known", m->rtc_offset);
+        return true;
+    }
+    // Nothing secret on the outside display.
+    bool showing = m->stage == PM_SHOW;
+    uint8_t all = (1u << OL_RECOVERY_GROUPS) - 1u;
+    if (s->show_actor >= 0 && !showing && shows_code(o, m->show, m->show_seen)) {
+        *key = e->door_open ? "recovery code shown after its showing ended"
+                            : "recovery code shown with the door closed";
+        snprintf(out, cap, "display \"%s | %s\" shows the recovery code", o->line[0], o->line[1]);
+        return true;
+    }
+    if (m->recovery_enabled && shows_code(o, m->rcode, all) && !showing) {
+        *key = "recovery code on the display";
+        snprintf(out, cap, "display \"%s | %s\" shows the kept recovery code", o->line[0],
+                 o->line[1]);
+        return true;
+    }
+    if (pm_secret_field(m) && o->input == OL_INPUT_NUMBER) {
+        *key = "secret echoed";
+        snprintf(out, cap, "the keypad echoes digits (input NUMBER) while a secret is typed");
+        return true;
+    }
+    if (dialogue_event && !stale) {
+        bool busy = engine_in_dialogue(o, stale);
+        bool model_busy = m->stage != PM_IDLE && m->stage != PM_FACTORY_CODE && !pm_locked_out(m);
+        if (busy != model_busy) {
+            *key = busy ? "dialogue went on after a refusal" : "dialogue refused";
+            snprintf(out, cap, "the lock %s (display \"%s | %s\"), the model %s",
+                     busy ? "goes on" : "ended the dialogue", o->line[0], o->line[1],
+                     model_busy ? "goes on" : "ended it");
+            return true;
+        }
+    }
+    return false;
+}
+
+// ---- one event through both ------------------------------------------------------------------
+
+static const char *event_text(const ol_event *ev, char *buf, size_t cap) {
+    switch (ev->type) {
+    case OL_EV_ENTRY: {
+        size_t n = 0;
+        for (uint8_t i = 0; i < ev->ndigits && n + 2 < cap; i++) {
+            buf[n++] = (char)('0' + ev->digits[i]);
+        }
+        buf[n++] = '#';
+        buf[n] = '\0';
+        return buf;
+    }
+    case OL_EV_FUNCTION:
+        snprintf(buf, cap, "*%02u", ev->function);
+        return buf;
+    case OL_EV_CANCEL:
+        return "*";
+    case OL_EV_DOOR:
+        return ev->door_open ? "door opens" : "door closes";
+    case OL_EV_BATTERY:
+        snprintf(buf, cap, "battery %" PRIu32 " mV", ev->value);
+        return buf;
+    case OL_EV_REMOTE_DISABLE:
+        return ev->value ? "remote disable asserted" : "remote disable released";
+    default:
+        return "tick";
+    }
+}
+
+// The model's side of one event.
+static void model_event(pm *m, const ol_event *ev, bool refuse_open, pm_out *out) {
+    char digits[PM_CODE_CAP];
+    switch (ev->type) {
+    case OL_EV_ENTRY:
+        for (uint8_t i = 0; i < ev->ndigits; i++) {
+            digits[i] = (char)('0' + ev->digits[i]);
+        }
+        digits[ev->ndigits] = '\0';
+        pm_entry(m, digits, refuse_open, out);
+        break;
+    case OL_EV_FUNCTION:
+        pm_function_key(m, ev->function, out);
+        break;
+    case OL_EV_CANCEL:
+        pm_cancel(m, out);
+        break;
+    case OL_EV_DOOR:
+        pm_door(m, ev->door_open);
+        break;
+    case OL_EV_BATTERY:
+        pm_battery(m, ev->value);
+        break;
+    case OL_EV_REMOTE_DISABLE:
+        pm_remote(m, ev->value != 0);
+        break;
+    default:
+        break;
+    }
+}
+
+// The newest `open` record names the slot the model says opened.
+static void check_open_record(search *s, int slot) {
+    ol_status st = engine_status(&s->e);
+    for (uint32_t seq = st.audit_next_seq; seq > st.audit_first_seq && seq + 6 > st.audit_next_seq;
+         seq--) {
+        ol_audit_event ev;
+        if (ol_lock_audit_read(&s->e.lock, seq - 1, &ev) == OL_OK && ev.kind == OL_AUDIT_OPEN) {
+            if (ev.slot != slot) {
+                violation(s, "opened for another slot",
+                          "the trail's open record names slot %u, "
+                          "the model slot %d",
+                          ev.slot, slot);
+            }
+            return;
+        }
+    }
+    violation(s, "opening not in the trail", "the lock opened for slot %d with no open record",
+              slot);
+}
+
+// Feed one event to the lock and the model and compare. Returns the model's
+// reading of it.
+static pm_out step(search *s, const ol_event *ev) {
+    pm_out out;
+    memset(&out, 0, sizeof out);
+    out.opened = out.matched = -1;
+    if (s->failed) {
+        return out;
+    }
+    engine *e = &s->e;
+    pm_advance(&s->m, e->t);
+    pm before = s->m;
+    bool was_busy = s->m.stage != PM_IDLE;
+    bool dialogue =
+        ev->type == OL_EV_ENTRY || ev->type == OL_EV_FUNCTION || ev->type == OL_EV_CANCEL;
+    model_event(&s->m, ev, false, &out);
+    ol_status was = engine_status(e);
+    ol_outputs shown = *ol_lock_outputs(&e->lock);
+    ol_err err = engine_event(e, ev);
+    const ol_outputs *now_shown = ol_lock_outputs(&e->lock);
+    bool stale = ev->type == OL_EV_FUNCTION && strcmp(shown.line[0], now_shown->line[0]) == 0 &&
+                 strcmp(shown.line[1], now_shown->line[1]) == 0;
+    s->st.events++;
+    char ebuf[40], when[24];
+    clock_text(s, when, sizeof when);
+    if (ev->type != OL_EV_TICK) {
+        const ol_outputs *o = ol_lock_outputs(&e->lock);
+        trace(s, "    t %s  %-22s -> \"%s | %s\"%s%s%s\n", when, event_text(ev, ebuf, sizeof ebuf),
+              o->line[0], o->line[1], out.note[0] ? "  [model: " : "", out.note,
+              out.note[0] ? "]" : "");
+    }
+    if (err) {
+        violation(s, "engine error", "ol_lock_event returned %d", (int)err);
+        return out;
+    }
+    char diff[300];
+    const char *key;
+    bool check_flow = dialogue && (was_busy || s->m.stage != PM_IDLE || ev->type == OL_EV_FUNCTION);
+    if (differs(s, check_flow, stale, diff, sizeof diff, &key) && out.ambiguous) {
+        // POLICY.md leaves this relaxation open: the refusal is right too.
+        pm_out alt;
+        memset(&alt, 0, sizeof alt);
+        alt.opened = alt.matched = -1;
+        pm trial = before;
+        model_event(&trial, ev, true, &alt);
+        pm keep = s->m;
+        s->m = trial;
+        char diff2[300];
+        const char *key2;
+        if (!differs(s, check_flow, stale, diff2, sizeof diff2, &key2)) {
+            out = alt;
+            trace(s, "      [model: POLICY.md leaves this open; the lock refused: accepted]\n");
+            diff[0] = '\0';
+        } else {
+            s->m = keep;
+        }
+    } else if (!differs(s, check_flow, stale, diff, sizeof diff, &key)) {
+        diff[0] = '\0';
+    }
+    if (diff[0]) {
+        char kind[240];
+        snprintf(kind, sizeof kind, "%s", key);
+        // Name the kinds the brief lists by what the model refused.
+        if (strcmp(key, "rules in force") == 0 && out.relax_refused) {
+            snprintf(kind, sizeof kind, "relaxing *%02u accepted while not served", before.fn);
+        } else if (strcmp(key, "time lock") == 0 && out.relax_refused) {
+            snprintf(kind, sizeof kind, "*11 shortened the running time lock");
+        } else if (strcmp(key, "clock") == 0 && out.relax_refused) {
+            snprintf(kind, sizeof kind, "*08 moved a governed clock while not served");
+        } else if (strcmp(key, "wrong-try count") == 0) {
+            snprintf(kind, sizeof kind, "wrong-try count %s (%s)",
+                     out.counted ? "not counted" : "changed", out.note);
+        }
+        violation(s, kind, "%s  [model: %s]", diff, out.note[0] ? out.note : "-");
+        return out;
+    }
+    // A refused relaxation names a rule that stands in the way.
+    if (out.relax_refused) {
+        const ol_outputs *o = ol_lock_outputs(&e->lock);
+        bool named = false;
+        for (int i = 0; i < 5; i++) {
+            named |= (out.why >> i & 1u) && strcmp(o->line[0], pm_why_text[i]) == 0;
+        }
+        if (!named) {
+            violation(s, "refusal names no rule in the way",
+                      "refused with \"%s\"; the rules in the way: %s%s%s%s%s", o->line[0],
+                      out.why & PM_WHY_TIME_LOCKED ? "TIME LOCKED " : "",
+                      out.why & PM_WHY_SET_CLOCK ? "SET CLOCK FIRST " : "",
+                      out.why & PM_WHY_REMOTE ? "REMOTE DISABLED " : "",
+                      out.why & PM_WHY_IN_WINDOW ? "ONLY IN WINDOW " : "",
+                      out.why & PM_WHY_WHEN_OPEN ? "ONLY WHEN OPEN" : "");
+            return out;
+        }
+        s->st.relax_refused++;
+    } else if (strstr(out.note, "relaxes")) {
+        s->st.relax_applied++;
+    }
+    if (out.opened >= 0) {
+        s->st.openings++;
+        check_open_record(s, out.opened);
+    }
+    if (out.counted) {
+        s->st.counted++;
+        if (engine_status(e).lockout_remaining_ms > was.lockout_remaining_ms) {
+            s->st.lockouts++;
+        }
+    }
+    return out;
+}
+
+// ---- time --------------------------------------------------------------------------------------
+
+static void tick(search *s) {
+    ol_event ev = {.type = OL_EV_TICK};
+    step(s, &ev);
+}
+
+// Let time pass, stopping at every deadline of the lock and of the model.
+static void wait_ms(search *s, uint64_t ms) {
+    engine *e = &s->e;
+    uint64_t end = e->t + ms;
+    while (!s->failed && e->powered) {
+        uint64_t d = ol_lock_next_deadline(&e->lock);
+        uint64_t at = d == UINT64_MAX ? UINT64_MAX : d + e->boot_t;
+        pm_advance(&s->m, e->t);
+        uint64_t md = pm_next_deadline(&s->m);
+        if (md < at) {
+            at = md;
+        }
+        if (at <= e->t) {
+            at = e->t + 1;
+        }
+        if (at >= end) {
+            break;
+        }
+        e->t = at;
+        tick(s);
+    }
+    e->t = end;
+    if (e->powered) {
+        tick(s);
+    }
+}
+
+// ---- the copy of the lock that answers "does this code open?" ---------------------------------
+
+// Boots a copy of the flash (the lock as it would be after a power cut) and
+// types the code there: a wrong code adds a counted wrong try, a valid one
+// does not. Nothing of it reaches the lock under test.
+static bool probe_code(search *s, const char *code, bool *valid) {
+    memcpy(s->pf.mem, s->e.hf.mem, FLASH_BYTES);
+    s->pclk = s->e.clk;
+    if (ol_lock_boot(&s->plock, &s->pplat, 0, false) != OL_OK) {
+        return false;
+    }
+    ol_status st;
+    ol_lock_status(&s->plock, &st);
+    uint64_t now = 1000u + st.lockout_remaining_ms; // let a saved lockout run out
+    ol_event ev = {.type = OL_EV_TICK};
+    if (ol_lock_event(&s->plock, now, &ev) != OL_OK) {
+        return false;
+    }
+    ol_lock_status(&s->plock, &st);
+    uint32_t before = st.failures;
+    ev.type = OL_EV_ENTRY;
+    ev.ndigits = (uint8_t)strlen(code);
+    for (uint8_t i = 0; i < ev.ndigits; i++) {
+        ev.digits[i] = (uint8_t)(code[i] - '0');
+    }
+    if (st.lockout_remaining_ms != 0 || ol_lock_event(&s->plock, now + 1000u, &ev) != OL_OK) {
+        return false;
+    }
+    ol_lock_status(&s->plock, &st);
+    *valid = st.failures != before + 1u;
+    ol_lock_shutdown(&s->plock);
+    s->st.probes++;
+    return true;
+}
+
+static void check_code(search *s, const char *code) {
+    if (s->failed || code[0] == '\0') {
+        return;
+    }
+    bool duress, valid;
+    int slot = pm_match(&s->m, code, &duress);
+    if (!probe_code(s, code, &valid)) {
+        violation(s, "probe failed", "the copy of the lock could not be asked about %s", code);
+        return;
+    }
+    if (valid != (slot >= 0)) {
+        violation(s, valid ? "a code opens that the model does not know" : "a code no longer opens",
+                  "code %s is %s in the lock; the model: %s%d", code, valid ? "valid" : "not valid",
+                  slot >= 0 ? "slot " : "no slot ", slot);
+    }
+}
+
+static void retire(search *s, const char *code) {
+    if (code[0] == '\0') {
+        return;
+    }
+    for (int i = 0; i < s->nretired; i++) {
+        if (strcmp(s->retired[i], code) == 0) {
+            return;
+        }
+    }
+    int at = s->nretired < RETIRED_CAP ? s->nretired++ : (int)below(s, RETIRED_CAP);
+    snprintf(s->retired[at], PM_CODE_CAP, "%s", code);
+}
+
+static void check_all_codes(search *s) {
+    for (int slot = 0; slot < OL_SLOTS; slot++) {
+        check_code(s, s->m.code[slot]);
+    }
+    for (int i = 0; i < s->nretired; i++) {
+        check_code(s, s->retired[i]);
+    }
+}
+
+// ---- what people type --------------------------------------------------------------------------
+
+static ol_event entry_of(const char *digits) {
+    ol_event ev;
+    memset(&ev, 0, sizeof ev);
+    ev.type = OL_EV_ENTRY;
+    ev.ndigits = (uint8_t)strlen(digits);
+    for (uint8_t i = 0; i < ev.ndigits; i++) {
+        ev.digits[i] = (uint8_t)(digits[i] - '0');
+    }
+    return ev;
+}
+
+static pm_out type(search *s, const char *digits) {
+    ol_event ev = entry_of(digits);
+    return step(s, &ev);
+}
+
+static void press_function(search *s, uint8_t fn) {
+    ol_event ev = {.type = OL_EV_FUNCTION, .function = fn};
+    step(s, &ev);
+}
+
+static void press_cancel(search *s) {
+    ol_event ev = {.type = OL_EV_CANCEL};
+    step(s, &ev);
+}
+
+static void random_digits(search *s, char *out, int n) {
+    for (int i = 0; i < n; i++) {
+        out[i] = (char)('0' + below(s, 10));
+    }
+    out[n] = '\0';
+}
+
+// A code the lock takes for `target`: 6-8 digits, not simple, two digits
+// from every other code.
+static void fresh_code(search *s, int target, char *out) {
+    do {
+        random_digits(s, out, 6 + (int)below(s, 3));
+    } while (pm_code_rule(&s->m, target, out) != PM_CODE_OK);
+}
+
+// One digit away from the code of another enrolled slot (TOO LIKE ANOTHER),
+// and not simple.
+static bool near_code(search *s, int target, char *out) {
+    for (int tries = 0; tries < 20; tries++) {
+        int slot = (int)below(s, 5);
+        if (slot == target || !pm_enrolled(&s->m, slot)) {
+            continue;
+        }
+        snprintf(out, PM_CODE_CAP, "%s", s->m.code[slot]);
+        size_t n = strlen(out);
+        size_t i = below(s, (uint32_t)n);
+        out[i] = (char)('0' + (out[i] - '0' + 1 + below(s, 9)) % 10);
+        if (!pm_trivial(out)) {
+            return true;
+        }
+    }
+    return false;
+}
+
+// A guess by someone who knows no code: random, or one digit off a real one.
+static void guess(search *s, char *out) {
+    if (chance(s, 40) && near_code(s, -1, out)) {
+        return;
+    }
+    random_digits(s, out, 6 + (int)below(s, 3));
+}
+
+static const char *code_of(search *s, int actor) {
+    if (actor == ACT_P || actor == ACT_R || actor == ACT_W) {
+        static char g[PM_CODE_CAP];
+        guess(s, g);
+        return g;
+    }
+    return s->know[actor];
+}
+
+// The code as its holder types it, now and then its duress variant.
+static void as_typed(search *s, const char *code, char *out) {
+    snprintf(out, PM_CODE_CAP, "%s", code);
+    size_t n = strlen(out);
+    if (n && s->m.set.duress && chance(s, 10)) {
+        out[n - 1] = (char)('0' + (out[n - 1] - '0' + 1) % 10);
+    }
+}
+
+static void group_text(const uint8_t *code, int g, char *out) {
+    const uint8_t *d = code + OL_RECOVERY_GROUP_DIGITS * g;
+    for (int i = 0; i < OL_RECOVERY_GROUP_DIGITS; i++) {
+        out[i] = (char)('0' + d[i]);
+    }
+    out[OL_RECOVERY_GROUP_DIGITS] = (char)('0' + ol_check_digit(d, OL_RECOVERY_GROUP_DIGITS));
+    out[OL_RECOVERY_GROUP_DIGITS + 1] = '\0';
+}
+
+// ---- a function, field by field
+// -------------------------------------------------------------------
+
+#define PLAN_MAX 12
+
+typedef struct plan {
+    uint8_t fn;
+    int n;
+    char entry[PLAN_MAX][PM_CODE_CAP];
+    bool cancel_after; // *09: leave the view with '*'
+} plan;
+
+static void plan_add(plan *p, const char *digits) {
+    if (p->n < PLAN_MAX) {
+        snprintf(p->entry[p->n++], PM_CODE_CAP, "%s", digits);
+    }
+}
+
+// A number as typed; two digits for a slot.
+static void plan_num(plan *p, bool two, unsigned v) {
+    char buf[PM_CODE_CAP];
+    snprintf(buf, sizeof buf, two ? "%02u" : "%u", v % 100000u);
+    plan_add(p, buf);
+}
+
+// The recovery code's five groups as `who` types them: mostly right, now and
+// then a typo (caught by the check digit, typed again) or a wrong digit.
+static void plan_groups(search *s, plan *p, bool holds) {
+    uint8_t code[OL_RECOVERY_DIGITS];
+    if (holds && s->rknown) {
+        memcpy(code, s->rcode, sizeof code);
+    } else {
+        for (int i = 0; i < OL_RECOVERY_DIGITS; i++) {
+            code[i] = (uint8_t)below(s, 10);
+        }
+    }
+    bool wrong = holds && chance(s, 8);
+    for (int g = 0; g < OL_RECOVERY_GROUPS; g++) {
+        char text[8];
+        uint8_t save = code[g * OL_RECOVERY_GROUP_DIGITS];
+        if (wrong && g == 2) {
+            code[g * OL_RECOVERY_GROUP_DIGITS] = (uint8_t)((save + 1) % 10);
+        }
+        group_text(code, g, text);
+        code[g * OL_RECOVERY_GROUP_DIGITS] = save;
+        if (chance(s, 5)) {
+            char typo[8];
+            memcpy(typo, text, sizeof typo);
+            typo[4] = (char)('0' + (typo[4] - '0' + 1) % 10);
+            plan_add(p, typo);
+        }
+        plan_add(p, text);
+    }
+}
+
+static void plan_new_code(search *s, plan *p, int target) {
+    char code[PM_CODE_CAP], again[PM_CODE_CAP];
+    uint32_t r = below(s, 100);
+    if (r < 25 && near_code(s, target, code)) {
+        // TOO LIKE ANOTHER (or near the target's own code: allowed)
+    } else if (r < 30) {
+        snprintf(code, sizeof code, "%s", chance(s, 50) ? "345678" : "777777");
+    } else if (r < 34) {
+        random_digits(s, code, chance(s, 50) ? 5 : 13);
+    } else if (r < 44 && target >= 0 && target < OL_SLOTS && pm_enrolled(&s->m, target)) {
+        snprintf(code, sizeof code, "%s", s->m.code[target]); // near its own: allowed
+        size_t i = below(s, (uint32_t)strlen(code));
+        code[i] = (char)('0' + (code[i] - '0' + 3) % 10);
+        if (pm_code_rule(&s->m, target, code) != PM_CODE_OK) {
+            fresh_code(s, target, code);
+        }
+    } else {
+        fresh_code(s, target, code);
+    }
+    plan_add(p, code);
+    snprintf(again, sizeof again, "%s", code);
+    if (chance(s, 8)) {
+        again[0] = (char)('0' + (again[0] - '0' + 1) % 10);
+    }
+    plan_add(p, again);
+}
+
+// Today's weekday (1 = Monday) and minute by the lock's clock, or a guess.
+static void today(search *s, unsigned *weekday, unsigned *minute, uint32_t *day) {
+    uint32_t rtc = pm_rtc(&s->m);
+    if (rtc == OL_RTC_LOST) {
+        rtc = (uint32_t)(EPOCH + s->e.t / 1000u);
+    }
+    *day = rtc / 86400u;
+    *weekday = (*day + 3u) % 7u + 1u;
+    *minute = rtc % 86400u / 60u;
+}
+
+static void civil(uint32_t days, unsigned *y, unsigned *mo, unsigned *d) {
+    unsigned year = 1970, month = 1;
+    while (days >= (pm_leap(year) ? 366u : 365u)) {
+        days -= pm_leap(year) ? 366u : 365u;
+        year++;
+    }
+    while (days >= pm_month_days(year, month)) {
+        days -= pm_month_days(year, month);
+        month++;
+    }
+    *y = year;
+    *mo = month;
+    *d = days + 1;
+}
+
+static void plan_date(plan *p, uint32_t days) {
+    unsigned y, mo, d;
+    civil(days, &y, &mo, &d);
+    char buf[PM_CODE_CAP];
+    snprintf(buf, sizeof buf, "%04u%02u%02u", y, mo, d);
+    plan_add(p, buf);
+}
+
+static void plan_hhmm(plan *p, unsigned minute) {
+    char buf[PM_CODE_CAP];
+    snprintf(buf, sizeof buf, "%02u%02u", minute / 60u, minute % 60u);
+    plan_add(p, buf);
+}
+
+// The fields of function fn, valid or not, as people would try them.
+static void plan_fields(search *s, plan *p, int actor) {
+    unsigned weekday, minute;
+    uint32_t day;
+    today(s, &weekday, &minute, &day);
+    int own = actor_slot[actor] >= 0 ? actor_slot[actor] : 0;
+    switch (p->fn) {
+    case 1:
+        plan_new_code(s, p, own);
+        break;
+    case 2: {
+        static const unsigned slots[] = {1, 2, 3, 4, 4, 5, 0, 40};
+        unsigned target = slots[below(s, 8)];
+        plan_num(p, true, target);
+        plan_new_code(s, p, (int)target);
+        break;
+    }
+    case 3:
+        plan_num(p, true, 1 + below(s, 5));
+        plan_add(p, chance(s, 85) ? "" : "1");
+        break;
+    case 4: {
+        static const unsigned delays[] = {0, 1, 1, 2, 3, 5};
+        static const unsigned windows[] = {1, 2, 2, 3, 5, 25};
+        plan_num(p, false, delays[below(s, 6)]);
+        plan_num(p, false, windows[below(s, 6)]);
+        break;
+    }
+    case 5:
+    case 6:
+    case 12:
+        plan_num(p, false, chance(s, 5) ? 2u : below(s, 2));
+        break;
+    case 7: {
+        plan_num(p, false, chance(s, 70) ? weekday : 1 + below(s, 7));
+        plan_num(p, false, 1 + below(s, 2));
+        uint32_t r = below(s, 100);
+        if (r < 35) {
+            plan_add(p, "0000");
+            plan_add(p, "2400");
+        } else if (r < 55) {
+            plan_add(p, "0000");
+            plan_add(p, "0000");
+        } else if (r < 75) {
+            plan_hhmm(p, minute >= 60 ? minute - 60 : 0);
+            plan_hhmm(p, minute + 120 < 1440 ? minute + 120 : 1440);
+        } else if (r < 90) {
+            plan_hhmm(p, (minute + 180) % 1200);
+            plan_hhmm(p, (minute + 180) % 1200 + 60);
+        } else {
+            plan_add(p, chance(s, 50) ? "1200" : "2460");
+            plan_add(p, "1100");
+        }
+        break;
+    }
+    case 8: {
+        uint32_t r = below(s, 100);
+        uint32_t t = day * 1440u + minute;
+        t += r < 40   ? 0
+             : r < 70 ? 60u * (1 + below(s, 5))
+             : r < 80 ? 1440u
+             : r < 90 ? 0u - 180u
+                      : 0;
+        if (r >= 90) {
+            plan_add(p, chance(s, 50) ? "20261301" : "20260230");
+            plan_add(p, "1200");
+        } else {
+            plan_date(p, t / 1440u);
+            plan_hhmm(p, t % 1440u);
+        }
+        break;
+    }
+    case 10: {
+        plan_num(p, false, 1 + below(s, 3));
+        uint32_t r = below(s, 100);
+        if (r < 35) {
+            plan_date(p, day);
+        } else if (r < 65) {
+            plan_date(p, day + 1 + below(s, 2));
+        } else if (r < 90) {
+            plan_add(p, "0");
+        } else {
+            plan_add(p, "20261232");
+        }
+        break;
+    }
+    case 11:
+        plan_num(p, false, chance(s, 5) ? 0u : 1 + below(s, 3));
+        break;
+    case 13: {
+        static const unsigned slots[] = {0, 1, 2, 3, 4};
+        plan_num(p, true, chance(s, 30) ? (unsigned)own : slots[below(s, 5)]);
+        plan_num(p, false, chance(s, 60) ? 1u : 0u);
+        break;
+    }
+    case 14:
+    case 15:
+        if (s->m.recovery_enabled) {
+            plan_groups(s, p, true);
+        }
+        break;
+    case 16: {
+        static const unsigned mins[] = {15, 20, 30, 60, 10};
+        plan_num(p, false, mins[below(s, 5)]);
+        break;
+    }
+    case 9:
+        plan_add(p, "");
+        p->cancel_after = true;
+        break;
+    default:
+        break;
+    }
+}
+
+// The second code, under dual control: mostly another person's.
+static void plan_second(search *s, plan *p, int actor) {
+    char code[PM_CODE_CAP];
+    uint32_t r = below(s, 100);
+    int other;
+    if (r < 10) {
+        other = actor; // the same code again: NEED OTHER CODE
+    } else if (r < 15) {
+        other = ACT_P;
+    } else {
+        do {
+            other = (int)below(s, 5);
+        } while (other == actor);
+    }
+    as_typed(s, code_of(s, other), code);
+    plan_add(p, code);
+}
+
+static void plan_function(search *s, plan *p, int actor, uint8_t fn) {
+    memset(p, 0, sizeof *p);
+    p->fn = fn;
+    char code[PM_CODE_CAP];
+    as_typed(s, code_of(s, actor), code);
+    plan_add(p, code);
+    const pm_fn *f = pm_function(fn);
+    if (f && f->second && s->m.set.dual) {
+        plan_second(s, p, actor);
+    }
+    plan_fields(s, p, actor);
+}
+
+// Someone's code may have changed: the holder learns it (from the manager who
+// set it), and the old one is kept to be asked about.
+static void learn_codes(search *s) {
+    for (int a = ACT_A; a <= ACT_D; a++) {
+        const char *now = s->m.code[actor_slot[a]];
+        if (now[0] && strcmp(now, s->know[a]) != 0) {
+            retire(s, s->know[a]);
+            check_code(s, s->know[a]);
+            snprintf(s->know[a], PM_CODE_CAP, "%s", now);
+            check_code(s, now);
+        }
+    }
+}
+
+static bool in_function(const pm *m) {
+    return m->stage == PM_LOGIN || m->stage == PM_SECOND || m->stage == PM_FIELD;
+}
+
+static void run_plan(search *s, const plan *p) {
+    press_function(s, p->fn);
+    for (int i = 0; i < p->n && !s->failed; i++) {
+        if (!in_function(&s->m)) {
+            break;
+        }
+        s->e.t += KEY_GAP_MS;
+        type(s, p->entry[i]);
+    }
+    if (p->cancel_after && in_function(&s->m)) {
+        s->e.t += KEY_GAP_MS;
+        press_cancel(s);
+    }
+    if (in_function(&s->m) && !s->failed) {
+        s->e.t += KEY_GAP_MS;
+        press_cancel(s); // the plan ran out: walk away properly
+    }
+    // Codes typed as new codes must open only where the model says.
+    for (int i = 0; i < p->n && !s->failed; i++) {
+        size_t n = strlen(p->entry[i]);
+        if ((p->fn == 1 || p->fn == 2) && n >= OL_CODE_MIN_DIGITS && n <= OL_CODE_MAX_DIGITS) {
+            retire(s, p->entry[i]);
+            check_code(s, p->entry[i]);
+        }
+    }
+    if (p->fn <= 3) {
+        learn_codes(s);
+    }
+    s->st.functions_done++;
+}
+
+// ---- the recovery code on the display
+// ------------------------------------------------------------
+
+// Reads the group the lock shows (line 2: "dddd c") into the model, as the
+// person at the door writes it down. false if it is not there.
+static bool read_shown_group(search *s) {
+    const ol_outputs *o = ol_lock_outputs(&s->e.lock);
+    const char *l = o->line[1];
+    if (strlen(l) < 6 || l[4] != ' ') {
+        return false;
+    }
+    uint8_t d[OL_RECOVERY_GROUP_DIGITS + 1];
+    for (int i = 0; i < 4; i++) {
+        if (l[i] < '0' || l[i] > '9') {
+            return false;
+        }
+        d[i] = (uint8_t)(l[i] - '0');
+    }
+    if (l[5] < '0' || l[5] > '9') {
+        return false;
+    }
+    d[4] = (uint8_t)(l[5] - '0');
+    if (!ol_check_valid(d, 5)) {
+        return false;
+    }
+    pm_show_seen(&s->m, s->m.show_group, d);
+    return true;
+}
+
+// The person at the door goes on with a shown code: reads and pages, or
+// types it back (now and then a group wrong).
+static void continue_show(search *s) {
+    pm *m = &s->m;
+    s->e.t += KEY_GAP_MS;
+    if (m->stage == PM_SHOW) {
+        if (!read_shown_group(s)) {
+            wait_ms(s, OL_MESSAGE_MS); // a message ("LOCK IS SET UP") may cover it a while
+        }
+        if (!s->failed && m->stage == PM_SHOW && !read_shown_group(s)) {
+            violation(s, "recovery code not shown",
+                      "the model shows group %u; the display: "
+                      "\"%s | %s\"",
+                      m->show_group + 1, ol_lock_outputs(&s->e.lock)->line[0],
+                      ol_lock_outputs(&s->e.lock)->line[1]);
+            return;
+        }
+        type(s, "");
+        return;
+    }
+    char text[8];
+    group_text(m->show, m->groups, text);
+    if (chance(s, 3)) {
+        text[1] = (char)('0' + (text[1] - '0' + 1) % 10);
+        text[4] =
+            (char)('0' + ol_check_digit(
+                             (const uint8_t[]){(uint8_t)(text[0] - '0'), (uint8_t)(text[1] - '0'),
+                                               (uint8_t)(text[2] - '0'), (uint8_t)(text[3] - '0')},
+                             4));
+    }
+    bool was_enabled = m->recovery_enabled;
+    type(s, text);
+    if (!s->failed && m->recovery_enabled &&
+        (!was_enabled || memcmp(s->rcode, m->rcode, sizeof s->rcode))) {
+        memcpy(s->rcode, m->rcode, sizeof s->rcode);
+        s->rknown = true; // the owner hands it to the recovery holder
+        s->st.shows_kept++;
+    }
+}
+
+// ---- the world
+// -----------------------------------------------------------------------------------
+
+static void set_door(search *s, bool open) {
+    s->e.door_open = open;
+    ol_event ev = {.type = OL_EV_DOOR, .door_open = open};
+    step(s, &ev);
+}
+
+static void power_cycle(search *s, uint64_t off_ms) {
+    engine *e = &s->e;
+    pm_advance(&s->m, e->t);
+    ol_lock_shutdown(&e->lock);
+    pm_power_off(&s->m, e->t);
+    e->powered = false;
+    trace(s, "    power off for %" PRIu64 " s\n", off_ms / 1000u);
+    e->t += off_ms;
+    if (engine_boot(e) != OL_OK) {
+        violation(s, "engine error", "ol_lock_boot failed");
+        return;
+    }
+    pm_power_on(&s->m, e->t, e->door_open);
+    // Countdowns saved at checkpoints come back no shorter, at most one
+    // checkpoint longer: adopted.
+    ol_status st = engine_status(e);
+    pm_countdown *cd[2] = {&s->m.lockout, &s->m.timelock};
+    uint32_t got[2] = {st.lockout_remaining_ms, st.timelock_remaining_ms};
+    const char *name[2] = {"lockout", "time lock"};
+    for (int i = 0; i < 2; i++) {
+        uint32_t want = cd[i]->ms;
+        if (got[i] < want || got[i] > want + OL_PENALTY_CHECKPOINT_MS + 1000u) {
+            violation(s, i ? "time lock across a power cut" : "lockout across a power cut",
+                      "%s %" PRIu32 " ms after power-up, model %" PRIu32 " ms (never shorter, at "
+                      "most a checkpoint longer)",
+                      name[i], got[i], want);
+            return;
+        }
+        cd[i]->ms = got[i];
+    }
+    trace(s, "    power on  -> \"%s | %s\"\n", ol_lock_outputs(&e->lock)->line[0],
+          ol_lock_outputs(&e->lock)->line[1]);
+    tick(s);
+    // The port reports its inputs again.
+    if (e->battery_mv) {
+        ol_event ev = {.type = OL_EV_BATTERY, .value = e->battery_mv};
+        step(s, &ev);
+    }
+    if (e->remote) {
+        ol_event ev = {.type = OL_EV_REMOTE_DISABLE, .value = 1};
+        step(s, &ev);
+    }
+}
+
+// ---- actions
+// --------------------------------------------------------------------------------------
+
+__attribute__((format(printf, 3, 4))) static void begin_action(search *s, int actor,
+                                                               const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    char what[160];
+    vsnprintf(what, sizeof what, fmt, ap);
+    va_end(ap);
+    snprintf(s->action, sizeof s->action, "%s: %s", actor_name[actor], what);
+    trace(s, "  %s\n", s->action);
+    s->st.actions[actor]++;
+    s->st.steps++;
+}
+
+static void act_open(search *s, int actor) {
+    char code[PM_CODE_CAP];
+    as_typed(s, code_of(s, actor), code);
+    begin_action(s, actor, "types a code to open");
+    s->e.t += KEY_GAP_MS;
+    pm_out out = type(s, code);
+    // Who opened goes in, mostly.
+    if (!s->failed && out.opened >= 0 && !s->e.door_open && chance(s, 60)) {
+        s->e.t += 1000;
+        set_door(s, true);
+    }
+}
+
+static const uint8_t manager_fns[] = {1,  2,  2,  3,  4,  4,  4,  5,  5,  6,  7,  7,  7,  8,  8, 9,
+                                      10, 10, 11, 11, 12, 12, 13, 13, 13, 14, 14, 15, 16, 16, 17};
+
+static void act_function(search *s, int actor) {
+    uint8_t fn;
+    if (actor == ACT_P) {
+        fn = manager_fns[below(s, sizeof manager_fns)];
+    } else if (actor >= ACT_U && actor <= ACT_D) {
+        fn = chance(s, 75) ? 1 : manager_fns[below(s, sizeof manager_fns)];
+    } else {
+        fn = manager_fns[below(s, sizeof manager_fns)];
+        if ((fn == 14 || fn == 17) && !s->e.door_open && chance(s, 70)) {
+            fn = 13;
+        }
+    }
+    plan p;
+    plan_function(s, &p, actor, fn);
+    char text[160];
+    size_t n = (size_t)snprintf(text, sizeof text, "*%02u", fn);
+    for (int i = 0; i < p.n && n + 20 < sizeof text; i++) {
+        n += (size_t)snprintf(text + n, sizeof text - n, " %s#", p.entry[i]);
+    }
+    begin_action(s, actor, "%s", text);
+    s->e.t += KEY_GAP_MS;
+    run_plan(s, &p);
+    if (fn == 14 && s->m.stage == PM_SHOW) {
+        s->show_actor = actor;
+    }
+}
+
+// R: *99 and the recovery code; after the delay, *99 and the code again and
+// a new manager code.
+static void act_recovery(search *s, int actor) {
+    plan p;
+    memset(&p, 0, sizeof p);
+    bool holds = actor == ACT_R && s->rknown;
+    plan_groups(s, &p, holds);
+    bool ready = s->m.rec == PM_REC_READY;
+    begin_action(s, actor, "*99 with %s%s", holds ? "the recovery code" : "a guessed code",
+                 ready ? " again (delay served)" : "");
+    s->e.t += KEY_GAP_MS;
+    press_function(s, 99);
+    for (int i = 0; i < p.n && s->m.stage == PM_RTYPE && !s->failed; i++) {
+        s->e.t += KEY_GAP_MS;
+        type(s, p.entry[i]);
+    }
+    if (s->m.stage == PM_RNEW && !s->failed) {
+        char code[PM_CODE_CAP];
+        fresh_code(s, 0, code);
+        s->e.t += KEY_GAP_MS;
+        type(s, code);
+        s->e.t += KEY_GAP_MS;
+        type(s, code);
+        if (!s->failed && strcmp(s->m.code[0], code) == 0) {
+            s->st.recoveries++;
+            s->rknown = false; // used up
+            learn_codes(s);
+        }
+    }
+    if (s->m.stage == PM_RTYPE && !s->failed) {
+        press_cancel(s);
+    }
+}
+
+static void act_world(search *s) {
+    engine *e = &s->e;
+    pm *m = &s->m;
+    uint32_t r = below(s, 100);
+    if (r < 55) {
+        uint64_t ms;
+        uint32_t w = below(s, 10);
+        if (pm_delay_running(m) && w < 5) {
+            ms = m->delay_until - m->now + 500u; // into the window
+        } else if (m->rec == PM_REC_DELAY && w < 6) {
+            ms = m->rec_until - m->now + 1000u;
+        } else {
+            static const uint64_t waits[] = {2000,           7000,           31000,  61000,
+                                             180000,         310000,         900000, 3600000,
+                                             3 * 3600000ull, 11 * 3600000ull};
+            ms = waits[below(s, 10)];
+        }
+        begin_action(s, ACT_W, "%" PRIu64 " s pass", ms / 1000u);
+        wait_ms(s, ms);
+    } else if (r < 63) {
+        static const uint64_t offs[] = {1000, 600000, 2 * 3600000ull};
+        uint64_t off = offs[below(s, 3)];
+        begin_action(s, ACT_W, "power cut for %" PRIu64 " s", off / 1000u);
+        power_cycle(s, off);
+    } else if (r < 66) {
+        begin_action(s, ACT_W, "the clock's backup cell goes flat");
+        e->clk.rtc_lost = true;
+        pm_lose_clock(m);
+        tick(s);
+    } else if (r < 84) {
+        if (m->retracted) {
+            begin_action(s, ACT_W, "the door %s", e->door_open ? "closes" : "opens");
+            set_door(s, !e->door_open);
+            if (!e->door_open) {
+                wait_ms(s, 2000); // the bolt is thrown within 2 s
+            }
+        } else {
+            begin_action(s, ACT_W, "2 s pass");
+            wait_ms(s, 2000);
+        }
+    } else if (r < 92) {
+        e->remote = !e->remote;
+        begin_action(s, ACT_W, "remote disable %s", e->remote ? "asserted" : "released");
+        ol_event ev = {.type = OL_EV_REMOTE_DISABLE, .value = e->remote};
+        step(s, &ev);
+    } else {
+        static const uint32_t mvs[] = {5200, 5200, 4600, 4300};
+        e->battery_mv = mvs[below(s, 4)];
+        begin_action(s, ACT_W, "battery %" PRIu32 " mV", e->battery_mv);
+        ol_event ev = {.type = OL_EV_BATTERY, .value = e->battery_mv};
+        step(s, &ev);
+    }
+}
+
+// One random action by someone.
+static void random_action(search *s) {
+    pm *m = &s->m;
+    // A recovery code being shown: the person at the door mostly goes on.
+    if ((m->stage == PM_SHOW || m->stage == PM_TYPEBACK) && chance(s, 85)) {
+        begin_action(s, s->show_actor >= 0 ? s->show_actor : ACT_A, "%s",
+                     m->stage == PM_SHOW ? "reads the shown group, #" : "types a group back");
+        continue_show(s);
+        return;
+    }
+    if (m->stage == PM_SHOW || m->stage == PM_TYPEBACK) {
+        uint32_t r = below(s, 3);
+        if (r == 0 && m->retracted && s->e.door_open) {
+            begin_action(s, ACT_W, "the door closes while the recovery code is shown");
+            set_door(s, false);
+            wait_ms(s, 2000);
+        } else if (r == 1) {
+            begin_action(s, s->show_actor >= 0 ? s->show_actor : ACT_A, "* while it is shown");
+            press_cancel(s);
+        } else {
+            begin_action(s, ACT_W, "2 min 5 s pass while it is shown");
+            wait_ms(s, OL_RECOVERY_SHOW_MS + 5000u);
+        }
+        return;
+    }
+    // The recovery holder comes back in the 10 minutes after the delay.
+    if (m->rec == PM_REC_READY && chance(s, 70)) {
+        act_recovery(s, ACT_R);
+        return;
+    }
+    // A second code is awaited (dual control).
+    if (m->dual_until != 0 && chance(s, 60)) {
+        int actor = (int)below(s, 5);
+        act_open(s, actor);
+        return;
+    }
+    uint32_t r = below(s, 100);
+    if (r < 28) {
+        act_world(s);
+    } else if (r < 56) {
+        int actor = chance(s, 70) ? (int)below(s, 2) : (int)below(s, 5);
+        if (chance(s, 40)) {
+            act_open(s, actor);
+        } else {
+            act_function(s, actor);
+        }
+    } else if (r < 68) {
+        act_open(s, (int)below(s, 5));
+    } else if (r < 78) {
+        act_function(s, ACT_U + (int)below(s, 3));
+    } else if (r < 88) {
+        if (chance(s, 75)) {
+            act_open(s, ACT_P);
+        } else if (chance(s, 50)) {
+            act_function(s, ACT_P);
+        } else {
+            act_recovery(s, ACT_P);
+        }
+    } else if (r < 95) {
+        if (s->rknown && m->recovery_enabled && m->rec == PM_REC_NONE) {
+            act_recovery(s, ACT_R);
+        } else {
+            act_open(s, ACT_P);
+        }
+    } else {
+        int actor = (int)below(s, 7);
+        begin_action(s, actor, "presses * alone");
+        s->e.t += KEY_GAP_MS;
+        press_cancel(s);
+    }
+}
+
+// ---- a sequence
+// -----------------------------------------------------------------------------------
+
+// Commissioning, the recovery code read and typed back, the other codes
+// added, and rules set at random (POLICY.md allows every one of these here).
+static void setup_lock(search *s) {
+    pm *m = &s->m;
+    engine *e = &s->e;
+    fresh_code(s, 0, s->know[ACT_A]);
+    begin_action(s, ACT_A, "commissions the lock, door open");
+    type(s, s->know[ACT_A]);
+    e->t += KEY_GAP_MS;
+    type(s, s->know[ACT_A]);
+    s->show_actor = ACT_A;
+    for (int i = 0; i < 10 && (m->stage == PM_SHOW || m->stage == PM_TYPEBACK) && !s->failed; i++) {
+        continue_show(s);
+    }
+    // The manager opens (the lock stands open), then sets up the others.
+    begin_action(s, ACT_A, "opens, door open");
+    e->t += KEY_GAP_MS;
+    type(s, s->know[ACT_A]);
+    for (int a = ACT_B; a <= ACT_D && !s->failed; a++) {
+        plan p;
+        memset(&p, 0, sizeof p);
+        p.fn = 2;
+        plan_add(&p, s->know[ACT_A]);
+        plan_num(&p, true, (unsigned)actor_slot[a]);
+        fresh_code(s, actor_slot[a], s->know[a]);
+        plan_add(&p, s->know[a]);
+        plan_add(&p, s->know[a]);
+        begin_action(s, ACT_A, "*02 %02d: %s's code", actor_slot[a], actor_name[a]);
+        e->t += KEY_GAP_MS;
+        run_plan(s, &p);
+    }
+    // Rules, at random: relaxations first, while the lock stands open.
+    struct {
+        uint8_t fn;
+        uint32_t percent;
+        const char *f[4];
+    } rules[] = {
+        {16, 60, {"15"}},
+        {13, 35, {"02", "1"}},
+        {6, 30, {"1"}},
+        {4, 45, {"1", "2"}},
+        {7, 25, {"0", "1", "0000", "2400"}}, // day filled in below
+        {10, 25, {"1", "0"}},                // date filled in below
+        {5, 35, {"1"}},
+        {12, 20, {"0"}},
+    };
+    unsigned weekday, minute;
+    uint32_t day;
+    today(s, &weekday, &minute, &day);
+    for (size_t i = 0; i < sizeof rules / sizeof rules[0] && !s->failed; i++) {
+        if (!chance(s, rules[i].percent)) {
+            continue;
+        }
+        plan p;
+        memset(&p, 0, sizeof p);
+        p.fn = rules[i].fn;
+        plan_add(&p, s->know[ACT_A]);
+        if (m->set.dual) {
+            plan_add(&p, s->know[ACT_B]);
+        }
+        for (int k = 0; k < 4 && rules[i].f[k]; k++) {
+            if (p.fn == 7 && k == 0) {
+                plan_num(&p, false, weekday);
+            } else if (p.fn == 10 && k == 1) {
+                plan_date(&p, day + 2);
+            } else {
+                plan_add(&p, rules[i].f[k]);
+            }
+        }
+        if (p.fn == 13) {
+            snprintf(p.entry[1 + m->set.dual], PM_CODE_CAP, "%02u", 1 + below(s, 4));
+        }
+        begin_action(s, ACT_A, "sets up *%02u", p.fn);
+        e->t += KEY_GAP_MS;
+        run_plan(s, &p);
+    }
+    if (!s->failed && e->door_open && m->retracted) {
+        begin_action(s, ACT_A, "closes the door");
+        set_door(s, false);
+        wait_ms(s, 2000);
+    }
+}
+
+static void run_sequence(search *s, int steps) {
+    s->trace_len = 0;
+    s->failed = false;
+    s->nretired = 0;
+    s->rknown = false;
+    s->show_actor = -1;
+    memset(s->know, 0, sizeof s->know);
+    uint64_t seed = s->rnd;
+    if (s->e.hf.mem) {
+        ol_hostflash_close(&s->e.hf);
+    }
+    if (engine_setup(&s->e, seed) != OL_OK) {
+        violation(s, "engine error", "first boot failed");
+        return;
+    }
+    pm_init(&s->m, EPOCH, true);
+    trace(s, "  sequence %" PRIu64 " (lock seed %" PRIu64 ")\n", s->seq, seed);
+    setup_lock(s);
+    for (int i = 0; i < steps && !s->failed; i++) {
+        random_action(s);
+        if (s->m.stage == PM_SHOW && s->show_actor < 0) {
+            s->show_actor = ACT_A;
+        }
+    }
+    if (!s->failed) {
+        check_all_codes(s);
+    }
+    s->st.sequences++;
+}
+
+// ---- main
+// ----------------------------------------------------------------------------------------
+
+static double seconds_now(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+int main(int argc, char **argv) {
+    search *s = &S;
+    uint64_t sequences = 600, seed = 20261203;
+    int steps = 70;
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--sequences") == 0 && i + 1 < argc) {
+            sequences = strtoull(argv[++i], NULL, 10);
+        } else if (strcmp(argv[i], "--seed") == 0 && i + 1 < argc) {
+            seed = strtoull(argv[++i], NULL, 10);
+        } else if (strcmp(argv[i], "--steps") == 0 && i + 1 < argc) {
+            steps = atoi(argv[++i]);
+        } else if (strcmp(argv[i], "--first") == 0) {
+            s->first_only = true;
+        } else if (strcmp(argv[i], "--trace") == 0) {
+            s->trace_all = true;
+        } else {
+            fprintf(stderr,
+                    "usage: %s [--sequences N] [--seed S] [--steps N] [--first] [--trace]\n",
+                    argv[0]);
+            return 2;
+        }
+    }
+    s->seed = seed;
+    s->rnd = seed;
+    if (ol_hostflash_open(&s->pf, NULL, OL_HOST_SECTOR_SIZE, OL_HOST_SECTORS) != OL_OK) {
+        fprintf(stderr, "policy_search: no memory for the probe flash\n");
+        return 2;
+    }
+    ol_testrng_seed(&s->prng, seed ^ 0x5EED);
+    s->pplat.flash = &s->pf.flash;
+    s->pplat.trng = ol_testrng_fill;
+    s->pplat.trng_ctx = &s->prng;
+    s->pplat.rtc_now = ol_vclock_rtc;
+    s->pplat.rtc_set = ol_vclock_rtc_set;
+    s->pplat.rtc_ctx = &s->pclk;
+    double t0 = seconds_now();
+    for (s->seq = 0; s->seq < sequences; s->seq++) {
+        run_sequence(s, steps);
+        if (s->first_only && s->st.violations) {
+            break;
+        }
+    }
+    double secs = seconds_now() - t0;
+    stats *st = &s->st;
+    printf("\npolicy_search: seed %" PRIu64 ", %" PRIu64 " sequences, %" PRIu64 " steps, %" PRIu64
+           " events, %.1f s\n",
+           seed, st->sequences, st->steps, st->events, secs);
+    printf("  actions:");
+    for (int a = 0; a < ACT_COUNT; a++) {
+        printf(" %s %" PRIu64 "%s", actor_name[a], st->actions[a], a + 1 < ACT_COUNT ? "," : "\n");
+    }
+    printf("  openings %" PRIu64 ", functions %" PRIu64 ", relaxations refused %" PRIu64
+           " / applied %" PRIu64 ", wrong tries %" PRIu64 ", lockouts %" PRIu64
+           ", recovery codes kept %" PRIu64 ", recoveries %" PRIu64 ", code probes %" PRIu64 "\n",
+           st->openings, st->functions_done, st->relax_refused, st->relax_applied, st->counted,
+           st->lockouts, st->shows_kept, st->recoveries, st->probes);
+    printf("  violations: %" PRIu64 "\n", st->violations);
+    for (int i = 0; i < st->nkinds; i++) {
+        printf("    %6" PRIu64 "  %s\n", st->kinds[i].n, st->kinds[i].key);
+    }
+    ol_hostflash_close(&s->pf);
+    ol_hostflash_close(&s->e.hf);
+    return st->violations ? 1 : 0;
+}
