@@ -33,6 +33,18 @@
 #define OL_TAG_BYTES 16
 #endif
 
+// ---- New codes --------------------------------------------------------------
+// Checking a new code against the others tells something about them
+// (TOO LIKE ANOTHER), so those checks are rationed: OL_CODE_CHECK_BURST at
+// once (enough to enrol every slot), then one more per OL_CODE_CHECK_REFILL_MS
+// of powered time. docs/SECURITY.md has the figures.
+#ifndef OL_CODE_CHECK_BURST
+#define OL_CODE_CHECK_BURST 32
+#endif
+#ifndef OL_CODE_CHECK_REFILL_MS
+#define OL_CODE_CHECK_REFILL_MS (60u * 60u * 1000u)
+#endif
+
 // ---- Wrong-try penalty ------------------------------------------------------
 #ifndef OL_PENALTY_FREE_TRIES
 #define OL_PENALTY_FREE_TRIES 5 // consecutive wrong entries before the first lockout

@@ -28,7 +28,7 @@ typedef struct ol_keypad_unit {
     void *send_ctx;
     bool paired; // holds a pinned lock-body key
     bool refused;
-    bool live; // a DISPLAY arrived in this session
+    bool live;           // a DISPLAY arrived in this session
     uint64_t started_at; // last handshake start
     uint64_t heard_at;   // last authentic frame from the body
     uint64_t now;

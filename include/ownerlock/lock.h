@@ -181,6 +181,8 @@ typedef struct ol_lock {
     uint32_t last_lockout; // ms
     ol_countdown lockout;
     ol_countdown timelock;
+    uint8_t code_checks;       // new-code checks left (config.h OL_CODE_CHECK_BURST)
+    ol_countdown check_refill; // until the next one comes back
     ol_settings set;
     bool recovery_enabled;
     uint8_t recovery_tag[OL_TAG_BYTES];

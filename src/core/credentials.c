@@ -120,6 +120,10 @@ policy_verdict credential_policy(const uint8_t key[DEVICE_KEY_BYTES],
     if (shape != POLICY_OK) {
         return shape;
     }
+    // Another slot's code, or its duress reading either way: the new code,
+    // and it with its last digit one up and one down. Only these three, so
+    // the answer (a counted wrong try, and rate-limited by the caller) tells
+    // an insider about three codes at most, not about 9n + 1.
     uint32_t others = enrolled & ~(1u << target);
     uint32_t hits = 0;
     ol_hmac_sha256_ctx keyed;
@@ -127,16 +131,13 @@ policy_verdict credential_policy(const uint8_t key[DEVICE_KEY_BYTES],
     uint8_t tag[OL_TAG_BYTES];
     ol_hmac_sha256_init(&keyed, key, DEVICE_KEY_BYTES);
     mac_input(in, digits, n);
-    tag_from(tag, &keyed, in);
-    hits |= credential_match(tags, others, tag);
-    for (uint8_t pos = 0; pos < n; pos++) {
-        uint8_t original = in[2 + pos];
-        for (uint8_t delta = 1; delta < 10; delta++) {
-            in[2 + pos] = (uint8_t)((original + delta) % 10);
-            tag_from(tag, &keyed, in);
-            hits |= credential_match(tags, others, tag);
-        }
-        in[2 + pos] = original;
+    uint8_t last = in[1 + n];
+    static const uint8_t deltas[3] = {0, 1, 9};
+    for (uint32_t i = 0; i < 3; i++) {
+        uint32_t v = last + deltas[i];
+        in[1 + n] = (uint8_t)(v - (10u & (0u - (uint32_t)(v >= 10u)))); // mod 10, no division
+        tag_from(tag, &keyed, in);
+        hits |= credential_match(tags, others, tag);
     }
     ol_wipe(&keyed, sizeof keyed);
     ol_wipe(in, sizeof in);

@@ -40,7 +40,7 @@ typedef enum policy_verdict {
     POLICY_OK = 0,
     POLICY_LENGTH,  // not OL_CODE_MIN_DIGITS..OL_CODE_MAX_DIGITS digits
     POLICY_TRIVIAL, // one repeated digit, or a straight run up or down
-    POLICY_CLOSE,   // equal to, or one digit away from, another enrolled code
+    POLICY_CLOSE,   // another enrolled code, or it with the last digit one up or down
 } policy_verdict;
 
 // The display text of a refusal ("CODE TOO SIMPLE", ...).
@@ -51,8 +51,9 @@ const char *credential_policy_text(policy_verdict v);
 policy_verdict credential_shape(const uint8_t digits[OL_ENTRY_MAX_DIGITS], uint8_t n);
 
 // May this code become the code of slot `target`? Checks length and
-// triviality, then MACs the code and each variant one digit away and compares
-// them with every enrolled slot except target. Wipes its temporaries.
+// triviality, then MACs the code and its two variants with the last digit one
+// up and one down (the duress readings) and compares them with every enrolled
+// slot except target. Wipes its temporaries.
 policy_verdict credential_policy(const uint8_t key[DEVICE_KEY_BYTES],
                                  const uint8_t tags[OL_SLOTS][OL_TAG_BYTES], uint32_t enrolled,
                                  uint8_t target, const uint8_t digits[OL_ENTRY_MAX_DIGITS],

@@ -58,6 +58,8 @@ uint32_t countdown_left(const ol_lock *lock, const ol_countdown *c);
 // refusal. A refusal that tells about another code is a counted wrong try.
 ol_err new_code_first(ol_lock *lock, const uint8_t key[32], uint8_t target, const ol_event *ev,
                       const char **bad) OL_MUST_CHECK;
+// The ration of new-code checks comes back with powered time.
+ol_err code_checks_timer(ol_lock *lock) OL_MUST_CHECK;
 // The repeat: true (and its tag in `tag`, for the caller to save and wipe)
 // when it matches; the pending tag is wiped either way.
 bool new_code_repeat(ol_lock *lock, const uint8_t key[32], const ol_event *ev,
@@ -97,6 +99,7 @@ enum recovery_why {
     RECOVERY_CANCELLED = 5,     // '*', another function, or the field timed out
     RECOVERY_EXPIRED = 6,       // the code was not typed again in time
     RECOVERY_READY = 7,         // the delay has run: the code again, within 10 min
+    RECOVERY_POWER_CUT = 8,     // recorded at power-up: a power cut ended it
 };
 // Draw a new recovery code and show it; kept once typed back.
 ol_err recovery_new_code(ol_lock *lock) OL_MUST_CHECK;
@@ -112,6 +115,8 @@ ol_err recovery_take_group(ol_lock *lock, const ol_event *ev, bool *done,
                            bool *valid) OL_MUST_CHECK;
 // Ends the typing of *99 and any running recovery (recorded).
 ol_err recovery_cancel(ol_lock *lock) OL_MUST_CHECK;
+// At power-up: a recovery that a power cut ended is recorded.
+ol_err recovery_power_up(ol_lock *lock) OL_MUST_CHECK;
 // A running recovery (delay or ready) stops, recorded with `why`.
 ol_err recovery_stop(ol_lock *lock, uint8_t slot, uint16_t why) OL_MUST_CHECK;
 bool recovery_screen(const ol_lock *lock, char l1[OL_DISPLAY_COLS + 1],
@@ -174,6 +179,11 @@ ol_err penalty_is_saved(ol_lock *lock, uint32_t failures, uint32_t last_lockout,
                         uint32_t remaining) OL_MUST_CHECK;
 ol_err save_timelock(ol_lock *lock, uint32_t remaining) OL_MUST_CHECK;
 ol_err save_audit_noise(ol_lock *lock, const uint16_t noise[3]) OL_MUST_CHECK;
+ol_err save_code_checks(ol_lock *lock, uint8_t left, uint32_t refill_ms) OL_MUST_CHECK;
+// A recovery runs (its delay, or the time after it): a power cut ends it, and
+// the next power-up records that.
+ol_err save_recovery_running(ol_lock *lock, bool running) OL_MUST_CHECK;
+ol_err load_recovery_running(ol_lock *lock, bool *running) OL_MUST_CHECK;
 ol_err load_state(ol_lock *lock) OL_MUST_CHECK;
 
 #endif

@@ -308,7 +308,12 @@ static ol_err login(ol_lock *lock, const function *fn, const ol_event *ev) {
     }
     lock->actor = slot;
     lock->target = slot;
-    if ((fn->rules & PROGRAMMING) && lock->set.dual) {
+    // Setting a lost clock while a calendar governs chooses when the lock
+    // opens: two people, as under dual control, since nobody can serve the
+    // rules before the clock is known.
+    bool lost_calendar = fn->number == 8 && calendar_governs(&lock->set) &&
+                         lock->plat->rtc_now(lock->plat->rtc_ctx) == OL_RTC_LOST;
+    if (((fn->rules & PROGRAMMING) && lock->set.dual) || lost_calendar) {
         lock->need_second = true;
         return OL_OK;
     }
@@ -334,7 +339,18 @@ static ol_err new_code(ol_lock *lock, const field *f, const ol_event *ev) {
         return OL_OK;
     }
     bool added = (lock->enrolled & (1u << target)) == 0;
-    ol_err err = save_slot(lock, target, tag);
+    ol_err err = OL_OK;
+    if (lock->function != 1 && (lock->set.override >> target) & 1u) {
+        // A code set for someone else's slot does not inherit its roles: the
+        // override goes (first, as in delete_slot) and is granted anew, by
+        // the rule for relaxations, to whoever holds the new code.
+        ol_settings next = lock->set;
+        next.override &= ~(1u << target);
+        err = save_settings(lock, &next);
+    }
+    if (!err) {
+        err = save_slot(lock, target, tag);
+    }
     ol_wipe(tag, sizeof tag);
     if (!err) {
         err = audit_append(lock, added ? OL_AUDIT_USER_ADDED : OL_AUDIT_CODE_CHANGED, target,
@@ -640,8 +656,8 @@ static ol_err apply_clock(ol_lock *lock) {
         refuse(lock, "NO CLOCK");
         return OL_OK;
     }
-    // Moving a known clock moves every period and holiday; a lost one may be
-    // set by a manager (nobody could open until it is).
+    // Moving a known clock moves every period and holiday; a lost one is set
+    // with two codes (login).
     bool stop;
     ol_err err = relaxing_refused(lock,
                                   calendar_governs(&lock->set) &&

@@ -218,9 +218,23 @@ ol_err new_code_first(ol_lock *lock, const uint8_t key[32], uint8_t target, cons
     *bad = NULL;
     // "Too like another" tells about another person's code: it is a wrong
     // try, saved before the check like any other (a new lock has no other).
+    // They are rationed too (config.h): the answer tells about three codes.
     bool counted = commissioned(lock);
+    if (counted && lock->code_checks == 0) {
+        *bad = "TOO MANY CHANGES";
+        return OL_OK;
+    }
     penalty was = {0, 0, 0};
-    ol_err err = counted ? penalty_open(lock, &was) : OL_OK;
+    ol_err err = OL_OK;
+    if (counted) {
+        uint32_t refill = lock->code_checks == OL_CODE_CHECK_BURST
+                              ? OL_CODE_CHECK_REFILL_MS
+                              : countdown_left(lock, &lock->check_refill);
+        err = save_code_checks(lock, (uint8_t)(lock->code_checks - 1u), refill);
+    }
+    if (!err && counted) {
+        err = penalty_open(lock, &was);
+    }
     if (err) {
         return err;
     }
@@ -243,6 +257,14 @@ ol_err new_code_first(ol_lock *lock, const uint8_t key[32], uint8_t target, cons
         credential_tag(lock->pending, key, ev->digits, ev->ndigits);
     }
     return err;
+}
+
+ol_err code_checks_timer(ol_lock *lock) {
+    if (lock->code_checks >= OL_CODE_CHECK_BURST || countdown_left(lock, &lock->check_refill)) {
+        return OL_OK;
+    }
+    uint8_t left = (uint8_t)(lock->code_checks + 1u);
+    return save_code_checks(lock, left, left < OL_CODE_CHECK_BURST ? OL_CODE_CHECK_REFILL_MS : 0);
 }
 
 bool new_code_repeat(ol_lock *lock, const uint8_t key[32], const ol_event *ev,
@@ -398,6 +420,9 @@ static ol_err run_timers(ol_lock *lock) {
         err = link_reject_timer(lock);
     }
     if (!err) {
+        err = code_checks_timer(lock);
+    }
+    if (!err) {
         err = recovery_timers(lock);
     }
     if (err) {
@@ -419,10 +444,13 @@ static uint64_t next_second(const ol_lock *lock, uint32_t left) {
 }
 
 uint64_t ol_lock_next_deadline(const ol_lock *lock) {
-    uint64_t c[12] = {lock->relock_at, lock->message_until, lock->menu_deadline, lock->window_until,
+    uint64_t c[13] = {lock->relock_at, lock->message_until, lock->menu_deadline, lock->window_until,
                       lock->dual_until};
     if (lock->rejects_unlogged != 0) {
         c[11] = lock->reject_logged_at + OL_REJECT_LOG_MS;
+    }
+    if (lock->code_checks < OL_CODE_CHECK_BURST) {
+        c[12] = lock->now + countdown_left(lock, &lock->check_refill);
     }
     c[9] = lock->recovery_window;
     if (lock->recovery_until != 0) {
@@ -493,7 +521,10 @@ static void render(ol_lock *lock) {
             l2[5] = '\0';
             o->input = OL_INPUT_SECRET; // '*' cancels the delay
         } else if (lock->window_until != 0) {
-            set_line(l1, "OPEN NOW: CODE");
+            // A window the time lock has closed in the meantime is no
+            // invitation to type a code.
+            const char *why = NULL;
+            set_line(l1, timelock_allows(lock, &why) ? "OPEN NOW: CODE" : why);
             set_line(l2, "WINDOW 00:00");
             put_time_left(l2 + 7, until(lock, lock->window_until));
         } else if (countdown_left(lock, &lock->timelock) != 0) {
@@ -618,6 +649,9 @@ ol_err ol_lock_boot(ol_lock *lock, const ol_platform *plat, uint64_t now_ms, boo
     if (!err) {
         bolt_at_power_up(lock);
         err = audit_append(lock, OL_AUDIT_POWER_UP, OL_AUDIT_NO_SLOT, 0);
+    }
+    if (!err) {
+        err = recovery_power_up(lock);
     }
     if (err) {
         enter_fault(lock);

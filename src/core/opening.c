@@ -138,6 +138,11 @@ ol_err open_attempt(ol_lock *lock, const ol_event *ev) {
     if (err || !v.valid) {
         return err;
     }
+    if (lock->event_unpaired) {
+        // Only to stop a running recovery (pairing.c): that is done.
+        say(lock, TONE_INFO, "RECOVERY STOPPED", "");
+        return OL_OK;
+    }
     uint8_t slot = v.slot;
     if (v.duress) {
         // Raised before anything else can refuse: a robbery is reported even

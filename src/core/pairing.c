@@ -106,7 +106,10 @@ bool unpaired_may_pass(const ol_lock *lock, const ol_event *ev) {
     case OL_EV_CANCEL:
         return true;
     case OL_EV_ENTRY:
+        // A code typed during a running recovery, on whatever keypad is
+        // fitted (the thief's own), stops it; it never opens (open_attempt).
         return lock->mode == MODE_RECOVERY || lock->mode == MODE_SHOW_CODE ||
+               (lock->mode == MODE_IDLE && (lock->recovery_until || lock->recovery_window)) ||
                (lock->mode == MODE_FUNCTION && lock->function == 17 && lock->door_open);
     default:
         return true;

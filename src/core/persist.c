@@ -7,6 +7,8 @@
 #include "ownerlock/crypto.h"
 #include "persist.h"
 
+static ol_err load(ol_lock *lock, uint16_t key, void *buf, size_t size, bool *found);
+
 static void encode_settings(uint8_t out[SETTINGS_BYTES], const ol_settings *s) {
     out[0] = s->delay_min;
     out[1] = s->window_min;
@@ -148,6 +150,29 @@ ol_err save_audit_noise(ol_lock *lock, const uint16_t noise[3]) {
     return err;
 }
 
+ol_err save_code_checks(ol_lock *lock, uint8_t left, uint32_t refill_ms) {
+    uint8_t buf[8] = {left, 0, 0, 0};
+    put_le32(buf + 4, refill_ms);
+    ol_err err = ol_kv_put(&lock->kv, KEY_CODE_CHECKS, buf, sizeof buf);
+    if (err) {
+        return err;
+    }
+    lock->code_checks = left;
+    restart_countdown(lock, &lock->check_refill, refill_ms);
+    return OL_OK;
+}
+
+ol_err save_recovery_running(ol_lock *lock, bool running) {
+    static const uint8_t mark = 1;
+    return running ? ol_kv_put(&lock->kv, KEY_RECOVERY_RUN, &mark, 1)
+                   : ol_kv_del(&lock->kv, KEY_RECOVERY_RUN);
+}
+
+ol_err load_recovery_running(ol_lock *lock, bool *running) {
+    uint8_t mark;
+    return load(lock, KEY_RECOVERY_RUN, &mark, 1, running);
+}
+
 ol_err save_timelock(ol_lock *lock, uint32_t remaining) {
     uint8_t buf[4];
     put_le32(buf, remaining);
@@ -213,6 +238,14 @@ ol_err load_state(ol_lock *lock) {
         err = load(lock, KEY_TIMELOCK, buf, 4, &found);
         if (!err && found) {
             restart_countdown(lock, &lock->timelock, get_le32(buf));
+        }
+    }
+    lock->code_checks = OL_CODE_CHECK_BURST;
+    if (!err) {
+        err = load(lock, KEY_CODE_CHECKS, buf, 8, &found);
+        if (!err && found) {
+            lock->code_checks = buf[0];
+            restart_countdown(lock, &lock->check_refill, get_le32(buf + 4));
         }
     }
     if (!err) {

@@ -18,6 +18,8 @@ enum persist_key {
     KEY_SCHEDULE_BASE = 8, // + weekday (0 = Monday): OL_SCHEDULE_PERIODS x (from, until) u16
     KEY_SLOT_BASE = 16,    // + n: OL_TAG_BYTES tag of slot n's code
     KEY_AUDIT_NOISE = 48,  // repeats not written to the trail (audit.c): u16 x3
+    KEY_CODE_CHECKS = 49,  // new-code checks left u8, 0 x3, ms until one more u32
+    KEY_RECOVERY_RUN = 50, // present while a *99 recovery runs (its end is recorded)
 };
 
 #define SETTINGS_BYTES 12
@@ -28,7 +30,7 @@ enum persist_key {
 
 _Static_assert(KEY_SCHEDULE_BASE + 7 <= KEY_SLOT_BASE, "schedule keys overlap slot keys");
 _Static_assert(KEY_SLOT_BASE + OL_SLOTS <= KEY_AUDIT_NOISE, "slot keys overlap the noise key");
-_Static_assert(KEY_AUDIT_NOISE < OL_KV_MAX_KEYS, "the noise key exceeds the store's key space");
+_Static_assert(KEY_RECOVERY_RUN < OL_KV_MAX_KEYS, "a key exceeds the store's key space");
 _Static_assert(KEY_SLOT_BASE + OL_SLOTS <= OL_KV_MAX_KEYS,
                "slot keys exceed the store's key space");
 _Static_assert(OL_HOLIDAYS * 2 <= OL_KV_MAX_VALUE, "holidays exceed one record");

@@ -45,7 +45,20 @@ ol_err recovery_stop(ol_lock *lock, uint8_t slot, uint16_t why) {
     }
     lock->recovery_until = 0;
     lock->recovery_window = 0;
-    return audit_append(lock, OL_AUDIT_RECOVERY_USED, slot, why);
+    ol_err err = audit_append(lock, OL_AUDIT_RECOVERY_USED, slot, why);
+    return err ? err : save_recovery_running(lock, false);
+}
+
+ol_err recovery_power_up(ol_lock *lock) {
+    bool running;
+    ol_err err = load_recovery_running(lock, &running);
+    if (!err && running) {
+        err = audit_append(lock, OL_AUDIT_RECOVERY_USED, OL_AUDIT_NO_SLOT, RECOVERY_POWER_CUT);
+        if (!err) {
+            err = save_recovery_running(lock, false);
+        }
+    }
+    return err;
 }
 
 ol_err recovery_cancel(ol_lock *lock) {
@@ -195,7 +208,8 @@ void recovery_start(ol_lock *lock) {
     end_function(lock);
     end_typing(lock);
     if (!lock->recovery_enabled) {
-        say(lock, TONE_ERROR, "NO RECOVERY", "IT IS DISABLED");
+        say(lock, TONE_ERROR, lock->set.recovery_off ? "NO RECOVERY" : "NO RECOVERY CODE",
+            lock->set.recovery_off ? "IT IS DISABLED" : "MAKE ONE: *14");
     } else if (battery_critical(lock)) {
         say(lock, TONE_ERROR, "BATTERY LOW", NOTHING_CHANGED);
     } else if (lock->recovery_until != 0) {
@@ -233,6 +247,9 @@ static ol_err new_manager_code(ol_lock *lock, const ol_event *ev) {
     if (!err) {
         err = audit_append(lock, OL_AUDIT_RECOVERY_USED, 0, RECOVERY_DONE);
     }
+    if (!err) {
+        err = save_recovery_running(lock, false);
+    }
     if (err) {
         return err;
     }
@@ -266,6 +283,11 @@ ol_err recovery_entry(ol_lock *lock, const ol_event *ev) {
         return OL_OK;
     }
     // The delay runs on the idle screen, where any valid code cancels it.
+    // Marked in flash first: a power cut ends it, and the next power-up says so.
+    err = save_recovery_running(lock, true);
+    if (err) {
+        return err;
+    }
     lock->recovery_until = lock->now + (uint64_t)lock->set.recovery_delay_min * 60000u;
     return audit_append(lock, OL_AUDIT_RECOVERY_USED, OL_AUDIT_NO_SLOT, RECOVERY_STARTED);
 }

@@ -82,12 +82,23 @@ static void test_policy(void) {
     enroll(key, tags, 0, "482915");
     enroll(key, tags, 5, "7305196");
     uint32_t enrolled = 1u << 0 | 1u << 5;
-    // Same code, and every code one digit away, is refused for other slots.
+    // The same code, and the code with its last digit one up or down (either
+    // code's duress reading), is refused for other slots.
     CHECK_EQ(policy(key, tags, enrolled, 2, "482915"), POLICY_CLOSE);
-    CHECK_EQ(policy(key, tags, enrolled, 2, "482916"), POLICY_CLOSE); // duress variant
-    CHECK_EQ(policy(key, tags, enrolled, 2, "082915"), POLICY_CLOSE);
-    CHECK_EQ(policy(key, tags, enrolled, 2, "7305199"), POLICY_CLOSE);
-    // Two digits away, or a different length, is fine.
+    CHECK_EQ(policy(key, tags, enrolled, 2, "482916"), POLICY_CLOSE); // its duress code
+    CHECK_EQ(policy(key, tags, enrolled, 2, "482914"), POLICY_CLOSE); // duress code is 482915
+    CHECK_EQ(policy(key, tags, enrolled, 2, "7305195"), POLICY_CLOSE);
+    CHECK_EQ(policy(key, tags, enrolled, 2, "7305197"), POLICY_CLOSE);
+    CHECK_EQ(policy(key, tags, enrolled, 5, "4829159"), POLICY_OK); // a longer code
+    enroll(key, tags, 6, "1111190");
+    // 9 -> 0 and 0 -> 9 wrap.
+    CHECK_EQ(policy(key, tags, enrolled | 1u << 6, 2, "1111199"), POLICY_CLOSE);
+    CHECK_EQ(policy(key, tags, enrolled | 1u << 6, 2, "1111191"), POLICY_CLOSE);
+    // Any other digit, two steps on the last one, or a different length, is
+    // fine: the answer tells about three codes at most.
+    CHECK_EQ(policy(key, tags, enrolled, 2, "082915"), POLICY_OK);
+    CHECK_EQ(policy(key, tags, enrolled, 2, "482917"), POLICY_OK);
+    CHECK_EQ(policy(key, tags, enrolled, 2, "7305199"), POLICY_OK);
     CHECK_EQ(policy(key, tags, enrolled, 2, "482926"), POLICY_OK);
     CHECK_EQ(policy(key, tags, enrolled, 2, "4829150"), POLICY_OK);
     // A slot may take a code close to its own current code.
