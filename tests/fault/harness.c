@@ -153,6 +153,9 @@ __attribute__((noinline, used)) uint32_t fault_verdict(void) {
         if (st.failures >= 1) {
             v |= VERDICT_COUNTED;
         }
+        if (h.rebooted.mode == MODE_FACTORY) {
+            v |= VERDICT_NEW_REBOOT;
+        }
     } else {
         v |= VERDICT_BRICKED;
     }

@@ -48,8 +48,7 @@
 // Functions the sweep calls return here: mapped, never executed.
 #define RETURN_ADDR (CODE_BASE + CODE_SIZE - 0x100u)
 #define STACK_KEEP (32u * 1024u) // the top of the stack, saved with the state
-#define LIMIT_FACTOR 3u // a run may take 3 times the clean wrong entry's instructions
-
+#define LIMIT_FACTOR 3u          // a run may take 3 times the clean wrong entry's instructions
 
 typedef struct range {
     uint32_t addr, size;
@@ -69,17 +68,17 @@ typedef struct sweep {
     uint64_t count, target;
     bool skipped;
     uint32_t skipped_pc;
-    bool resume;          // a skip stopped the run: resume at the new PC
-    bool hung;            // the run went over its limit
-    uint64_t steps, limit;          // instructions in this call, and at most
-    uint32_t spared_lo, spared_hi;  // not skipped: SHA-256's rounds (unless --all)
-    uint64_t spared;                // instructions run there in the clean wrong entry
-    uint32_t check_addr;            // credential_match(): the code is being checked
-    bool checked;                   // ... and this run got there
-    bool counts_tries;              // the run is an entry: wrong tries must be saved
-    bool counting;        // the hook counts (and may skip) only in the wrong entry
-    uint32_t interrupted; // the exception number that stopped a run, or all ones
-    uc_context *cpu;      // the CPU state every call starts from
+    bool resume;                   // a skip stopped the run: resume at the new PC
+    bool hung;                     // the run went over its limit
+    uint64_t steps, limit;         // instructions in this call, and at most
+    uint32_t spared_lo, spared_hi; // not skipped: SHA-256's rounds (unless --all)
+    uint64_t spared;               // instructions run there in the clean wrong entry
+    uint32_t check_addr;           // credential_match(): the code is being checked
+    bool checked;                  // ... and this run got there
+    bool counts_tries;             // the run is an entry: wrong tries must be saved
+    bool counting;                 // the hook counts (and may skip) only in the wrong entry
+    uint32_t interrupted;          // the exception number that stopped a run, or all ones
+    uc_context *cpu;               // the CPU state every call starts from
 } sweep;
 
 static void die(const char *what) {
@@ -213,7 +212,8 @@ static void plan_ranges(sweep *s) {
         if (strcmp(name, ".stack") == 0 || strcmp(name, ".heap") == 0) {
             continue; // the stack's top is saved below; the heap is unused
         }
-        if (in_region(sh->sh_addr, RAM_BASE, RAM_SIZE) || in_region(sh->sh_addr, NOR_BASE, NOR_SIZE)) {
+        if (in_region(sh->sh_addr, RAM_BASE, RAM_SIZE) ||
+            in_region(sh->sh_addr, NOR_BASE, NOR_SIZE)) {
             add_range(s, sh->sh_addr, sh->sh_size);
         }
     }
@@ -223,6 +223,31 @@ static void plan_ranges(sweep *s) {
 static void save_state(sweep *s) {
     for (int i = 0; i < s->nsaved; i++) {
         uc_check(uc_mem_read(s->uc, s->saved[i].addr, s->saved[i].saved, s->saved[i].size), "save");
+    }
+}
+
+// A reset after a crash or a hang: RAM as the board's start-up leaves it
+// (the state the sweep saved after setup: the platform and the flash driver
+// intact), the NOR cells as the run left them. `nor` holds them (the NOR
+// ranges, in order), taken right after the run.
+static void take_nor(sweep *s, uint8_t **nor) {
+    for (int i = 0; i < s->nsaved; i++) {
+        nor[i] = NULL;
+        if (in_region(s->saved[i].addr, NOR_BASE, NOR_SIZE)) {
+            nor[i] = malloc(s->saved[i].size);
+            if (!nor[i]) {
+                die("out of memory");
+            }
+            uc_check(uc_mem_read(s->uc, s->saved[i].addr, nor[i], s->saved[i].size), "nor");
+        }
+    }
+}
+
+static void reset_keeping_nor(sweep *s, uint8_t **nor) {
+    for (int i = 0; i < s->nsaved; i++) {
+        const uint8_t *from = nor[i] ? nor[i] : s->saved[i].saved;
+        uc_check(uc_mem_write(s->uc, s->saved[i].addr, from, s->saved[i].size), "reset");
+        free(nor[i]);
     }
 }
 
@@ -302,8 +327,8 @@ static void on_insn(uc_engine *uc, uint64_t address, uint32_t size, void *user) 
 }
 
 enum outcome { REFUSED, DETECTED, BRICKED, CRASHED, HUNG, OPENED, OUTCOMES };
-static const char *const outcome_name[OUTCOMES] = {"refused", "detected", "bricked", "crashed",
-                                                   "hung",    "OPENED"};
+static const char *const outcome_name[OUTCOMES] = {"refused", "detected", "bricked",
+                                                   "crashed", "hung",     "OPENED"};
 
 static void clean_call(sweep *s, uint32_t fn, uint32_t arg, uint32_t *ret, const char *what) {
     if (call(s, fn, arg, 0, ret) != RETURNED) {
@@ -329,20 +354,29 @@ static enum outcome skip_one(sweep *s, uint64_t k, uint64_t limit, bool *uncount
         die("a run ended before its target instruction");
     }
     *uncounted = false;
+    // The lock as the run left it (after a crash or a hang the board resets
+    // and never drove the bolt from these outputs: counted as an opening all
+    // the same if they say retracted; its mode is gone with the reset) ...
+    uint8_t *nor[sizeof s->saved / sizeof s->saved[0]];
+    take_nor(s, nor);
+    bool returned = call(s, s->fn_verdict, 0, limit, &v) == RETURNED;
+    uint32_t taken = e == RETURNED ? (VERDICT_OPENED | VERDICT_NEW) : VERDICT_OPENED;
+    bool opened = returned && (v & taken);
+    // ... and the next power-up, from a reset: RAM as start-up leaves it, the
+    // flash as the run left it (a glitch that damages the store so that the
+    // lock comes up new is an opening too).
+    uint32_t after = 0;
+    reset_keeping_nor(s, nor);
+    bool new_after =
+        call(s, s->fn_verdict, 0, limit, &after) == RETURNED && (after & VERDICT_NEW_REBOOT);
+    if (opened || new_after) {
+        return OPENED;
+    }
     if (e != RETURNED) {
-        // The board resets on a fault, or its watchdog does: ol_lock_event
-        // never returned, so the port never drove the bolt from these
-        // outputs. Counted as an opening all the same if they say retracted.
-        if (call(s, s->fn_verdict, 0, limit, &v) == RETURNED && (v & VERDICT_TAKEN)) {
-            return OPENED;
-        }
         return e == HUNG_RUN ? HUNG : CRASHED;
     }
-    if (call(s, s->fn_verdict, 0, limit, &v) != RETURNED) {
+    if (!returned) {
         return CRASHED;
-    }
-    if (v & VERDICT_TAKEN) {
-        return OPENED;
     }
     if (v & VERDICT_DETECTED) {
         return DETECTED;
@@ -379,8 +413,7 @@ static void sweep_range(sweep *s, uint64_t first, uint64_t step, uint64_t n, uin
 }
 
 // The sweep in `jobs` processes, each from a copy of the prepared emulator.
-static void sweep_all(sweep *s, uint64_t n, uint64_t limit, int jobs, bool find_one,
-                      tally *total) {
+static void sweep_all(sweep *s, uint64_t n, uint64_t limit, int jobs, bool find_one, tally *total) {
     int fds[16];
     pid_t pids[16];
     for (int j = 0; j < jobs; j++) {
@@ -506,8 +539,8 @@ int main(int argc, char **argv) {
         return 2;
     }
     if (all) {
-        printf("fault-skip: %s runs %llu instructions in %s; skipping each, one at a time:\n",
-               what, (unsigned long long)n, where);
+        printf("fault-skip: %s runs %llu instructions in %s; skipping each, one at a time:\n", what,
+               (unsigned long long)n, where);
     } else {
         printf("fault-skip: %s runs %llu instructions in %s, %llu of them SHA-256 rounds "
                "(spared unless --all); skipping each of the other %llu, one at a time:\n",
