@@ -2,7 +2,7 @@
 // monitor (DESIGN.md invariant 1) and an audit monitor.
 //
 // A lock is commissioned once per process (manager 482915 in slot 00, user
-// 264803 in slot 05, recovery code read off the display and acknowledged,
+// 264803 in slot 05, recovery code read off the display and typed back,
 // door shut, bolt thrown); every input starts from a copy of that flash image
 // and lock state. The input is a little program, one byte per operation,
 // readable as text for the seeds (an argument byte '0'..'9' means 0..9):
@@ -40,7 +40,8 @@
 // The harness learns codes only from the audit trail: user_added and
 // code_changed (the ENTRY that caused them is the new code), user_deleted,
 // recovery_used (a new manager code), config_changed for *06, *12, *15 and
-// the acknowledged recovery code (99).
+// the recovery code shown and typed back (99: the groups last typed must be
+// the groups shown).
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -94,7 +95,7 @@ typedef struct world {
     uint64_t shut_t; // world time the door was last shut or the bolt last retracted
     bool door_open;
     bool remote;
-    ol_bolt bolt; // as last seen
+    ol_bolt bolt;     // as last seen
     bool thrown_open; // thrown at power-up with the door open, not retracted since
     bool alarm;
     ol_outputs shown_out; // as last sent to the keypad
@@ -261,11 +262,12 @@ static void track_audit(world *w, const code *entry) {
             } else if (ev.arg == 15) {
                 require_recovery_typed(w);
                 w->recovery_enabled = false;
-            } else if (ev.arg == 99) { // a new recovery code, seen to the end
+            } else if (ev.arg == 99) { // a new recovery code, seen to the end, typed back
                 w->recovery_enabled = true;
                 w->recovery_known = w->shown_mask == (1u << OL_RECOVERY_GROUPS) - 1u;
                 memcpy(w->recovery, w->shown, sizeof w->recovery);
                 w->shown_mask = 0;
+                require_recovery_typed(w); // kept only once the groups shown came back
             }
             break;
         default:
@@ -680,7 +682,13 @@ static void build_snapshot(void) {
     keys(w, "482915#482915#");
     wait(w, 3000, true); // LOCK IS SET UP, then the first group
     for (int g = 0; g < OL_RECOVERY_GROUPS; g++) {
-        key(w, '#');
+        key(w, '#'); // each group read off the display (track_recovery_display)
+    }
+    REQUIRE(w->shown_mask == (1u << OL_RECOVERY_GROUPS) - 1u);
+    for (int g = 0; g < OL_RECOVERY_GROUPS; g++) { // typed back: only now is it kept
+        code c = {.n = OL_RECOVERY_GROUP_DIGITS + 1};
+        memcpy(c.d, w->shown[g], OL_RECOVERY_GROUP_DIGITS + 1);
+        type_code(w, &c);
     }
     REQUIRE(w->recovery_enabled && w->recovery_known);
     door(w, false);

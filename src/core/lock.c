@@ -219,14 +219,18 @@ ol_err new_code_first(ol_lock *lock, const uint8_t key[32], uint8_t target, cons
     // "Too like another" tells about another person's code: it is a wrong
     // try, saved before the check like any other (a new lock has no other).
     // They are rationed too (config.h): the answer tells about three codes.
+    // Not the new manager code of a recovery: its holder has served the
+    // recovery delay, and a probe there costs the recovery if close, and
+    // another delay if cancelled.
     bool counted = commissioned(lock);
-    if (counted && lock->code_checks == 0) {
+    bool rationed = counted && lock->mode != MODE_RECOVERY;
+    if (rationed && lock->code_checks == 0) {
         *bad = "TOO MANY CHANGES";
         return OL_OK;
     }
     penalty was = {0, 0, 0};
     ol_err err = OL_OK;
-    if (counted) {
+    if (rationed) {
         uint32_t refill = lock->code_checks == OL_CODE_CHECK_BURST
                               ? OL_CODE_CHECK_REFILL_MS
                               : countdown_left(lock, &lock->check_refill);

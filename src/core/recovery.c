@@ -39,9 +39,19 @@ static void end_typing(ol_lock *lock) {
     }
 }
 
+// A recovery runs from the right code to the new manager code: its delay, the
+// time to type the code again, and the new code's two fields.
+static bool running(const ol_lock *lock) {
+    return lock->recovery_until != 0 || lock->recovery_window != 0 ||
+           (lock->mode == MODE_RECOVERY && lock->step >= 2);
+}
+
 ol_err recovery_stop(ol_lock *lock, uint8_t slot, uint16_t why) {
-    if (lock->recovery_until == 0 && lock->recovery_window == 0) {
+    if (!running(lock)) {
         return OL_OK;
+    }
+    if (lock->mode == MODE_RECOVERY && lock->step >= 2) {
+        end_typing(lock); // no new manager code after a stop
     }
     lock->recovery_until = 0;
     lock->recovery_window = 0;
@@ -62,8 +72,9 @@ ol_err recovery_power_up(ol_lock *lock) {
 }
 
 ol_err recovery_cancel(ol_lock *lock) {
+    ol_err err = recovery_stop(lock, OL_AUDIT_NO_SLOT, RECOVERY_CANCELLED);
     end_typing(lock);
-    return recovery_stop(lock, OL_AUDIT_NO_SLOT, RECOVERY_CANCELLED);
+    return err;
 }
 
 // ---- a new code, shown once, kept when typed back ------------------------------
@@ -225,7 +236,8 @@ static ol_err new_manager_code(ol_lock *lock, const ol_event *ev) {
         const char *bad;
         ol_err err = new_code_first(lock, lock->device_key, 0, ev, &bad);
         if (!err && bad) {
-            say(lock, TONE_ERROR, bad, "TRY AGAIN");
+            // A counted wrong try (TOO LIKE ANOTHER) has ended the recovery.
+            say(lock, TONE_ERROR, bad, lock->mode == MODE_RECOVERY ? "TRY AGAIN" : NOTHING_CHANGED);
         } else if (!err) {
             lock->step = 3;
         }
@@ -294,8 +306,9 @@ ol_err recovery_entry(ol_lock *lock, const ol_event *ev) {
 
 ol_err recovery_timers(ol_lock *lock) {
     if (lock->recovery_until != 0 && lock->now >= lock->recovery_until) {
+        // From the delay's end, not from whenever the port next woke up.
+        lock->recovery_window = lock->recovery_until + OL_RECOVERY_WINDOW_MS;
         lock->recovery_until = 0;
-        lock->recovery_window = lock->now + OL_RECOVERY_WINDOW_MS;
         beep(lock, OL_BEEP_OK);
         ol_err err = audit_append(lock, OL_AUDIT_RECOVERY_USED, OL_AUDIT_NO_SLOT, RECOVERY_READY);
         if (err) {

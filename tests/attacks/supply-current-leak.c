@@ -82,7 +82,8 @@ int main(void) {
     static tracer t;
     CHECK_EQ(rig_init(&r, 11), OL_OK);
     rig_keys(&r, "482915#482915#");
-    rig_keys(&r, "#####");
+    rig_wait(&r, 3000);
+    CHECK(rig_recovery_ack(&r, NULL));
     rig_door(&r, false);
     rig_wait(&r, 2000);
     rig_keys(&r, "*02482915#07#190283#190283#");

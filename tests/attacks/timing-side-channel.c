@@ -37,6 +37,7 @@
 #include "check.h"
 #include "core/credentials.h"
 #include "ownerlock/lock.h"
+#include "recovery_ack.h"
 
 #define CODE_DIGITS 6
 #define SECTOR_SIZE 4096u
@@ -115,6 +116,31 @@ static void entry(const uint8_t *digits, uint8_t n) {
     event(&ev);
 }
 
+// The recovery hand-over (recovery_ack.h) on the bare engine: the display is
+// the lock's own output, and the keys are sent as the keypad sends them (the
+// digits before each '#' are one entry).
+static const char *lock_display(void *ctx) {
+    (void)ctx;
+    static char text[2 * OL_DISPLAY_COLS + 4];
+    const ol_outputs *o = ol_lock_outputs(&r.lock);
+    snprintf(text, sizeof text, "%s | %s", o->line[0], o->line[1]);
+    return text;
+}
+
+static void lock_keys(void *ctx, const char *keys) {
+    (void)ctx;
+    uint8_t d[OL_ENTRY_MAX_DIGITS];
+    uint8_t n = 0;
+    for (const char *k = keys; *k; k++) {
+        if (*k >= '0' && *k <= '9' && n < OL_ENTRY_MAX_DIGITS) {
+            d[n++] = (uint8_t)(*k - '0');
+        } else if (*k == '#') {
+            entry(d, n);
+            n = 0;
+        }
+    }
+}
+
 static void enroll(uint8_t slot, const uint8_t *code, uint8_t n) {
     ol_event fn = {.type = OL_EV_FUNCTION, .function = 2};
     event(&fn);
@@ -141,9 +167,7 @@ static void setup(void) {
     ol_event tick = {.type = OL_EV_TICK};
     r.now += OL_MESSAGE_MS;
     event(&tick);
-    for (int i = 0; i < 10 && strncmp(ol_lock_outputs(&r.lock)->line[0], "RECOVERY", 8) == 0; i++) {
-        entry(NULL, 0); // the recovery code, a group per '#'
-    }
+    CHECK(recovery_ack(NULL, lock_display, lock_keys, NULL)); // paged, then typed back
     enroll(7, USER1, CODE_DIGITS);
     enroll(12, USER2, sizeof USER2);
     ol_event door = {.type = OL_EV_DOOR, .door_open = false};

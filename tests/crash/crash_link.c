@@ -28,7 +28,7 @@ static void workload(bench *b) {
     advance(b, 500);
     keys(b, "482915#482915#");
     advance(b, 3000);
-    keys(b, "#####");
+    CHECK(recovery_ack_bench(b, NULL)); // paged and typed back: kept
     door(b, false);
     advance(b, 2000);
     keys(b, "482915#");

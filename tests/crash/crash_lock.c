@@ -33,6 +33,7 @@ typedef struct model {
     ol_audit_event audit[MAX_AUDIT];
     uint32_t naudit;
     bool cut_during_valid_entry;
+    bool opening; // the valid entry being typed is an opening (only one forgives wrong tries)
 } model;
 
 typedef struct trial {
@@ -74,8 +75,10 @@ static void set_slot(rig *r, model *m, const char *mgr, int slot, const char *co
     commit(m);
 }
 
-static void open_and_relock(rig *r, const char *code, bool use_door) {
+static void open_and_relock(rig *r, model *m, const char *code, bool use_door) {
+    m->opening = true;
     type_code(r, code, true);
+    m->opening = false;
     if (use_door) {
         rig_door(r, true);
         rig_wait(r, 1000);
@@ -86,20 +89,17 @@ static void open_and_relock(rig *r, const char *code, bool use_door) {
     }
 }
 
-// Page through the recovery code the lock shows once, writing it down.
+// Page through the recovery code the lock shows, writing it down, and type
+// it back so that the lock keeps it (recovery_ack.h).
 static void read_recovery_code(rig *r, char keys[64]) {
+    char groups[OL_RECOVERY_GROUPS][RECOVERY_ACK_GROUP_CAP];
     rig_wait(r, 3000);
     keys[0] = '\0';
-    for (int g = 0; g < 5; g++) {
-        const char *text = strchr(rig_display(r), '|');
-        char group[8] = {0};
-        if (text && strlen(text) >= 8) {
-            memcpy(group, text + 2, 4); // "| 4821 7"
-            group[4] = text[7];
-            group[5] = '#';
+    if (rig_recovery_ack(r, groups)) {
+        for (int g = 0; g < OL_RECOVERY_GROUPS; g++) {
+            strcat(keys, groups[g]);
+            strcat(keys, "#");
         }
-        strcat(keys, group);
-        rig_keys(r, "#");
     }
 }
 
@@ -115,8 +115,8 @@ static void workload(rig *r, model *m) {
     set_slot(r, m, M0, 1, M1);
     set_slot(r, m, M0, 2, U2);
     set_slot(r, m, M0, 3, U3);
-    open_and_relock(r, U2, false);
-    open_and_relock(r, M0, true);
+    open_and_relock(r, m, U2, false);
+    open_and_relock(r, m, M0, true);
     // A user changes their own code.
     begin(m, 3, U3B);
     rig_keys(r, "*01");
@@ -141,7 +141,7 @@ static void workload(rig *r, model *m) {
     // One more wrong try: 10 min at once.
     type_code(r, WRONG, false);
     rig_wait(r, 601000);
-    open_and_relock(r, M1, false);
+    open_and_relock(r, m, M1, false);
     // Settings writes: a time delay of 0 with a 3 min window, then off again.
     rig_keys(r, "*04");
     type_code(r, M0, true);
@@ -155,18 +155,30 @@ static void workload(rig *r, model *m) {
     rig_wait(r, 2200000);
     // Enough openings to rotate the state store's sectors.
     for (int i = 0; i < 72; i++) {
-        open_and_relock(r, i % 2 ? U3B : M0, i % 5 == 0);
+        open_and_relock(r, m, i % 2 ? U3B : M0, i % 5 == 0);
     }
-    // The manager code is "lost": recovery sets a new one after the delay,
-    // uses the recovery code up and shows a new one.
+    // The manager code is "lost": the recovery code starts the delay; once it
+    // has run, *99 and the code again let a new one be set. The recovery code
+    // is used up; the new manager opens and, door open, makes a new one (*14).
     begin(m, 0, M0B);
     rig_keys(r, "*99");
     rig_keys_as(r, m->recovery, true);
     rig_wait(r, 3601000);
+    rig_keys(r, "*99");
+    rig_keys_as(r, m->recovery, true);
     type_code(r, M0B, false);
     type_code(r, M0B, false);
     commit(m);
+    rig_wait(r, 3000);
+    m->opening = true;
+    type_code(r, M0B, true);
+    m->opening = false;
+    rig_door(r, true);
+    rig_keys(r, "*14");
+    type_code(r, M0B, true);
     read_recovery_code(r, m->recovery);
+    rig_door(r, false);
+    rig_wait(r, 2000);
 }
 
 // ---- the cut and the checks -----------------------------------------------
@@ -184,7 +196,9 @@ static void on_cut(void *arg) {
             m->naudit++;
         }
     }
-    m->cut_during_valid_entry = tr->r.entry_valid;
+    // Only an opening forgives wrong tries: a code given to a function or the
+    // recovery code must leave the count as it was.
+    m->cut_during_valid_entry = tr->r.entry_valid && m->opening;
     longjmp(tr->env, 1);
 }
 

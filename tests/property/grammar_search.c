@@ -12,10 +12,11 @@
 //       M and U (all but the last digit of a manager's and of a user's code,
 //       so "M0#" is the manager's code and "M1#" its duress variant), W (61 s
 //       pass), P (power cycle), D (the door, moved only as a door can) — from
-//       22 start states: idle, just opened, door open, inside *01 and *02
+//       24 start states: idle, just opened, door open, inside *01 and *02
 //       after the login, one try from a lockout, in a time delay and in its
 //       window, half-way through dual control, typing a recovery code, in the
-//       recovery delay, at the new manager code and its repeat, factory;
+//       recovery delay, after it, at the new manager code and its repeat, a
+//       new recovery code shown (*14), factory;
 //   (b) random sequences over everything a person, the lock body's inputs and
 //       the cable can do: any key, fields of any length, any *NN, waits of up
 //       to hours (and long sleeps through the lock's deadlines), power
@@ -25,7 +26,8 @@
 //       that is not paired, and keypads asking to be paired. The generator
 //       also does what owners do — types the real codes, duress variants,
 //       near misses, whole programming functions, *99 with the recovery code
-//       it read off the display — so the search reaches the states an owner
+//       it read off the display (and typed back when it was shown) — so the
+//       search reaches the states an owner
 //       can put the lock in, and attacks from there.
 //
 // The oracle knows only what the owner did: the codes it set (learnt as they
@@ -45,13 +47,22 @@
 //     lock's own MAC), only in a function whose login (and second code, under
 //     dual control) the oracle itself accepts — a manager's, or for *01 the
 //     slot's own — not on a critically low battery, and never from a keypad
-//     that is not paired; settings change only likewise; the time delay is
-//     shortened only inside an opening window;
+//     that is not paired; settings change only likewise; a disabled user's
+//     code is no login; a change that relaxes a rule (docs/POLICY.md,
+//     "relaxes when": by the oracle's own reading of the table), a running
+//     time lock shortened or a known clock moved under a calendar, only by
+//     someone who has served the rules (no time lock, the calendar open,
+//     remote disable released, and an opening window open or the lock
+//     standing open after an opening that served the time delay); only an
+//     opening forgives wrong tries;
 //   - *99 sets slot 00, and only after the whole recovery code, its delay
-//     served with no valid code typed on the idle screen meanwhile, and the
-//     new code typed twice; a recovery code is shown only at commissioning,
-//     after a recovery or to a manager who gave the old one (*14), kept only
-//     after being shown, turned off only with it (*15);
+//     served, the whole code typed in *99 again within 10 minutes of the
+//     delay's end, with no valid code typed on the idle screen nor a wrong
+//     try meanwhile, and the new code typed twice; never below 4.4 V; a
+//     recovery code is shown only with the door open, at commissioning or to
+//     a manager who gave the old one (*14), never after a recovery; it is
+//     kept only if it is the code shown and its groups were typed back, and
+//     turned off only with it (*15);
 //   - a keypad may be paired only with the door open, through a window a
 //     manager opened with *17, or by a keypad that is not paired after *17
 //     with a manager's code or after a recovery;
@@ -60,7 +71,8 @@
 //     the lock never reports a storage error; the sanitizers see nothing.
 // Each arm is shown able to fail: the searches rerun with a mutated oracle
 // (the manager's code taken as invalid, logins ignored, the time delay or the
-// recovery delay taken as a minute longer) must report what they cause.
+// recovery delay taken as a minute longer, nobody taken as having served the
+// rules) must report what they cause.
 //
 // Environment: GS_VERBOSE=1 times each plan; GS_RUNS=n sets the random runs
 // per configuration and worker (40); an argument n multiplies the random
@@ -98,6 +110,7 @@
 #define LOG_CAP 8192
 #define MAX_DEPTH 12
 #define REPORT_MAX 5
+#define RTYPINGS 8
 
 // ---- what the oracle knows ----------------------------------------------------------
 
@@ -135,18 +148,36 @@ typedef struct world {
     char rshown[OL_RECOVERY_GROUPS][GROUP_CAP]; // being shown now
     uint8_t rshown_mask;
     bool rshowing;
-    int8_t rtyped;     // groups of rcode typed in the *99/*14/*15 running, -1: none or wrong
-    bool rgiven;       // the whole code was typed in the *14/*15 running
-    uint8_t rfn;       // the function it is typed into
+    int8_t rtyped; // groups of rcode typed in the *99/*14/*15 running, -1: none or wrong
+    bool rgiven;   // the whole code was typed in the *14/*15 running
+    uint8_t rfn;   // the function it is typed into
+    // Each time the whole code was typed in *99 since the owner was last seen
+    // (a valid code), a wrong try or a power cut: when, and the recovery delay
+    // then in force. The newest is at rdone_at.
+    struct {
+        uint64_t at;
+        uint16_t delay_min;
+    } rtyping[RTYPINGS];
+    uint8_t ntyping;
     bool rdone;        // the whole code was typed in *99 at rdone_at ...
     uint64_t rdone_at; // ... with a recovery delay of rdelay_min
     uint16_t rdelay_min;
+    bool rready; // ... and that was once an earlier one's delay had run, within the window
+    bool rlate;  // ... or only after that window had ended
+    // The groups typed (check digit valid) while a recovery code is shown, the
+    // newest last: a code is kept only once it has been typed back.
+    char rback[OL_RECOVERY_GROUPS][GROUP_CAP];
+    uint8_t nback;
+    // The lock stands open after an opening that served the time delay (the
+    // bolt not thrown since): a rule may be relaxed (docs/POLICY.md).
+    bool served_open;
     char field[FIELD_CAP]; // digits typed since the last '#' or '*' (the tail of them)
     uint32_t log_len;
 } world;
 
 typedef struct before {
     ol_status st;
+    uint64_t now; // lock time
     uint8_t tags[OL_SLOTS][OL_TAG_BYTES];
     uint8_t key[32];
     uint32_t enrolled;
@@ -160,6 +191,7 @@ typedef struct before {
     bool has_peer, has_id;
     uint8_t peer[32], id[OL_LINK_ID_BYTES];
     uint64_t pair_until;
+    uint32_t audit_next; // the audit trail's next sequence number
 } before;
 
 enum mutant {
@@ -168,6 +200,7 @@ enum mutant {
     MUT_NO_AUTH,         // the oracle forgets every login
     MUT_LONGER_DELAY,    // the oracle believes the delay is a minute longer
     MUT_LONGER_RECOVERY, // the oracle believes the recovery delay is a minute longer
+    MUT_NEVER_SERVED,    // the oracle believes nobody ever served the rules in force
 };
 
 typedef struct stats {
@@ -293,6 +326,48 @@ static bool calendar_open(const ol_settings *set, uint32_t rtc) {
     return false;
 }
 
+// docs/POLICY.md, "relaxes when", written from the table and not from the
+// engine: would `next` let the lock open at some time or in some way that
+// `now` does not? (A longer window relaxes only where a delay was in force:
+// without one the window means nothing.)
+static bool minute_open(const ol_settings *set, uint32_t weekday, uint32_t minute) {
+    if (!any_period(set)) {
+        return true;
+    }
+    for (int p = 0; p < OL_SCHEDULE_PERIODS; p++) {
+        if (minute >= set->schedule[weekday][p][0] && minute < set->schedule[weekday][p][1]) {
+            return true;
+        }
+    }
+    return false;
+}
+
+static bool oracle_relaxes(const ol_settings *now, const ol_settings *next) {
+    if (next->delay_min < now->delay_min ||
+        (now->delay_min && next->window_min > now->window_min) || (now->dual && !next->dual) ||
+        (now->users_disabled && !next->users_disabled) || (next->override & ~now->override) != 0 ||
+        next->recovery_delay_min < now->recovery_delay_min) {
+        return true; // *04, *05, *12, *13, *16
+    }
+    for (uint32_t day = 0; day < 7; day++) { // *07: a closed minute opens
+        for (uint32_t minute = 0; minute < 24u * 60u; minute++) {
+            if (minute_open(next, day, minute) && !minute_open(now, day, minute)) {
+                return true;
+            }
+        }
+    }
+    for (int i = 0; i < OL_HOLIDAYS; i++) { // *10: a holiday removed or moved
+        bool kept = false;
+        for (int j = 0; j < OL_HOLIDAYS; j++) {
+            kept |= next->holidays[j] == now->holidays[i];
+        }
+        if (now->holidays[i] && !kept) {
+            return true;
+        }
+    }
+    return false;
+}
+
 static int popcount32(uint32_t x) {
     int n = 0;
     for (; x; x &= x - 1) {
@@ -384,6 +459,7 @@ static void take_before(search *s, before *b) {
     rig *r = &s->w.r;
     r->clk.now_ms = r->t;
     b->st = glance(&r->lock);
+    b->now = rig_now(r);
     memcpy(b->tags, r->lock.tags, sizeof b->tags);
     memcpy(b->key, r->lock.device_key, sizeof b->key);
     b->enrolled = r->lock.enrolled;
@@ -399,6 +475,7 @@ static void take_before(search *s, before *b) {
     memcpy(b->peer, r->lock.link_peer, sizeof b->peer);
     memcpy(b->id, r->lock.link_id, sizeof b->id);
     b->pair_until = r->lock.pair_until;
+    b->audit_next = ol_log_next_seq(&r->lock.audit);
     if (s->cutting) {
         s->cut_before = *b;
     }
@@ -412,6 +489,34 @@ static bool owner_may_program(const search *s) {
     uint32_t a = auth_of(s);
     return a != 0 && !s->w.fn_critical && (!s->w.fn_dual || popcount32(a) >= 2) && s->w.fn != 0;
 }
+
+// Does the lock's recovery tag belong to these groups (as shown, with their
+// check digits)? The lock's MAC under its own device key.
+static bool is_recovery_tag(const ol_lock *lock, const char groups[OL_RECOVERY_GROUPS][GROUP_CAP]) {
+    uint8_t digits[OL_RECOVERY_GROUPS * OL_RECOVERY_GROUP_DIGITS], tag[OL_TAG_BYTES];
+    for (int g = 0; g < OL_RECOVERY_GROUPS; g++) {
+        for (int i = 0; i < OL_RECOVERY_GROUP_DIGITS; i++) {
+            digits[g * OL_RECOVERY_GROUP_DIGITS + i] = (uint8_t)(groups[g][i] - '0');
+        }
+    }
+    credential_recovery_tag(tag, lock->device_key, digits);
+    return memcmp(tag, lock->recovery_tag, OL_TAG_BYTES) == 0;
+}
+
+// Were the last groups typed while the code was shown the code, in order?
+static bool typed_back(const world *w) {
+    if (w->nback < OL_RECOVERY_GROUPS) {
+        return false;
+    }
+    for (int g = 0; g < OL_RECOVERY_GROUPS; g++) {
+        if (strcmp(w->rback[g], w->rshown[g]) != 0) {
+            return false;
+        }
+    }
+    return true;
+}
+
+static bool oracle_served(const search *s, const before *b);
 
 // Codes and settings: what changed must have been asked for by the owner.
 // ev is the event that ran (NULL for a power-up on its own).
@@ -445,21 +550,23 @@ static void check_changes(search *s, const before *b, const ol_event *ev) {
         }
     }
     // *99 completes on the repeat of the new code: the recovery code is used
-    // up, slot 00 takes the new code (perhaps the same again), and a new
-    // recovery code is shown. Allowed after the whole recovery code and its
-    // delay, with no valid code typed in between.
+    // up and slot 00 takes the new code (perhaps the same again); no new
+    // recovery code is shown (*14, door open). Allowed after the whole
+    // recovery code, its delay, the whole code again in *99 within the window
+    // after it, with no valid code or wrong try in between.
     bool completing = b->mode == MODE_RECOVERY && entry &&
-                      (rchanged || lock->mode == MODE_SHOW_CODE ||
-                       memcmp(b->tags[0], lock->tags[0], OL_TAG_BYTES) != 0);
+                      (rchanged || memcmp(b->tags[0], lock->tags[0], OL_TAG_BYTES) != 0);
     if (completing) {
-        uint64_t delay = (uint64_t)(w->rdelay_min + (s->mutant == MUT_LONGER_RECOVERY)) * 60000u;
         bool repeat = w->have_last && w->last_n == ev->ndigits &&
                       memcmp(w->last_entry, ev->digits, ev->ndigits) == 0;
-        if (!repeat || !w->rdone || w->r.t - w->rdone_at < delay) {
-            violation(s, "a code changed in *99 without the recovery code and its delay");
+        if (!repeat || !w->rdone || !w->rready) {
+            violation(s, w->rlate && repeat
+                             ? "a code changed in *99 typed again more than 10 min after its delay"
+                             : "a code changed in *99 without the recovery code and its delay");
         }
-        w->rdone = false;
-        w->rcode_known = false; // used up; the lock shows a new one
+        w->rdone = w->rready = w->rlate = false;
+        w->ntyping = 0;
+        w->rcode_known = false; // used up
         s->st.recoveries++;
     }
     if (b->st.commissioned && memcmp(b->key, lock->device_key, sizeof b->key) != 0) {
@@ -508,6 +615,16 @@ static void check_changes(search *s, const before *b, const ol_event *ev) {
         violation(s, "the recovery code changed without an entry");
     } else if (rchanged && lock->recovery_enabled && b->mode != MODE_SHOW_CODE) {
         violation(s, "a recovery code was kept that the owner was not shown");
+    } else if (rchanged && lock->recovery_enabled) {
+        // Kept: the code shown (every group of it), typed back in full.
+        if (w->rshown_mask != (1u << OL_RECOVERY_GROUPS) - 1u ||
+            !is_recovery_tag(lock, w->rshown)) {
+            violation(s, "a recovery code was kept other than the one shown");
+        } else if (!typed_back(w)) {
+            violation(s, "a recovery code was kept that was not typed back");
+        }
+        memcpy(w->rcode, w->rshown, sizeof w->rcode);
+        w->rcode_known = true;
     } else if (rchanged && !lock->recovery_enabled && !completing &&
                !(w->fn == 15 && w->rgiven && owner_may_program(s) && (auth_of(s) & MANAGER_MASK))) {
         violation(s, "recovery was turned off without a manager and the recovery code");
@@ -518,8 +635,8 @@ static void check_changes(search *s, const before *b, const ol_event *ev) {
             violation(s, ev ? "settings changed without a manager's credential"
                             : "settings changed across a power cycle");
         }
-        if (lock->set.delay_min < b->set.delay_min && b->st.window_remaining_ms == 0) {
-            violation(s, "the time delay was shortened outside an opening window");
+        if (oracle_relaxes(&b->set, &lock->set) && !oracle_served(s, b)) {
+            violation(s, "a rule was relaxed by someone who had not served the rules in force");
         }
     }
 }
@@ -531,6 +648,40 @@ static void push_rec(rec *ring, uint32_t *n, uint32_t cap, rec r, uint64_t now, 
     }
     *slot = r;
     (*n)++;
+}
+
+// Is an opening window open now, by the oracle's own records of the codes
+// that started a time delay? (Evidence overwritten: taken as open.)
+static bool window_open(const search *s, uint64_t now) {
+    const world *w = &s->w;
+    if (w->delay_lost) {
+        return true;
+    }
+    bool open = false;
+    uint32_t n = w->ndelay < DELAY_RECS ? w->ndelay : DELAY_RECS;
+    for (uint32_t i = 0; i < n; i++) {
+        const rec *r = &w->delay[i];
+        uint64_t d = (uint64_t)(r->delay_min + (s->mutant == MUT_LONGER_DELAY)) * 60000u;
+        uint64_t end = (uint64_t)(r->delay_min + r->window_min) * 60000u;
+        open |= r->delay_min && now - r->t >= d && now - r->t < end;
+    }
+    return open;
+}
+
+// docs/POLICY.md, "Served": no time lock, the calendar allows this minute
+// (with the clock known if one governs), remote disable released, and an
+// opening window open or the lock standing open after an opening that served
+// the time delay in force. Only then may a rule be relaxed.
+static bool oracle_served(const search *s, const before *b) {
+    const world *w = &s->w;
+    if (s->mutant == MUT_NEVER_SERVED || b->st.timelock_remaining_ms || w->remote) {
+        return false;
+    }
+    if (oracle_calendar_governs(&b->set) &&
+        (b->rtc == OL_RTC_LOST || !calendar_open(&b->set, b->rtc))) {
+        return false;
+    }
+    return (w->served_open && b->bolt == OL_BOLT_RETRACTED) || window_open(s, b->now);
 }
 
 // The rules that decide whether a valid code may open now (USER-MANUAL.md).
@@ -548,19 +699,12 @@ static void check_opening(search *s, const before *b, int slot, uint64_t now) {
     if (slot >= OL_MANAGER_SLOTS && b->set.users_disabled) {
         violation(s, "a disabled user code opened (*12)");
     }
-    if (oracle_calendar_governs(&b->set) && (b->rtc == OL_RTC_LOST || !calendar_open(&b->set, b->rtc))) {
+    if (oracle_calendar_governs(&b->set) &&
+        (b->rtc == OL_RTC_LOST || !calendar_open(&b->set, b->rtc))) {
         violation(s, "opened outside the time lock's schedule or on a holiday");
     }
     if (b->set.delay_min && !((b->set.override >> slot) & 1u) && !w->delay_lost) {
-        bool served = false;
-        uint32_t n = w->ndelay < DELAY_RECS ? w->ndelay : DELAY_RECS;
-        for (uint32_t i = 0; i < n; i++) {
-            const rec *r = &w->delay[i];
-            uint64_t d = (uint64_t)(r->delay_min + (s->mutant == MUT_LONGER_DELAY)) * 60000u;
-            uint64_t end = (uint64_t)(r->delay_min + r->window_min) * 60000u;
-            served |= r->delay_min && now - r->t >= d && now - r->t < end;
-        }
-        if (!served) {
+        if (!window_open(s, now)) {
             violation(s, "opened without serving the time delay, or outside its window");
         }
     } else if (w->delay_lost) {
@@ -579,13 +723,19 @@ static void check_opening(search *s, const before *b, int slot, uint64_t now) {
 }
 
 // The owner reads each group of a new recovery code as the lock shows it
-// ("RECOVERY 2/5 | 1212 6"); paging past the last one keeps the code.
+// ("RECOVERY 2/5 | 1212 6"); it is kept only once typed back (check_changes),
+// and a showing ended otherwise (door shut, '*', no key) keeps nothing. It is
+// shown only with the door open.
 static void watch_recovery(search *s) {
     world *w = &s->w;
     if (w->r.lock.mode == MODE_SHOW_CODE) {
+        if (!w->r.lock.door_open) {
+            violation(s, "a recovery code is shown with the door shut");
+        }
         if (!w->rshowing) {
             w->rshowing = true;
             w->rshown_mask = 0;
+            w->nback = 0;
         }
         const char *d = rig_display(&w->r);
         unsigned g = 0;
@@ -595,16 +745,17 @@ static void watch_recovery(search *s) {
             snprintf(w->rshown[g - 1], GROUP_CAP, "%s%c", digits, check);
             w->rshown_mask |= (uint8_t)(1u << (g - 1));
         }
-    } else if (w->rshowing) {
+    } else {
         w->rshowing = false;
-        w->rcode_known = w->rshown_mask == (1u << OL_RECOVERY_GROUPS) - 1u;
-        memcpy(w->rcode, w->rshown, sizeof w->rcode);
     }
 }
 
 static void check_state(search *s) {
     rig *r = &s->w.r;
     watch_recovery(s);
+    if (rig_bolt(r) == OL_BOLT_EXTENDED) {
+        s->w.served_open = false; // thrown again: the lock no longer stands open
+    }
     if (r->err || r->lock.mode == MODE_FAULT) {
         violation(s, "the lock reported a storage error (STORAGE FAULT)");
         s->stop = true;
@@ -652,7 +803,6 @@ static void deliver(search *s, const ol_event *ev, const char *typed) {
         w->rtyped = takes_code ? 0 : -1;
         w->rfn = ev->function;
         w->rgiven = false;
-        w->rdone &= ev->function != 99; // a new *99 starts over
     }
     if (ev->type == OL_EV_ENTRY && reaches && w->rtyped >= 0 && b.st.lockout_remaining_ms == 0 &&
         ev->ndigits == OL_RECOVERY_GROUP_DIGITS + 1 && ol_check_valid(ev->digits, ev->ndigits)) {
@@ -664,11 +814,41 @@ static void deliver(search *s, const ol_event *ev, const char *typed) {
         }
         w->rtyped = same ? (int8_t)(w->rtyped + 1) : -1;
         if (w->rtyped == OL_RECOVERY_GROUPS && w->rfn == 99) {
+            // The first time starts the delay; typed again once that delay has
+            // run and within the window after it, the new manager code is
+            // next. (The lock may have started over on its own, so any
+            // earlier typing since the owner was last seen may be the first.)
+            w->rready = w->rlate = false;
+            uint8_t n = w->ntyping < RTYPINGS ? w->ntyping : RTYPINGS;
+            for (uint8_t i = 0; i < n; i++) {
+                uint64_t delay =
+                    (uint64_t)(w->rtyping[i].delay_min + (s->mutant == MUT_LONGER_RECOVERY)) *
+                    60000u;
+                uint64_t el = r->t - w->rtyping[i].at;
+                w->rready |= el >= delay && el < delay + OL_RECOVERY_WINDOW_MS;
+                w->rlate |= el >= delay + OL_RECOVERY_WINDOW_MS;
+            }
+            w->rtyping[w->ntyping % RTYPINGS].at = r->t;
+            w->rtyping[w->ntyping % RTYPINGS].delay_min = b.set.recovery_delay_min;
+            w->ntyping++;
             w->rdone = true;
             w->rdone_at = r->t;
             w->rdelay_min = b.set.recovery_delay_min;
         }
         w->rgiven |= w->rtyped == OL_RECOVERY_GROUPS && w->rfn != 99;
+    }
+    if (b.mode == MODE_SHOW_CODE && ev->type == OL_EV_ENTRY && reaches &&
+        ev->ndigits == OL_RECOVERY_GROUP_DIGITS + 1 && ol_check_valid(ev->digits, ev->ndigits)) {
+        // A group typed while a recovery code is shown: the last five count.
+        if (w->nback == OL_RECOVERY_GROUPS) {
+            memmove(w->rback[0], w->rback[1], sizeof w->rback - sizeof w->rback[0]);
+            w->nback--;
+        }
+        for (uint8_t i = 0; i < ev->ndigits; i++) {
+            w->rback[w->nback][i] = (char)('0' + ev->digits[i]);
+        }
+        w->rback[w->nback][ev->ndigits] = '\0';
+        w->nback++;
     }
     if (ev->type == OL_EV_FUNCTION && reaches) {
         w->fn = ev->function;
@@ -688,9 +868,11 @@ static void deliver(search *s, const ol_event *ev, const char *typed) {
         d[ev->ndigits] = '\0';
         fprintf(stderr,
                 "t=%llu ev %d fn %u '%s'%s slot %d | mode %u fn %u auth %x rtyped %d "
-                "rdone %d | %s\n",
+                "rdone %d ready %d | lock %llu delay to %llu ready to %llu | %s\n",
                 (unsigned long long)r->t, ev->type, ev->function, d, ev->unpaired ? " u" : "", slot,
-                b.mode, w->fn, w->auth, w->rtyped, w->rdone, rig_display(r));
+                b.mode, w->fn, w->auth, w->rtyped, w->rdone, w->rready,
+                (unsigned long long)r->lock.now, (unsigned long long)r->lock.recovery_until,
+                (unsigned long long)r->lock.recovery_window, rig_display(r));
     }
     rig_event(r, ev);
     r->entry_valid = false;
@@ -698,9 +880,11 @@ static void deliver(search *s, const ol_event *ev, const char *typed) {
     uint64_t now = rig_now(r);
     s->st.lockouts += !b.st.lockout_remaining_ms && countdown_left(&r->lock, &r->lock.lockout);
     // The login is the function's first field, and under dual control for
-    // programming its second too; a code typed in any other field is data.
+    // programming its second too; a code typed in any other field is data. A
+    // disabled user's code is no login at all, nor a second code.
     if (ev->type == OL_EV_ENTRY && reaches && ev->ndigits && w->fn) {
-        if (slot >= 0 && w->fn_entries < (w->fn_dual ? 2 : 1)) {
+        bool disabled = slot >= OL_MANAGER_SLOTS && b.set.users_disabled;
+        if (slot >= 0 && !disabled && w->fn_entries < (w->fn_dual ? 2 : 1)) {
             w->auth |= 1u << slot;
         }
         w->fn_entries++;
@@ -740,8 +924,39 @@ static void deliver(search *s, const ol_event *ev, const char *typed) {
         w->ndelay = w->ndual = 0;
         w->delay_lost = false;
     }
-    if (slot >= 0 && b.mode == MODE_IDLE && b.st.lockout_remaining_ms == 0) {
-        w->rdone = false; // the owner is here: a running recovery stops
+    // An opening as the audit trail records it: the bolt moved, or it was
+    // already in (door open). Only an opening forgives wrong tries; one that
+    // served the time delay (not skipped by the override) lets the rules be
+    // relaxed while the lock stands open.
+    const ol_lock *lk = &r->lock;
+    bool audited_open =
+        ol_log_next_seq(&lk->audit) != b.audit_next && lk->audit_last_kind == OL_AUDIT_OPEN;
+    ol_status after = glance(lk);
+    if (audited_open && slot >= 0) {
+        w->served_open = !b.set.delay_min || !((b.set.override >> slot) & 1u);
+    }
+    if (after.failures < b.st.failures && !audited_open) {
+        violation(s, "wrong tries were forgiven without an opening");
+    }
+    bool wrong_try = after.failures > b.st.failures ||
+                     (!b.st.lockout_remaining_ms && after.lockout_remaining_ms);
+    if ((slot >= 0 && b.mode == MODE_IDLE && b.st.lockout_remaining_ms == 0) || wrong_try) {
+        w->rdone = w->rready = w->rlate = false; // the owner, or a guess: a recovery stops
+        w->ntyping = 0;
+    }
+    // *11: a running time lock is never served, so never shortened.
+    if (after.timelock_remaining_ms + 1000u < b.st.timelock_remaining_ms) {
+        violation(s, "a running time lock was shortened");
+    }
+    // *08: moving a known clock while a calendar governs relaxes it.
+    uint32_t rtc_after = ol_vclock_rtc(&r->clk);
+    if (rtc_after != b.rtc && b.rtc != OL_RTC_LOST && oracle_calendar_governs(&b.set) &&
+        !oracle_served(s, &b)) {
+        violation(s, "the clock was moved by someone who had not served the rules in force");
+    }
+    if (ev->type == OL_EV_FUNCTION && ev->function == 99 && b.mode != MODE_RECOVERY &&
+        lk->mode == MODE_RECOVERY && w->battery_mv && w->battery_mv < OL_BATTERY_CRITICAL_MV) {
+        violation(s, "*99 started on a critically low battery");
     }
     if (!opened && slot >= 0 && b.mode == MODE_IDLE && b.st.lockout_remaining_ms == 0 &&
         b.st.commissioned) {
@@ -759,12 +974,12 @@ static void deliver(search *s, const ol_event *ev, const char *typed) {
     uint64_t recovered = s->st.recoveries;
     check_changes(s, &b, ev);
     // A recovery code on the display is as good as the code: it is shown only
-    // at commissioning, after a recovery, or to a manager who gave the old
-    // one (*14; none needed if recovery was off).
+    // at commissioning, or to a manager who gave the old one (*14; none needed
+    // if there is none) with the door open; never after a recovery.
     if (b.mode != MODE_SHOW_CODE && r->lock.mode == MODE_SHOW_CODE &&
-        !(!b.st.commissioned || s->st.recoveries != recovered ||
+        !(!b.st.commissioned ||
           (w->fn == 14 && owner_may_program(s) && (auth_of(s) & MANAGER_MASK) &&
-           (w->rgiven || !b.renabled)))) {
+           (w->rgiven || !b.renabled) && b.st.door_open))) {
         violation(s, "a new recovery code was shown without the owner's credential");
     }
     // The engine grants pairing to the unpaired keypad in use after *17 with
@@ -882,8 +1097,10 @@ static void report_inputs(search *s) {
 
 static void forget_volatile(world *w) {
     w->rtyped = -1;
-    w->rdone = false;
+    w->rdone = w->rready = w->rlate = false;
+    w->ntyping = 0;
     w->rshowing = false;
+    w->served_open = false;
     w->field[0] = '\0';
     w->fn = 0;
     w->auth = 0;
@@ -930,6 +1147,21 @@ static void input_event(search *s, ol_event_type type, uint32_t value) {
         s->w.remote = value != 0;
     }
     deliver(s, &ev, NULL);
+}
+
+// The owner's part when the lock shows a recovery code (recovery_ack.h): page
+// through it reading each group off the display, then type it back.
+static const char *owner_display(void *ctx) {
+    search *s = ctx;
+    return rig_display(&s->w.r);
+}
+
+static void owner_keys(void *ctx, const char *keys) {
+    type(ctx, keys);
+}
+
+static bool owner_acknowledges(search *s) {
+    return recovery_ack(s, owner_display, owner_keys, NULL);
 }
 
 // ---- configured locks -----------------------------------------------------------------
@@ -990,22 +1222,33 @@ static void set_up(search *s, const config *c, uint64_t seed) {
         return;
     }
     type(s, M0 "#" M0 "#");
-    // Acknowledge whatever the lock shows once after commissioning (the
-    // recovery code, where it exists); '#' alone is ignored on the idle screen.
-    for (int i = 0; i < 8; i++) {
-        wait_ms(s, 3500);
-        type(s, "#");
-    }
+    // The recovery code the lock shows: read off, paged and typed back.
+    wait_ms(s, 3500);
+    CHECK(owner_acknowledges(s));
     mgr_function(s, "*02", "01#" M1 "#" M1 "#");
     mgr_function(s, "*02", "02#" U2 "#" U2 "#");
     mgr_function(s, "*02", "05#" U5 "#" U5 "#");
+    // Relaxing changes (the override, a shorter recovery delay) are made
+    // with the lock standing open after an opening; the rules that tighten
+    // follow.
+    door(s);
+    wait_ms(s, 2500);
+    uint64_t retractions = s->st.retractions;
+    type(s, M0 "#");
+    s->st.retractions = retractions; // the set-up's own opening: not the search's
+    door(s);
+    if (c->override5) {
+        mgr_function(s, "*13", "05#1#");
+    }
+    if (c->recovery_min) {
+        char f[8];
+        snprintf(f, sizeof f, "%u#", c->recovery_min);
+        mgr_function(s, "*16", f);
+    }
     if (c->delay_min) {
         char f[16];
         snprintf(f, sizeof f, "%u#%u#", c->delay_min, c->window_min);
         mgr_function(s, "*04", f);
-    }
-    if (c->override5) {
-        mgr_function(s, "*13", "05#1#");
     }
     if (c->duress) {
         mgr_function(s, "*06", "1#");
@@ -1021,11 +1264,6 @@ static void set_up(search *s, const config *c, uint64_t seed) {
         char f[8];
         snprintf(f, sizeof f, "%u#", c->timelock_h);
         mgr_function(s, "*11", f);
-    }
-    if (c->recovery_min) {
-        char f[8];
-        snprintf(f, sizeof f, "%u#", c->recovery_min);
-        mgr_function(s, "*16", f);
     }
     if (c->dual) {
         mgr_function(s, "*05", "1#");
@@ -1089,6 +1327,9 @@ static bool symbol(search *s, char c) {
         log_add(s, "Q");
         wait_ms(s, pending_wait(s));
         return true;
+    case 'A': // the recovery code shown: paged, read off and typed back
+        log_add(s, "A");
+        return owner_acknowledges(s);
     case 'N':
         type(s, NEW_CODE);
         return true;
@@ -1228,8 +1469,8 @@ static void recovery_groups(search *s, char *out, size_t cap) {
 }
 
 // *99 as someone holding (or guessing) the recovery code does it: the groups,
-// perhaps the whole delay, a new manager code twice, paging through the new
-// recovery code — or any prefix of that.
+// perhaps the whole delay, *99 and the groups again, a new manager code
+// twice, perhaps a few '#' more — or any prefix of that.
 static void recovery_macro(search *s) {
     char keys[96] = "*99", code[CODE_CAP];
     recovery_groups(s, keys + 3, sizeof keys - 3);
@@ -1238,10 +1479,15 @@ static void recovery_macro(search *s) {
     }
     type(s, keys);
     if (below(s, 2) && !s->stop) {
-        uint64_t ms = pending_wait(s) + below(s, 1500);
+        uint64_t ms = pending_wait(s) + below(s, below(s, 4) ? 1500 : 12 * 60000);
         snprintf(keys, sizeof keys, " S%llu ", (unsigned long long)ms);
         log_add(s, keys);
         sleep_through(s, ms);
+        if (below(s, 4)) {
+            snprintf(keys, sizeof keys, "*99");
+            recovery_groups(s, keys + 3, sizeof keys - 3);
+            type(s, keys);
+        }
     }
     random_digits(s, code, 6 + below(s, 7));
     if (below(s, 4) == 0) {
@@ -1429,6 +1675,12 @@ static void unpaired_macro(search *s) {
         snprintf(keys, sizeof keys, " S%llu ", (unsigned long long)ms);
         log_add(s, keys);
         sleep_through(s, ms);
+        if (below(s, 4)) { // *99 and the groups again, once the delay has run
+            log_add(s, " u*99 ");
+            unpaired_event(s, OL_EV_FUNCTION, NULL, 99);
+            recovery_groups(s, keys, sizeof keys);
+            unpaired_fields(s, keys);
+        }
     }
     char code[CODE_CAP];
     random_digits(s, code, 6 + below(s, 7));
@@ -1531,6 +1783,11 @@ static void random_action(search *s) {
     if (glance(&s->w.r.lock).lockout_remaining_ms && below(s, 10) < 6) {
         log_add(s, " S ");
         sleep_through(s, pending_wait(s)); // mostly, a locked-out person waits
+        return;
+    }
+    if (strncmp(rig_display(&s->w.r), "RECOVERY 1/5 |", 14) == 0 && below(s, 3) == 0) {
+        log_add(s, " A ");
+        (void)owner_acknowledges(s); // the owner, there with the door open
         return;
     }
     uint32_t k = below(s, 1000);
@@ -1701,8 +1958,10 @@ static const plan plans[] = {
     {5, "", 4, 1},                             // timed lock running
     {6, "*99", 4, 1},                          // typing the recovery code
     {6, "*99R", 4, 1},                         // recovery delay running
-    {6, "*99RQ", 4, 1},                        // after it: the new manager code
-    {6, "*99RQN#", 4, 1},                      // its repeat
+    {6, "*99RQ", 4, 1},                        // after it: ready for *99 again
+    {6, "*99RQ*99R", 4, 1},                    // typed again: the new manager code
+    {6, "*99RQ*99RN#", 4, 1},                  // its repeat
+    {0, "M0#D*14M0#R", 4, 1},                  // a new recovery code shown (*14)
     {7, "M0#", 5, 1},                          // factory, door open: first code given
     {7, "", 4, 1},                             // factory, door open
     {8, "", 4, 1},                             // factory, door shut
@@ -1857,18 +2116,20 @@ int main(int argc, char **argv) {
     self_check(s, MUT_LONGER_DELAY, "time delay one minute longer",
                "without serving the time delay", &configs[1], "M0#W", 3, 0);
     self_check(s, MUT_LONGER_RECOVERY, "recovery delay one minute longer",
-               "without the recovery code and its delay", &configs[6], "*99RQN#N#", 0, 0);
+               "without the recovery code and its delay", &configs[6], "*99RQ*99RN#N#", 0, 0);
+    self_check(s, MUT_NEVER_SERVED, "nobody ever served the rules", "had not served the rules",
+               &configs[0], "M0#D*13M0#05#1#", 0, 0);
 
     // The owner's recovery passes the oracle: the new code is learnt, opens,
     // and the old manager code no longer does.
     stats saved = s->st;
     memset(&s->st, 0, sizeof s->st);
-    exhaustive(s, &configs[6], "*99RQN#N######W" NEW_CODE "#W" M0 "#", "", 0);
+    exhaustive(s, &configs[6], "*99RQ*99RN#N#WN#D*14N#ADWM0#", "", 0);
     CHECK_EQ(s->st.violations, 0);
     CHECK_EQ(s->st.recoveries, 1);
     CHECK_EQ(s->st.retractions, 1);
     CHECK(strcmp(s->w.code[0], NEW_CODE) == 0);
-    CHECK(s->w.rcode_known); // the new recovery code was read off the display
+    CHECK(s->w.rcode_known); // a new recovery code, shown by *14 and typed back
     printf("owner recovery through *99: %llu recovery, new code opens, old one does not: %s\n",
            (unsigned long long)s->st.recoveries,
            s->st.violations == 0 && s->st.retractions == 1 ? "yes" : "NO");

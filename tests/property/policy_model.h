@@ -15,6 +15,16 @@
 // Where POLICY.md leaves a choice to the engine (an opening by an override
 // slot with no delay in force: did it serve the delay?), the model says the
 // decision is open (pm_out.ambiguous) and the caller may take either answer.
+//
+// Since the second outside evaluation (POLICY.md, "New codes", *02, *08 and
+// the recovery): a new code is compared only with another code equal to it or
+// with its last digit one up or down, and those checks are rationed
+// (OL_CODE_CHECK_BURST, one more per OL_CODE_CHECK_REFILL_MS of powered time);
+// *02 clears the slot's override; *08 on a lost clock under a calendar asks
+// for a second code; a code typed on a keypad that is not paired stops a
+// running recovery and opens nothing; every end of a recovery is recorded
+// (pm.rec_log: the recovery_used records the lock must write), a power cut's
+// at the next power-up.
 #ifndef OWNERLOCK_POLICY_MODEL_H
 #define OWNERLOCK_POLICY_MODEL_H
 
@@ -187,10 +197,21 @@ typedef struct pm {
     // ---- recovery running
     uint8_t rec;
     uint64_t rec_until; // delay end (DELAY) or the 10 minutes' end (READY)
+    bool rec_finishing; // *99 after the delay: the code again was given, the new
+                        // manager code is being typed (POLICY.md does not say
+                        // whether that is still "a running recovery")
     // ---- a new recovery code being shown
     uint8_t show[OL_RECOVERY_DIGITS];
     uint8_t show_seen; // bit g: group g was read off the display
     uint8_t show_group;
+    // ---- new-code checks (POLICY.md, "New codes"): rationed
+    uint8_t checks;      // left
+    pm_countdown refill; // until one more comes back (while checks < OL_CODE_CHECK_BURST)
+    // ---- the recovery_used records the lock must have written since the
+    // caller last looked (arg: 1 started ... 8 a power cut ended it)
+    uint8_t rec_log[16];
+    bool rec_log_optional[16]; // POLICY.md leaves open whether this one is written
+    uint8_t nrec_log;
 } pm;
 
 // What the model decided about one event.
@@ -199,9 +220,13 @@ typedef struct pm_out {
     bool ambiguous; // POLICY.md leaves this relaxation open: the refusal is right too
     uint32_t why;   // a refused relaxation: the texts that name a rule standing in the way
     bool relax_refused;
-    bool counted; // a wrong try was counted
-    int opened;   // the slot that opened, -1
-    int matched;  // the slot whose code (or duress variant) was typed, -1
+    bool counted;          // a wrong try was counted
+    int opened;            // the slot that opened, -1
+    int matched;           // the slot whose code (or duress variant) was typed, -1
+    bool rationed;         // a new code refused: TOO MANY CHANGES
+    bool check_used;       // a new code used one of the rationed checks
+    bool unpaired_stopped; // a code on an unpaired keypad stopped a recovery
+    bool unpaired_ignored; // an event from an unpaired keypad was refused (keypad_rejected)
 } pm_out;
 
 // ---- small helpers ------------------------------------------------------------------
@@ -295,28 +320,34 @@ static bool pm_trivial(const char *c) {
     return same || up || down;
 }
 
-static int pm_distance(const char *a, const char *b) {
-    size_t n = strlen(a);
-    if (strlen(b) != n) {
-        return 99;
+// POLICY.md, "New codes": another code is too like `c` only if it is `c`, or
+// `c` with its last digit one up or one down (mod 10) — what duress needs.
+static bool pm_too_like(const char *other, const char *c) {
+    size_t n = strlen(c);
+    if (strlen(other) != n || n == 0 || memcmp(other, c, n - 1) != 0) {
+        return false;
     }
-    int d = 0;
-    for (size_t i = 0; i < n; i++) {
-        d += a[i] != b[i];
-    }
-    return d;
+    int d = (other[n - 1] - c[n - 1] + 10) % 10;
+    return d == 0 || d == 1 || d == 9;
 }
 
-static int pm_code_rule(const pm *m, int target, const char *c) {
+// The checks of the digits alone (length, triviality): they tell nothing
+// about anyone else, and use none of the rationed checks.
+static int pm_code_shape(const char *c) {
     size_t n = strlen(c);
     if (n < OL_CODE_MIN_DIGITS || n > OL_CODE_MAX_DIGITS) {
         return PM_CODE_LENGTH;
     }
-    if (pm_trivial(c)) {
-        return PM_CODE_SIMPLE;
+    return pm_trivial(c) ? PM_CODE_SIMPLE : PM_CODE_OK;
+}
+
+static int pm_code_rule(const pm *m, int target, const char *c) {
+    int shape = pm_code_shape(c);
+    if (shape != PM_CODE_OK) {
+        return shape;
     }
     for (int s = 0; s < OL_SLOTS; s++) {
-        if (s != target && pm_enrolled(m, s) && pm_distance(m->code[s], c) <= 1) {
+        if (s != target && pm_enrolled(m, s) && pm_too_like(m->code[s], c)) {
             return PM_CODE_CLOSE;
         }
     }
@@ -374,6 +405,18 @@ static bool pm_calendar_allows(const pm *m) {
         }
     }
     return pm_schedule_open(&m->set, (int)((day + 3u) % 7u), rtc % 86400u / 60u); // 1970-01-01: Thu
+}
+
+// The rule of the time lock that keeps the lock shut now (*11, the calendar,
+// a lost clock under a calendar), as the lock names it; NULL if none does.
+static const char *pm_time_locked(const pm *m) {
+    if (pm_left(m, &m->timelock) != 0) {
+        return "TIME LOCKED";
+    }
+    if (pm_calendar_governs(&m->set) && pm_rtc(m) == OL_RTC_LOST) {
+        return "SET CLOCK FIRST";
+    }
+    return pm_calendar_allows(m) ? NULL : "TIME LOCKED";
 }
 
 // ---- served (POLICY.md, "The rules that restrict openings") --------------------------
@@ -462,9 +505,61 @@ static bool pm_settings_relax(const pm *m, const ol_settings *was, const ol_sett
 
 // ---- the penalty (POLICY.md, "Wrong tries"; USER-MANUAL.md, lockout) --------------------
 
-static void pm_end_recovery(pm *m) {
+// A recovery_used record the lock must write (optional: POLICY.md leaves it open).
+static void pm_rec_log(pm *m, uint8_t arg, bool optional) {
+    if (m->nrec_log < sizeof m->rec_log) {
+        m->rec_log[m->nrec_log] = arg;
+        m->rec_log_optional[m->nrec_log++] = optional;
+    }
+}
+
+// A running recovery ends, recorded with `why` ("each end is recorded").
+static void pm_end_recovery(pm *m, uint8_t why) {
+    if (m->rec != PM_REC_NONE) {
+        pm_rec_log(m, why, false);
+    }
     m->rec = PM_REC_NONE;
     m->rec_until = 0;
+}
+
+// The typing of *99 ends without a new manager code ('*', another function,
+// the field timed out): a running recovery ends (5); after the code again,
+// POLICY.md leaves open whether a record is written.
+static void pm_end_recovery_typing(pm *m) {
+    pm_end_recovery(m, 5);
+    if (m->rec_finishing) {
+        pm_rec_log(m, 5, true);
+    }
+    m->rec_finishing = false;
+}
+
+// ---- the ration of new-code checks (POLICY.md, "New codes") --------------------------
+
+// A new code that passed its shape checks is about to be compared with the
+// others: on a commissioned lock that uses one check; false (TOO MANY
+// CHANGES, nothing changed, no wrong try) when none is left.
+static bool pm_use_check(pm *m, pm_out *o) {
+    if (!(m->code[0][0] || m->code[1][0])) {
+        return true; // commissioning uses none
+    }
+    if (m->checks == 0) {
+        o->rationed = true;
+        return false;
+    }
+    if (m->checks == OL_CODE_CHECK_BURST) {
+        pm_set_countdown(m, &m->refill, OL_CODE_CHECK_REFILL_MS);
+    }
+    m->checks--;
+    o->check_used = true;
+    return true;
+}
+
+// The absolute time at which one more check comes back (UINT64_MAX: none).
+static uint64_t pm_refill_at(const pm *m) {
+    if (m->checks >= OL_CODE_CHECK_BURST) {
+        return UINT64_MAX;
+    }
+    return m->refill.base + m->refill.ms;
 }
 
 static void pm_wrong_try(pm *m, pm_out *o) {
@@ -480,14 +575,14 @@ static void pm_wrong_try(pm *m, pm_out *o) {
         m->last_lockout = lockout;
         pm_set_countdown(m, &m->lockout, lockout);
     }
-    pm_end_recovery(m); // "a running recovery ends on ... any wrong try"
+    pm_end_recovery(m, 4); // "a running recovery ends on ... any wrong try"
     o->counted = true;
 }
 
 // A valid code was checked: it is not counted and clears nothing, but it
 // ends a running recovery ("any valid code").
 static void pm_valid_code(pm *m) {
-    pm_end_recovery(m);
+    pm_end_recovery(m, 3);
 }
 
 static void pm_note(pm_out *o, const char *text) {
@@ -530,8 +625,9 @@ static void pm_throw_bolt(pm *m) {
 
 // The earliest time after which something changes by itself (UINT64_MAX: none).
 static uint64_t pm_next_deadline(const pm *m) {
-    uint64_t t[8] = {
-        m->relock_at, m->deadline, m->window_until, m->dual_until, m->rec_until, 0, 0, 0};
+    uint64_t t[9] = {
+        m->relock_at,   m->deadline, m->window_until, m->dual_until, m->rec_until, 0, 0, 0,
+        pm_refill_at(m)};
     if (m->window_until != 0 && m->now < m->delay_until) {
         t[5] = m->delay_until;
     }
@@ -542,7 +638,7 @@ static uint64_t pm_next_deadline(const pm *m) {
         t[7] = m->now + pm_left(m, &m->timelock);
     }
     uint64_t next = UINT64_MAX;
-    for (int i = 0; i < 8; i++) {
+    for (int i = 0; i < 9; i++) {
         if (t[i] != 0 && t[i] < next) {
             next = t[i];
         }
@@ -553,10 +649,11 @@ static uint64_t pm_next_deadline(const pm *m) {
 // Let powered time pass to `now`, one expiry at a time, in the order they fall.
 static void pm_advance(pm *m, uint64_t now) {
     while (m->powered) {
+        uint64_t refill = pm_refill_at(m);
         uint64_t t[6] = {m->relock_at,  m->deadline,  m->window_until,
-                         m->dual_until, m->rec_until, 0};
+                         m->dual_until, m->rec_until, refill == UINT64_MAX ? 0 : refill};
         int first = -1;
-        for (int i = 0; i < 5; i++) {
+        for (int i = 0; i < 6; i++) {
             if (t[i] != 0 && t[i] <= now && (first < 0 || t[i] < t[first])) {
                 first = i;
             }
@@ -573,7 +670,7 @@ static void pm_advance(pm *m, uint64_t now) {
             // A function, *99 typing or a shown recovery code with no key:
             // it ends with nothing changed (a shown code is not kept).
             if (m->stage == PM_RTYPE || m->stage == PM_RNEW || m->stage == PM_RREPEAT) {
-                pm_end_recovery(m);
+                pm_end_recovery_typing(m);
             }
             pm_end_dialogue(m);
             break;
@@ -588,8 +685,19 @@ static void pm_advance(pm *m, uint64_t now) {
             if (m->rec == PM_REC_DELAY) {
                 m->rec = PM_REC_READY; // *99 and the code again within 10 minutes
                 m->rec_until = m->now + OL_RECOVERY_WINDOW_MS;
+                pm_rec_log(m, 7, false);
             } else {
-                pm_end_recovery(m);
+                if (m->stage == PM_RTYPE) {
+                    pm_end_dialogue(m); // the *99 being typed ends with it
+                }
+                pm_end_recovery(m, 6); // not typed again within 10 minutes
+            }
+            break;
+        case 5:
+            // One more new-code check, and the next hour starts.
+            m->checks++;
+            if (m->checks < OL_CODE_CHECK_BURST) {
+                pm_set_countdown(m, &m->refill, OL_CODE_CHECK_REFILL_MS);
             }
             break;
         }
@@ -610,6 +718,7 @@ static void pm_init(pm *m, int64_t epoch, bool door_open) {
     m->stage = PM_FACTORY_CODE;
     m->set.window_min = OL_WINDOW_DEFAULT_MIN;
     m->set.recovery_delay_min = OL_RECOVERY_DELAY_DEFAULT_MIN;
+    m->checks = OL_CODE_CHECK_BURST;
 }
 
 static bool pm_commissioned(const pm *m) {
@@ -620,6 +729,7 @@ static void pm_power_off(pm *m, uint64_t now) {
     pm_advance(m, now);
     m->lockout.ms = pm_left(m, &m->lockout);
     m->timelock.ms = pm_left(m, &m->timelock);
+    m->refill.ms = pm_left(m, &m->refill);
     m->powered = false;
 }
 
@@ -627,20 +737,28 @@ static void pm_power_off(pm *m, uint64_t now) {
 // open); every delay, window, dialogue and running recovery is forgotten,
 // and a shown recovery code is not kept. Countdowns go on from where they
 // were; the caller may find them up to a checkpoint longer (lengthened, never
-// shortened) and adopt that.
+// shortened) and adopt that. The hour towards the next new-code check: "the
+// partial hour is lost at a power cut" — the caller may find it anywhere from
+// where it was up to a full hour, and adopts that.
+// A recovery that was running is ended by the cut, recorded at power-up (8).
 static void pm_power_on(pm *m, uint64_t now, bool door_open) {
     m->now = now;
     m->powered = true;
     m->door_open = door_open;
     m->lockout.base = now;
     m->timelock.base = now;
+    m->refill.base = now;
     m->battery_mv = 0;
     m->remote = false;
     m->relock_at = 0;
     m->stands = PM_NO;
     m->delay_until = m->window_until = 0;
     m->dual_until = 0;
-    pm_end_recovery(m);
+    pm_end_recovery(m, 8);
+    if (m->rec_finishing) {
+        pm_rec_log(m, 8, true);
+        m->rec_finishing = false;
+    }
     pm_end_dialogue(m);
     if (pm_commissioned(m)) {
         m->retracted = false;
@@ -992,7 +1110,7 @@ static void pm_function_key(pm *m, uint8_t number, pm_out *o) {
         return;
     }
     if (m->stage == PM_RTYPE || m->stage == PM_RNEW || m->stage == PM_RREPEAT) {
-        pm_end_recovery(m);
+        pm_end_recovery_typing(m); // "another function" ends it (5)
     }
     pm_end_dialogue(m);
     if (number == 99) {
@@ -1084,9 +1202,14 @@ static void pm_function_entry(pm *m, const char *digits, bool refuse_open, pm_ou
             return;
         }
         m->actor = m->target = (uint8_t)slot;
-        if (f->second && m->set.dual) {
+        // *08 on a lost clock while a calendar governs: a second, different,
+        // enabled code, dual control or not (POLICY.md, *08).
+        bool lost_calendar =
+            f->number == 8 && pm_rtc(m) == OL_RTC_LOST && pm_calendar_governs(&m->set);
+        if ((f->second && m->set.dual) || lost_calendar) {
             m->stage = PM_SECOND;
-            pm_note(o, "login, SECOND CODE");
+            pm_note(o, lost_calendar && !m->set.dual ? "login, lost clock: SECOND CODE"
+                                                     : "login, SECOND CODE");
             return;
         }
         pm_note(o, "login");
@@ -1098,7 +1221,15 @@ static void pm_function_entry(pm *m, const char *digits, bool refuse_open, pm_ou
         return; // '#' pages back; nothing changes
     }
     if (k == PK_NEW) {
-        int rule = pm_code_rule(m, m->target, digits);
+        int rule = pm_code_shape(digits);
+        if (rule == PM_CODE_OK && !pm_use_check(m, o)) {
+            pm_end_dialogue(m);
+            pm_note(o, "TOO MANY CHANGES: nothing changed, not counted");
+            return;
+        }
+        if (rule == PM_CODE_OK) {
+            rule = pm_code_rule(m, m->target, digits);
+        }
         if (rule != PM_CODE_OK) {
             if (rule == PM_CODE_CLOSE) {
                 pm_wrong_try(m, o); // it tells about another person's code
@@ -1120,8 +1251,14 @@ static void pm_function_entry(pm *m, const char *digits, bool refuse_open, pm_ou
             return;
         }
         memcpy(m->code[m->target], m->pending, sizeof m->pending);
+        bool dropped = false;
+        if (m->fn == 2 && ((m->set.override >> m->target) & 1u)) {
+            // *02: the slot's override is not the new holder's (POLICY.md, *02).
+            m->set.override &= ~(1u << m->target);
+            dropped = true;
+        }
         pm_end_dialogue(m);
-        pm_note(o, "CODE SET");
+        pm_note(o, dropped ? "CODE SET, the slot's override cleared" : "CODE SET");
         return;
     }
     if (k == PK_GROUPS) {
@@ -1172,7 +1309,9 @@ static void pm_recovery_entry(pm *m, const char *digits, pm_out *o) {
             return;
         }
         if (m->rec == PM_REC_READY) {
-            pm_end_recovery(m);
+            m->rec = PM_REC_NONE; // served: no record until it is done (2)
+            m->rec_until = 0;
+            m->rec_finishing = true;
             m->stage = PM_RNEW;
             m->deadline = m->now + OL_MENU_TIMEOUT_MS;
             pm_note(o, "recovery code again: NEW MANAGER CODE");
@@ -1180,11 +1319,19 @@ static void pm_recovery_entry(pm *m, const char *digits, pm_out *o) {
         }
         m->rec = PM_REC_DELAY;
         m->rec_until = m->now + (uint64_t)m->set.recovery_delay_min * PM_MIN_MS;
+        pm_rec_log(m, 1, false);
         pm_note(o, "recovery delay started");
         return;
     }
     if (m->stage == PM_RNEW) {
-        int rule = pm_code_rule(m, 0, digits);
+        int rule = pm_code_shape(digits);
+        if (rule == PM_CODE_OK && !pm_use_check(m, o)) {
+            pm_note(o, "TOO MANY CHANGES: try again");
+            return;
+        }
+        if (rule == PM_CODE_OK) {
+            rule = pm_code_rule(m, 0, digits);
+        }
         if (rule != PM_CODE_OK) {
             if (rule == PM_CODE_CLOSE) {
                 pm_wrong_try(m, o);
@@ -1203,6 +1350,8 @@ static void pm_recovery_entry(pm *m, const char *digits, pm_out *o) {
     }
     memcpy(m->code[0], m->pending, sizeof m->pending);
     m->recovery_enabled = false; // used up; *14 with the door open makes a new one
+    m->rec_finishing = false;
+    pm_rec_log(m, 2, false);
     pm_end_dialogue(m);
     pm_note(o, "manager slot 00 set by recovery");
 }
@@ -1311,7 +1460,7 @@ static void pm_cancel(pm *m, pm_out *o) {
     case PM_RTYPE:
     case PM_RNEW:
     case PM_RREPEAT:
-        pm_end_recovery(m); // "or * in *99"
+        pm_end_recovery_typing(m); // "or * in *99"
         pm_end_dialogue(m);
         pm_note(o, "CANCELLED: recovery ends");
         return;
@@ -1337,6 +1486,67 @@ static void pm_cancel(pm *m, pm_out *o) {
     default:
         return;
     }
+}
+
+// ---- a keypad that is not paired (a thief's) ------------------------------------------
+
+// A keypad that is not paired may start a recovery (*99) and type it, pair
+// itself with *17 and the door open, and — POLICY.md, "The recovery code on
+// the keypad" — while a recovery runs, type a code: it is checked, stops the
+// recovery (a valid code: 3, a wrong one: a counted wrong try, 4) and opens
+// nothing. Anything else from it changes nothing (keypad_rejected).
+static bool pm_unpaired_may_type(const pm *m) {
+    switch (m->stage) {
+    case PM_RTYPE:
+    case PM_RNEW:
+    case PM_RREPEAT:
+    case PM_SHOW:
+    case PM_TYPEBACK:
+        return true;
+    case PM_LOGIN:
+    case PM_SECOND:
+    case PM_FIELD:
+        return m->fn == 17 && m->door_open;
+    case PM_IDLE:
+        return m->rec != PM_REC_NONE;
+    default:
+        return false;
+    }
+}
+
+static void pm_unpaired_entry(pm *m, const char *digits, bool refuse_open, pm_out *o) {
+    if (!pm_unpaired_may_type(m)) {
+        o->unpaired_ignored = true;
+        pm_note(o, "unpaired keypad: rejected, nothing changes");
+        return;
+    }
+    if (m->stage != PM_IDLE) {
+        pm_entry(m, digits, refuse_open, o);
+        return;
+    }
+    if (pm_locked_out(m) || digits[0] == '\0') {
+        return;
+    }
+    bool duress;
+    int slot = pm_match(m, digits, &duress);
+    o->matched = slot;
+    o->unpaired_stopped = true;
+    if (slot < 0) {
+        pm_wrong_try(m, o);
+        pm_note(o, "unpaired keypad, WRONG CODE: counted, recovery stopped");
+        return;
+    }
+    pm_valid_code(m);
+    pm_note(o, "unpaired keypad, valid code: RECOVERY STOPPED, opens nothing");
+}
+
+static void pm_unpaired_function(pm *m, uint8_t number, pm_out *o) {
+    if (number == 99 || (number == 17 && m->door_open)) {
+        pm_function_key(m, number, o);
+        return;
+    }
+    o->unpaired_ignored = true;
+    pm_note(o, "unpaired keypad: rejected, nothing changes");
 }
 
 // The recovery code's group g as the display showed it (4 digits).

@@ -13,21 +13,34 @@
 // cuts and restores the power, loses the clock, moves the door (only with the
 // bolt retracted), asserts remote disable, changes the battery. A lock is
 // commissioned and configured at random at the start of each sequence.
+// Since the second outside evaluation the people also: probe codes one up or
+// down in the last digit of another's (TOO LIKE ANOTHER), use up the ration of
+// new-code checks (*01 again and again), re-code a slot that has the override
+// with *02, set a lost clock under a calendar with *08 and one or two codes,
+// and type on a keypad that is not paired (a thief's) — codes while a
+// recovery runs, *99 and the recovery code, functions it may not run.
 //
 // After every event the search compares what POLICY.md speaks of: the bolt;
 // ol_status (enrolled slots, wrong tries and lockout, delay and window, time
 // lock, recovery delay and recovery code, the rules in force); the lock's
 // clock; which code opens which slot (a copy of the flash booted apart and
 // asked, after every change of codes and at the end of each sequence; the
-// slot in the trail's `open` record after every opening); that the keypad
-// dialogue goes on or ends where the model says; that no secret field is
-// echoed and that no recovery code is on the display behind a shut door or
-// after its showing ended. Any difference is a violation: the sequence that
+// slot in the trail's `open` record after every opening); the trail's
+// `recovery_used` records (every start, stop and end of a recovery, a power
+// cut's at the next power-up); the new-code checks left and the time to the
+// next one across a power cut (read from the lock: ol_status does not carry
+// them); that the keypad dialogue goes on or ends where the model says; that
+// an opening window the time lock has closed does not invite a code; that no
+// secret field is echoed and that no recovery code is on the display behind
+// a shut door or after its showing ended. Any difference is a violation: the sequence that
 // found it is printed with the model's reading of each step, and the search
 // exits 1 (crashes and sanitizer reports exit otherwise).
 //
-// Usage: policy_search [--sequences N] [--seed S] [--steps N] [--first] [--trace]
-// --first stops at the first violation (the self-tests of tests/property/policy.cmake).
+// Usage: policy_search [--sequences N] [--seed S] [--steps N] [--first] [--want KIND] [--trace]
+// --first stops at the first violation; with --want, at the first whose kind
+// contains KIND, and the exit status says whether one was found (the
+// self-tests of tests/property/policy.cmake: each must find its own flaw, not
+// another difference met on the way).
 #define _POSIX_C_SOURCE 200809L // clock_gettime
 #include <inttypes.h>
 #include <stdarg.h>
@@ -81,6 +94,9 @@ typedef struct kind_count {
 typedef struct stats {
     uint64_t sequences, steps, events, probes, violations, openings, relax_refused, relax_applied;
     uint64_t counted, functions_done, recoveries, shows_kept, lockouts;
+    uint64_t checks_used, rationed, too_like, override_dropped, lost_clock_second, lost_clock_set;
+    uint64_t unpaired_stops, unpaired_rejected, unpaired_events, window_time_locked, refills;
+    uint64_t rec_records[9]; // recovery_used records seen, by arg
     uint64_t actions[ACT_COUNT];
     kind_count kinds[KIND_CAP];
     int nkinds;
@@ -99,7 +115,9 @@ typedef struct search {
     char know[ACT_COUNT][PM_CODE_CAP];
     char retired[RETIRED_CAP][PM_CODE_CAP]; // codes once typed as new codes or replaced
     int nretired;
-    bool rknown; // R holds the recovery code (read off the display)
+    bool rknown;         // R holds the recovery code (read off the display)
+    bool unpaired;       // the keys of the action running are typed on a keypad not paired
+    uint32_t audit_seen; // the trail is compared up to here
     uint8_t rcode[OL_RECOVERY_DIGITS];
     int show_actor; // who is reading a shown code
     // the run
@@ -108,6 +126,8 @@ typedef struct search {
     uint64_t seq;
     bool failed; // this sequence found a violation: it ends
     bool first_only, trace_all;
+    const char *want; // --want: the kind of violation looked for
+    bool wanted;      // ... found
     char trace[TRACE_CAP];
     size_t trace_len;
     char action[200]; // the action running, for the trace
@@ -181,6 +201,9 @@ __attribute__((format(printf, 3, 4))) static void violation(search *s, const cha
     vsnprintf(what, sizeof what, fmt, ap);
     va_end(ap);
     s->st.violations++;
+    if (s->want && strstr(kind, s->want)) {
+        s->wanted = true;
+    }
     bool first = true;
     for (int i = 0; i < s->st.nkinds; i++) {
         first &= strcmp(s->st.kinds[i].key, kind) != 0;
@@ -325,6 +348,8 @@ static bool result_text(const char *l1) {
                                           "ENTER CODE",
                                           "OPEN NOW: CODE",
                                           "NO RECOVERY",
+                                          "NO RECOVERY CODE", // *99 with none: MAKE ONE: *14
+                                          "RECOVERY STOPPED", // a code on an unpaired keypad
                                           "RECOVERY DELAY",
                                           "SET UP FIRST"};
     for (size_t i = 0; i < sizeof results / sizeof results[0]; i++) {
@@ -412,6 +437,19 @@ static bool differs(search *s, bool dialogue_event, bool stale, char *out, size_
         snprintf(out, cap, "the keypad echoes digits (input NUMBER) while a secret is typed");
         return true;
     }
+    // An opening window the time lock has closed (*11, the calendar, a lost
+    // clock) says why, and does not invite a code.
+    if (strncmp(o->line[1], "WINDOW ", 7) == 0 && pm_window_open(m)) {
+        const char *why = pm_time_locked(m);
+        const char *want = why ? why : "OPEN NOW: CODE";
+        if (strcmp(o->line[0], want) != 0) {
+            *key = why ? "window screen invites a code the time lock refuses"
+                       : "window screen does not invite a code";
+            snprintf(out, cap, "display \"%s | %s\", the model: \"%s\"", o->line[0], o->line[1],
+                     want);
+            return true;
+        }
+    }
     if (dialogue_event && !stale) {
         bool busy = engine_in_dialogue(o, stale);
         bool model_busy = m->stage != PM_IDLE && m->stage != PM_FACTORY_CODE && !pm_locked_out(m);
@@ -465,10 +503,18 @@ static void model_event(pm *m, const ol_event *ev, bool refuse_open, pm_out *out
             digits[i] = (char)('0' + ev->digits[i]);
         }
         digits[ev->ndigits] = '\0';
-        pm_entry(m, digits, refuse_open, out);
+        if (ev->unpaired) {
+            pm_unpaired_entry(m, digits, refuse_open, out);
+        } else {
+            pm_entry(m, digits, refuse_open, out);
+        }
         break;
     case OL_EV_FUNCTION:
-        pm_function_key(m, ev->function, out);
+        if (ev->unpaired) {
+            pm_unpaired_function(m, ev->function, out);
+        } else {
+            pm_function_key(m, ev->function, out);
+        }
         break;
     case OL_EV_CANCEL:
         pm_cancel(m, out);
@@ -507,6 +553,59 @@ static void check_open_record(search *s, int slot) {
               slot);
 }
 
+// The trail's recovery_used records written since the last look are the
+// ones the model says (in order; an optional one may be missing).
+static void check_recovery_records(search *s) {
+    ol_status st = engine_status(&s->e);
+    pm *m = &s->m;
+    uint8_t got[16];
+    int n = 0;
+    uint32_t from = s->audit_seen > st.audit_first_seq ? s->audit_seen : st.audit_first_seq;
+    for (uint32_t seq = from; seq < st.audit_next_seq; seq++) {
+        ol_audit_event ev;
+        if (ol_lock_audit_read(&s->e.lock, seq, &ev) == OL_OK &&
+            ev.kind == OL_AUDIT_RECOVERY_USED && n < 16) {
+            got[n++] = (uint8_t)ev.arg;
+            s->st.rec_records[ev.arg < 9 ? ev.arg : 0]++;
+        }
+    }
+    s->audit_seen = st.audit_next_seq;
+    int i = 0, j = 0;
+    bool ok = true;
+    while (ok && i < m->nrec_log) {
+        if (j < n && got[j] == m->rec_log[i]) {
+            i++;
+            j++;
+        } else if (m->rec_log_optional[i]) {
+            i++;
+        } else {
+            ok = false;
+        }
+    }
+    ok &= j == n;
+    if (!ok) {
+        char a[64] = "", b[64] = "";
+        size_t la = 0, lb = 0;
+        for (int k = 0; k < n && la + 6 < sizeof a; k++) {
+            la += (size_t)snprintf(a + la, sizeof a - la, " %u", got[k]);
+        }
+        for (int k = 0; k < m->nrec_log && lb + 6 < sizeof b; k++) {
+            lb += (size_t)snprintf(b + lb, sizeof b - lb, " %u%s", m->rec_log[k],
+                                   m->rec_log_optional[k] ? "?" : "");
+        }
+        bool stale_cut =
+            n > 0 && got[n - 1] == 8 && !(m->nrec_log > 0 && m->rec_log[m->nrec_log - 1] == 8);
+        violation(s,
+                  stale_cut ? "recovery_used: a power cut recorded with no recovery running"
+                            : "recovery_used records",
+                  "the trail has recovery_used arg [%s ], the model [%s ] (? = may be missing; "
+                  "1 started, 2 done, 3 a valid code, 4 a wrong try, 5 cancelled, 6 expired, "
+                  "7 ready, 8 a power cut)",
+                  a, b);
+    }
+    m->nrec_log = 0;
+}
+
 // Feed one event to the lock and the model and compare. Returns the model's
 // reading of it.
 static pm_out step(search *s, const ol_event *ev) {
@@ -517,7 +616,23 @@ static pm_out step(search *s, const ol_event *ev) {
         return out;
     }
     engine *e = &s->e;
+    // A new-code check comes back at its hour: a port wakes the lock at its
+    // deadline, so the lock is ticked there even inside a person's typing.
+    uint64_t refill = pm_refill_at(&s->m);
+    if (ev->type != OL_EV_TICK && e->powered && refill != UINT64_MAX && refill > e->clk.now_ms &&
+        refill < e->t) {
+        uint64_t t = e->t;
+        e->t = refill;
+        ol_event tk = {.type = OL_EV_TICK};
+        step(s, &tk);
+        e->t = t;
+        if (s->failed) {
+            return out;
+        }
+    }
+    uint8_t checks_before = s->m.checks;
     pm_advance(&s->m, e->t);
+    s->st.refills += s->m.checks > checks_before ? s->m.checks - checks_before : 0;
     pm before = s->m;
     bool was_busy = s->m.stage != PM_IDLE;
     bool dialogue =
@@ -534,7 +649,8 @@ static pm_out step(search *s, const ol_event *ev) {
     clock_text(s, when, sizeof when);
     if (ev->type != OL_EV_TICK) {
         const ol_outputs *o = ol_lock_outputs(&e->lock);
-        trace(s, "    t %s  %-22s -> \"%s | %s\"%s%s%s\n", when, event_text(ev, ebuf, sizeof ebuf),
+        trace(s, "    t %s  %-22s%s -> \"%s | %s\"%s%s%s\n", when,
+              event_text(ev, ebuf, sizeof ebuf), ev->unpaired ? " (unpaired keypad)" : "",
               o->line[0], o->line[1], out.note[0] ? "  [model: " : "", out.note,
               out.note[0] ? "]" : "");
     }
@@ -608,6 +724,21 @@ static pm_out step(search *s, const ol_event *ev) {
         s->st.openings++;
         check_open_record(s, out.opened);
     }
+    if (!s->failed) {
+        check_recovery_records(s);
+    }
+    const ol_outputs *o = ol_lock_outputs(&e->lock);
+    s->st.checks_used += out.check_used;
+    s->st.rationed += out.rationed;
+    s->st.too_like += strstr(out.note, "TOO LIKE ANOTHER") != NULL;
+    s->st.override_dropped += strstr(out.note, "override cleared") != NULL;
+    s->st.lost_clock_second += strstr(out.note, "lost clock: SECOND CODE") != NULL;
+    s->st.lost_clock_set += before.rtc_lost && !s->m.rtc_lost;
+    s->st.unpaired_stops += out.unpaired_stopped;
+    s->st.unpaired_rejected += out.unpaired_ignored;
+    s->st.unpaired_events += ev->unpaired;
+    s->st.window_time_locked +=
+        strncmp(o->line[1], "WINDOW ", 7) == 0 && strcmp(o->line[0], "OPEN NOW: CODE") != 0;
     if (out.counted) {
         s->st.counted++;
         if (engine_status(e).lockout_remaining_ms > was.lockout_remaining_ms) {
@@ -740,16 +871,17 @@ static ol_event entry_of(const char *digits) {
 
 static pm_out type(search *s, const char *digits) {
     ol_event ev = entry_of(digits);
+    ev.unpaired = s->unpaired;
     return step(s, &ev);
 }
 
 static void press_function(search *s, uint8_t fn) {
-    ol_event ev = {.type = OL_EV_FUNCTION, .function = fn};
+    ol_event ev = {.type = OL_EV_FUNCTION, .function = fn, .unpaired = s->unpaired};
     step(s, &ev);
 }
 
 static void press_cancel(search *s) {
-    ol_event ev = {.type = OL_EV_CANCEL};
+    ol_event ev = {.type = OL_EV_CANCEL, .unpaired = s->unpaired};
     step(s, &ev);
 }
 
@@ -768,9 +900,12 @@ static void fresh_code(search *s, int target, char *out) {
     } while (pm_code_rule(&s->m, target, out) != PM_CODE_OK);
 }
 
-// One digit away from the code of another enrolled slot (TOO LIKE ANOTHER),
-// and not simple.
-static bool near_code(search *s, int target, char *out) {
+// One digit away from the code of another enrolled slot, and not simple.
+// last_digit: mostly that code with its last digit one up or down, or the
+// code itself (TOO LIKE ANOTHER as a new code), now and then another digit
+// changed (allowed as a new code since the second evaluation); otherwise any
+// one digit changed (a passer-by's guess).
+static bool near_code(search *s, int target, char *out, bool last_digit) {
     for (int tries = 0; tries < 20; tries++) {
         int slot = (int)below(s, 5);
         if (slot == target || !pm_enrolled(&s->m, slot)) {
@@ -778,8 +913,14 @@ static bool near_code(search *s, int target, char *out) {
         }
         snprintf(out, PM_CODE_CAP, "%s", s->m.code[slot]);
         size_t n = strlen(out);
-        size_t i = below(s, (uint32_t)n);
-        out[i] = (char)('0' + (out[i] - '0' + 1 + below(s, 9)) % 10);
+        uint32_t r = below(s, 100);
+        if (last_digit && r < 80) {
+            static const int deltas[] = {1, 9, 1, 9, 0};
+            out[n - 1] = (char)('0' + (out[n - 1] - '0' + deltas[below(s, 5)]) % 10);
+        } else {
+            size_t i = last_digit ? below(s, (uint32_t)n - 1) : below(s, (uint32_t)n);
+            out[i] = (char)('0' + (out[i] - '0' + 1 + below(s, 9)) % 10);
+        }
         if (!pm_trivial(out)) {
             return true;
         }
@@ -789,7 +930,7 @@ static bool near_code(search *s, int target, char *out) {
 
 // A guess by someone who knows no code: random, or one digit off a real one.
 static void guess(search *s, char *out) {
-    if (chance(s, 40) && near_code(s, -1, out)) {
+    if (chance(s, 40) && near_code(s, -1, out, false)) {
         return;
     }
     random_digits(s, out, 6 + (int)below(s, 3));
@@ -832,6 +973,7 @@ typedef struct plan {
     int n;
     char entry[PLAN_MAX][PM_CODE_CAP];
     bool cancel_after; // *09: leave the view with '*'
+    bool no_probe;     // the new codes typed need not be asked about
 } plan;
 
 static void plan_add(plan *p, const char *digits) {
@@ -880,8 +1022,8 @@ static void plan_groups(search *s, plan *p, bool holds) {
 static void plan_new_code(search *s, plan *p, int target) {
     char code[PM_CODE_CAP], again[PM_CODE_CAP];
     uint32_t r = below(s, 100);
-    if (r < 25 && near_code(s, target, code)) {
-        // TOO LIKE ANOTHER (or near the target's own code: allowed)
+    if (r < 25 && near_code(s, target, code, true)) {
+        // TOO LIKE ANOTHER, or another digit off another's code (allowed)
     } else if (r < 30) {
         snprintf(code, sizeof code, "%s", chance(s, 50) ? "345678" : "777777");
     } else if (r < 34) {
@@ -957,6 +1099,12 @@ static void plan_fields(search *s, plan *p, int actor) {
     case 2: {
         static const unsigned slots[] = {1, 2, 3, 4, 4, 5, 0, 40};
         unsigned target = slots[below(s, 8)];
+        uint32_t ov = s->m.set.override & 0x1Fu;
+        if (ov != 0 && chance(s, 50)) {
+            do { // a slot with the override gets a new code: the override goes
+                target = below(s, 5);
+            } while (!((ov >> target) & 1u));
+        }
         plan_num(p, true, target);
         plan_new_code(s, p, (int)target);
         break;
@@ -1084,7 +1232,10 @@ static void plan_function(search *s, plan *p, int actor, uint8_t fn) {
     as_typed(s, code_of(s, actor), code);
     plan_add(p, code);
     const pm_fn *f = pm_function(fn);
-    if (f && f->second && s->m.set.dual) {
+    // *08 on a lost clock under a calendar asks for a second code: mostly
+    // given, now and then not (the date is then taken for the second code).
+    bool lost_calendar = fn == 8 && pm_rtc(&s->m) == OL_RTC_LOST && pm_calendar_governs(&s->m.set);
+    if (f && f->second && (s->m.set.dual || (lost_calendar && chance(s, 75)))) {
         plan_second(s, p, actor);
     }
     plan_fields(s, p, actor);
@@ -1126,7 +1277,7 @@ static void run_plan(search *s, const plan *p) {
         press_cancel(s); // the plan ran out: walk away properly
     }
     // Codes typed as new codes must open only where the model says.
-    for (int i = 0; i < p->n && !s->failed; i++) {
+    for (int i = 0; i < p->n && !s->failed && !p->no_probe; i++) {
         size_t n = strlen(p->entry[i]);
         if ((p->fn == 1 || p->fn == 2) && n >= OL_CODE_MIN_DIGITS && n <= OL_CODE_MAX_DIGITS) {
             retire(s, p->entry[i]);
@@ -1247,8 +1398,31 @@ static void power_cycle(search *s, uint64_t off_ms) {
         }
         cd[i]->ms = got[i];
     }
+    // The new-code checks left come back as they were; the hour towards the
+    // next one, from where it was up to a full hour ("the partial hour is
+    // lost"): adopted. ol_status does not carry them: read from the lock.
+    const ol_countdown *rc = &e->lock.check_refill;
+    uint64_t served = e->lock.now - rc->base;
+    uint32_t refill_left = served >= rc->ms ? 0 : (uint32_t)(rc->ms - served);
+    if (e->lock.code_checks != s->m.checks ||
+        (s->m.checks < OL_CODE_CHECK_BURST &&
+         (refill_left < s->m.refill.ms || refill_left > OL_CODE_CHECK_REFILL_MS))) {
+        violation(s, "new-code checks across a power cut",
+                  "%u checks left, %" PRIu32 " ms to the next after power-up; model %u left, "
+                  "%" PRIu32 " ms (up to %u ms: the partial hour is lost)",
+                  e->lock.code_checks, refill_left, s->m.checks, s->m.refill.ms,
+                  (unsigned)OL_CODE_CHECK_REFILL_MS);
+        return;
+    }
+    if (s->m.checks < OL_CODE_CHECK_BURST) {
+        s->m.refill.ms = refill_left;
+    }
     trace(s, "    power on  -> \"%s | %s\"\n", ol_lock_outputs(&e->lock)->line[0],
           ol_lock_outputs(&e->lock)->line[1]);
+    check_recovery_records(s);
+    if (s->failed) {
+        return;
+    }
     tick(s);
     // The port reports its inputs again.
     if (e->battery_mv) {
@@ -1293,9 +1467,11 @@ static void act_open(search *s, int actor) {
 static const uint8_t manager_fns[] = {1,  2,  2,  3,  4,  4,  4,  5,  5,  6,  7,  7,  7,  8,  8, 9,
                                       10, 10, 11, 11, 12, 12, 13, 13, 13, 14, 14, 15, 16, 16, 17};
 
-static void act_function(search *s, int actor) {
+static void act_function(search *s, int actor, uint8_t forced) {
     uint8_t fn;
-    if (actor == ACT_P) {
+    if (forced) {
+        fn = forced;
+    } else if (actor == ACT_P) {
         fn = manager_fns[below(s, sizeof manager_fns)];
     } else if (actor >= ACT_U && actor <= ACT_D) {
         fn = chance(s, 75) ? 1 : manager_fns[below(s, sizeof manager_fns)];
@@ -1328,13 +1504,31 @@ static void act_recovery(search *s, int actor) {
     bool holds = actor == ACT_R && s->rknown;
     plan_groups(s, &p, holds);
     bool ready = s->m.rec == PM_REC_READY;
-    begin_action(s, actor, "*99 with %s%s", holds ? "the recovery code" : "a guessed code",
-                 ready ? " again (delay served)" : "");
+    // Now and then on a keypad of their own, not paired (a thief's).
+    s->unpaired = chance(s, 25);
+    begin_action(s, actor, "*99 with %s%s%s", holds ? "the recovery code" : "a guessed code",
+                 ready ? " again (delay served)" : "",
+                 s->unpaired ? ", on a keypad not paired" : "");
     s->e.t += KEY_GAP_MS;
     press_function(s, 99);
-    for (int i = 0; i < p.n && s->m.stage == PM_RTYPE && !s->failed; i++) {
+    // After the delay the holder now and then gives up half-way: '*', or
+    // walks away (the field times out), before or after the code again.
+    int upto = ready && chance(s, 15) ? 1 + (int)below(s, 4) : p.n;
+    for (int i = 0; i < upto && s->m.stage == PM_RTYPE && !s->failed; i++) {
         s->e.t += KEY_GAP_MS;
         type(s, p.entry[i]);
+    }
+    uint32_t quit = below(s, 100);
+    if (s->m.stage == PM_RNEW && !s->failed && quit < 20) {
+        if (quit < 10) {
+            s->e.t += KEY_GAP_MS;
+            press_cancel(s);
+        } else {
+            wait_ms(s, OL_MENU_TIMEOUT_MS + 1000u);
+        }
+    }
+    if (s->m.stage == PM_RTYPE && upto < p.n && !s->failed && quit < 50) {
+        wait_ms(s, OL_MENU_TIMEOUT_MS + 1000u);
     }
     if (s->m.stage == PM_RNEW && !s->failed) {
         char code[PM_CODE_CAP];
@@ -1351,6 +1545,71 @@ static void act_recovery(search *s, int actor) {
     }
     if (s->m.stage == PM_RTYPE && !s->failed) {
         press_cancel(s);
+    }
+    s->unpaired = false;
+}
+
+// A code, or a function, typed on a keypad that is not paired: while a
+// recovery runs a code stops it (a valid one: nothing opens; a wrong one: a
+// counted wrong try); otherwise nothing reaches the lock.
+static void act_unpaired(search *s) {
+    int actor = chance(s, 50) ? (int)below(s, 5) : (chance(s, 50) ? ACT_R : ACT_P);
+    s->unpaired = true;
+    if (chance(s, 80)) {
+        char code[PM_CODE_CAP];
+        as_typed(s, code_of(s, actor), code);
+        begin_action(s, actor, "types a code on a keypad not paired%s",
+                     s->m.rec != PM_REC_NONE ? " (a recovery runs)" : "");
+        s->e.t += KEY_GAP_MS;
+        type(s, code);
+    } else {
+        static const uint8_t fns[] = {1, 2, 4, 5, 11, 13, 17};
+        uint8_t fn = fns[below(s, sizeof fns)];
+        begin_action(s, actor, "*%02u on a keypad not paired", fn);
+        s->e.t += KEY_GAP_MS;
+        press_function(s, fn);
+        if (in_function(&s->m) && !s->failed) {
+            char code[PM_CODE_CAP];
+            as_typed(s, code_of(s, actor), code);
+            s->e.t += KEY_GAP_MS;
+            type(s, code);
+        }
+        if (in_function(&s->m) && !s->failed) {
+            s->e.t += KEY_GAP_MS;
+            press_cancel(s);
+        }
+    }
+    s->unpaired = false;
+}
+
+// Someone uses up new-code checks: *01 with a new code and a repeat that
+// differs, again and again (now and then a code too like another's).
+static void act_burn_checks(search *s, int actor) {
+    int times = 4 + (int)below(s, 40);
+    begin_action(s, actor, "*01 with a new code and a wrong repeat, up to %d times", times);
+    for (int i = 0; i < times && !s->failed; i++) {
+        if (pm_locked_out(&s->m) || s->m.stage != PM_IDLE) {
+            break;
+        }
+        plan p;
+        memset(&p, 0, sizeof p);
+        p.fn = 1;
+        p.no_probe = i + 1 < times;
+        char code[PM_CODE_CAP], again[PM_CODE_CAP];
+        as_typed(s, code_of(s, actor), code);
+        plan_add(&p, code);
+        if (s->m.set.dual) {
+            plan_second(s, &p, actor);
+        }
+        if (!(chance(s, 12) && near_code(s, actor_slot[actor], code, true))) {
+            fresh_code(s, actor_slot[actor], code);
+        }
+        plan_add(&p, code);
+        snprintf(again, sizeof again, "%s", code);
+        again[0] = (char)('0' + (again[0] - '0' + 1) % 10);
+        plan_add(&p, again);
+        s->e.t += KEY_GAP_MS;
+        run_plan(s, &p);
     }
 }
 
@@ -1378,7 +1637,7 @@ static void act_world(search *s) {
         uint64_t off = offs[below(s, 3)];
         begin_action(s, ACT_W, "power cut for %" PRIu64 " s", off / 1000u);
         power_cycle(s, off);
-    } else if (r < 66) {
+    } else if (r < 66 || (r < 70 && pm_calendar_governs(&m->set) && !m->rtc_lost)) {
         begin_action(s, ACT_W, "the clock's backup cell goes flat");
         e->clk.rtc_lost = true;
         pm_lose_clock(m);
@@ -1438,6 +1697,26 @@ static void random_action(search *s) {
         act_recovery(s, ACT_R);
         return;
     }
+    // A recovery runs: someone types on the keypad the thief fitted.
+    if (m->rec != PM_REC_NONE && m->stage == PM_IDLE && chance(s, 20)) {
+        act_unpaired(s);
+        return;
+    }
+    // A slot has the override: a manager gives it a new code (*02).
+    if ((m->set.override & 0x1Fu) != 0 && m->stage == PM_IDLE && chance(s, 3)) {
+        act_function(s, chance(s, 70) ? ACT_A : ACT_B, 2);
+        return;
+    }
+    // A time lock runs: a manager tries *11 again (fewer hours: never served).
+    if (pm_left(m, &m->timelock) != 0 && m->stage == PM_IDLE && chance(s, 8)) {
+        act_function(s, chance(s, 70) ? ACT_A : ACT_B, 11);
+        return;
+    }
+    // The clock is lost under a calendar: a manager sets it (*08).
+    if (m->rtc_lost && pm_calendar_governs(&m->set) && m->stage == PM_IDLE && chance(s, 25)) {
+        act_function(s, chance(s, 70) ? ACT_A : ACT_B, 8);
+        return;
+    }
     // A second code is awaited (dual control).
     if (m->dual_until != 0 && chance(s, 60)) {
         int actor = (int)below(s, 5);
@@ -1452,19 +1731,23 @@ static void random_action(search *s) {
         if (chance(s, 40)) {
             act_open(s, actor);
         } else {
-            act_function(s, actor);
+            act_function(s, actor, 0);
         }
-    } else if (r < 68) {
+    } else if (r < 66) {
         act_open(s, (int)below(s, 5));
+    } else if (r < 76) {
+        act_function(s, ACT_U + (int)below(s, 3), 0);
     } else if (r < 78) {
-        act_function(s, ACT_U + (int)below(s, 3));
+        act_burn_checks(s, (int)below(s, 5));
     } else if (r < 88) {
         if (chance(s, 75)) {
             act_open(s, ACT_P);
         } else if (chance(s, 50)) {
-            act_function(s, ACT_P);
-        } else {
+            act_function(s, ACT_P, 0);
+        } else if (chance(s, 70)) {
             act_recovery(s, ACT_P);
+        } else {
+            act_unpaired(s);
         }
     } else if (r < 95) {
         if (s->rknown && m->recovery_enabled && m->rec == PM_REC_NONE) {
@@ -1571,6 +1854,8 @@ static void run_sequence(search *s, int steps) {
     s->failed = false;
     s->nretired = 0;
     s->rknown = false;
+    s->unpaired = false;
+    s->audit_seen = 0;
     s->show_actor = -1;
     memset(s->know, 0, sizeof s->know);
     uint64_t seed = s->rnd;
@@ -1618,11 +1903,14 @@ int main(int argc, char **argv) {
             steps = atoi(argv[++i]);
         } else if (strcmp(argv[i], "--first") == 0) {
             s->first_only = true;
+        } else if (strcmp(argv[i], "--want") == 0 && i + 1 < argc) {
+            s->want = argv[++i];
         } else if (strcmp(argv[i], "--trace") == 0) {
             s->trace_all = true;
         } else {
             fprintf(stderr,
-                    "usage: %s [--sequences N] [--seed S] [--steps N] [--first] [--trace]\n",
+                    "usage: %s [--sequences N] [--seed S] [--steps N] [--first] [--want KIND] "
+                    "[--trace]\n",
                     argv[0]);
             return 2;
         }
@@ -1643,7 +1931,7 @@ int main(int argc, char **argv) {
     double t0 = seconds_now();
     for (s->seq = 0; s->seq < sequences; s->seq++) {
         run_sequence(s, steps);
-        if (s->first_only && s->st.violations) {
+        if (s->first_only && (s->want ? s->wanted : s->st.violations != 0)) {
             break;
         }
     }
@@ -1661,11 +1949,29 @@ int main(int argc, char **argv) {
            ", recovery codes kept %" PRIu64 ", recoveries %" PRIu64 ", code probes %" PRIu64 "\n",
            st->openings, st->functions_done, st->relax_refused, st->relax_applied, st->counted,
            st->lockouts, st->shows_kept, st->recoveries, st->probes);
+    printf("  new codes: checks used %" PRIu64 ", refused TOO MANY CHANGES %" PRIu64
+           ", TOO LIKE ANOTHER %" PRIu64 ", checks back %" PRIu64
+           "; *02 cleared an override %" PRIu64 "\n",
+           st->checks_used, st->rationed, st->too_like, st->refills, st->override_dropped);
+    printf("  lost clock under a calendar: *08 asked a second code %" PRIu64 ", clock set %" PRIu64
+           "; window screens naming the time lock %" PRIu64 "\n",
+           st->lost_clock_second, st->lost_clock_set, st->window_time_locked);
+    printf("  unpaired keypad: events %" PRIu64 ", recoveries stopped %" PRIu64
+           ", rejected %" PRIu64 "\n",
+           st->unpaired_events, st->unpaired_stops, st->unpaired_rejected);
+    printf("  recovery_used records:");
+    for (int a = 1; a <= 8; a++) {
+        printf(" arg %d: %" PRIu64 "%s", a, st->rec_records[a], a < 8 ? "," : "\n");
+    }
     printf("  violations: %" PRIu64 "\n", st->violations);
     for (int i = 0; i < st->nkinds; i++) {
         printf("    %6" PRIu64 "  %s\n", st->kinds[i].n, st->kinds[i].key);
     }
     ol_hostflash_close(&s->pf);
     ol_hostflash_close(&s->e.hf);
+    if (s->want) {
+        printf("  %s: %s\n", s->want, s->wanted ? "found" : "NOT FOUND");
+        return s->wanted ? 1 : 0;
+    }
     return st->violations ? 1 : 0;
 }

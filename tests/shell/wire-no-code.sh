@@ -9,7 +9,7 @@
 # Issue 3: a recorded session (`wire record`) carries no code, in any
 # encoding, and the keypad sends one fixed-size frame per entry whatever the
 # code length. The recording covers a power-up (handshake), commissioning,
-# the recovery code shown once, enrolling codes of 8 and 12 digits, openings
+# the recovery code shown once and typed back, enrolling codes of 8 and 12 digits, openings
 # with codes of 6, 8 and 12 digits, wrong entries of every length from 1 to
 # 16 digits, a function and a cancel. Each frame is searched as sent and
 # COBS-decoded for every code as ASCII, one digit per byte and packed BCD in
@@ -24,7 +24,18 @@ power off
 power on
 keys 482915# 482915#
 wait 3s
-keys #####
+capture RC1 RECOVERY 1/5 \| ([0-9]{4} [0-9])
+keys #
+capture RC2 RECOVERY 2/5 \| ([0-9]{4} [0-9])
+keys #
+capture RC3 RECOVERY 3/5 \| ([0-9]{4} [0-9])
+keys #
+capture RC4 RECOVERY 4/5 \| ([0-9]{4} [0-9])
+keys #
+capture RC5 RECOVERY 5/5 \| ([0-9]{4} [0-9])
+keys #
+keys ${RC1}# ${RC2}# ${RC3}# ${RC4}# ${RC5}#
+expect display RECOVERY CODE \| SAVED
 door close
 wait 2s
 keys *02 482915# 07# 19628374# 19628374#

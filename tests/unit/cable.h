@@ -10,6 +10,7 @@
 #include "host.h"
 #include "ownerlock/body.h"
 #include "ownerlock/keypad_unit.h"
+#include "recovery_ack.h"
 
 #define WIRE_MAX 65536
 #define RECORD_MAX 512
@@ -126,6 +127,21 @@ static inline const char *display(bench *b) {
     ol_keypad_unit_display(&b->keypad, line);
     snprintf(text, sizeof text, "%s | %s", line[0], line[1]);
     return text;
+}
+
+static inline const char *display_cb(void *b) {
+    return display(b);
+}
+
+static inline void keys_cb(void *b, const char *k) {
+    keys(b, k);
+}
+
+// The recovery code shown (commissioning, *14): paged, read off the keypad
+// unit's display and typed back (recovery_ack.h). groups may be NULL.
+static inline bool recovery_ack_bench(bench *b,
+                                      char groups[OL_RECOVERY_GROUPS][RECOVERY_ACK_GROUP_CAP]) {
+    return recovery_ack(b, display_cb, keys_cb, groups);
 }
 
 static inline uint32_t count_audit(bench *b, uint8_t kind) {

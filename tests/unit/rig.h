@@ -10,6 +10,7 @@
 #include "ownerlock/keypad.h"
 #include "ownerlock/link.h"
 #include "ownerlock/lock.h"
+#include "recovery_ack.h"
 
 typedef struct rig {
     ol_hostflash hf;
@@ -154,6 +155,21 @@ static inline const char *rig_display(rig *r) {
     ol_keypad_display(&r->kp, line);
     snprintf(text, sizeof text, "%s | %s", line[0], line[1]);
     return text;
+}
+
+static inline const char *rig_display_cb(void *r) {
+    return rig_display(r);
+}
+
+static inline void rig_keys_cb(void *r, const char *keys) {
+    rig_keys(r, keys);
+}
+
+// The recovery code shown (commissioning, *14): paged, read off the display and
+// typed back (recovery_ack.h). groups may be NULL. True once SAVED.
+static inline bool rig_recovery_ack(rig *r,
+                                    char groups[OL_RECOVERY_GROUPS][RECOVERY_ACK_GROUP_CAP]) {
+    return recovery_ack(r, rig_display_cb, rig_keys_cb, groups);
 }
 
 static inline ol_bolt rig_bolt(const rig *r) {

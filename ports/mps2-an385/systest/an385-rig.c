@@ -31,6 +31,9 @@
 //   expect bolt retracted|extended    the bolt motor's last command
 //   expect alarm on|off               the silent alarm output
 //   expect status REGEX               the lock's status line (console 's')
+//   capture NAME REGEX                as expect display, and keep what the REGEX's first
+//                                     group matched: ${NAME} in any later line is replaced
+//                                     by it (the recovery code the lock shows, to type back)
 // An expectation waits up to 5 s for its condition. The rig prints the
 // stack high-water mark the firmware reported and exits 0 if every
 // expectation held, 1 if one failed, 2 if the script or QEMU went wrong.
@@ -65,6 +68,8 @@
 #define RECORD_FRAMES 256
 // A message is answered within a few ms; wait this long for answers to land.
 #define SETTLE_MS 80
+#define VARS_MAX 16
+#define VAR_CAP 32
 
 typedef struct rig {
     const char *qemu, *firmware, *state;
@@ -99,6 +104,9 @@ typedef struct rig {
     unsigned expectations, failed;
     const char *script;
     unsigned lineno;
+    // capture NAME REGEX: what the script captured off the display.
+    char var_name[VARS_MAX][VAR_CAP], var_value[VARS_MAX][VAR_CAP];
+    unsigned vars;
 } rig;
 
 static uint64_t now_ms(void) {
@@ -519,6 +527,87 @@ static void expect(rig *r, const char *what, const char *arg) {
     }
 }
 
+// capture NAME REGEX: waits like `expect display`, then keeps the first
+// group's match as ${NAME}. Not matched: a failed expectation, NAME unset.
+static void capture(rig *r, const char *args) {
+    char name[VAR_CAP];
+    int used = 0;
+    if (sscanf(args, "%31[A-Za-z0-9_] %n", name, &used) != 1 || used == 0 || !args[used]) {
+        die(r, "capture NAME REGEX: %s", args);
+    }
+    regex_t re;
+    if (regcomp(&re, args + used, REG_EXTENDED) != 0 || re.re_nsub < 1) {
+        die(r, "capture: a regular expression with a group ( ) to keep: %s", args + used);
+    }
+    char text[256] = "";
+    regmatch_t m[2];
+    bool ok = false;
+    uint64_t end = now_ms() + EXPECT_MS;
+    do {
+        display_text(r, text, sizeof text);
+        ok = regexec(&re, text, 2, m, 0) == 0 && m[1].rm_so >= 0;
+        if (!ok) {
+            pump(r, 50);
+        }
+    } while (!ok && now_ms() < end);
+    regfree(&re);
+    r->expectations++;
+    if (!ok) {
+        r->failed++;
+        printf("FAIL %s:%u: nothing to capture in \"%s\" for /%s/\n", r->script, r->lineno, text,
+               args + used);
+        return;
+    }
+    unsigned i = 0;
+    while (i < r->vars && strcmp(r->var_name[i], name) != 0) {
+        i++;
+    }
+    if (i == VARS_MAX) {
+        die(r, "capture: more than %d names", VARS_MAX);
+    }
+    size_t n = (size_t)(m[1].rm_eo - m[1].rm_so);
+    if (n >= VAR_CAP) {
+        die(r, "capture: %s would be %zu characters long", name, n);
+    }
+    snprintf(r->var_name[i], VAR_CAP, "%s", name);
+    memcpy(r->var_value[i], text + m[1].rm_so, n);
+    r->var_value[i][n] = '\0';
+    r->vars += i == r->vars;
+    printf("ok  %s:%u: capture %s\n", r->script, r->lineno, name); // not the value: a secret
+}
+
+// Replace every ${NAME} in `in` by what was captured; an unknown NAME is a
+// script error.
+static void expand(rig *r, const char *in, char *out, size_t cap) {
+    size_t o = 0;
+    for (const char *p = in; *p;) {
+        const char *close = p[0] == '$' && p[1] == '{' ? strchr(p + 2, '}') : NULL;
+        const char *add = p;
+        size_t n = 1;
+        if (close) {
+            unsigned i = 0;
+            while (i < r->vars && (strlen(r->var_name[i]) != (size_t)(close - p - 2) ||
+                                   strncmp(r->var_name[i], p + 2, (size_t)(close - p - 2)) != 0)) {
+                i++;
+            }
+            if (i == r->vars) {
+                die(r, "${%.*s} was not captured", (int)(close - p - 2), p + 2);
+            }
+            add = r->var_value[i];
+            n = strlen(add);
+            p = close + 1;
+        } else {
+            p++;
+        }
+        if (o + n >= cap) {
+            die(r, "line too long once ${...} is replaced");
+        }
+        memcpy(out + o, add, n);
+        o += n;
+    }
+    out[o] = '\0';
+}
+
 static void run_line(rig *r, char *line) {
     char *cmd = strtok(line, " \t");
     char *rest = strtok(NULL, "");
@@ -562,6 +651,8 @@ static void run_line(rig *r, char *line) {
         inject(r, rest);
     } else if (strcmp(cmd, "replay") == 0) {
         replay(r);
+    } else if (strcmp(cmd, "capture") == 0 && rest) {
+        capture(r, rest);
     } else if (strcmp(cmd, "expect") == 0 && rest) {
         char *what = strtok(rest, " ");
         char *arg = strtok(NULL, "");
@@ -606,11 +697,12 @@ int main(int argc, char **argv) {
         fprintf(stderr, "an385-rig: cannot open %s\n", r.script);
         return 2;
     }
-    char line[512];
+    char line[512], expanded[512];
     while (fgets(line, sizeof line, f)) {
         r.lineno++;
         line[strcspn(line, "\r\n")] = '\0';
-        run_line(&r, line);
+        expand(&r, line, expanded, sizeof expanded);
+        run_line(&r, expanded);
     }
     fclose(f);
     if (r.pid > 0) {
