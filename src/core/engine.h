@@ -130,13 +130,27 @@ ol_err link_reject_timer(ol_lock *lock) OL_MUST_CHECK;
 
 // ---- opening.c --------------------------------------------------------------
 ol_err open_attempt(ol_lock *lock, const ol_event *ev) OL_MUST_CHECK;
-// Whether the time lock allows opening now; *reason gets the refusal.
-bool timelock_allows(const ol_lock *lock, const char **reason);
+// Why a rule refuses a valid code or a relaxing change. The numbers are the
+// reason in `refused` audit records: append, never renumber.
+enum refusal {
+    REFUSAL_NONE = 0,
+    REFUSAL_DISABLED = 1,    // CODE DISABLED
+    REFUSAL_TIME_LOCKED = 2, // TIME LOCKED
+    REFUSAL_CLOCK = 3,       // SET CLOCK FIRST
+    REFUSAL_WINDOW = 4,      // ONLY IN WINDOW
+    REFUSAL_OPEN = 5,        // ONLY WHEN OPEN
+    REFUSAL_REMOTE = 6,      // REMOTE DISABLED
+};
+const char *refusal_text(enum refusal why);
+// Whether the time lock allows opening now (REFUSAL_NONE), or why not.
+enum refusal timelock_refusal(const ol_lock *lock);
 // Has whoever is at the keypad just served every rule in force
-// (docs/POLICY.md)? NULL if so, else the refusal for a relaxing change.
-const char *rules_served(const ol_lock *lock);
-// A valid code refused by a rule: recorded (refused, arg fn << 8 | why).
-ol_err refused(ol_lock *lock, uint8_t slot, uint8_t function, const char *why) OL_MUST_CHECK;
+// (docs/POLICY.md)? REFUSAL_NONE if so, else why a relaxing change is refused.
+enum refusal rules_served(const ol_lock *lock);
+// A valid code refused by a rule: shown (with `second` on line 2) and
+// recorded (refused, arg function << 8 | why).
+ol_err refused(ol_lock *lock, uint8_t slot, uint8_t function, enum refusal why,
+               const char *second) OL_MUST_CHECK;
 
 // ---- functions.c ------------------------------------------------------------
 void start_function(ol_lock *lock, uint8_t fn);

@@ -290,8 +290,9 @@ static ol_err login(ol_lock *lock, const function *fn, const ol_event *ev) {
     // A disabled code does nothing at all: not its own *01, not dual
     // control's second code.
     if (slot >= OL_MANAGER_SLOTS && lock->set.users_disabled) {
-        refuse(lock, "CODE DISABLED");
-        return refused(lock, slot, fn->number, "CODE DISABLED");
+        uint8_t number = fn->number;
+        end_function(lock);
+        return refused(lock, slot, number, REFUSAL_DISABLED, NOTHING_CHANGED);
     }
     if (lock->need_second) {
         if (slot == lock->actor) {
@@ -563,14 +564,14 @@ static ol_err apply_delete(ol_lock *lock) {
 // only by someone who has just served every rule in force (docs/POLICY.md).
 // Refused, it is recorded; nothing changes.
 static ol_err relaxing_refused(ol_lock *lock, bool relaxes, bool *stop) {
-    const char *why = relaxes ? rules_served(lock) : NULL;
-    *stop = why != NULL;
-    if (!why) {
+    enum refusal why = relaxes ? rules_served(lock) : REFUSAL_NONE;
+    *stop = why != REFUSAL_NONE;
+    if (!*stop) {
         return OL_OK;
     }
     uint8_t fn = lock->function;
-    refuse(lock, why);
-    return refused(lock, lock->actor, fn, why);
+    end_function(lock);
+    return refused(lock, lock->actor, fn, why, NOTHING_CHANGED);
 }
 
 static ol_err change_rules(ol_lock *lock, const ol_settings *next) {

@@ -527,8 +527,8 @@ static void render(ol_lock *lock) {
         } else if (lock->window_until != 0) {
             // A window the time lock has closed in the meantime is no
             // invitation to type a code.
-            const char *why = NULL;
-            set_line(l1, timelock_allows(lock, &why) ? "OPEN NOW: CODE" : why);
+            enum refusal why = timelock_refusal(lock);
+            set_line(l1, why == REFUSAL_NONE ? "OPEN NOW: CODE" : refusal_text(why));
             set_line(l2, "WINDOW 00:00");
             put_time_left(l2 + 7, until(lock, lock->window_until));
         } else if (countdown_left(lock, &lock->timelock) != 0) {

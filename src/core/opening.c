@@ -12,51 +12,10 @@
 //   time delay  the first valid code starts it; the window follows (*04);
 //   dual        two different codes within OL_DUAL_WINDOW_MS (*05).
 // Then the opening is audited, and only then does the bolt move.
-#include <string.h>
-
 #include "audit.h"
 #include "engine.h"
 #include "fih.h"
 
-bool timelock_allows(const ol_lock *lock, const char **reason) {
-    if (countdown_left(lock, &lock->timelock) != 0) {
-        *reason = "TIME LOCKED";
-        return false;
-    }
-    if (!calendar_governs(&lock->set)) {
-        return true;
-    }
-    uint32_t rtc = lock->plat->rtc_now(lock->plat->rtc_ctx);
-    if (rtc == OL_RTC_LOST) {
-        *reason = "SET CLOCK FIRST";
-        return false;
-    }
-    if (!schedule_open(&lock->set, rtc)) {
-        *reason = "TIME LOCKED";
-        return false;
-    }
-    return true;
-}
-
-static bool in_window(const ol_lock *lock) {
-    return lock->window_until != 0 && lock->now >= lock->delay_until;
-}
-
-const char *rules_served(const ol_lock *lock) {
-    const char *why;
-    if (!timelock_allows(lock, &why)) {
-        return why;
-    }
-    if (lock->remote_disabled) {
-        return "REMOTE DISABLED";
-    }
-    if (in_window(lock) || (lock->served_open && lock->out.bolt == OL_BOLT_RETRACTED)) {
-        return NULL;
-    }
-    return lock->set.delay_min != 0 ? "ONLY IN WINDOW" : "ONLY WHEN OPEN";
-}
-
-// Every refusal of a valid code is in the trail, numbered by its text.
 static const char *const refusal_texts[] = {
     "",
     "CODE DISABLED",
@@ -67,14 +26,46 @@ static const char *const refusal_texts[] = {
     "REMOTE DISABLED",
 };
 
-ol_err refused(ol_lock *lock, uint8_t slot, uint8_t function, const char *why) {
-    uint16_t code = 0;
-    for (uint16_t i = 1; i < sizeof refusal_texts / sizeof refusal_texts[0]; i++) {
-        if (strcmp(why, refusal_texts[i]) == 0) {
-            code = i;
-        }
+const char *refusal_text(enum refusal why) {
+    return refusal_texts[why];
+}
+
+enum refusal timelock_refusal(const ol_lock *lock) {
+    if (countdown_left(lock, &lock->timelock) != 0) {
+        return REFUSAL_TIME_LOCKED;
     }
-    return audit_append(lock, OL_AUDIT_REFUSED, slot, (uint16_t)(function << 8 | code));
+    if (!calendar_governs(&lock->set)) {
+        return REFUSAL_NONE;
+    }
+    uint32_t rtc = lock->plat->rtc_now(lock->plat->rtc_ctx);
+    if (rtc == OL_RTC_LOST) {
+        return REFUSAL_CLOCK;
+    }
+    return schedule_open(&lock->set, rtc) ? REFUSAL_NONE : REFUSAL_TIME_LOCKED;
+}
+
+static bool in_window(const ol_lock *lock) {
+    return lock->window_until != 0 && lock->now >= lock->delay_until;
+}
+
+enum refusal rules_served(const ol_lock *lock) {
+    enum refusal why = timelock_refusal(lock);
+    if (why != REFUSAL_NONE) {
+        return why;
+    }
+    if (lock->remote_disabled) {
+        return REFUSAL_REMOTE;
+    }
+    if (in_window(lock) || (lock->served_open && lock->out.bolt == OL_BOLT_RETRACTED)) {
+        return REFUSAL_NONE;
+    }
+    return lock->set.delay_min != 0 ? REFUSAL_WINDOW : REFUSAL_OPEN;
+}
+
+ol_err refused(ol_lock *lock, uint8_t slot, uint8_t function, enum refusal why,
+               const char *second) {
+    say(lock, TONE_ERROR, refusal_text(why), second);
+    return audit_append(lock, OL_AUDIT_REFUSED, slot, (uint16_t)(function << 8 | why));
 }
 
 // The time delay, if one applies to this slot. *go_on: the caller may go on
@@ -156,18 +147,17 @@ ol_err open_attempt(ol_lock *lock, const ol_event *ev) {
         lock->out.alarm = false; // a manager's own code resets the alarm
     }
 
-    const char *why = NULL;
+    enum refusal why = REFUSAL_NONE;
     if (slot >= OL_MANAGER_SLOTS && lock->set.users_disabled) {
-        why = "CODE DISABLED";
+        why = REFUSAL_DISABLED;
     } else if (lock->remote_disabled) {
         say(lock, TONE_ERROR, "REMOTE DISABLED", "");
         return audit_append(lock, OL_AUDIT_REMOTE_DISABLED, slot, 1);
     } else {
-        (void)timelock_allows(lock, &why);
+        why = timelock_refusal(lock);
     }
-    if (why) {
-        say(lock, TONE_ERROR, why, "");
-        return refused(lock, slot, 0, why);
+    if (why != REFUSAL_NONE) {
+        return refused(lock, slot, 0, why, "");
     }
     bool go_on, served;
     err = time_delay(lock, slot, &go_on, &served);
