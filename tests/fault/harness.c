@@ -16,6 +16,7 @@
 
 #include "board.h"
 #include "core/engine.h"
+#include "engine_ack.h"
 #include "ownerlock/lock.h"
 #include "verdict.h"
 
@@ -59,6 +60,10 @@ static ol_err entry(const uint8_t *digits, uint8_t n) {
     return event(&ev);
 }
 
+static bool type_field(const uint8_t *digits, uint8_t n) {
+    return entry(digits, n) == OL_OK;
+}
+
 uint32_t fault_setup(void);
 uint32_t fault_entry(uint32_t which);
 uint32_t fault_boot(uint32_t blank);
@@ -83,22 +88,7 @@ __attribute__((noinline, used)) uint32_t fault_setup(void) {
     h.now += OL_MESSAGE_MS;
     ok = ok && event(&tick) == OL_OK;
     // The recovery code is shown once, a group per '#', then typed back.
-    uint8_t groups[OL_RECOVERY_GROUPS][OL_RECOVERY_GROUP_DIGITS + 1];
-    int shown = 0;
-    for (; ok && shown < OL_RECOVERY_GROUPS && strncmp(h.lock.out.line[0], "RECOVERY", 8) == 0;
-         shown++) {
-        const char *text = h.lock.out.line[1]; // "4821 7"
-        for (int d = 0; d < OL_RECOVERY_GROUP_DIGITS; d++) {
-            groups[shown][d] = (uint8_t)(text[d] - '0');
-        }
-        groups[shown][OL_RECOVERY_GROUP_DIGITS] =
-            (uint8_t)(text[OL_RECOVERY_GROUP_DIGITS + 1] - '0');
-        ok = entry(NULL, 0) == OL_OK;
-    }
-    for (int g = 0; ok && g < shown; g++) {
-        ok = entry(groups[g], OL_RECOVERY_GROUP_DIGITS + 1) == OL_OK;
-    }
-    ok = ok && shown == OL_RECOVERY_GROUPS && strncmp(h.lock.out.line[1], "SAVED", 5) == 0;
+    ok = ok && engine_recovery_ack(&h.lock, type_field);
     ok = ok && event(&door) == OL_OK && event(&tick) == OL_OK;
     if (!ok) {
         return SETUP_EVENT;
