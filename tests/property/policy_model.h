@@ -25,6 +25,16 @@
 // running recovery and opens nothing; every end of a recovery is recorded
 // (pm.rec_log: the recovery_used records the lock must write), a power cut's
 // at the next power-up.
+//
+// The recovery as POLICY.md now states it ("The recovery code on the
+// keypad"): it runs from the right *99 code until the new manager code is set
+// — its delay, the 10 minutes after it, and the new manager code's two fields
+// (PM_REC_FIELDS) — so '*', another function, the field's timeout (5), a
+// counted wrong try (4, the fields end with it) and a power cut (8, at the
+// next power-up) end it there too, and once the code is set (2) nothing more
+// is recorded. The 10 minutes run from the end of the delay, not from when the
+// lock noticed it. The recovery's new manager code uses none of the rationed
+// checks and is never refused with TOO MANY CHANGES (still TOO LIKE ANOTHER).
 #ifndef OWNERLOCK_POLICY_MODEL_H
 #define OWNERLOCK_POLICY_MODEL_H
 
@@ -70,7 +80,9 @@ enum pm_stage {
     PM_TYPEBACK, // ... and typed back
 };
 
-enum pm_rec { PM_REC_NONE = 0, PM_REC_DELAY, PM_REC_READY };
+// A recovery running: its delay, the 10 minutes after it, the new manager
+// code's fields (after *99 and the code again, until the code is set).
+enum pm_rec { PM_REC_NONE = 0, PM_REC_DELAY, PM_REC_READY, PM_REC_FIELDS };
 
 // Kinds of function fields (USER-MANUAL.md, the function table).
 enum pm_kind {
@@ -196,10 +208,7 @@ typedef struct pm {
     uint8_t typed[OL_RECOVERY_DIGITS];
     // ---- recovery running
     uint8_t rec;
-    uint64_t rec_until; // delay end (DELAY) or the 10 minutes' end (READY)
-    bool rec_finishing; // *99 after the delay: the code again was given, the new
-                        // manager code is being typed (POLICY.md does not say
-                        // whether that is still "a running recovery")
+    uint64_t rec_until; // delay end (DELAY) or the 10 minutes' end (READY); 0 (FIELDS)
     // ---- a new recovery code being shown
     uint8_t show[OL_RECOVERY_DIGITS];
     uint8_t show_seen; // bit g: group g was read off the display
@@ -513,24 +522,26 @@ static void pm_rec_log(pm *m, uint8_t arg, bool optional) {
     }
 }
 
-// A running recovery ends, recorded with `why` ("each end is recorded").
+static void pm_end_dialogue(pm *m);
+
+// A running recovery ends, recorded with `why` ("each end is recorded"). In
+// the new manager code's fields it ends them too: no new manager code after it.
 static void pm_end_recovery(pm *m, uint8_t why) {
     if (m->rec != PM_REC_NONE) {
         pm_rec_log(m, why, false);
+    }
+    if (m->rec == PM_REC_FIELDS && (m->stage == PM_RNEW || m->stage == PM_RREPEAT)) {
+        pm_end_dialogue(m);
     }
     m->rec = PM_REC_NONE;
     m->rec_until = 0;
 }
 
 // The typing of *99 ends without a new manager code ('*', another function,
-// the field timed out): a running recovery ends (5); after the code again,
-// POLICY.md leaves open whether a record is written.
+// the field timed out): a running recovery ends (5) — in its delay's 10
+// minutes (the groups) or in the new manager code's fields alike.
 static void pm_end_recovery_typing(pm *m) {
     pm_end_recovery(m, 5);
-    if (m->rec_finishing) {
-        pm_rec_log(m, 5, true);
-    }
-    m->rec_finishing = false;
 }
 
 // ---- the ration of new-code checks (POLICY.md, "New codes") --------------------------
@@ -683,8 +694,11 @@ static void pm_advance(pm *m, uint64_t now) {
             break;
         case 4:
             if (m->rec == PM_REC_DELAY) {
-                m->rec = PM_REC_READY; // *99 and the code again within 10 minutes
-                m->rec_until = m->now + OL_RECOVERY_WINDOW_MS;
+                // *99 and the code again within 10 minutes of the delay's end
+                // (rec_until), not of whenever the lock noticed: a late look
+                // may find READY and EXPIRED at once (this loop, twice).
+                m->rec = PM_REC_READY;
+                m->rec_until += OL_RECOVERY_WINDOW_MS;
                 pm_rec_log(m, 7, false);
             } else {
                 if (m->stage == PM_RTYPE) {
@@ -740,7 +754,8 @@ static void pm_power_off(pm *m, uint64_t now) {
 // shortened) and adopt that. The hour towards the next new-code check: "the
 // partial hour is lost at a power cut" — the caller may find it anywhere from
 // where it was up to a full hour, and adopts that.
-// A recovery that was running is ended by the cut, recorded at power-up (8).
+// A recovery that was running — in its delay, its 10 minutes or the new
+// manager code's fields — is ended by the cut, recorded at power-up (8).
 static void pm_power_on(pm *m, uint64_t now, bool door_open) {
     m->now = now;
     m->powered = true;
@@ -755,10 +770,6 @@ static void pm_power_on(pm *m, uint64_t now, bool door_open) {
     m->delay_until = m->window_until = 0;
     m->dual_until = 0;
     pm_end_recovery(m, 8);
-    if (m->rec_finishing) {
-        pm_rec_log(m, 8, true);
-        m->rec_finishing = false;
-    }
     pm_end_dialogue(m);
     if (pm_commissioned(m)) {
         m->retracted = false;
@@ -1309,9 +1320,9 @@ static void pm_recovery_entry(pm *m, const char *digits, pm_out *o) {
             return;
         }
         if (m->rec == PM_REC_READY) {
-            m->rec = PM_REC_NONE; // served: no record until it is done (2)
+            // Served: still running until the new manager code is set.
+            m->rec = PM_REC_FIELDS;
             m->rec_until = 0;
-            m->rec_finishing = true;
             m->stage = PM_RNEW;
             m->deadline = m->now + OL_MENU_TIMEOUT_MS;
             pm_note(o, "recovery code again: NEW MANAGER CODE");
@@ -1323,20 +1334,18 @@ static void pm_recovery_entry(pm *m, const char *digits, pm_out *o) {
         pm_note(o, "recovery delay started");
         return;
     }
+    m->deadline = m->now + OL_MENU_TIMEOUT_MS; // each field has its 30 s
     if (m->stage == PM_RNEW) {
-        int rule = pm_code_shape(digits);
-        if (rule == PM_CODE_OK && !pm_use_check(m, o)) {
-            pm_note(o, "TOO MANY CHANGES: try again");
+        // Not rationed (the ration is *01's and *02's): no check used, never
+        // TOO MANY CHANGES; still compared with the others.
+        int rule = pm_code_rule(m, 0, digits);
+        if (rule == PM_CODE_CLOSE) {
+            pm_wrong_try(m, o); // counted: the recovery ends (4), and its fields
+            pm_note(o, "TOO LIKE ANOTHER: counted, recovery ends, NOTHING CHANGED");
             return;
         }
-        if (rule == PM_CODE_OK) {
-            rule = pm_code_rule(m, 0, digits);
-        }
         if (rule != PM_CODE_OK) {
-            if (rule == PM_CODE_CLOSE) {
-                pm_wrong_try(m, o);
-            }
-            pm_note(o, "new manager code refused");
+            pm_note(o, "new manager code refused: try again");
             return;
         }
         memcpy(m->pending, digits, strlen(digits) + 1);
@@ -1350,7 +1359,8 @@ static void pm_recovery_entry(pm *m, const char *digits, pm_out *o) {
     }
     memcpy(m->code[0], m->pending, sizeof m->pending);
     m->recovery_enabled = false; // used up; *14 with the door open makes a new one
-    m->rec_finishing = false;
+    m->rec = PM_REC_NONE;        // over: no later end, no power-cut record
+    m->rec_until = 0;
     pm_rec_log(m, 2, false);
     pm_end_dialogue(m);
     pm_note(o, "manager slot 00 set by recovery");

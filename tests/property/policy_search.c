@@ -19,6 +19,11 @@
 // with *02, set a lost clock under a calendar with *08 and one or two codes,
 // and type on a keypad that is not paired (a thief's) — codes while a
 // recovery runs, *99 and the recovery code, functions it may not run.
+// Since the recovery runs until the new manager code is set (POLICY.md), the
+// recovery holder also leaves that code's fields by '*', another function,
+// walking away or a power cut, types a code too like another's there (and
+// finds no ration of checks to use up), and the port now and then wakes late
+// after a recovery delay has ended (the 10 minutes run from the delay's end).
 //
 // After every event the search compares what POLICY.md speaks of: the bolt;
 // ol_status (enrolled slots, wrong tries and lockout, delay and window, time
@@ -96,7 +101,9 @@ typedef struct stats {
     uint64_t counted, functions_done, recoveries, shows_kept, lockouts;
     uint64_t checks_used, rationed, too_like, override_dropped, lost_clock_second, lost_clock_set;
     uint64_t unpaired_stops, unpaired_rejected, unpaired_events, window_time_locked, refills;
-    uint64_t rec_records[9]; // recovery_used records seen, by arg
+    uint64_t fields_ended[9]; // a recovery ended in the new manager code's fields, by arg
+    uint64_t late_wakes, late_ready_expired; // woke after a recovery delay; ... past its 10 min
+    uint64_t rec_records[9];                 // recovery_used records seen, by arg
     uint64_t actions[ACT_COUNT];
     kind_count kinds[KIND_CAP];
     int nkinds;
@@ -301,7 +308,9 @@ static bool settings_differ(const ol_settings *a, const ol_settings *b, char *ou
     return false;
 }
 
-// Does a line show group g of the code (digits, a space, the check digit)?
+// Does a line show group g of the code (digits, a space, the check digit),
+// as a group of its own — not inside a longer number ("S04 260101 04:54" is a
+// date and a time, not the group "0101 0")?
 static bool shows_group(const char *line, const uint8_t *code, int g) {
     char text[OL_RECOVERY_GROUP_DIGITS + 3];
     const uint8_t *d = code + OL_RECOVERY_GROUP_DIGITS * g;
@@ -311,7 +320,13 @@ static bool shows_group(const char *line, const uint8_t *code, int g) {
     text[OL_RECOVERY_GROUP_DIGITS] = ' ';
     text[OL_RECOVERY_GROUP_DIGITS + 1] = (char)('0' + ol_check_digit(d, OL_RECOVERY_GROUP_DIGITS));
     text[OL_RECOVERY_GROUP_DIGITS + 2] = '\0';
-    return strstr(line, text) != NULL;
+    for (const char *at = strstr(line, text); at; at = strstr(at + 1, text)) {
+        char before = at == line ? ' ' : at[-1], after = at[OL_RECOVERY_GROUP_DIGITS + 2];
+        if (!(before >= '0' && before <= '9') && !(after >= '0' && after <= '9')) {
+            return true;
+        }
+    }
+    return false;
 }
 
 static bool shows_code(const ol_outputs *o, const uint8_t *code, uint8_t groups_mask) {
@@ -616,9 +631,13 @@ static pm_out step(search *s, const ol_event *ev) {
         return out;
     }
     engine *e = &s->e;
-    // A new-code check comes back at its hour: a port wakes the lock at its
-    // deadline, so the lock is ticked there even inside a person's typing.
+    // A new-code check comes back at its hour, a recovery delay or its 10
+    // minutes end: a port wakes the lock at its deadline, so the lock is
+    // ticked there even inside a person's typing (wake_late's ticks are not).
     uint64_t refill = pm_refill_at(&s->m);
+    if ((s->m.rec == PM_REC_DELAY || s->m.rec == PM_REC_READY) && s->m.rec_until < refill) {
+        refill = s->m.rec_until;
+    }
     if (ev->type != OL_EV_TICK && e->powered && refill != UINT64_MAX && refill > e->clk.now_ms &&
         refill < e->t) {
         uint64_t t = e->t;
@@ -631,6 +650,7 @@ static pm_out step(search *s, const ol_event *ev) {
         }
     }
     uint8_t checks_before = s->m.checks;
+    bool in_fields = s->m.rec == PM_REC_FIELDS; // the recovery's new manager code
     pm_advance(&s->m, e->t);
     s->st.refills += s->m.checks > checks_before ? s->m.checks - checks_before : 0;
     pm before = s->m;
@@ -638,6 +658,9 @@ static pm_out step(search *s, const ol_event *ev) {
     bool dialogue =
         ev->type == OL_EV_ENTRY || ev->type == OL_EV_FUNCTION || ev->type == OL_EV_CANCEL;
     model_event(&s->m, ev, false, &out);
+    if (in_fields && s->m.rec != PM_REC_FIELDS && s->m.nrec_log > 0) {
+        s->st.fields_ended[s->m.rec_log[s->m.nrec_log - 1] % 9]++;
+    }
     ol_status was = engine_status(e);
     ol_outputs shown = *ol_lock_outputs(&e->lock);
     ol_err err = engine_event(e, ev);
@@ -778,6 +801,29 @@ static void wait_ms(search *s, uint64_t ms) {
     }
     e->t = end;
     if (e->powered) {
+        tick(s);
+    }
+}
+
+// Let time pass with the lock asleep past its deadlines (a port that woke
+// late): it is ticked only at the end — and at the hours a new-code check
+// comes back (step() wakes it there for other events, a tick is not one).
+static void wake_late(search *s, uint64_t ms) {
+    engine *e = &s->e;
+    uint64_t end = e->t + ms;
+    uint64_t ready_end = s->m.rec == PM_REC_DELAY ? s->m.rec_until + OL_RECOVERY_WINDOW_MS : 0;
+    s->st.late_wakes++;
+    s->st.late_ready_expired += ready_end != 0 && end >= ready_end;
+    while (!s->failed && e->powered) {
+        uint64_t refill = pm_refill_at(&s->m);
+        if (refill == UINT64_MAX || refill >= end) {
+            break;
+        }
+        e->t = refill > e->t ? refill : e->t + 1;
+        tick(s);
+    }
+    e->t = end;
+    if (e->powered && !s->failed) {
         tick(s);
     }
 }
@@ -1371,6 +1417,7 @@ static void set_door(search *s, bool open) {
 static void power_cycle(search *s, uint64_t off_ms) {
     engine *e = &s->e;
     pm_advance(&s->m, e->t);
+    s->st.fields_ended[8] += s->m.rec == PM_REC_FIELDS;
     ol_lock_shutdown(&e->lock);
     pm_power_off(&s->m, e->t);
     e->powered = false;
@@ -1496,6 +1543,29 @@ static void act_function(search *s, int actor, uint8_t forced) {
     }
 }
 
+// The recovery holder leaves the new manager code's fields (the recovery
+// still runs there): '*' (how < 8), walks away until the field times out
+// (< 16), presses another function (< 22: *09, *01 or *99 again, then '*'),
+// or the power is cut (else).
+static void leave_fields(search *s, uint32_t how) {
+    if (how < 8) {
+        s->e.t += KEY_GAP_MS;
+        press_cancel(s);
+    } else if (how < 16) {
+        wait_ms(s, OL_MENU_TIMEOUT_MS + 1000u);
+    } else if (how < 22) {
+        static const uint8_t fns[] = {9, 1, 99};
+        s->e.t += KEY_GAP_MS;
+        press_function(s, fns[below(s, 3)]);
+        if ((in_function(&s->m) || s->m.stage == PM_RTYPE) && !s->failed) {
+            s->e.t += KEY_GAP_MS;
+            press_cancel(s);
+        }
+    } else {
+        power_cycle(s, chance(s, 50) ? 1000u : 600000u);
+    }
+}
+
 // R: *99 and the recovery code; after the delay, *99 and the code again and
 // a new manager code.
 static void act_recovery(search *s, int actor) {
@@ -1519,24 +1589,37 @@ static void act_recovery(search *s, int actor) {
         type(s, p.entry[i]);
     }
     uint32_t quit = below(s, 100);
-    if (s->m.stage == PM_RNEW && !s->failed && quit < 20) {
-        if (quit < 10) {
-            s->e.t += KEY_GAP_MS;
-            press_cancel(s);
-        } else {
-            wait_ms(s, OL_MENU_TIMEOUT_MS + 1000u);
-        }
+    if (s->m.stage == PM_RNEW && !s->failed && quit < 28) {
+        leave_fields(s, quit);
     }
     if (s->m.stage == PM_RTYPE && upto < p.n && !s->failed && quit < 50) {
         wait_ms(s, OL_MENU_TIMEOUT_MS + 1000u);
     }
     if (s->m.stage == PM_RNEW && !s->failed) {
-        char code[PM_CODE_CAP];
-        fresh_code(s, 0, code);
+        // Mostly a fresh code; now and then one too like another's (TOO LIKE
+        // ANOTHER: a counted wrong try that ends the recovery).
+        char code[PM_CODE_CAP], other[PM_CODE_CAP];
+        if (!(chance(s, 15) && near_code(s, 0, code, true))) {
+            fresh_code(s, 0, code);
+        }
         s->e.t += KEY_GAP_MS;
         type(s, code);
-        s->e.t += KEY_GAP_MS;
-        type(s, code);
+        uint32_t then = below(s, 100);
+        if (s->m.stage == PM_RREPEAT && !s->failed && then < 16) {
+            leave_fields(s, then < 4 ? 0 : then < 8 ? 10 : then < 12 ? 18 : 24);
+        } else if (s->m.stage == PM_RREPEAT && !s->failed && then < 24) {
+            fresh_code(s, 0, other); // CODES DIFFER: the first field again
+            s->e.t += KEY_GAP_MS;
+            type(s, other);
+            if (s->m.stage == PM_RNEW && !s->failed) {
+                s->e.t += KEY_GAP_MS;
+                type(s, code);
+            }
+        }
+        if (s->m.stage == PM_RREPEAT && !s->failed) {
+            s->e.t += KEY_GAP_MS;
+            type(s, code);
+        }
         if (!s->failed && strcmp(s->m.code[0], code) == 0) {
             s->st.recoveries++;
             s->rknown = false; // used up
@@ -1624,6 +1707,15 @@ static void act_world(search *s) {
             ms = m->delay_until - m->now + 500u; // into the window
         } else if (m->rec == PM_REC_DELAY && w < 6) {
             ms = m->rec_until - m->now + 1000u;
+            if (w < 2) {
+                // The port wakes late: READY (and EXPIRED, past the 10
+                // minutes) from the delay's end, recorded at once.
+                static const uint64_t late[] = {20000, 300000, 599000, 600000, 900000, 7200000};
+                ms = m->rec_until - m->now + late[below(s, 6)];
+                begin_action(s, ACT_W, "%" PRIu64 " s pass, the port wakes late", ms / 1000u);
+                wake_late(s, ms);
+                return;
+            }
         } else {
             static const uint64_t waits[] = {2000,           7000,           31000,  61000,
                                              180000,         310000,         900000, 3600000,
@@ -1959,6 +2051,11 @@ int main(int argc, char **argv) {
     printf("  unpaired keypad: events %" PRIu64 ", recoveries stopped %" PRIu64
            ", rejected %" PRIu64 "\n",
            st->unpaired_events, st->unpaired_stops, st->unpaired_rejected);
+    printf("  recovery ended in the new manager code's fields: wrong try (4) %" PRIu64
+           ", left (5) %" PRIu64 ", power cut (8) %" PRIu64 "; late wakes after a delay %" PRIu64
+           " (past its 10 minutes %" PRIu64 ")\n",
+           st->fields_ended[4], st->fields_ended[5], st->fields_ended[8], st->late_wakes,
+           st->late_ready_expired);
     printf("  recovery_used records:");
     for (int a = 1; a <= 8; a++) {
         printf(" arg %d: %" PRIu64 "%s", a, st->rec_records[a], a < 8 ? "," : "\n");
