@@ -183,6 +183,10 @@ ol_err save_settings(ol_lock *lock, const ol_settings *next) OL_MUST_CHECK;
 // tag == NULL deletes the recovery code (recovery disabled or used up).
 ol_err save_recovery(ol_lock *lock, const uint8_t tag[OL_TAG_BYTES]) OL_MUST_CHECK;
 ol_err save_slot(ol_lock *lock, uint8_t slot, const uint8_t tag[OL_TAG_BYTES]) OL_MUST_CHECK;
+// A code set for a slot by someone other than its holder (*02, a recovery):
+// the slot's roles (its delay override) are not the new holder's.
+ol_err save_slot_new_holder(ol_lock *lock, uint8_t slot,
+                            const uint8_t tag[OL_TAG_BYTES]) OL_MUST_CHECK;
 ol_err delete_slot(ol_lock *lock, uint8_t slot) OL_MUST_CHECK;
 ol_err save_penalty(ol_lock *lock, uint32_t failures, uint32_t last_lockout,
                     uint32_t remaining) OL_MUST_CHECK;
@@ -193,6 +197,8 @@ ol_err penalty_is_saved(ol_lock *lock, uint32_t failures, uint32_t last_lockout,
                         uint32_t remaining) OL_MUST_CHECK;
 ol_err save_timelock(ol_lock *lock, uint32_t remaining) OL_MUST_CHECK;
 ol_err save_audit_noise(ol_lock *lock, const uint16_t noise[3]) OL_MUST_CHECK;
+// The duress alarm stays raised across power cuts, until a manager's own code.
+ol_err save_alarm(ol_lock *lock, bool on) OL_MUST_CHECK;
 ol_err save_code_checks(ol_lock *lock, uint8_t left, uint32_t refill_ms) OL_MUST_CHECK;
 // A recovery runs (its delay, or the time after it): a power cut ends it, and
 // the next power-up records that.

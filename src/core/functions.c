@@ -281,8 +281,10 @@ static ol_err login(ol_lock *lock, const function *fn, const ol_event *ev) {
         return err;
     }
     if (v.duress) {
-        lock->out.alarm = true; // forced to program: report it, silently
-        err = audit_append(lock, OL_AUDIT_DURESS, slot, fn->number);
+        err = save_alarm(lock, true); // forced to program: report it, silently
+        if (!err) {
+            err = audit_append(lock, OL_AUDIT_DURESS, slot, fn->number);
+        }
         if (err) {
             return err;
         }
@@ -324,6 +326,14 @@ static ol_err login(ol_lock *lock, const function *fn, const ol_event *ev) {
 
 static ol_err new_code(ol_lock *lock, const field *f, const ol_event *ev) {
     uint8_t target = lock->target;
+    // While a lost clock keeps a calendar-governed lock shut, no new codes:
+    // a manager could otherwise make himself the second code *08 asks for.
+    if (f->kind == F_NEW_CODE && calendar_governs(&lock->set) &&
+        lock->plat->rtc_now(lock->plat->rtc_ctx) == OL_RTC_LOST) {
+        uint8_t fn = lock->function;
+        end_function(lock);
+        return refused(lock, lock->actor, fn, REFUSAL_CLOCK, NOTHING_CHANGED);
+    }
     if (f->kind == F_NEW_CODE) {
         const char *bad;
         ol_err err = new_code_first(lock, lock->device_key, target, ev, &bad);
@@ -340,18 +350,9 @@ static ol_err new_code(ol_lock *lock, const field *f, const ol_event *ev) {
         return OL_OK;
     }
     bool added = (lock->enrolled & (1u << target)) == 0;
-    ol_err err = OL_OK;
-    if (lock->function != 1 && (lock->set.override >> target) & 1u) {
-        // A code set for someone else's slot does not inherit its roles: the
-        // override goes (first, as in delete_slot) and is granted anew, by
-        // the rule for relaxations, to whoever holds the new code.
-        ol_settings next = lock->set;
-        next.override &= ~(1u << target);
-        err = save_settings(lock, &next);
-    }
-    if (!err) {
-        err = save_slot(lock, target, tag);
-    }
+    // *01 is the holder's own; any other function sets it for someone else.
+    ol_err err = lock->function == 1 ? save_slot(lock, target, tag)
+                                     : save_slot_new_holder(lock, target, tag);
     ol_wipe(tag, sizeof tag);
     if (!err) {
         err = audit_append(lock, added ? OL_AUDIT_USER_ADDED : OL_AUDIT_CODE_CHANGED, target,
@@ -451,6 +452,10 @@ ol_err function_entry(ol_lock *lock, const ol_event *ev) {
 
 // The last field is in: do it, log it, say it.
 static ol_err finish(ol_lock *lock, const function *fn) {
+    if ((fn->rules & DOOR_OPEN) && !lock->door_open) {
+        refuse(lock, "OPEN DOOR FIRST"); // it was shut while the fields were typed
+        return OL_OK;
+    }
     ol_err err = fn->apply(lock);
     if (err || lock->mode != MODE_FUNCTION) {
         return err; // applied (and said so), or refused
@@ -576,8 +581,20 @@ static ol_err relaxing_refused(ol_lock *lock, bool relaxes, bool *stop) {
 
 static ol_err change_rules(ol_lock *lock, const ol_settings *next) {
     bool stop;
-    ol_err err = relaxing_refused(lock, settings_relax(&lock->set, next), &stop);
-    return err || stop ? err : save_settings(lock, next);
+    ol_settings was = lock->set;
+    ol_err err = relaxing_refused(lock, settings_relax(&was, next), &stop);
+    if (err || stop) {
+        return err;
+    }
+    err = save_settings(lock, next);
+    if (!err && settings_relax(next, &was)) {
+        // A stricter rule has not been served by anyone yet: the lock
+        // standing open, or a window under the old delay, serves it no more.
+        lock->served_open = false;
+        lock->delay_until = 0;
+        lock->window_until = 0;
+    }
+    return err;
 }
 
 static ol_err apply_delay(ol_lock *lock) {

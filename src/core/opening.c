@@ -138,13 +138,18 @@ ol_err open_attempt(ol_lock *lock, const ol_event *ev) {
     if (v.duress) {
         // Raised before anything else can refuse: a robbery is reported even
         // if the lock then does not open.
-        lock->out.alarm = true;
-        err = audit_append(lock, OL_AUDIT_DURESS, slot, 0);
+        err = save_alarm(lock, true);
+        if (!err) {
+            err = audit_append(lock, OL_AUDIT_DURESS, slot, 0);
+        }
         if (err) {
             return err;
         }
     } else if (slot < OL_MANAGER_SLOTS) {
-        lock->out.alarm = false; // a manager's own code resets the alarm
+        err = save_alarm(lock, false); // a manager's own code resets the alarm
+        if (err) {
+            return err;
+        }
     }
 
     enum refusal why = REFUSAL_NONE;

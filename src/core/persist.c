@@ -100,12 +100,21 @@ ol_err save_slot(ol_lock *lock, uint8_t slot, const uint8_t tag[OL_TAG_BYTES]) {
     return OL_OK;
 }
 
-ol_err delete_slot(ol_lock *lock, uint8_t slot) {
-    // The slot's roles go first: a cut in between leaves a code without its
-    // override (safe), never an override waiting for the slot's next code.
+// The slot's roles go first: a cut in between leaves a code without its
+// override (safe), never an override waiting for the slot's next holder.
+static ol_err drop_roles(ol_lock *lock, uint8_t slot) {
     ol_settings next = lock->set;
     next.override &= ~(1u << slot);
-    ol_err err = save_settings(lock, &next);
+    return save_settings(lock, &next);
+}
+
+ol_err save_slot_new_holder(ol_lock *lock, uint8_t slot, const uint8_t tag[OL_TAG_BYTES]) {
+    ol_err err = drop_roles(lock, slot);
+    return err ? err : save_slot(lock, slot, tag);
+}
+
+ol_err delete_slot(ol_lock *lock, uint8_t slot) {
+    ol_err err = drop_roles(lock, slot);
     if (!err) {
         err = ol_kv_del(&lock->kv, (uint16_t)(KEY_SLOT_BASE + slot));
     }
@@ -160,6 +169,18 @@ ol_err save_code_checks(ol_lock *lock, uint8_t left, uint32_t refill_ms) {
     lock->code_checks = left;
     restart_countdown(lock, &lock->check_refill, refill_ms);
     return OL_OK;
+}
+
+ol_err save_alarm(ol_lock *lock, bool on) {
+    static const uint8_t mark = 1;
+    if (on == lock->out.alarm) {
+        return OL_OK;
+    }
+    ol_err err = on ? ol_kv_put(&lock->kv, KEY_ALARM, &mark, 1) : ol_kv_del(&lock->kv, KEY_ALARM);
+    if (!err) {
+        lock->out.alarm = on;
+    }
+    return err;
 }
 
 ol_err save_recovery_running(ol_lock *lock, bool running) {
@@ -239,6 +260,10 @@ ol_err load_state(ol_lock *lock) {
         if (!err && found) {
             restart_countdown(lock, &lock->timelock, get_le32(buf));
         }
+    }
+    if (!err) {
+        uint8_t mark;
+        err = load(lock, KEY_ALARM, &mark, 1, &lock->out.alarm);
     }
     lock->code_checks = OL_CODE_CHECK_BURST;
     if (!err) {

@@ -20,6 +20,7 @@ enum persist_key {
     KEY_AUDIT_NOISE = 48,  // repeats not written to the trail (audit.c): u16 x3
     KEY_CODE_CHECKS = 49,  // new-code checks left u8, 0 x3, ms until one more u32
     KEY_RECOVERY_RUN = 50, // present while a *99 recovery runs (its end is recorded)
+    KEY_ALARM = 51,        // present while the duress alarm is raised
 };
 
 #define SETTINGS_BYTES 12

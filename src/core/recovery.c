@@ -251,7 +251,7 @@ static ol_err new_manager_code(ol_lock *lock, const ol_event *ev) {
     }
     // The new code first, then the recovery code is used up: a cut in between
     // leaves a lock that opens with the new code and can still be recovered.
-    ol_err err = save_slot(lock, 0, tag);
+    ol_err err = save_slot_new_holder(lock, 0, tag);
     ol_wipe(tag, sizeof tag);
     if (!err) {
         err = save_recovery(lock, NULL);
