@@ -35,9 +35,10 @@
 
 // ---- New codes --------------------------------------------------------------
 // Checking a new code against the others tells something about them
-// (TOO LIKE ANOTHER), so those checks are rationed: OL_CODE_CHECK_BURST at
-// once (enough to enrol every slot), then one more per OL_CODE_CHECK_REFILL_MS
-// of powered time. docs/SECURITY.md has the figures.
+// (TOO LIKE ANOTHER), so those checks are rationed, per slot that asks (so
+// nobody can use up anyone else's): OL_CODE_CHECK_BURST at once (enough for a
+// manager to enrol every slot), then one more per OL_CODE_CHECK_REFILL_MS of
+// powered time. docs/SECURITY.md has the figures.
 #ifndef OL_CODE_CHECK_BURST
 #define OL_CODE_CHECK_BURST 32
 #endif

@@ -151,6 +151,8 @@ typedef struct ol_status {
     bool recovery_enabled;          // a recovery code is set
     bool alarm;                     // silent alarm raised (duress)
     ol_settings settings;           // the rules in force
+    uint8_t code_checks[OL_SLOTS];  // new-code checks each slot has left
+    uint32_t code_check_refill_ms;  // until one more comes back to each below the burst
 } ol_status;
 
 // ---- the lock -------------------------------------------------------------------
@@ -181,8 +183,8 @@ typedef struct ol_lock {
     uint32_t last_lockout; // ms
     ol_countdown lockout;
     ol_countdown timelock;
-    uint8_t code_checks;       // new-code checks left (config.h OL_CODE_CHECK_BURST)
-    ol_countdown check_refill; // until the next one comes back
+    uint8_t code_checks[OL_SLOTS]; // new-code checks left, per slot (config.h)
+    ol_countdown check_refill;     // until the next one comes back to each
     ol_settings set;
     bool recovery_enabled;
     uint8_t recovery_tag[OL_TAG_BYTES];

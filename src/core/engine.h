@@ -199,7 +199,8 @@ ol_err save_timelock(ol_lock *lock, uint32_t remaining) OL_MUST_CHECK;
 ol_err save_audit_noise(ol_lock *lock, const uint16_t noise[3]) OL_MUST_CHECK;
 // The duress alarm stays raised across power cuts, until a manager's own code.
 ol_err save_alarm(ol_lock *lock, bool on) OL_MUST_CHECK;
-ol_err save_code_checks(ol_lock *lock, uint8_t left, uint32_t refill_ms) OL_MUST_CHECK;
+ol_err save_code_checks(ol_lock *lock, const uint8_t left[OL_SLOTS],
+                        uint32_t refill_ms) OL_MUST_CHECK;
 // A recovery runs (its delay, or the time after it): a power cut ends it, and
 // the next power-up records that.
 ol_err save_recovery_running(ol_lock *lock, bool running) OL_MUST_CHECK;

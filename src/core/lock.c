@@ -209,6 +209,15 @@ ol_err authenticate(ol_lock *lock, const ol_event *ev, const char *wrong_note, v
     return err;
 }
 
+static bool checks_all_full(const ol_lock *lock) {
+    for (uint32_t s = 0; s < OL_SLOTS; s++) {
+        if (lock->code_checks[s] < OL_CODE_CHECK_BURST) {
+            return false;
+        }
+    }
+    return true;
+}
+
 ol_err new_code_first(ol_lock *lock, const uint8_t key[32], uint8_t target, const ol_event *ev,
                       const char **bad) {
     *bad = credential_policy_text(credential_shape(ev->digits, ev->ndigits));
@@ -224,17 +233,20 @@ ol_err new_code_first(ol_lock *lock, const uint8_t key[32], uint8_t target, cons
     // another delay if cancelled.
     bool counted = commissioned(lock);
     bool rationed = counted && lock->mode != MODE_RECOVERY;
-    if (rationed && lock->code_checks == 0) {
+    uint8_t asker = lock->actor; // who gave the code that opened the function
+    if (rationed && lock->code_checks[asker] == 0) {
         *bad = "TOO MANY CHANGES";
         return OL_OK;
     }
     penalty was = {0, 0, 0};
     ol_err err = OL_OK;
     if (rationed) {
-        uint32_t refill = lock->code_checks == OL_CODE_CHECK_BURST
-                              ? OL_CODE_CHECK_REFILL_MS
-                              : countdown_left(lock, &lock->check_refill);
-        err = save_code_checks(lock, (uint8_t)(lock->code_checks - 1u), refill);
+        uint8_t left[OL_SLOTS];
+        memcpy(left, lock->code_checks, OL_SLOTS);
+        uint32_t refill = checks_all_full(lock) ? OL_CODE_CHECK_REFILL_MS
+                                                : countdown_left(lock, &lock->check_refill);
+        left[asker]--;
+        err = save_code_checks(lock, left, refill);
     }
     if (!err && counted) {
         err = penalty_open(lock, &was);
@@ -264,11 +276,16 @@ ol_err new_code_first(ol_lock *lock, const uint8_t key[32], uint8_t target, cons
 }
 
 ol_err code_checks_timer(ol_lock *lock) {
-    if (lock->code_checks >= OL_CODE_CHECK_BURST || countdown_left(lock, &lock->check_refill)) {
+    if (checks_all_full(lock) || countdown_left(lock, &lock->check_refill)) {
         return OL_OK;
     }
-    uint8_t left = (uint8_t)(lock->code_checks + 1u);
-    return save_code_checks(lock, left, left < OL_CODE_CHECK_BURST ? OL_CODE_CHECK_REFILL_MS : 0);
+    uint8_t left[OL_SLOTS];
+    bool below = false;
+    for (uint32_t s = 0; s < OL_SLOTS; s++) {
+        left[s] = lock->code_checks[s] + (lock->code_checks[s] < OL_CODE_CHECK_BURST);
+        below |= left[s] < OL_CODE_CHECK_BURST;
+    }
+    return save_code_checks(lock, left, below ? OL_CODE_CHECK_REFILL_MS : 0);
 }
 
 bool new_code_repeat(ol_lock *lock, const uint8_t key[32], const ol_event *ev,
@@ -453,7 +470,7 @@ uint64_t ol_lock_next_deadline(const ol_lock *lock) {
     if (lock->rejects_unlogged != 0) {
         c[11] = lock->reject_logged_at + OL_REJECT_LOG_MS;
     }
-    if (lock->code_checks < OL_CODE_CHECK_BURST) {
+    if (!checks_all_full(lock)) {
         c[12] = lock->now + countdown_left(lock, &lock->check_refill);
     }
     c[9] = lock->recovery_window;
@@ -821,6 +838,9 @@ void ol_lock_status(const ol_lock *lock, ol_status *st) {
     st->recovery_delay_ms = lock->recovery_until ? until(lock, lock->recovery_until) : 0;
     st->recovery_enabled = lock->recovery_enabled;
     st->settings = lock->set;
+    memcpy(st->code_checks, lock->code_checks, OL_SLOTS);
+    st->code_check_refill_ms =
+        checks_all_full(lock) ? 0 : countdown_left(lock, &lock->check_refill);
 }
 
 void ol_lock_shutdown(ol_lock *lock) {

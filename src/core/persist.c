@@ -159,14 +159,15 @@ ol_err save_audit_noise(ol_lock *lock, const uint16_t noise[3]) {
     return err;
 }
 
-ol_err save_code_checks(ol_lock *lock, uint8_t left, uint32_t refill_ms) {
-    uint8_t buf[8] = {left, 0, 0, 0};
-    put_le32(buf + 4, refill_ms);
+ol_err save_code_checks(ol_lock *lock, const uint8_t left[OL_SLOTS], uint32_t refill_ms) {
+    uint8_t buf[OL_SLOTS + 4];
+    memcpy(buf, left, OL_SLOTS);
+    put_le32(buf + OL_SLOTS, refill_ms);
     ol_err err = ol_kv_put(&lock->kv, KEY_CODE_CHECKS, buf, sizeof buf);
     if (err) {
         return err;
     }
-    lock->code_checks = left;
+    memcpy(lock->code_checks, left, OL_SLOTS);
     restart_countdown(lock, &lock->check_refill, refill_ms);
     return OL_OK;
 }
@@ -265,12 +266,12 @@ ol_err load_state(ol_lock *lock) {
         uint8_t mark;
         err = load(lock, KEY_ALARM, &mark, 1, &lock->out.alarm);
     }
-    lock->code_checks = OL_CODE_CHECK_BURST;
+    memset(lock->code_checks, OL_CODE_CHECK_BURST, OL_SLOTS);
     if (!err) {
-        err = load(lock, KEY_CODE_CHECKS, buf, 8, &found);
+        err = load(lock, KEY_CODE_CHECKS, buf, OL_SLOTS + 4, &found);
         if (!err && found) {
-            lock->code_checks = buf[0];
-            restart_countdown(lock, &lock->check_refill, get_le32(buf + 4));
+            memcpy(lock->code_checks, buf, OL_SLOTS);
+            restart_countdown(lock, &lock->check_refill, get_le32(buf + OL_SLOTS));
         }
     }
     if (!err) {

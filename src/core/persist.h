@@ -18,7 +18,7 @@ enum persist_key {
     KEY_SCHEDULE_BASE = 8, // + weekday (0 = Monday): OL_SCHEDULE_PERIODS x (from, until) u16
     KEY_SLOT_BASE = 16,    // + n: OL_TAG_BYTES tag of slot n's code
     KEY_AUDIT_NOISE = 48,  // repeats not written to the trail (audit.c): u16 x3
-    KEY_CODE_CHECKS = 49,  // new-code checks left u8, 0 x3, ms until one more u32
+    KEY_CODE_CHECKS = 49,  // new-code checks left per slot u8 x OL_SLOTS, ms until one more u32
     KEY_RECOVERY_RUN = 50, // present while a *99 recovery runs (its end is recorded)
     KEY_ALARM = 51,        // present while the duress alarm is raised
 };
@@ -35,6 +35,8 @@ _Static_assert(KEY_RECOVERY_RUN < OL_KV_MAX_KEYS, "a key exceeds the store's key
 _Static_assert(KEY_SLOT_BASE + OL_SLOTS <= OL_KV_MAX_KEYS,
                "slot keys exceed the store's key space");
 _Static_assert(OL_HOLIDAYS * 2 <= OL_KV_MAX_VALUE, "holidays exceed one record");
+_Static_assert(OL_SLOTS + 4 <= OL_KV_MAX_VALUE, "the code-check ration exceeds one record");
+_Static_assert(OL_CODE_CHECK_BURST <= 255, "a slot's ration is one byte");
 _Static_assert(OL_SCHEDULE_PERIODS * 4 <= OL_KV_MAX_VALUE, "a day's schedule exceeds one record");
 
 #endif
