@@ -35,6 +35,18 @@
 // is recorded. The 10 minutes run from the end of the delay, not from when the
 // lock noticed it. The recovery's new manager code uses none of the rationed
 // checks and is never refused with TOO MANY CHANGES (still TOO LIKE ANOTHER).
+//
+// Since the third outside evaluation: the ration is per slot — the slot whose
+// code opened the function (the login) has its own OL_CODE_CHECK_BURST, and
+// one shared hourly refill gives one back to every slot below the burst; a
+// code set for a slot by someone other than its holder (*02, the recovery's
+// slot 00) clears the slot's override, *01 keeps it; while a lost clock keeps
+// a calendar-governed lock shut, *01 and *02 refuse the new code (SET CLOCK
+// FIRST, function << 8 | 3 in the trail, nothing used, nothing counted); *14
+// and *17 look at the door again when their last field is in; an accepted
+// change that makes a rule stricter ends the served state (the lock standing
+// open, a running delay or window); the duress alarm survives a power cut and
+// is reset only by a manager's own code typed to open.
 #ifndef OWNERLOCK_POLICY_MODEL_H
 #define OWNERLOCK_POLICY_MODEL_H
 
@@ -213,9 +225,11 @@ typedef struct pm {
     uint8_t show[OL_RECOVERY_DIGITS];
     uint8_t show_seen; // bit g: group g was read off the display
     uint8_t show_group;
-    // ---- new-code checks (POLICY.md, "New codes"): rationed
-    uint8_t checks;      // left
-    pm_countdown refill; // until one more comes back (while checks < OL_CODE_CHECK_BURST)
+    // ---- new-code checks (POLICY.md, "New codes"): rationed per slot
+    uint8_t checks[OL_SLOTS]; // left, per slot that logs in
+    pm_countdown refill;      // until one more comes back to each slot below the burst
+    // ---- the silent alarm (duress): kept across power cuts
+    bool alarm;
     // ---- the recovery_used records the lock must have written since the
     // caller last looked (arg: 1 started ... 8 a power cut ended it)
     uint8_t rec_log[16];
@@ -236,6 +250,9 @@ typedef struct pm_out {
     bool check_used;       // a new code used one of the rationed checks
     bool unpaired_stopped; // a code on an unpaired keypad stopped a recovery
     bool unpaired_ignored; // an event from an unpaired keypad was refused (keypad_rejected)
+    bool clock_refused;    // a new code refused: SET CLOCK FIRST (lost clock under a calendar)
+    bool door_refused;     // *14 / *17 found the door shut at their last field
+    bool tightened;        // an accepted change made a rule stricter: served ended
 } pm_out;
 
 // ---- small helpers ------------------------------------------------------------------
@@ -546,28 +563,39 @@ static void pm_end_recovery_typing(pm *m) {
 
 // ---- the ration of new-code checks (POLICY.md, "New codes") --------------------------
 
+static bool pm_checks_full(const pm *m) {
+    for (int s = 0; s < OL_SLOTS; s++) {
+        if (m->checks[s] < OL_CODE_CHECK_BURST) {
+            return false;
+        }
+    }
+    return true;
+}
+
 // A new code that passed its shape checks is about to be compared with the
-// others: on a commissioned lock that uses one check; false (TOO MANY
-// CHANGES, nothing changed, no wrong try) when none is left.
+// others: on a commissioned lock that uses one of the checks of the slot
+// that logged in (m->actor: the holder in *01, the manager in *02); false
+// (TOO MANY CHANGES, nothing changed, no wrong try) when it has none left.
+// The refill hour starts when the first slot goes below the burst.
 static bool pm_use_check(pm *m, pm_out *o) {
     if (!(m->code[0][0] || m->code[1][0])) {
         return true; // commissioning uses none
     }
-    if (m->checks == 0) {
+    if (m->checks[m->actor] == 0) {
         o->rationed = true;
         return false;
     }
-    if (m->checks == OL_CODE_CHECK_BURST) {
+    if (pm_checks_full(m)) {
         pm_set_countdown(m, &m->refill, OL_CODE_CHECK_REFILL_MS);
     }
-    m->checks--;
+    m->checks[m->actor]--;
     o->check_used = true;
     return true;
 }
 
 // The absolute time at which one more check comes back (UINT64_MAX: none).
 static uint64_t pm_refill_at(const pm *m) {
-    if (m->checks >= OL_CODE_CHECK_BURST) {
+    if (pm_checks_full(m)) {
         return UINT64_MAX;
     }
     return m->refill.base + m->refill.ms;
@@ -708,9 +736,12 @@ static void pm_advance(pm *m, uint64_t now) {
             }
             break;
         case 5:
-            // One more new-code check, and the next hour starts.
-            m->checks++;
-            if (m->checks < OL_CODE_CHECK_BURST) {
+            // One more new-code check to every slot below the burst, and
+            // the next hour starts if one still is.
+            for (int s = 0; s < OL_SLOTS; s++) {
+                m->checks[s] += m->checks[s] < OL_CODE_CHECK_BURST;
+            }
+            if (!pm_checks_full(m)) {
                 pm_set_countdown(m, &m->refill, OL_CODE_CHECK_REFILL_MS);
             }
             break;
@@ -732,7 +763,7 @@ static void pm_init(pm *m, int64_t epoch, bool door_open) {
     m->stage = PM_FACTORY_CODE;
     m->set.window_min = OL_WINDOW_DEFAULT_MIN;
     m->set.recovery_delay_min = OL_RECOVERY_DELAY_DEFAULT_MIN;
-    m->checks = OL_CODE_CHECK_BURST;
+    memset(m->checks, OL_CODE_CHECK_BURST, sizeof m->checks);
 }
 
 static bool pm_commissioned(const pm *m) {
@@ -820,6 +851,13 @@ static void pm_open_attempt(pm *m, const char *digits, pm_out *o) {
         return;
     }
     pm_valid_code(m);
+    // The duress alarm: raised by any duress code, reset by a manager's own
+    // code typed to open, whether it then opens or not (POLICY.md, "The people").
+    if (duress) {
+        m->alarm = true;
+    } else if (pm_is_manager(slot)) {
+        m->alarm = false;
+    }
     if (pm_disabled(m, slot)) {
         pm_note(o, "CODE DISABLED");
         return;
@@ -995,6 +1033,13 @@ static void pm_show_new_code(pm *m) {
 // The last field is in: apply it, if POLICY.md allows it. refuse_open: when
 // it leaves open whether the actor has served the rules, refuse (else apply).
 static void pm_finish(pm *m, const pm_fn *f, bool refuse_open, pm_out *o) {
+    if (f->door && !m->door_open) {
+        // *17: the door was shut after the function began (POLICY.md, "door").
+        o->door_refused = true;
+        pm_end_dialogue(m);
+        pm_note(o, "OPEN DOOR FIRST: the door was shut, nothing changed");
+        return;
+    }
     ol_settings next = m->set;
     uint8_t fn = f->number;
     int relax = 0; // 0 no, 1 yes (by settings), 2 *11 shorter, 3 *08 a governed clock
@@ -1088,6 +1133,15 @@ static void pm_finish(pm *m, const pm_fn *f, bool refuse_open, pm_out *o) {
     if (fn == 11) {
         pm_set_countdown(m, &m->timelock, m->val[0] * PM_HOUR_MS);
     }
+    if (pm_settings_relax(m, &next, &m->set)) {
+        // Stricter (the old rules allow something the new ones do not): not
+        // served by anyone yet. The lock standing open serves no more, and a
+        // running delay or window ends (POLICY.md, "Served").
+        m->stands = PM_NO;
+        m->delay_until = m->window_until = 0;
+        o->tightened = true;
+        pm_note(o, "stricter: served ends");
+    }
     m->set = next;
     pm_end_dialogue(m);
     pm_note(o, "SAVED");
@@ -1104,6 +1158,12 @@ static void pm_next_field(pm *m, const pm_fn *f, bool refuse_open, pm_out *o) {
         if (f->number == 15) {
             pm_end_dialogue(m);
             pm_note(o, "NO RECOVERY");
+            return;
+        }
+        if (!m->door_open) {
+            o->door_refused = true; // the door was shut after *14 began
+            pm_end_dialogue(m);
+            pm_note(o, "OPEN DOOR FIRST: the door was shut, nothing changed");
             return;
         }
         pm_show_new_code(m); // *14 with no recovery code: the manager alone
@@ -1192,6 +1252,9 @@ static void pm_function_entry(pm *m, const char *digits, bool refuse_open, pm_ou
             return;
         }
         pm_valid_code(m); // not counted, clears nothing
+        if (duress) {
+            m->alarm = true; // forced to program (a function's code resets nothing)
+        }
         if (pm_disabled(m, slot)) {
             pm_end_dialogue(m);
             pm_note(o, "CODE DISABLED");
@@ -1230,6 +1293,15 @@ static void pm_function_entry(pm *m, const char *digits, bool refuse_open, pm_ou
     uint8_t k = f->kind[m->field];
     if (k == PK_VIEW) {
         return; // '#' pages back; nothing changes
+    }
+    if (k == PK_NEW && (m->fn == 1 || m->fn == 2) && pm_rtc(m) == OL_RTC_LOST &&
+        pm_calendar_governs(&m->set)) {
+        // A lost clock keeps a calendar-governed lock shut: no new codes,
+        // nothing used, nothing counted (a refused record, fn << 8 | 3).
+        o->clock_refused = true;
+        pm_end_dialogue(m);
+        pm_note(o, "SET CLOCK FIRST: new code refused, nothing changed");
+        return;
     }
     if (k == PK_NEW) {
         int rule = pm_code_shape(digits);
@@ -1288,6 +1360,12 @@ static void pm_function_entry(pm *m, const char *digits, bool refuse_open, pm_ou
             m->set.recovery_off = true;
             pm_end_dialogue(m);
             pm_note(o, "RECOVERY OFF");
+            return;
+        }
+        if (!m->door_open) {
+            o->door_refused = true; // shut while the groups were typed
+            pm_end_dialogue(m);
+            pm_note(o, "recovery code given; OPEN DOOR FIRST: the door was shut, nothing changed");
             return;
         }
         pm_show_new_code(m);
@@ -1358,6 +1436,7 @@ static void pm_recovery_entry(pm *m, const char *digits, pm_out *o) {
         return;
     }
     memcpy(m->code[0], m->pending, sizeof m->pending);
+    m->set.override &= ~1u;      // set by someone other than its holder: no override
     m->recovery_enabled = false; // used up; *14 with the door open makes a new one
     m->rec = PM_REC_NONE;        // over: no later end, no power-cut record
     m->rec_until = 0;

@@ -24,6 +24,11 @@
 // walking away or a power cut, types a code too like another's there (and
 // finds no ration of checks to use up), and the port now and then wakes late
 // after a recovery delay has ended (the 10 minutes run from the delay's end).
+// Since the third outside evaluation: an insider drains his own ration and a
+// manager then enrols; *02 and *99 re-code slots with the override; *01/*02
+// on a lost clock under a calendar; the door shuts while *14 or *17 is typed;
+// a rule is made stricter while the lock stands open or in a window, then
+// relaxed at once.
 //
 // After every event the search compares what POLICY.md speaks of: the bolt;
 // ol_status (enrolled slots, wrong tries and lockout, delay and window, time
@@ -32,9 +37,12 @@
 // asked, after every change of codes and at the end of each sequence; the
 // slot in the trail's `open` record after every opening); the trail's
 // `recovery_used` records (every start, stop and end of a recovery, a power
-// cut's at the next power-up); the new-code checks left and the time to the
-// next one across a power cut (read from the lock: ol_status does not carry
-// them); that the keypad dialogue goes on or ends where the model says; that
+// cut's at the next power-up); the new-code checks each slot has left and
+// the time to the next one (ol_status, after every event; the hour adopted
+// across a power cut); the duress alarm (across power cuts too); SET CLOCK
+// FIRST and its refused record for a new code on a lost clock under a
+// calendar; OPEN DOOR FIRST when *14 / *17 find the door shut at their last
+// field; that the keypad dialogue goes on or ends where the model says; that
 // an opening window the time lock has closed does not invite a code; that no
 // secret field is echoed and that no recovery code is on the display behind
 // a shut door or after its showing ended. Any difference is a violation: the sequence that
@@ -102,6 +110,7 @@ typedef struct stats {
     uint64_t checks_used, rationed, too_like, override_dropped, lost_clock_second, lost_clock_set;
     uint64_t unpaired_stops, unpaired_rejected, unpaired_events, window_time_locked, refills;
     uint64_t fields_ended[9]; // a recovery ended in the new manager code's fields, by arg
+    uint64_t clock_refused, door_refused, tightened;
     uint64_t late_wakes, late_ready_expired; // woke after a recovery delay; ... past its 10 min
     uint64_t rec_records[9];                 // recovery_used records seen, by arg
     uint64_t actions[ACT_COUNT];
@@ -419,7 +428,18 @@ static bool differs(search *s, bool dialogue_event, bool stale, char *out, size_
     STATUS(window_remaining_ms, pm_window_open(m) ? m->window_until - m->now : 0, "opening window")
     STATUS(recovery_enabled, m->recovery_enabled, "recovery code kept")
     STATUS(recovery_delay_ms, m->rec == PM_REC_DELAY ? m->rec_until - m->now : 0, "recovery delay")
+    STATUS(alarm, m->alarm, "duress alarm")
+    for (int slot = 0; slot < OL_SLOTS; slot++) {
+        STATUS(code_checks[slot], m->checks[slot], "new-code checks of a slot")
+    }
+    STATUS(code_check_refill_ms, pm_checks_full(m) ? 0 : pm_left(m, &m->refill),
+           "new-code check refill")
 #undef STATUS
+    if (o->alarm != m->alarm) {
+        *key = "duress alarm";
+        snprintf(out, cap, "outputs alarm %d, model %d", o->alarm, m->alarm);
+        return true;
+    }
     if (settings_differ(&st.settings, &m->set, sd, sizeof sd)) {
         *key = "rules in force";
         snprintf(out, cap, "settings: %s", sd);
@@ -477,6 +497,14 @@ static bool differs(search *s, bool dialogue_event, bool stale, char *out, size_
         }
     }
     return false;
+}
+
+static uint32_t checks_sum(const pm *m) {
+    uint32_t n = 0;
+    for (int s = 0; s < OL_SLOTS; s++) {
+        n += m->checks[s];
+    }
+    return n;
 }
 
 // ---- one event through both ------------------------------------------------------------------
@@ -649,10 +677,10 @@ static pm_out step(search *s, const ol_event *ev) {
             return out;
         }
     }
-    uint8_t checks_before = s->m.checks;
+    uint32_t checks_before = checks_sum(&s->m);
     bool in_fields = s->m.rec == PM_REC_FIELDS; // the recovery's new manager code
     pm_advance(&s->m, e->t);
-    s->st.refills += s->m.checks > checks_before ? s->m.checks - checks_before : 0;
+    s->st.refills += checks_sum(&s->m) > checks_before ? checks_sum(&s->m) - checks_before : 0;
     pm before = s->m;
     bool was_busy = s->m.stage != PM_IDLE;
     bool dialogue =
@@ -743,6 +771,37 @@ static pm_out step(search *s, const ol_event *ev) {
     } else if (strstr(out.note, "relaxes")) {
         s->st.relax_applied++;
     }
+    // A new code refused on a lost clock under a calendar, *14 / *17 with the
+    // door shut at their last field: said, and the first recorded.
+    if (out.clock_refused || out.door_refused) {
+        const ol_outputs *o = ol_lock_outputs(&e->lock);
+        const char *want = out.clock_refused ? "SET CLOCK FIRST" : "OPEN DOOR FIRST";
+        if (strcmp(o->line[0], want) != 0 || strcmp(o->line[1], NOTHING_TEXT) != 0) {
+            violation(s, out.clock_refused ? "new code on a lost clock: not SET CLOCK FIRST"
+                                           : "door shut at the last field: not OPEN DOOR FIRST",
+                      "display \"%s | %s\", the model: \"%s | %s\"", o->line[0], o->line[1],
+                      want, NOTHING_TEXT);
+            return out;
+        }
+        s->st.clock_refused += out.clock_refused;
+        s->st.door_refused += out.door_refused;
+    }
+    if (out.clock_refused) {
+        ol_status st = engine_status(e);
+        ol_audit_event ae;
+        memset(&ae, 0, sizeof ae);
+        uint16_t arg = (uint16_t)(before.fn << 8 | 3u);
+        if (st.audit_next_seq == st.audit_first_seq ||
+            ol_lock_audit_read(&e->lock, st.audit_next_seq - 1, &ae) != OL_OK ||
+            ae.kind != OL_AUDIT_REFUSED || ae.arg != arg || ae.slot != before.actor) {
+            violation(s, "new code on a lost clock: no refused record",
+                      "the newest record is kind %d slot %d arg 0x%04x; the model: refused, "
+                      "slot %u, arg 0x%04x",
+                      (int)ae.kind, (int)ae.slot, (unsigned)ae.arg, before.actor, arg);
+            return out;
+        }
+    }
+    s->st.tightened += out.tightened;
     if (out.opened >= 0) {
         s->st.openings++;
         check_open_record(s, out.opened);
@@ -755,6 +814,8 @@ static pm_out step(search *s, const ol_event *ev) {
     s->st.rationed += out.rationed;
     s->st.too_like += strstr(out.note, "TOO LIKE ANOTHER") != NULL;
     s->st.override_dropped += strstr(out.note, "override cleared") != NULL;
+    s->st.override_dropped +=
+        strstr(out.note, "set by recovery") != NULL && (before.set.override & 1u) != 0;
     s->st.lost_clock_second += strstr(out.note, "lost clock: SECOND CODE") != NULL;
     s->st.lost_clock_set += before.rtc_lost && !s->m.rtc_lost;
     s->st.unpaired_stops += out.unpaired_stopped;
@@ -1445,23 +1506,27 @@ static void power_cycle(search *s, uint64_t off_ms) {
         }
         cd[i]->ms = got[i];
     }
-    // The new-code checks left come back as they were; the hour towards the
-    // next one, from where it was up to a full hour ("the partial hour is
-    // lost"): adopted. ol_status does not carry them: read from the lock.
-    const ol_countdown *rc = &e->lock.check_refill;
-    uint64_t served = e->lock.now - rc->base;
-    uint32_t refill_left = served >= rc->ms ? 0 : (uint32_t)(rc->ms - served);
-    if (e->lock.code_checks != s->m.checks ||
-        (s->m.checks < OL_CODE_CHECK_BURST &&
-         (refill_left < s->m.refill.ms || refill_left > OL_CODE_CHECK_REFILL_MS))) {
+    // The new-code checks each slot has left come back as they were; the
+    // hour towards the next one, from where it was up to a full hour ("the
+    // partial hour is lost"): adopted (ol_status reports both).
+    uint32_t refill_left = st.code_check_refill_ms;
+    for (int slot = 0; slot < OL_SLOTS; slot++) {
+        if (st.code_checks[slot] != s->m.checks[slot]) {
+            violation(s, "new-code checks across a power cut",
+                      "slot %02d has %u checks left after power-up; model %u", slot,
+                      st.code_checks[slot], s->m.checks[slot]);
+            return;
+        }
+    }
+    if (!pm_checks_full(&s->m) &&
+        (refill_left < s->m.refill.ms || refill_left > OL_CODE_CHECK_REFILL_MS)) {
         violation(s, "new-code checks across a power cut",
-                  "%u checks left, %" PRIu32 " ms to the next after power-up; model %u left, "
-                  "%" PRIu32 " ms (up to %u ms: the partial hour is lost)",
-                  e->lock.code_checks, refill_left, s->m.checks, s->m.refill.ms,
-                  (unsigned)OL_CODE_CHECK_REFILL_MS);
+                  "%" PRIu32 " ms to the next check after power-up; model %" PRIu32
+                  " ms (up to %u ms: the partial hour is lost)",
+                  refill_left, s->m.refill.ms, (unsigned)OL_CODE_CHECK_REFILL_MS);
         return;
     }
-    if (s->m.checks < OL_CODE_CHECK_BURST) {
+    if (!pm_checks_full(&s->m)) {
         s->m.refill.ms = refill_left;
     }
     trace(s, "    power on  -> \"%s | %s\"\n", ol_lock_outputs(&e->lock)->line[0],
@@ -1696,6 +1761,220 @@ static void act_burn_checks(search *s, int actor) {
     }
 }
 
+// A valid second code for `actor` (under dual control, or *08 on a lost
+// clock): another enabled enrolled person's own code.
+static void add_second(search *s, plan *p, int actor) {
+    for (int a = ACT_A; a <= ACT_D; a++) {
+        int slot = actor_slot[a];
+        if (a != actor && pm_enrolled(&s->m, slot) && !pm_disabled(&s->m, slot) &&
+            strcmp(s->know[a], s->m.code[slot]) == 0) {
+            plan_add(p, s->know[a]);
+            return;
+        }
+    }
+    plan_add(p, s->know[actor]); // nobody else: NEED OTHER CODE
+}
+
+static void plan_login(search *s, plan *p, int actor, uint8_t fn) {
+    memset(p, 0, sizeof *p);
+    p->fn = fn;
+    plan_add(p, s->know[actor]);
+    if (s->m.set.dual) {
+        add_second(s, p, actor);
+    }
+}
+
+// An insider (or a manager) uses up his own ration of new-code checks, then
+// a manager enrols a code: the manager's ration is his own (POLICY.md).
+static void act_drain_then_enrol(search *s) {
+    int insider = chance(s, 75) ? ACT_U + (int)below(s, 3) : ACT_B;
+    int manager = insider == ACT_B || chance(s, 70) ? ACT_A : ACT_B;
+    int times = OL_CODE_CHECK_BURST + 2 + (int)below(s, 4);
+    begin_action(s, insider, "drains his own new-code checks: *01, a new code, a wrong repeat, "
+                             "%d times",
+                 times);
+    for (int i = 0; i < times && !s->failed; i++) {
+        if (pm_locked_out(&s->m) || s->m.stage != PM_IDLE) {
+            break;
+        }
+        plan p;
+        plan_login(s, &p, insider, 1);
+        p.no_probe = true;
+        char code[PM_CODE_CAP];
+        fresh_code(s, actor_slot[insider], code);
+        plan_add(&p, code);
+        code[0] = (char)('0' + (code[0] - '0' + 1) % 10);
+        plan_add(&p, code);
+        s->e.t += KEY_GAP_MS;
+        run_plan(s, &p);
+    }
+    if (s->failed || pm_locked_out(&s->m) || s->m.stage != PM_IDLE) {
+        return;
+    }
+    plan p;
+    plan_login(s, &p, manager, 2);
+    static const unsigned targets[] = {2, 3, 4, 5, 6};
+    unsigned target = targets[below(s, 5)];
+    plan_num(&p, true, target);
+    char code[PM_CODE_CAP];
+    fresh_code(s, (int)target, code);
+    plan_add(&p, code);
+    plan_add(&p, code);
+    begin_action(s, manager, "*02 %02u: enrols a code after the insider's drain", target);
+    s->e.t += KEY_GAP_MS;
+    run_plan(s, &p);
+}
+
+// A manager runs *14 (or *17) with the door open, and the door is shut at
+// some point while it is typed: the function looks at the door again when
+// its last field is in (POLICY.md, "door").
+static void act_door_during(search *s) {
+    int actor = chance(s, 70) ? ACT_A : ACT_B;
+    uint8_t fn = chance(s, 75) ? 14 : 17;
+    plan p;
+    plan_login(s, &p, actor, fn);
+    if (fn == 14 && s->m.recovery_enabled) {
+        plan_groups(s, &p, true);
+    }
+    int shut_at = (int)below(s, (uint32_t)p.n + 1); // before entry shut_at (p.n: after all)
+    begin_action(s, actor, "*%02u with the door open; the door shuts before field %d of %d", fn,
+                 shut_at + 1, p.n);
+    s->e.t += KEY_GAP_MS;
+    press_function(s, fn);
+    for (int i = 0; i <= p.n && !s->failed; i++) {
+        if (i == shut_at && s->e.door_open && s->m.retracted) {
+            s->e.t += 500;
+            set_door(s, false);
+        }
+        if (i == p.n || !in_function(&s->m)) {
+            break;
+        }
+        s->e.t += KEY_GAP_MS;
+        type(s, p.entry[i]);
+    }
+    if (in_function(&s->m) && !s->failed) {
+        s->e.t += KEY_GAP_MS;
+        press_cancel(s);
+    }
+    if (s->m.stage == PM_SHOW) {
+        s->show_actor = actor;
+    }
+    s->st.functions_done++;
+}
+
+// While the lock stands open after a served opening, or in a window, a
+// manager makes a rule stricter, then relaxes it again: the stricter rule
+// ends the served state, so the relaxation is refused (POLICY.md, "Served").
+// Now and then one change does both (a shorter delay with a shorter window).
+static void act_tighten_relax(search *s) {
+    pm *m = &s->m;
+    int actor = chance(s, 70) ? ACT_A : ACT_B;
+    if (!pm_enrolled(m, actor_slot[actor]) || strcmp(s->know[actor], m->code[actor_slot[actor]])) {
+        actor = ACT_A;
+    }
+    unsigned weekday, minute;
+    uint32_t day;
+    today(s, &weekday, &minute, &day);
+    plan t, r;
+    uint32_t k = below(s, 8);
+    char a[PM_CODE_CAP], b[PM_CODE_CAP];
+    const ol_settings *set = &m->set;
+    plan_login(s, &t, actor, 4);
+    switch (k) {
+    case 0: // a longer delay, then the old one
+    default:
+        t.fn = 4;
+        plan_num(&t, false, set->delay_min + 1u);
+        plan_num(&t, false, set->window_min);
+        snprintf(a, sizeof a, "%u", set->delay_min);
+        snprintf(b, sizeof b, "%u", set->window_min);
+        break;
+    case 1: // dual on, then off
+        t.fn = 5;
+        plan_add(&t, "1");
+        snprintf(a, sizeof a, "0");
+        b[0] = 0;
+        break;
+    case 2: // users disabled, then enabled
+        t.fn = 12;
+        plan_add(&t, "0");
+        snprintf(a, sizeof a, "1");
+        b[0] = 0;
+        break;
+    case 3: { // an override removed, then given back
+        unsigned slot = 2 + below(s, 3);
+        for (unsigned i = 0; i < 5; i++) {
+            if ((set->override >> i) & 1u) {
+                slot = i;
+            }
+        }
+        t.fn = 13;
+        plan_num(&t, true, slot);
+        plan_add(&t, (set->override >> slot) & 1u ? "0" : "1"); // on: not stricter
+        snprintf(a, sizeof a, "%02u", slot);
+        snprintf(b, sizeof b, "%s", (set->override >> slot) & 1u ? "1" : "0");
+        break;
+    }
+    case 4: // a holiday added (tomorrow), then removed
+        t.fn = 10;
+        plan_add(&t, "3");
+        plan_date(&t, day + 1);
+        snprintf(a, sizeof a, "3");
+        snprintf(b, sizeof b, "0");
+        break;
+    case 5: // a longer recovery delay, then the old one
+        t.fn = 16;
+        plan_num(&t, false, set->recovery_delay_min + 5u > OL_RECOVERY_DELAY_MAX_MIN
+                                ? OL_RECOVERY_DELAY_MAX_MIN
+                                : set->recovery_delay_min + 5u);
+        snprintf(a, sizeof a, "%u", set->recovery_delay_min);
+        b[0] = 0;
+        break;
+    case 6: // a schedule period that closes the rest of the week, then cleared
+        t.fn = 7;
+        plan_num(&t, false, weekday);
+        plan_add(&t, "2");
+        plan_hhmm(&t, minute >= 60 ? minute - 60 : 0);
+        plan_hhmm(&t, minute + 120 < 1440 ? minute + 120 : 1440);
+        snprintf(a, sizeof a, "%u", weekday);
+        snprintf(b, sizeof b, "2");
+        break;
+    case 7: // one change both: a shorter delay, a shorter window; then the old
+        t.fn = 4;
+        plan_num(&t, false, set->delay_min ? set->delay_min - 1u : 0u);
+        plan_num(&t, false, OL_WINDOW_MIN_MIN);
+        snprintf(a, sizeof a, "%u", set->delay_min);
+        snprintf(b, sizeof b, "%u", set->window_min);
+        break;
+    }
+    // t's login was planned for *04: the fields follow it, fn set above.
+    begin_action(s, actor, "*%02u: a stricter rule while %s", t.fn,
+                 pm_window_open(m) ? "in the window" : "the lock stands open");
+    s->e.t += KEY_GAP_MS;
+    run_plan(s, &t);
+    if (s->failed || s->m.stage != PM_IDLE || pm_locked_out(m)) {
+        return;
+    }
+    plan_login(s, &r, actor, t.fn);
+    if (t.fn == 7) {
+        plan_add(&r, a);
+        plan_add(&r, b);
+        plan_add(&r, "0000");
+        plan_add(&r, "0000");
+    } else if (t.fn == 10) {
+        plan_add(&r, a);
+        plan_add(&r, b);
+    } else {
+        plan_add(&r, a);
+        if (b[0]) {
+            plan_add(&r, b);
+        }
+    }
+    begin_action(s, actor, "*%02u: relaxes it again at once", r.fn);
+    s->e.t += KEY_GAP_MS;
+    run_plan(s, &r);
+}
+
 static void act_world(search *s) {
     engine *e = &s->e;
     pm *m = &s->m;
@@ -1788,6 +2067,30 @@ static void random_action(search *s) {
     if (m->rec == PM_REC_READY && chance(s, 70)) {
         act_recovery(s, ACT_R);
         return;
+    }
+    // Since the third evaluation: an insider drains his own ration, then a
+    // manager enrols; *01/*02 on a lost clock under a calendar; the door
+    // shut while *14 or *17 is typed; a rule tightened while the lock stands
+    // open or in a window, then relaxed.
+    if (m->stage == PM_IDLE && !pm_locked_out(m)) {
+        uint32_t r = below(s, 1000);
+        if (r < 8) {
+            act_drain_then_enrol(s);
+            return;
+        }
+        if (r < 60 && m->rtc_lost && pm_calendar_governs(&m->set)) {
+            int actor = (int)below(s, 5);
+            act_function(s, actor, actor <= ACT_B && chance(s, 60) ? 2 : 1);
+            return;
+        }
+        if (r < 100 && m->retracted && s->e.door_open) {
+            act_door_during(s);
+            return;
+        }
+        if (r < 160 && (pm_window_open(m) || (m->retracted && m->stands == PM_YES))) {
+            act_tighten_relax(s);
+            return;
+        }
     }
     // A recovery runs: someone types on the keypad the thief fitted.
     if (m->rec != PM_REC_NONE && m->stage == PM_IDLE && chance(s, 20)) {
@@ -1928,7 +2231,7 @@ static void setup_lock(search *s) {
             }
         }
         if (p.fn == 13) {
-            snprintf(p.entry[1 + m->set.dual], PM_CODE_CAP, "%02u", 1 + below(s, 4));
+            snprintf(p.entry[1 + m->set.dual], PM_CODE_CAP, "%02u", below(s, 5));
         }
         begin_action(s, ACT_A, "sets up *%02u", p.fn);
         e->t += KEY_GAP_MS;
@@ -2043,11 +2346,15 @@ int main(int argc, char **argv) {
            st->lockouts, st->shows_kept, st->recoveries, st->probes);
     printf("  new codes: checks used %" PRIu64 ", refused TOO MANY CHANGES %" PRIu64
            ", TOO LIKE ANOTHER %" PRIu64 ", checks back %" PRIu64
-           "; *02 cleared an override %" PRIu64 "\n",
+           "; *02 or *99 cleared an override %" PRIu64 "\n",
            st->checks_used, st->rationed, st->too_like, st->refills, st->override_dropped);
     printf("  lost clock under a calendar: *08 asked a second code %" PRIu64 ", clock set %" PRIu64
            "; window screens naming the time lock %" PRIu64 "\n",
            st->lost_clock_second, st->lost_clock_set, st->window_time_locked);
+    printf("  third evaluation: new codes refused SET CLOCK FIRST %" PRIu64
+           ", *14/*17 door shut at the last field %" PRIu64 ", stricter changes ended served %" PRIu64
+           "\n",
+           st->clock_refused, st->door_refused, st->tightened);
     printf("  unpaired keypad: events %" PRIu64 ", recoveries stopped %" PRIu64
            ", rejected %" PRIu64 "\n",
            st->unpaired_events, st->unpaired_stops, st->unpaired_rejected);
