@@ -441,7 +441,7 @@ static void power_cycle(world *w, uint64_t off_ms, bool rtc_lost) {
     ol_keypad_init(&w->kp);
     memset(&w->shown_out, 0, sizeof w->shown_out);
     w->remote = false; // the input is read again: the lock assumes it released
-    w->alarm = false;
+    // The duress alarm survives the cut (it is saved): only a manager's own code clears it.
     observe(w, NULL, NULL);
 }
 
