@@ -140,6 +140,9 @@ enum refusal {
     REFUSAL_WINDOW = 4,      // ONLY IN WINDOW
     REFUSAL_OPEN = 5,        // ONLY WHEN OPEN
     REFUSAL_REMOTE = 6,      // REMOTE DISABLED
+    REFUSAL_DELAY = 7,       // TIME DELAY: a code while the delay runs
+    REFUSAL_SAME = 8,        // NEED OTHER CODE: dual control, the same code again
+    REFUSAL_ALONE = 9,       // SECOND CODE: dual control, no second code came
 };
 const char *refusal_text(enum refusal why);
 // Whether the time lock allows opening now (REFUSAL_NONE), or why not.
@@ -151,6 +154,9 @@ enum refusal rules_served(const ol_lock *lock);
 // recorded (refused, arg function << 8 | why).
 ol_err refused(ol_lock *lock, uint8_t slot, uint8_t function, enum refusal why,
                const char *second) OL_MUST_CHECK;
+// The same record, with the screen left as the caller set it.
+ol_err refusal_record(ol_lock *lock, uint8_t slot, uint8_t function,
+                      enum refusal why) OL_MUST_CHECK;
 
 // ---- functions.c ------------------------------------------------------------
 void start_function(ol_lock *lock, uint8_t fn);

@@ -454,7 +454,8 @@ static ol_err run_timers(ol_lock *lock) {
         lock->window_until = 0;
     }
     if (lock->dual_until != 0 && lock->now >= lock->dual_until) {
-        lock->dual_until = 0;
+        lock->dual_until = 0; // one code alone, and no second came: in the trail too
+        return refusal_record(lock, lock->dual_first, 0, REFUSAL_ALONE);
     }
     return OL_OK;
 }

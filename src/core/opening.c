@@ -24,6 +24,9 @@ static const char *const refusal_texts[] = {
     "ONLY IN WINDOW",
     "ONLY WHEN OPEN",
     "REMOTE DISABLED",
+    "TIME DELAY",
+    "NEED OTHER CODE",
+    "SECOND CODE",
 };
 
 const char *refusal_text(enum refusal why) {
@@ -62,10 +65,14 @@ enum refusal rules_served(const ol_lock *lock) {
     return lock->set.delay_min != 0 ? REFUSAL_WINDOW : REFUSAL_OPEN;
 }
 
+ol_err refusal_record(ol_lock *lock, uint8_t slot, uint8_t function, enum refusal why) {
+    return audit_append(lock, OL_AUDIT_REFUSED, slot, (uint16_t)(function << 8 | why));
+}
+
 ol_err refused(ol_lock *lock, uint8_t slot, uint8_t function, enum refusal why,
                const char *second) {
     say(lock, TONE_ERROR, refusal_text(why), second);
-    return audit_append(lock, OL_AUDIT_REFUSED, slot, (uint16_t)(function << 8 | why));
+    return refusal_record(lock, slot, function, why);
 }
 
 // The time delay, if one applies to this slot. *go_on: the caller may go on
@@ -87,8 +94,9 @@ static ol_err time_delay(ol_lock *lock, uint8_t slot, bool *go_on, bool *served)
         char l2[] = "00:00 LEFT";
         put_time_left(l2, (uint32_t)(lock->delay_until - lock->now));
         say(lock, TONE_INFO, "TIME DELAY", l2);
-        return OL_OK;
+        return refusal_record(lock, slot, 0, REFUSAL_DELAY);
     }
+    lock->dual_until = 0; // a first code of before does not carry into a new delay
     lock->delay_until = lock->now + (uint64_t)lock->set.delay_min * 60000u;
     lock->window_until = lock->delay_until + (uint64_t)lock->set.window_min * 60000u;
     return audit_append(lock, OL_AUDIT_DELAY_STARTED, slot, lock->set.delay_min);
@@ -178,8 +186,7 @@ ol_err open_attempt(ol_lock *lock, const ol_event *ev) {
             return OL_OK;
         }
         if (slot == lock->dual_first) {
-            say(lock, TONE_ERROR, "NEED OTHER CODE", "");
-            return OL_OK;
+            return refused(lock, slot, 0, REFUSAL_SAME, "");
         }
         first = (uint16_t)(1u + lock->dual_first);
         lock->dual_until = 0;

@@ -316,7 +316,8 @@ ol_err recovery_timers(ol_lock *lock) {
         }
     }
     if (lock->recovery_window != 0 && lock->now >= lock->recovery_window) {
-        end_typing(lock);
+        // Someone typing *99's groups goes on typing them (a right code starts
+        // a new delay): the rest of the groups must not land as codes.
         say(lock, TONE_INFO, "RECOVERY EXPIRED", NOTHING_CHANGED);
         return recovery_stop(lock, OL_AUDIT_NO_SLOT, RECOVERY_EXPIRED);
     }
