@@ -85,6 +85,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "splitmix.h"
 #include "check.h"
 #include "core/credentials.h"
 #include "core/engine.h"
@@ -413,10 +414,7 @@ static bool tag_is(const ol_lock *lock, int slot, const ol_event *ev) {
 
 // The random search's generator (splitmix64); also the keys it pins.
 static uint64_t rnd(search *s) {
-    uint64_t z = (s->rnd += 0x9E3779B97F4A7C15u);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9u;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBu;
-    return z ^ (z >> 31);
+    return splitmix64(&s->rnd);
 }
 
 static uint32_t below(search *s, uint32_t n) {

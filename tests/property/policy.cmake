@@ -20,7 +20,8 @@ foreach(n 1 2 3 4)
   target_compile_options(ownerlock_regress_${n} PRIVATE -ffreestanding -fno-sanitize=all
                          -DOL_REGRESS_FINDING=${n})
   add_executable(policy_search_regress_${n} ${CMAKE_CURRENT_LIST_DIR}/policy_search.c)
-  target_include_directories(policy_search_regress_${n} PRIVATE ${CMAKE_CURRENT_LIST_DIR})
+  target_include_directories(policy_search_regress_${n} PRIVATE ${CMAKE_CURRENT_LIST_DIR}
+                             ${CMAKE_SOURCE_DIR}/tests/unit)
   target_link_libraries(policy_search_regress_${n} PRIVATE ownerlock_regress_${n} ownerlock_host m)
   add_test(NAME property/policy_search_finds_${n}
            COMMAND sh -c "\"$0\" --first --want \"$1\" > \"$0.out\" 2>&1; status=$?; tail -n 60 \"$0.out\"; test $status -eq 1 && grep -qF \"VIOLATION [$1\" \"$0.out\""

@@ -62,6 +62,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "splitmix.h"
 #include "host.h"
 #include "ownerlock/lock.h"
 #include "ownerlock/recovery.h"
@@ -155,10 +156,7 @@ static search S;
 // ---- randomness (splitmix64: reproducible from the seed) -----------------------------------
 
 static uint64_t rnd(search *s) {
-    uint64_t z = (s->rnd += 0x9E3779B97F4A7C15u);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9u;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBu;
-    return z ^ (z >> 31);
+    return splitmix64(&s->rnd);
 }
 
 static uint32_t below(search *s, uint32_t n) {
@@ -777,10 +775,11 @@ static pm_out step(search *s, const ol_event *ev) {
         const ol_outputs *o = ol_lock_outputs(&e->lock);
         const char *want = out.clock_refused ? "SET CLOCK FIRST" : "OPEN DOOR FIRST";
         if (strcmp(o->line[0], want) != 0 || strcmp(o->line[1], NOTHING_TEXT) != 0) {
-            violation(s, out.clock_refused ? "new code on a lost clock: not SET CLOCK FIRST"
-                                           : "door shut at the last field: not OPEN DOOR FIRST",
-                      "display \"%s | %s\", the model: \"%s | %s\"", o->line[0], o->line[1],
-                      want, NOTHING_TEXT);
+            violation(s,
+                      out.clock_refused ? "new code on a lost clock: not SET CLOCK FIRST"
+                                        : "door shut at the last field: not OPEN DOOR FIRST",
+                      "display \"%s | %s\", the model: \"%s | %s\"", o->line[0], o->line[1], want,
+                      NOTHING_TEXT);
             return out;
         }
         s->st.clock_refused += out.clock_refused;
@@ -1790,8 +1789,9 @@ static void act_drain_then_enrol(search *s) {
     int insider = chance(s, 75) ? ACT_U + (int)below(s, 3) : ACT_B;
     int manager = insider == ACT_B || chance(s, 70) ? ACT_A : ACT_B;
     int times = OL_CODE_CHECK_BURST + 2 + (int)below(s, 4);
-    begin_action(s, insider, "drains his own new-code checks: *01, a new code, a wrong repeat, "
-                             "%d times",
+    begin_action(s, insider,
+                 "drains his own new-code checks: *01, a new code, a wrong repeat, "
+                 "%d times",
                  times);
     for (int i = 0; i < times && !s->failed; i++) {
         if (pm_locked_out(&s->m) || s->m.stage != PM_IDLE) {
@@ -1924,9 +1924,10 @@ static void act_tighten_relax(search *s) {
         break;
     case 5: // a longer recovery delay, then the old one
         t.fn = 16;
-        plan_num(&t, false, set->recovery_delay_min + 5u > OL_RECOVERY_DELAY_MAX_MIN
-                                ? OL_RECOVERY_DELAY_MAX_MIN
-                                : set->recovery_delay_min + 5u);
+        plan_num(&t, false,
+                 set->recovery_delay_min + 5u > OL_RECOVERY_DELAY_MAX_MIN
+                     ? OL_RECOVERY_DELAY_MAX_MIN
+                     : set->recovery_delay_min + 5u);
         snprintf(a, sizeof a, "%u", set->recovery_delay_min);
         b[0] = 0;
         break;
@@ -2352,8 +2353,8 @@ int main(int argc, char **argv) {
            "; window screens naming the time lock %" PRIu64 "\n",
            st->lost_clock_second, st->lost_clock_set, st->window_time_locked);
     printf("  third evaluation: new codes refused SET CLOCK FIRST %" PRIu64
-           ", *14/*17 door shut at the last field %" PRIu64 ", stricter changes ended served %" PRIu64
-           "\n",
+           ", *14/*17 door shut at the last field %" PRIu64
+           ", stricter changes ended served %" PRIu64 "\n",
            st->clock_refused, st->door_refused, st->tightened);
     printf("  unpaired keypad: events %" PRIu64 ", recoveries stopped %" PRIu64
            ", rejected %" PRIu64 "\n",
