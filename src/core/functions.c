@@ -581,13 +581,13 @@ static ol_err relaxing_refused(ol_lock *lock, bool relaxes, bool *stop) {
 
 static ol_err change_rules(ol_lock *lock, const ol_settings *next) {
     bool stop;
-    ol_settings was = lock->set;
-    ol_err err = relaxing_refused(lock, settings_relax(&was, next), &stop);
+    ol_err err = relaxing_refused(lock, settings_relax(&lock->set, next), &stop);
     if (err || stop) {
         return err;
     }
+    bool stricter = settings_relax(next, &lock->set); // no copy: the stack is 3 KiB
     err = save_settings(lock, next);
-    if (!err && settings_relax(next, &was)) {
+    if (!err && stricter) {
         // A stricter rule has not been served by anyone yet: the lock
         // standing open, or a window under the old delay, serves it no more.
         lock->served_open = false;
