@@ -115,6 +115,9 @@ ol_err recovery_take_group(ol_lock *lock, const ol_event *ev, bool *done,
                            bool *valid) OL_MUST_CHECK;
 // Ends the typing of *99 and any running recovery (recorded).
 ol_err recovery_cancel(ol_lock *lock) OL_MUST_CHECK;
+// From the right *99 code to the new manager code: its delay, the time to
+// type the code again, and the new code's fields.
+bool recovery_running(const ol_lock *lock);
 // At power-up: a recovery that a power cut ended is recorded.
 ol_err recovery_power_up(ol_lock *lock) OL_MUST_CHECK;
 // A running recovery (delay or ready) stops, recorded with `why`.
@@ -145,6 +148,9 @@ enum refusal {
     REFUSAL_ALONE = 9,       // SECOND CODE: dual control, no second code came
 };
 const char *refusal_text(enum refusal why);
+// A calendar (schedule or holiday) governs and the clock has lost its time:
+// nobody can open, and whoever sets the clock chooses when the lock opens.
+bool clock_lost_under_calendar(const ol_lock *lock);
 // Whether the time lock allows opening now (REFUSAL_NONE), or why not.
 enum refusal timelock_refusal(const ol_lock *lock);
 // Has whoever is at the keypad just served every rule in force
@@ -194,13 +200,11 @@ ol_err save_slot(ol_lock *lock, uint8_t slot, const uint8_t tag[OL_TAG_BYTES]) O
 ol_err save_slot_new_holder(ol_lock *lock, uint8_t slot,
                             const uint8_t tag[OL_TAG_BYTES]) OL_MUST_CHECK;
 ol_err delete_slot(ol_lock *lock, uint8_t slot) OL_MUST_CHECK;
-ol_err save_penalty(ol_lock *lock, uint32_t failures, uint32_t last_lockout,
-                    uint32_t remaining) OL_MUST_CHECK;
+ol_err save_penalty(ol_lock *lock, penalty p) OL_MUST_CHECK;
 // Reads the penalty record back from flash: OL_OK only if it holds exactly
 // these values, OL_ERR_FLASH if it does not (a write that did not take, or a
 // save that a glitch skipped).
-ol_err penalty_is_saved(ol_lock *lock, uint32_t failures, uint32_t last_lockout,
-                        uint32_t remaining) OL_MUST_CHECK;
+ol_err penalty_is_saved(ol_lock *lock, penalty p) OL_MUST_CHECK;
 ol_err save_timelock(ol_lock *lock, uint32_t remaining) OL_MUST_CHECK;
 ol_err save_audit_noise(ol_lock *lock, const uint16_t noise[3]) OL_MUST_CHECK;
 // The duress alarm stays raised across power cuts, until a manager's own code.

@@ -314,8 +314,7 @@ static ol_err login(ol_lock *lock, const function *fn, const ol_event *ev) {
     // Setting a lost clock while a calendar governs chooses when the lock
     // opens: two people, as under dual control, since nobody can serve the
     // rules before the clock is known.
-    bool lost_calendar = fn->number == 8 && calendar_governs(&lock->set) &&
-                         lock->plat->rtc_now(lock->plat->rtc_ctx) == OL_RTC_LOST;
+    bool lost_calendar = fn->number == 8 && clock_lost_under_calendar(lock);
     if (((fn->rules & PROGRAMMING) && lock->set.dual) || lost_calendar) {
         lock->need_second = true;
         return OL_OK;
@@ -328,8 +327,7 @@ static ol_err new_code(ol_lock *lock, const field *f, const ol_event *ev) {
     uint8_t target = lock->target;
     // While a lost clock keeps a calendar-governed lock shut, no new codes:
     // a manager could otherwise make himself the second code *08 asks for.
-    if (f->kind == F_NEW_CODE && calendar_governs(&lock->set) &&
-        lock->plat->rtc_now(lock->plat->rtc_ctx) == OL_RTC_LOST) {
+    if (f->kind == F_NEW_CODE && clock_lost_under_calendar(lock)) {
         uint8_t fn = lock->function;
         end_function(lock);
         return refused(lock, lock->actor, fn, REFUSAL_CLOCK, NOTHING_CHANGED);
@@ -720,11 +718,7 @@ static ol_err apply_recovery_delay(ol_lock *lock) {
 }
 
 static ol_err apply_pair(ol_lock *lock) {
-    if (!lock->door_open) {
-        refuse(lock, "OPEN DOOR FIRST");
-        return OL_OK;
-    }
-    end_function(lock);
+    end_function(lock); // the door was checked by finish(): DOOR_OPEN
     if (lock->event_unpaired) {
         lock->pair_granted = true; // the keypad in use: src/link/body.c pins it
         say(lock, TONE_OK, "KEYPAD PAIRED", "");

@@ -104,12 +104,12 @@ penalty penalty_now(const ol_lock *lock) {
 
 ol_err penalty_begin(ol_lock *lock) {
     penalty if_wrong = penalty_after_failure(penalty_now(lock));
-    return save_penalty(lock, if_wrong.failures, if_wrong.last_lockout, if_wrong.remaining);
+    return save_penalty(lock, if_wrong);
 }
 
 ol_err penalty_confirm(ol_lock *lock, penalty was) {
     penalty if_wrong = penalty_after_failure(was);
-    return penalty_is_saved(lock, if_wrong.failures, if_wrong.last_lockout, if_wrong.remaining);
+    return penalty_is_saved(lock, if_wrong);
 }
 
 // A valid credential is not a wrong try: the count goes back to what it was.
@@ -120,7 +120,7 @@ ol_err penalty_settle(ol_lock *lock, const verdict *v, penalty was, const char *
 #if OL_REGRESS_FINDING == 1 // TEST ONLY: tests/property/policy.cmake
         was = penalty_cleared();
 #endif
-        return save_penalty(lock, was.failures, was.last_lockout, was.remaining);
+        return save_penalty(lock, was);
     }
     return penalty_wrong(lock, wrong_note);
 }
@@ -129,8 +129,7 @@ ol_err penalty_forgive(ol_lock *lock) {
     if (lock->failures == 0 && lock->last_lockout == 0) {
         return OL_OK;
     }
-    penalty none = penalty_cleared();
-    return save_penalty(lock, none.failures, none.last_lockout, none.remaining);
+    return save_penalty(lock, penalty_cleared());
 }
 
 ol_err penalty_wrong(ol_lock *lock, const char *wrong_note) {
@@ -258,7 +257,7 @@ ol_err new_code_first(ol_lock *lock, const uint8_t key[32], uint8_t target, cons
         credential_policy(key, lock->tags, lock->enrolled, target, ev->digits, ev->ndigits);
 #if OL_REGRESS_FINDING == 1 // TEST ONLY: the answer for free
     if (counted) {
-        err = save_penalty(lock, was.failures, was.last_lockout, was.remaining);
+        err = save_penalty(lock, was);
         counted = false;
     }
 #endif
@@ -267,7 +266,7 @@ ol_err new_code_first(ol_lock *lock, const uint8_t key[32], uint8_t target, cons
         return counted ? penalty_wrong(lock, NULL) : err;
     }
     if (counted) {
-        err = save_penalty(lock, was.failures, was.last_lockout, was.remaining);
+        err = save_penalty(lock, was);
     }
     if (!err) {
         credential_tag(lock->pending, key, ev->digits, ev->ndigits);
@@ -410,7 +409,7 @@ static ol_err run_timers(ol_lock *lock) {
     if (lock->lockout.ms != 0) {
         uint32_t left = countdown_left(lock, &lock->lockout);
         if (left == 0 || lock->now - lock->lockout.saved >= OL_PENALTY_CHECKPOINT_MS) {
-            err = save_penalty(lock, lock->failures, lock->last_lockout, left);
+            err = save_penalty(lock, (penalty){lock->failures, lock->last_lockout, left});
         }
     }
     if (!err && lock->timelock.ms != 0) {

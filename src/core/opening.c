@@ -33,6 +33,10 @@ const char *refusal_text(enum refusal why) {
     return refusal_texts[why];
 }
 
+bool clock_lost_under_calendar(const ol_lock *lock) {
+    return calendar_governs(&lock->set) && lock->plat->rtc_now(lock->plat->rtc_ctx) == OL_RTC_LOST;
+}
+
 enum refusal timelock_refusal(const ol_lock *lock) {
     if (countdown_left(lock, &lock->timelock) != 0) {
         return REFUSAL_TIME_LOCKED;

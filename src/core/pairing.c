@@ -95,8 +95,7 @@ ol_err link_reject_timer(ol_lock *lock) {
 }
 
 bool ol_lock_unpaired_screen(const ol_lock *lock) {
-    return lock->mode == MODE_RECOVERY || lock->mode == MODE_SHOW_CODE ||
-           lock->recovery_until != 0 || lock->recovery_window != 0 ||
+    return lock->mode == MODE_RECOVERY || lock->mode == MODE_SHOW_CODE || recovery_running(lock) ||
            (lock->mode == MODE_FUNCTION && lock->function == 17) ||
            (lock->message_until != 0 && lock->event_unpaired);
 }
@@ -112,7 +111,7 @@ bool unpaired_may_pass(const ol_lock *lock, const ol_event *ev) {
         // A code typed during a running recovery, on whatever keypad is
         // fitted (the thief's own), stops it; it never opens (open_attempt).
         return lock->mode == MODE_RECOVERY || lock->mode == MODE_SHOW_CODE ||
-               (lock->mode == MODE_IDLE && (lock->recovery_until || lock->recovery_window)) ||
+               (lock->mode == MODE_IDLE && recovery_running(lock)) ||
                (lock->mode == MODE_FUNCTION && lock->function == 17 && lock->door_open);
     default:
         return true;

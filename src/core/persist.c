@@ -132,18 +132,22 @@ static void restart_countdown(ol_lock *lock, ol_countdown *c, uint32_t ms) {
     c->saved = lock->now;
 }
 
-ol_err save_penalty(ol_lock *lock, uint32_t failures, uint32_t last_lockout, uint32_t remaining) {
+static void encode_penalty(uint8_t out[12], penalty p) {
+    put_le32(out, p.failures);
+    put_le32(out + 4, p.last_lockout);
+    put_le32(out + 8, p.remaining);
+}
+
+ol_err save_penalty(ol_lock *lock, penalty p) {
     uint8_t buf[12];
-    put_le32(buf, failures);
-    put_le32(buf + 4, last_lockout);
-    put_le32(buf + 8, remaining);
+    encode_penalty(buf, p);
     ol_err err = ol_kv_put(&lock->kv, KEY_PENALTY, buf, sizeof buf);
     if (err) {
         return err;
     }
-    lock->failures = failures;
-    lock->last_lockout = last_lockout;
-    restart_countdown(lock, &lock->lockout, remaining);
+    lock->failures = p.failures;
+    lock->last_lockout = p.last_lockout;
+    restart_countdown(lock, &lock->lockout, p.remaining);
     return OL_OK;
 }
 
@@ -221,13 +225,10 @@ static ol_err load(ol_lock *lock, uint16_t key, void *buf, size_t size, bool *fo
     return err;
 }
 
-ol_err penalty_is_saved(ol_lock *lock, uint32_t failures, uint32_t last_lockout,
-                        uint32_t remaining) {
+ol_err penalty_is_saved(ol_lock *lock, penalty p) {
     uint8_t want[12], got[12];
     bool found;
-    put_le32(want, failures);
-    put_le32(want + 4, last_lockout);
-    put_le32(want + 8, remaining);
+    encode_penalty(want, p);
     ol_err err = load(lock, KEY_PENALTY, got, sizeof got, &found);
     if (!err && (!found || ol_ct_compare(want, got, sizeof want) != 0)) {
         err = OL_ERR_FLASH; // the write did not take, or did not happen

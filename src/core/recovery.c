@@ -41,13 +41,13 @@ static void end_typing(ol_lock *lock) {
 
 // A recovery runs from the right code to the new manager code: its delay, the
 // time to type the code again, and the new code's two fields.
-static bool running(const ol_lock *lock) {
+bool recovery_running(const ol_lock *lock) {
     return lock->recovery_until != 0 || lock->recovery_window != 0 ||
            (lock->mode == MODE_RECOVERY && lock->step >= 2);
 }
 
 ol_err recovery_stop(ol_lock *lock, uint8_t slot, uint16_t why) {
-    if (!running(lock)) {
+    if (!recovery_running(lock)) {
         return OL_OK;
     }
     if (lock->mode == MODE_RECOVERY && lock->step >= 2) {
