@@ -11,13 +11,13 @@
 //  - the whole ENTRY event through ol_lock_event, flash writes included,
 //    every candidate from the same snapshot of flash and RAM, so the only
 //    difference between two candidates is the code typed;
-//  - within it, the verification in src/core/lock.c authenticate(), the
+//  - within it, the verification in src/core/lock.c ol_authenticate(), the
 //    code that sees the entry (invariant 3: its cost must not depend on the
 //    code entered or the codes stored): the plugin's inner pair counts from
-//    the first instruction of credential_duress_variant() to the first of
-//    credential_slot_of(), i.e. both readings tagged and matched against
+//    the first instruction of ol_credential_duress_variant() to the first of
+//    ol_credential_slot_of(), i.e. both readings tagged and matched against
 //    every slot, measured in the real code, not a copy of it;
-//  - credential_tag and credential_match called alone, for the breakdown.
+//  - ol_credential_tag and ol_credential_match called alone, for the breakdown.
 #include <stdio.h>
 #include <string.h>
 
@@ -206,12 +206,12 @@ static void parts(uint32_t slots, const candidate *c) {
     memcpy(ev.digits, c->digits, sizeof ev.digits);
     label("tag", slots, c->n, c->name);
     bench_begin();
-    credential_tag(tag, bl.lock.device_key, ev.digits, ev.ndigits);
+    ol_credential_tag(tag, bl.lock.device_key, ev.digits, ev.ndigits);
     bench_end();
     label("match", slots, c->n, c->name);
     bench_begin();
     uint32_t match =
-        credential_match((const uint8_t(*)[OL_TAG_BYTES])bl.lock.tags, bl.lock.enrolled, tag);
+        ol_credential_match((const uint8_t(*)[OL_TAG_BYTES])bl.lock.tags, bl.lock.enrolled, tag);
     bench_end();
     if ((match != 0) != c->valid) {
         fail("verification gave the wrong answer");

@@ -26,11 +26,11 @@ begin=$(addr bench_begin)
 end=$(addr bench_end)
 # The verification inside authenticate() (src/core/lock.c): from its first
 # step to the last, in the real code.
-inner_begin=$(addr credential_duress_variant)
-inner_end=$(addr credential_slot_of)
+inner_begin=$(addr ol_credential_duress_variant)
+inner_end=$(addr ol_credential_slot_of)
 if [ -z "$begin" ] || [ -z "$end" ] || [ -z "$inner_begin" ] || [ -z "$inner_end" ]; then
     echo "run-bench: markers not found in $elf (bench_begin/end," \
-        "credential_duress_variant, credential_slot_of)" >&2
+        "credential_duress_variant, ol_credential_slot_of)" >&2
     exit 1
 fi
 
@@ -85,12 +85,12 @@ END {
     print "Instructions executed on the Cortex-M3 (QEMU mps2-an385, counted by a TCG plugin;"
     print "the marker calls, " overhead " instructions, are subtracted). [n] = digits typed."
     print "Codes enrolled: 8 digits each; a lock with N slots has slots 00..N-1 enrolled."
-    print "Verification = what authenticate() (src/core/lock.c) runs from credential_duress_variant"
-    print "to credential_slot_of, counted inside each ENTRY event: the code and its duress"
-    print "reading, each tagged (credential_tag) and matched against all 32 slots (credential_match)."
+    print "Verification = what authenticate() (src/core/lock.c) runs from ol_credential_duress_variant"
+    print "to ol_credential_slot_of, counted inside each ENTRY event: the code and its duress"
+    print "reading, each tagged (ol_credential_tag) and matched against all 32 slots (ol_credential_match)."
     table("verify", "verification inside authenticate()")
-    table("tag", "  one credential_tag (HMAC-SHA256), called alone")
-    table("match", "  one credential_match (all 32 slots), called alone")
+    table("tag", "  one ol_credential_tag (HMAC-SHA256), called alone")
+    table("match", "  one ol_credential_match (all 32 slots), called alone")
     table("entry", "whole ENTRY event: ol_lock_event, flash included")
     printf "\n"
     if (missing != "") {

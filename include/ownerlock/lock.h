@@ -219,7 +219,7 @@ typedef struct ol_lock {
     uint64_t reject_logged_at; // keypad_rejected rate limit
     uint32_t rejects_unlogged;
     uint8_t mode;            // enum mode in src/core/engine.h
-    bool glitch;             // MODE_FAULT from fault_detected(), not from the store
+    bool glitch;             // MODE_FAULT from ol_fault_detected(), not from the store
     uint8_t step;            // field within the function
     uint8_t function;        // *NN running
     uint8_t actor;           // slot that authenticated in this function

@@ -61,7 +61,7 @@ static void chain_next(const ol_lock *lock, ol_audit_event *ev) {
     uint8_t key[OL_SHA256_BYTES] = {0};
     uint8_t msg[OL_AUDIT_CHAIN_BYTES + 4 + AUDIT_RECORD_BYTES];
     uint8_t mac[OL_SHA256_BYTES];
-    if (commissioned(lock)) {
+    if (ol_commissioned(lock)) {
         ol_hmac_sha256(key, lock->device_key, sizeof lock->device_key, label, sizeof label - 1);
     }
     memcpy(msg, lock->chain, OL_AUDIT_CHAIN_BYTES);
@@ -112,14 +112,14 @@ static int noise_index(uint8_t kind) {
     return -1;
 }
 
-ol_err audit_append(ol_lock *lock, ol_audit_kind kind, uint8_t slot, uint16_t arg) {
+ol_err ol_audit_append(ol_lock *lock, ol_audit_kind kind, uint8_t slot, uint16_t arg) {
     uint16_t noise[3];
     memcpy(noise, lock->audit_noise, sizeof noise);
     int n = noise_index((uint8_t)kind);
     if (n >= 0 && noise_index(lock->audit_last_kind) >= 0) {
         uint32_t more = kind == OL_AUDIT_KEYPAD_REJECTED ? arg : 1u;
         noise[n] = (uint16_t)(noise[n] + more > 0xFFFFu ? 0xFFFFu : noise[n] + more);
-        return save_audit_noise(lock, noise);
+        return ol_save_audit_noise(lock, noise);
     }
     if (n < 0 && (noise[0] | noise[1] | noise[2]) != 0) {
         // Written, then cleared: a cut in between can only count them twice.
@@ -131,7 +131,7 @@ ol_err audit_append(ol_lock *lock, ol_audit_kind kind, uint8_t slot, uint16_t ar
             }
         }
         memset(noise, 0, sizeof noise);
-        ol_err err = save_audit_noise(lock, noise);
+        ol_err err = ol_save_audit_noise(lock, noise);
         if (err) {
             return err;
         }
@@ -139,7 +139,7 @@ ol_err audit_append(ol_lock *lock, ol_audit_kind kind, uint8_t slot, uint16_t ar
     return append_record(lock, kind, slot, arg);
 }
 
-ol_err audit_resume(ol_lock *lock) {
+ol_err ol_audit_resume(ol_lock *lock) {
     uint32_t next = ol_log_next_seq(&lock->audit);
     memset(lock->chain, 0, OL_AUDIT_CHAIN_BYTES);
     if (next == ol_log_first_seq(&lock->audit)) {

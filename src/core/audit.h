@@ -16,8 +16,8 @@
 #define AUDIT_RECORD_BYTES 16
 
 // Append an event; updates lock->chain. Durable when it returns OL_OK.
-ol_err audit_append(ol_lock *lock, ol_audit_kind kind, uint8_t slot, uint16_t arg) OL_MUST_CHECK;
+ol_err ol_audit_append(ol_lock *lock, ol_audit_kind kind, uint8_t slot, uint16_t arg) OL_MUST_CHECK;
 // After mount: continue the chain from the newest record.
-ol_err audit_resume(ol_lock *lock) OL_MUST_CHECK;
+ol_err ol_audit_resume(ol_lock *lock) OL_MUST_CHECK;
 
 #endif

@@ -31,7 +31,7 @@ static uint8_t clamp_length(uint8_t n) {
     return (uint8_t)(n ^ ((n ^ OL_ENTRY_MAX_DIGITS) & over));
 }
 
-void credential_duress_variant(uint8_t out[OL_ENTRY_MAX_DIGITS],
+void ol_credential_duress_variant(uint8_t out[OL_ENTRY_MAX_DIGITS],
                                const uint8_t digits[OL_ENTRY_MAX_DIGITS], uint8_t n) {
     uint32_t last = (uint32_t)clamp_length(n) - 1u;
     for (uint32_t i = 0; i < OL_ENTRY_MAX_DIGITS; i++) {
@@ -53,7 +53,7 @@ static void tag_from(uint8_t tag[OL_TAG_BYTES], const ol_hmac_sha256_ctx *keyed,
     ol_wipe(full, sizeof full);
 }
 
-void credential_tag(uint8_t tag[OL_TAG_BYTES], const uint8_t key[DEVICE_KEY_BYTES],
+void ol_credential_tag(uint8_t tag[OL_TAG_BYTES], const uint8_t key[DEVICE_KEY_BYTES],
                     const uint8_t digits[OL_ENTRY_MAX_DIGITS], uint8_t n) {
     ol_hmac_sha256_ctx keyed;
     uint8_t in[MAC_INPUT_BYTES];
@@ -64,7 +64,7 @@ void credential_tag(uint8_t tag[OL_TAG_BYTES], const uint8_t key[DEVICE_KEY_BYTE
     ol_wipe(in, sizeof in);
 }
 
-void credential_recovery_tag(uint8_t tag[OL_TAG_BYTES], const uint8_t key[DEVICE_KEY_BYTES],
+void ol_credential_recovery_tag(uint8_t tag[OL_TAG_BYTES], const uint8_t key[DEVICE_KEY_BYTES],
                              const uint8_t *digits) {
     uint8_t in[2 + OL_RECOVERY_DIGITS];
     uint8_t full[OL_SHA256_BYTES];
@@ -77,7 +77,7 @@ void credential_recovery_tag(uint8_t tag[OL_TAG_BYTES], const uint8_t key[DEVICE
     ol_wipe(full, sizeof full);
 }
 
-uint32_t credential_match(const uint8_t tags[OL_SLOTS][OL_TAG_BYTES], uint32_t enrolled,
+uint32_t ol_credential_match(const uint8_t tags[OL_SLOTS][OL_TAG_BYTES], uint32_t enrolled,
                           const uint8_t tag[OL_TAG_BYTES]) {
     uint32_t mask = 0;
     for (uint32_t s = 0; s < OL_SLOTS; s++) {
@@ -86,7 +86,7 @@ uint32_t credential_match(const uint8_t tags[OL_SLOTS][OL_TAG_BYTES], uint32_t e
     return mask & enrolled;
 }
 
-uint8_t credential_slot_of(uint32_t mask) {
+uint8_t ol_credential_slot_of(uint32_t mask) {
     uint32_t slot = 0;
     for (uint32_t s = 0; s < OL_SLOTS; s++) {
         uint32_t bit = (mask >> s) & 1u;
@@ -105,18 +105,18 @@ static int is_trivial(const uint8_t *d, uint8_t n) {
     return same | up | down;
 }
 
-policy_verdict credential_shape(const uint8_t digits[OL_ENTRY_MAX_DIGITS], uint8_t n) {
+policy_verdict ol_credential_shape(const uint8_t digits[OL_ENTRY_MAX_DIGITS], uint8_t n) {
     if (n < OL_CODE_MIN_DIGITS || n > OL_CODE_MAX_DIGITS) {
         return POLICY_LENGTH;
     }
     return is_trivial(digits, n) ? POLICY_TRIVIAL : POLICY_OK;
 }
 
-policy_verdict credential_policy(const uint8_t key[DEVICE_KEY_BYTES],
+policy_verdict ol_credential_policy(const uint8_t key[DEVICE_KEY_BYTES],
                                  const uint8_t tags[OL_SLOTS][OL_TAG_BYTES], uint32_t enrolled,
                                  uint8_t target, const uint8_t digits[OL_ENTRY_MAX_DIGITS],
                                  uint8_t n) {
-    policy_verdict shape = credential_shape(digits, n);
+    policy_verdict shape = ol_credential_shape(digits, n);
     if (shape != POLICY_OK) {
         return shape;
     }
@@ -137,7 +137,7 @@ policy_verdict credential_policy(const uint8_t key[DEVICE_KEY_BYTES],
         uint32_t v = last + deltas[i];
         in[1 + n] = (uint8_t)(v - (10u & (0u - (uint32_t)(v >= 10u)))); // mod 10, no division
         tag_from(tag, &keyed, in);
-        hits |= credential_match(tags, others, tag);
+        hits |= ol_credential_match(tags, others, tag);
     }
     ol_wipe(&keyed, sizeof keyed);
     ol_wipe(in, sizeof in);
@@ -145,7 +145,7 @@ policy_verdict credential_policy(const uint8_t key[DEVICE_KEY_BYTES],
     return hits ? POLICY_CLOSE : POLICY_OK;
 }
 
-const char *credential_policy_text(policy_verdict v) {
+const char *ol_credential_policy_text(policy_verdict v) {
     switch (v) {
     case POLICY_LENGTH:
         return "CODE 6-12 DIGITS";

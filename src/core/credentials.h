@@ -17,24 +17,24 @@
 // Tag of an entry of n digits (each 0..9) held in a buffer of
 // OL_ENTRY_MAX_DIGITS; positions from n on are ignored, and n above the
 // maximum counts as the maximum. Time and path do not depend on n or digits.
-void credential_tag(uint8_t tag[OL_TAG_BYTES], const uint8_t key[DEVICE_KEY_BYTES],
+void ol_credential_tag(uint8_t tag[OL_TAG_BYTES], const uint8_t key[DEVICE_KEY_BYTES],
                     const uint8_t digits[OL_ENTRY_MAX_DIGITS], uint8_t n);
 // The entry with its last digit one lower: the code whose duress code was
 // typed. Constant time in digits and n.
-void credential_duress_variant(uint8_t out[OL_ENTRY_MAX_DIGITS],
+void ol_credential_duress_variant(uint8_t out[OL_ENTRY_MAX_DIGITS],
                                const uint8_t digits[OL_ENTRY_MAX_DIGITS], uint8_t n);
 
 // Tag of a recovery code (OL_RECOVERY_DIGITS data digits, no check digits),
 // in its own MAC domain so it can never equal a code's tag.
-void credential_recovery_tag(uint8_t tag[OL_TAG_BYTES], const uint8_t key[DEVICE_KEY_BYTES],
+void ol_credential_recovery_tag(uint8_t tag[OL_TAG_BYTES], const uint8_t key[DEVICE_KEY_BYTES],
                              const uint8_t *digits);
 
 // Bit s set for each slot s whose stored tag equals tag, masked by enrolled.
-uint32_t credential_match(const uint8_t tags[OL_SLOTS][OL_TAG_BYTES], uint32_t enrolled,
+uint32_t ol_credential_match(const uint8_t tags[OL_SLOTS][OL_TAG_BYTES], uint32_t enrolled,
                           const uint8_t tag[OL_TAG_BYTES]);
 
 // The slot of a single-bit mask, without branching on which bit it is.
-uint8_t credential_slot_of(uint32_t mask);
+uint8_t ol_credential_slot_of(uint32_t mask);
 
 typedef enum policy_verdict {
     POLICY_OK = 0,
@@ -44,17 +44,17 @@ typedef enum policy_verdict {
 } policy_verdict;
 
 // The display text of a refusal ("CODE TOO SIMPLE", ...).
-const char *credential_policy_text(policy_verdict v);
+const char *ol_credential_policy_text(policy_verdict v);
 
 // Length and triviality alone: what the digits themselves tell, nothing
 // about any other code.
-policy_verdict credential_shape(const uint8_t digits[OL_ENTRY_MAX_DIGITS], uint8_t n);
+policy_verdict ol_credential_shape(const uint8_t digits[OL_ENTRY_MAX_DIGITS], uint8_t n);
 
 // May this code become the code of slot `target`? Checks length and
 // triviality, then MACs the code and its two variants with the last digit one
 // up and one down (the duress readings) and compares them with every enrolled
 // slot except target. Wipes its temporaries.
-policy_verdict credential_policy(const uint8_t key[DEVICE_KEY_BYTES],
+policy_verdict ol_credential_policy(const uint8_t key[DEVICE_KEY_BYTES],
                                  const uint8_t tags[OL_SLOTS][OL_TAG_BYTES], uint32_t enrolled,
                                  uint8_t target, const uint8_t digits[OL_ENTRY_MAX_DIGITS],
                                  uint8_t n);

@@ -12,12 +12,12 @@
 //     from the token: only OL_GRANT gives OL_BOLT_RETRACTED, whose value is
 //     31 bits away from OL_BOLT_EXTENDED (include/ownerlock/lock.h);
 //   - the wrong-try count is cleared only if both readings agree, and the
-//     saved wrong try is read back by a separate call (penalty_confirm);
+//     saved wrong try is read back by a separate call (ol_penalty_confirm);
 //   - at power-up the bolt starts thrown, and a lock is taken for new only if
 //     a second mount of the store agrees (lock.c, confirm_new);
 //   - fih_opaque() hides a value from the optimiser, so it can neither merge
 //     two readings into one nor fold a second check into the first.
-// Readings that disagree can only be a fault: the lock stops (fault_detected,
+// Readings that disagree can only be a fault: the lock stops (ol_fault_detected,
 // or STORAGE FAULT) until the next power-up.
 //
 // tests/fault/ skips, in an emulated Cortex-M3, every instruction of a wrong

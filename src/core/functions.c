@@ -231,10 +231,10 @@ static const char *take_field(ol_lock *lock, const field *f, const ol_event *ev)
         if (v == 0 && f->min == 0) {
             break; // clears the entry
         }
-        if (ev->ndigits != 8 || !valid_date(v / 10000u, v / 100u % 100u, v % 100u)) {
+        if (ev->ndigits != 8 || !ol_valid_date(v / 10000u, v / 100u % 100u, v % 100u)) {
             return "BAD DATE";
         }
-        v = days_from_civil(v / 10000u, v / 100u % 100u, v % 100u);
+        v = ol_days_from_civil(v / 10000u, v / 100u % 100u, v % 100u);
         break;
     default:
         break;
@@ -245,24 +245,24 @@ static const char *take_field(ol_lock *lock, const field *f, const ol_event *ev)
 
 // ---- the steps -------------------------------------------------------------------
 
-void start_function(ol_lock *lock, uint8_t number) {
-    end_function(lock); // a new function replaces one in progress
+void ol_function_start(ol_lock *lock, uint8_t number) {
+    ol_function_end(lock); // a new function replaces one in progress
     lock->message_until = 0;
     lock->function = number;
     const function *fn = running(lock);
     if (!fn) {
         char l1[] = "NO FUNCTION 00";
-        put2(l1 + 12, number);
+        ol_put2(l1 + 12, number);
         lock->function = 0;
-        say(lock, TONE_ERROR, l1, "");
+        ol_say(lock, TONE_ERROR, l1, "");
         return;
     }
-    if ((fn->rules & PROGRAMMING) && battery_critical(lock)) {
-        refuse(lock, "BATTERY LOW");
+    if ((fn->rules & PROGRAMMING) && ol_battery_critical(lock)) {
+        ol_function_refuse(lock, "BATTERY LOW");
         return;
     }
     if ((fn->rules & DOOR_OPEN) && !lock->door_open) {
-        refuse(lock, "OPEN DOOR FIRST");
+        ol_function_refuse(lock, "OPEN DOOR FIRST");
         return;
     }
     lock->mode = MODE_FUNCTION;
@@ -272,18 +272,18 @@ void start_function(ol_lock *lock, uint8_t number) {
 
 static ol_err login(ol_lock *lock, const function *fn, const ol_event *ev) {
     verdict v;
-    ol_err err = authenticate(lock, ev, NOTHING_CHANGED, &v);
+    ol_err err = ol_authenticate(lock, ev, NOTHING_CHANGED, &v);
     uint8_t slot = v.slot;
     if (err || !v.valid) {
         if (!err) {
-            end_function(lock);
+            ol_function_end(lock);
         }
         return err;
     }
     if (v.duress) {
-        err = save_alarm(lock, true); // forced to program: report it, silently
+        err = ol_save_alarm(lock, true); // forced to program: report it, silently
         if (!err) {
-            err = audit_append(lock, OL_AUDIT_DURESS, slot, fn->number);
+            err = ol_audit_append(lock, OL_AUDIT_DURESS, slot, fn->number);
         }
         if (err) {
             return err;
@@ -293,12 +293,12 @@ static ol_err login(ol_lock *lock, const function *fn, const ol_event *ev) {
     // control's second code.
     if (slot >= OL_MANAGER_SLOTS && lock->set.users_disabled) {
         uint8_t number = fn->number;
-        end_function(lock);
-        return refused(lock, slot, number, REFUSAL_DISABLED, NOTHING_CHANGED);
+        ol_function_end(lock);
+        return ol_refused(lock, slot, number, REFUSAL_DISABLED, NOTHING_CHANGED);
     }
     if (lock->need_second) {
         if (slot == lock->actor) {
-            refuse(lock, "NEED OTHER CODE");
+            ol_function_refuse(lock, "NEED OTHER CODE");
             return OL_OK;
         }
         lock->need_second = false;
@@ -306,7 +306,7 @@ static ol_err login(ol_lock *lock, const function *fn, const ol_event *ev) {
         return OL_OK;
     }
     if ((fn->rules & MANAGER) && slot >= OL_MANAGER_SLOTS) {
-        refuse(lock, "NOT A MANAGER");
+        ol_function_refuse(lock, "NOT A MANAGER");
         return OL_OK;
     }
     lock->actor = slot;
@@ -314,7 +314,7 @@ static ol_err login(ol_lock *lock, const function *fn, const ol_event *ev) {
     // Setting a lost clock while a calendar governs chooses when the lock
     // opens: two people, as under dual control, since nobody can serve the
     // rules before the clock is known.
-    bool lost_calendar = fn->number == 8 && clock_lost_under_calendar(lock);
+    bool lost_calendar = fn->number == 8 && ol_clock_lost_under_calendar(lock);
     if (((fn->rules & PROGRAMMING) && lock->set.dual) || lost_calendar) {
         lock->need_second = true;
         return OL_OK;
@@ -327,42 +327,42 @@ static ol_err new_code(ol_lock *lock, const field *f, const ol_event *ev) {
     uint8_t target = lock->target;
     // While a lost clock keeps a calendar-governed lock shut, no new codes:
     // a manager could otherwise make himself the second code *08 asks for.
-    if (f->kind == F_NEW_CODE && clock_lost_under_calendar(lock)) {
+    if (f->kind == F_NEW_CODE && ol_clock_lost_under_calendar(lock)) {
         uint8_t fn = lock->function;
-        end_function(lock);
-        return refused(lock, lock->actor, fn, REFUSAL_CLOCK, NOTHING_CHANGED);
+        ol_function_end(lock);
+        return ol_refused(lock, lock->actor, fn, REFUSAL_CLOCK, NOTHING_CHANGED);
     }
     if (f->kind == F_NEW_CODE) {
         const char *bad;
-        ol_err err = new_code_first(lock, lock->device_key, target, ev, &bad);
+        ol_err err = ol_new_code_first(lock, lock->device_key, target, ev, &bad);
         if (!err && bad) {
-            refuse(lock, bad);
+            ol_function_refuse(lock, bad);
         } else if (!err) {
             lock->step++;
         }
         return err;
     }
     uint8_t tag[OL_TAG_BYTES];
-    if (!new_code_repeat(lock, lock->device_key, ev, tag)) {
-        refuse(lock, "CODES DIFFER");
+    if (!ol_new_code_repeat(lock, lock->device_key, ev, tag)) {
+        ol_function_refuse(lock, "CODES DIFFER");
         return OL_OK;
     }
     bool added = (lock->enrolled & (1u << target)) == 0;
     // *01 is the holder's own; any other function sets it for someone else.
-    ol_err err = lock->function == 1 ? save_slot(lock, target, tag)
-                                     : save_slot_new_holder(lock, target, tag);
+    ol_err err = lock->function == 1 ? ol_save_slot(lock, target, tag)
+                                     : ol_save_slot_new_holder(lock, target, tag);
     ol_wipe(tag, sizeof tag);
     if (!err) {
-        err = audit_append(lock, added ? OL_AUDIT_USER_ADDED : OL_AUDIT_CODE_CHANGED, target,
+        err = ol_audit_append(lock, added ? OL_AUDIT_USER_ADDED : OL_AUDIT_CODE_CHANGED, target,
                            lock->actor);
     }
     if (err) {
         return err;
     }
-    end_function(lock);
+    ol_function_end(lock);
     char l2[] = "SLOT 00";
-    put2(l2 + 5, target);
-    say(lock, TONE_OK, added ? "CODE ADDED" : "CODE CHANGED", l2);
+    ol_put2(l2 + 5, target);
+    ol_say(lock, TONE_OK, added ? "CODE ADDED" : "CODE CHANGED", l2);
     return OL_OK;
 }
 
@@ -384,10 +384,10 @@ static void view_step_back(ol_lock *lock) {
 
 static ol_err finish(ol_lock *lock, const function *fn);
 
-ol_err function_entry(ol_lock *lock, const ol_event *ev) {
+ol_err ol_function_entry(ol_lock *lock, const ol_event *ev) {
     const function *fn = running(lock);
     if (!fn) {
-        end_function(lock);
+        ol_function_end(lock);
         return OL_OK;
     }
     if (lock->step == 0) {
@@ -405,7 +405,7 @@ ol_err function_entry(ol_lock *lock, const ol_event *ev) {
         }
         if (fn->fields[0].kind == F_RECOVERY && !lock->recovery_enabled) {
             if (fn->number == 15) {
-                refuse(lock, "NO RECOVERY");
+                ol_function_refuse(lock, "NO RECOVERY");
                 return OL_OK;
             }
             return finish(lock, fn); // no code to give: a new one is made
@@ -414,7 +414,7 @@ ol_err function_entry(ol_lock *lock, const ol_event *ev) {
     }
     const field *f = current_field(lock);
     if (!f) {
-        end_function(lock);
+        ol_function_end(lock);
         return OL_OK;
     }
     if (f->kind == F_VIEW) {
@@ -428,12 +428,12 @@ ol_err function_entry(ol_lock *lock, const ol_event *ev) {
     }
     if (f->kind == F_RECOVERY) {
         bool done, valid;
-        ol_err err = recovery_take_group(lock, ev, &done, &valid);
+        ol_err err = ol_recovery_take_group(lock, ev, &done, &valid);
         if (err || !done) {
             return err;
         }
         if (!valid) {
-            end_function(lock); // a wrong try, already said and counted
+            ol_function_end(lock); // a wrong try, already said and counted
             return OL_OK;
         }
         lock->step++;
@@ -441,7 +441,7 @@ ol_err function_entry(ol_lock *lock, const ol_event *ev) {
     }
     const char *bad = take_field(lock, f, ev);
     if (bad) {
-        refuse(lock, bad);
+        ol_function_refuse(lock, bad);
         return OL_OK;
     }
     lock->step++;
@@ -451,7 +451,7 @@ ol_err function_entry(ol_lock *lock, const ol_event *ev) {
 // The last field is in: do it, log it, say it.
 static ol_err finish(ol_lock *lock, const function *fn) {
     if ((fn->rules & DOOR_OPEN) && !lock->door_open) {
-        refuse(lock, "OPEN DOOR FIRST"); // it was shut while the fields were typed
+        ol_function_refuse(lock, "OPEN DOOR FIRST"); // it was shut while the fields were typed
         return OL_OK;
     }
     ol_err err = fn->apply(lock);
@@ -459,25 +459,25 @@ static ol_err finish(ol_lock *lock, const function *fn) {
         return err; // applied (and said so), or refused
     }
     if (fn->number != 8) {
-        err = audit_append(lock, OL_AUDIT_CONFIG_CHANGED, lock->actor, fn->number);
+        err = ol_audit_append(lock, OL_AUDIT_CONFIG_CHANGED, lock->actor, fn->number);
     }
-    end_function(lock);
-    say(lock, TONE_OK, "SAVED", fn->title);
+    ol_function_end(lock);
+    ol_say(lock, TONE_OK, "SAVED", fn->title);
     return err;
 }
 
-void function_screen(const ol_lock *lock, char l1[OL_DISPLAY_COLS + 1],
+void ol_function_screen(const ol_lock *lock, char l1[OL_DISPLAY_COLS + 1],
                      char l2[OL_DISPLAY_COLS + 1], ol_input *input) {
     const field *f = current_field(lock);
     *input = OL_INPUT_SECRET;
     l2[0] = '\0';
     if (lock->need_second) {
-        set_line(l1, "SECOND CODE");
+        ol_set_line(l1, "SECOND CODE");
         return;
     }
     if (lock->step == 0) {
         const function *fn = running(lock);
-        set_line(l1, fn && (fn->rules & MANAGER) ? "MANAGER CODE" : "YOUR CODE");
+        ol_set_line(l1, fn && (fn->rules & MANAGER) ? "MANAGER CODE" : "YOUR CODE");
         return;
     }
     if (!f) {
@@ -485,57 +485,57 @@ void function_screen(const ol_lock *lock, char l1[OL_DISPLAY_COLS + 1],
         return;
     }
     if (f->kind == F_NEW_CODE || f->kind == F_REPEAT) {
-        set_line(l1, f->prompt);
+        ol_set_line(l1, f->prompt);
         return;
     }
     *input = OL_INPUT_NUMBER;
     if (f->kind == F_RECOVERY) {
         char head[] = "RECOVERY GROUP 1";
         head[15] = (char)('1' + lock->group);
-        set_line(l1, head);
+        ol_set_line(l1, head);
         *input = OL_INPUT_SECRET; // never echoed
         return;
     }
     if (f->kind != F_VIEW) {
-        set_line(l1, f->prompt);
+        ol_set_line(l1, f->prompt);
         return;
     }
     // "#0123 WRONG CODE" / "S05 260102 13:45"
     ol_audit_event ev;
     if (lock->view_seq == 0 || ol_lock_audit_read(lock, lock->view_seq, &ev) != OL_OK) {
-        set_line(l1, "END OF TRAIL");
-        set_line(l2, "* TO EXIT");
+        ol_set_line(l1, "END OF TRAIL");
+        ol_set_line(l2, "* TO EXIT");
         return;
     }
     char name[OL_DISPLAY_COLS + 1];
-    set_line(name, ol_audit_kind_name(ev.kind));
+    ol_set_line(name, ol_audit_kind_name(ev.kind));
     for (char *c = name; *c; c++) {
         *c = *c == '_' ? ' ' : (char)(*c >= 'a' && *c <= 'z' ? *c - 'a' + 'A' : *c);
     }
     char head[OL_DISPLAY_COLS + 1] = "0000 ";
-    put2(head, lock->view_index / 100u % 100u);
-    put2(head + 2, lock->view_index % 100u);
+    ol_put2(head, lock->view_index / 100u % 100u);
+    ol_put2(head + 2, lock->view_index % 100u);
     memcpy(head + 5, name, OL_DISPLAY_COLS - 5);
     head[OL_DISPLAY_COLS] = '\0';
-    set_line(l1, head);
+    ol_set_line(l1, head);
     char when[OL_DISPLAY_COLS + 1] = "--- ------ --:--";
     if (ev.slot != OL_AUDIT_NO_SLOT) {
         when[0] = 'S';
-        put2(when + 1, ev.slot);
+        ol_put2(when + 1, ev.slot);
     }
     if (ev.time != OL_RTC_LOST) {
         uint32_t y, m, d;
-        civil_from_days(ev.time / 86400u, &y, &m, &d);
-        put2(when + 4, y % 100u);
-        put2(when + 6, m);
-        put2(when + 8, d);
-        put2(when + 11, ev.time % 86400u / 3600u);
-        put2(when + 14, ev.time % 3600u / 60u);
+        ol_civil_from_days(ev.time / 86400u, &y, &m, &d);
+        ol_put2(when + 4, y % 100u);
+        ol_put2(when + 6, m);
+        ol_put2(when + 8, d);
+        ol_put2(when + 11, ev.time % 86400u / 3600u);
+        ol_put2(when + 14, ev.time % 3600u / 60u);
     }
-    set_line(l2, when);
+    ol_set_line(l2, when);
 }
 
-bool function_wants_empty(const ol_lock *lock) {
+bool ol_function_wants_empty(const ol_lock *lock) {
     const field *f = lock->mode == MODE_FUNCTION && !lock->need_second ? current_field(lock) : NULL;
     return f && (f->kind == F_CONFIRM || f->kind == F_VIEW);
 }
@@ -549,17 +549,17 @@ static ol_err apply_none(ol_lock *lock) {
 
 static ol_err apply_delete(ol_lock *lock) {
     uint8_t target = lock->target;
-    ol_err err = delete_slot(lock, target);
+    ol_err err = ol_delete_slot(lock, target);
     if (!err) {
-        err = audit_append(lock, OL_AUDIT_USER_DELETED, target, lock->actor);
+        err = ol_audit_append(lock, OL_AUDIT_USER_DELETED, target, lock->actor);
     }
     if (err) {
         return err;
     }
-    end_function(lock);
+    ol_function_end(lock);
     char l2[] = "SLOT 00";
-    put2(l2 + 5, target);
-    say(lock, TONE_OK, "CODE DELETED", l2);
+    ol_put2(l2 + 5, target);
+    ol_say(lock, TONE_OK, "CODE DELETED", l2);
     return OL_OK;
 }
 
@@ -567,24 +567,24 @@ static ol_err apply_delete(ol_lock *lock) {
 // only by someone who has just served every rule in force (docs/POLICY.md).
 // Refused, it is recorded; nothing changes.
 static ol_err relaxing_refused(ol_lock *lock, bool relaxes, bool *stop) {
-    enum refusal why = relaxes ? rules_served(lock) : REFUSAL_NONE;
+    enum refusal why = relaxes ? ol_rules_served(lock) : REFUSAL_NONE;
     *stop = why != REFUSAL_NONE;
     if (!*stop) {
         return OL_OK;
     }
     uint8_t fn = lock->function;
-    end_function(lock);
-    return refused(lock, lock->actor, fn, why, NOTHING_CHANGED);
+    ol_function_end(lock);
+    return ol_refused(lock, lock->actor, fn, why, NOTHING_CHANGED);
 }
 
 static ol_err change_rules(ol_lock *lock, const ol_settings *next) {
     bool stop;
-    ol_err err = relaxing_refused(lock, settings_relax(&lock->set, next), &stop);
+    ol_err err = relaxing_refused(lock, ol_settings_relax(&lock->set, next), &stop);
     if (err || stop) {
         return err;
     }
-    bool stricter = settings_relax(next, &lock->set); // no copy: the stack is 3 KiB
-    err = save_settings(lock, next);
+    bool stricter = ol_settings_relax(next, &lock->set); // no copy: the stack is 3 KiB
+    err = ol_save_settings(lock, next);
     if (!err && stricter) {
         // A stricter rule has not been served by anyone yet: the lock
         // standing open, or a window under the old delay, serves it no more.
@@ -626,7 +626,7 @@ static ol_err apply_supervisor(ol_lock *lock) {
 static ol_err apply_schedule(ol_lock *lock) {
     uint32_t from = lock->field[2], to = lock->field[3];
     if (from >= to && !(from == 0 && to == 0)) {
-        refuse(lock, "FROM AFTER UNTIL");
+        ol_function_refuse(lock, "FROM AFTER UNTIL");
         return OL_OK;
     }
     ol_settings next = lock->set;
@@ -655,28 +655,28 @@ static ol_err apply_timelock(ol_lock *lock) {
     uint32_t ms = lock->field[0] * 3600000u;
     bool stop = false;
 #if OL_REGRESS_FINDING != 2 // TEST ONLY: a second *11 replaces the first
-    ol_err err = relaxing_refused(lock, ms < countdown_left(lock, &lock->timelock), &stop);
+    ol_err err = relaxing_refused(lock, ms < ol_countdown_left(lock, &lock->timelock), &stop);
     if (err || stop) {
         return err;
     }
 #endif
-    return stop ? OL_OK : save_timelock(lock, ms);
+    return stop ? OL_OK : ol_save_timelock(lock, ms);
 }
 
 static ol_err apply_clock(ol_lock *lock) {
     if (lock->field[1] >= 24u * 60u) {
-        refuse(lock, "BAD TIME HHMM");
+        ol_function_refuse(lock, "BAD TIME HHMM");
         return OL_OK;
     }
     if (!lock->plat->rtc_set) {
-        refuse(lock, "NO CLOCK");
+        ol_function_refuse(lock, "NO CLOCK");
         return OL_OK;
     }
     // Moving a known clock moves every period and holiday; a lost one is set
     // with two codes (login).
     bool stop;
     ol_err err = relaxing_refused(lock,
-                                  calendar_governs(&lock->set) &&
+                                  ol_calendar_governs(&lock->set) &&
                                       lock->plat->rtc_now(lock->plat->rtc_ctx) != OL_RTC_LOST,
                                   &stop);
     if (err || stop) {
@@ -685,30 +685,30 @@ static ol_err apply_clock(ol_lock *lock) {
     uint32_t t = lock->field[0] * 86400u + lock->field[1] * 60u;
     err = lock->plat->rtc_set(lock->plat->rtc_ctx, t);
     if (err == OL_ERR_STATE) {
-        refuse(lock, "NO CLOCK");
+        ol_function_refuse(lock, "NO CLOCK");
         return OL_OK;
     }
     if (!err) {
-        err = audit_append(lock, OL_AUDIT_CLOCK_SET, lock->actor, 0);
+        err = ol_audit_append(lock, OL_AUDIT_CLOCK_SET, lock->actor, 0);
     }
     if (err) {
         return err;
     }
-    end_function(lock);
-    say(lock, TONE_OK, "CLOCK SET", "");
+    ol_function_end(lock);
+    ol_say(lock, TONE_OK, "CLOCK SET", "");
     return OL_OK;
 }
 
 static ol_err apply_recovery_new(ol_lock *lock) {
-    end_function(lock);
-    return recovery_new_code(lock); // kept once the owner has seen it all
+    ol_function_end(lock);
+    return ol_recovery_new_code(lock); // kept once the owner has seen it all
 }
 
 static ol_err apply_recovery_off(ol_lock *lock) {
     ol_settings next = lock->set;
     next.recovery_off = true; // chosen: no NO RECOVERY CODE reminder
-    ol_err err = save_recovery(lock, NULL);
-    return err ? err : save_settings(lock, &next);
+    ol_err err = ol_save_recovery(lock, NULL);
+    return err ? err : ol_save_settings(lock, &next);
 }
 
 static ol_err apply_recovery_delay(ol_lock *lock) {
@@ -718,14 +718,14 @@ static ol_err apply_recovery_delay(ol_lock *lock) {
 }
 
 static ol_err apply_pair(ol_lock *lock) {
-    end_function(lock); // the door was checked by finish(): DOOR_OPEN
+    ol_function_end(lock); // the door was checked by finish(): DOOR_OPEN
     if (lock->event_unpaired) {
         lock->pair_granted = true; // the keypad in use: src/link/body.c pins it
-        say(lock, TONE_OK, "KEYPAD PAIRED", "");
+        ol_say(lock, TONE_OK, "KEYPAD PAIRED", "");
         return OL_OK;
     }
     lock->pair_until = lock->now + 60000u;
-    say(lock, TONE_OK, "PAIR KEYPAD NOW", "WITHIN 60 S");
+    ol_say(lock, TONE_OK, "PAIR KEYPAD NOW", "WITHIN 60 S");
     return OL_OK;
 }
 

@@ -29,34 +29,34 @@ static const char *const refusal_texts[] = {
     "SECOND CODE",
 };
 
-const char *refusal_text(enum refusal why) {
+const char *ol_refusal_text(enum refusal why) {
     return refusal_texts[why];
 }
 
-bool clock_lost_under_calendar(const ol_lock *lock) {
-    return calendar_governs(&lock->set) && lock->plat->rtc_now(lock->plat->rtc_ctx) == OL_RTC_LOST;
+bool ol_clock_lost_under_calendar(const ol_lock *lock) {
+    return ol_calendar_governs(&lock->set) && lock->plat->rtc_now(lock->plat->rtc_ctx) == OL_RTC_LOST;
 }
 
-enum refusal timelock_refusal(const ol_lock *lock) {
-    if (countdown_left(lock, &lock->timelock) != 0) {
+enum refusal ol_timelock_refusal(const ol_lock *lock) {
+    if (ol_countdown_left(lock, &lock->timelock) != 0) {
         return REFUSAL_TIME_LOCKED;
     }
-    if (!calendar_governs(&lock->set)) {
+    if (!ol_calendar_governs(&lock->set)) {
         return REFUSAL_NONE;
     }
     uint32_t rtc = lock->plat->rtc_now(lock->plat->rtc_ctx);
     if (rtc == OL_RTC_LOST) {
         return REFUSAL_CLOCK;
     }
-    return schedule_open(&lock->set, rtc) ? REFUSAL_NONE : REFUSAL_TIME_LOCKED;
+    return ol_schedule_open(&lock->set, rtc) ? REFUSAL_NONE : REFUSAL_TIME_LOCKED;
 }
 
 static bool in_window(const ol_lock *lock) {
     return lock->window_until != 0 && lock->now >= lock->delay_until;
 }
 
-enum refusal rules_served(const ol_lock *lock) {
-    enum refusal why = timelock_refusal(lock);
+enum refusal ol_rules_served(const ol_lock *lock) {
+    enum refusal why = ol_timelock_refusal(lock);
     if (why != REFUSAL_NONE) {
         return why;
     }
@@ -69,14 +69,14 @@ enum refusal rules_served(const ol_lock *lock) {
     return lock->set.delay_min != 0 ? REFUSAL_WINDOW : REFUSAL_OPEN;
 }
 
-ol_err refusal_record(ol_lock *lock, uint8_t slot, uint8_t function, enum refusal why) {
-    return audit_append(lock, OL_AUDIT_REFUSED, slot, (uint16_t)(function << 8 | why));
+ol_err ol_refusal_record(ol_lock *lock, uint8_t slot, uint8_t function, enum refusal why) {
+    return ol_audit_append(lock, OL_AUDIT_REFUSED, slot, (uint16_t)(function << 8 | why));
 }
 
-ol_err refused(ol_lock *lock, uint8_t slot, uint8_t function, enum refusal why,
+ol_err ol_refused(ol_lock *lock, uint8_t slot, uint8_t function, enum refusal why,
                const char *second) {
-    say(lock, TONE_ERROR, refusal_text(why), second);
-    return refusal_record(lock, slot, function, why);
+    ol_say(lock, TONE_ERROR, ol_refusal_text(why), second);
+    return ol_refusal_record(lock, slot, function, why);
 }
 
 // The time delay, if one applies to this slot. *go_on: the caller may go on
@@ -96,14 +96,14 @@ static ol_err time_delay(ol_lock *lock, uint8_t slot, bool *go_on, bool *served)
     }
     if (lock->window_until != 0) {
         char l2[] = "00:00 LEFT";
-        put_time_left(l2, (uint32_t)(lock->delay_until - lock->now));
-        say(lock, TONE_INFO, "TIME DELAY", l2);
-        return refusal_record(lock, slot, 0, REFUSAL_DELAY);
+        ol_put_time_left(l2, (uint32_t)(lock->delay_until - lock->now));
+        ol_say(lock, TONE_INFO, "TIME DELAY", l2);
+        return ol_refusal_record(lock, slot, 0, REFUSAL_DELAY);
     }
     lock->dual_until = 0; // a first code of before does not carry into a new delay
     lock->delay_until = lock->now + (uint64_t)lock->set.delay_min * 60000u;
     lock->window_until = lock->delay_until + (uint64_t)lock->set.window_min * 60000u;
-    return audit_append(lock, OL_AUDIT_DELAY_STARTED, slot, lock->set.delay_min);
+    return ol_audit_append(lock, OL_AUDIT_DELAY_STARTED, slot, lock->set.delay_min);
 }
 
 // The second reading of the entry (fih.h) agrees with the first.
@@ -125,7 +125,7 @@ static bool granted(uint32_t grant) {
 static ol_err retract(ol_lock *lock, uint32_t grant) {
 #ifndef OL_FIH_TEST_WEAK
     if (!granted(grant)) {
-        return fault_detected(lock);
+        return ol_fault_detected(lock);
     }
     lock->out.bolt = (ol_bolt)(fih_opaque(grant) ^ (OL_GRANT ^ (uint32_t)OL_BOLT_RETRACTED));
 #else
@@ -135,30 +135,30 @@ static ol_err retract(ol_lock *lock, uint32_t grant) {
     return OL_OK;
 }
 
-ol_err open_attempt(ol_lock *lock, const ol_event *ev) {
+ol_err ol_open_attempt(ol_lock *lock, const ol_event *ev) {
     verdict v;
-    ol_err err = authenticate(lock, ev, "", &v);
+    ol_err err = ol_authenticate(lock, ev, "", &v);
     if (err || !v.valid) {
         return err;
     }
     if (lock->event_unpaired) {
         // Only to stop a running recovery (pairing.c): that is done.
-        say(lock, TONE_INFO, "RECOVERY STOPPED", "");
+        ol_say(lock, TONE_INFO, "RECOVERY STOPPED", "");
         return OL_OK;
     }
     uint8_t slot = v.slot;
     if (v.duress) {
         // Raised before anything else can refuse: a robbery is reported even
         // if the lock then does not open.
-        err = save_alarm(lock, true);
+        err = ol_save_alarm(lock, true);
         if (!err) {
-            err = audit_append(lock, OL_AUDIT_DURESS, slot, 0);
+            err = ol_audit_append(lock, OL_AUDIT_DURESS, slot, 0);
         }
         if (err) {
             return err;
         }
     } else if (slot < OL_MANAGER_SLOTS) {
-        err = save_alarm(lock, false); // a manager's own code resets the alarm
+        err = ol_save_alarm(lock, false); // a manager's own code resets the alarm
         if (err) {
             return err;
         }
@@ -168,13 +168,13 @@ ol_err open_attempt(ol_lock *lock, const ol_event *ev) {
     if (slot >= OL_MANAGER_SLOTS && lock->set.users_disabled) {
         why = REFUSAL_DISABLED;
     } else if (lock->remote_disabled) {
-        say(lock, TONE_ERROR, "REMOTE DISABLED", "");
-        return audit_append(lock, OL_AUDIT_REMOTE_DISABLED, slot, 1);
+        ol_say(lock, TONE_ERROR, "REMOTE DISABLED", "");
+        return ol_audit_append(lock, OL_AUDIT_REMOTE_DISABLED, slot, 1);
     } else {
-        why = timelock_refusal(lock);
+        why = ol_timelock_refusal(lock);
     }
     if (why != REFUSAL_NONE) {
-        return refused(lock, slot, 0, why, "");
+        return ol_refused(lock, slot, 0, why, "");
     }
     bool go_on, served;
     err = time_delay(lock, slot, &go_on, &served);
@@ -186,26 +186,26 @@ ol_err open_attempt(ol_lock *lock, const ol_event *ev) {
         if (lock->dual_until == 0) {
             lock->dual_first = slot;
             lock->dual_until = lock->now + OL_DUAL_WINDOW_MS;
-            say(lock, TONE_OK, "SECOND CODE", "");
+            ol_say(lock, TONE_OK, "SECOND CODE", "");
             return OL_OK;
         }
         if (slot == lock->dual_first) {
-            return refused(lock, slot, 0, REFUSAL_SAME, "");
+            return ol_refused(lock, slot, 0, REFUSAL_SAME, "");
         }
         first = (uint16_t)(1u + lock->dual_first);
         lock->dual_until = 0;
     }
     // The second reading agrees before the trail says "open" (fih.h).
     if (!granted(v.grant)) {
-        return fault_detected(lock);
+        return ol_fault_detected(lock);
     }
     // Logged before the bolt moves: an opening is never missing from the trail.
-    err = audit_append(lock, OL_AUDIT_OPEN, slot, first);
+    err = ol_audit_append(lock, OL_AUDIT_OPEN, slot, first);
     if (!err) {
         err = retract(lock, v.grant);
     }
     if (!err) {
-        err = penalty_forgive(lock);
+        err = ol_penalty_forgive(lock);
     }
     if (err) {
         return err;
@@ -214,6 +214,6 @@ ol_err open_attempt(ol_lock *lock, const ol_event *ev) {
     lock->relock_at = lock->door_open ? 0 : lock->now + OL_RELOCK_UNOPENED_MS;
     lock->delay_until = 0; // the window ends at its first opening
     lock->window_until = 0;
-    say(lock, TONE_OK, "OPEN", "");
+    ol_say(lock, TONE_OK, "OPEN", "");
     return OL_OK;
 }

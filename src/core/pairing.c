@@ -46,7 +46,7 @@ ol_err ol_lock_link_pair(ol_lock *lock, uint64_t now_ms, const uint8_t key[32]) 
     lock->has_link_peer = true;
     lock->pair_until = 0;
     lock->pair_granted = false;
-    return audit_append(lock, OL_AUDIT_KEYPAD_PAIRED, OL_AUDIT_NO_SLOT, 0);
+    return ol_audit_append(lock, OL_AUDIT_KEYPAD_PAIRED, OL_AUDIT_NO_SLOT, 0);
 }
 
 bool ol_lock_pairing_allowed(const ol_lock *lock) {
@@ -66,7 +66,7 @@ static ol_err log_rejects(ol_lock *lock) {
     uint32_t count = lock->rejects_unlogged;
     lock->rejects_unlogged = 0;
     lock->reject_logged_at = lock->now == 0 ? 1 : lock->now;
-    return audit_append(lock, OL_AUDIT_KEYPAD_REJECTED, OL_AUDIT_NO_SLOT,
+    return ol_audit_append(lock, OL_AUDIT_KEYPAD_REJECTED, OL_AUDIT_NO_SLOT,
                         (uint16_t)(count > 0xFFFF ? 0xFFFF : count));
 }
 
@@ -78,7 +78,7 @@ ol_err ol_lock_link_rejected(ol_lock *lock, uint64_t now_ms) {
         return OL_OK;
     }
     lock->rejects_unlogged++;
-    // Written at the end of the minute (link_reject_timer), or every 16: a
+    // Written at the end of the minute (ol_link_reject_timer), or every 16: a
     // power cut loses fewer than 16, and a flood costs one write per 16.
     if (lock->reject_logged_at != 0 && lock->now < lock->reject_logged_at + OL_REJECT_LOG_MS &&
         lock->rejects_unlogged < 16u) {
@@ -87,7 +87,7 @@ ol_err ol_lock_link_rejected(ol_lock *lock, uint64_t now_ms) {
     return log_rejects(lock);
 }
 
-ol_err link_reject_timer(ol_lock *lock) {
+ol_err ol_link_reject_timer(ol_lock *lock) {
     if (lock->rejects_unlogged != 0 && lock->now >= lock->reject_logged_at + OL_REJECT_LOG_MS) {
         return log_rejects(lock);
     }
@@ -95,13 +95,13 @@ ol_err link_reject_timer(ol_lock *lock) {
 }
 
 bool ol_lock_unpaired_screen(const ol_lock *lock) {
-    return lock->mode == MODE_RECOVERY || lock->mode == MODE_SHOW_CODE || recovery_running(lock) ||
+    return lock->mode == MODE_RECOVERY || lock->mode == MODE_SHOW_CODE || ol_recovery_running(lock) ||
            (lock->mode == MODE_FUNCTION && lock->function == 17) ||
            (lock->message_until != 0 && lock->event_unpaired);
 }
 
 // May a message from a keypad that is not paired reach the engine now?
-bool unpaired_may_pass(const ol_lock *lock, const ol_event *ev) {
+bool ol_unpaired_may_pass(const ol_lock *lock, const ol_event *ev) {
     switch (ev->type) {
     case OL_EV_FUNCTION:
         return ev->function == 99 || (ev->function == 17 && lock->door_open);
@@ -109,9 +109,9 @@ bool unpaired_may_pass(const ol_lock *lock, const ol_event *ev) {
         return true;
     case OL_EV_ENTRY:
         // A code typed during a running recovery, on whatever keypad is
-        // fitted (the thief's own), stops it; it never opens (open_attempt).
+        // fitted (the thief's own), stops it; it never opens (ol_open_attempt).
         return lock->mode == MODE_RECOVERY || lock->mode == MODE_SHOW_CODE ||
-               (lock->mode == MODE_IDLE && recovery_running(lock)) ||
+               (lock->mode == MODE_IDLE && ol_recovery_running(lock)) ||
                (lock->mode == MODE_FUNCTION && lock->function == 17 && lock->door_open);
     default:
         return true;

@@ -3,7 +3,7 @@
 
 #include "ownerlock/config.h"
 
-penalty penalty_after_failure(penalty p) {
+penalty ol_penalty_after_failure(penalty p) {
     if (p.failures < UINT32_MAX) {
         p.failures++;
     }
@@ -21,7 +21,7 @@ penalty penalty_after_failure(penalty p) {
     return p;
 }
 
-penalty penalty_cleared(void) {
+penalty ol_penalty_cleared(void) {
     penalty p = {0, 0, 0};
     return p;
 }

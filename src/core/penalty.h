@@ -14,8 +14,8 @@ typedef struct penalty {
 } penalty;
 
 // The state after one more wrong entry.
-penalty penalty_after_failure(penalty p);
+penalty ol_penalty_after_failure(penalty p);
 // The state after a valid credential: everything forgiven.
-penalty penalty_cleared(void);
+penalty ol_penalty_cleared(void);
 
 #endif

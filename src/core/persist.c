@@ -46,7 +46,7 @@ static void decode_u16s(uint16_t *v, const uint8_t *in, size_t n) {
 
 // Writes only the records whose contents change: a function changes one
 // setting at a time, so one record.
-ol_err save_settings(ol_lock *lock, const ol_settings *next) {
+ol_err ol_save_settings(ol_lock *lock, const ol_settings *next) {
     uint8_t a[OL_KV_MAX_VALUE], b[OL_KV_MAX_VALUE];
     ol_err err = OL_OK;
     encode_settings(a, next);
@@ -75,7 +75,7 @@ ol_err save_settings(ol_lock *lock, const ol_settings *next) {
     return err;
 }
 
-ol_err save_recovery(ol_lock *lock, const uint8_t tag[OL_TAG_BYTES]) {
+ol_err ol_save_recovery(ol_lock *lock, const uint8_t tag[OL_TAG_BYTES]) {
     ol_err err = tag ? ol_kv_put(&lock->kv, KEY_RECOVERY, tag, OL_TAG_BYTES)
                      : ol_kv_del(&lock->kv, KEY_RECOVERY);
     if (err) {
@@ -90,7 +90,7 @@ ol_err save_recovery(ol_lock *lock, const uint8_t tag[OL_TAG_BYTES]) {
     return OL_OK;
 }
 
-ol_err save_slot(ol_lock *lock, uint8_t slot, const uint8_t tag[OL_TAG_BYTES]) {
+ol_err ol_save_slot(ol_lock *lock, uint8_t slot, const uint8_t tag[OL_TAG_BYTES]) {
     ol_err err = ol_kv_put(&lock->kv, (uint16_t)(KEY_SLOT_BASE + slot), tag, OL_TAG_BYTES);
     if (err) {
         return err;
@@ -105,15 +105,15 @@ ol_err save_slot(ol_lock *lock, uint8_t slot, const uint8_t tag[OL_TAG_BYTES]) {
 static ol_err drop_roles(ol_lock *lock, uint8_t slot) {
     ol_settings next = lock->set;
     next.override &= ~(1u << slot);
-    return save_settings(lock, &next);
+    return ol_save_settings(lock, &next);
 }
 
-ol_err save_slot_new_holder(ol_lock *lock, uint8_t slot, const uint8_t tag[OL_TAG_BYTES]) {
+ol_err ol_save_slot_new_holder(ol_lock *lock, uint8_t slot, const uint8_t tag[OL_TAG_BYTES]) {
     ol_err err = drop_roles(lock, slot);
-    return err ? err : save_slot(lock, slot, tag);
+    return err ? err : ol_save_slot(lock, slot, tag);
 }
 
-ol_err delete_slot(ol_lock *lock, uint8_t slot) {
+ol_err ol_delete_slot(ol_lock *lock, uint8_t slot) {
     ol_err err = drop_roles(lock, slot);
     if (!err) {
         err = ol_kv_del(&lock->kv, (uint16_t)(KEY_SLOT_BASE + slot));
@@ -138,7 +138,7 @@ static void encode_penalty(uint8_t out[12], penalty p) {
     put_le32(out + 8, p.remaining);
 }
 
-ol_err save_penalty(ol_lock *lock, penalty p) {
+ol_err ol_save_penalty(ol_lock *lock, penalty p) {
     uint8_t buf[12];
     encode_penalty(buf, p);
     ol_err err = ol_kv_put(&lock->kv, KEY_PENALTY, buf, sizeof buf);
@@ -151,7 +151,7 @@ ol_err save_penalty(ol_lock *lock, penalty p) {
     return OL_OK;
 }
 
-ol_err save_audit_noise(ol_lock *lock, const uint16_t noise[3]) {
+ol_err ol_save_audit_noise(ol_lock *lock, const uint16_t noise[3]) {
     uint8_t buf[6];
     for (int i = 0; i < 3; i++) {
         put_le16(buf + 2 * i, noise[i]);
@@ -163,7 +163,7 @@ ol_err save_audit_noise(ol_lock *lock, const uint16_t noise[3]) {
     return err;
 }
 
-ol_err save_code_checks(ol_lock *lock, const uint8_t left[OL_SLOTS], uint32_t refill_ms) {
+ol_err ol_save_code_checks(ol_lock *lock, const uint8_t left[OL_SLOTS], uint32_t refill_ms) {
     uint8_t buf[OL_SLOTS + 4];
     memcpy(buf, left, OL_SLOTS);
     put_le32(buf + OL_SLOTS, refill_ms);
@@ -176,7 +176,7 @@ ol_err save_code_checks(ol_lock *lock, const uint8_t left[OL_SLOTS], uint32_t re
     return OL_OK;
 }
 
-ol_err save_alarm(ol_lock *lock, bool on) {
+ol_err ol_save_alarm(ol_lock *lock, bool on) {
     static const uint8_t mark = 1;
     if (on == lock->out.alarm) {
         return OL_OK;
@@ -188,18 +188,18 @@ ol_err save_alarm(ol_lock *lock, bool on) {
     return err;
 }
 
-ol_err save_recovery_running(ol_lock *lock, bool running) {
+ol_err ol_save_recovery_running(ol_lock *lock, bool running) {
     static const uint8_t mark = 1;
     return running ? ol_kv_put(&lock->kv, KEY_RECOVERY_RUN, &mark, 1)
                    : ol_kv_del(&lock->kv, KEY_RECOVERY_RUN);
 }
 
-ol_err load_recovery_running(ol_lock *lock, bool *running) {
+ol_err ol_load_recovery_running(ol_lock *lock, bool *running) {
     uint8_t mark;
     return load(lock, KEY_RECOVERY_RUN, &mark, 1, running);
 }
 
-ol_err save_timelock(ol_lock *lock, uint32_t remaining) {
+ol_err ol_save_timelock(ol_lock *lock, uint32_t remaining) {
     uint8_t buf[4];
     put_le32(buf, remaining);
     ol_err err = ol_kv_put(&lock->kv, KEY_TIMELOCK, buf, sizeof buf);
@@ -225,7 +225,7 @@ static ol_err load(ol_lock *lock, uint16_t key, void *buf, size_t size, bool *fo
     return err;
 }
 
-ol_err penalty_is_saved(ol_lock *lock, penalty p) {
+ol_err ol_penalty_is_saved(ol_lock *lock, penalty p) {
     uint8_t want[12], got[12];
     bool found;
     encode_penalty(want, p);
@@ -236,7 +236,7 @@ ol_err penalty_is_saved(ol_lock *lock, penalty p) {
     return err;
 }
 
-ol_err load_state(ol_lock *lock) {
+ol_err ol_load_state(ol_lock *lock) {
     uint8_t buf[OL_KV_MAX_VALUE];
     bool have_key, found;
     ol_err err = load(lock, KEY_DEVICE, lock->device_key, sizeof lock->device_key, &have_key);

@@ -41,13 +41,13 @@ static void end_typing(ol_lock *lock) {
 
 // A recovery runs from the right code to the new manager code: its delay, the
 // time to type the code again, and the new code's two fields.
-bool recovery_running(const ol_lock *lock) {
+bool ol_recovery_running(const ol_lock *lock) {
     return lock->recovery_until != 0 || lock->recovery_window != 0 ||
            (lock->mode == MODE_RECOVERY && lock->step >= 2);
 }
 
-ol_err recovery_stop(ol_lock *lock, uint8_t slot, uint16_t why) {
-    if (!recovery_running(lock)) {
+ol_err ol_recovery_stop(ol_lock *lock, uint8_t slot, uint16_t why) {
+    if (!ol_recovery_running(lock)) {
         return OL_OK;
     }
     if (lock->mode == MODE_RECOVERY && lock->step >= 2) {
@@ -55,31 +55,31 @@ ol_err recovery_stop(ol_lock *lock, uint8_t slot, uint16_t why) {
     }
     lock->recovery_until = 0;
     lock->recovery_window = 0;
-    ol_err err = audit_append(lock, OL_AUDIT_RECOVERY_USED, slot, why);
-    return err ? err : save_recovery_running(lock, false);
+    ol_err err = ol_audit_append(lock, OL_AUDIT_RECOVERY_USED, slot, why);
+    return err ? err : ol_save_recovery_running(lock, false);
 }
 
-ol_err recovery_power_up(ol_lock *lock) {
+ol_err ol_recovery_power_up(ol_lock *lock) {
     bool running;
-    ol_err err = load_recovery_running(lock, &running);
+    ol_err err = ol_load_recovery_running(lock, &running);
     if (!err && running) {
-        err = audit_append(lock, OL_AUDIT_RECOVERY_USED, OL_AUDIT_NO_SLOT, RECOVERY_POWER_CUT);
+        err = ol_audit_append(lock, OL_AUDIT_RECOVERY_USED, OL_AUDIT_NO_SLOT, RECOVERY_POWER_CUT);
         if (!err) {
-            err = save_recovery_running(lock, false);
+            err = ol_save_recovery_running(lock, false);
         }
     }
     return err;
 }
 
-ol_err recovery_cancel(ol_lock *lock) {
-    ol_err err = recovery_stop(lock, OL_AUDIT_NO_SLOT, RECOVERY_CANCELLED);
+ol_err ol_recovery_cancel(ol_lock *lock) {
+    ol_err err = ol_recovery_stop(lock, OL_AUDIT_NO_SLOT, RECOVERY_CANCELLED);
     end_typing(lock);
     return err;
 }
 
 // ---- a new code, shown once, kept when typed back ------------------------------
 
-ol_err recovery_new_code(ol_lock *lock) {
+ol_err ol_recovery_new_code(ol_lock *lock) {
     uint8_t pool[32];
     size_t have = 0;
     // Uniform digits: bytes of 250 and above are drawn again.
@@ -103,7 +103,7 @@ ol_err recovery_new_code(ol_lock *lock) {
     return OL_OK;
 }
 
-void recovery_abandon(ol_lock *lock) {
+void ol_recovery_abandon(ol_lock *lock) {
     if (lock->mode != MODE_SHOW_CODE) {
         return;
     }
@@ -111,7 +111,7 @@ void recovery_abandon(ol_lock *lock) {
     lock->mode = MODE_IDLE;
     lock->step = 0;
     lock->menu_deadline = 0;
-    say(lock, TONE_ERROR, "RECOVERY CODE", "NOT SAVED");
+    ol_say(lock, TONE_ERROR, "RECOVERY CODE", "NOT SAVED");
 }
 
 // A group typed into *99, *14, *15 or the type-back: its check digit first.
@@ -121,21 +121,21 @@ static bool group_well_typed(ol_lock *lock, const ol_event *ev) {
     }
     char l1[] = "TYPO IN GROUP 0";
     l1[14] = (char)('1' + lock->group);
-    say(lock, TONE_ERROR, l1, "TYPE IT AGAIN");
+    ol_say(lock, TONE_ERROR, l1, "TYPE IT AGAIN");
     return false;
 }
 
 // The owner has typed back every group: only now does the code count.
 static ol_err keep_shown_code(ol_lock *lock) {
     uint8_t tag[OL_TAG_BYTES];
-    credential_recovery_tag(tag, lock->device_key, lock->recovery_digits);
+    ol_credential_recovery_tag(tag, lock->device_key, lock->recovery_digits);
     wipe_digits(lock);
-    ol_err err = save_recovery(lock, tag);
+    ol_err err = ol_save_recovery(lock, tag);
     ol_wipe(tag, sizeof tag);
     if (!err && lock->set.recovery_off) {
         ol_settings next = lock->set;
         next.recovery_off = false;
-        err = save_settings(lock, &next);
+        err = ol_save_settings(lock, &next);
     }
     if (err) {
         return err;
@@ -143,11 +143,11 @@ static ol_err keep_shown_code(ol_lock *lock) {
     lock->mode = MODE_IDLE;
     lock->step = 0;
     lock->menu_deadline = 0;
-    say(lock, TONE_OK, "RECOVERY CODE", "SAVED");
-    return audit_append(lock, OL_AUDIT_CONFIG_CHANGED, OL_AUDIT_NO_SLOT, 99);
+    ol_say(lock, TONE_OK, "RECOVERY CODE", "SAVED");
+    return ol_audit_append(lock, OL_AUDIT_CONFIG_CHANGED, OL_AUDIT_NO_SLOT, 99);
 }
 
-ol_err recovery_show_entry(ol_lock *lock, const ol_event *ev) {
+ol_err ol_recovery_show_entry(ol_lock *lock, const ol_event *ev) {
     lock->menu_deadline = lock->now + OL_RECOVERY_SHOW_MS;
     if (lock->step == 0) {
         if (ev->ndigits != 0) {
@@ -175,7 +175,7 @@ ol_err recovery_show_entry(ol_lock *lock, const ol_event *ev) {
     lock->group = 0;
     if (lock->shown_diff != 0) {
         lock->step = 0;
-        say(lock, TONE_ERROR, "NOT THE SAME", "SHOWN AGAIN");
+        ol_say(lock, TONE_ERROR, "NOT THE SAME", "SHOWN AGAIN");
         return OL_OK;
     }
     return keep_shown_code(lock);
@@ -183,7 +183,7 @@ ol_err recovery_show_entry(ol_lock *lock, const ol_event *ev) {
 
 // ---- typing a recovery code -----------------------------------------------------
 
-ol_err recovery_take_group(ol_lock *lock, const ol_event *ev, bool *done, bool *valid) {
+ol_err ol_recovery_take_group(ol_lock *lock, const ol_event *ev, bool *done, bool *valid) {
     *done = false;
     *valid = false;
     if (!group_well_typed(lock, ev)) {
@@ -196,13 +196,13 @@ ol_err recovery_take_group(ol_lock *lock, const ol_event *ev, bool *done, bool *
     }
     *done = true;
     penalty was;
-    ol_err err = penalty_open(lock, &was);
+    ol_err err = ol_penalty_open(lock, &was);
     if (err) {
         wipe_digits(lock);
         return err;
     }
     uint8_t tag[OL_TAG_BYTES];
-    credential_recovery_tag(tag, lock->device_key, lock->recovery_digits);
+    ol_credential_recovery_tag(tag, lock->device_key, lock->recovery_digits);
     wipe_digits(lock);
     // Two readings, as for a code (fih.h): valid only if both agree.
     uint32_t on = 0u - (uint32_t)lock->recovery_enabled;
@@ -212,19 +212,19 @@ ol_err recovery_take_group(ol_lock *lock, const ol_event *ev, bool *done, bool *
                         fih_opaque(on));
     ol_wipe(tag, sizeof tag);
     *valid = v.valid;
-    return penalty_settle(lock, &v, was, NOTHING_CHANGED);
+    return ol_penalty_settle(lock, &v, was, NOTHING_CHANGED);
 }
 
-void recovery_start(ol_lock *lock) {
-    end_function(lock);
+void ol_recovery_start(ol_lock *lock) {
+    ol_function_end(lock);
     end_typing(lock);
     if (!lock->recovery_enabled) {
-        say(lock, TONE_ERROR, lock->set.recovery_off ? "NO RECOVERY" : "NO RECOVERY CODE",
+        ol_say(lock, TONE_ERROR, lock->set.recovery_off ? "NO RECOVERY" : "NO RECOVERY CODE",
             lock->set.recovery_off ? "IT IS DISABLED" : "MAKE ONE: *14");
-    } else if (battery_critical(lock)) {
-        say(lock, TONE_ERROR, "BATTERY LOW", NOTHING_CHANGED);
+    } else if (ol_battery_critical(lock)) {
+        ol_say(lock, TONE_ERROR, "BATTERY LOW", NOTHING_CHANGED);
     } else if (lock->recovery_until != 0) {
-        say(lock, TONE_INFO, "RECOVERY DELAY", "IS RUNNING");
+        ol_say(lock, TONE_INFO, "RECOVERY DELAY", "IS RUNNING");
     } else {
         lock->mode = MODE_RECOVERY;
         lock->menu_deadline = lock->now + OL_MENU_TIMEOUT_MS;
@@ -234,33 +234,33 @@ void recovery_start(ol_lock *lock) {
 static ol_err new_manager_code(ol_lock *lock, const ol_event *ev) {
     if (lock->step == 2) {
         const char *bad;
-        ol_err err = new_code_first(lock, lock->device_key, 0, ev, &bad);
+        ol_err err = ol_new_code_first(lock, lock->device_key, 0, ev, &bad);
         if (!err && bad) {
             // A counted wrong try (TOO LIKE ANOTHER) has ended the recovery.
-            say(lock, TONE_ERROR, bad, lock->mode == MODE_RECOVERY ? "TRY AGAIN" : NOTHING_CHANGED);
+            ol_say(lock, TONE_ERROR, bad, lock->mode == MODE_RECOVERY ? "TRY AGAIN" : NOTHING_CHANGED);
         } else if (!err) {
             lock->step = 3;
         }
         return err;
     }
     uint8_t tag[OL_TAG_BYTES];
-    if (!new_code_repeat(lock, lock->device_key, ev, tag)) {
+    if (!ol_new_code_repeat(lock, lock->device_key, ev, tag)) {
         lock->step = 2;
-        say(lock, TONE_ERROR, "CODES DIFFER", "TRY AGAIN");
+        ol_say(lock, TONE_ERROR, "CODES DIFFER", "TRY AGAIN");
         return OL_OK;
     }
     // The new code first, then the recovery code is used up: a cut in between
     // leaves a lock that opens with the new code and can still be recovered.
-    ol_err err = save_slot_new_holder(lock, 0, tag);
+    ol_err err = ol_save_slot_new_holder(lock, 0, tag);
     ol_wipe(tag, sizeof tag);
     if (!err) {
-        err = save_recovery(lock, NULL);
+        err = ol_save_recovery(lock, NULL);
     }
     if (!err) {
-        err = audit_append(lock, OL_AUDIT_RECOVERY_USED, 0, RECOVERY_DONE);
+        err = ol_audit_append(lock, OL_AUDIT_RECOVERY_USED, 0, RECOVERY_DONE);
     }
     if (!err) {
-        err = save_recovery_running(lock, false);
+        err = ol_save_recovery_running(lock, false);
     }
     if (err) {
         return err;
@@ -269,16 +269,16 @@ static ol_err new_manager_code(ol_lock *lock, const ol_event *ev) {
     lock->pair_granted = lock->event_unpaired;
     end_typing(lock);
     // No new recovery code on the outside keypad: *14, with the door open.
-    say(lock, TONE_OK, "MANAGER CODE SET", "OPEN, THEN *14");
+    ol_say(lock, TONE_OK, "MANAGER CODE SET", "OPEN, THEN *14");
     return OL_OK;
 }
 
-ol_err recovery_entry(ol_lock *lock, const ol_event *ev) {
+ol_err ol_recovery_entry(ol_lock *lock, const ol_event *ev) {
     if (lock->step >= 2) {
         return new_manager_code(lock, ev);
     }
     bool done, valid;
-    ol_err err = recovery_take_group(lock, ev, &done, &valid);
+    ol_err err = ol_recovery_take_group(lock, ev, &done, &valid);
     if (err || !done) {
         return err;
     }
@@ -296,21 +296,21 @@ ol_err recovery_entry(ol_lock *lock, const ol_event *ev) {
     }
     // The delay runs on the idle screen, where any valid code cancels it.
     // Marked in flash first: a power cut ends it, and the next power-up says so.
-    err = save_recovery_running(lock, true);
+    err = ol_save_recovery_running(lock, true);
     if (err) {
         return err;
     }
     lock->recovery_until = lock->now + (uint64_t)lock->set.recovery_delay_min * 60000u;
-    return audit_append(lock, OL_AUDIT_RECOVERY_USED, OL_AUDIT_NO_SLOT, RECOVERY_STARTED);
+    return ol_audit_append(lock, OL_AUDIT_RECOVERY_USED, OL_AUDIT_NO_SLOT, RECOVERY_STARTED);
 }
 
-ol_err recovery_timers(ol_lock *lock) {
+ol_err ol_recovery_timers(ol_lock *lock) {
     if (lock->recovery_until != 0 && lock->now >= lock->recovery_until) {
         // From the delay's end, not from whenever the port next woke up.
         lock->recovery_window = lock->recovery_until + OL_RECOVERY_WINDOW_MS;
         lock->recovery_until = 0;
-        beep(lock, OL_BEEP_OK);
-        ol_err err = audit_append(lock, OL_AUDIT_RECOVERY_USED, OL_AUDIT_NO_SLOT, RECOVERY_READY);
+        ol_play(lock, OL_BEEP_OK);
+        ol_err err = ol_audit_append(lock, OL_AUDIT_RECOVERY_USED, OL_AUDIT_NO_SLOT, RECOVERY_READY);
         if (err) {
             return err;
         }
@@ -318,8 +318,8 @@ ol_err recovery_timers(ol_lock *lock) {
     if (lock->recovery_window != 0 && lock->now >= lock->recovery_window) {
         // Someone typing *99's groups goes on typing them (a right code starts
         // a new delay): the rest of the groups must not land as codes.
-        say(lock, TONE_INFO, "RECOVERY EXPIRED", NOTHING_CHANGED);
-        return recovery_stop(lock, OL_AUDIT_NO_SLOT, RECOVERY_EXPIRED);
+        ol_say(lock, TONE_INFO, "RECOVERY EXPIRED", NOTHING_CHANGED);
+        return ol_recovery_stop(lock, OL_AUDIT_NO_SLOT, RECOVERY_EXPIRED);
     }
     return OL_OK;
 }
@@ -334,7 +334,7 @@ static void put_group(char *text, const uint8_t *g) {
     text[OL_RECOVERY_GROUP_DIGITS + 2] = '\0';
 }
 
-bool recovery_screen(const ol_lock *lock, char l1[OL_DISPLAY_COLS + 1],
+bool ol_recovery_screen(const ol_lock *lock, char l1[OL_DISPLAY_COLS + 1],
                      char l2[OL_DISPLAY_COLS + 1], ol_input *input) {
     // Whatever is typed here is part of a recovery code or a new manager
     // code: never echoed.
@@ -346,35 +346,35 @@ bool recovery_screen(const ol_lock *lock, char l1[OL_DISPLAY_COLS + 1],
         size_t at = lock->step == 0 ? 9 : 10;
         h[at] = (char)('1' + lock->group);
         h[at + 2] = (char)('0' + OL_RECOVERY_GROUPS);
-        set_line(l1, h);
+        ol_set_line(l1, h);
         if (lock->step == 0) {
             char text[OL_RECOVERY_GROUP_DIGITS + 3];
             put_group(text, lock->recovery_digits + OL_RECOVERY_GROUP_DIGITS * lock->group);
-            set_line(l2, text);
+            ol_set_line(l2, text);
         }
         return true;
     }
     if (lock->mode == MODE_RECOVERY) {
         if (lock->step >= 2) {
-            set_line(l1, lock->step == 2 ? "NEW MANAGER CODE" : "REPEAT CODE");
+            ol_set_line(l1, lock->step == 2 ? "NEW MANAGER CODE" : "REPEAT CODE");
         } else {
             char head[] = "RECOVERY GROUP 1";
             head[15] = (char)('1' + lock->group);
-            set_line(l1, head);
+            ol_set_line(l1, head);
         }
         return true;
     }
     if (lock->recovery_window != 0) {
-        set_line(l1, "RECOVERY READY");
-        set_line(l2, "TYPE *99 AGAIN");
+        ol_set_line(l1, "RECOVERY READY");
+        ol_set_line(l2, "TYPE *99 AGAIN");
         *input = OL_INPUT_IDLE;
         return true;
     }
     if (lock->recovery_until != 0) {
         char text[] = "00:00 LEFT";
-        put_time_left(text, (uint32_t)(lock->recovery_until - lock->now));
-        set_line(l1, "RECOVERY DELAY");
-        set_line(l2, text);
+        ol_put_time_left(text, (uint32_t)(lock->recovery_until - lock->now));
+        ol_set_line(l1, "RECOVERY DELAY");
+        ol_set_line(l2, text);
         *input = OL_INPUT_IDLE;
         return true;
     }

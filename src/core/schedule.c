@@ -14,11 +14,11 @@ static uint32_t month_days(uint32_t y, uint32_t m) {
     return m == 2 && leap(y) ? 29u : days[m - 1];
 }
 
-bool valid_date(uint32_t y, uint32_t m, uint32_t d) {
+bool ol_valid_date(uint32_t y, uint32_t m, uint32_t d) {
     return y >= 1970 && y <= 2105 && m >= 1 && m <= 12 && d >= 1 && d <= month_days(y, m);
 }
 
-uint32_t days_from_civil(uint32_t y, uint32_t m, uint32_t d) {
+uint32_t ol_days_from_civil(uint32_t y, uint32_t m, uint32_t d) {
     uint32_t days = d - 1;
     for (uint32_t year = 1970; year < y; year++) {
         days += leap(year) ? 366u : 365u;
@@ -29,7 +29,7 @@ uint32_t days_from_civil(uint32_t y, uint32_t m, uint32_t d) {
     return days;
 }
 
-void civil_from_days(uint32_t days, uint32_t *y, uint32_t *m, uint32_t *d) {
+void ol_civil_from_days(uint32_t days, uint32_t *y, uint32_t *m, uint32_t *d) {
     uint32_t year = 1970, month = 1;
     while (days >= (leap(year) ? 366u : 365u)) {
         days -= leap(year) ? 366u : 365u;
@@ -44,7 +44,7 @@ void civil_from_days(uint32_t days, uint32_t *y, uint32_t *m, uint32_t *d) {
     *d = days + 1;
 }
 
-bool schedule_in_force(const ol_settings *set) {
+bool ol_schedule_in_force(const ol_settings *set) {
     for (int day = 0; day < 7; day++) {
         for (int p = 0; p < OL_SCHEDULE_PERIODS; p++) {
             if (set->schedule[day][p][0] != set->schedule[day][p][1]) {
@@ -58,7 +58,7 @@ bool schedule_in_force(const ol_settings *set) {
 // Is this minute of this weekday (0 = Monday) inside an open period? With no
 // period set anywhere, every minute is.
 static bool minute_open(const ol_settings *set, uint32_t weekday, uint32_t minute) {
-    if (!schedule_in_force(set)) {
+    if (!ol_schedule_in_force(set)) {
         return true;
     }
     for (int p = 0; p < OL_SCHEDULE_PERIODS; p++) {
@@ -79,22 +79,22 @@ static bool is_holiday(const ol_settings *set, uint32_t days) {
     return false;
 }
 
-bool schedule_open(const ol_settings *set, uint32_t rtc) {
+bool ol_schedule_open(const ol_settings *set, uint32_t rtc) {
     uint32_t days = rtc / 86400u;
     // 1970-01-01 was a Thursday; 0 = Monday
     return !is_holiday(set, days) && minute_open(set, (days + 3u) % 7u, rtc % 86400u / 60u);
 }
 
-bool calendar_governs(const ol_settings *set) {
+bool ol_calendar_governs(const ol_settings *set) {
     for (int i = 0; i < OL_HOLIDAYS; i++) {
         if (set->holidays[i] != 0) {
             return true;
         }
     }
-    return schedule_in_force(set);
+    return ol_schedule_in_force(set);
 }
 
-bool settings_relax(const ol_settings *now, const ol_settings *next) {
+bool ol_settings_relax(const ol_settings *now, const ol_settings *next) {
     // A longer window matters only where a delay was in force before.
     bool longer_window = now->delay_min != 0 && next->window_min > now->window_min;
     if (next->delay_min < now->delay_min || longer_window || (now->dual && !next->dual) ||

@@ -1,5 +1,5 @@
 // Brute force under the wrong-try penalty, computed from the engine's own
-// rule (penalty_after_failure), next to tests/attacks/brute-force.sim which
+// rule (ol_penalty_after_failure), next to tests/attacks/brute-force.sim which
 // plays the first lockouts in the simulator.
 //
 // The attacker's best strategy is to try one code per lockout, as soon as
@@ -26,12 +26,12 @@
 
 // Powered time (ms) the attacker needs for `tries` tries, starting clean.
 static double time_for_tries(double tries) {
-    penalty p = penalty_cleared();
+    penalty p = ol_penalty_cleared();
     double ms = 0;
     double done = 0;
     // Walk the schedule until it settles at its cap, then extrapolate.
     while (done < tries) {
-        p = penalty_after_failure(p);
+        p = ol_penalty_after_failure(p);
         done += 1;
         if (p.remaining != 0) {
             ms += p.remaining;
@@ -48,11 +48,11 @@ static double time_for_tries(double tries) {
 // Tries the attacker has made by powered time `ms`, starting clean: a try as
 // soon as each lockout ends.
 static double tries_within(double ms) {
-    penalty p = penalty_cleared();
+    penalty p = ol_penalty_cleared();
     double next = 0; // when the next try can be typed
     double done = 0;
     while (next <= ms) {
-        p = penalty_after_failure(p);
+        p = ol_penalty_after_failure(p);
         done += 1;
         if (p.remaining != 0) {
             next += p.remaining;
@@ -82,16 +82,16 @@ static int next_enrolled(int enrolled) {
 // per code length and number of enrolled codes.
 static void print_table(void) {
     // Tries typed at once, before the first lockout starts.
-    penalty p = penalty_cleared();
+    penalty p = ol_penalty_cleared();
     unsigned at_once = 0;
     do {
-        p = penalty_after_failure(p);
+        p = ol_penalty_after_failure(p);
         at_once++;
     } while (p.remaining == 0 && at_once < 1000);
     printf("rule free_tries %u\n", at_once);
-    p = penalty_cleared();
+    p = ol_penalty_cleared();
     for (unsigned n = 0, i = 0; n < 8 && i < 1000; i++) {
-        p = penalty_after_failure(p);
+        p = ol_penalty_after_failure(p);
         if (p.remaining != 0) {
             printf("lockout %u %.6g\n", ++n, p.remaining / 60000.0);
             p.remaining = 0;

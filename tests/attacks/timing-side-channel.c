@@ -227,8 +227,8 @@ static bool tag_prefix_code(unsigned bytes, bool duress, uint8_t out[CODE_DIGITS
         for (unsigned i = 0, x = c; i < CODE_DIGITS; i++, x /= 10) {
             d[CODE_DIGITS - 1 - i] = (uint8_t)(x % 10);
         }
-        credential_duress_variant(v, d, CODE_DIGITS);
-        credential_tag(tag, r.lock.device_key, duress ? v : d, CODE_DIGITS);
+        ol_credential_duress_variant(v, d, CODE_DIGITS);
+        ol_credential_tag(tag, r.lock.device_key, duress ? v : d, CODE_DIGITS);
         unsigned same = 0;
         while (same < OL_TAG_BYTES && tag[same] == r.lock.tags[0][same]) {
             same++;
@@ -457,10 +457,10 @@ int main(int argc, char **argv) {
     // see the entry or the tags.
     const char *whole[] = {NULL};
     const char *inner[] = {"--collect-atstart=no",
-                           "--toggle-collect=credential_duress_variant",
-                           "--toggle-collect=credential_tag",
-                           "--toggle-collect=credential_match",
-                           "--toggle-collect=credential_slot_of",
+                           "--toggle-collect=ol_credential_duress_variant",
+                           "--toggle-collect=ol_credential_tag",
+                           "--toggle-collect=ol_credential_match",
+                           "--toggle-collect=ol_credential_slot_of",
                            NULL};
     CHECK_EQ(run_callgrind(argv[1], argv[0], event_out, whole, codes), 0);
     CHECK_EQ(run_callgrind(argv[1], argv[0], verify_out, inner, codes), 0);

@@ -37,21 +37,21 @@ static unsigned verify_path(void) {
     for (uint8_t s = 0; s < OL_SLOTS; s++) {
         fill(tags[s], OL_TAG_BYTES, s);
     }
-    credential_tag(tags[9], key, digits, n); // slot 09 holds the code
+    ol_credential_tag(tags[9], key, digits, n); // slot 09 holds the code
     SECRET(key, sizeof key);
     SECRET(tags, sizeof tags);
     SECRET(digits, sizeof digits);
     SECRET(&n, sizeof n);
 
     uint8_t variant[OL_ENTRY_MAX_DIGITS], tag[OL_TAG_BYTES], duress_tag[OL_TAG_BYTES];
-    credential_duress_variant(variant, digits, n);
-    credential_tag(tag, key, digits, n);
-    credential_tag(duress_tag, key, variant, n);
-    uint32_t plain = credential_match((const uint8_t(*)[OL_TAG_BYTES])tags, 0xFFFFFFFFu, tag);
+    ol_credential_duress_variant(variant, digits, n);
+    ol_credential_tag(tag, key, digits, n);
+    ol_credential_tag(duress_tag, key, variant, n);
+    uint32_t plain = ol_credential_match((const uint8_t(*)[OL_TAG_BYTES])tags, 0xFFFFFFFFu, tag);
     uint32_t forced =
-        credential_match((const uint8_t(*)[OL_TAG_BYTES])tags, 0xFFFFFFFFu, duress_tag);
+        ol_credential_match((const uint8_t(*)[OL_TAG_BYTES])tags, 0xFFFFFFFFu, duress_tag);
     uint32_t either = plain | forced;
-    uint8_t slot = credential_slot_of(either);
+    uint8_t slot = ol_credential_slot_of(either);
     // The outcome is what the lock acts on: declassify it, and only it.
     PUBLIC(&either, sizeof either);
     PUBLIC(&slot, sizeof slot);

@@ -73,7 +73,7 @@ typedef struct sweep {
     uint64_t steps, limit;         // instructions in this call, and at most
     uint32_t spared_lo, spared_hi; // not skipped: SHA-256's rounds (unless --all)
     uint64_t spared;               // instructions run there in the clean wrong entry
-    uint32_t check_addr;           // credential_match(): the code is being checked
+    uint32_t check_addr;           // ol_credential_match(): the code is being checked
     bool checked;                  // ... and this run got there
     bool counts_tries;             // the run is an entry: wrong tries must be saved
     bool counting;                 // the hook counts (and may skip) only in the wrong entry
@@ -488,7 +488,7 @@ int main(int argc, char **argv) {
     s.entry_lo = s.fn_entry & ~1u;
     s.entry_hi = s.entry_lo + entry_size;
     s.stack_top = need(&s, "__stack_end", NULL);
-    s.check_addr = need(&s, "credential_match", NULL) & ~1u;
+    s.check_addr = need(&s, "ol_credential_match", NULL) & ~1u;
     if (!all) {
         // SHA-256's 64 rounds (src/crypto/builtin/sha256.c compress()): a
         // skip there changes a digest, and the tag of a wrong entry stays

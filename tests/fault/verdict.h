@@ -4,7 +4,7 @@
 #define OWNERLOCK_TESTS_FAULT_VERDICT_H
 
 #define VERDICT_OPENED 1u      // the bolt output said retracted, now or a second later
-#define VERDICT_DETECTED 2u    // the lock stopped itself (fault_detected, or a store check)
+#define VERDICT_DETECTED 2u    // the lock stopped itself (ol_fault_detected, or a store check)
 #define VERDICT_COUNTED 4u     // the wrong try is in flash: a reboot sees it
 #define VERDICT_BRICKED 8u     // a reboot finds the store damaged: STORAGE FAULT
 #define VERDICT_NEW 16u        // the lock takes itself for new: it would take a new manager code

@@ -233,13 +233,13 @@ static void test_per_lock_secrets(void) {
         digits_of(codes[i].code, d, &n);
         for (int k = 0; k < npub; k++) {
             uint8_t t[OL_TAG_BYTES];
-            credential_tag(t, pub[k], d, n);
+            ol_credential_tag(t, pub[k], d, n);
             CHECK(memcmp(t, ta, OL_TAG_BYTES) != 0 && memcmp(t, tb, OL_TAG_BYTES) != 0);
         }
         // The lock's own MAC under its own key is what is stored (so the
         // comparisons above compare like with like).
         uint8_t t[OL_TAG_BYTES];
-        credential_tag(t, key_a, d, n);
+        ol_credential_tag(t, key_a, d, n);
         CHECK(memcmp(t, ta, OL_TAG_BYTES) == 0);
         tags_checked++;
     }

@@ -408,7 +408,7 @@ static int owner_slot_of(const search *s, const ol_event *ev, bool *variant) {
 // its own device key: the only way to tell which code a slot now holds.)
 static bool tag_is(const ol_lock *lock, int slot, const ol_event *ev) {
     uint8_t tag[OL_TAG_BYTES];
-    credential_tag(tag, lock->device_key, ev->digits, ev->ndigits);
+    ol_credential_tag(tag, lock->device_key, ev->digits, ev->ndigits);
     return memcmp(tag, lock->tags[slot], OL_TAG_BYTES) == 0;
 }
 
@@ -442,8 +442,8 @@ static ol_status glance(const ol_lock *lock) {
     st.door_open = lock->door_open;
     st.enrolled = lock->enrolled;
     st.failures = lock->failures;
-    st.lockout_remaining_ms = countdown_left(lock, &lock->lockout);
-    st.timelock_remaining_ms = countdown_left(lock, &lock->timelock);
+    st.lockout_remaining_ms = ol_countdown_left(lock, &lock->lockout);
+    st.timelock_remaining_ms = ol_countdown_left(lock, &lock->timelock);
     if (lock->window_until && lock->now < lock->delay_until) {
         st.delay_remaining_ms = (uint32_t)(lock->delay_until - lock->now);
     } else if (lock->window_until > lock->now) {
@@ -497,7 +497,7 @@ static bool is_recovery_tag(const ol_lock *lock, const char groups[OL_RECOVERY_G
             digits[g * OL_RECOVERY_GROUP_DIGITS + i] = (uint8_t)(groups[g][i] - '0');
         }
     }
-    credential_recovery_tag(tag, lock->device_key, digits);
+    ol_credential_recovery_tag(tag, lock->device_key, digits);
     return memcmp(tag, lock->recovery_tag, OL_TAG_BYTES) == 0;
 }
 
@@ -876,7 +876,7 @@ static void deliver(search *s, const ol_event *ev, const char *typed) {
     r->entry_valid = false;
     s->in_flight = false;
     uint64_t now = rig_now(r);
-    s->st.lockouts += !b.st.lockout_remaining_ms && countdown_left(&r->lock, &r->lock.lockout);
+    s->st.lockouts += !b.st.lockout_remaining_ms && ol_countdown_left(&r->lock, &r->lock.lockout);
     // The login is the function's first field, and under dual control for
     // programming its second too; a code typed in any other field is data. A
     // disabled user's code is no login at all, nor a second code.

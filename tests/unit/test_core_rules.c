@@ -10,31 +10,31 @@
 #include "ownerlock/crypto.h"
 
 static void test_penalty_schedule(void) {
-    penalty p = penalty_cleared();
+    penalty p = ol_penalty_cleared();
     // Four free wrong tries, the fifth locks out for 5 minutes.
     for (int i = 1; i <= 4; i++) {
-        p = penalty_after_failure(p);
+        p = ol_penalty_after_failure(p);
         CHECK_EQ(p.failures, i);
         CHECK_EQ(p.remaining, 0);
     }
-    p = penalty_after_failure(p);
+    p = ol_penalty_after_failure(p);
     CHECK_EQ(p.remaining, 5 * 60000);
     // Then every wrong try at once doubles it: 10, 20, 40, 60, 60 minutes.
     const unsigned want[] = {10, 20, 40, 60, 60, 60};
     for (unsigned i = 0; i < sizeof want / sizeof want[0]; i++) {
         p.remaining = 0; // the previous lockout was served
-        p = penalty_after_failure(p);
+        p = ol_penalty_after_failure(p);
         CHECK_EQ(p.remaining, want[i] * 60000u);
         CHECK_EQ(p.last_lockout, want[i] * 60000u);
     }
     // A valid credential forgives everything.
-    p = penalty_cleared();
+    p = ol_penalty_cleared();
     CHECK_EQ(p.failures, 0);
     CHECK_EQ(p.last_lockout, 0);
     penalty q = {7, 1200000, 345678};
     // The counter saturates rather than wrapping to zero.
     q.failures = UINT32_MAX;
-    q = penalty_after_failure(q);
+    q = ol_penalty_after_failure(q);
     CHECK_EQ(q.failures, UINT32_MAX);
 }
 
@@ -51,14 +51,14 @@ static policy_verdict policy(const uint8_t key[32], uint8_t tags[OL_SLOTS][OL_TA
                              uint32_t enrolled, uint8_t target, const char *code) {
     uint8_t d[OL_ENTRY_MAX_DIGITS] = {0};
     uint8_t n = digits_of(code, d);
-    return credential_policy(key, (const uint8_t(*)[OL_TAG_BYTES])tags, enrolled, target, d, n);
+    return ol_credential_policy(key, (const uint8_t(*)[OL_TAG_BYTES])tags, enrolled, target, d, n);
 }
 
 static void enroll(const uint8_t key[32], uint8_t tags[OL_SLOTS][OL_TAG_BYTES], uint8_t slot,
                    const char *code) {
     uint8_t d[OL_ENTRY_MAX_DIGITS] = {0};
     uint8_t n = digits_of(code, d);
-    credential_tag(tags[slot], key, d, n);
+    ol_credential_tag(tags[slot], key, d, n);
 }
 
 static void test_policy(void) {
@@ -118,28 +118,28 @@ static void test_match(void) {
     const uint8_t(*ctags)[OL_TAG_BYTES] = (const uint8_t(*)[OL_TAG_BYTES])tags;
     uint8_t t[OL_TAG_BYTES], d[OL_ENTRY_MAX_DIGITS] = {0};
     uint8_t n = digits_of("190283", d);
-    credential_tag(t, key, d, n);
-    CHECK_EQ(credential_match(ctags, enrolled, t), 1u << 17);
-    CHECK_EQ(credential_slot_of(1u << 17), 17);
+    ol_credential_tag(t, key, d, n);
+    CHECK_EQ(ol_credential_match(ctags, enrolled, t), 1u << 17);
+    CHECK_EQ(ol_credential_slot_of(1u << 17), 17);
     n = digits_of("66106610", d);
-    credential_tag(t, key, d, n);
-    CHECK_EQ(credential_match(ctags, enrolled, t), 1u << 31);
-    CHECK_EQ(credential_slot_of(1u << 31), 31);
-    CHECK_EQ(credential_match(ctags, enrolled & ~(1u << 31), t), 0);
+    ol_credential_tag(t, key, d, n);
+    CHECK_EQ(ol_credential_match(ctags, enrolled, t), 1u << 31);
+    CHECK_EQ(ol_credential_slot_of(1u << 31), 31);
+    CHECK_EQ(ol_credential_match(ctags, enrolled & ~(1u << 31), t), 0);
     // Prefixes and extensions do not match: the length is in the MAC input.
     n = digits_of("1902830", d);
-    credential_tag(t, key, d, n);
-    CHECK_EQ(credential_match(ctags, enrolled, t), 0);
+    ol_credential_tag(t, key, d, n);
+    CHECK_EQ(ol_credential_match(ctags, enrolled, t), 0);
     n = digits_of("19028", d);
-    credential_tag(t, key, d, n);
-    CHECK_EQ(credential_match(ctags, enrolled, t), 0);
+    ol_credential_tag(t, key, d, n);
+    CHECK_EQ(ol_credential_match(ctags, enrolled, t), 0);
     // A different device key gives different tags for the same code.
     uint8_t other[32] = {9};
     n = digits_of("482915", d);
-    credential_tag(t, other, d, n);
-    CHECK_EQ(credential_match(ctags, enrolled, t), 0);
+    ol_credential_tag(t, other, d, n);
+    CHECK_EQ(ol_credential_match(ctags, enrolled, t), 0);
     for (uint32_t s = 0; s < OL_SLOTS; s++) {
-        CHECK_EQ(credential_slot_of(1u << s), s);
+        CHECK_EQ(ol_credential_slot_of(1u << s), s);
     }
 }
 
@@ -151,49 +151,49 @@ static void test_calendar(void) {
         struct tm tm;
         gmtime_r(&t, &tm);
         uint32_t y, m, d;
-        civil_from_days(days, &y, &m, &d);
+        ol_civil_from_days(days, &y, &m, &d);
         mismatches += y != (uint32_t)tm.tm_year + 1900 || m != (uint32_t)tm.tm_mon + 1 ||
                       d != (uint32_t)tm.tm_mday;
-        mismatches += days_from_civil(y, m, d) != days;
-        mismatches += !valid_date(y, m, d);
+        mismatches += ol_days_from_civil(y, m, d) != days;
+        mismatches += !ol_valid_date(y, m, d);
     }
     CHECK_EQ(mismatches, 0);
-    CHECK(!valid_date(2026, 2, 29));
-    CHECK(valid_date(2028, 2, 29));
-    CHECK(!valid_date(2100, 2, 29));
-    CHECK(!valid_date(2026, 13, 1));
-    CHECK(!valid_date(2026, 4, 31));
-    CHECK(!valid_date(1969, 12, 31));
+    CHECK(!ol_valid_date(2026, 2, 29));
+    CHECK(ol_valid_date(2028, 2, 29));
+    CHECK(!ol_valid_date(2100, 2, 29));
+    CHECK(!ol_valid_date(2026, 13, 1));
+    CHECK(!ol_valid_date(2026, 4, 31));
+    CHECK(!ol_valid_date(1969, 12, 31));
 }
 
 static void test_schedule(void) {
     ol_settings set;
     memset(&set, 0, sizeof set);
-    uint32_t monday = days_from_civil(2026, 3, 2) * 86400u; // a Monday
+    uint32_t monday = ol_days_from_civil(2026, 3, 2) * 86400u; // a Monday
     // No period and no holiday: always open.
-    CHECK(!schedule_in_force(&set));
-    CHECK(schedule_open(&set, monday));
+    CHECK(!ol_schedule_in_force(&set));
+    CHECK(ol_schedule_open(&set, monday));
     // Monday 09:00-17:00: [from, until).
     set.schedule[0][0][0] = 9 * 60;
     set.schedule[0][0][1] = 17 * 60;
-    CHECK(schedule_in_force(&set));
-    CHECK(!schedule_open(&set, monday + 9 * 3600 - 1));
-    CHECK(schedule_open(&set, monday + 9 * 3600));
-    CHECK(schedule_open(&set, monday + 17 * 3600 - 1));
-    CHECK(!schedule_open(&set, monday + 17 * 3600));
-    CHECK(!schedule_open(&set, monday + 86400 + 10 * 3600));    // Tuesday: no period
-    CHECK(schedule_open(&set, monday + 7 * 86400 + 10 * 3600)); // next Monday
+    CHECK(ol_schedule_in_force(&set));
+    CHECK(!ol_schedule_open(&set, monday + 9 * 3600 - 1));
+    CHECK(ol_schedule_open(&set, monday + 9 * 3600));
+    CHECK(ol_schedule_open(&set, monday + 17 * 3600 - 1));
+    CHECK(!ol_schedule_open(&set, monday + 17 * 3600));
+    CHECK(!ol_schedule_open(&set, monday + 86400 + 10 * 3600));    // Tuesday: no period
+    CHECK(ol_schedule_open(&set, monday + 7 * 86400 + 10 * 3600)); // next Monday
     // Sunday is day 6.
     set.schedule[6][3][0] = 0;
     set.schedule[6][3][1] = 24 * 60;
-    CHECK(schedule_open(&set, monday - 1));
-    CHECK(schedule_open(&set, monday - 86400));
+    CHECK(ol_schedule_open(&set, monday - 1));
+    CHECK(ol_schedule_open(&set, monday - 86400));
     // A holiday closes its whole day, and only that day.
     set.holidays[5] = (uint16_t)(monday / 86400u);
-    CHECK(!schedule_open(&set, monday + 10 * 3600));
-    CHECK(schedule_open(&set, monday - 1));
+    CHECK(!ol_schedule_open(&set, monday + 10 * 3600));
+    CHECK(ol_schedule_open(&set, monday - 1));
     set.holidays[5] = 0;
-    CHECK(schedule_open(&set, monday + 10 * 3600));
+    CHECK(ol_schedule_open(&set, monday + 10 * 3600));
 }
 
 int main(void) {

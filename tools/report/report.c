@@ -1275,7 +1275,7 @@ static void write_bruteforce(report *r, doc *d) {
     }
     buf b = {0};
     buf_printf(&b,
-               "The engine's penalty (`penalty_after_failure` in `src/core/penalty.c`, "
+               "The engine's penalty (`ol_penalty_after_failure` in `src/core/penalty.c`, "
                "stepped by `tests/attacks/brute_force_model`): %g wrong codes at once, then a "
                "lockout after every further one, of ",
                r->engine.first);
