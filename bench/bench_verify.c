@@ -11,7 +11,7 @@
 //  - the whole ENTRY event through ol_lock_event, flash writes included,
 //    every candidate from the same snapshot of flash and RAM, so the only
 //    difference between two candidates is the code typed;
-//  - within it, the verification in src/core/lock.c ol_authenticate(), the
+//  - within it, the verification in src/core/tries.c ol_authenticate(), the
 //    code that sees the entry (invariant 3: its cost must not depend on the
 //    code entered or the codes stored): the plugin's inner pair counts from
 //    the first instruction of ol_credential_duress_variant() to the first of

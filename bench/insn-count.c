@@ -13,7 +13,7 @@
 // The optional inner pair measures a stretch of the code under test without
 // touching it: inside a measurement, from the first time `inner_begin` runs
 // to the next time `inner_end` runs (e.g. from the first step of a
-// verification in src/core/lock.c to its last). The line is then
+// verification in src/core/tries.c to its last). The line is then
 // "OUTER INNER", or "OUTER -" when the inner pair did not run.
 //
 // Debian ships QEMU with plugin support but not the plugin header, so the few

@@ -24,7 +24,7 @@ trap 'rm -rf "$work"' EXIT
 addr() { arm-none-eabi-nm "$elf" | awk -v s="$1" '$3 == s { print "0x" $1 }'; }
 begin=$(addr bench_begin)
 end=$(addr bench_end)
-# The verification inside authenticate() (src/core/lock.c): from its first
+# The verification inside ol_authenticate() (src/core/tries.c): from its first
 # step to the last, in the real code.
 inner_begin=$(addr ol_credential_duress_variant)
 inner_end=$(addr ol_credential_slot_of)
@@ -52,7 +52,7 @@ fi
 paste -d';' "$work/labels.only" "$work/counts.only" | awk -F';' '
 # fields: group; slots; digits typed; candidate; "instructions inner" where
 # instructions include the marker calls and inner is the verification inside
-# authenticate() ("-" when it did not run)
+# ol_authenticate() ("-" when it did not run)
 function put(group, slots, name, count, key) {
     key = group SUBSEP name
     if (!(key in seen)) { seen[key] = 1; order[group, ++rows[group]] = name }
@@ -85,10 +85,10 @@ END {
     print "Instructions executed on the Cortex-M3 (QEMU mps2-an385, counted by a TCG plugin;"
     print "the marker calls, " overhead " instructions, are subtracted). [n] = digits typed."
     print "Codes enrolled: 8 digits each; a lock with N slots has slots 00..N-1 enrolled."
-    print "Verification = what authenticate() (src/core/lock.c) runs from ol_credential_duress_variant"
+    print "Verification = what ol_authenticate() (src/core/tries.c) runs from ol_credential_duress_variant"
     print "to ol_credential_slot_of, counted inside each ENTRY event: the code and its duress"
     print "reading, each tagged (ol_credential_tag) and matched against all 32 slots (ol_credential_match)."
-    table("verify", "verification inside authenticate()")
+    table("verify", "verification inside ol_authenticate()")
     table("tag", "  one ol_credential_tag (HMAC-SHA256), called alone")
     table("match", "  one ol_credential_match (all 32 slots), called alone")
     table("entry", "whole ENTRY event: ol_lock_event, flash included")

@@ -78,6 +78,9 @@
 #ifndef OL_DUAL_WINDOW_MS
 #define OL_DUAL_WINDOW_MS 60000u // dual control: the second code within 60 s
 #endif
+#ifndef OL_PAIRING_WINDOW_MS
+#define OL_PAIRING_WINDOW_MS 60000u // *17: a new keypad pairs within 60 s
+#endif
 #ifndef OL_SCHEDULE_PERIODS
 #define OL_SCHEDULE_PERIODS 4 // time lock: open periods per weekday
 #endif

@@ -107,6 +107,34 @@ typedef enum ol_audit_kind {
 
 #define OL_AUDIT_NO_SLOT 0xFF
 #define OL_AUDIT_CHAIN_BYTES 8
+// The arg of remote_disabled: the input went off or on; at an opening, on.
+#define OL_AUDIT_ARG_OFF 0u
+#define OL_AUDIT_ARG_ON 1u
+
+// The *NN functions of the keypad grammar (docs/POLICY.md). Records that
+// concern a function (refused, duress, config_changed) carry its number; an
+// opening is function 0.
+typedef enum ol_function_number {
+    OL_FN_OPENING = 0,
+    OL_FN_CHANGE_CODE = 1,
+    OL_FN_SET_CODE = 2,
+    OL_FN_DELETE_CODE = 3,
+    OL_FN_TIME_DELAY = 4,
+    OL_FN_DUAL_CONTROL = 5,
+    OL_FN_DURESS = 6,
+    OL_FN_SCHEDULE = 7,
+    OL_FN_CLOCK = 8,
+    OL_FN_AUDIT = 9,
+    OL_FN_HOLIDAY = 10,
+    OL_FN_TIME_LOCK = 11,
+    OL_FN_SUBORDINATES = 12,
+    OL_FN_DELAY_OVERRIDE = 13,
+    OL_FN_RECOVERY_CODE = 14,
+    OL_FN_RECOVERY_OFF = 15,
+    OL_FN_RECOVERY_DELAY = 16,
+    OL_FN_PAIR_KEYPAD = 17,
+    OL_FN_RECOVERY = 99, // owner recovery: the recovery code's holder, not a code
+} ol_function_number;
 
 typedef struct ol_audit_event {
     uint32_t seq;                        // 1, 2, 3, ... never reused
@@ -218,7 +246,7 @@ typedef struct ol_lock {
     bool event_unpaired;       // the event being handled came from an unpaired keypad
     uint64_t reject_logged_at; // keypad_rejected rate limit
     uint32_t rejects_unlogged;
-    uint8_t mode;            // enum mode in src/core/engine.h
+    uint8_t mode;            // enum mode in src/core/state.h
     bool glitch;             // MODE_FAULT from ol_fault_detected(), not from the store
     uint8_t step;            // field within the function
     uint8_t function;        // *NN running
@@ -231,7 +259,7 @@ typedef struct ol_lock {
     uint32_t shown_diff;     // recovery code typed back: non-zero once a group differed
     uint8_t audit_last_kind; // kind of the newest audit record
     uint16_t audit_noise[3]; // repeats not written (src/core/audit.c), persisted
-    uint8_t message_tone;    // enum tone in src/core/engine.h
+    uint8_t message_tone;    // enum tone in src/core/screen.h
     char message[2][OL_DISPLAY_COLS + 1];
     uint8_t pending[OL_TAG_BYTES]; // tag of a new code awaiting its repeat
     uint8_t new_key[32];           // device key drawn during commissioning

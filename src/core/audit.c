@@ -4,7 +4,8 @@
 #include <string.h>
 
 #include "bytes.h"
-#include "engine.h"
+#include "persist.h"
+#include "state.h"
 #include "ownerlock/crypto.h"
 
 static const char *const kind_names[OL_AUDIT_KIND_COUNT] = {

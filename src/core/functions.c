@@ -10,10 +10,21 @@
 // one gate that asks whether the rules in force have just been served.
 #include <string.h>
 
+#include "functions.h"
+
 #include "audit.h"
 #include "credentials.h"
-#include "engine.h"
+#include "enrol.h"
+#include "opening.h"
 #include "ownerlock/crypto.h"
+#include "pairing.h"
+#include "persist.h"
+#include "recovery.h"
+#include "schedule.h"
+#include "screen.h"
+#include "sensors.h"
+#include "state.h"
+#include "tries.h"
 
 enum field_kind {
     F_SLOT,     // 1-2 digits, 00..31
@@ -70,12 +81,12 @@ static ol_err apply_recovery_delay(ol_lock *lock);
 static ol_err apply_pair(ol_lock *lock);
 
 static const function functions[] = {
-    {1,
+    {OL_FN_CHANGE_CODE,
      PROGRAMMING,
      "CHANGE CODE",
      apply_none,
      {{F_NEW_CODE, 0, 0, "NEW CODE"}, {F_REPEAT, 0, 0, "REPEAT NEW CODE"}, END}},
-    {2,
+    {OL_FN_SET_CODE,
      MANAGER | PROGRAMMING,
      "SET CODE",
      apply_none,
@@ -83,25 +94,25 @@ static const function functions[] = {
       {F_NEW_CODE, 0, 0, "NEW CODE"},
       {F_REPEAT, 0, 0, "REPEAT NEW CODE"},
       END}},
-    {3,
+    {OL_FN_DELETE_CODE,
      MANAGER | PROGRAMMING,
      "DELETE CODE",
      apply_delete,
      {{F_SLOT_SET, 0, 0, "SLOT 00-31"}, {F_CONFIRM, 0, 0, "# TO DELETE"}, END}},
-    {4,
+    {OL_FN_TIME_DELAY,
      MANAGER | PROGRAMMING | RELAXES,
      "TIME DELAY",
      apply_delay,
      {{F_NUMBER, 0, OL_DELAY_MAX_MIN, "DELAY 00-99 MIN"},
       {F_NUMBER, OL_WINDOW_MIN_MIN, OL_WINDOW_MAX_MIN, "WINDOW 01-19 MIN"},
       END}},
-    {5,
+    {OL_FN_DUAL_CONTROL,
      MANAGER | PROGRAMMING | RELAXES,
      "DUAL CONTROL",
      apply_dual,
      {{F_NUMBER, 0, 1, "DUAL 0=OFF 1=ON"}, END}},
-    {6, MANAGER | PROGRAMMING, "DURESS", apply_duress, {{F_NUMBER, 0, 1, "DURESS: 0 OR 1"}, END}},
-    {7,
+    {OL_FN_DURESS, MANAGER | PROGRAMMING, "DURESS", apply_duress, {{F_NUMBER, 0, 1, "DURESS: 0 OR 1"}, END}},
+    {OL_FN_SCHEDULE,
      MANAGER | PROGRAMMING | RELAXES,
      "TIME LOCK",
      apply_schedule,
@@ -109,43 +120,43 @@ static const function functions[] = {
       {F_NUMBER, 1, OL_SCHEDULE_PERIODS, "PERIOD 1-4"},
       {F_HHMM, 0, 0, "OPEN FROM HHMM"},
       {F_HHMM, 0, 0, "OPEN UNTIL HHMM"}}},
-    {8,
+    {OL_FN_CLOCK,
      MANAGER | PROGRAMMING | RELAXES,
      "CLOCK",
      apply_clock,
      {{F_DATE, 1, 0, "DATE YYYYMMDD"}, {F_HHMM, 0, 0, "TIME HHMM"}, END}},
-    {9, MANAGER, "AUDIT", apply_none, {{F_VIEW, 0, 0, ""}, END}},
-    {10,
+    {OL_FN_AUDIT, MANAGER, "AUDIT", apply_none, {{F_VIEW, 0, 0, ""}, END}},
+    {OL_FN_HOLIDAY,
      MANAGER | PROGRAMMING | RELAXES,
      "HOLIDAY",
      apply_holiday,
      {{F_NUMBER, 1, OL_HOLIDAYS, "HOLIDAY 01-32"}, {F_DATE, 0, 0, "DATE YYYYMMDD"}, END}},
-    {11,
+    {OL_FN_TIME_LOCK,
      MANAGER | PROGRAMMING | RELAXES,
      "LOCK FOR HOURS",
      apply_timelock,
      {{F_NUMBER, 1, OL_TIMELOCK_MAX_HOURS, "LOCK 01-99 HOURS"}, END}},
-    {12,
+    {OL_FN_SUBORDINATES,
      MANAGER | PROGRAMMING | RELAXES,
      "SUBORDINATES",
      apply_supervisor,
      {{F_NUMBER, 0, 1, "USERS 0=OFF 1=ON"}, END}},
-    {13,
+    {OL_FN_DELAY_OVERRIDE,
      MANAGER | PROGRAMMING | RELAXES,
      "DELAY OVERRIDE",
      apply_override,
      {{F_SLOT, 0, 0, "SLOT 00-31"}, {F_NUMBER, 0, 1, "OVERRIDE 0/1"}, END}},
     // Replacing or disabling the recovery code needs the code itself (when
     // there is one): a manager alone cannot take the owner's recovery away.
-    {14,
+    {OL_FN_RECOVERY_CODE,
      MANAGER | PROGRAMMING | DOOR_OPEN,
      "RECOVERY CODE",
      apply_recovery_new,
      {{F_RECOVERY, 0, 0, ""}, END}},
-    {15, MANAGER | PROGRAMMING, "RECOVERY OFF", apply_recovery_off, {{F_RECOVERY, 0, 0, ""}, END}},
+    {OL_FN_RECOVERY_OFF, MANAGER | PROGRAMMING, "RECOVERY OFF", apply_recovery_off, {{F_RECOVERY, 0, 0, ""}, END}},
     // Pairing a keypad: only with the door open, i.e. from inside the safe.
-    {17, MANAGER | PROGRAMMING | DOOR_OPEN, "PAIR KEYPAD", apply_pair, {END}},
-    {16,
+    {OL_FN_PAIR_KEYPAD, MANAGER | PROGRAMMING | DOOR_OPEN, "PAIR KEYPAD", apply_pair, {END}},
+    {OL_FN_RECOVERY_DELAY,
      MANAGER | PROGRAMMING | RELAXES,
      "RECOVERY DELAY",
      apply_recovery_delay,
@@ -245,6 +256,28 @@ static const char *take_field(ol_lock *lock, const field *f, const ol_event *ev)
 
 // ---- the steps -------------------------------------------------------------------
 
+void ol_function_end(ol_lock *lock) {
+    if (lock->mode == MODE_FUNCTION) {
+        lock->mode = MODE_IDLE;
+    }
+    lock->step = 0;
+    lock->function = 0;
+    lock->menu_deadline = 0;
+    lock->need_second = false;
+    ol_wipe(lock->pending, sizeof lock->pending);
+}
+
+void ol_function_refuse(ol_lock *lock, const char *reason) {
+    ol_function_end(lock);
+    ol_say(lock, TONE_ERROR, reason, NOTHING_CHANGED);
+}
+
+void ol_function_cancel(ol_lock *lock) {
+    ol_function_end(lock);
+    ol_wipe(lock->new_key, sizeof lock->new_key); // a first manager code's key, if any
+    ol_say(lock, TONE_INFO, "CANCELLED", NOTHING_CHANGED);
+}
+
 void ol_function_start(ol_lock *lock, uint8_t number) {
     ol_function_end(lock); // a new function replaces one in progress
     lock->message_until = 0;
@@ -281,10 +314,7 @@ static ol_err login(ol_lock *lock, const function *fn, const ol_event *ev) {
         return err;
     }
     if (v.duress) {
-        err = ol_save_alarm(lock, true); // forced to program: report it, silently
-        if (!err) {
-            err = ol_audit_append(lock, OL_AUDIT_DURESS, slot, fn->number);
-        }
+        err = ol_duress_raise(lock, slot, fn->number); // forced to program: reported, silently
         if (err) {
             return err;
         }
@@ -314,7 +344,7 @@ static ol_err login(ol_lock *lock, const function *fn, const ol_event *ev) {
     // Setting a lost clock while a calendar governs chooses when the lock
     // opens: two people, as under dual control, since nobody can serve the
     // rules before the clock is known.
-    bool lost_calendar = fn->number == 8 && ol_clock_lost_under_calendar(lock);
+    bool lost_calendar = fn->number == OL_FN_CLOCK && ol_clock_lost_under_calendar(lock);
     if (((fn->rules & PROGRAMMING) && lock->set.dual) || lost_calendar) {
         lock->need_second = true;
         return OL_OK;
@@ -349,7 +379,7 @@ static ol_err new_code(ol_lock *lock, const field *f, const ol_event *ev) {
     }
     bool added = (lock->enrolled & (1u << target)) == 0;
     // *01 is the holder's own; any other function sets it for someone else.
-    ol_err err = lock->function == 1 ? ol_save_slot(lock, target, tag)
+    ol_err err = lock->function == OL_FN_CHANGE_CODE ? ol_save_slot(lock, target, tag)
                                      : ol_save_slot_new_holder(lock, target, tag);
     ol_wipe(tag, sizeof tag);
     if (!err) {
@@ -404,7 +434,7 @@ ol_err ol_function_entry(ol_lock *lock, const ol_event *ev) {
             return finish(lock, fn); // a function with no fields
         }
         if (fn->fields[0].kind == F_RECOVERY && !lock->recovery_enabled) {
-            if (fn->number == 15) {
+            if (fn->number == OL_FN_RECOVERY_OFF) {
                 ol_function_refuse(lock, "NO RECOVERY");
                 return OL_OK;
             }
@@ -724,7 +754,7 @@ static ol_err apply_pair(ol_lock *lock) {
         ol_say(lock, TONE_OK, "KEYPAD PAIRED", "");
         return OL_OK;
     }
-    lock->pair_until = lock->now + 60000u;
+    lock->pair_until = lock->now + OL_PAIRING_WINDOW_MS;
     ol_say(lock, TONE_OK, "PAIR KEYPAD NOW", "WITHIN 60 S");
     return OL_OK;
 }
@@ -741,7 +771,7 @@ bool ol_lock_function_policy(uint8_t number, ol_function_policy *policy) {
             return true;
         }
     }
-    if (number == 99) { // owner recovery: the recovery holder, not a code
+    if (number == OL_FN_RECOVERY) { // owner recovery: the recovery holder, not a code
         *policy = (ol_function_policy){.battery = true};
         return true;
     }

@@ -12,9 +12,16 @@
 //   time delay  the first valid code starts it; the window follows (*04);
 //   dual        two different codes within OL_DUAL_WINDOW_MS (*05).
 // Then the opening is audited, and only then does the bolt move.
+#include "opening.h"
+
 #include "audit.h"
-#include "engine.h"
+#include "fault.h"
 #include "fih.h"
+#include "persist.h"
+#include "schedule.h"
+#include "screen.h"
+#include "state.h"
+#include "tries.h"
 
 static const char *const refusal_texts[] = {
     "",
@@ -49,6 +56,17 @@ enum refusal ol_timelock_refusal(const ol_lock *lock) {
         return REFUSAL_CLOCK;
     }
     return ol_schedule_open(&lock->set, rtc) ? REFUSAL_NONE : REFUSAL_TIME_LOCKED;
+}
+
+ol_err ol_timelock_timer(ol_lock *lock) {
+    if (lock->timelock.ms == 0) {
+        return OL_OK;
+    }
+    uint32_t left = ol_countdown_left(lock, &lock->timelock);
+    if (left == 0 || lock->now - lock->timelock.saved >= OL_PENALTY_CHECKPOINT_MS) {
+        return ol_save_timelock(lock, left);
+    }
+    return OL_OK;
 }
 
 static bool in_window(const ol_lock *lock) {
@@ -95,15 +113,71 @@ static ol_err time_delay(ol_lock *lock, uint8_t slot, bool *go_on, bool *served)
         return OL_OK;
     }
     if (lock->window_until != 0) {
-        char l2[] = "00:00 LEFT";
-        ol_put_time_left(l2, (uint32_t)(lock->delay_until - lock->now));
+        char l2[OL_DISPLAY_COLS + 1];
+        ol_time_line(l2, "", ol_until(lock, lock->delay_until), " LEFT");
         ol_say(lock, TONE_INFO, "TIME DELAY", l2);
-        return ol_refusal_record(lock, slot, 0, REFUSAL_DELAY);
+        return ol_refusal_record(lock, slot, OL_FN_OPENING, REFUSAL_DELAY);
     }
     lock->dual_until = 0; // a first code of before does not carry into a new delay
     lock->delay_until = lock->now + (uint64_t)lock->set.delay_min * 60000u;
     lock->window_until = lock->delay_until + (uint64_t)lock->set.window_min * 60000u;
     return ol_audit_append(lock, OL_AUDIT_DELAY_STARTED, slot, lock->set.delay_min);
+}
+
+ol_err ol_delay_cancel(ol_lock *lock) {
+    // In the window a '*' is a typo cleared, not a cancel.
+    if (lock->now >= lock->delay_until) {
+        return OL_OK;
+    }
+    lock->delay_until = 0;
+    lock->window_until = 0;
+    ol_say(lock, TONE_INFO, "DELAY CANCELLED", "");
+    return ol_audit_append(lock, OL_AUDIT_DELAY_CANCELLED, OL_AUDIT_NO_SLOT, 0);
+}
+
+// Dual control: two different codes within OL_DUAL_WINDOW_MS. *go_on: this
+// is the second; *first: the first code's slot + 1 (0 when dual control is
+// off), for the opening's record.
+static ol_err dual_control(ol_lock *lock, uint8_t slot, bool *go_on, uint16_t *first) {
+    *go_on = false;
+    *first = 0;
+    if (!lock->set.dual) {
+        *go_on = true;
+        return OL_OK;
+    }
+    if (lock->dual_until == 0) {
+        lock->dual_first = slot;
+        lock->dual_until = lock->now + OL_DUAL_WINDOW_MS;
+        ol_say(lock, TONE_OK, "SECOND CODE", "");
+        return OL_OK;
+    }
+    if (slot == lock->dual_first) {
+        return ol_refused(lock, slot, OL_FN_OPENING, REFUSAL_SAME, "");
+    }
+    *first = (uint16_t)(1u + lock->dual_first);
+    lock->dual_until = 0;
+    *go_on = true;
+    return OL_OK;
+}
+
+ol_err ol_opening_timers(ol_lock *lock) {
+    if (lock->window_until != 0 && lock->now >= lock->window_until) {
+        lock->delay_until = 0; // the window closed unused: a new delay next time
+        lock->window_until = 0;
+    }
+    if (lock->dual_until != 0 && lock->now >= lock->dual_until) {
+        lock->dual_until = 0; // one code alone, and no second came: in the trail too
+        return ol_refusal_record(lock, lock->dual_first, OL_FN_OPENING, REFUSAL_ALONE);
+    }
+    return OL_OK;
+}
+
+ol_err ol_duress_raise(ol_lock *lock, uint8_t slot, uint8_t function) {
+    ol_err err = ol_save_alarm(lock, true);
+    if (!err) {
+        err = ol_audit_append(lock, OL_AUDIT_DURESS, slot, function);
+    }
+    return err;
 }
 
 // The second reading of the entry (fih.h) agrees with the first.
@@ -147,21 +221,15 @@ ol_err ol_open_attempt(ol_lock *lock, const ol_event *ev) {
         return OL_OK;
     }
     uint8_t slot = v.slot;
+    // Raised before anything else can refuse: a robbery is reported even if
+    // the lock then does not open. A manager's own code resets the alarm.
     if (v.duress) {
-        // Raised before anything else can refuse: a robbery is reported even
-        // if the lock then does not open.
-        err = ol_save_alarm(lock, true);
-        if (!err) {
-            err = ol_audit_append(lock, OL_AUDIT_DURESS, slot, 0);
-        }
-        if (err) {
-            return err;
-        }
+        err = ol_duress_raise(lock, slot, OL_FN_OPENING);
     } else if (slot < OL_MANAGER_SLOTS) {
-        err = ol_save_alarm(lock, false); // a manager's own code resets the alarm
-        if (err) {
-            return err;
-        }
+        err = ol_save_alarm(lock, false);
+    }
+    if (err) {
+        return err;
     }
 
     enum refusal why = REFUSAL_NONE;
@@ -169,31 +237,22 @@ ol_err ol_open_attempt(ol_lock *lock, const ol_event *ev) {
         why = REFUSAL_DISABLED;
     } else if (lock->remote_disabled) {
         ol_say(lock, TONE_ERROR, "REMOTE DISABLED", "");
-        return ol_audit_append(lock, OL_AUDIT_REMOTE_DISABLED, slot, 1);
+        return ol_audit_append(lock, OL_AUDIT_REMOTE_DISABLED, slot, OL_AUDIT_ARG_ON);
     } else {
         why = ol_timelock_refusal(lock);
     }
     if (why != REFUSAL_NONE) {
-        return ol_refused(lock, slot, 0, why, "");
+        return ol_refused(lock, slot, OL_FN_OPENING, why, "");
     }
     bool go_on, served;
     err = time_delay(lock, slot, &go_on, &served);
     if (err || !go_on) {
         return err;
     }
-    uint16_t first = 0;
-    if (lock->set.dual) {
-        if (lock->dual_until == 0) {
-            lock->dual_first = slot;
-            lock->dual_until = lock->now + OL_DUAL_WINDOW_MS;
-            ol_say(lock, TONE_OK, "SECOND CODE", "");
-            return OL_OK;
-        }
-        if (slot == lock->dual_first) {
-            return ol_refused(lock, slot, 0, REFUSAL_SAME, "");
-        }
-        first = (uint16_t)(1u + lock->dual_first);
-        lock->dual_until = 0;
+    uint16_t first;
+    err = dual_control(lock, slot, &go_on, &first);
+    if (err || !go_on) {
+        return err;
     }
     // The second reading agrees before the trail says "open" (fih.h).
     if (!granted(v.grant)) {

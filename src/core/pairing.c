@@ -4,11 +4,14 @@
 // lock body's identity and the pinned keypad key in its store, says when a
 // new keypad may be paired, and logs refused frames without letting them
 // flood the audit trail.
+#include "pairing.h"
+
 #include <string.h>
 
 #include "audit.h"
-#include "engine.h"
 #include "persist.h"
+#include "recovery.h"
+#include "state.h"
 
 bool ol_lock_link_identity(const ol_lock *lock, uint8_t id[OL_LINK_ID_BYTES]) {
     if (lock->has_link_id) {
@@ -96,7 +99,7 @@ ol_err ol_link_reject_timer(ol_lock *lock) {
 
 bool ol_lock_unpaired_screen(const ol_lock *lock) {
     return lock->mode == MODE_RECOVERY || lock->mode == MODE_SHOW_CODE || ol_recovery_running(lock) ||
-           (lock->mode == MODE_FUNCTION && lock->function == 17) ||
+           (lock->mode == MODE_FUNCTION && lock->function == OL_FN_PAIR_KEYPAD) ||
            (lock->message_until != 0 && lock->event_unpaired);
 }
 
@@ -104,7 +107,7 @@ bool ol_lock_unpaired_screen(const ol_lock *lock) {
 bool ol_unpaired_may_pass(const ol_lock *lock, const ol_event *ev) {
     switch (ev->type) {
     case OL_EV_FUNCTION:
-        return ev->function == 99 || (ev->function == 17 && lock->door_open);
+        return ev->function == OL_FN_RECOVERY || (ev->function == OL_FN_PAIR_KEYPAD && lock->door_open);
     case OL_EV_CANCEL:
         return true;
     case OL_EV_ENTRY:
@@ -112,7 +115,7 @@ bool ol_unpaired_may_pass(const ol_lock *lock, const ol_event *ev) {
         // fitted (the thief's own), stops it; it never opens (ol_open_attempt).
         return lock->mode == MODE_RECOVERY || lock->mode == MODE_SHOW_CODE ||
                (lock->mode == MODE_IDLE && ol_recovery_running(lock)) ||
-               (lock->mode == MODE_FUNCTION && lock->function == 17 && lock->door_open);
+               (lock->mode == MODE_FUNCTION && lock->function == OL_FN_PAIR_KEYPAD && lock->door_open);
     default:
         return true;
     }

@@ -1,11 +1,12 @@
 // ownerlock — the lock state on flash: every change goes to flash first, and
 // to the RAM mirror only once the write returned.
+#include "persist.h"
+
 #include <string.h>
 
 #include "bytes.h"
-#include "engine.h"
 #include "ownerlock/crypto.h"
-#include "persist.h"
+#include "state.h"
 
 static ol_err load(ol_lock *lock, uint16_t key, void *buf, size_t size, bool *found);
 

@@ -3,7 +3,11 @@
 #ifndef OWNERLOCK_CORE_PERSIST_H
 #define OWNERLOCK_CORE_PERSIST_H
 
-#include "ownerlock/config.h"
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "ownerlock/lock.h"
+#include "penalty.h"
 
 enum persist_key {
     KEY_DEVICE = 1,        // 32-byte device key, drawn from the TRNG at commissioning
@@ -38,5 +42,35 @@ _Static_assert(OL_HOLIDAYS * 2 <= OL_KV_MAX_VALUE, "holidays exceed one record")
 _Static_assert(OL_SLOTS + 4 <= OL_KV_MAX_VALUE, "the code-check ration exceeds one record");
 _Static_assert(OL_CODE_CHECK_BURST <= 255, "a slot's ration is one byte");
 _Static_assert(OL_SCHEDULE_PERIODS * 4 <= OL_KV_MAX_VALUE, "a day's schedule exceeds one record");
+
+// ---- saving (each returns once the value is durable) ------------------------
+ol_err ol_save_settings(ol_lock *lock, const ol_settings *next) OL_MUST_CHECK;
+// tag == NULL deletes the recovery code (recovery disabled or used up).
+ol_err ol_save_recovery(ol_lock *lock, const uint8_t tag[OL_TAG_BYTES]) OL_MUST_CHECK;
+ol_err ol_save_slot(ol_lock *lock, uint8_t slot, const uint8_t tag[OL_TAG_BYTES]) OL_MUST_CHECK;
+// A code set for a slot by someone other than its holder (*02, a recovery):
+// the slot's roles (its delay override) are not the new holder's.
+ol_err ol_save_slot_new_holder(ol_lock *lock, uint8_t slot,
+                               const uint8_t tag[OL_TAG_BYTES]) OL_MUST_CHECK;
+ol_err ol_delete_slot(ol_lock *lock, uint8_t slot) OL_MUST_CHECK;
+ol_err ol_save_penalty(ol_lock *lock, penalty p) OL_MUST_CHECK;
+// Reads the penalty record back from flash: OL_OK only if it holds exactly
+// these values, OL_ERR_FLASH if it does not (a write that did not take, or a
+// save that a glitch skipped).
+ol_err ol_penalty_is_saved(ol_lock *lock, penalty p) OL_MUST_CHECK;
+ol_err ol_save_timelock(ol_lock *lock, uint32_t remaining) OL_MUST_CHECK;
+ol_err ol_save_audit_noise(ol_lock *lock, const uint16_t noise[3]) OL_MUST_CHECK;
+// The duress alarm stays raised across power cuts, until a manager's own code.
+ol_err ol_save_alarm(ol_lock *lock, bool on) OL_MUST_CHECK;
+ol_err ol_save_code_checks(ol_lock *lock, const uint8_t left[OL_SLOTS],
+                           uint32_t refill_ms) OL_MUST_CHECK;
+// A recovery runs (its delay, or the time after it): a power cut ends it, and
+// the next power-up records that.
+ol_err ol_save_recovery_running(ol_lock *lock, bool running) OL_MUST_CHECK;
+
+// ---- loading ------------------------------------------------------------------
+ol_err ol_load_recovery_running(ol_lock *lock, bool *running) OL_MUST_CHECK;
+// At power-up: everything the store holds, into the lock's context.
+ol_err ol_load_state(ol_lock *lock) OL_MUST_CHECK;
 
 #endif

@@ -18,11 +18,19 @@
 //   then    the recovery code is used up; *14 with the door open makes a new one.
 #include <string.h>
 
+#include "recovery.h"
+
 #include "audit.h"
 #include "credentials.h"
-#include "engine.h"
+#include "enrol.h"
 #include "fih.h"
+#include "functions.h"
 #include "ownerlock/crypto.h"
+#include "persist.h"
+#include "screen.h"
+#include "sensors.h"
+#include "state.h"
+#include "tries.h"
 
 static void wipe_digits(ol_lock *lock) {
     ol_wipe(lock->recovery_digits, sizeof lock->recovery_digits);
@@ -144,7 +152,7 @@ static ol_err keep_shown_code(ol_lock *lock) {
     lock->step = 0;
     lock->menu_deadline = 0;
     ol_say(lock, TONE_OK, "RECOVERY CODE", "SAVED");
-    return ol_audit_append(lock, OL_AUDIT_CONFIG_CHANGED, OL_AUDIT_NO_SLOT, 99);
+    return ol_audit_append(lock, OL_AUDIT_CONFIG_CHANGED, OL_AUDIT_NO_SLOT, OL_FN_RECOVERY);
 }
 
 ol_err ol_recovery_show_entry(ol_lock *lock, const ol_event *ev) {
@@ -183,6 +191,20 @@ ol_err ol_recovery_show_entry(ol_lock *lock, const ol_event *ev) {
 
 // ---- typing a recovery code -----------------------------------------------------
 
+// The typed recovery code against the one kept, read twice as a code is
+// (fih.h): valid only if both readings agree.
+static void match_recovery(ol_lock *lock, void *entry, verdict *v) {
+    (void)entry; // the digits typed are in lock->recovery_digits
+    uint8_t tag[OL_TAG_BYTES];
+    ol_credential_recovery_tag(tag, lock->device_key, lock->recovery_digits);
+    wipe_digits(lock);
+    uint32_t on = 0u - (uint32_t)lock->recovery_enabled;
+    v->valid = (ol_ct_eq_mask(tag, lock->recovery_tag, OL_TAG_BYTES) & on) != 0;
+    v->grant = fih_token(ol_ct_eq_mask(tag, fih_opaque_ptr(lock->recovery_tag), OL_TAG_BYTES) &
+                         fih_opaque(on));
+    ol_wipe(tag, sizeof tag);
+}
+
 ol_err ol_recovery_take_group(ol_lock *lock, const ol_event *ev, bool *done, bool *valid) {
     *done = false;
     *valid = false;
@@ -195,24 +217,11 @@ ol_err ol_recovery_take_group(ol_lock *lock, const ol_event *ev, bool *done, boo
         return OL_OK;
     }
     *done = true;
-    penalty was;
-    ol_err err = ol_penalty_open(lock, &was);
-    if (err) {
-        wipe_digits(lock);
-        return err;
-    }
-    uint8_t tag[OL_TAG_BYTES];
-    ol_credential_recovery_tag(tag, lock->device_key, lock->recovery_digits);
+    verdict v;
+    ol_err err = ol_try(lock, match_recovery, NULL, NOTHING_CHANGED, &v);
     wipe_digits(lock);
-    // Two readings, as for a code (fih.h): valid only if both agree.
-    uint32_t on = 0u - (uint32_t)lock->recovery_enabled;
-    verdict v = {0};
-    v.valid = (ol_ct_eq_mask(tag, lock->recovery_tag, OL_TAG_BYTES) & on) != 0;
-    v.grant = fih_token(ol_ct_eq_mask(tag, fih_opaque_ptr(lock->recovery_tag), OL_TAG_BYTES) &
-                        fih_opaque(on));
-    ol_wipe(tag, sizeof tag);
     *valid = v.valid;
-    return ol_penalty_settle(lock, &v, was, NOTHING_CHANGED);
+    return err;
 }
 
 void ol_recovery_start(ol_lock *lock) {
@@ -371,10 +380,8 @@ bool ol_recovery_screen(const ol_lock *lock, char l1[OL_DISPLAY_COLS + 1],
         return true;
     }
     if (lock->recovery_until != 0) {
-        char text[] = "00:00 LEFT";
-        ol_put_time_left(text, (uint32_t)(lock->recovery_until - lock->now));
         ol_set_line(l1, "RECOVERY DELAY");
-        ol_set_line(l2, text);
+        ol_time_line(l2, "", ol_until(lock, lock->recovery_until), " LEFT");
         *input = OL_INPUT_IDLE;
         return true;
     }

@@ -3,7 +3,7 @@
 // The lock's clock counts seconds since 1970-01-01 00:00 in whatever time the
 // owner set it to (normally local time; there is no time-zone or daylight
 // saving rule in the lock). Periods are minutes of the day, [from, until).
-#include "engine.h"
+#include "schedule.h"
 
 static bool leap(uint32_t y) {
     return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;

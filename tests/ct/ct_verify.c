@@ -5,7 +5,7 @@
 // any branch or memory index that depends on them ("conditional jump or move
 // depends on uninitialised value", "use of uninitialised value of size 8").
 // Only the final outcome — which slot matched, if any — is declassified: the
-// lock must act on it. The path covered is the one `authenticate` runs for
+// lock must act on it. The path covered is the one `ol_authenticate` runs for
 // every entry: the duress variant, two MACs (HMAC-SHA256 inside), the compare
 // against all 32 slots, and the slot extraction. The AEAD and X25519 of the
 // keypad link are covered the same way.

@@ -15,7 +15,7 @@
 #include <string.h>
 
 #include "board.h"
-#include "core/engine.h"
+#include "core/state.h"
 #include "engine_ack.h"
 #include "ownerlock/lock.h"
 #include "verdict.h"

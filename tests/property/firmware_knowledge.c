@@ -37,7 +37,7 @@
 
 #include "check.h"
 #include "core/credentials.h"
-#include "core/engine.h"
+#include "core/state.h"
 #include "core/persist.h"
 #include "ownerlock/crypto.h"
 #include "rig.h"

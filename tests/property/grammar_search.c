@@ -88,7 +88,7 @@
 #include "splitmix.h"
 #include "check.h"
 #include "core/credentials.h"
-#include "core/engine.h"
+#include "core/state.h"
 #include "rig.h"
 #include "undo_flash.h"
 

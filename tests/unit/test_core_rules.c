@@ -5,7 +5,7 @@
 #include <time.h>
 
 #include "core/credentials.h"
-#include "core/engine.h"
+#include "core/schedule.h"
 #include "core/penalty.h"
 #include "ownerlock/crypto.h"
 

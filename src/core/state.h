@@ -1,0 +1,45 @@
+// ownerlock — the engine's modes, and the readings of the lock's state that
+// every part of the engine shares (internal).
+#ifndef OWNERLOCK_CORE_STATE_H
+#define OWNERLOCK_CORE_STATE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "ownerlock/lock.h"
+
+// What the keypad's next entry means; lock.c hands each entry to the
+// handler of the current mode. MODE_FACTORY is neither zero, what a cleared
+// context holds, nor a small number, what a glitch-smashed one likely holds:
+// a glitch at power-up must not make a lock look new.
+enum mode {
+    MODE_IDLE = 0,       // commissioned, waiting for a code or a function (opening.c)
+    MODE_FACTORY = 0xA6, // no manager code yet (commission.c): step 0 first, 1 repeat
+    MODE_FUNCTION = 2,   // a *NN function runs (functions.c)
+    MODE_FAULT = 3,      // storage failed or a fault was detected: refuse everything (fault.c)
+    MODE_RECOVERY = 4,   // *99: the recovery code (step 0), new manager code (2, 3) (recovery.c)
+    MODE_SHOW_CODE = 5,  // a new recovery code is shown, one group per '#' (recovery.c)
+};
+
+#define MANAGER_MASK ((1u << OL_MANAGER_SLOTS) - 1u)
+_Static_assert(OL_SLOTS <= 32, "slots live in a 32-bit mask");
+_Static_assert(OL_MANAGER_SLOTS >= 1 && OL_MANAGER_SLOTS < OL_SLOTS,
+               "at least one manager slot, and room for users");
+
+// A lock with a manager code is commissioned; without one it is new.
+static inline bool ol_commissioned(const ol_lock *lock) {
+    return (lock->enrolled & MANAGER_MASK) != 0;
+}
+
+// Milliseconds of a countdown still to serve (powered time).
+static inline uint32_t ol_countdown_left(const ol_lock *lock, const ol_countdown *c) {
+    uint64_t served = lock->now - c->base;
+    return served >= c->ms ? 0 : (uint32_t)(c->ms - served);
+}
+
+// Milliseconds until time t, 0 once it has passed.
+static inline uint32_t ol_until(const ol_lock *lock, uint64_t t) {
+    return t > lock->now ? (uint32_t)(t - lock->now) : 0;
+}
+
+#endif

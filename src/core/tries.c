@@ -1,0 +1,135 @@
+// ownerlock — every credential check is a try under the penalty.
+#include "tries.h"
+
+#include "audit.h"
+#include "credentials.h"
+#include "fih.h"
+#include "ownerlock/crypto.h"
+#include "persist.h"
+#include "recovery.h"
+#include "screen.h"
+#include "state.h"
+
+static penalty penalty_now(const ol_lock *lock) {
+    return (penalty){lock->failures, lock->last_lockout, ol_countdown_left(lock, &lock->lockout)};
+}
+
+// Steps 1 and 2; *was is the state from before.
+static ol_err penalty_open(ol_lock *lock, penalty *was) {
+    *was = penalty_now(lock);
+    ol_err err = ol_save_penalty(lock, ol_penalty_after_failure(*was));
+    if (!err) {
+        err = ol_penalty_is_saved(lock, ol_penalty_after_failure(*was));
+    }
+    return err;
+}
+
+ol_err ol_penalty_wrong(ol_lock *lock, const char *wrong_note) {
+    // A wrong try stops a running recovery: a thief holding the recovery
+    // code must not keep the owner locked out until its delay has run.
+    ol_err err = ol_recovery_stop(lock, OL_AUDIT_NO_SLOT, RECOVERY_STOPPED_WRONG);
+    if (err) {
+        return err;
+    }
+    // penalty_open already saved (and mirrored) the state of a wrong try.
+    err = ol_audit_append(lock, OL_AUDIT_WRONG_CODE, OL_AUDIT_NO_SLOT,
+                          (uint16_t)(lock->failures > 0xFFFF ? 0xFFFF : lock->failures));
+    if (err) {
+        return err;
+    }
+    if (lock->lockout.ms == 0) {
+        if (wrong_note) {
+            ol_say(lock, TONE_ERROR, "WRONG CODE", wrong_note);
+        }
+        return OL_OK;
+    }
+    ol_play(lock, OL_BEEP_ALERT);
+    lock->message_until = 0;
+    return ol_audit_append(lock, OL_AUDIT_LOCKOUT, OL_AUDIT_NO_SLOT,
+                           (uint16_t)(lock->lockout.ms / 60000u));
+}
+
+// Step 4. A valid credential is not a wrong try: the count goes back to what
+// it was. Only an opening forgives the earlier ones: a code given to a
+// function, or refused by a rule, must not refund an insider's guesses.
+static ol_err penalty_settle(ol_lock *lock, const verdict *v, penalty was,
+                             const char *wrong_note) {
+    if (v->valid && fih_opaque(v->grant) == OL_GRANT) {
+#if OL_REGRESS_FINDING == 1 // TEST ONLY: tests/property/policy.cmake
+        was = ol_penalty_cleared();
+#endif
+        return ol_save_penalty(lock, was);
+    }
+    return ol_penalty_wrong(lock, wrong_note);
+}
+
+ol_err ol_try(ol_lock *lock, ol_check check, void *entry, const char *wrong_note,
+              verdict *v) {
+    v->valid = false;
+    v->duress = false;
+    v->slot = 0;
+    v->grant = OL_DENY;
+    penalty was;
+    ol_err err = penalty_open(lock, &was);
+    if (err) {
+        return err;
+    }
+    check(lock, entry, v);
+    return penalty_settle(lock, v, was, wrong_note);
+}
+
+ol_err ol_penalty_forgive(ol_lock *lock) {
+    if (lock->failures == 0 && lock->last_lockout == 0) {
+        return OL_OK;
+    }
+    return ol_save_penalty(lock, ol_penalty_cleared());
+}
+
+ol_err ol_penalty_timer(ol_lock *lock) {
+    if (lock->lockout.ms == 0) {
+        return OL_OK;
+    }
+    // Checkpoint served time; a cut loses at most one interval of it.
+    uint32_t left = ol_countdown_left(lock, &lock->lockout);
+    if (left == 0 || lock->now - lock->lockout.saved >= OL_PENALTY_CHECKPOINT_MS) {
+        return ol_save_penalty(lock, (penalty){lock->failures, lock->last_lockout, left});
+    }
+    return OL_OK;
+}
+
+static void match_code(ol_lock *lock, void *entry, verdict *v) {
+    const ol_event *ev = entry;
+    // Both the code and its duress reading are always computed, so time and
+    // path do not depend on the entry nor on whether duress is on.
+    uint8_t tag[OL_TAG_BYTES], duress_tag[OL_TAG_BYTES];
+    uint8_t variant[OL_ENTRY_MAX_DIGITS];
+    ol_credential_duress_variant(variant, ev->digits, ev->ndigits); // duress = last digit + 1
+    ol_credential_tag(tag, lock->device_key, ev->digits, ev->ndigits);
+    ol_credential_tag(duress_tag, lock->device_key, variant, ev->ndigits);
+    uint32_t duress_on = 0u - (uint32_t)lock->set.duress;
+    uint32_t plain = ol_credential_match(lock->tags, lock->enrolled, tag);
+    uint32_t forced = ol_credential_match(lock->tags, lock->enrolled, duress_tag) & duress_on;
+    // The second reading (fih.h): matched again, through an enrolled set the
+    // compiler cannot see is the same, and kept only as a token for the bolt.
+    uint32_t again = ol_credential_match(lock->tags, fih_opaque(lock->enrolled), tag) |
+                     (ol_credential_match(lock->tags, fih_opaque(lock->enrolled), duress_tag) &
+                      fih_opaque(duress_on));
+    ol_wipe(tag, sizeof tag);
+    ol_wipe(duress_tag, sizeof duress_tag);
+    ol_wipe(variant, sizeof variant);
+    // No branch on which matched: the same instructions run for a right
+    // code, its duress variant and a wrong code (make bench counts them).
+    uint32_t plain_hit = 0u - (uint32_t)(plain != 0);
+    v->valid = (plain | forced) != 0;
+    v->duress = (plain_hit == 0) & (forced != 0);
+    v->slot = ol_credential_slot_of(plain | (forced & ~plain_hit));
+    v->grant = fih_token(again);
+}
+
+ol_err ol_authenticate(ol_lock *lock, const ol_event *ev, const char *wrong_note, verdict *v) {
+    ol_err err = ol_try(lock, match_code, (void *)ev, wrong_note, v); // read, never written
+    if (!err && v->valid) {
+        err = ol_recovery_stop(lock, v->slot, RECOVERY_STOPPED_CODE); // the owner is here
+    }
+    return err;
+}
