@@ -32,7 +32,7 @@ static uint8_t clamp_length(uint8_t n) {
 }
 
 void ol_credential_duress_variant(uint8_t out[OL_ENTRY_MAX_DIGITS],
-                               const uint8_t digits[OL_ENTRY_MAX_DIGITS], uint8_t n) {
+                                  const uint8_t digits[OL_ENTRY_MAX_DIGITS], uint8_t n) {
     uint32_t last = (uint32_t)clamp_length(n) - 1u;
     for (uint32_t i = 0; i < OL_ENTRY_MAX_DIGITS; i++) {
         uint32_t is_last = ~(ct_lt_mask(i, last) | ct_lt_mask(last, i));
@@ -54,7 +54,7 @@ static void tag_from(uint8_t tag[OL_TAG_BYTES], const ol_hmac_sha256_ctx *keyed,
 }
 
 void ol_credential_tag(uint8_t tag[OL_TAG_BYTES], const uint8_t key[DEVICE_KEY_BYTES],
-                    const uint8_t digits[OL_ENTRY_MAX_DIGITS], uint8_t n) {
+                       const uint8_t digits[OL_ENTRY_MAX_DIGITS], uint8_t n) {
     ol_hmac_sha256_ctx keyed;
     uint8_t in[MAC_INPUT_BYTES];
     ol_hmac_sha256_init(&keyed, key, DEVICE_KEY_BYTES);
@@ -65,7 +65,7 @@ void ol_credential_tag(uint8_t tag[OL_TAG_BYTES], const uint8_t key[DEVICE_KEY_B
 }
 
 void ol_credential_recovery_tag(uint8_t tag[OL_TAG_BYTES], const uint8_t key[DEVICE_KEY_BYTES],
-                             const uint8_t *digits) {
+                                const uint8_t *digits) {
     uint8_t in[2 + OL_RECOVERY_DIGITS];
     uint8_t full[OL_SHA256_BYTES];
     in[0] = DOMAIN_RECOVERY;
@@ -78,7 +78,7 @@ void ol_credential_recovery_tag(uint8_t tag[OL_TAG_BYTES], const uint8_t key[DEV
 }
 
 uint32_t ol_credential_match(const uint8_t tags[OL_SLOTS][OL_TAG_BYTES], uint32_t enrolled,
-                          const uint8_t tag[OL_TAG_BYTES]) {
+                             const uint8_t tag[OL_TAG_BYTES]) {
     uint32_t mask = 0;
     for (uint32_t s = 0; s < OL_SLOTS; s++) {
         mask |= (ol_ct_eq_mask(tags[s], tag, OL_TAG_BYTES) & 1u) << s;
@@ -113,9 +113,9 @@ policy_verdict ol_credential_shape(const uint8_t digits[OL_ENTRY_MAX_DIGITS], ui
 }
 
 policy_verdict ol_credential_policy(const uint8_t key[DEVICE_KEY_BYTES],
-                                 const uint8_t tags[OL_SLOTS][OL_TAG_BYTES], uint32_t enrolled,
-                                 uint8_t target, const uint8_t digits[OL_ENTRY_MAX_DIGITS],
-                                 uint8_t n) {
+                                    const uint8_t tags[OL_SLOTS][OL_TAG_BYTES], uint32_t enrolled,
+                                    uint8_t target, const uint8_t digits[OL_ENTRY_MAX_DIGITS],
+                                    uint8_t n) {
     policy_verdict shape = ol_credential_shape(digits, n);
     if (shape != POLICY_OK) {
         return shape;

@@ -18,20 +18,20 @@
 // OL_ENTRY_MAX_DIGITS; positions from n on are ignored, and n above the
 // maximum counts as the maximum. Time and path do not depend on n or digits.
 void ol_credential_tag(uint8_t tag[OL_TAG_BYTES], const uint8_t key[DEVICE_KEY_BYTES],
-                    const uint8_t digits[OL_ENTRY_MAX_DIGITS], uint8_t n);
+                       const uint8_t digits[OL_ENTRY_MAX_DIGITS], uint8_t n);
 // The entry with its last digit one lower: the code whose duress code was
 // typed. Constant time in digits and n.
 void ol_credential_duress_variant(uint8_t out[OL_ENTRY_MAX_DIGITS],
-                               const uint8_t digits[OL_ENTRY_MAX_DIGITS], uint8_t n);
+                                  const uint8_t digits[OL_ENTRY_MAX_DIGITS], uint8_t n);
 
 // Tag of a recovery code (OL_RECOVERY_DIGITS data digits, no check digits),
 // in its own MAC domain so it can never equal a code's tag.
 void ol_credential_recovery_tag(uint8_t tag[OL_TAG_BYTES], const uint8_t key[DEVICE_KEY_BYTES],
-                             const uint8_t *digits);
+                                const uint8_t *digits);
 
 // Bit s set for each slot s whose stored tag equals tag, masked by enrolled.
 uint32_t ol_credential_match(const uint8_t tags[OL_SLOTS][OL_TAG_BYTES], uint32_t enrolled,
-                          const uint8_t tag[OL_TAG_BYTES]);
+                             const uint8_t tag[OL_TAG_BYTES]);
 
 // The slot of a single-bit mask, without branching on which bit it is.
 uint8_t ol_credential_slot_of(uint32_t mask);
@@ -55,8 +55,8 @@ policy_verdict ol_credential_shape(const uint8_t digits[OL_ENTRY_MAX_DIGITS], ui
 // up and one down (the duress readings) and compares them with every enrolled
 // slot except target. Wipes its temporaries.
 policy_verdict ol_credential_policy(const uint8_t key[DEVICE_KEY_BYTES],
-                                 const uint8_t tags[OL_SLOTS][OL_TAG_BYTES], uint32_t enrolled,
-                                 uint8_t target, const uint8_t digits[OL_ENTRY_MAX_DIGITS],
-                                 uint8_t n);
+                                    const uint8_t tags[OL_SLOTS][OL_TAG_BYTES], uint32_t enrolled,
+                                    uint8_t target, const uint8_t digits[OL_ENTRY_MAX_DIGITS],
+                                    uint8_t n);
 
 #endif

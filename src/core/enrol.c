@@ -38,8 +38,8 @@ static void check_policy(ol_lock *lock, void *entry, verdict *v) {
     v->grant = v->valid ? OL_GRANT : OL_DENY; // no second reading: this opens nothing
 }
 
-ol_err ol_new_code_first(ol_lock *lock, const uint8_t key[32], uint8_t target,
-                         const ol_event *ev, const char **bad) {
+ol_err ol_new_code_first(ol_lock *lock, const uint8_t key[32], uint8_t target, const ol_event *ev,
+                         const char **bad) {
     *bad = ol_credential_policy_text(ol_credential_shape(ev->digits, ev->ndigits));
     if (**bad) {
         return OL_OK; // the digits alone said so: nothing about anyone else
@@ -47,16 +47,15 @@ ol_err ol_new_code_first(ol_lock *lock, const uint8_t key[32], uint8_t target,
     *bad = NULL;
     struct policy_check c = {key, target, ev, POLICY_OK};
     ol_err err = OL_OK;
+    verdict v;
     if (!ol_commissioned(lock)) {
-        c.found = ol_credential_policy(key, lock->tags, lock->enrolled, target, ev->digits,
-                                       ev->ndigits); // a new lock has no other code
+        check_policy(lock, &c, &v); // a new lock has no other code: no try
     } else if (lock->mode == MODE_RECOVERY) {
         // "Too like another" tells about another person's code: it is a wrong
         // try, saved before the check like any other. Not rationed for the new
         // manager code of a recovery: its holder has served the recovery
         // delay, and a probe there costs the recovery if close, and another
         // delay if cancelled.
-        verdict v;
         err = ol_try(lock, check_policy, &c, NULL, &v);
     } else {
         // Rationed too (config.h): the answer tells about three codes.
@@ -71,7 +70,6 @@ ol_err ol_new_code_first(ol_lock *lock, const uint8_t key[32], uint8_t target,
                                                     : ol_countdown_left(lock, &lock->check_refill);
         left[asker]--;
         err = ol_save_code_checks(lock, left, refill);
-        verdict v;
         if (!err) {
             err = ol_try(lock, check_policy, &c, NULL, &v);
         }

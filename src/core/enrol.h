@@ -12,8 +12,8 @@
 // the policy and kept as a pending tag. *bad is NULL, or the refusal to
 // show. A refusal that tells about another code (TOO LIKE ANOTHER) is a
 // counted wrong try, and such checks are rationed per slot (config.h).
-ol_err ol_new_code_first(ol_lock *lock, const uint8_t key[32], uint8_t target,
-                         const ol_event *ev, const char **bad) OL_MUST_CHECK;
+ol_err ol_new_code_first(ol_lock *lock, const uint8_t key[32], uint8_t target, const ol_event *ev,
+                         const char **bad) OL_MUST_CHECK;
 // The repeat: true (and its tag in `tag`, for the caller to save and wipe)
 // when it matches; the pending tag is wiped either way.
 bool ol_new_code_repeat(ol_lock *lock, const uint8_t key[32], const ol_event *ev,

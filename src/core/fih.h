@@ -12,7 +12,7 @@
 //     from the token: only OL_GRANT gives OL_BOLT_RETRACTED, whose value is
 //     31 bits away from OL_BOLT_EXTENDED (include/ownerlock/lock.h);
 //   - the wrong-try count is cleared only if both readings agree, and the
-//     saved wrong try is read back by a separate call (ol_penalty_confirm);
+//     saved wrong try is read back by a separate call (ol_penalty_is_saved);
 //   - at power-up the bolt starts thrown, and a lock is taken for new only if
 //     a second mount of the store agrees (lock.c, confirm_new);
 //   - fih_opaque() hides a value from the optimiser, so it can neither merge

@@ -58,11 +58,13 @@ typedef struct function {
     uint8_t rules; // enum function_rule
     const char *title;
     ol_err (*apply)(ol_lock *lock);
-    field fields[4];
+    const field *fields; // ended by END
 } function;
 
 #define END                                                                                        \
     { 0, 0, 0, NULL }
+// A function's fields, as many as it has, then END.
+#define FIELDS(...) ((const field[]){__VA_ARGS__})
 
 static ol_err apply_none(ol_lock *lock);
 static ol_err apply_delete(ol_lock *lock);
@@ -81,86 +83,45 @@ static ol_err apply_recovery_delay(ol_lock *lock);
 static ol_err apply_pair(ol_lock *lock);
 
 static const function functions[] = {
-    {OL_FN_CHANGE_CODE,
-     PROGRAMMING,
-     "CHANGE CODE",
-     apply_none,
-     {{F_NEW_CODE, 0, 0, "NEW CODE"}, {F_REPEAT, 0, 0, "REPEAT NEW CODE"}, END}},
-    {OL_FN_SET_CODE,
-     MANAGER | PROGRAMMING,
-     "SET CODE",
-     apply_none,
-     {{F_SLOT, 0, 0, "SLOT 00-31"},
-      {F_NEW_CODE, 0, 0, "NEW CODE"},
-      {F_REPEAT, 0, 0, "REPEAT NEW CODE"},
-      END}},
-    {OL_FN_DELETE_CODE,
-     MANAGER | PROGRAMMING,
-     "DELETE CODE",
-     apply_delete,
-     {{F_SLOT_SET, 0, 0, "SLOT 00-31"}, {F_CONFIRM, 0, 0, "# TO DELETE"}, END}},
-    {OL_FN_TIME_DELAY,
-     MANAGER | PROGRAMMING | RELAXES,
-     "TIME DELAY",
-     apply_delay,
-     {{F_NUMBER, 0, OL_DELAY_MAX_MIN, "DELAY 00-99 MIN"},
-      {F_NUMBER, OL_WINDOW_MIN_MIN, OL_WINDOW_MAX_MIN, "WINDOW 01-19 MIN"},
-      END}},
-    {OL_FN_DUAL_CONTROL,
-     MANAGER | PROGRAMMING | RELAXES,
-     "DUAL CONTROL",
-     apply_dual,
-     {{F_NUMBER, 0, 1, "DUAL 0=OFF 1=ON"}, END}},
-    {OL_FN_DURESS, MANAGER | PROGRAMMING, "DURESS", apply_duress, {{F_NUMBER, 0, 1, "DURESS: 0 OR 1"}, END}},
-    {OL_FN_SCHEDULE,
-     MANAGER | PROGRAMMING | RELAXES,
-     "TIME LOCK",
-     apply_schedule,
-     {{F_NUMBER, 1, 7, "DAY 1=MON..7=SUN"},
-      {F_NUMBER, 1, OL_SCHEDULE_PERIODS, "PERIOD 1-4"},
-      {F_HHMM, 0, 0, "OPEN FROM HHMM"},
-      {F_HHMM, 0, 0, "OPEN UNTIL HHMM"}}},
-    {OL_FN_CLOCK,
-     MANAGER | PROGRAMMING | RELAXES,
-     "CLOCK",
-     apply_clock,
-     {{F_DATE, 1, 0, "DATE YYYYMMDD"}, {F_HHMM, 0, 0, "TIME HHMM"}, END}},
-    {OL_FN_AUDIT, MANAGER, "AUDIT", apply_none, {{F_VIEW, 0, 0, ""}, END}},
-    {OL_FN_HOLIDAY,
-     MANAGER | PROGRAMMING | RELAXES,
-     "HOLIDAY",
-     apply_holiday,
-     {{F_NUMBER, 1, OL_HOLIDAYS, "HOLIDAY 01-32"}, {F_DATE, 0, 0, "DATE YYYYMMDD"}, END}},
-    {OL_FN_TIME_LOCK,
-     MANAGER | PROGRAMMING | RELAXES,
-     "LOCK FOR HOURS",
-     apply_timelock,
-     {{F_NUMBER, 1, OL_TIMELOCK_MAX_HOURS, "LOCK 01-99 HOURS"}, END}},
-    {OL_FN_SUBORDINATES,
-     MANAGER | PROGRAMMING | RELAXES,
-     "SUBORDINATES",
-     apply_supervisor,
-     {{F_NUMBER, 0, 1, "USERS 0=OFF 1=ON"}, END}},
-    {OL_FN_DELAY_OVERRIDE,
-     MANAGER | PROGRAMMING | RELAXES,
-     "DELAY OVERRIDE",
-     apply_override,
-     {{F_SLOT, 0, 0, "SLOT 00-31"}, {F_NUMBER, 0, 1, "OVERRIDE 0/1"}, END}},
+    {OL_FN_CHANGE_CODE, PROGRAMMING, "CHANGE CODE", apply_none,
+     FIELDS({F_NEW_CODE, 0, 0, "NEW CODE"}, {F_REPEAT, 0, 0, "REPEAT NEW CODE"}, END)},
+    {OL_FN_SET_CODE, MANAGER | PROGRAMMING, "SET CODE", apply_none,
+     FIELDS({F_SLOT, 0, 0, "SLOT 00-31"}, {F_NEW_CODE, 0, 0, "NEW CODE"},
+            {F_REPEAT, 0, 0, "REPEAT NEW CODE"}, END)},
+    {OL_FN_DELETE_CODE, MANAGER | PROGRAMMING, "DELETE CODE", apply_delete,
+     FIELDS({F_SLOT_SET, 0, 0, "SLOT 00-31"}, {F_CONFIRM, 0, 0, "# TO DELETE"}, END)},
+    {OL_FN_TIME_DELAY, MANAGER | PROGRAMMING | RELAXES, "TIME DELAY", apply_delay,
+     FIELDS({F_NUMBER, 0, OL_DELAY_MAX_MIN, "DELAY 00-99 MIN"},
+            {F_NUMBER, OL_WINDOW_MIN_MIN, OL_WINDOW_MAX_MIN, "WINDOW 01-19 MIN"}, END)},
+    {OL_FN_DUAL_CONTROL, MANAGER | PROGRAMMING | RELAXES, "DUAL CONTROL", apply_dual,
+     FIELDS({F_NUMBER, 0, 1, "DUAL 0=OFF 1=ON"}, END)},
+    {OL_FN_DURESS, MANAGER | PROGRAMMING, "DURESS", apply_duress,
+     FIELDS({F_NUMBER, 0, 1, "DURESS: 0 OR 1"}, END)},
+    {OL_FN_SCHEDULE, MANAGER | PROGRAMMING | RELAXES, "TIME LOCK", apply_schedule,
+     FIELDS({F_NUMBER, 1, 7, "DAY 1=MON..7=SUN"}, {F_NUMBER, 1, OL_SCHEDULE_PERIODS, "PERIOD 1-4"},
+            {F_HHMM, 0, 0, "OPEN FROM HHMM"}, {F_HHMM, 0, 0, "OPEN UNTIL HHMM"}, END)},
+    {OL_FN_CLOCK, MANAGER | PROGRAMMING | RELAXES, "CLOCK", apply_clock,
+     FIELDS({F_DATE, 1, 0, "DATE YYYYMMDD"}, {F_HHMM, 0, 0, "TIME HHMM"}, END)},
+    {OL_FN_AUDIT, MANAGER, "AUDIT", apply_none, FIELDS({F_VIEW, 0, 0, ""}, END)},
+    {OL_FN_HOLIDAY, MANAGER | PROGRAMMING | RELAXES, "HOLIDAY", apply_holiday,
+     FIELDS({F_NUMBER, 1, OL_HOLIDAYS, "HOLIDAY 01-32"}, {F_DATE, 0, 0, "DATE YYYYMMDD"}, END)},
+    {OL_FN_TIME_LOCK, MANAGER | PROGRAMMING | RELAXES, "LOCK FOR HOURS", apply_timelock,
+     FIELDS({F_NUMBER, 1, OL_TIMELOCK_MAX_HOURS, "LOCK 01-99 HOURS"}, END)},
+    {OL_FN_SUBORDINATES, MANAGER | PROGRAMMING | RELAXES, "SUBORDINATES", apply_supervisor,
+     FIELDS({F_NUMBER, 0, 1, "USERS 0=OFF 1=ON"}, END)},
+    {OL_FN_DELAY_OVERRIDE, MANAGER | PROGRAMMING | RELAXES, "DELAY OVERRIDE", apply_override,
+     FIELDS({F_SLOT, 0, 0, "SLOT 00-31"}, {F_NUMBER, 0, 1, "OVERRIDE 0/1"}, END)},
     // Replacing or disabling the recovery code needs the code itself (when
     // there is one): a manager alone cannot take the owner's recovery away.
-    {OL_FN_RECOVERY_CODE,
-     MANAGER | PROGRAMMING | DOOR_OPEN,
-     "RECOVERY CODE",
-     apply_recovery_new,
-     {{F_RECOVERY, 0, 0, ""}, END}},
-    {OL_FN_RECOVERY_OFF, MANAGER | PROGRAMMING, "RECOVERY OFF", apply_recovery_off, {{F_RECOVERY, 0, 0, ""}, END}},
+    {OL_FN_RECOVERY_CODE, MANAGER | PROGRAMMING | DOOR_OPEN, "RECOVERY CODE", apply_recovery_new,
+     FIELDS({F_RECOVERY, 0, 0, ""}, END)},
+    {OL_FN_RECOVERY_OFF, MANAGER | PROGRAMMING, "RECOVERY OFF", apply_recovery_off,
+     FIELDS({F_RECOVERY, 0, 0, ""}, END)},
     // Pairing a keypad: only with the door open, i.e. from inside the safe.
-    {OL_FN_PAIR_KEYPAD, MANAGER | PROGRAMMING | DOOR_OPEN, "PAIR KEYPAD", apply_pair, {END}},
-    {OL_FN_RECOVERY_DELAY,
-     MANAGER | PROGRAMMING | RELAXES,
-     "RECOVERY DELAY",
-     apply_recovery_delay,
-     {{F_NUMBER, OL_RECOVERY_DELAY_MIN_MIN, OL_RECOVERY_DELAY_MAX_MIN, "DELAY 15-4320 MIN"}, END}},
+    {OL_FN_PAIR_KEYPAD, MANAGER | PROGRAMMING | DOOR_OPEN, "PAIR KEYPAD", apply_pair, FIELDS(END)},
+    {OL_FN_RECOVERY_DELAY, MANAGER | PROGRAMMING | RELAXES, "RECOVERY DELAY", apply_recovery_delay,
+     FIELDS({F_NUMBER, OL_RECOVERY_DELAY_MIN_MIN, OL_RECOVERY_DELAY_MAX_MIN, "DELAY 15-4320 MIN"},
+            END)},
 };
 
 static const function *running(const ol_lock *lock) {
@@ -265,17 +226,16 @@ void ol_function_end(ol_lock *lock) {
     lock->menu_deadline = 0;
     lock->need_second = false;
     ol_wipe(lock->pending, sizeof lock->pending);
+    ol_wipe(lock->new_key, sizeof lock->new_key); // a first manager code's key, if any
+}
+
+void ol_function_stop(ol_lock *lock, enum tone tone, const char *why) {
+    ol_function_end(lock);
+    ol_say(lock, tone, why, NOTHING_CHANGED);
 }
 
 void ol_function_refuse(ol_lock *lock, const char *reason) {
-    ol_function_end(lock);
-    ol_say(lock, TONE_ERROR, reason, NOTHING_CHANGED);
-}
-
-void ol_function_cancel(ol_lock *lock) {
-    ol_function_end(lock);
-    ol_wipe(lock->new_key, sizeof lock->new_key); // a first manager code's key, if any
-    ol_say(lock, TONE_INFO, "CANCELLED", NOTHING_CHANGED);
+    ol_function_stop(lock, TONE_ERROR, reason);
 }
 
 void ol_function_start(ol_lock *lock, uint8_t number) {
@@ -380,11 +340,11 @@ static ol_err new_code(ol_lock *lock, const field *f, const ol_event *ev) {
     bool added = (lock->enrolled & (1u << target)) == 0;
     // *01 is the holder's own; any other function sets it for someone else.
     ol_err err = lock->function == OL_FN_CHANGE_CODE ? ol_save_slot(lock, target, tag)
-                                     : ol_save_slot_new_holder(lock, target, tag);
+                                                     : ol_save_slot_new_holder(lock, target, tag);
     ol_wipe(tag, sizeof tag);
     if (!err) {
         err = ol_audit_append(lock, added ? OL_AUDIT_USER_ADDED : OL_AUDIT_CODE_CHANGED, target,
-                           lock->actor);
+                              lock->actor);
     }
     if (err) {
         return err;
@@ -497,7 +457,7 @@ static ol_err finish(ol_lock *lock, const function *fn) {
 }
 
 void ol_function_screen(const ol_lock *lock, char l1[OL_DISPLAY_COLS + 1],
-                     char l2[OL_DISPLAY_COLS + 1], ol_input *input) {
+                        char l2[OL_DISPLAY_COLS + 1], ol_input *input) {
     const field *f = current_field(lock);
     *input = OL_INPUT_SECRET;
     l2[0] = '\0';

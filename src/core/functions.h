@@ -7,22 +7,24 @@
 #include <stdint.h>
 
 #include "ownerlock/lock.h"
+#include "screen.h"
 
 // *NN: the function starts at its login (or is refused, with the reason).
 void ol_function_start(ol_lock *lock, uint8_t number);
 // An entry while a function runs: the login, a second code, a field.
 ol_err ol_function_entry(ol_lock *lock, const ol_event *ev) OL_MUST_CHECK;
-// '*': the function ends with nothing changed.
-void ol_function_cancel(ol_lock *lock);
 // The running function's screen (prompt, or the audit record *09 shows) and
 // the kind of input its current field takes.
 void ol_function_screen(const ol_lock *lock, char l1[OL_DISPLAY_COLS + 1],
                         char l2[OL_DISPLAY_COLS + 1], ol_input *input);
 // Does the current field take '#' alone (a confirmation, paging)?
 bool ol_function_wants_empty(const ol_lock *lock);
-// The function ends (done, refused, timed out); its pending secrets are wiped.
+// The function ends (done, refused, cancelled, timed out); its pending
+// secrets are wiped (the first manager code's too, in a new lock).
 void ol_function_end(ol_lock *lock);
-// The function ends refused: `reason` | NOTHING CHANGED.
+// It ends with nothing changed: `why` | NOTHING CHANGED, with its tone.
+void ol_function_stop(ol_lock *lock, enum tone tone, const char *why);
+// The same, refused: `reason` | NOTHING CHANGED.
 void ol_function_refuse(ol_lock *lock, const char *reason);
 
 #endif

@@ -36,8 +36,7 @@ static ol_err menu_timed_out(ol_lock *lock) {
         return err;
     }
     default:
-        ol_function_end(lock);
-        ol_say(lock, TONE_INFO, "TIMED OUT", NOTHING_CHANGED);
+        ol_function_stop(lock, TONE_INFO, "TIMED OUT");
         return OL_OK;
     }
 }
@@ -234,11 +233,11 @@ static ol_err cancel_key(ol_lock *lock) {
         return OL_OK;
     case MODE_FACTORY:
         if (lock->step == 1) {
-            ol_function_cancel(lock); // the repeat of the first manager code
+            ol_function_stop(lock, TONE_INFO, "CANCELLED"); // the first manager code's repeat
         }
         return OL_OK;
     case MODE_FUNCTION:
-        ol_function_cancel(lock);
+        ol_function_stop(lock, TONE_INFO, "CANCELLED");
         return OL_OK;
     default:
         return ol_delay_cancel(lock);

@@ -41,7 +41,8 @@ const char *ol_refusal_text(enum refusal why) {
 }
 
 bool ol_clock_lost_under_calendar(const ol_lock *lock) {
-    return ol_calendar_governs(&lock->set) && lock->plat->rtc_now(lock->plat->rtc_ctx) == OL_RTC_LOST;
+    return ol_calendar_governs(&lock->set) &&
+           lock->plat->rtc_now(lock->plat->rtc_ctx) == OL_RTC_LOST;
 }
 
 enum refusal ol_timelock_refusal(const ol_lock *lock) {
@@ -92,7 +93,7 @@ ol_err ol_refusal_record(ol_lock *lock, uint8_t slot, uint8_t function, enum ref
 }
 
 ol_err ol_refused(ol_lock *lock, uint8_t slot, uint8_t function, enum refusal why,
-               const char *second) {
+                  const char *second) {
     ol_say(lock, TONE_ERROR, ol_refusal_text(why), second);
     return ol_refusal_record(lock, slot, function, why);
 }
@@ -113,8 +114,8 @@ static ol_err time_delay(ol_lock *lock, uint8_t slot, bool *go_on, bool *served)
         return OL_OK;
     }
     if (lock->window_until != 0) {
-        char l2[OL_DISPLAY_COLS + 1];
-        ol_time_line(l2, "", ol_until(lock, lock->delay_until), " LEFT");
+        char l2[] = "00:00 LEFT";
+        ol_put_time_left(l2, ol_until(lock, lock->delay_until));
         ol_say(lock, TONE_INFO, "TIME DELAY", l2);
         return ol_refusal_record(lock, slot, OL_FN_OPENING, REFUSAL_DELAY);
     }

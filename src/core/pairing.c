@@ -70,7 +70,7 @@ static ol_err log_rejects(ol_lock *lock) {
     lock->rejects_unlogged = 0;
     lock->reject_logged_at = lock->now == 0 ? 1 : lock->now;
     return ol_audit_append(lock, OL_AUDIT_KEYPAD_REJECTED, OL_AUDIT_NO_SLOT,
-                        (uint16_t)(count > 0xFFFF ? 0xFFFF : count));
+                           (uint16_t)(count > 0xFFFF ? 0xFFFF : count));
 }
 
 ol_err ol_lock_link_rejected(ol_lock *lock, uint64_t now_ms) {
@@ -98,7 +98,8 @@ ol_err ol_link_reject_timer(ol_lock *lock) {
 }
 
 bool ol_lock_unpaired_screen(const ol_lock *lock) {
-    return lock->mode == MODE_RECOVERY || lock->mode == MODE_SHOW_CODE || ol_recovery_running(lock) ||
+    return lock->mode == MODE_RECOVERY || lock->mode == MODE_SHOW_CODE ||
+           ol_recovery_running(lock) ||
            (lock->mode == MODE_FUNCTION && lock->function == OL_FN_PAIR_KEYPAD) ||
            (lock->message_until != 0 && lock->event_unpaired);
 }
@@ -107,7 +108,8 @@ bool ol_lock_unpaired_screen(const ol_lock *lock) {
 bool ol_unpaired_may_pass(const ol_lock *lock, const ol_event *ev) {
     switch (ev->type) {
     case OL_EV_FUNCTION:
-        return ev->function == OL_FN_RECOVERY || (ev->function == OL_FN_PAIR_KEYPAD && lock->door_open);
+        return ev->function == OL_FN_RECOVERY ||
+               (ev->function == OL_FN_PAIR_KEYPAD && lock->door_open);
     case OL_EV_CANCEL:
         return true;
     case OL_EV_ENTRY:
@@ -115,7 +117,8 @@ bool ol_unpaired_may_pass(const ol_lock *lock, const ol_event *ev) {
         // fitted (the thief's own), stops it; it never opens (ol_open_attempt).
         return lock->mode == MODE_RECOVERY || lock->mode == MODE_SHOW_CODE ||
                (lock->mode == MODE_IDLE && ol_recovery_running(lock)) ||
-               (lock->mode == MODE_FUNCTION && lock->function == OL_FN_PAIR_KEYPAD && lock->door_open);
+               (lock->mode == MODE_FUNCTION && lock->function == OL_FN_PAIR_KEYPAD &&
+                lock->door_open);
     default:
         return true;
     }

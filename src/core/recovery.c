@@ -229,7 +229,7 @@ void ol_recovery_start(ol_lock *lock) {
     end_typing(lock);
     if (!lock->recovery_enabled) {
         ol_say(lock, TONE_ERROR, lock->set.recovery_off ? "NO RECOVERY" : "NO RECOVERY CODE",
-            lock->set.recovery_off ? "IT IS DISABLED" : "MAKE ONE: *14");
+               lock->set.recovery_off ? "IT IS DISABLED" : "MAKE ONE: *14");
     } else if (ol_battery_critical(lock)) {
         ol_say(lock, TONE_ERROR, "BATTERY LOW", NOTHING_CHANGED);
     } else if (lock->recovery_until != 0) {
@@ -246,7 +246,8 @@ static ol_err new_manager_code(ol_lock *lock, const ol_event *ev) {
         ol_err err = ol_new_code_first(lock, lock->device_key, 0, ev, &bad);
         if (!err && bad) {
             // A counted wrong try (TOO LIKE ANOTHER) has ended the recovery.
-            ol_say(lock, TONE_ERROR, bad, lock->mode == MODE_RECOVERY ? "TRY AGAIN" : NOTHING_CHANGED);
+            ol_say(lock, TONE_ERROR, bad,
+                   lock->mode == MODE_RECOVERY ? "TRY AGAIN" : NOTHING_CHANGED);
         } else if (!err) {
             lock->step = 3;
         }
@@ -319,7 +320,8 @@ ol_err ol_recovery_timers(ol_lock *lock) {
         lock->recovery_window = lock->recovery_until + OL_RECOVERY_WINDOW_MS;
         lock->recovery_until = 0;
         ol_play(lock, OL_BEEP_OK);
-        ol_err err = ol_audit_append(lock, OL_AUDIT_RECOVERY_USED, OL_AUDIT_NO_SLOT, RECOVERY_READY);
+        ol_err err =
+            ol_audit_append(lock, OL_AUDIT_RECOVERY_USED, OL_AUDIT_NO_SLOT, RECOVERY_READY);
         if (err) {
             return err;
         }
@@ -344,7 +346,7 @@ static void put_group(char *text, const uint8_t *g) {
 }
 
 bool ol_recovery_screen(const ol_lock *lock, char l1[OL_DISPLAY_COLS + 1],
-                     char l2[OL_DISPLAY_COLS + 1], ol_input *input) {
+                        char l2[OL_DISPLAY_COLS + 1], ol_input *input) {
     // Whatever is typed here is part of a recovery code or a new manager
     // code: never echoed.
     *input = OL_INPUT_SECRET;
@@ -381,7 +383,8 @@ bool ol_recovery_screen(const ol_lock *lock, char l1[OL_DISPLAY_COLS + 1],
     }
     if (lock->recovery_until != 0) {
         ol_set_line(l1, "RECOVERY DELAY");
-        ol_time_line(l2, "", ol_until(lock, lock->recovery_until), " LEFT");
+        ol_set_line(l2, "00:00 LEFT");
+        ol_put_time_left(l2, ol_until(lock, lock->recovery_until));
         *input = OL_INPUT_IDLE;
         return true;
     }

@@ -20,30 +20,17 @@ void ol_put2(char *p, uint32_t v) {
     p[1] = (char)('0' + v % 10);
 }
 
-void ol_time_line(char dst[OL_DISPLAY_COLS + 1], const char *before, uint32_t ms,
-                  const char *after) {
+void ol_put_time_left(char *p, uint32_t ms) {
     uint32_t s = (ms + 999u) / 1000u;
     uint32_t hi = s / 60u, lo = s % 60u;
-    char mid = ':';
+    p[2] = ':';
     if (hi > 99) {
         hi = s / 3600u;
         lo = s % 3600u / 60u;
-        mid = 'h';
+        p[2] = 'h';
     }
-    char text[OL_DISPLAY_COLS + 1];
-    size_t n = 0;
-    for (; *before && n < OL_DISPLAY_COLS - 5; before++) {
-        text[n++] = *before;
-    }
-    ol_put2(text + n, hi);
-    text[n + 2] = mid;
-    ol_put2(text + n + 3, lo);
-    n += 5;
-    for (; *after && n < OL_DISPLAY_COLS; after++) {
-        text[n++] = *after;
-    }
-    text[n] = '\0';
-    ol_set_line(dst, text);
+    ol_put2(p, hi);
+    ol_put2(p + 3, lo);
 }
 
 void ol_play(ol_lock *lock, ol_beep pattern) {
@@ -75,17 +62,20 @@ static void idle_screen(const ol_lock *lock, char l1[OL_DISPLAY_COLS + 1],
         ol_set_line(l1, "SECOND CODE");
     } else if (lock->window_until != 0 && lock->now < lock->delay_until) {
         ol_set_line(l1, "TIME DELAY");
-        ol_time_line(l2, "", ol_until(lock, lock->delay_until), "");
+        ol_set_line(l2, "00:00");
+        ol_put_time_left(l2, ol_until(lock, lock->delay_until));
         *input = OL_INPUT_SECRET; // '*' cancels the delay
     } else if (lock->window_until != 0) {
         // A window the time lock has closed in the meantime is no
         // invitation to type a code.
         enum refusal why = ol_timelock_refusal(lock);
         ol_set_line(l1, why == REFUSAL_NONE ? "OPEN NOW: CODE" : ol_refusal_text(why));
-        ol_time_line(l2, "WINDOW ", ol_until(lock, lock->window_until), "");
+        ol_set_line(l2, "WINDOW 00:00");
+        ol_put_time_left(l2 + 7, ol_until(lock, lock->window_until));
     } else if (ol_countdown_left(lock, &lock->timelock) != 0) {
         ol_set_line(l1, "TIME LOCKED");
-        ol_time_line(l2, "", ol_countdown_left(lock, &lock->timelock), " LEFT");
+        ol_set_line(l2, "00:00 LEFT");
+        ol_put_time_left(l2, ol_countdown_left(lock, &lock->timelock));
     }
 }
 
@@ -102,7 +92,8 @@ void ol_screen_render(ol_lock *lock) {
         tone = TONE_ALERT;
     } else if (left != 0) {
         ol_set_line(l1, "LOCKED OUT");
-        ol_time_line(l2, "WAIT ", left, "");
+        ol_set_line(l2, "WAIT 00:00");
+        ol_put_time_left(l2 + 5, left);
         o->input = OL_INPUT_NONE;
         tone = TONE_ALERT;
     } else {

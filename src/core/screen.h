@@ -18,10 +18,9 @@ enum tone { TONE_INFO = 0, TONE_OK = 1, TONE_ERROR = 2, TONE_ALERT = 3 };
 void ol_set_line(char dst[OL_DISPLAY_COLS + 1], const char *src);
 // Two decimal digits of v at p.
 void ol_put2(char *p, uint32_t v);
-// A line "<before>MM:SS<after>": a time left, rounded up to the second;
-// "HHhMM" from 100 minutes on.
-void ol_time_line(char dst[OL_DISPLAY_COLS + 1], const char *before, uint32_t ms,
-                  const char *after);
+// "MM:SS" at p (5 characters): a time left, rounded up to the second;
+// "HHhMM" from 100 minutes on. The one time format of the display.
+void ol_put_time_left(char *p, uint32_t ms);
 void ol_play(ol_lock *lock, ol_beep pattern);
 // A message on both lines, with its tone, until OL_MESSAGE_MS pass or the
 // next key.

@@ -32,14 +32,8 @@ static inline bool ol_commissioned(const ol_lock *lock) {
 }
 
 // Milliseconds of a countdown still to serve (powered time).
-static inline uint32_t ol_countdown_left(const ol_lock *lock, const ol_countdown *c) {
-    uint64_t served = lock->now - c->base;
-    return served >= c->ms ? 0 : (uint32_t)(c->ms - served);
-}
-
+uint32_t ol_countdown_left(const ol_lock *lock, const ol_countdown *c);
 // Milliseconds until time t, 0 once it has passed.
-static inline uint32_t ol_until(const ol_lock *lock, uint64_t t) {
-    return t > lock->now ? (uint32_t)(t - lock->now) : 0;
-}
+uint32_t ol_until(const ol_lock *lock, uint64_t t);
 
 #endif

@@ -52,8 +52,7 @@ ol_err ol_penalty_wrong(ol_lock *lock, const char *wrong_note) {
 // Step 4. A valid credential is not a wrong try: the count goes back to what
 // it was. Only an opening forgives the earlier ones: a code given to a
 // function, or refused by a rule, must not refund an insider's guesses.
-static ol_err penalty_settle(ol_lock *lock, const verdict *v, penalty was,
-                             const char *wrong_note) {
+static ol_err penalty_settle(ol_lock *lock, const verdict *v, penalty was, const char *wrong_note) {
     if (v->valid && fih_opaque(v->grant) == OL_GRANT) {
 #if OL_REGRESS_FINDING == 1 // TEST ONLY: tests/property/policy.cmake
         was = ol_penalty_cleared();
@@ -63,8 +62,7 @@ static ol_err penalty_settle(ol_lock *lock, const verdict *v, penalty was,
     return ol_penalty_wrong(lock, wrong_note);
 }
 
-ol_err ol_try(ol_lock *lock, ol_check check, void *entry, const char *wrong_note,
-              verdict *v) {
+ol_err ol_try(ol_lock *lock, ol_check check, void *entry, const char *wrong_note, verdict *v) {
     v->valid = false;
     v->duress = false;
     v->slot = 0;
