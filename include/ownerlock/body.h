@@ -20,10 +20,6 @@
 // Called with each whole frame to put on the cable.
 typedef void (*ol_cable_send)(void *ctx, const uint8_t *bytes, size_t len);
 
-#ifndef OL_BODY_HEARTBEAT_MS
-#define OL_BODY_HEARTBEAT_MS 1000u // a DISPLAY at least this often (link freshness)
-#endif
-
 typedef struct ol_body {
     ol_lock lock;
     ol_session_body link;

@@ -36,8 +36,4 @@ void ol_keypad_display(const ol_keypad *kp, char line[2][OL_DISPLAY_COLS + 1]);
 // LEDs as the lock body last set them.
 bool ol_keypad_led(const ol_keypad *kp, int red);
 
-#ifndef OL_KEYPAD_IDLE_MS
-#define OL_KEYPAD_IDLE_MS 30000u
-#endif
-
 #endif

@@ -15,10 +15,6 @@
 #include "ownerlock/session.h"
 #include "ownerlock/store.h"
 
-#ifndef OL_KEYPAD_RETRY_MS
-#define OL_KEYPAD_RETRY_MS 2000u // a new handshake after this long without a session
-#endif
-
 typedef struct ol_keypad_unit {
     ol_keypad kp;
     ol_session_keypad link;
@@ -46,9 +42,5 @@ void ol_keypad_unit_display(const ol_keypad_unit *u, char line[2][OL_DISPLAY_COL
 bool ol_keypad_unit_led(const ol_keypad_unit *u, int red);
 const ol_display_msg *ol_keypad_unit_shown(const ol_keypad_unit *u);
 void ol_keypad_unit_shutdown(ol_keypad_unit *u);
-
-#ifndef OL_KEYPAD_SECTORS
-#define OL_KEYPAD_SECTORS 4
-#endif
 
 #endif

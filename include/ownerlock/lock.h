@@ -166,9 +166,6 @@ typedef struct ol_countdown {
 } ol_countdown;
 
 #define OL_LINK_ID_BYTES 64
-#ifndef OL_REJECT_LOG_MS
-#define OL_REJECT_LOG_MS 60000u // at most one keypad_rejected record a minute
-#endif
 
 // Private: use only through the functions below. Public so callers can own it.
 typedef struct ol_lock {

@@ -48,14 +48,8 @@ enum ol_link_frame_type {
 #define OL_LINK_WIRE_BYTES(body) ((body) + OL_FRAME_OVERHEAD)
 
 // Freshness: every DATA frame carries the highest counter its sender has
-// received from the peer (its "ack"). The lock body accepts a keypad frame
-// only if that ack is one of the last OL_LINK_FRESH_WINDOW + 1 frames the body
-// sent. Since the body sends a DISPLAY at least every heartbeat period, a
-// frame held back on the cable (jam now, deliver later) goes stale within a
-// few heartbeats and is refused, even though it was never used.
-#ifndef OL_LINK_FRESH_WINDOW
-#define OL_LINK_FRESH_WINDOW 2
-#endif
+// received from the peer (its "ack"); the body refuses keypad frames whose
+// ack is older than OL_LINK_FRESH_WINDOW (config.h).
 
 // Reasons carried by REFUSE.
 enum ol_link_refuse_reason {

@@ -724,7 +724,7 @@ static ol_err apply_pair(ol_lock *lock) {
         say(lock, TONE_OK, "KEYPAD PAIRED", "");
         return OL_OK;
     }
-    lock->pair_until = lock->now + 60000u;
+    lock->pair_until = lock->now + OL_PAIRING_WINDOW_MS;
     say(lock, TONE_OK, "PAIR KEYPAD NOW", "WITHIN 60 S");
     return OL_OK;
 }
