@@ -14,12 +14,15 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "ownerlock/error.h"
+#include "ownerlock/hal.h"
 #include "ownerlock/lock.h"
-#include "ownerlock/session.h"
+#include "ownerlock/private/link.h" // the layout of ol_body's link session
 
 // Called with each whole frame to put on the cable.
 typedef void (*ol_cable_send)(void *ctx, const uint8_t *bytes, size_t len);
 
+// Private: use only through the functions below. Public so callers can own it.
 typedef struct ol_body {
     ol_lock lock;
     ol_session_body link;

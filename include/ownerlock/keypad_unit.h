@@ -10,11 +10,15 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "ownerlock/body.h"
-#include "ownerlock/keypad.h"
-#include "ownerlock/session.h"
-#include "ownerlock/store.h"
+#include "ownerlock/body.h" // ol_cable_send
+#include "ownerlock/config.h"
+#include "ownerlock/error.h"
+#include "ownerlock/hal.h"
+#include "ownerlock/lock.h"
+#include "ownerlock/private/link.h"  // the layout of the keypad and its link session
+#include "ownerlock/private/store.h" // the layout of its flash store
 
+// Private: use only through the functions below. Public so callers can own it.
 typedef struct ol_keypad_unit {
     ol_keypad kp;
     ol_session_keypad link;

@@ -17,7 +17,7 @@
 #include "ownerlock/error.h"
 #include "ownerlock/hal.h"
 #include "ownerlock/recovery.h"
-#include "ownerlock/store.h"
+#include "ownerlock/private/store.h" // the layout of ol_lock's store and audit log
 
 // ---- events in ----------------------------------------------------------------
 typedef enum ol_event_type {
@@ -76,6 +76,16 @@ typedef struct ol_outputs {
     ol_beep beep;   // the last beep pattern ...
     uint32_t beeps; // ... and how many beeps so far: a change means a new one
 } ol_outputs;
+
+// The display as the keypad unit shows it: the lock body's outputs as they
+// arrived in a DISPLAY message (ol_keypad_unit_shown).
+typedef struct ol_display_msg {
+    char line[2][OL_DISPLAY_COLS + 1];
+    ol_input input;
+    uint8_t leds; // bit 0 green, bit 1 red
+    ol_beep beep;
+    uint32_t beeps;
+} ol_display_msg;
 
 // ---- audit ----------------------------------------------------------------------
 // Kind numbers are stored in flash: append, never renumber.

@@ -6,6 +6,7 @@
 #include "bytes.h"
 #include "engine.h"
 #include "ownerlock/crypto.h"
+#include "store/store.h"
 
 static const char *const kind_names[OL_AUDIT_KIND_COUNT] = {
     [OL_AUDIT_POWER_UP] = "power_up",

@@ -14,6 +14,7 @@
 #include "credentials.h"
 #include "engine.h"
 #include "ownerlock/crypto.h"
+#include "store/store.h"
 
 enum field_kind {
     F_SLOT,     // 1-2 digits, 00..31

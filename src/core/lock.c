@@ -12,6 +12,7 @@
 #include "ownerlock/crypto.h"
 #include "penalty.h"
 #include "persist.h"
+#include "store/store.h"
 
 // ---- small helpers ------------------------------------------------------------
 

@@ -9,6 +9,7 @@
 #include "audit.h"
 #include "engine.h"
 #include "persist.h"
+#include "store/store.h"
 
 bool ol_lock_link_identity(const ol_lock *lock, uint8_t id[OL_LINK_ID_BYTES]) {
     if (lock->has_link_id) {

@@ -6,6 +6,7 @@
 #include "engine.h"
 #include "ownerlock/crypto.h"
 #include "persist.h"
+#include "store/store.h"
 
 static ol_err load(ol_lock *lock, uint16_t key, void *buf, size_t size, bool *found);
 

@@ -9,9 +9,10 @@
 // door open. Recovery or *17 then pins it.
 #include <string.h>
 
+#include "link/link.h"
+#include "link/session.h"
 #include "ownerlock/body.h"
 #include "ownerlock/crypto.h"
-#include "ownerlock/link.h"
 
 _Static_assert(OL_LINK_ID_BYTES == OL_LINK_IDENTITY_BYTES, "the engine stores the link identity");
 
