@@ -267,7 +267,7 @@ typedef struct ol_function_policy {
     bool battery;   // refused on a critically low battery
     bool relaxes;   // some change it makes relaxes a rule: only when served
 } ol_function_policy;
-bool ol_lock_function_policy(uint8_t number, ol_function_policy *policy);
+bool ol_lock_function_policy(uint8_t number, ol_function_policy *policy) OL_MUST_CHECK;
 
 // Power is going away (or the context is being dropped): wipe secrets.
 void ol_lock_shutdown(ol_lock *lock);
@@ -275,8 +275,8 @@ void ol_lock_shutdown(ol_lock *lock);
 // ---- the keypad link (driven by src/link/body.c) ------------------------------
 // The lock body's link identity (X25519 secret || public) and the paired
 // keypad's public key, as stored. false when there is none yet.
-bool ol_lock_link_identity(const ol_lock *lock, uint8_t id[OL_LINK_ID_BYTES]);
-bool ol_lock_link_peer(const ol_lock *lock, uint8_t key[32]);
+bool ol_lock_link_identity(const ol_lock *lock, uint8_t id[OL_LINK_ID_BYTES]) OL_MUST_CHECK;
+bool ol_lock_link_peer(const ol_lock *lock, uint8_t key[32]) OL_MUST_CHECK;
 ol_err ol_lock_link_set_identity(ol_lock *lock, const uint8_t id[OL_LINK_ID_BYTES]) OL_MUST_CHECK;
 // Pin a keypad's public key; logs keypad_paired.
 ol_err ol_lock_link_pair(ol_lock *lock, uint64_t now_ms, const uint8_t key[32]) OL_MUST_CHECK;
@@ -285,7 +285,7 @@ ol_err ol_lock_link_pair(ol_lock *lock, uint64_t now_ms, const uint8_t key[32]) 
 bool ol_lock_pairing_allowed(const ol_lock *lock);
 // A *17 or a recovery typed on an unpaired keypad granted its pairing:
 // returns true once, and the caller pins that keypad.
-bool ol_lock_take_pair_grant(ol_lock *lock);
+bool ol_lock_take_pair_grant(ol_lock *lock) OL_MUST_CHECK;
 // Should an unpaired keypad see the engine's screen (it is in a recovery or
 // pairing it may do), rather than NOT PAIRED?
 bool ol_lock_unpaired_screen(const ol_lock *lock);
