@@ -45,6 +45,8 @@ ol_err ol_body_rx(ol_body *b, uint64_t now_ms, uint8_t byte) OL_MUST_CHECK;
 ol_err ol_body_event(ol_body *b, uint64_t now_ms, const ol_event *ev) OL_MUST_CHECK;
 // When ol_body_event should next be called with a TICK.
 uint64_t ol_body_next_deadline(const ol_body *b);
+// Is a session with a keypad up (for a status line)?
+bool ol_body_session_established(const ol_body *b);
 void ol_body_shutdown(ol_body *b);
 
 #endif

@@ -156,6 +156,10 @@ uint64_t ol_body_next_deadline(const ol_body *b) {
     return next;
 }
 
+bool ol_body_session_established(const ol_body *b) {
+    return ol_session_body_established(&b->link);
+}
+
 void ol_body_shutdown(ol_body *b) {
     ol_session_body_wipe(&b->link);
     ol_lock_shutdown(&b->lock);
