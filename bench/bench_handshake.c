@@ -18,7 +18,7 @@
 #include "board.h"
 #include "ownerlock/body.h"
 #include "ownerlock/crypto.h"
-#include "ownerlock/session.h"
+#include "link/session.h"
 #include "semihost.h"
 
 #define ROUNDS 3

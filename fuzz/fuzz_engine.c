@@ -49,8 +49,8 @@
 #include <string.h>
 
 #include "host.h"
-#include "ownerlock/keypad.h"
-#include "ownerlock/link.h"
+#include "frontend/keypad.h"
+#include "link/link.h"
 #include "ownerlock/lock.h"
 #include "ownerlock/recovery.h"
 

@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ownerlock/link.h"
+#include "link/link.h"
 
 #define REQUIRE(cond)                                                                              \
     do {                                                                                           \

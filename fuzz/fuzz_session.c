@@ -24,8 +24,8 @@
 #include <string.h>
 
 #include "host.h"
-#include "ownerlock/link.h"
-#include "ownerlock/session.h"
+#include "link/link.h"
+#include "link/session.h"
 
 #define REQUIRE(cond)                                                                              \
     do {                                                                                           \

@@ -32,7 +32,7 @@
 #include <string.h>
 
 #include "host.h"
-#include "ownerlock/store.h"
+#include "store/store.h"
 #include "store/ring.h" // the layout, to forge headers and records
 
 #include "fuzz.h"

@@ -45,7 +45,7 @@ fi
 
 flags="-g -O1 -std=c11 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all"
 flags="$flags -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wvla"
-incs="-I$root/include -I$root/ports/host"
+incs="-I$root/include -I$root/src -I$root/ports/host"
 srcs="$root/src/crypto/ct.c $root/src/crypto/hkdf.c $root/src/crypto/builtin/sha256.c"
 srcs="$srcs $root/src/crypto/builtin/hmac.c $root/src/crypto/builtin/chacha20poly1305.c"
 srcs="$srcs $root/src/crypto/builtin/x25519.c $root/src/link/frame.c $root/src/link/session.c"

@@ -14,16 +14,15 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "ownerlock/error.h"
+#include "ownerlock/hal.h"
 #include "ownerlock/lock.h"
-#include "ownerlock/session.h"
+#include "ownerlock/private/link.h" // the layout of ol_body's link session
 
 // Called with each whole frame to put on the cable.
 typedef void (*ol_cable_send)(void *ctx, const uint8_t *bytes, size_t len);
 
-#ifndef OL_BODY_HEARTBEAT_MS
-#define OL_BODY_HEARTBEAT_MS 1000u // a DISPLAY at least this often (link freshness)
-#endif
-
+// Private: use only through the functions below. Public so callers can own it.
 typedef struct ol_body {
     ol_lock lock;
     ol_session_body link;
@@ -46,6 +45,8 @@ ol_err ol_body_rx(ol_body *b, uint64_t now_ms, uint8_t byte) OL_MUST_CHECK;
 ol_err ol_body_event(ol_body *b, uint64_t now_ms, const ol_event *ev) OL_MUST_CHECK;
 // When ol_body_event should next be called with a TICK.
 uint64_t ol_body_next_deadline(const ol_body *b);
+// Is a session with a keypad up (for a status line)?
+bool ol_body_session_established(const ol_body *b);
 void ol_body_shutdown(ol_body *b);
 
 #endif

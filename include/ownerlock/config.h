@@ -1,10 +1,16 @@
 // ownerlock — build-time configuration.
 //
-// Every limit and default of the lock is here, with its documented value. A
-// port overrides any of them by defining it before this header is included,
-// normally from a header named by OL_CONFIG_FILE (-DOL_CONFIG_FILE="board.h").
+// Every limit, time and default of the lock is here, with its documented
+// value and unit. A port overrides any of them by defining it before this
+// header is included, normally from a header named by OL_CONFIG_FILE
+// (-DOL_CONFIG_FILE="board.h"), which must reach every translation unit (the
+// layout of ol_lock depends on it). The end of this file checks at compile
+// time that the values chosen fit together and fit what the code assumes.
+// docs/PORTING.md lists them all (tests/unit/test_config_doc.c compares).
 #ifndef OWNERLOCK_CONFIG_H
 #define OWNERLOCK_CONFIG_H
+
+#include <stdint.h>
 
 #ifdef OL_CONFIG_FILE
 #include OL_CONFIG_FILE
@@ -78,9 +84,6 @@
 #ifndef OL_DUAL_WINDOW_MS
 #define OL_DUAL_WINDOW_MS 60000u // dual control: the second code within 60 s
 #endif
-#ifndef OL_PAIRING_WINDOW_MS
-#define OL_PAIRING_WINDOW_MS 60000u // *17: a new keypad pairs within 60 s
-#endif
 #ifndef OL_SCHEDULE_PERIODS
 #define OL_SCHEDULE_PERIODS 4 // time lock: open periods per weekday
 #endif
@@ -129,6 +132,46 @@
 #define OL_MENU_TIMEOUT_MS 30000u // a function with no key for this long is cancelled
 #endif
 
+// ---- Keypad link and pairing ------------------------------------------------
+// *17 opens a window of this long in which an unpaired keypad may be paired
+// (door open).
+#ifndef OL_PAIRING_WINDOW_MS
+#define OL_PAIRING_WINDOW_MS 60000u
+#endif
+// Refused keypad frames are logged as keypad_rejected at most once per this
+// period (the record counts the others), so noise cannot flood the audit ring.
+#ifndef OL_REJECT_LOG_MS
+#define OL_REJECT_LOG_MS 60000u
+#endif
+// The lock body sends a DISPLAY at least this often while a session is up:
+// the heartbeat that OL_LINK_FRESH_WINDOW counts in.
+#ifndef OL_BODY_HEARTBEAT_MS
+#define OL_BODY_HEARTBEAT_MS 1000u
+#endif
+// Freshness: every keypad DATA frame carries the highest counter it has
+// received from the body (its "ack"). The body accepts a keypad frame only if
+// that ack is one of the last OL_LINK_FRESH_WINDOW + 1 frames it sent, so a
+// frame held back on the cable (jam now, deliver later) goes stale within a
+// few heartbeats and is refused, even though it was never used. In frames.
+#ifndef OL_LINK_FRESH_WINDOW
+#define OL_LINK_FRESH_WINDOW 2
+#endif
+
+// ---- Keypad unit ------------------------------------------------------------
+// A half-typed field with no key for this long is dropped.
+#ifndef OL_KEYPAD_IDLE_MS
+#define OL_KEYPAD_IDLE_MS 30000u
+#endif
+// Without a session, the keypad starts a new handshake after this long.
+#ifndef OL_KEYPAD_RETRY_MS
+#define OL_KEYPAD_RETRY_MS 2000u
+#endif
+// Sectors of the keypad's own flash (from sector 0) for its identity and the
+// pinned lock-body key.
+#ifndef OL_KEYPAD_SECTORS
+#define OL_KEYPAD_SECTORS 4
+#endif
+
 // ---- Storage layout (sectors of the flash HAL) ------------------------------
 #ifndef OL_STATE_FIRST_SECTOR
 #define OL_STATE_FIRST_SECTOR 0
@@ -161,5 +204,77 @@
 #ifndef OL_RING_MAX_SECTORS
 #define OL_RING_MAX_SECTORS 64
 #endif
+
+// ---- What the code assumes of the values above ------------------------------
+// Slots: enrolled slots are bits of a uint32_t; slot numbers are typed as
+// two digits; slots below OL_MANAGER_SLOTS are managers, and there must be a
+// manager and at least one user slot.
+_Static_assert(OL_SLOTS >= 2 && OL_SLOTS <= 32, "OL_SLOTS: 2..32 (slots are bits of a uint32_t)");
+_Static_assert(OL_MANAGER_SLOTS >= 1 && OL_MANAGER_SLOTS < OL_SLOTS,
+               "OL_MANAGER_SLOTS: 1..OL_SLOTS-1");
+// Codes: a code must fit the field the keypad forwards, which must fit the
+// 40-byte ENTRY message (type, count, digits) and its uint8_t count.
+_Static_assert(OL_CODE_MIN_DIGITS >= 1 && OL_CODE_MIN_DIGITS <= OL_CODE_MAX_DIGITS,
+               "OL_CODE_MIN_DIGITS: 1..OL_CODE_MAX_DIGITS");
+_Static_assert(OL_CODE_MAX_DIGITS <= OL_ENTRY_MAX_DIGITS,
+               "OL_CODE_MAX_DIGITS: at most OL_ENTRY_MAX_DIGITS");
+_Static_assert(OL_ENTRY_MAX_DIGITS <= 38, "OL_ENTRY_MAX_DIGITS: the ENTRY message holds 38 digits");
+// A tag is a truncated HMAC-SHA256 (32 bytes); under 16 bytes (128 bits)
+// the claims of docs/SECURITY.md do not hold.
+_Static_assert(OL_TAG_BYTES >= 16 && OL_TAG_BYTES <= 32, "OL_TAG_BYTES: 16..32");
+// New-code checks: one byte per slot.
+_Static_assert(OL_CODE_CHECK_BURST >= 1 && OL_CODE_CHECK_BURST <= 255,
+               "OL_CODE_CHECK_BURST: 1..255 (one byte per slot)");
+_Static_assert(OL_CODE_CHECK_REFILL_MS > 0, "OL_CODE_CHECK_REFILL_MS must be > 0");
+// Penalty: a first lockout of 0 would mean none at all; lockouts are uint32_t
+// milliseconds and double up to the cap.
+_Static_assert(OL_PENALTY_FREE_TRIES >= 1, "OL_PENALTY_FREE_TRIES must be >= 1");
+_Static_assert(OL_PENALTY_FIRST_MS > 0 && OL_PENALTY_FIRST_MS <= OL_PENALTY_MAX_MS,
+               "OL_PENALTY_FIRST_MS: 1..OL_PENALTY_MAX_MS");
+_Static_assert(OL_PENALTY_MAX_MS <= UINT32_MAX, "OL_PENALTY_MAX_MS must fit 32 bits");
+_Static_assert(OL_PENALTY_CHECKPOINT_MS > 0, "OL_PENALTY_CHECKPOINT_MS must be > 0");
+// Numbers typed into functions: minutes and hours in two digits, the
+// recovery delay in at most four; settings are kept in uint8_t / uint16_t.
+_Static_assert(OL_DELAY_MAX_MIN <= 99, "OL_DELAY_MAX_MIN: at most 99 (two digits)");
+_Static_assert(OL_WINDOW_MIN_MIN >= 1 && OL_WINDOW_MIN_MIN <= OL_WINDOW_DEFAULT_MIN &&
+                   OL_WINDOW_DEFAULT_MIN <= OL_WINDOW_MAX_MIN && OL_WINDOW_MAX_MIN <= 99,
+               "1 <= OL_WINDOW_MIN_MIN <= OL_WINDOW_DEFAULT_MIN <= OL_WINDOW_MAX_MIN <= 99");
+_Static_assert(OL_DUAL_WINDOW_MS > 0, "OL_DUAL_WINDOW_MS must be > 0");
+_Static_assert(OL_SCHEDULE_PERIODS >= 1 && OL_HOLIDAYS >= 1,
+               "OL_SCHEDULE_PERIODS and OL_HOLIDAYS must be >= 1");
+_Static_assert(OL_TIMELOCK_MAX_HOURS >= 1 && OL_TIMELOCK_MAX_HOURS <= 99,
+               "OL_TIMELOCK_MAX_HOURS: 1..99 (two digits)");
+_Static_assert(OL_BATTERY_CRITICAL_MV < OL_BATTERY_WARN_MV,
+               "OL_BATTERY_CRITICAL_MV must be below OL_BATTERY_WARN_MV");
+_Static_assert(OL_RECOVERY_DELAY_MIN_MIN >= 1 &&
+                   OL_RECOVERY_DELAY_MIN_MIN <= OL_RECOVERY_DELAY_DEFAULT_MIN &&
+                   OL_RECOVERY_DELAY_DEFAULT_MIN <= OL_RECOVERY_DELAY_MAX_MIN &&
+                   OL_RECOVERY_DELAY_MAX_MIN <= 9999,
+               "1 <= OL_RECOVERY_DELAY_MIN_MIN <= _DEFAULT_MIN <= _MAX_MIN <= 9999");
+// Every window, timeout and period: 0 would end it before it began.
+_Static_assert(OL_RECOVERY_WINDOW_MS > 0 && OL_RECOVERY_SHOW_MS > 0,
+               "recovery windows must be > 0");
+_Static_assert(OL_RELOCK_UNOPENED_MS > 0 && OL_RELOCK_AFTER_CLOSE_MS > 0,
+               "relock times must be > 0");
+_Static_assert(OL_MESSAGE_MS > 0 && OL_MENU_TIMEOUT_MS > 0, "UI times must be > 0");
+_Static_assert(OL_PAIRING_WINDOW_MS > 0, "OL_PAIRING_WINDOW_MS must be > 0");
+_Static_assert(OL_REJECT_LOG_MS > 0, "OL_REJECT_LOG_MS must be > 0");
+_Static_assert(OL_BODY_HEARTBEAT_MS > 0, "OL_BODY_HEARTBEAT_MS must be > 0");
+// The keypad may answer before the body's newest DISPLAY reaches it.
+_Static_assert(OL_LINK_FRESH_WINDOW >= 1, "OL_LINK_FRESH_WINDOW must be >= 1");
+_Static_assert(OL_KEYPAD_IDLE_MS > 0 && OL_KEYPAD_RETRY_MS > 0, "keypad times must be > 0");
+// Storage: a ring needs two sectors (one to write while the other holds the
+// state); the audit ring keeps sectors - 2 full; no two rings overlap.
+_Static_assert(OL_RING_MAX_SECTORS >= 2, "OL_RING_MAX_SECTORS must be >= 2");
+_Static_assert(OL_STATE_SECTORS >= 2 && OL_STATE_SECTORS <= OL_RING_MAX_SECTORS,
+               "OL_STATE_SECTORS: 2..OL_RING_MAX_SECTORS");
+_Static_assert(OL_AUDIT_SECTORS >= 3 && OL_AUDIT_SECTORS <= OL_RING_MAX_SECTORS,
+               "OL_AUDIT_SECTORS: 3..OL_RING_MAX_SECTORS");
+_Static_assert(OL_KEYPAD_SECTORS >= 2 && OL_KEYPAD_SECTORS <= OL_RING_MAX_SECTORS,
+               "OL_KEYPAD_SECTORS: 2..OL_RING_MAX_SECTORS");
+_Static_assert(OL_AUDIT_FIRST_SECTOR >= OL_STATE_FIRST_SECTOR + OL_STATE_SECTORS ||
+                   OL_STATE_FIRST_SECTOR >= OL_AUDIT_FIRST_SECTOR + OL_AUDIT_SECTORS,
+               "the state and audit rings overlap");
+_Static_assert(OL_AUDIT_MIN_EVENTS >= 1, "OL_AUDIT_MIN_EVENTS must be >= 1");
 
 #endif

@@ -3,8 +3,10 @@
 // One header, two backends chosen at build time (OL_CRYPTO_BACKEND in CMake):
 //  - builtin: portable C in src/crypto/builtin, for MCUs and the simulator;
 //  - sodium:  libsodium, for the host (and as the test oracle).
-// Functions that cannot fail on valid input return void. Comparisons over
-// secrets run in time independent of the data.
+// Functions that cannot fail on valid input return void; those that can (a
+// tag or key that does not verify, a length over its limit) return an ol_err
+// the caller must check. Comparisons over secrets run in time independent of
+// the data.
 #ifndef OWNERLOCK_CRYPTO_H
 #define OWNERLOCK_CRYPTO_H
 
@@ -50,14 +52,14 @@ void ol_hmac_sha256(uint8_t out[OL_SHA256_BYTES], const uint8_t *key, size_t key
 // bytes, which HMAC treats the same as an empty key.
 void ol_hkdf_sha256_extract(uint8_t prk[OL_SHA256_BYTES], const uint8_t *salt, size_t salt_len,
                             const uint8_t *ikm, size_t ikm_len);
-// okm = the first okm_len bytes of T(1) | T(2) | ... Returns -1 (and writes
-// nothing) when okm_len > OL_HKDF_SHA256_MAX_OKM, else 0.
-int ol_hkdf_sha256_expand(uint8_t *okm, size_t okm_len, const uint8_t prk[OL_SHA256_BYTES],
-                          const uint8_t *info, size_t info_len) OL_MUST_CHECK;
+// okm = the first okm_len bytes of T(1) | T(2) | ... OL_ERR_TOO_BIG (and
+// nothing written) when okm_len > OL_HKDF_SHA256_MAX_OKM, else OL_OK.
+ol_err ol_hkdf_sha256_expand(uint8_t *okm, size_t okm_len, const uint8_t prk[OL_SHA256_BYTES],
+                             const uint8_t *info, size_t info_len) OL_MUST_CHECK;
 // Extract then expand; same result as the two calls above.
-int ol_hkdf_sha256(uint8_t *okm, size_t okm_len, const uint8_t *salt, size_t salt_len,
-                   const uint8_t *ikm, size_t ikm_len, const uint8_t *info,
-                   size_t info_len) OL_MUST_CHECK;
+ol_err ol_hkdf_sha256(uint8_t *okm, size_t okm_len, const uint8_t *salt, size_t salt_len,
+                      const uint8_t *ikm, size_t ikm_len, const uint8_t *info,
+                      size_t info_len) OL_MUST_CHECK;
 
 // ---- ChaCha20-Poly1305 AEAD (RFC 8439), detached tag ----------------------------
 #define OL_AEAD_KEY_BYTES 32
@@ -70,31 +72,34 @@ int ol_hkdf_sha256(uint8_t *okm, size_t okm_len, const uint8_t *salt, size_t sal
 void ol_aead_seal(uint8_t *ct, uint8_t tag[OL_AEAD_TAG_BYTES], const uint8_t key[OL_AEAD_KEY_BYTES],
                   const uint8_t nonce[OL_AEAD_NONCE_BYTES], const uint8_t *ad, size_t ad_len,
                   const uint8_t *pt, size_t len);
-// Checks the tag in constant time before decrypting anything. Returns 0 and
-// the plaintext in pt, or -1 with pt (len bytes) overwritten with zeros.
-// pt and ct may be the same buffer.
-int ol_aead_open(uint8_t *pt, const uint8_t tag[OL_AEAD_TAG_BYTES],
-                 const uint8_t key[OL_AEAD_KEY_BYTES], const uint8_t nonce[OL_AEAD_NONCE_BYTES],
-                 const uint8_t *ad, size_t ad_len, const uint8_t *ct, size_t len) OL_MUST_CHECK;
+// Checks the tag in constant time before decrypting anything. Returns OL_OK
+// and the plaintext in pt, or OL_ERR_AUTH with pt (len bytes) overwritten
+// with zeros. pt and ct may be the same buffer.
+ol_err ol_aead_open(uint8_t *pt, const uint8_t tag[OL_AEAD_TAG_BYTES],
+                    const uint8_t key[OL_AEAD_KEY_BYTES], const uint8_t nonce[OL_AEAD_NONCE_BYTES],
+                    const uint8_t *ad, size_t ad_len, const uint8_t *ct, size_t len) OL_MUST_CHECK;
 
 // ---- X25519 (RFC 7748) ------------------------------------------------------------
 #define OL_X25519_BYTES 32
 
 // out = X25519(scalar, point): the scalar is clamped, the point's top bit is
-// ignored, non-canonical points are accepted (RFC 7748 section 5). Returns -1
-// when the result is all zeros, i.e. the point has low order and the "shared
-// secret" would be a constant any attacker knows; the caller must abort then.
-// Constant time in the scalar and the point.
-int ol_x25519(uint8_t out[OL_X25519_BYTES], const uint8_t scalar[OL_X25519_BYTES],
-              const uint8_t point[OL_X25519_BYTES]) OL_MUST_CHECK;
+// ignored, non-canonical points are accepted (RFC 7748 section 5). Returns
+// OL_ERR_AUTH when the result is all zeros, i.e. the point has low order and
+// the "shared secret" would be a constant any attacker knows; the caller must
+// abort then. Constant time in the scalar and the point.
+ol_err ol_x25519(uint8_t out[OL_X25519_BYTES], const uint8_t scalar[OL_X25519_BYTES],
+                 const uint8_t point[OL_X25519_BYTES]) OL_MUST_CHECK;
 // pub = X25519(secret, 9). secret is any 32 random bytes (clamped inside).
 void ol_x25519_public(uint8_t pub[OL_X25519_BYTES], const uint8_t secret[OL_X25519_BYTES]);
 
 // ---- Constant time and hygiene (src/crypto/ct.c, shared by both backends) ---
 // All-ones when the n bytes of a and b are equal, else zero. Reads every byte.
-uint32_t ol_ct_eq_mask(const void *a, const void *b, size_t n);
-// 0 when equal, -1 when not; constant time.
-int ol_ct_compare(const void *a, const void *b, size_t n);
+uint32_t ol_ct_eq_mask(const void *a, const void *b, size_t n) OL_MUST_CHECK;
+// 0 when equal, -1 when not; constant time. Not an ol_err on purpose: a
+// comparison's verdict, not a failure (a difference is the expected answer
+// for a wrong code), computed from the mask without a branch; memcmp's
+// convention, so `ol_ct_compare(a, b, n) == 0` reads as "equal".
+int ol_ct_compare(const void *a, const void *b, size_t n) OL_MUST_CHECK;
 // Overwrite n bytes with zeros in a way the compiler may not remove.
 void ol_wipe(void *p, size_t n);
 

@@ -10,15 +10,15 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "ownerlock/body.h"
-#include "ownerlock/keypad.h"
-#include "ownerlock/session.h"
-#include "ownerlock/store.h"
+#include "ownerlock/body.h" // ol_cable_send
+#include "ownerlock/config.h"
+#include "ownerlock/error.h"
+#include "ownerlock/hal.h"
+#include "ownerlock/lock.h"
+#include "ownerlock/private/link.h"  // the layout of the keypad and its link session
+#include "ownerlock/private/store.h" // the layout of its flash store
 
-#ifndef OL_KEYPAD_RETRY_MS
-#define OL_KEYPAD_RETRY_MS 2000u // a new handshake after this long without a session
-#endif
-
+// Private: use only through the functions below. Public so callers can own it.
 typedef struct ol_keypad_unit {
     ol_keypad kp;
     ol_session_keypad link;
@@ -46,9 +46,5 @@ void ol_keypad_unit_display(const ol_keypad_unit *u, char line[2][OL_DISPLAY_COL
 bool ol_keypad_unit_led(const ol_keypad_unit *u, int red);
 const ol_display_msg *ol_keypad_unit_shown(const ol_keypad_unit *u);
 void ol_keypad_unit_shutdown(ol_keypad_unit *u);
-
-#ifndef OL_KEYPAD_SECTORS
-#define OL_KEYPAD_SECTORS 4
-#endif
 
 #endif

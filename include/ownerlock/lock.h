@@ -17,7 +17,7 @@
 #include "ownerlock/error.h"
 #include "ownerlock/hal.h"
 #include "ownerlock/recovery.h"
-#include "ownerlock/store.h"
+#include "ownerlock/private/store.h" // the layout of ol_lock's store and audit log
 
 // ---- events in ----------------------------------------------------------------
 typedef enum ol_event_type {
@@ -76,6 +76,16 @@ typedef struct ol_outputs {
     ol_beep beep;   // the last beep pattern ...
     uint32_t beeps; // ... and how many beeps so far: a change means a new one
 } ol_outputs;
+
+// The display as the keypad unit shows it: the lock body's outputs as they
+// arrived in a DISPLAY message (ol_keypad_unit_shown).
+typedef struct ol_display_msg {
+    char line[2][OL_DISPLAY_COLS + 1];
+    ol_input input;
+    uint8_t leds; // bit 0 green, bit 1 red
+    ol_beep beep;
+    uint32_t beeps;
+} ol_display_msg;
 
 // ---- audit ----------------------------------------------------------------------
 // Kind numbers are stored in flash: append, never renumber.
@@ -194,9 +204,6 @@ typedef struct ol_countdown {
 } ol_countdown;
 
 #define OL_LINK_ID_BYTES 64
-#ifndef OL_REJECT_LOG_MS
-#define OL_REJECT_LOG_MS 60000u // at most one keypad_rejected record a minute
-#endif
 
 // Private: use only through the functions below. Public so callers can own it.
 typedef struct ol_lock {
@@ -288,7 +295,7 @@ typedef struct ol_function_policy {
     bool battery;   // refused on a critically low battery
     bool relaxes;   // some change it makes relaxes a rule: only when served
 } ol_function_policy;
-bool ol_lock_function_policy(uint8_t number, ol_function_policy *policy);
+bool ol_lock_function_policy(uint8_t number, ol_function_policy *policy) OL_MUST_CHECK;
 
 // Power is going away (or the context is being dropped): wipe secrets.
 void ol_lock_shutdown(ol_lock *lock);
@@ -296,8 +303,8 @@ void ol_lock_shutdown(ol_lock *lock);
 // ---- the keypad link (driven by src/link/body.c) ------------------------------
 // The lock body's link identity (X25519 secret || public) and the paired
 // keypad's public key, as stored. false when there is none yet.
-bool ol_lock_link_identity(const ol_lock *lock, uint8_t id[OL_LINK_ID_BYTES]);
-bool ol_lock_link_peer(const ol_lock *lock, uint8_t key[32]);
+bool ol_lock_link_identity(const ol_lock *lock, uint8_t id[OL_LINK_ID_BYTES]) OL_MUST_CHECK;
+bool ol_lock_link_peer(const ol_lock *lock, uint8_t key[32]) OL_MUST_CHECK;
 ol_err ol_lock_link_set_identity(ol_lock *lock, const uint8_t id[OL_LINK_ID_BYTES]) OL_MUST_CHECK;
 // Pin a keypad's public key; logs keypad_paired.
 ol_err ol_lock_link_pair(ol_lock *lock, uint64_t now_ms, const uint8_t key[32]) OL_MUST_CHECK;
@@ -306,7 +313,7 @@ ol_err ol_lock_link_pair(ol_lock *lock, uint64_t now_ms, const uint8_t key[32]) 
 bool ol_lock_pairing_allowed(const ol_lock *lock);
 // A *17 or a recovery typed on an unpaired keypad granted its pairing:
 // returns true once, and the caller pins that keypad.
-bool ol_lock_take_pair_grant(ol_lock *lock);
+bool ol_lock_take_pair_grant(ol_lock *lock) OL_MUST_CHECK;
 // Should an unpaired keypad see the engine's screen (it is in a recovery or
 // pairing it may do), rather than NOT PAIRED?
 bool ol_lock_unpaired_screen(const ol_lock *lock);

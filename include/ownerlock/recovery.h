@@ -13,6 +13,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "ownerlock/error.h" // OL_MUST_CHECK
+
 #define OL_RECOVERY_GROUPS 5
 #define OL_RECOVERY_GROUP_DIGITS 4 // data digits per group; a check digit follows
 #define OL_RECOVERY_DIGITS (OL_RECOVERY_GROUPS * OL_RECOVERY_GROUP_DIGITS)
@@ -20,6 +22,6 @@
 // Damm check digit of n digits (each 0..9).
 uint8_t ol_check_digit(const uint8_t *digits, size_t n);
 // True when the last of n digits is the Damm check digit of the others.
-bool ol_check_valid(const uint8_t *digits, size_t n);
+bool ol_check_valid(const uint8_t *digits, size_t n) OL_MUST_CHECK;
 
 #endif

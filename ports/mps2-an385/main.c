@@ -65,7 +65,7 @@ static void report_status(lock_body *b) {
     put_line(" failures=", st.failures, "");
     put_line(" lockout_ms=", st.lockout_remaining_ms, "");
     put_line(" audit_next=", st.audit_next_seq, "");
-    put_line(" session=", ol_session_body_established(&b->body.link), "");
+    put_line(" session=", ol_body_session_established(&b->body), "");
     put_line(" overruns=", uart_overruns(AN385_CABLE), "\n");
 }
 

@@ -7,6 +7,7 @@
 #include "persist.h"
 #include "state.h"
 #include "ownerlock/crypto.h"
+#include "store/store.h"
 
 static const char *const kind_names[OL_AUDIT_KIND_COUNT] = {
     [OL_AUDIT_POWER_UP] = "power_up",

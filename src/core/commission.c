@@ -6,6 +6,7 @@
 #include "audit.h"
 #include "enrol.h"
 #include "ownerlock/crypto.h"
+#include "store/store.h"
 #include "persist.h"
 #include "recovery.h"
 #include "screen.h"

@@ -17,6 +17,7 @@
 #include "enrol.h"
 #include "opening.h"
 #include "ownerlock/crypto.h"
+#include "store/store.h"
 #include "pairing.h"
 #include "persist.h"
 #include "recovery.h"

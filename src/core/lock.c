@@ -14,6 +14,7 @@
 #include "functions.h"
 #include "opening.h"
 #include "ownerlock/crypto.h"
+#include "store/store.h"
 #include "pairing.h"
 #include "persist.h"
 #include "recovery.h"

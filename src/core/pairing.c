@@ -10,6 +10,7 @@
 
 #include "audit.h"
 #include "persist.h"
+#include "store/store.h"
 #include "recovery.h"
 #include "state.h"
 

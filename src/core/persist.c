@@ -1,6 +1,7 @@
 // ownerlock — the lock state on flash: every change goes to flash first, and
 // to the RAM mirror only once the write returned.
 #include "persist.h"
+#include "store/store.h"
 
 #include <string.h>
 

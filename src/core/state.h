@@ -22,9 +22,6 @@ enum mode {
 };
 
 #define MANAGER_MASK ((1u << OL_MANAGER_SLOTS) - 1u)
-_Static_assert(OL_SLOTS <= 32, "slots live in a 32-bit mask");
-_Static_assert(OL_MANAGER_SLOTS >= 1 && OL_MANAGER_SLOTS < OL_SLOTS,
-               "at least one manager slot, and room for users");
 
 // A lock with a manager code is commissioned; without one it is new.
 static inline bool ol_commissioned(const ol_lock *lock) {

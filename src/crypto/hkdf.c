@@ -12,10 +12,10 @@ void ol_hkdf_sha256_extract(uint8_t prk[OL_SHA256_BYTES], const uint8_t *salt, s
     ol_hmac_sha256(prk, salt, salt_len, ikm, ikm_len);
 }
 
-int ol_hkdf_sha256_expand(uint8_t *okm, size_t okm_len, const uint8_t prk[OL_SHA256_BYTES],
-                          const uint8_t *info, size_t info_len) {
+ol_err ol_hkdf_sha256_expand(uint8_t *okm, size_t okm_len, const uint8_t prk[OL_SHA256_BYTES],
+                             const uint8_t *info, size_t info_len) {
     if (okm_len > OL_HKDF_SHA256_MAX_OKM) {
-        return -1;
+        return OL_ERR_TOO_BIG;
     }
     // T(0) = empty; T(i) = HMAC(PRK, T(i-1) | info | i), i = 1..255.
     uint8_t t[OL_SHA256_BYTES];
@@ -33,17 +33,17 @@ int ol_hkdf_sha256_expand(uint8_t *okm, size_t okm_len, const uint8_t prk[OL_SHA
         memcpy(okm + done, t, take);
     }
     ol_wipe(t, sizeof t);
-    return 0;
+    return OL_OK;
 }
 
-int ol_hkdf_sha256(uint8_t *okm, size_t okm_len, const uint8_t *salt, size_t salt_len,
-                   const uint8_t *ikm, size_t ikm_len, const uint8_t *info, size_t info_len) {
+ol_err ol_hkdf_sha256(uint8_t *okm, size_t okm_len, const uint8_t *salt, size_t salt_len,
+                      const uint8_t *ikm, size_t ikm_len, const uint8_t *info, size_t info_len) {
     if (okm_len > OL_HKDF_SHA256_MAX_OKM) {
-        return -1;
+        return OL_ERR_TOO_BIG;
     }
     uint8_t prk[OL_SHA256_BYTES];
     ol_hkdf_sha256_extract(prk, salt, salt_len, ikm, ikm_len);
-    int rc = ol_hkdf_sha256_expand(okm, okm_len, prk, info, info_len);
+    ol_err rc = ol_hkdf_sha256_expand(okm, okm_len, prk, info, info_len);
     ol_wipe(prk, sizeof prk);
     return rc;
 }

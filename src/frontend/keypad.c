@@ -6,8 +6,9 @@
 // number (idle screen, nothing typed) and when it cancels (anything else).
 #include <string.h>
 
+#include "frontend/keypad.h"
+#include "link/link.h"
 #include "ownerlock/crypto.h"
-#include "ownerlock/keypad.h"
 
 static void clear_field(ol_keypad *kp) {
     ol_wipe(kp->buf, sizeof kp->buf);
@@ -21,10 +22,10 @@ void ol_keypad_init(ol_keypad *kp) {
     kp->shown.input = OL_INPUT_NONE; // until the lock body has spoken
 }
 
-int ol_keypad_key(ol_keypad *kp, uint64_t now_ms, char key, uint8_t out[OL_MSG_BYTES]) {
+bool ol_keypad_key(ol_keypad *kp, uint64_t now_ms, char key, uint8_t out[OL_MSG_BYTES]) {
     if (kp->shown.input == OL_INPUT_NONE) {
         clear_field(kp);
-        return 0;
+        return false;
     }
     kp->last_key_ms = now_ms;
     if (key >= '0' && key <= '9') {
@@ -36,32 +37,32 @@ int ol_keypad_key(ol_keypad *kp, uint64_t now_ms, char key, uint8_t out[OL_MSG_B
             uint8_t fn = (uint8_t)(kp->fn_first * 10 + d);
             clear_field(kp);
             ol_msg_function(out, fn);
-            return 1;
+            return true;
         } else if (kp->n < OL_ENTRY_MAX_DIGITS) {
             kp->buf[kp->n++] = d;
         }
-        return 0;
+        return false;
     }
     if (key == '#') {
         if (kp->star) {
             clear_field(kp);
             ol_msg_cancel(out);
-            return 1;
+            return true;
         }
         ol_msg_entry(out, kp->buf, kp->n);
         clear_field(kp);
-        return 1;
+        return true;
     }
     if (key == '*') {
         if (kp->shown.input == OL_INPUT_IDLE && kp->n == 0 && kp->star == 0) {
             kp->star = 1;
-            return 0;
+            return false;
         }
         clear_field(kp);
         ol_msg_cancel(out);
-        return 1;
+        return true;
     }
-    return 0;
+    return false;
 }
 
 void ol_keypad_tick(ol_keypad *kp, uint64_t now_ms) {

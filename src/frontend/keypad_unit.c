@@ -6,8 +6,12 @@
 // lock body, except while there is no session.
 #include <string.h>
 
+#include "frontend/keypad.h"
+#include "link/link.h"
+#include "link/session.h"
 #include "ownerlock/crypto.h"
 #include "ownerlock/keypad_unit.h"
+#include "store/store.h"
 
 enum keypad_key { KEY_IDENTITY = 1, KEY_BODY = 2 };
 

@@ -9,9 +9,10 @@
 // door open. Recovery or *17 then pins it.
 #include <string.h>
 
+#include "link/link.h"
+#include "link/session.h"
 #include "ownerlock/body.h"
 #include "ownerlock/crypto.h"
-#include "ownerlock/link.h"
 
 _Static_assert(OL_LINK_ID_BYTES == OL_LINK_IDENTITY_BYTES, "the engine stores the link identity");
 
@@ -153,6 +154,10 @@ uint64_t ol_body_next_deadline(const ol_body *b) {
         next = b->sent_at + OL_BODY_HEARTBEAT_MS;
     }
     return next;
+}
+
+bool ol_body_session_established(const ol_body *b) {
+    return ol_session_body_established(&b->link);
 }
 
 void ol_body_shutdown(ol_body *b) {

@@ -7,7 +7,7 @@
 // bounds or wait for more than one frame's worth of bytes.
 #include <string.h>
 
-#include "ownerlock/link.h"
+#include "link/link.h"
 
 // COBS with one code byte is exact up to 254 bytes; ours are far shorter, so
 // the wire length is always decoded length + 1 (+ 2 delimiters).

@@ -8,7 +8,7 @@
 //            [8..23]=line 1 [24..39]=line 2 (printable ASCII, NUL padded)
 #include <string.h>
 
-#include "ownerlock/link.h"
+#include "link/link.h"
 
 #define LINE1_AT 8
 #define LINE2_AT (LINE1_AT + OL_DISPLAY_COLS)

@@ -14,7 +14,7 @@
 // public keys, counters and the verdicts of the tag checks.
 #include <string.h>
 
-#include "ownerlock/session.h"
+#include "link/session.h"
 
 enum { ROLE_KEYPAD = 1, ROLE_BODY = 2 };
 

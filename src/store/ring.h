@@ -31,7 +31,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "ownerlock/store.h"
+#include "store/store.h"
 
 #define OL_RING_HEADER_BYTES 20u
 #define OL_RING_READY_OFFSET 16u

@@ -41,6 +41,7 @@
 #include "core/persist.h"
 #include "ownerlock/crypto.h"
 #include "rig.h"
+#include "store/store.h"
 #include "undo_flash.h"
 
 // A serial number as a manufacturer would print it on the lock body's label.

@@ -90,6 +90,7 @@
 #include "core/credentials.h"
 #include "core/state.h"
 #include "rig.h"
+#include "store/store.h"
 #include "undo_flash.h"
 
 // ---- the owner's codes ----------------------------------------------------------

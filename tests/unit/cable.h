@@ -8,6 +8,8 @@
 
 #include "check.h"
 #include "host.h"
+#include "link/link.h"
+#include "link/session.h"
 #include "ownerlock/body.h"
 #include "ownerlock/keypad_unit.h"
 #include "recovery_ack.h"

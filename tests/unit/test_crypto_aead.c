@@ -116,7 +116,8 @@ static void test_tamper(void) {
         for (size_t bit = 0; bit < 8 * sizes[f]; bit++) {
             fields[f][bit / 8] ^= (uint8_t)(1u << (bit % 8));
             memset(out, 0xee, sizeof out);
-            accepted += ol_aead_open(out, tag, key, nonce, ad, sizeof ad, ct, sizeof ct) != -1;
+            accepted +=
+                ol_aead_open(out, tag, key, nonce, ad, sizeof ad, ct, sizeof ct) != OL_ERR_AUTH;
             not_wiped += !all_zero(out, sizeof out);
             fields[f][bit / 8] ^= (uint8_t)(1u << (bit % 8));
             tried++;
@@ -128,12 +129,12 @@ static void test_tamper(void) {
 
     // Truncated or extended ciphertext or associated data, a zero tag.
     memset(out, 0xee, sizeof out);
-    CHECK_EQ(ol_aead_open(out, tag, key, nonce, ad, sizeof ad, ct, sizeof ct - 1), -1);
+    CHECK_EQ(ol_aead_open(out, tag, key, nonce, ad, sizeof ad, ct, sizeof ct - 1), OL_ERR_AUTH);
     CHECK(all_zero(out, sizeof ct - 1));
-    CHECK_EQ(ol_aead_open(out, tag, key, nonce, ad, sizeof ad - 1, ct, sizeof ct), -1);
-    CHECK_EQ(ol_aead_open(out, tag, key, nonce, NULL, 0, ct, sizeof ct), -1);
+    CHECK_EQ(ol_aead_open(out, tag, key, nonce, ad, sizeof ad - 1, ct, sizeof ct), OL_ERR_AUTH);
+    CHECK_EQ(ol_aead_open(out, tag, key, nonce, NULL, 0, ct, sizeof ct), OL_ERR_AUTH);
     uint8_t zero_tag[16] = {0};
-    CHECK_EQ(ol_aead_open(out, zero_tag, key, nonce, ad, sizeof ad, ct, sizeof ct), -1);
+    CHECK_EQ(ol_aead_open(out, zero_tag, key, nonce, ad, sizeof ad, ct, sizeof ct), OL_ERR_AUTH);
     // Moving bytes between associated data and ciphertext changes the tag (the
     // lengths are MACed).
     uint8_t joined[21 + 77];
@@ -141,7 +142,7 @@ static void test_tamper(void) {
     memcpy(joined + sizeof ad, ct, sizeof ct);
     CHECK_EQ(ol_aead_open(out, tag, key, nonce, joined, sizeof ad + 1, joined + sizeof ad + 1,
                           sizeof ct - 1),
-             -1);
+             OL_ERR_AUTH);
     // Still fine untouched.
     CHECK_EQ(ol_aead_open(out, tag, key, nonce, ad, sizeof ad, ct, sizeof ct), 0);
     CHECK_MEM(out, pt, sizeof pt);
@@ -151,7 +152,7 @@ static void test_tamper(void) {
     ol_aead_seal(NULL, t0, key, nonce, ad, sizeof ad, NULL, 0);
     CHECK_EQ(ol_aead_open(NULL, t0, key, nonce, ad, sizeof ad, NULL, 0), 0);
     ad[3] ^= 0x10;
-    CHECK_EQ(ol_aead_open(NULL, t0, key, nonce, ad, sizeof ad, NULL, 0), -1);
+    CHECK_EQ(ol_aead_open(NULL, t0, key, nonce, ad, sizeof ad, NULL, 0), OL_ERR_AUTH);
 }
 
 // ---- differential against libsodium ------------------------------------------------
@@ -177,7 +178,7 @@ static void test_differential(void) {
         // And libsodium refuses what we refuse.
         size_t bit = rng_below(8 * 16);
         tag[bit / 8] ^= (uint8_t)(1u << (bit % 8));
-        bad_reject += ol_aead_open(out, tag, key, nonce, ad, ad_len, ct, len) != -1;
+        bad_reject += ol_aead_open(out, tag, key, nonce, ad, ad_len, ct, len) != OL_ERR_AUTH;
         bad_reject += crypto_aead_chacha20poly1305_ietf_decrypt_detached(
                           out, NULL, len ? ct : want_ct, len, tag, ad_len ? ad : want_ct, ad_len,
                           nonce, key) != -1;

@@ -121,10 +121,12 @@ static void test_length_limit(void) {
     rng_fill(prk, sizeof prk);
     CHECK_EQ(ol_hkdf_sha256_expand(okm, 0, prk, info, sizeof info), 0);
     memset(okm, 0xa5, sizeof okm);
-    CHECK_EQ(ol_hkdf_sha256_expand(okm, OL_HKDF_SHA256_MAX_OKM + 1, prk, info, sizeof info), -1);
+    CHECK_EQ(ol_hkdf_sha256_expand(okm, OL_HKDF_SHA256_MAX_OKM + 1, prk, info, sizeof info),
+             OL_ERR_TOO_BIG);
     CHECK_EQ(okm[0], 0xa5); // nothing written
     CHECK_EQ(okm[OL_HKDF_SHA256_MAX_OKM], 0xa5);
-    CHECK_EQ(ol_hkdf_sha256(okm, OL_HKDF_SHA256_MAX_OKM + 1, NULL, 0, prk, 32, NULL, 0), -1);
+    CHECK_EQ(ol_hkdf_sha256(okm, OL_HKDF_SHA256_MAX_OKM + 1, NULL, 0, prk, 32, NULL, 0),
+             OL_ERR_TOO_BIG);
     CHECK_EQ(ol_hkdf_sha256_expand(okm, OL_HKDF_SHA256_MAX_OKM, prk, info, sizeof info), 0);
     CHECK_EQ(okm[OL_HKDF_SHA256_MAX_OKM], 0xa5); // not one byte more
     // All 255 blocks, T(i) = HMAC(PRK, T(i-1) | info | i), by the oracle; the

@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "check.h"
-#include "ownerlock/link.h"
+#include "link/link.h"
 #include "testvec.h"
 
 // Feed bytes; collect what the decoder reports. Returns the number of

@@ -1,7 +1,7 @@
 // Unit tests of the keypad <-> lock-body messages and the keypad unit.
 #include "check.h"
-#include "ownerlock/keypad.h"
-#include "ownerlock/link.h"
+#include "frontend/keypad.h"
+#include "link/link.h"
 
 static void test_entry_roundtrip(void) {
     uint8_t msg[OL_MSG_BYTES];

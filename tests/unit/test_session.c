@@ -8,8 +8,8 @@
 
 #include "check.h"
 #include "host.h"
-#include "ownerlock/link.h"
-#include "ownerlock/session.h"
+#include "link/link.h"
+#include "link/session.h"
 #include "testvec.h"
 
 #define WIRE_HELLO OL_LINK_WIRE_BYTES(OL_LINK_HELLO_BODY)

@@ -8,7 +8,7 @@
 
 #include "check.h"
 #include "host.h"
-#include "ownerlock/store.h"
+#include "store/store.h"
 #include "store/ring.h" // the layout, to forge images
 
 // ---- helpers -----------------------------------------------------------------------

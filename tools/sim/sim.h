@@ -18,9 +18,7 @@
 
 #include "host.h"
 #include "ownerlock/body.h"
-#include "ownerlock/keypad.h"
 #include "ownerlock/keypad_unit.h"
-#include "ownerlock/link.h"
 #include "ownerlock/lock.h"
 
 // Exit statuses (SIMULATOR.md). SIM_EXIT_INTERNAL is the simulator's own failure

@@ -31,32 +31,6 @@ const char *sim_bolt_name(ol_bolt b) {
     return b == OL_BOLT_EXTENDED ? "extended" : "retracted";
 }
 
-static const char *err_name(ol_err e) {
-    switch (e) {
-    case OL_OK:
-        return "ok";
-    case OL_ERR_ARG:
-        return "arg";
-    case OL_ERR_FLASH:
-        return "flash";
-    case OL_ERR_CORRUPT:
-        return "corrupt";
-    case OL_ERR_NOT_FOUND:
-        return "not_found";
-    case OL_ERR_FULL:
-        return "full";
-    case OL_ERR_TOO_BIG:
-        return "too_big";
-    case OL_ERR_AUTH:
-        return "auth";
-    case OL_ERR_STATE:
-        return "state";
-    case OL_ERR_POWER:
-        return "power";
-    }
-    return "unknown";
-}
-
 static char *path_in(const sim_world *w, const char *name) {
     sim_buf b = {0};
     sim_buf_printf(&b, "%s/%s", w->dir, name);
@@ -172,7 +146,7 @@ static void report_audit(sim_world *w) {
         ol_err e = ol_lock_audit_read(engine(w), seq, &a);
         w->audit_reported = seq;
         if (e != OL_OK) {
-            emit_warning(w, "audit record %" PRIu32 " unreadable: %s", seq, err_name(e));
+            emit_warning(w, "audit record %" PRIu32 " unreadable: %s", seq, ol_err_name(e));
             continue;
         }
         char when[SIM_ISO_BYTES];
@@ -273,7 +247,7 @@ static void report_fault(sim_world *w, ol_err e, const char *during) {
     }
     sim_event ev;
     sim_event_begin(&ev, w->t, "lock", "fault");
-    sim_event_str(&ev, "error", err_name(e));
+    sim_event_str(&ev, "error", ol_err_name(e));
     sim_event_str(&ev, "during", during);
     sim_emit(w->events, &ev);
 }
@@ -486,7 +460,7 @@ static void keypad_boot(sim_world *w) {
     if (e != OL_OK) {
         sim_event ev;
         sim_event_begin(&ev, w->t, "keypad", "fault");
-        sim_event_str(&ev, "error", err_name(e));
+        sim_event_str(&ev, "error", ol_err_name(e));
         sim_event_str(&ev, "during", "boot");
         sim_emit(w->events, &ev);
     }
@@ -724,7 +698,7 @@ void sim_world_dump(sim_world *w, bool lock_unit) {
     ol_err e = f->read(f->ctx, 0, img, size);
     if (e != OL_OK) {
         emit_warning(w, "reading the %s flash failed: %s", lock_unit ? "lock" : "keypad",
-                     err_name(e));
+                     ol_err_name(e));
         free(img);
         return;
     }
@@ -862,7 +836,7 @@ static bool open_flash(sim_world *w, ol_hostflash *hf, const char *name, uint32_
     char *path = path_in(w, name);
     ol_err e = ol_hostflash_open(hf, path, OL_HOST_SECTOR_SIZE, sectors);
     if (e != OL_OK) {
-        snprintf(err, errlen, "%s: cannot open the flash image (%s)", path, err_name(e));
+        snprintf(err, errlen, "%s: cannot open the flash image (%s)", path, ol_err_name(e));
     }
     free(path);
     return e == OL_OK;

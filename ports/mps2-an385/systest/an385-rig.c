@@ -56,8 +56,8 @@
 
 #include "host.h"
 #include "ownerlock/keypad_unit.h"
-#include "ownerlock/link.h"
-#include "ownerlock/session.h"
+#include "link/link.h"
+#include "link/session.h"
 
 #define EXPECT_MS 5000
 #define BOOT_MS 15000

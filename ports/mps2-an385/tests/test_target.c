@@ -12,7 +12,7 @@
 #include "vectors.h"
 #include "ownerlock/crypto.h"
 #include "ownerlock/lock.h"
-#include "ownerlock/store.h"
+#include "store/store.h"
 #include "semihost.h"
 
 // ---- helpers ------------------------------------------------------------------------

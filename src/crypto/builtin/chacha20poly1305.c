@@ -266,17 +266,17 @@ void ol_aead_seal(uint8_t *ct, uint8_t tag[OL_AEAD_TAG_BYTES], const uint8_t key
     aead_tag(tag, key, nonce, ad, ad_len, ct, len);
 }
 
-int ol_aead_open(uint8_t *pt, const uint8_t tag[OL_AEAD_TAG_BYTES],
-                 const uint8_t key[OL_AEAD_KEY_BYTES], const uint8_t nonce[OL_AEAD_NONCE_BYTES],
-                 const uint8_t *ad, size_t ad_len, const uint8_t *ct, size_t len) {
+ol_err ol_aead_open(uint8_t *pt, const uint8_t tag[OL_AEAD_TAG_BYTES],
+                    const uint8_t key[OL_AEAD_KEY_BYTES], const uint8_t nonce[OL_AEAD_NONCE_BYTES],
+                    const uint8_t *ad, size_t ad_len, const uint8_t *ct, size_t len) {
     uint8_t want[16];
     aead_tag(want, key, nonce, ad, ad_len, ct, len);
     int rc = ol_ct_compare(want, tag, sizeof want);
     ol_wipe(want, sizeof want);
     if (rc != 0) {
         ol_wipe(pt, len); // the caller may not look at it, but it holds nothing now
-        return -1;
+        return OL_ERR_AUTH;
     }
     chacha20_xor(pt, ct, len, key, nonce, 1);
-    return 0;
+    return OL_OK;
 }

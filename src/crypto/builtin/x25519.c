@@ -326,8 +326,8 @@ static void scalarmult(uint8_t out[32], const uint8_t scalar[32], const uint8_t 
     ol_wipe(cb, sizeof cb);
 }
 
-int ol_x25519(uint8_t out[OL_X25519_BYTES], const uint8_t scalar[OL_X25519_BYTES],
-              const uint8_t point[OL_X25519_BYTES]) {
+ol_err ol_x25519(uint8_t out[OL_X25519_BYTES], const uint8_t scalar[OL_X25519_BYTES],
+                 const uint8_t point[OL_X25519_BYTES]) {
     scalarmult(out, scalar, point);
     // A low-order point gives zero whatever the scalar (RFC 7748 section 6.1).
     // Checked over all 32 bytes; only the verdict, which is public, branches.
@@ -335,7 +335,7 @@ int ol_x25519(uint8_t out[OL_X25519_BYTES], const uint8_t scalar[OL_X25519_BYTES
     for (int i = 0; i < OL_X25519_BYTES; i++) {
         acc |= out[i];
     }
-    return acc == 0 ? -1 : 0;
+    return acc == 0 ? OL_ERR_AUTH : OL_OK;
 }
 
 void ol_x25519_public(uint8_t pub[OL_X25519_BYTES], const uint8_t secret[OL_X25519_BYTES]) {

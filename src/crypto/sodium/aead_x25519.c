@@ -38,9 +38,9 @@ void ol_aead_seal(uint8_t *ct, uint8_t tag[OL_AEAD_TAG_BYTES], const uint8_t key
                                                        NULL, nonce, key);
 }
 
-int ol_aead_open(uint8_t *pt, const uint8_t tag[OL_AEAD_TAG_BYTES],
-                 const uint8_t key[OL_AEAD_KEY_BYTES], const uint8_t nonce[OL_AEAD_NONCE_BYTES],
-                 const uint8_t *ad, size_t ad_len, const uint8_t *ct, size_t len) {
+ol_err ol_aead_open(uint8_t *pt, const uint8_t tag[OL_AEAD_TAG_BYTES],
+                    const uint8_t key[OL_AEAD_KEY_BYTES], const uint8_t nonce[OL_AEAD_NONCE_BYTES],
+                    const uint8_t *ad, size_t ad_len, const uint8_t *ct, size_t len) {
     uint8_t dummy_out = 0;
     sodium_ready();
     // libsodium verifies in constant time before decrypting.
@@ -49,21 +49,21 @@ int ol_aead_open(uint8_t *pt, const uint8_t tag[OL_AEAD_TAG_BYTES],
                                                                 or_dummy(ad), ad_len, nonce, key);
     if (rc != 0) {
         ol_wipe(pt, len); // libsodium clears it too; the contract is ours
-        return -1;
+        return OL_ERR_AUTH;
     }
-    return 0;
+    return OL_OK;
 }
 
-int ol_x25519(uint8_t out[OL_X25519_BYTES], const uint8_t scalar[OL_X25519_BYTES],
-              const uint8_t point[OL_X25519_BYTES]) {
+ol_err ol_x25519(uint8_t out[OL_X25519_BYTES], const uint8_t scalar[OL_X25519_BYTES],
+                 const uint8_t point[OL_X25519_BYTES]) {
     sodium_ready();
-    // -1 when the result is all zeros (libsodium also refuses a list of
+    // OL_ERR_AUTH when the result is all zeros (libsodium also refuses a list of
     // low-order encodings up front, each of which would give zero anyway).
     if (crypto_scalarmult(out, scalar, point) != 0) {
         ol_wipe(out, OL_X25519_BYTES);
-        return -1;
+        return OL_ERR_AUTH;
     }
-    return 0;
+    return OL_OK;
 }
 
 void ol_x25519_public(uint8_t pub[OL_X25519_BYTES], const uint8_t secret[OL_X25519_BYTES]) {

@@ -5,9 +5,12 @@
 // field ended by '#'), FUNCTION ('*' NN), CANCEL ('*'). Lock -> keypad:
 // DISPLAY (both lines, the input mode, LEDs and beep). On the cable each
 // message travels sealed in one frame (framing below, sessions in session.h).
-// See docs/PROTOCOL.md.
-#ifndef OWNERLOCK_LINK_H
-#define OWNERLOCK_LINK_H
+// See docs/PROTOCOL.md. Internal: the lock body (src/link/body.c) and the
+// keypad unit (src/frontend) use it; integrators call body.h and
+// keypad_unit.h. OL_MSG_BYTES, the framing sizes and ol_frame_decoder are in
+// ownerlock/private/link.h (the contexts an integrator owns embed them).
+#ifndef OWNERLOCK_SRC_LINK_H
+#define OWNERLOCK_SRC_LINK_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -15,8 +18,7 @@
 
 #include "ownerlock/error.h"
 #include "ownerlock/lock.h"
-
-#define OL_MSG_BYTES 40
+#include "ownerlock/private/link.h"
 
 enum ol_msg_type {
     OL_MSG_ENTRY = 0x01,
@@ -35,14 +37,6 @@ ol_err ol_msg_to_event(const uint8_t *msg, size_t len, ol_event *ev) OL_MUST_CHE
 // Lock side: the display message for the current outputs.
 void ol_msg_display(uint8_t out[OL_MSG_BYTES], const ol_outputs *o);
 
-// Decoded DISPLAY message, as the keypad sees it.
-typedef struct ol_display_msg {
-    char line[2][OL_DISPLAY_COLS + 1];
-    ol_input input;
-    uint8_t leds; // bit 0 green, bit 1 red
-    ol_beep beep;
-    uint32_t beeps;
-} ol_display_msg;
 ol_err ol_msg_parse_display(const uint8_t *msg, size_t len, ol_display_msg *d) OL_MUST_CHECK;
 
 // ---- framing on the byte stream (src/link/frame.c) ------------------------------
@@ -52,10 +46,8 @@ ol_err ol_msg_parse_display(const uint8_t *msg, size_t len, ol_display_msg *d) O
 // after noise, the next 0x00 resynchronises the decoder. For the sizes used
 // here COBS adds exactly one byte, so a frame's wire length depends on its
 // body length only, never on its content.
-#define OL_FRAME_MAX_BODY 96
 #define OL_FRAME_OVERHEAD 9 // two delimiters, COBS code, type, len, CRC-32
 #define OL_FRAME_MAX_WIRE (OL_FRAME_MAX_BODY + OL_FRAME_OVERHEAD)
-#define OL_FRAME_MAX_DECODED (OL_FRAME_MAX_BODY + 6) // type, len, body, CRC
 
 typedef struct ol_frame {
     uint8_t type;
@@ -63,6 +55,12 @@ typedef struct ol_frame {
     uint8_t body[OL_FRAME_MAX_BODY];
 } ol_frame;
 
+// What one byte did to the decoder. Not an ol_err, on purpose: it is a
+// parser's verdict per byte, and most values are not failures of anything.
+// NONE and READY are the normal course; the BAD_* values say why the bytes
+// since the last 0x00 were dropped, which on a cable is expected (noise, a
+// cut, an attacker) and changes nothing: the session reports them as
+// OL_LINK_REJECT_NOISE, never as an error.
 typedef enum ol_frame_status {
     OL_FRAME_NONE = 0,        // nothing complete yet
     OL_FRAME_READY = 1,       // *frame holds a whole frame whose CRC matched
@@ -73,21 +71,14 @@ typedef enum ol_frame_status {
     OL_FRAME_BAD_CRC = -5,    // noise, or a frame cut and spliced
 } ol_frame_status;
 
-// Streaming decoder: one byte in at a time, a fixed buffer, no look-back.
-typedef struct ol_frame_decoder {
-    uint8_t buf[OL_FRAME_MAX_DECODED];
-    uint8_t n;          // decoded bytes in buf
-    uint8_t block_left; // data bytes still to come in the current COBS block
-    bool zero_pending;  // the last block ends in an implied zero (if another follows)
-    bool active;        // a frame has started: a non-zero byte since the last 0x00
-    bool overflow;      // too long: skip to the next 0x00
-} ol_frame_decoder;
-
+// Streaming decoder (ol_frame_decoder): one byte in at a time, a fixed
+// buffer, no look-back.
 void ol_frame_decoder_init(ol_frame_decoder *d);
 // Feed one received byte. On a 0x00 that ends a frame, returns READY with the
 // frame in *frame, or why the bytes since the last 0x00 were dropped; else
 // NONE. *frame is written only on READY. Never reads or writes past its buffer.
-ol_frame_status ol_frame_decoder_feed(ol_frame_decoder *d, uint8_t byte, ol_frame *frame);
+ol_frame_status ol_frame_decoder_feed(ol_frame_decoder *d, uint8_t byte,
+                                      ol_frame *frame) OL_MUST_CHECK;
 // Encode one frame: wire gets len + OL_FRAME_OVERHEAD bytes. OL_ERR_TOO_BIG
 // when len > OL_FRAME_MAX_BODY (nothing written).
 ol_err ol_frame_encode(uint8_t wire[OL_FRAME_MAX_WIRE], size_t *wire_len, uint8_t type,

@@ -15,19 +15,23 @@
 // counter. Replayed, reordered, truncated, forged, malformed frames and
 // frames from unpinned keys are rejected and change nothing.
 // Protocol, key schedule and rationale: docs/PROTOCOL.md.
-#ifndef OWNERLOCK_SESSION_H
-#define OWNERLOCK_SESSION_H
+//
+// Internal: the lock body (src/link/body.c) and the keypad unit
+// (src/frontend/keypad_unit.c) drive it. The session contexts, the identity
+// and the key sizes are in ownerlock/private/link.h (ol_body and
+// ol_keypad_unit embed them).
+#ifndef OWNERLOCK_SRC_SESSION_H
+#define OWNERLOCK_SRC_SESSION_H
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
+#include "link/link.h"
+#include "ownerlock/config.h"
 #include "ownerlock/crypto.h"
 #include "ownerlock/error.h"
-#include "ownerlock/link.h"
-
-#define OL_LINK_KEY_BYTES 32   // X25519 public and secret keys
-#define OL_LINK_NONCE_BYTES 16 // each side's handshake nonce
+#include "ownerlock/private/link.h"
 
 // Frame types on the cable.
 enum ol_link_frame_type {
@@ -40,38 +44,21 @@ enum ol_link_frame_type {
 
 // Body lengths of each frame type (each type has exactly one) and the wire
 // length of a whole frame.
-#define OL_LINK_HELLO_BODY (2 * OL_LINK_KEY_BYTES + OL_LINK_NONCE_BYTES) // 80
-#define OL_LINK_WELCOME_BODY (OL_LINK_HELLO_BODY + OL_AEAD_TAG_BYTES)    // 96
-#define OL_LINK_FINISH_BODY OL_AEAD_TAG_BYTES                            // 16
-#define OL_LINK_DATA_BODY (8 + 8 + OL_MSG_BYTES + OL_AEAD_TAG_BYTES)     // 72
+#define OL_LINK_WELCOME_BODY (OL_LINK_HELLO_BODY + OL_AEAD_TAG_BYTES) // 96
+#define OL_LINK_FINISH_BODY OL_AEAD_TAG_BYTES                         // 16
+#define OL_LINK_DATA_BODY (8 + 8 + OL_MSG_BYTES + OL_AEAD_TAG_BYTES)  // 72
 #define OL_LINK_REFUSE_BODY 1
 #define OL_LINK_WIRE_BYTES(body) ((body) + OL_FRAME_OVERHEAD)
 
 // Freshness: every DATA frame carries the highest counter its sender has
-// received from the peer (its "ack"). The lock body accepts a keypad frame
-// only if that ack is one of the last OL_LINK_FRESH_WINDOW + 1 frames the body
-// sent. Since the body sends a DISPLAY at least every heartbeat period, a
-// frame held back on the cable (jam now, deliver later) goes stale within a
-// few heartbeats and is refused, even though it was never used.
-#ifndef OL_LINK_FRESH_WINDOW
-#define OL_LINK_FRESH_WINDOW 2
-#endif
+// received from the peer (its "ack"); the body refuses keypad frames whose
+// ack is older than OL_LINK_FRESH_WINDOW (config.h).
 
 // Reasons carried by REFUSE.
 enum ol_link_refuse_reason {
     OL_LINK_REFUSE_NOT_PAIRED = 1, // the body does not know this keypad's key
     OL_LINK_REFUSE_NO_SESSION = 2, // DATA reached a body with no session: start over
 };
-
-// The platform's TRNG (the same signature as ol_platform.trng): fill buf with
-// len random bytes or return an error; never weak bytes.
-typedef ol_err (*ol_trng_fn)(void *ctx, uint8_t *buf, size_t len);
-
-// A unit's static key pair. The secret stays in the unit's own flash.
-typedef struct ol_link_identity {
-    uint8_t secret[OL_LINK_KEY_BYTES];
-    uint8_t public_key[OL_LINK_KEY_BYTES];
-} ol_link_identity;
 
 // Draw a new key pair from the TRNG (keypad: first boot; lock body: at
 // commissioning). On error *id is wiped.
@@ -83,7 +70,12 @@ ol_err ol_link_identity_generate(ol_link_identity *id, ol_trng_fn trng,
 void ol_link_identity_pack(uint8_t out[OL_LINK_IDENTITY_BYTES], const ol_link_identity *id);
 void ol_link_identity_unpack(ol_link_identity *id, const uint8_t in[OL_LINK_IDENTITY_BYTES]);
 
-// What one received byte (or a start) produced.
+// What one received byte (or a start) produced. Not an ol_err, on purpose:
+// an outcome of feeding a byte, and most outcomes are not failures (nothing
+// yet, a message, a session up). The rejections are expected events on a
+// cable anyone can reach: the frame is dropped, nothing changes, and the lock
+// body logs them (rate-limited) instead of failing. The one real failure, the
+// TRNG's, is OL_LINK_ERROR_TRNG; the caller reports it as the TRNG's error.
 typedef enum ol_link_result {
     OL_LINK_NONE = 0,        // nothing to report (maybe a frame to send)
     OL_LINK_MESSAGE = 1,     // out->msg holds the peer's next message
@@ -120,45 +112,6 @@ typedef struct ol_link_out {
     size_t tx_len;                       // > 0: send tx[0..tx_len) on the cable now
     uint8_t tx[OL_FRAME_MAX_WIRE];
 } ol_link_out;
-
-// ---- state (opaque in spirit: use the functions) --------------------------------
-typedef struct ol_link_keys {
-    uint8_t tx_key[OL_AEAD_KEY_BYTES];
-    uint8_t rx_key[OL_AEAD_KEY_BYTES];
-    uint64_t tx_next; // counter of the next DATA frame sent
-    uint64_t rx_last; // highest counter accepted
-} ol_link_keys;
-
-typedef struct ol_session {
-    uint8_t role; // keypad or body
-    ol_link_identity id;
-    uint8_t pinned[OL_LINK_KEY_BYTES]; // the peer's static key, if has_pinned
-    bool has_pinned;
-    bool allow_pairing;
-    ol_trng_fn trng;
-    void *trng_ctx;
-    ol_frame_decoder rx;
-    // The session in use.
-    bool established;
-    ol_link_keys cur;
-    // A handshake in progress. Keypad: from HELLO until WELCOME; the body:
-    // from HELLO until FINISH (its current session stays usable meanwhile).
-    bool pending;
-    bool pending_pairing;                 // the peer key is not the pinned one
-    uint8_t hs_secret[OL_X25519_BYTES];   // keypad: its ephemeral secret
-    uint8_t hs_hello[OL_LINK_HELLO_BODY]; // keypad: the HELLO it sent
-    uint8_t hs_th[OL_SHA256_BYTES];       // body: the transcript hash
-    uint8_t hs_peer[OL_LINK_KEY_BYTES];   // body: the keypad's static key
-    ol_link_keys hs_keys;                 // body: keys awaiting FINISH
-} ol_session;
-
-typedef struct ol_session_keypad {
-    ol_session s;
-} ol_session_keypad;
-
-typedef struct ol_session_body {
-    ol_session s;
-} ol_session_body;
 
 // ---- keypad unit ----------------------------------------------------------------
 // pinned_body: the lock body's public key from the keypad's flash, or NULL

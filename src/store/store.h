@@ -1,4 +1,5 @@
-// ownerlock — power-fail-safe record store on NOR flash (internal API).
+// ownerlock — power-fail-safe record store on NOR flash (internal: the lock
+// engine and the keypad unit use it; integrators do not).
 //
 // Two clients share one mechanism, a *ring*: a run of flash sectors, each
 // opened with a checksummed header carrying a generation number, then filled
@@ -22,8 +23,8 @@
 // failed), so that context refuses further writes with OL_ERR_STATE until it
 // is mounted again. An unmounted or failed-to-mount context returns
 // OL_ERR_STATE from every call.
-#ifndef OWNERLOCK_STORE_H
-#define OWNERLOCK_STORE_H
+#ifndef OWNERLOCK_SRC_STORE_H
+#define OWNERLOCK_SRC_STORE_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -32,31 +33,9 @@
 #include "ownerlock/config.h"
 #include "ownerlock/error.h"
 #include "ownerlock/hal.h"
-
-// Private to the store (src/store/ring.h has the layout and the rules).
-typedef struct ol_ring {
-    const ol_flash *flash; // NULL until mounted (then every call: OL_ERR_STATE)
-    uint32_t first_sector; // device sector index of ring position 0
-    uint32_t sectors;      // sectors in the ring (>= 2)
-    uint32_t magic;        // sector magic of this kind of ring
-    uint32_t cur;          // ring position of the open sector
-    uint32_t gen;          // generation of the open sector (0: none yet)
-    uint32_t wpos;         // next write offset in the open sector; 0: closed
-    uint32_t next_seq;     // sequence number of the next record
-    // A write failed part-way: flash may hold more than RAM knows, so writes
-    // return OL_ERR_STATE until the next mount has rescanned it.
-    bool needs_mount;
-    uint32_t sector_gen[OL_RING_MAX_SECTORS];       // 0 when blank/invalid/not counted
-    uint32_t sector_first_seq[OL_RING_MAX_SECTORS]; // seq of first record
-} ol_ring;
+#include "ownerlock/private/store.h" // ol_ring, ol_kv, ol_log
 
 // ---- key/value state --------------------------------------------------------
-typedef struct ol_kv {
-    ol_ring ring;
-    uint32_t loc[OL_KV_MAX_KEYS]; // flash address of the key's latest record, 0 = none
-    uint16_t len[OL_KV_MAX_KEYS];
-} ol_kv;
-
 // Scan the ring, recover from any torn write, index the newest state.
 // A blank (all-erased) ring mounts as empty. Never erases or programs.
 // OL_ERR_CORRUPT for an image the store cannot have written (two newest
@@ -74,10 +53,6 @@ ol_err ol_kv_put(ol_kv *kv, uint16_t key, const void *val, size_t len) OL_MUST_C
 ol_err ol_kv_del(ol_kv *kv, uint16_t key) OL_MUST_CHECK;
 
 // ---- append-only audit log --------------------------------------------------
-typedef struct ol_log {
-    ol_ring ring;
-} ol_log;
-
 ol_err ol_log_mount(ol_log *log, const ol_flash *flash, uint32_t first_sector,
                     uint32_t sectors) OL_MUST_CHECK;
 // Append one record (len <= OL_KV_MAX_VALUE); *seq gets its sequence number
