@@ -3,6 +3,8 @@
 # Used by `make check` and `make demo`; safe to run again.
 set -eu
 PKGS="build-essential cmake pkg-config libsodium-dev libncurses-dev valgrind clang libclang-rt-14-dev"
+# The security report's generator (tools/report/report.py).
+PKGS="$PKGS python3"
 # The Cortex-M reference board (ports/mps2-an385): cross compiler, its C library, QEMU.
 PKGS="$PKGS gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm"
 # The instruction-skip fault sweep (tests/fault): Unicorn, a Cortex-M3 emulator library.

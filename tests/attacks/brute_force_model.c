@@ -12,9 +12,13 @@
 
 // For the security report (`make report`, tools/report) it also prints
 // machine-readable lines, one record per line, space-separated:
-//   brute_force_model --table   "rule free_tries N", "lockout I MINUTES" and
+//   brute_force_model --table   "rule free_tries N", "lockout I MINUTES",
 //                               "expected DIGITS ENROLLED TRIES HOURS" for
-//                               codes of 6-12 digits and 1, 10, 32 enrolled
+//                               codes of 6-12 digits and 1, 10, 32 enrolled,
+//                               and "chance PERCENT TRIES HOURS": with one
+//                               6-digit code enrolled, the powered time
+//                               before try TRIES (PERCENT % of the codes)
+//                               can be typed, for 1 % and 50 %
 //   brute_force_model --curve   "within HOURS TRIES" and "curve HOURS TRIES":
 //                               the tries an attacker has typed by a powered
 //                               time, on a log grid from 1 hour to 100 years
@@ -103,6 +107,12 @@ static void print_table(void) {
             printf("expected %d %d %.0f %.6g\n", digits, enrolled, tries,
                    time_for_tries(tries) / hour_ms);
         }
+    }
+    // Try k can be typed once the lockouts of the k - 1 before it are over.
+    static const int percents[] = {1, 50};
+    for (unsigned i = 0; i < sizeof percents / sizeof percents[0]; i++) {
+        double tries = 1e6 * percents[i] / 100;
+        printf("chance %d %.0f %.6g\n", percents[i], tries, time_for_tries(tries - 1) / hour_ms);
     }
 }
 

@@ -27,9 +27,9 @@ if ! build=$(cd "$build" 2>/dev/null && pwd); then
     echo "report: no build directory ${1:-build} (run make all)" >&2
     exit 2
 fi
-gen="$build/ol-report"
-if [ ! -x "$gen" ]; then
-    echo "report: $gen is not built (run make all)" >&2
+gen="$root/tools/report/report.py"
+if ! command -v python3 >/dev/null 2>&1; then
+    echo "report: no python3 (scripts/install-deps.sh installs it)" >&2
     exit 2
 fi
 out=${OL_REPORT_DIR:-$build/report}

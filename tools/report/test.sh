@@ -1,19 +1,21 @@
 #!/bin/sh
-# The report generator's own test (ctest tools/report): ol-report on the logs
+# The report generator's own test (ctest tools/report): report.py on the logs
 # of a small made-up run (tools/report/fixture) must list every test with its
 # result, show a failed test and one that did not run as such and exit 1;
 # show the attacks with their first comment, the invariant table as the doc
 # has it plus the results of the tests it names, the figures, the brute-force
-# tables (with the real commercial-locks.txt) and the plot; exit 0 once
-# everything passes; and exit 1 when its penalty model disagrees with the
-# engine's curve or docs/SECURITY.md lacks the invariant table.
+# tables (brute_force_model's figures, with the real commercial-locks.txt)
+# and the plot; exit 0 once everything passes; and exit 1 when a commercial
+# rule holds an attacker back longer than the figures brute_force_model gave,
+# when those figures are missing, or when docs/SECURITY.md lacks the
+# invariant table.
 #
-# usage: test.sh OL_REPORT
+# usage: test.sh REPORT_PY
 #
 # The expected Markdown is full of backticks, quoted as they are:
 # shellcheck disable=SC2016
 set -u
-gen=${1:?usage: test.sh OL_REPORT}
+gen=${1:?usage: test.sh REPORT_PY}
 here=$(cd "$(dirname "$0")" && pwd)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -135,15 +137,28 @@ has "$md" '| [attacks](#attacks) | pass | 2 attack files, 2 passed |'
 lacks "$md" "FAILED"
 balanced "$html"
 
-# ---- 3. the report's penalty model must agree with the engine ---------------------
-case=model
-sed 's/^curve 24 31$/curve 24 30/' "$here/fixture/logs/bruteforce-curve.txt" \
+# ---- 3. ownerlock's figures are brute_force_model's, and no weaker than a
+# commercial rule's -------------------------------------------------------------
+case=commercial
+sed 's/^within 24 31$/within 24 600/' "$here/fixture/logs/bruteforce-curve.txt" \
     >"$work/logs/bruteforce-curve.txt"
+sed 's/^chance 1 10000 .*/chance 1 10000 100/' "$here/fixture/logs/bruteforce-table.txt" \
+    >"$work/logs/bruteforce-table.txt"
 run 1
-has "$md" "disagrees with the engine at 1 of 4 points"
+has "$md" '| **ownerlock** | 5, then one per lockout of 5, 10, 20, 40, 60 min, then 60 min each | 600 | 4.17 days | 57 years |'
+has "$md" '- brute force: the stated rule of SecuRam ProLogic L02 holds an attacker back longer than ownerlock'"'"'s penalty (tries in 24 h, 1 % chance)'
+has "$md" '- brute force: the stated rule of Sargent & Greenleaf 6120 holds an attacker back longer than ownerlock'"'"'s penalty (tries in 24 h, 1 % chance)'
 cp "$here/fixture/logs/bruteforce-curve.txt" "$work/logs/"
 
-# ---- 4. the invariant table must be where the doc says -----------------------------
+# ---- 4. brute_force_model's figures must be there --------------------------------
+case=missing
+grep -v '^chance 50 ' "$here/fixture/logs/bruteforce-table.txt" >"$work/logs/bruteforce-table.txt"
+run 1
+has "$md" '- the brute-force figures from `attacks/brute_force_model` are missing'
+has "$md" '| 31 | 416 days | not reported |'
+cp "$here/fixture/logs/bruteforce-table.txt" "$work/logs/"
+
+# ---- 5. the invariant table must be where the doc says -----------------------------
 case=invariants
 sed 's/^## Invariants and the tests that prove them$/## Invariants/' \
     "$here/fixture/root/docs/SECURITY.md" >"$work/root/docs/SECURITY.md"
@@ -154,4 +169,4 @@ if [ $fail != 0 ]; then
     echo "report test: FAILED"
     exit 1
 fi
-echo "report test: 4 cases passed"
+echo "report test: 5 cases passed"
