@@ -145,6 +145,9 @@ policy_verdict ol_credential_policy(const uint8_t key[DEVICE_KEY_BYTES],
     return hits ? POLICY_CLOSE : POLICY_OK;
 }
 
+_Static_assert(OL_CODE_MIN_DIGITS == 6 && OL_CODE_MAX_DIGITS == 12,
+               "the refusal says CODE 6-12 DIGITS");
+
 const char *ol_credential_policy_text(policy_verdict v) {
     switch (v) {
     case POLICY_LENGTH:

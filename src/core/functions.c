@@ -125,6 +125,19 @@ static const function functions[] = {
             END)},
 };
 
+// The prompts above spell out the ranges; a board that changes one of these
+// options changes its prompt too, or the keypad would show a wrong range.
+_Static_assert(OL_SLOTS == 32, "the prompts say SLOT 00-31");
+_Static_assert(OL_DELAY_MAX_MIN == 99, "the *04 prompt says DELAY 00-99 MIN");
+_Static_assert(OL_WINDOW_MIN_MIN == 1 && OL_WINDOW_MAX_MIN == 19,
+               "the *04 prompt says WINDOW 01-19 MIN");
+_Static_assert(OL_SCHEDULE_PERIODS == 4, "the *07 prompt says PERIOD 1-4");
+_Static_assert(OL_HOLIDAYS == 32, "the *10 prompt says HOLIDAY 01-32");
+_Static_assert(OL_TIMELOCK_MAX_HOURS == 99, "the *11 prompt says LOCK 01-99 HOURS");
+_Static_assert(OL_RECOVERY_DELAY_MIN_MIN == 15 && OL_RECOVERY_DELAY_MAX_MIN == 4320,
+               "the *16 prompt says DELAY 15-4320 MIN");
+_Static_assert(OL_PAIRING_WINDOW_MS == 60000u, "*17 says WITHIN 60 S");
+
 static const function *running(const ol_lock *lock) {
     for (size_t i = 0; i < sizeof functions / sizeof functions[0]; i++) {
         if (functions[i].number == lock->function) {
