@@ -9,6 +9,7 @@
 
 #include "check.h"
 #include "ownerlock/config.h"
+#include "slurp.h"
 
 #ifndef OL_SOURCE_DIR
 #error "OL_SOURCE_DIR: the project's root, set by CMakeLists.txt"
@@ -79,26 +80,6 @@ static bool quiet;
             fprintf(stderr, __VA_ARGS__);                                                          \
         }                                                                                          \
     } while (0)
-
-static char *slurp(const char *path) {
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        return NULL;
-    }
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *s = malloc((size_t)n + 1);
-    if (s && fread(s, 1, (size_t)n, f) != (size_t)n) {
-        free(s);
-        s = NULL;
-    }
-    if (s) {
-        s[n] = '\0';
-    }
-    fclose(f);
-    return s;
-}
 
 static const option *find(const char *name, size_t len) {
     for (size_t i = 0; i < N_ALL; i++) {

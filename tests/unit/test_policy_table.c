@@ -11,6 +11,7 @@
 
 #include "check.h"
 #include "ownerlock/lock.h"
+#include "slurp.h"
 
 #ifndef OL_SOURCE_DIR
 #error "OL_SOURCE_DIR: the project's root, set by CMakeLists.txt"
@@ -20,26 +21,6 @@ typedef struct row {
     bool present;
     ol_function_policy policy;
 } row;
-
-static char *slurp(const char *path) {
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        return NULL;
-    }
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *s = malloc((size_t)n + 1);
-    if (s && fread(s, 1, (size_t)n, f) != (size_t)n) {
-        free(s);
-        s = NULL;
-    }
-    if (s) {
-        s[n] = '\0';
-    }
-    fclose(f);
-    return s;
-}
 
 // The i-th cell (0-based) of a table line "| a | b | … |", trimmed, into out.
 static bool cell(const char *line, int i, char *out, size_t cap) {
