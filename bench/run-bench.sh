@@ -18,7 +18,8 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
 # The plugin is host code, built here: it is tiny and needs only a C compiler.
-"${CC:-cc}" -shared -fPIC -O2 -Wall -Wextra -Werror -fvisibility=hidden \
+# shellcheck disable=SC2046 # the warnings (cmake/warnings.txt) are words
+"${CC:-cc}" -shared -fPIC -O2 $(cat "$here/../cmake/warnings.txt") -fvisibility=hidden \
     -o "$plugin" "$here/insn-count.c"
 
 addr() { arm-none-eabi-nm "$elf" | awk -v s="$1" '$3 == s { print "0x" $1 }'; }

@@ -7,16 +7,17 @@
 # (the lock body after a handshake, and the strict decoding of what it
 # decrypts), fuzz_engine (keypad entry and the menus of a commissioned lock,
 # with a bolt monitor) and fuzz_store (the store's boot-time recovery from
-# arbitrary flash images, and power cuts in a run of writes). Built with
-# clang -fsanitize=fuzzer,address,undefined from the real sources (src/link,
-# src/core, src/store, the built-in crypto backend, the host port). Seeds come from
+# arbitrary flash images, and power cuts in a run of writes). Built by CMake
+# (fuzz/CMakeLists.txt) with clang -fsanitize=fuzzer,address,undefined from the
+# library's sources, built-in crypto, on the host port. Seeds come from
 # fuzz/corpus/<target>/ (read only); new inputs go to build-fuzz/corpus/<target>/.
 # A finding stops the run with the crash file in build-fuzz/ and exit status 1.
 #
 # Environment: CC (default clang), OL_FUZZ_BUILD (default build-fuzz),
 # OL_FUZZ_JOBS (parallel fuzzing processes per target, default 1),
 # OL_FUZZ_LOGS (where each target's log fuzz_<target>.log goes, default
-# OL_FUZZ_BUILD; `make report` reads them from there).
+# OL_FUZZ_BUILD; `make report` reads them from there), OL_FUZZ_BUILD_JOBS
+# (parallel compiles, default 2).
 # Needs libFuzzer: on Debian 12 the package libclang-rt-14-dev.
 set -eu
 
@@ -43,34 +44,16 @@ if ! "$cc" -fsanitize=fuzzer "$probe" -o "$out/probe" 2>"$out/probe.log"; then
     exit 2
 fi
 
-flags="-g -O1 -std=c11 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all"
-flags="$flags -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wvla"
-incs="-I$root/include -I$root/src -I$root/ports/host"
-srcs="$root/src/crypto/ct.c $root/src/crypto/hkdf.c $root/src/crypto/builtin/sha256.c"
-srcs="$srcs $root/src/crypto/builtin/hmac.c $root/src/crypto/builtin/chacha20poly1305.c"
-srcs="$srcs $root/src/crypto/builtin/x25519.c $root/src/link/frame.c $root/src/link/session.c"
-srcs="$srcs $root/src/link/msg.c $root/ports/host/rng.c"
-# The lock engine and the store, on the host port.
-core="$root/src/core/*.c $root/src/store/*.c $root/src/crypto/ct.c"
-core="$core $root/src/crypto/builtin/sha256.c $root/src/crypto/builtin/hmac.c"
-core="$core $root/src/link/msg.c $root/src/frontend/keypad.c $root/ports/host/*.c"
-store="$root/src/store/*.c $root/ports/host/flash.c $root/ports/host/rng.c"
-# No coverage feedback from the branch-free hashing the engine runs on every
-# code, nor from the store under it, nor from the store's CRC loop: they
-# would only slow the targets down several times.
-printf 'src:*crypto*\nsrc:*store*\n' >"$out/nocov-engine.txt"
-printf 'fun:ol_ring_crc32\n' >"$out/nocov-store.txt"
+# The build: fuzz/CMakeLists.txt (the library's sources from cmake/sources.cmake).
+cmake -S "$root/fuzz" -B "$out" -DCMAKE_C_COMPILER="$cc" >"$out/cmake.log" 2>&1 || {
+    cat "$out/cmake.log" >&2
+    exit 2
+}
+cmake --build "$out" -j "${OL_FUZZ_BUILD_JOBS:-2}"
 
 status=0
 for target in frame session engine store; do
     bin="$out/fuzz_$target"
-    case $target in
-    engine) tsrcs="$core" tflags="$flags -I$root/src -fsanitize-coverage-ignorelist=$out/nocov-engine.txt" ;;
-    store) tsrcs="$store" tflags="$flags -I$root/src -fsanitize-coverage-ignorelist=$out/nocov-store.txt" ;;
-    *) tsrcs="$srcs" tflags="$flags" ;;
-    esac
-    # shellcheck disable=SC2086
-    "$cc" $tflags $incs -o "$bin" "$root/fuzz/fuzz_$target.c" $tsrcs
     mkdir -p "$out/corpus/$target"
     echo "== fuzz_$target: $secs s"
     log="$logs/fuzz_$target.log"

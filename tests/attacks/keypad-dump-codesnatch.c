@@ -40,16 +40,7 @@
 // main thread: its stack is not the keypad's.
 #define KEYPAD_STACK (1u << 20)
 
-typedef enum job_kind {
-    JOB_NONE,
-    JOB_BOOT,
-    JOB_KEY,
-    JOB_RX,
-    JOB_TICK,
-    JOB_DISPLAY,
-    JOB_SHUTDOWN,
-    JOB_QUIT
-} job_kind;
+typedef enum job_kind { JOB_NONE, JOB_CALL, JOB_DISPLAY, JOB_QUIT } job_kind;
 
 typedef struct keypad_thread {
     pthread_t thread;
@@ -57,11 +48,8 @@ typedef struct keypad_thread {
     pthread_cond_t cv;
     job_kind job;
     bench *b;
-    uint64_t seed;
-    char key;
-    const uint8_t *bytes;
-    size_t n;
-    ol_err err;
+    void (*call)(void *arg); // JOB_CALL: a call of the rig into the keypad unit
+    void *arg;
     char shown[2][OL_DISPLAY_COLS + 1];
     uint8_t *stack;
 } keypad_thread;
@@ -82,31 +70,10 @@ static void *keypad_main(void *arg) {
         while (k->job == JOB_NONE) {
             pthread_cond_wait(&k->cv, &k->mu);
         }
-        bench *b = k->b;
-        switch (k->job) {
-        case JOB_BOOT:
-            ol_testrng_seed(&b->keypad_rng, k->seed);
-            k->err = ol_keypad_unit_boot(&b->keypad, &b->keypad_plat, b->t, from_keypad, b);
-            break;
-        case JOB_KEY:
-            ol_keypad_unit_key(&b->keypad, b->t, k->key);
-            break;
-        case JOB_RX:
-            for (size_t i = 0; i < k->n; i++) {
-                ol_keypad_unit_rx(&b->keypad, b->t, k->bytes[i]);
-            }
-            break;
-        case JOB_TICK:
-            ol_keypad_unit_tick(&b->keypad, b->t);
-            break;
-        case JOB_DISPLAY:
+        if (k->job == JOB_CALL) {
+            k->call(k->arg);
+        } else if (k->job == JOB_DISPLAY) {
             draw(k);
-            break;
-        case JOB_SHUTDOWN:
-            ol_keypad_unit_shutdown(&b->keypad);
-            break;
-        default:
-            break;
         }
         bool quit = k->job == JOB_QUIT;
         k->job = JOB_NONE;
@@ -149,65 +116,12 @@ static void keypad_thread_stop(void) {
     free(kt.stack);
 }
 
-// ---- the cable, as cable.h drives it, with the keypad on its thread --------------------------
-static void pump_both(bench *b) {
-    while (b->n_to_lock || b->n_to_keypad) {
-        static uint8_t in[WIRE_MAX];
-        size_t n = b->n_to_lock;
-        memcpy(in, b->to_lock, n);
-        b->n_to_lock = 0;
-        for (size_t i = 0; i < n; i++) {
-            CHECK_EQ(ol_body_rx(&b->body, b->t, in[i]), OL_OK);
-        }
-        n = b->n_to_keypad;
-        memcpy(in, b->to_keypad, n);
-        b->n_to_keypad = 0;
-        kt.bytes = in;
-        kt.n = n;
-        run_on_keypad(JOB_RX);
-    }
-}
-
-static void advance_both(bench *b, uint64_t ms) {
-    uint64_t end = b->t + ms;
-    ol_event tick = {.type = OL_EV_TICK};
-    for (;;) {
-        uint64_t a = ol_body_next_deadline(&b->body), k = ol_keypad_unit_next_deadline(&b->keypad);
-        uint64_t next = a < k ? a : k;
-        if (next > end) {
-            break;
-        }
-        b->t = next > b->t ? next : b->t + 1;
-        b->clock.now_ms = b->t;
-        CHECK_EQ(ol_body_event(&b->body, b->t, &tick), OL_OK);
-        run_on_keypad(JOB_TICK);
-        pump_both(b);
-    }
-    b->t = end;
-    b->clock.now_ms = b->t;
-    CHECK_EQ(ol_body_event(&b->body, b->t, &tick), OL_OK);
-    run_on_keypad(JOB_TICK);
-    pump_both(b);
-}
-
-// Keys as a person types them, 200 ms apart; spaces ignored.
-static void type(bench *b, const char *keys_typed) {
-    for (const char *k = keys_typed; *k; k++) {
-        if (*k == ' ') {
-            continue;
-        }
-        kt.key = *k;
-        run_on_keypad(JOB_KEY);
-        pump_both(b);
-        advance_both(b, 200);
-    }
-}
-
-static void boot_keypad_unit(bench *b, uint64_t seed) {
-    kt.seed = seed;
-    run_on_keypad(JOB_BOOT);
-    CHECK_EQ(kt.err, OL_OK);
-    pump_both(b);
+// The rig (cable.h) makes every call into the keypad unit through this.
+static void on_keypad_thread(void *ctx, void (*call)(void *arg), void *arg) {
+    (void)ctx;
+    kt.call = call;
+    kt.arg = arg;
+    run_on_keypad(JOB_CALL);
 }
 
 // ---- looking for secrets in bytes ------------------------------------------------------------
@@ -310,9 +224,8 @@ static void send_message(bench *b, const uint8_t msg[OL_MSG_BYTES]) {
     uint8_t wire[OL_FRAME_MAX_WIRE];
     size_t len = 0;
     CHECK_EQ(ol_session_keypad_send(&b->keypad.link, msg, wire, &len), OL_OK);
-    from_keypad(b, wire, len);
-    pump_both(b);
-    advance_both(b, 200);
+    CHECK(safe_rig_inject(b, wire, len));
+    advance(b, 200);
     CHECK_EQ(bolt(b), OL_BOLT_EXTENDED);
     forged_sent++;
 }
@@ -327,7 +240,7 @@ static const char *keypad_display_cb(void *ctx) {
 }
 
 static void keypad_keys_cb(void *ctx, const char *keys_typed) {
-    type(ctx, keys_typed);
+    keys(ctx, keys_typed);
 }
 
 static void capture_recovery(bench *b, char *out) {
@@ -378,24 +291,21 @@ static void type_then_dump(bench *b, const char *field, const char *when) {
     CHECK(n >= 1 && n < sizeof head_keys && field[n - 1] == '#');
     memcpy(head_keys, field, n - 1);
     head_keys[n - 1] = '\0';
-    type(b, head_keys);
-    kt.key = '#';
-    run_on_keypad(JOB_KEY);
+    keys(b, head_keys);
+    safe_rig_press(b, '#');
     dump_keypad(b, when);
-    pump_both(b);
-    advance_both(b, 200);
+    pump(b);
+    advance(b, 200);
 }
 
 int main(void) {
     static bench b;
-    CHECK_EQ(ol_hostflash_open(&b.lock_flash, NULL, OL_HOST_SECTOR_SIZE, OL_HOST_SECTORS), OL_OK);
-    CHECK_EQ(ol_hostflash_open(&b.keypad_flash, NULL, OL_HOST_SECTOR_SIZE, OL_KEYPAD_SECTORS),
-             OL_OK);
+    bench_open(&b);
     keypad_thread_start(&b);
-    b.door_open = true;
     bench_boot_lock(&b, 71);
-    boot_keypad_unit(&b, 72);
-    advance_both(&b, 500);
+    b.hooks.keypad = on_keypad_thread;
+    boot_keypad(&b, 72);
+    advance(&b, 500);
 
     // The session: commissioning (the keypad shows the recovery code), three
     // more codes, each code opening, wrong codes of several lengths, a
@@ -406,8 +316,8 @@ int main(void) {
     for (size_t i = 0; i < sizeof codes / sizeof *codes; i++) {
         add_code(codes[i]);
     }
-    type(&b, "482915#482915#");
-    advance_both(&b, 3000);
+    keys(&b, "482915#482915#");
+    advance(&b, 3000);
     char recovery[26];
     capture_recovery(&b, recovery);
     add_code(recovery);
@@ -417,11 +327,11 @@ int main(void) {
     }
     recovery_digits[20] = '\0';
     add_code(recovery_digits);
-    type(&b, "*02 482915# 07# 190283# 190283#");
-    type(&b, "*02 482915# 12# 66106610# 66106610#");
-    type(&b, "*02 482915# 13# 735196428317# 735196428317#");
+    keys(&b, "*02 482915# 07# 190283# 190283#");
+    keys(&b, "*02 482915# 12# 66106610# 66106610#");
+    keys(&b, "*02 482915# 13# 735196428317# 735196428317#");
     door(&b, false);
-    advance_both(&b, 2000);
+    advance(&b, 2000);
     CHECK_EQ(bolt(&b), OL_BOLT_EXTENDED);
 
     // What else a dump must not hold: the lock body's secrets.
@@ -443,18 +353,18 @@ int main(void) {
         type_then_dump(&b, field, when);
         CHECK_EQ(bolt(&b), OL_BOLT_RETRACTED);
         dump_keypad(&b, "once the lock body had answered");
-        advance_both(&b, 7000);
+        advance(&b, 7000);
         CHECK_EQ(bolt(&b), OL_BOLT_EXTENDED);
     }
-    type(&b, "5# 52741# 4829150# 7351964283170#");
+    keys(&b, "5# 52741# 4829150# 7351964283170#");
     type_then_dump(&b, "*09 482915#", "as a manager code left the keypad in a function");
-    type(&b, "*");
-    type(&b, "48291");
-    advance_both(&b, OL_KEYPAD_IDLE_MS + 1000);
+    keys(&b, "*");
+    keys(&b, "48291");
+    advance(&b, OL_KEYPAD_IDLE_MS + 1000);
     dump_keypad(&b, "after a half-typed code was dropped");
-    type(&b, "482915#");
+    keys(&b, "482915#");
     CHECK_EQ(bolt(&b), OL_BOLT_RETRACTED);
-    advance_both(&b, 7000);
+    advance(&b, 7000);
     CHECK_EQ(count_audit(&b, OL_AUDIT_OPEN), 5);
     dump_keypad(&b, "at the end of the session");
     CHECK_EQ(dumps_found, 0);
@@ -485,14 +395,14 @@ int main(void) {
     memcpy(flash, b.keypad_flash.mem, flash_size);
     uint32_t paired = count_audit(&b, OL_AUDIT_KEYPAD_PAIRED);
     uint32_t rejected = count_audit(&b, OL_AUDIT_KEYPAD_REJECTED);
-    run_on_keypad(JOB_SHUTDOWN);
+    safe_rig_keypad_unplug(&b);
     ol_hostflash_close(&b.keypad_flash);
     CHECK_EQ(ol_hostflash_open(&b.keypad_flash, NULL, OL_HOST_SECTOR_SIZE, OL_KEYPAD_SECTORS),
              OL_OK);
     memcpy(b.keypad_flash.mem, flash, flash_size);
     free(flash);
-    boot_keypad_unit(&b, 666);
-    advance_both(&b, 1500);
+    boot_keypad(&b, 666);
+    advance(&b, 1500);
     CHECK(strstr(display(&b), "ENTER CODE") != NULL);
     CHECK_EQ(count_audit(&b, OL_AUDIT_KEYPAD_PAIRED), paired);
     CHECK_EQ(count_audit(&b, OL_AUDIT_KEYPAD_REJECTED), rejected);
@@ -560,8 +470,8 @@ int main(void) {
 
     // The lock still demands the code, and takes it from this keypad: once
     // the lockout has run, the owner's code opens.
-    advance_both(&b, st.lockout_remaining_ms + 1000);
-    type(&b, "482915#");
+    advance(&b, st.lockout_remaining_ms + 1000);
+    keys(&b, "482915#");
     CHECK_EQ(bolt(&b), OL_BOLT_RETRACTED);
     CHECK_EQ(count_audit(&b, OL_AUDIT_OPEN), opens + 1);
 
@@ -572,10 +482,9 @@ int main(void) {
            " tries counted; then the owner's code opened\n",
            dumps, ram_bytes, stack_used, flash_bytes, n_needles, __builtin_popcount(enrolled),
            dumps_found, forged_sent, clone_opens, clone_wrong);
-    run_on_keypad(JOB_SHUTDOWN);
+    safe_rig_keypad_unplug(&b);
     keypad_thread_stop();
     ol_body_shutdown(&b.body);
-    ol_hostflash_close(&b.lock_flash);
-    ol_hostflash_close(&b.keypad_flash);
+    bench_close(&b);
     return check_done("keypad-dump-codesnatch");
 }

@@ -7,7 +7,6 @@
 // paired (or, on a lock still in its factory state with the door open, pairs
 // again at once), and a manager code that opens once it was committed.
 #include <setjmp.h>
-#include <stdlib.h>
 
 #include "cable.h"
 
@@ -46,16 +45,11 @@ static void holds(uint64_t k, bool ok, const char *what) {
 
 static void fresh(trial *tr) {
     memset(tr, 0, sizeof *tr);
-    tr->b.door_open = true;
-    if (ol_hostflash_open(&tr->b.lock_flash, NULL, OL_HOST_SECTOR_SIZE, OL_HOST_SECTORS) ||
-        ol_hostflash_open(&tr->b.keypad_flash, NULL, OL_HOST_SECTOR_SIZE, OL_KEYPAD_SECTORS)) {
-        exit(1);
-    }
+    bench_open(&tr->b);
 }
 
 static void close_trial(trial *tr) {
-    ol_hostflash_close(&tr->b.lock_flash);
-    ol_hostflash_close(&tr->b.keypad_flash);
+    bench_close(&tr->b);
 }
 
 int main(void) {
@@ -80,13 +74,13 @@ int main(void) {
         hit++;
         bench *b = &tr.b;
         ol_hostflash_disarm(&b->lock_flash);
-        b->n_to_lock = b->n_to_keypad = 0; // what was on the cable is gone
+        safe_rig_cable_clear(b); // what was on the cable is gone
         uint8_t id_before[OL_LINK_ID_BYTES];
         bool had_id = ol_lock_link_identity(&b->body.lock, id_before);
         ol_body_shutdown(&b->body);
         ol_keypad_unit_shutdown(&b->keypad);
         b->t += 1000;
-        ol_err err = ol_body_boot(&b->body, &b->lock_plat, b->t, b->door_open, from_lock, b);
+        ol_err err = safe_rig_boot_lock(b);
         holds(k, err == OL_OK, "the lock body did not boot after the cut");
         if (err) {
             close_trial(&tr);

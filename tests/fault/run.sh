@@ -18,7 +18,8 @@ jobs=$(nproc 2>/dev/null || echo 2)
 [ "$jobs" -gt 16 ] && jobs=16
 skip="$build/fault-skip"
 # The sweep is host code: built here, like bench/'s QEMU plugin.
-"${CC:-cc}" -O2 -Wall -Wextra -Werror -o "$skip" "$here/skip.c" -lunicorn
+# shellcheck disable=SC2046 # the warnings (cmake/warnings.txt) are words
+"${CC:-cc}" -O2 $(cat "$here/../../cmake/warnings.txt") -o "$skip" "$here/skip.c" -lunicorn
 
 # Each run under attack: a wrong entry, and a power-up.
 for run in entry boot; do

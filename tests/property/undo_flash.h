@@ -7,10 +7,10 @@
 #ifndef OWNERLOCK_TEST_UNDO_FLASH_H
 #define OWNERLOCK_TEST_UNDO_FLASH_H
 
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "grow.h"
 #include "host.h"
 
 typedef struct undo_entry {
@@ -27,30 +27,13 @@ typedef struct undo {
     size_t nbytes, capbytes;
 } undo;
 
-static inline void *undo_grow(void *p, size_t *cap, size_t need, size_t size) {
-    if (need <= *cap) {
-        return p;
-    }
-    size_t cap2 = *cap ? *cap : 1024;
-    while (cap2 < need) {
-        cap2 *= 2;
-    }
-    void *q = realloc(p, cap2 * size);
-    if (!q) {
-        fprintf(stderr, "out of memory\n");
-        exit(2);
-    }
-    *cap = cap2;
-    return q;
-}
-
 static inline void undo_save(undo *u, uint32_t addr, size_t len) {
     uint64_t size = (uint64_t)u->hf->flash.sector_size * u->hf->flash.sector_count;
     if ((uint64_t)addr + len > size) {
         return; // the device refuses it and changes nothing
     }
-    u->ent = undo_grow(u->ent, &u->cap, u->n + 1, sizeof *u->ent);
-    u->bytes = undo_grow(u->bytes, &u->capbytes, u->nbytes + len, 1);
+    u->ent = grow(u->ent, &u->cap, u->n + 1, sizeof *u->ent);
+    u->bytes = grow(u->bytes, &u->capbytes, u->nbytes + len, 1);
     memcpy(u->bytes + u->nbytes, u->hf->mem + addr, len);
     u->ent[u->n++] = (undo_entry){addr, (uint32_t)len, u->nbytes};
     u->nbytes += len;

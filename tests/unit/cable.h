@@ -1,5 +1,7 @@
-// A lock body and a keypad unit joined by an in-memory byte cable, in
-// virtual time. Header-only: each test is one program.
+// A lock body and a keypad unit joined by a byte cable, in virtual time: the
+// simulator's rig (tools/common/safe_rig.h), with every result of the lock
+// body checked to be OL_OK, and a test's words for driving it. Header-only:
+// each test is one program.
 #ifndef OWNERLOCK_TEST_CABLE_H
 #define OWNERLOCK_TEST_CABLE_H
 
@@ -13,99 +15,33 @@
 #include "ownerlock/body.h"
 #include "ownerlock/keypad_unit.h"
 #include "recovery_ack.h"
+#include "safe_rig.h"
 
-#define WIRE_MAX 65536
-#define RECORD_MAX 512
+typedef safe_rig bench;
 
-typedef struct frame_rec {
-    int to_lock;
-    size_t len;
-    uint8_t bytes[OL_FRAME_MAX_WIRE];
-} frame_rec;
-
-typedef struct bench {
-    ol_hostflash lock_flash, keypad_flash;
-    ol_testrng lock_rng, keypad_rng;
-    ol_vclock clock;
-    ol_platform lock_plat, keypad_plat;
-    ol_body body;
-    ol_keypad_unit keypad;
-    uint64_t t;
-    bool door_open;
-    uint8_t to_lock[WIRE_MAX], to_keypad[WIRE_MAX];
-    size_t n_to_lock, n_to_keypad;
-    bool recording;
-    frame_rec rec[RECORD_MAX];
-    size_t nrec;
-} bench;
-
-static inline void record(bench *b, int to_lock, const uint8_t *bytes, size_t len) {
-    if (b->recording && b->nrec < RECORD_MAX && len <= OL_FRAME_MAX_WIRE) {
-        frame_rec *r = &b->rec[b->nrec++];
-        r->to_lock = to_lock;
-        r->len = len;
-        memcpy(r->bytes, bytes, len);
+static inline void bench_checked(void *ctx, ol_err err, const char *during) {
+    (void)ctx;
+    if (err != OL_OK) {
+        fprintf(stderr, "  the lock body failed (%s)\n", during);
     }
+    CHECK_EQ(err, OL_OK);
 }
 
-static inline void from_keypad(void *ctx, const uint8_t *bytes, size_t len) {
-    bench *b = ctx;
-    record(b, 1, bytes, len);
-    memcpy(b->to_lock + b->n_to_lock, bytes, len);
-    b->n_to_lock += len;
-}
-
-static inline void from_lock(void *ctx, const uint8_t *bytes, size_t len) {
-    bench *b = ctx;
-    record(b, 0, bytes, len);
-    memcpy(b->to_keypad + b->n_to_keypad, bytes, len);
-    b->n_to_keypad += len;
-}
-
-// Deliver everything on the cable, byte by byte, until both ways are quiet.
 static inline void pump(bench *b) {
-    while (b->n_to_lock || b->n_to_keypad) {
-        uint8_t in[WIRE_MAX];
-        size_t n = b->n_to_lock;
-        memcpy(in, b->to_lock, n);
-        b->n_to_lock = 0;
-        for (size_t i = 0; i < n; i++) {
-            CHECK_EQ(ol_body_rx(&b->body, b->t, in[i]), OL_OK);
-        }
-        n = b->n_to_keypad;
-        memcpy(in, b->to_keypad, n);
-        b->n_to_keypad = 0;
-        for (size_t i = 0; i < n; i++) {
-            ol_keypad_unit_rx(&b->keypad, b->t, in[i]);
-        }
-    }
+    CHECK(safe_rig_pump(b));
 }
 
 static inline void advance(bench *b, uint64_t ms) {
-    uint64_t end = b->t + ms;
-    ol_event tick = {.type = OL_EV_TICK};
-    for (;;) {
-        uint64_t a = ol_body_next_deadline(&b->body), k = ol_keypad_unit_next_deadline(&b->keypad);
-        uint64_t next = a < k ? a : k;
-        if (next > end) {
-            break;
-        }
-        b->t = next > b->t ? next : b->t + 1;
-        b->clock.now_ms = b->t;
-        CHECK_EQ(ol_body_event(&b->body, b->t, &tick), OL_OK);
-        ol_keypad_unit_tick(&b->keypad, b->t);
-        pump(b);
-    }
-    b->t = end;
-    CHECK_EQ(ol_body_event(&b->body, b->t, &tick), OL_OK);
-    ol_keypad_unit_tick(&b->keypad, b->t);
-    pump(b);
+    CHECK(safe_rig_advance(b, ms));
 }
 
+// Keys as a person types them, 200 ms apart; spaces ignored.
 static inline void keys(bench *b, const char *k) {
     for (; *k; k++) {
-        ol_keypad_unit_key(&b->keypad, b->t, *k);
-        pump(b);
+        if (*k == ' ') {
+            continue;
+        }
+        CHECK(safe_rig_key(b, *k));
         advance(b, 200);
     }
 }
@@ -113,13 +49,12 @@ static inline void keys(bench *b, const char *k) {
 static inline void door(bench *b, bool open) {
     b->door_open = open;
     ol_event ev = {.type = OL_EV_DOOR, .door_open = open};
-    CHECK_EQ(ol_body_event(&b->body, b->t, &ev), OL_OK);
-    pump(b);
+    CHECK(safe_rig_event(b, &ev, "door"));
 }
 
 static inline void boot_keypad(bench *b, uint64_t seed) {
     ol_testrng_seed(&b->keypad_rng, seed);
-    CHECK_EQ(ol_keypad_unit_boot(&b->keypad, &b->keypad_plat, b->t, from_keypad, b), OL_OK);
+    CHECK_EQ(safe_rig_boot_keypad(b), OL_OK);
     pump(b);
 }
 
@@ -161,16 +96,30 @@ static inline ol_bolt bolt(bench *b) {
     return ol_lock_outputs(&b->body.lock)->bolt;
 }
 
-// Both units' platforms on their flash, and the lock body booted; the
-// keypad unit is the caller's to boot (boot_keypad, or a test's own way).
+// Both units' flash erased, in memory, and the door open; not yet powered.
+static inline void bench_open(bench *b) {
+    CHECK_EQ(ol_hostflash_open(&b->lock_flash, NULL, OL_HOST_SECTOR_SIZE, OL_HOST_SECTORS), OL_OK);
+    CHECK_EQ(ol_hostflash_open(&b->keypad_flash, NULL, OL_HOST_SECTOR_SIZE, OL_KEYPAD_SECTORS),
+             OL_OK);
+    b->door_open = true;
+}
+
+// The flashes and the cable freed (the units shut down first, if booted).
+static inline void bench_close(bench *b) {
+    ol_hostflash_close(&b->lock_flash);
+    ol_hostflash_close(&b->keypad_flash);
+    safe_rig_free(b);
+}
+
+// Both units' platforms on their flash (bench_open, or the caller's), every result
+// of the lock body checked, and the lock body booted; the keypad unit is the
+// caller's to boot (boot_keypad, or a test's own way).
 static inline void bench_boot_lock(bench *b, uint64_t lock_seed) {
     ol_testrng_seed(&b->lock_rng, lock_seed);
-    b->clock.world_epoch = 1767225600;
-    b->lock_plat = (ol_platform){&b->lock_flash.flash, ol_testrng_fill,   &b->lock_rng,
-                                 ol_vclock_rtc,        ol_vclock_rtc_set, &b->clock};
-    b->keypad_plat = (ol_platform){&b->keypad_flash.flash, ol_testrng_fill,   &b->keypad_rng,
-                                   ol_vclock_rtc,          ol_vclock_rtc_set, &b->clock};
-    CHECK_EQ(ol_body_boot(&b->body, &b->lock_plat, b->t, b->door_open, from_lock, b), OL_OK);
+    b->clock.world_epoch = 1767225600; // 2026-01-01T00:00:00Z
+    b->hooks = (safe_rig_hooks){.result = bench_checked};
+    safe_rig_platforms(b);
+    CHECK_EQ(safe_rig_boot_lock(b), OL_OK);
 }
 
 // Fresh flash for both units (or keep the lock's), both booted.

@@ -14,7 +14,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "ownerlock/config.h"
+#include "ownerlock/recovery.h"
 
 // A group as it is typed: its digits and its check digit, no space.
 #define RECOVERY_ACK_GROUP_CAP (OL_RECOVERY_GROUP_DIGITS + 2)

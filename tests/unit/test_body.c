@@ -8,10 +8,7 @@
 // thrown, and its paired keypad says STORAGE FAULT rather than NOT PAIRED.
 static void test_fault_reaches_keypad(void) {
     static bench b;
-    CHECK_EQ(ol_hostflash_open(&b.lock_flash, NULL, OL_HOST_SECTOR_SIZE, OL_HOST_SECTORS), OL_OK);
-    CHECK_EQ(ol_hostflash_open(&b.keypad_flash, NULL, OL_HOST_SECTOR_SIZE, OL_KEYPAD_SECTORS),
-             OL_OK);
-    b.door_open = true;
+    bench_open(&b);
     bench_boot(&b, 41, 42);
     advance(&b, 500);
     keys(&b, "482915#482915#");
@@ -23,7 +20,7 @@ static void test_fault_reaches_keypad(void) {
     memcpy(audit + OL_HOST_SECTOR_SIZE, audit, OL_HOST_SECTOR_SIZE);
     ol_body_shutdown(&b.body);
     ol_keypad_unit_shutdown(&b.keypad);
-    CHECK_EQ(ol_body_boot(&b.body, &b.lock_plat, b.t, b.door_open, from_lock, &b), OL_ERR_CORRUPT);
+    CHECK_EQ(safe_rig_boot_lock(&b), OL_ERR_CORRUPT);
     CHECK_EQ(bolt(&b), OL_BOLT_EXTENDED);
     boot_keypad(&b, 42);
     advance(&b, 3000);
@@ -32,17 +29,13 @@ static void test_fault_reaches_keypad(void) {
     CHECK_EQ(bolt(&b), OL_BOLT_EXTENDED);
     ol_body_shutdown(&b.body);
     ol_keypad_unit_shutdown(&b.keypad);
-    ol_hostflash_close(&b.lock_flash);
-    ol_hostflash_close(&b.keypad_flash);
+    bench_close(&b);
 }
 
 int main(void) {
     test_fault_reaches_keypad();
     static bench b;
-    CHECK_EQ(ol_hostflash_open(&b.lock_flash, NULL, OL_HOST_SECTOR_SIZE, OL_HOST_SECTORS), OL_OK);
-    CHECK_EQ(ol_hostflash_open(&b.keypad_flash, NULL, OL_HOST_SECTOR_SIZE, OL_KEYPAD_SECTORS),
-             OL_OK);
-    b.door_open = true;
+    bench_open(&b);
     bench_boot(&b, 21, 22);
     advance(&b, 500);
 
@@ -62,11 +55,11 @@ int main(void) {
     b.recording = false;
     CHECK_EQ(bolt(&b), OL_BOLT_RETRACTED);
     size_t data_len = 0, keypad_frames = 0;
-    for (size_t i = 0; i < b.nrec; i++) {
-        if (b.rec[i].to_lock) {
+    for (size_t i = 0; i < b.nframes; i++) {
+        if (b.frames[i].to_lock) {
             keypad_frames++;
-            data_len = data_len ? data_len : b.rec[i].len;
-            CHECK_EQ(b.rec[i].len, data_len);
+            data_len = data_len ? data_len : b.frames[i].len;
+            CHECK_EQ(b.frames[i].len, data_len);
         }
     }
     CHECK(keypad_frames >= 1);
@@ -76,13 +69,11 @@ int main(void) {
 
     // Replaying the recorded opening changes nothing but keypad_rejected.
     uint32_t rejected = count_audit(&b, OL_AUDIT_KEYPAD_REJECTED);
-    for (size_t i = 0; i < b.nrec; i++) {
-        if (b.rec[i].to_lock) {
-            memcpy(b.to_lock + b.n_to_lock, b.rec[i].bytes, b.rec[i].len);
-            b.n_to_lock += b.rec[i].len;
+    for (size_t i = 0; i < b.nframes; i++) {
+        if (b.frames[i].to_lock) {
+            CHECK(safe_rig_inject(&b, b.frames[i].bytes, b.frames[i].len));
         }
     }
-    pump(&b);
     CHECK_EQ(bolt(&b), OL_BOLT_EXTENDED);
     CHECK(count_audit(&b, OL_AUDIT_KEYPAD_REJECTED) > rejected);
     CHECK_EQ(count_audit(&b, OL_AUDIT_OPEN), 1);
@@ -114,7 +105,6 @@ int main(void) {
            count_audit(&b, OL_AUDIT_KEYPAD_REJECTED));
     ol_body_shutdown(&b.body);
     ol_keypad_unit_shutdown(&b.keypad);
-    ol_hostflash_close(&b.lock_flash);
-    ol_hostflash_close(&b.keypad_flash);
+    bench_close(&b);
     return check_done("test_body");
 }

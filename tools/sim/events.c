@@ -27,14 +27,6 @@ void *sim_xmalloc(size_t n) {
     return p;
 }
 
-void *sim_xrealloc(void *p, size_t n) {
-    void *q = realloc(p, n ? n : 1);
-    if (!q) {
-        sim_die("out of memory");
-    }
-    return q;
-}
-
 char *sim_xstrdup(const char *s) {
     size_t n = strlen(s) + 1;
     char *p = sim_xmalloc(n);
@@ -44,15 +36,7 @@ char *sim_xstrdup(const char *s) {
 
 // ---- strings ------------------------------------------------------------------
 static void buf_reserve(sim_buf *b, size_t more) {
-    if (b->len + more + 1 <= b->cap) {
-        return;
-    }
-    size_t cap = b->cap ? b->cap : 64;
-    while (cap < b->len + more + 1) {
-        cap *= 2;
-    }
-    b->s = sim_xrealloc(b->s, cap);
-    b->cap = cap;
+    b->s = grow(b->s, &b->cap, b->len + more + 1, 1);
 }
 
 void sim_buf_putc(sim_buf *b, char c) {
@@ -255,10 +239,7 @@ void sim_emit(sim_events *log, sim_event *ev) {
         log->hook(log->hook_ctx, ev);
     }
     if (log->keep_window) {
-        if (log->nwindow == log->capwindow) {
-            log->capwindow = log->capwindow ? 2 * log->capwindow : 64;
-            log->window = sim_xrealloc(log->window, log->capwindow * sizeof *log->window);
-        }
+        log->window = grow(log->window, &log->capwindow, log->nwindow + 1, sizeof *log->window);
         log->window[log->nwindow++] = *ev;
         ev->nfields = 0; // the window owns the values now
     } else {

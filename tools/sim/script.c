@@ -28,7 +28,7 @@ typedef struct variable {
 struct sim_script {
     char *path;
     char **lines;
-    size_t nlines;
+    size_t nlines, caplines;
 };
 
 typedef struct runner {
@@ -39,7 +39,7 @@ typedef struct runner {
     const char *text;     // the line being run, comment cut and ${NAME} expanded
     unsigned window_line; // line of the previous `expect event`/`no-event`, 0: start
     variable *vars;
-    size_t nvars;
+    size_t nvars, capvars;
 } runner;
 
 static bool check_pass(const runner *r) {
@@ -56,7 +56,7 @@ static int script_error(runner *r, const char *fmt, ...) {
     va_end(ap);
     fprintf(stderr, "%s:%u: error: %s\n", r->script->path, r->line, msg);
     sim_event ev;
-    sim_event_begin(&ev, r->w ? r->w->t : 0, "sim", "script_error");
+    sim_event_begin(&ev, r->w ? r->w->rig.t : 0, "sim", "script_error");
     sim_event_uint(&ev, "line", r->line);
     sim_event_str(&ev, "message", msg);
     sim_emit(r->events, &ev);
@@ -68,7 +68,7 @@ static int expect_failed(runner *r, const char *observed) {
     fprintf(stderr, "%s:%u: expectation failed: %s\n  observed: %s\n", r->script->path, r->line,
             expectation, observed);
     sim_event ev;
-    sim_event_begin(&ev, r->w->t, "sim", "expect_failed");
+    sim_event_begin(&ev, r->w->rig.t, "sim", "expect_failed");
     sim_event_uint(&ev, "line", r->line);
     sim_event_str(&ev, "expect", expectation);
     sim_event_str(&ev, "observed", observed);
@@ -78,7 +78,7 @@ static int expect_failed(runner *r, const char *observed) {
 
 static int internal_error(runner *r) {
     fprintf(stderr, "%s:%u: simulator stopped: %s\n", r->script->path, r->line,
-            r->w->internal_error);
+            r->w->rig.internal_error);
     return SIM_EXIT_INTERNAL;
 }
 
@@ -223,7 +223,7 @@ static variable *find_var(runner *r, const char *name, size_t n) {
 static void set_var(runner *r, const char *name, const char *value) {
     variable *v = find_var(r, name, strlen(name));
     if (!v) {
-        r->vars = sim_xrealloc(r->vars, (r->nvars + 1) * sizeof *r->vars);
+        r->vars = grow(r->vars, &r->capvars, r->nvars + 1, sizeof *r->vars);
         v = &r->vars[r->nvars++];
         *v = (variable){.name = sim_xstrdup(name)};
     }
@@ -687,7 +687,7 @@ static int expect_display(runner *r, const char *p) {
         return SIM_EXIT_OK;
     }
     sim_buf observed = {0};
-    sim_buf_puts(&observed, r->w->powered ? "display " : "display (power off) ");
+    sim_buf_puts(&observed, r->w->rig.powered ? "display " : "display (power off) ");
     sim_json_string(&observed, text);
     int st = expect_failed(r, observed.s);
     sim_buf_free(&observed);
@@ -802,7 +802,7 @@ static int cmd_expect(runner *r, const char *p) {
         return expect_state(r, "expect bolt", &p, bolt, w && w->bolt == OL_BOLT_RETRACTED ? 1 : 0);
     }
     if (got && strcmp(what, "door") == 0) {
-        return expect_state(r, "expect door", &p, door, w && !w->door_open ? 1 : 0);
+        return expect_state(r, "expect door", &p, door, w && !w->rig.door_open ? 1 : 0);
     }
     if (got && strcmp(what, "alarm") == 0) {
         bool on = w && w->seen.alarm;
@@ -903,7 +903,7 @@ static int run_all(runner *r) {
         if (st != SIM_EXIT_OK) {
             return st;
         }
-        if (r->w && r->w->internal_error[0]) {
+        if (r->w && r->w->rig.internal_error[0]) {
             return internal_error(r);
         }
         if (r->events->out_failed) {
@@ -922,7 +922,7 @@ static void free_vars(runner *r) {
     }
     free(r->vars);
     r->vars = NULL;
-    r->nvars = 0;
+    r->nvars = r->capvars = 0;
 }
 
 // ---- API ---------------------------------------------------------------------------------
@@ -965,7 +965,7 @@ int sim_script_load(const char *path, sim_events *events, sim_script **out) {
         if (n > 0 && line[n - 1] == '\n') {
             line[n - 1] = '\0';
         }
-        s->lines = sim_xrealloc(s->lines, (s->nlines + 1) * sizeof *s->lines);
+        s->lines = grow(s->lines, &s->caplines, s->nlines + 1, sizeof *s->lines);
         s->lines[s->nlines++] = sim_xstrdup(line);
     }
     bool read_error = ferror(f);

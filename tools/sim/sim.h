@@ -4,7 +4,8 @@
 //
 //   events.c    JSON events: building, printing, the window `expect event` reads
 //   timeutil.c  ISO 8601 and durations
-//   world.c     the two units, the cable, power, door, clock and virtual time
+//   world.c     the world around the two units and their cable (safe_rig.h):
+//               power, door, battery, clock, the state directory, events
 //   script.c    the script parser and runner
 //   ui.c        the interactive terminal UI (ncurses)
 //   main.c      options
@@ -16,10 +17,12 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "grow.h"
 #include "host.h"
 #include "ownerlock/body.h"
 #include "ownerlock/keypad_unit.h"
 #include "ownerlock/lock.h"
+#include "safe_rig.h"
 
 // Exit statuses (SIMULATOR.md). SIM_EXIT_INTERNAL is the simulator's own failure
 // (out of memory, the state directory unusable, the lock's deadlines stuck).
@@ -32,7 +35,6 @@ enum {
 
 // ---- small helpers (events.c) -------------------------------------------------
 void *sim_xmalloc(size_t n);
-void *sim_xrealloc(void *p, size_t n);
 char *sim_xstrdup(const char *s);
 _Noreturn void sim_die(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
@@ -132,51 +134,19 @@ typedef struct sim_seen {
     char display[2 * OL_DISPLAY_COLS + 8];
 } sim_seen;
 
-// One direction of the cable: bytes on their way to a unit.
-typedef struct sim_fifo {
-    uint8_t *b;
-    size_t head, len, cap;
-} sim_fifo;
-
-// A frame as one unit put it on the cable (`wire record`).
-typedef struct sim_frame {
-    bool to_lock; // keypad>lock, else lock>keypad
-    size_t len;
-    uint8_t *bytes;
-} sim_frame;
-
 typedef struct sim_world {
     sim_events *events;
-    uint64_t t; // virtual ms since this run started
     uint64_t seed;
+    // The two units, the cable, the door switch, power, the clock and virtual
+    // time (rig.t, ms since this run started); rig.internal_error is a broken
+    // invariant of the firmware the simulator cannot go past (the caller stops).
+    safe_rig rig;
 
-    // the physical world
-    bool powered;
-    uint64_t powered_on_at; // t of the last power-up of both units
-    bool door_open;
+    // the rest of the physical world
     ol_bolt bolt; // where the bolt is; stays put while the power is off
     uint32_t battery_mv;
     bool remote_disable;
-    ol_vclock clock; // world wall clock and the lock's RTC
-
-    // lock body: the engine behind its end of the link
-    ol_hostflash lock_flash;
-    ol_testrng rng;
-    ol_platform plat;
-    ol_body *body;
-    // keypad unit: keys, display, its end of the link; its own flash and TRNG
-    ol_hostflash keypad_flash;
-    ol_testrng keypad_rng;
-    ol_platform keypad_plat;
-    ol_keypad_unit *keypad;
-    uint64_t keypad_on_at; // t at which the fitted keypad last booted
-    uint32_t keypads;      // keypads replaced so far (persisted: each one is new)
-
-    // the cable: one FIFO per direction, drained byte by byte by the pump
-    sim_fifo to_lock, to_keypad;
-    bool recording;
-    sim_frame *frames; // recorded, in order
-    size_t nframes, capframes;
+    uint32_t keypads; // keypads replaced so far (persisted: each one is new)
 
     uint32_t audit_reported; // last audit seq reported as an event
     sim_seen seen;
@@ -186,10 +156,6 @@ typedef struct sim_world {
     char *dir;
     bool dir_is_temp;
     bool lock_flash_open, keypad_flash_open;
-
-    // A broken invariant of the firmware the simulator cannot go past (set with
-    // a message; the caller stops).
-    char internal_error[256];
 } sim_world;
 
 // Open (or create) the safe in state_dir (NULL: a fresh one in a temporary

@@ -122,7 +122,7 @@ static void draw_keypad(ui *u, int y, int x) {
     for (int r = 0; r < 4; r++) {
         for (int c = 0; c < 3; c++) {
             char k = rows[r][c];
-            bool lit = k == u->pressed && w->t < u->pressed_until;
+            bool lit = k == u->pressed && w->rig.t < u->pressed_until;
             if (lit) {
                 attron(A_REVERSE);
             }
@@ -132,7 +132,7 @@ static void draw_keypad(ui *u, int y, int x) {
             }
         }
     }
-    if (w->t < u->beep_until) {
+    if (w->rig.t < u->beep_until) {
         style_on(u, PAIR_YELLOW, true);
         mvprintw(y + 12, x, "*beep* %s", u->beep);
         style_off(u, PAIR_YELLOW, true);
@@ -147,7 +147,7 @@ static void draw_lock(ui *u, int y, int x) {
     style_on(u, extended ? PAIR_RED : PAIR_GREEN, true);
     addstr(extended ? "EXTENDED" : "retracted");
     style_off(u, extended ? PAIR_RED : PAIR_GREEN, true);
-    mvprintw(y + 2, x, "door   %s", w->door_open ? "OPEN" : "closed");
+    mvprintw(y + 2, x, "door   %s", w->rig.door_open ? "OPEN" : "closed");
     mvaddstr(y + 3, x, "alarm  ");
     style_on(u, w->seen.alarm ? PAIR_RED : 0, w->seen.alarm);
     addstr(w->seen.alarm ? "ON" : "off");
@@ -175,18 +175,18 @@ static void draw(ui *u) {
     mvaddstr(0, 1, "ownerlock-sim");
     attroff(A_BOLD);
     addstr("  power ");
-    style_on(u, w->powered ? PAIR_GREEN : PAIR_RED, true);
-    addstr(w->powered ? "ON" : "OFF");
-    style_off(u, w->powered ? PAIR_GREEN : PAIR_RED, true);
+    style_on(u, w->rig.powered ? PAIR_GREEN : PAIR_RED, true);
+    addstr(w->rig.powered ? "ON" : "OFF");
+    style_off(u, w->rig.powered ? PAIR_GREEN : PAIR_RED, true);
     printw("   battery %" PRIu32 ".%02" PRIu32 " V", w->battery_mv / 1000,
            w->battery_mv % 1000 / 10);
-    mvprintw(1, 1, "RTC %s   world %s   t=%" PRIu64 ".%01" PRIu64 " s", rtc, wall, w->t / 1000,
-             w->t % 1000 / 100);
+    mvprintw(1, 1, "RTC %s   world %s   t=%" PRIu64 ".%01" PRIu64 " s", rtc, wall, w->rig.t / 1000,
+             w->rig.t % 1000 / 100);
 
     draw_keypad(u, 3, 2);
     draw_lock(u, 3, 30);
 
-    if (w->t < u->message_until) {
+    if (w->rig.t < u->message_until) {
         style_on(u, PAIR_YELLOW, true);
         mvaddnstr(LINES - 2, 1, u->message, COLS - 2);
         style_off(u, PAIR_YELLOW, true);
@@ -210,23 +210,24 @@ static bool handle_key(ui *u, int ch, bool *ok) {
     case 3: // Ctrl-C
         return false;
     case 'd':
-        if (!sim_world_door(w, !w->door_open)) {
-            set_message(u, w->t, "the door cannot open against an extended bolt");
+        if (!sim_world_door(w, !w->rig.door_open)) {
+            set_message(u, w->rig.t, "the door cannot open against an extended bolt");
         }
         break;
     case 'p':
-        sim_world_power(w, !w->powered);
-        set_message(u, w->t, w->powered ? "battery connected" : "battery removed");
+        sim_world_power(w, !w->rig.powered);
+        set_message(u, w->rig.t, w->rig.powered ? "battery connected" : "battery removed");
         break;
     case 'f':
     case 'F':
         *ok = sim_world_advance(w, ch == 'f' ? 60000u : 600000u);
-        set_message(u, w->t, ch == 'f' ? "fast-forwarded 1 minute" : "fast-forwarded 10 minutes");
+        set_message(u, w->rig.t,
+                    ch == 'f' ? "fast-forwarded 1 minute" : "fast-forwarded 10 minutes");
         break;
     case 'k':
         sim_world_keypad_replace(w);
-        set_message(u, w->t, "a new keypad (never paired) replaces the old one");
-        *ok = !w->internal_error[0];
+        set_message(u, w->rig.t, "a new keypad (never paired) replaces the old one");
+        *ok = !w->rig.internal_error[0];
         break;
     case 'b':
         sim_world_battery(
@@ -239,11 +240,11 @@ static bool handle_key(ui *u, int ch, bool *ok) {
         break;
     default:
         if ((ch >= '0' && ch <= '9') || ch == '*' || ch == '#') {
-            if (!w->powered) {
-                set_message(u, w->t, "no power: the keypad is dark");
+            if (!w->rig.powered) {
+                set_message(u, w->rig.t, "no power: the keypad is dark");
             }
             u->pressed = (char)ch;
-            u->pressed_until = w->t + SIM_KEY_MS;
+            u->pressed_until = w->rig.t + SIM_KEY_MS;
             *ok = sim_world_key(w, (char)ch);
         }
         break;
@@ -295,7 +296,7 @@ int sim_run_ui(sim_events *events, const sim_options *opt) {
     endwin();
     int st = SIM_EXIT_OK;
     if (!ok) {
-        fprintf(stderr, "ownerlock-sim: simulator stopped: %s\n", u->w.internal_error);
+        fprintf(stderr, "ownerlock-sim: simulator stopped: %s\n", u->w.rig.internal_error);
         st = SIM_EXIT_INTERNAL;
     }
     if (opt->state_dir) {

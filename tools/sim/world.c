@@ -3,13 +3,11 @@
 //
 // Both units run the real firmware: the lock body (ol_body: the engine behind
 // its end of the secure link) and the keypad unit (ol_keypad_unit: keys,
-// display, its link end, its identity in its own flash). They talk only
-// through the cable: each hands whole frames to a send callback, the frames
-// wait in a FIFO per direction, and a pump delivers them byte by byte after
-// every action and every time step, until both directions are quiet. The
-// wire can be recorded, and bytes injected or replayed (`wire`). After every
-// step the observable state is compared with what was last reported to turn
-// it into events.
+// display, its link end, its identity in its own flash). They and their cable
+// are a safe_rig (tools/common/safe_rig.h), which the tests drive too; the
+// world puts them in a state directory, powers them, and after every step
+// compares the observable state with what was last reported to turn it into
+// events.
 #define _DEFAULT_SOURCE // getrandom(), mkdtemp()
 
 #include <errno.h>
@@ -46,7 +44,7 @@ static void emit_warning(sim_world *w, const char *fmt, ...) {
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
     sim_event ev;
-    sim_event_begin(&ev, w->t, "sim", "warning");
+    sim_event_begin(&ev, w->rig.t, "sim", "warning");
     sim_event_str(&ev, "message", msg);
     sim_emit(w->events, &ev);
 }
@@ -61,55 +59,46 @@ static void emit_clock(sim_world *w) {
         sim_format_iso(r, rtc);
     }
     sim_event ev;
-    sim_event_begin(&ev, w->t, "sim", "clock");
+    sim_event_begin(&ev, w->rig.t, "sim", "clock");
     sim_event_str(&ev, "wall", wall);
     sim_event_str(&ev, "rtc", rtc);
     sim_emit(w->events, &ev);
 }
 
 // ---- observation ---------------------------------------------------------------
-// Each unit's monotonic time since it booted.
-static uint64_t unit_now(const sim_world *w) {
-    return w->t - w->powered_on_at;
-}
-
-static uint64_t keypad_now(const sim_world *w) {
-    return w->t - w->keypad_on_at;
-}
-
 static void sync_clock(sim_world *w) {
-    w->clock.now_ms = w->t;
+    w->rig.clock.now_ms = w->rig.t;
 }
 
 static const ol_lock *engine(const sim_world *w) {
-    return &w->body->lock;
+    return &w->rig.body.lock;
 }
 
 int64_t sim_world_wall(const sim_world *w) {
-    return w->clock.world_epoch + (int64_t)(w->t / 1000);
+    return w->rig.clock.world_epoch + (int64_t)(w->rig.t / 1000);
 }
 
 uint32_t sim_world_rtc(sim_world *w) {
     sync_clock(w);
-    return ol_vclock_rtc(&w->clock);
+    return ol_vclock_rtc(&w->rig.clock);
 }
 
 void sim_world_lines(const sim_world *w, char line[2][OL_DISPLAY_COLS + 1]) {
-    if (!w->powered) {
+    if (!w->rig.powered) {
         memset(line, 0, 2 * (OL_DISPLAY_COLS + 1));
         return;
     }
-    ol_keypad_unit_display(w->keypad, line);
+    ol_keypad_unit_display(&w->rig.keypad, line);
     line[0][OL_DISPLAY_COLS] = '\0';
     line[1][OL_DISPLAY_COLS] = '\0';
 }
 
 bool sim_world_led(const sim_world *w, bool red) {
-    return w->powered && ol_keypad_unit_led(w->keypad, red ? 1 : 0);
+    return w->rig.powered && ol_keypad_unit_led(&w->rig.keypad, red ? 1 : 0);
 }
 
 void sim_world_display(const sim_world *w, char *out, size_t cap) {
-    if (!w->powered) {
+    if (!w->rig.powered) {
         snprintf(out, cap, "%s", "");
         return;
     }
@@ -156,7 +145,7 @@ static void report_audit(sim_world *w) {
             sim_format_iso(a.time, when);
         }
         sim_event ev;
-        sim_event_begin(&ev, w->t, "lock", "audit");
+        sim_event_begin(&ev, w->rig.t, "lock", "audit");
         sim_event_uint(&ev, "seq", a.seq);
         sim_event_str(&ev, "kind", ol_audit_kind_name(a.kind));
         if (a.slot != OL_AUDIT_NO_SLOT) {
@@ -174,7 +163,7 @@ static void report_led(sim_world *w, const char *color, bool on, bool *seen) {
     }
     *seen = on;
     sim_event ev;
-    sim_event_begin(&ev, w->t, "keypad", "led");
+    sim_event_begin(&ev, w->rig.t, "keypad", "led");
     sim_event_str(&ev, "color", color);
     sim_event_bool(&ev, "on", on);
     sim_emit(w->events, &ev);
@@ -185,14 +174,14 @@ static void report_led(sim_world *w, const char *color, bool on, bool *seen) {
 // restarts its session (its DISPLAY starts from zero again), so the
 // simulator keeps the highest count sounded since the lock body booted.
 static void report_beep(sim_world *w) {
-    const ol_display_msg *d = ol_keypad_unit_shown(w->keypad);
+    const ol_display_msg *d = ol_keypad_unit_shown(&w->rig.keypad);
     if (d->beeps <= w->seen.beeps) {
         return;
     }
     w->seen.beeps = d->beeps;
     static const char *const pattern[] = {"none", "ok", "error", "alert"};
     sim_event ev;
-    sim_event_begin(&ev, w->t, "keypad", "beep");
+    sim_event_begin(&ev, w->rig.t, "keypad", "beep");
     sim_event_str(&ev, "pattern", (unsigned)d->beep < 4 ? pattern[d->beep] : "unknown");
     sim_emit(w->events, &ev);
 }
@@ -200,7 +189,7 @@ static void report_beep(sim_world *w) {
 // Compare what can be seen with what was last reported; emit the differences.
 static void observe(sim_world *w) {
     const ol_outputs *o = NULL;
-    if (w->powered) {
+    if (w->rig.powered) {
         report_audit(w);
         o = ol_lock_outputs(engine(w));
         if (o->bolt == OL_BOLT_EXTENDED || o->bolt == OL_BOLT_RETRACTED) {
@@ -210,14 +199,14 @@ static void observe(sim_world *w) {
     sim_event ev;
     if (w->bolt != w->seen.bolt) {
         w->seen.bolt = w->bolt;
-        sim_event_begin(&ev, w->t, "lock", "bolt");
+        sim_event_begin(&ev, w->rig.t, "lock", "bolt");
         sim_event_str(&ev, "state", sim_bolt_name(w->bolt));
         sim_emit(w->events, &ev);
     }
     bool alarm = o && o->alarm;
     if (alarm != w->seen.alarm) {
         w->seen.alarm = alarm;
-        sim_event_begin(&ev, w->t, "lock", "alarm");
+        sim_event_begin(&ev, w->rig.t, "lock", "alarm");
         sim_event_bool(&ev, "on", alarm);
         sim_emit(w->events, &ev);
     }
@@ -225,13 +214,13 @@ static void observe(sim_world *w) {
     sim_world_display(w, text, sizeof text);
     if (strcmp(text, w->seen.display) != 0) {
         memcpy(w->seen.display, text, sizeof text);
-        sim_event_begin(&ev, w->t, "keypad", "display");
+        sim_event_begin(&ev, w->rig.t, "keypad", "display");
         sim_event_str(&ev, "text", text);
         sim_emit(w->events, &ev);
     }
     report_led(w, "green", sim_world_led(w, false), &w->seen.led_green);
     report_led(w, "red", sim_world_led(w, true), &w->seen.led_red);
-    if (w->powered) {
+    if (w->rig.powered) {
         report_beep(w);
     }
 }
@@ -246,51 +235,13 @@ static void report_fault(sim_world *w, ol_err e, const char *during) {
         return;
     }
     sim_event ev;
-    sim_event_begin(&ev, w->t, "lock", "fault");
+    sim_event_begin(&ev, w->rig.t, "lock", "fault");
     sim_event_str(&ev, "error", ol_err_name(e));
     sim_event_str(&ev, "during", during);
     sim_emit(w->events, &ev);
 }
 
 // ---- the cable -----------------------------------------------------------------
-// Both units hand whole frames to a send callback; the frame goes into the
-// FIFO toward the other unit and is delivered byte by byte by pump(), never
-// from inside a callback, so neither unit is re-entered.
-static void fifo_push(sim_fifo *f, const uint8_t *bytes, size_t len) {
-    if (f->head > 0 && f->head + f->len + len > f->cap) {
-        memmove(f->b, f->b + f->head, f->len);
-        f->head = 0;
-    }
-    if (f->len + len > f->cap) {
-        size_t cap = f->cap ? f->cap : 256;
-        while (cap < f->len + len) {
-            cap *= 2;
-        }
-        f->b = sim_xrealloc(f->b, cap);
-        f->cap = cap;
-    }
-    memcpy(f->b + f->head + f->len, bytes, len);
-    f->len += len;
-}
-
-static uint8_t fifo_pop(sim_fifo *f) {
-    uint8_t byte = f->b[f->head++];
-    if (--f->len == 0) {
-        f->head = 0;
-    }
-    return byte;
-}
-
-static void fifo_clear(sim_fifo *f) {
-    f->head = 0;
-    f->len = 0;
-}
-
-static void fifo_free(sim_fifo *f) {
-    free(f->b);
-    *f = (sim_fifo){0};
-}
-
 static void hex_of(const uint8_t *bytes, size_t len, char *out) {
     static const char hexdigit[] = "0123456789abcdef";
     for (size_t i = 0; i < len; i++) {
@@ -300,130 +251,51 @@ static void hex_of(const uint8_t *bytes, size_t len, char *out) {
     out[2 * len] = '\0';
 }
 
-// A frame a unit sent: recorded (and reported) while recording, then queued.
-static void cable_send(sim_world *w, bool to_lock, const uint8_t *bytes, size_t len) {
-    if (w->recording && len > 0) {
-        if (w->nframes == w->capframes) {
-            w->capframes = w->capframes ? 2 * w->capframes : 64;
-            w->frames = sim_xrealloc(w->frames, w->capframes * sizeof *w->frames);
-        }
-        sim_frame *f = &w->frames[w->nframes++];
-        *f = (sim_frame){.to_lock = to_lock, .len = len, .bytes = sim_xmalloc(len)};
-        memcpy(f->bytes, bytes, len);
-        char *hex = sim_xmalloc(2 * len + 1);
-        hex_of(bytes, len, hex);
-        sim_event ev;
-        sim_event_begin(&ev, w->t, "wire", "frame");
-        sim_event_str(&ev, "dir", to_lock ? "keypad>lock" : "lock>keypad");
-        sim_event_str(&ev, "hex", hex);
-        sim_emit(w->events, &ev);
-        free(hex);
-    }
-    fifo_push(to_lock ? &w->to_lock : &w->to_keypad, bytes, len);
-}
-
-static void body_send(void *ctx, const uint8_t *bytes, size_t len) {
-    cable_send(ctx, false, bytes, len);
-}
-
-static void keypad_send(void *ctx, const uint8_t *bytes, size_t len) {
-    cable_send(ctx, true, bytes, len);
-}
-
-// Enough for thousands of frames: more in one go means the units answer each
-// other for ever.
-#define SIM_PUMP_MAX_BYTES (256u * 1024u)
-
-// Deliver what is on the cable, a byte at a time in each direction, until
-// both directions are quiet.
-static void pump(sim_world *w) {
-    size_t budget = SIM_PUMP_MAX_BYTES;
-    sync_clock(w);
-    while (w->powered && (w->to_lock.len || w->to_keypad.len)) {
-        if (budget-- == 0) {
-            if (!w->internal_error[0]) {
-                snprintf(w->internal_error, sizeof w->internal_error,
-                         "the keypad and the lock body keep sending to each other: over %u "
-                         "bytes on the cable without a pause",
-                         SIM_PUMP_MAX_BYTES);
-            }
-            fifo_clear(&w->to_lock);
-            fifo_clear(&w->to_keypad);
-            return;
-        }
-        if (w->to_lock.len) {
-            uint8_t byte = fifo_pop(&w->to_lock);
-            report_fault(w, ol_body_rx(w->body, unit_now(w), byte), "cable");
-        }
-        if (w->to_keypad.len) {
-            uint8_t byte = fifo_pop(&w->to_keypad);
-            ol_keypad_unit_rx(w->keypad, keypad_now(w), byte);
-        }
-    }
+// A frame recorded on the cable (safe_rig's hook): reported.
+static void report_frame(void *ctx, const safe_rig_frame *f) {
+    sim_world *w = ctx;
+    char *hex = sim_xmalloc(2 * f->len + 1);
+    hex_of(f->bytes, f->len, hex);
+    sim_event ev;
+    sim_event_begin(&ev, w->rig.t, "wire", "frame");
+    sim_event_str(&ev, "dir", f->to_lock ? "keypad>lock" : "lock>keypad");
+    sim_event_str(&ev, "hex", hex);
+    sim_emit(w->events, &ev);
+    free(hex);
 }
 
 void sim_world_wire_record(sim_world *w, bool on) {
-    w->recording = on;
+    w->rig.recording = on;
 }
 
 size_t sim_world_wire_recorded(const sim_world *w) {
-    return w->nframes;
+    return w->rig.nframes;
 }
 
 void sim_world_wire_inject(sim_world *w, const uint8_t *bytes, size_t len) {
-    if (!w->powered) {
+    if (!w->rig.powered) {
         emit_warning(w, "no power: the injected bytes went nowhere");
         return;
     }
-    fifo_push(&w->to_lock, bytes, len);
-    pump(w);
-    observe(w);
+    safe_rig_inject(&w->rig, bytes, len);
 }
 
 void sim_world_wire_replay(sim_world *w, size_t first, size_t count) {
-    if (!w->powered) {
+    if (!w->rig.powered) {
         emit_warning(w, "no power: the replayed frames went nowhere");
         return;
     }
-    // Frames the units send meanwhile may be recorded too: the caller's range
-    // is over those recorded before.
-    for (size_t i = first; i < first + count && i < w->nframes && !w->internal_error[0]; i++) {
-        const sim_frame *f = &w->frames[i];
-        fifo_push(f->to_lock ? &w->to_lock : &w->to_keypad, f->bytes, f->len);
-        pump(w);
-        observe(w);
-    }
-}
-
-static void frames_free(sim_world *w) {
-    for (size_t i = 0; i < w->nframes; i++) {
-        free(w->frames[i].bytes);
-    }
-    free(w->frames);
-    w->frames = NULL;
-    w->nframes = w->capframes = 0;
+    safe_rig_replay(&w->rig, first, count);
 }
 
 // ---- the units -------------------------------------------------------------------
 static void body_event(sim_world *w, const ol_event *lev, const char *during) {
-    sync_clock(w);
-    ol_err e = ol_body_event(w->body, unit_now(w), lev);
-    report_fault(w, e, during);
-    pump(w);
-    observe(w);
-}
-
-static void tick(sim_world *w) {
-    sync_clock(w);
-    ol_keypad_unit_tick(w->keypad, keypad_now(w));
-    pump(w);
-    ol_event ev = {.type = OL_EV_TICK};
-    body_event(w, &ev, "tick");
+    safe_rig_event(&w->rig, lev, during);
 }
 
 // The lock body's own sensors: battery voltage and the remote-disable input.
 static void tell_sensors(sim_world *w) {
-    if (!w->powered) {
+    if (!w->rig.powered) {
         return;
     }
     ol_event battery = {.type = OL_EV_BATTERY, .value = w->battery_mv};
@@ -441,25 +313,12 @@ static uint64_t keypad_seed(const sim_world *w) {
     return z ^ (z >> 31);
 }
 
-static uint32_t keypad_no_rtc(void *ctx) {
-    (void)ctx;
-    return OL_RTC_LOST; // the keypad unit has no clock
-}
-
-static ol_err keypad_no_rtc_set(void *ctx, uint32_t seconds) {
-    (void)ctx;
-    (void)seconds;
-    return OL_ERR_STATE;
-}
-
 // Boot the fitted keypad from its flash (power-up, or a new keypad).
 static void keypad_boot(sim_world *w) {
-    w->keypad_on_at = w->t;
-    memset(w->keypad, 0, sizeof *w->keypad);
-    ol_err e = ol_keypad_unit_boot(w->keypad, &w->keypad_plat, 0, keypad_send, w);
+    ol_err e = safe_rig_boot_keypad(&w->rig);
     if (e != OL_OK) {
         sim_event ev;
-        sim_event_begin(&ev, w->t, "keypad", "fault");
+        sim_event_begin(&ev, w->rig.t, "keypad", "fault");
         sim_event_str(&ev, "error", ol_err_name(e));
         sim_event_str(&ev, "during", "boot");
         sim_emit(w->events, &ev);
@@ -467,133 +326,60 @@ static void keypad_boot(sim_world *w) {
 }
 
 static void power_up(sim_world *w) {
-    w->powered = true;
-    w->powered_on_at = w->t;
+    w->rig.powered = true;
     w->seen.beeps = 0; // the counter starts again with the firmware
     w->last_error = OL_OK;
     sim_event ev;
-    sim_event_begin(&ev, w->t, "sim", "power");
+    sim_event_begin(&ev, w->rig.t, "sim", "power");
     sim_event_bool(&ev, "on", true);
     sim_emit(w->events, &ev);
 
-    sync_clock(w);
-    fifo_clear(&w->to_lock);
-    fifo_clear(&w->to_keypad);
-    memset(w->body, 0, sizeof *w->body);
-    ol_err e = ol_body_boot(w->body, &w->plat, 0, w->door_open, body_send, w);
-    report_fault(w, e, "boot");
+    safe_rig_cable_clear(&w->rig);
+    report_fault(w, safe_rig_boot_lock(&w->rig), "boot");
     keypad_boot(w);
-    pump(w);
+    safe_rig_pump(&w->rig);
     observe(w);
     tell_sensors(w);
 }
 
-// The next instant, in world time, at which either unit has something to do
-// (UINT64_MAX: none); *who names the unit and *own is the deadline in its time.
-static uint64_t next_deadline(const sim_world *w, const char **who, uint64_t *own) {
-    uint64_t next = UINT64_MAX;
-    uint64_t d = ol_body_next_deadline(w->body);
-    if (d != UINT64_MAX && d <= UINT64_MAX - w->powered_on_at) {
-        next = w->powered_on_at + d;
-        *who = "lock body";
-        *own = d;
-    }
-    uint64_t k = ol_keypad_unit_next_deadline(w->keypad);
-    if (k != UINT64_MAX && k <= UINT64_MAX - w->keypad_on_at && w->keypad_on_at + k < next) {
-        next = w->keypad_on_at + k;
-        *who = "keypad unit";
-        *own = k;
-    }
-    return next;
-}
-
 bool sim_world_advance(sim_world *w, uint64_t ms) {
-    uint64_t end = w->t + ms;
-    uint64_t last = UINT64_MAX;
-    unsigned repeats = 0;
-    while (w->powered && !w->internal_error[0]) {
-        const char *who = "";
-        uint64_t own = 0;
-        uint64_t next = next_deadline(w, &who, &own);
-        if (next >= end) {
-            break;
-        }
-        if (next < w->t) {
-            next = w->t;
-        }
-        if (next == last && ++repeats > 64) {
-            snprintf(w->internal_error, sizeof w->internal_error,
-                     "the %s's next deadline stays at %" PRIu64
-                     " ms after its power-up however often it is ticked",
-                     who, own);
-            return false;
-        }
-        if (next != last) {
-            repeats = 0;
-        }
-        last = next;
-        w->t = next;
-        tick(w);
-    }
-    if (w->internal_error[0]) {
-        return false;
-    }
-    w->t = end;
-    if (w->powered) {
-        tick(w);
-    }
-    return !w->internal_error[0];
+    return safe_rig_advance(&w->rig, ms);
 }
 
 bool sim_world_key(sim_world *w, char key) {
-    if (!w->powered) {
-        return true;
-    }
-    sync_clock(w);
-    ol_keypad_unit_key(w->keypad, keypad_now(w), key);
-    pump(w);
-    observe(w);
-    return !w->internal_error[0];
+    return safe_rig_key(&w->rig, key);
 }
 
 bool sim_world_door(sim_world *w, bool open) {
-    if (open == w->door_open) {
+    if (open == w->rig.door_open) {
         return true;
     }
     if (open && w->bolt == OL_BOLT_EXTENDED) {
         return false;
     }
-    w->door_open = open;
+    w->rig.door_open = open;
     sim_event ev;
-    sim_event_begin(&ev, w->t, "sim", "door");
+    sim_event_begin(&ev, w->rig.t, "sim", "door");
     sim_event_str(&ev, "state", open ? "open" : "closed");
     sim_emit(w->events, &ev);
-    if (w->powered) {
+    if (w->rig.powered) {
         ol_event lev = {.type = OL_EV_DOOR, .door_open = open};
         body_event(w, &lev, "door");
     }
     return true;
 }
 
-static void power_down(sim_world *w) {
-    ol_keypad_unit_shutdown(w->keypad);
-    ol_body_shutdown(w->body);
-    fifo_clear(&w->to_lock);
-    fifo_clear(&w->to_keypad);
-    w->powered = false;
-}
-
 void sim_world_power(sim_world *w, bool on) {
-    if (on == w->powered) {
+    if (on == w->rig.powered) {
         return;
     }
     if (on) {
         power_up(w);
         return;
     }
-    power_down(w);
+    safe_rig_power_down(&w->rig);
     sim_event ev;
-    sim_event_begin(&ev, w->t, "sim", "power");
+    sim_event_begin(&ev, w->rig.t, "sim", "power");
     sim_event_bool(&ev, "on", false);
     sim_emit(w->events, &ev);
     observe(w);
@@ -608,7 +394,7 @@ void sim_world_battery(sim_world *w, uint32_t mv) {
     char volts[16];
     format_volts(mv, volts);
     sim_event ev;
-    sim_event_begin(&ev, w->t, "sim", "battery");
+    sim_event_begin(&ev, w->rig.t, "sim", "battery");
     sim_event_raw(&ev, "volts", volts);
     sim_emit(w->events, &ev);
     tell_sensors(w);
@@ -617,29 +403,29 @@ void sim_world_battery(sim_world *w, uint32_t mv) {
 void sim_world_remote_disable(sim_world *w, bool on) {
     w->remote_disable = on;
     sim_event ev;
-    sim_event_begin(&ev, w->t, "sim", "remote_disable");
+    sim_event_begin(&ev, w->rig.t, "sim", "remote_disable");
     sim_event_bool(&ev, "on", on);
     sim_emit(w->events, &ev);
     tell_sensors(w);
 }
 
 void sim_world_clock_set(sim_world *w, int64_t wall_secs) {
-    w->clock.world_epoch = wall_secs - (int64_t)(w->t / 1000);
+    w->rig.clock.world_epoch = wall_secs - (int64_t)(w->rig.t / 1000);
     emit_clock(w);
 }
 
 void sim_world_clock_lose(sim_world *w) {
-    w->clock.rtc_lost = true;
+    w->rig.clock.rtc_lost = true;
     emit_clock(w);
 }
 
 void sim_world_show(sim_world *w) {
     sim_event ev;
-    sim_event_begin(&ev, w->t, "sim", "state");
-    sim_event_bool(&ev, "power", w->powered);
+    sim_event_begin(&ev, w->rig.t, "sim", "state");
+    sim_event_bool(&ev, "power", w->rig.powered);
     sim_event_str(&ev, "bolt", sim_bolt_name(w->bolt));
-    sim_event_str(&ev, "door", w->door_open ? "open" : "closed");
-    sim_event_bool(&ev, "alarm", w->powered && ol_lock_outputs(engine(w))->alarm);
+    sim_event_str(&ev, "door", w->rig.door_open ? "open" : "closed");
+    sim_event_bool(&ev, "alarm", w->rig.powered && ol_lock_outputs(engine(w))->alarm);
     char text[sizeof w->seen.display];
     sim_world_display(w, text, sizeof text);
     sim_event_str(&ev, "display", text);
@@ -663,7 +449,7 @@ void sim_world_show(sim_world *w) {
     sim_format_iso(sim_world_wall(w), iso);
     sim_event_str(&ev, "clock", iso);
     sim_event_bool(&ev, "remote_disable", w->remote_disable);
-    if (w->powered) {
+    if (w->rig.powered) {
         ol_status st;
         ol_lock_status(engine(w), &st);
         sim_event_uint(&ev, "lockout_remaining_ms", st.lockout_remaining_ms);
@@ -692,7 +478,7 @@ void sim_world_show(sim_world *w) {
 }
 
 void sim_world_dump(sim_world *w, bool lock_unit) {
-    const ol_flash *f = lock_unit ? &w->lock_flash.flash : &w->keypad_flash.flash;
+    const ol_flash *f = lock_unit ? &w->rig.lock_flash.flash : &w->rig.keypad_flash.flash;
     size_t size = (size_t)f->sector_size * f->sector_count;
     uint8_t *img = sim_xmalloc(size);
     ol_err e = f->read(f->ctx, 0, img, size);
@@ -707,7 +493,7 @@ void sim_world_dump(sim_world *w, bool lock_unit) {
     // The dumped unit is the event's own "unit": a second "unit" key would
     // make the object ambiguous JSON.
     sim_event ev;
-    sim_event_begin(&ev, w->t, lock_unit ? "lock" : "keypad", "dump");
+    sim_event_begin(&ev, w->rig.t, lock_unit ? "lock" : "keypad", "dump");
     sim_event_str(&ev, "hex", hex);
     sim_emit(w->events, &ev);
     free(hex);
@@ -746,14 +532,14 @@ static bool load_state(sim_world *w, const char *path, char *err, size_t errlen)
         if (strcmp(key, "version") == 0) {
             ok = number && n == 1;
         } else if (strcmp(key, "wall_ms") == 0 && number) {
-            w->clock.world_epoch = n / 1000;
+            w->rig.clock.world_epoch = n / 1000;
         } else if (strcmp(key, "rtc_lost") == 0 && number) {
-            w->clock.rtc_lost = n != 0;
+            w->rig.clock.rtc_lost = n != 0;
         } else if (strcmp(key, "rtc_offset_s") == 0 && number) {
-            w->clock.rtc_offset_s = n;
+            w->rig.clock.rtc_offset_s = n;
         } else if (strcmp(key, "door") == 0) {
             ok = strcmp(value, "open") == 0 || strcmp(value, "closed") == 0;
-            w->door_open = strcmp(value, "open") == 0;
+            w->rig.door_open = strcmp(value, "open") == 0;
         } else if (strcmp(key, "bolt") == 0) {
             ok = strcmp(value, "extended") == 0 || strcmp(value, "retracted") == 0;
             w->bolt = strcmp(value, "extended") == 0 ? OL_BOLT_EXTENDED : OL_BOLT_RETRACTED;
@@ -784,10 +570,10 @@ static void save_state(sim_world *w) {
     bool ok = f != NULL;
     if (ok) {
         fprintf(f, "# ownerlock-sim world state\nversion 1\n");
-        fprintf(f, "wall_ms %" PRId64 "\n", w->clock.world_epoch * 1000 + (int64_t)w->t);
-        fprintf(f, "rtc_lost %d\n", w->clock.rtc_lost ? 1 : 0);
-        fprintf(f, "rtc_offset_s %" PRId64 "\n", w->clock.rtc_offset_s);
-        fprintf(f, "door %s\n", w->door_open ? "open" : "closed");
+        fprintf(f, "wall_ms %" PRId64 "\n", w->rig.clock.world_epoch * 1000 + (int64_t)w->rig.t);
+        fprintf(f, "rtc_lost %d\n", w->rig.clock.rtc_lost ? 1 : 0);
+        fprintf(f, "rtc_offset_s %" PRId64 "\n", w->rig.clock.rtc_offset_s);
+        fprintf(f, "door %s\n", w->rig.door_open ? "open" : "closed");
         fprintf(f, "bolt %s\n", sim_bolt_name(w->bolt));
         fprintf(f, "battery_mv %" PRIu32 "\n", w->battery_mv);
         fprintf(f, "remote_disable %d\n", w->remote_disable ? 1 : 0);
@@ -842,28 +628,25 @@ static bool open_flash(sim_world *w, ol_hostflash *hf, const char *name, uint32_
     return e == OL_OK;
 }
 
-static void keypad_platform(sim_world *w) {
-    ol_testrng_seed(&w->keypad_rng, keypad_seed(w));
-    w->keypad_plat = (ol_platform){
-        .flash = &w->keypad_flash.flash,
-        .trng = ol_testrng_fill,
-        .trng_ctx = &w->keypad_rng,
-        .rtc_now = keypad_no_rtc,
-        .rtc_set = keypad_no_rtc_set,
-        .rtc_ctx = NULL,
-    };
+static void on_result(void *ctx, ol_err e, const char *during) {
+    report_fault(ctx, e, during);
+}
+
+static void on_step(void *ctx) {
+    observe(ctx);
 }
 
 bool sim_world_open(sim_world *w, sim_events *events, const char *state_dir, bool have_seed,
                     uint64_t seed, char *err, size_t errlen) {
     *w = (sim_world){0};
     w->events = events;
-    w->door_open = true; // a fresh safe leaves the factory open
+    w->rig.door_open = true; // a fresh safe leaves the factory open
     w->bolt = OL_BOLT_RETRACTED;
     w->battery_mv = 6000;
-    w->clock.world_epoch = SIM_FRESH_EPOCH;
-    w->body = sim_xmalloc(sizeof *w->body);
-    w->keypad = sim_xmalloc(sizeof *w->keypad);
+    w->rig.clock.world_epoch = SIM_FRESH_EPOCH;
+    w->rig.hooks =
+        (safe_rig_hooks){.ctx = w, .result = on_result, .frame = report_frame, .step = on_step};
+    safe_rig_platforms(&w->rig);
     if (!have_seed && getrandom(&seed, sizeof seed, 0) != (ssize_t)sizeof seed) {
         snprintf(err, errlen, "getrandom: %s", strerror(errno));
         return false;
@@ -878,87 +661,78 @@ bool sim_world_open(sim_world *w, sim_events *events, const char *state_dir, boo
     if (!ok) {
         return false;
     }
-    w->lock_flash_open = open_flash(w, &w->lock_flash, LOCK_FLASH, OL_HOST_SECTORS, err, errlen);
+    w->lock_flash_open =
+        open_flash(w, &w->rig.lock_flash, LOCK_FLASH, OL_HOST_SECTORS, err, errlen);
     if (!w->lock_flash_open) {
         return false;
     }
     w->keypad_flash_open =
-        open_flash(w, &w->keypad_flash, KEYPAD_FLASH, OL_KEYPAD_SECTORS, err, errlen);
+        open_flash(w, &w->rig.keypad_flash, KEYPAD_FLASH, OL_KEYPAD_SECTORS, err, errlen);
     if (!w->keypad_flash_open) {
         return false;
     }
-    ol_testrng_seed(&w->rng, seed);
-    w->plat = (ol_platform){
-        .flash = &w->lock_flash.flash,
-        .trng = ol_testrng_fill,
-        .trng_ctx = &w->rng,
-        .rtc_now = ol_vclock_rtc,
-        .rtc_set = ol_vclock_rtc_set,
-        .rtc_ctx = &w->clock,
-    };
-    keypad_platform(w);
+    ol_testrng_seed(&w->rig.lock_rng, seed);
+    ol_testrng_seed(&w->rig.keypad_rng, keypad_seed(w));
     w->seen.bolt = w->bolt;
     power_up(w);
     return true;
 }
 
 void sim_world_keypad_replace(sim_world *w) {
-    if (w->powered) {
-        ol_keypad_unit_shutdown(w->keypad);
-        fifo_clear(&w->to_keypad); // on its way to the keypad just unplugged
-    }
+    safe_rig_keypad_unplug(&w->rig); // and what was on its way to it is lost
     // The new keypad's flash is blank: it draws a new identity and knows no
     // lock body. Its image takes the old one's place in the state directory.
     if (w->keypad_flash_open) {
-        ol_hostflash_close(&w->keypad_flash);
+        ol_hostflash_close(&w->rig.keypad_flash);
         w->keypad_flash_open = false;
     }
     char *path = path_in(w, KEYPAD_FLASH);
     if (unlink(path) != 0 && errno != ENOENT) {
-        snprintf(w->internal_error, sizeof w->internal_error, "%s: %s", path, strerror(errno));
+        snprintf(w->rig.internal_error, sizeof w->rig.internal_error, "%s: %s", path,
+                 strerror(errno));
     }
     free(path);
-    char err[sizeof w->internal_error];
-    if (!w->internal_error[0]) {
+    char err[sizeof w->rig.internal_error];
+    if (!w->rig.internal_error[0]) {
         w->keypad_flash_open =
-            open_flash(w, &w->keypad_flash, KEYPAD_FLASH, OL_KEYPAD_SECTORS, err, sizeof err);
+            open_flash(w, &w->rig.keypad_flash, KEYPAD_FLASH, OL_KEYPAD_SECTORS, err, sizeof err);
         if (!w->keypad_flash_open) {
-            snprintf(w->internal_error, sizeof w->internal_error, "%s", err);
+            snprintf(w->rig.internal_error, sizeof w->rig.internal_error, "%s", err);
         }
     }
     w->keypads++;
     sim_event ev;
-    sim_event_begin(&ev, w->t, "sim", "keypad_replaced");
+    sim_event_begin(&ev, w->rig.t, "sim", "keypad_replaced");
     sim_event_uint(&ev, "number", w->keypads);
     sim_emit(w->events, &ev);
-    if (w->internal_error[0]) {
-        w->powered = false; // nothing can run without the keypad's flash
-        ol_body_shutdown(w->body);
+    if (w->rig.internal_error[0]) {
+        w->rig.powered = false; // nothing can run without the keypad's flash
+        ol_body_shutdown(&w->rig.body);
         return;
     }
-    keypad_platform(w);
-    if (!w->powered) {
+    ol_testrng_seed(&w->rig.keypad_rng, keypad_seed(w));
+    if (!w->rig.powered) {
         return; // it boots with the power
     }
     keypad_boot(w);
     // Beeps the engine sounded before are not the new keypad's to sound.
     w->seen.beeps = ol_lock_outputs(engine(w))->beeps;
-    pump(w);
+    safe_rig_pump(&w->rig);
     observe(w);
 }
 
 void sim_world_close(sim_world *w) {
-    if (w->powered) {
-        power_down(w);
+    if (w->rig.powered) {
+        safe_rig_power_down(&w->rig);
     }
     if (w->dir && !w->dir_is_temp && w->lock_flash_open && w->keypad_flash_open) {
         save_state(w);
     }
     if (w->lock_flash_open) {
-        ol_hostflash_close(&w->lock_flash);
+        ol_hostflash_close(&w->rig.lock_flash);
     }
     if (w->keypad_flash_open) {
-        ol_hostflash_close(&w->keypad_flash);
+        ol_hostflash_close(&w->rig.keypad_flash);
     }
     if (w->dir && w->dir_is_temp) {
         const char *names[] = {LOCK_FLASH, KEYPAD_FLASH, WORLD_STATE};
@@ -971,11 +745,7 @@ void sim_world_close(sim_world *w) {
             fprintf(stderr, "ownerlock-sim: cannot remove %s: %s\n", w->dir, strerror(errno));
         }
     }
-    fifo_free(&w->to_lock);
-    fifo_free(&w->to_keypad);
-    frames_free(w);
+    safe_rig_free(&w->rig);
     free(w->dir);
-    free(w->body);
-    free(w->keypad);
     *w = (sim_world){0};
 }
