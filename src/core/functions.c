@@ -13,18 +13,18 @@
 #include "functions.h"
 
 #include "audit.h"
-#include "credentials.h"
+#include "duress.h"
 #include "enrol.h"
 #include "opening.h"
 #include "ownerlock/crypto.h"
 #include "store/store.h"
-#include "pairing.h"
 #include "persist.h"
 #include "recovery.h"
 #include "schedule.h"
 #include "screen.h"
 #include "sensors.h"
 #include "state.h"
+#include "timelock.h"
 #include "tries.h"
 
 enum field_kind {
@@ -287,11 +287,9 @@ static ol_err login(ol_lock *lock, const function *fn, const ol_event *ev) {
         }
         return err;
     }
-    if (v.duress) {
-        err = ol_duress_raise(lock, slot, fn->number); // forced to program: reported, silently
-        if (err) {
-            return err;
-        }
+    err = ol_duress_note(lock, slot, v.duress, fn->number); // forced to program: reported
+    if (err) {
+        return err;
     }
     // A disabled code does nothing at all: not its own *01, not dual
     // control's second code.

@@ -9,6 +9,8 @@
 
 #include "audit.h"
 #include "commission.h"
+#include "delay.h"
+#include "dual.h"
 #include "enrol.h"
 #include "fault.h"
 #include "functions.h"
@@ -21,6 +23,7 @@
 #include "screen.h"
 #include "sensors.h"
 #include "state.h"
+#include "timelock.h"
 #include "tries.h"
 
 // ---- timers ---------------------------------------------------------------------
@@ -69,7 +72,8 @@ static ol_err run_timers(ol_lock *lock) {
         err = ol_recovery_timers(lock);
     }
     if (!err) {
-        err = ol_opening_timers(lock);
+        ol_delay_timer(lock);
+        err = ol_dual_timer(lock);
     }
     return err;
 }

@@ -7,7 +7,6 @@
 
 #include "bytes.h"
 #include "ownerlock/crypto.h"
-#include "state.h"
 
 static ol_err load(ol_lock *lock, uint16_t key, void *buf, size_t size, bool *found);
 

@@ -2,9 +2,10 @@
 #include "screen.h"
 
 #include "functions.h"
-#include "opening.h"
+#include "refusal.h"
 #include "recovery.h"
 #include "state.h"
+#include "timelock.h"
 
 void ol_set_line(char dst[OL_DISPLAY_COLS + 1], const char *src) {
     size_t n = 0;

@@ -1,0 +1,18 @@
+// ownerlock — dual control of openings (*05): two different codes (internal;
+// for programming functions, functions.c asks for the second code).
+#ifndef OWNERLOCK_CORE_DUAL_H
+#define OWNERLOCK_CORE_DUAL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "ownerlock/lock.h"
+
+// Two different codes within OL_DUAL_WINDOW_MS. *go_on: this code is the
+// second; *first: the first code's slot + 1 (0 when dual control is off),
+// for the opening's record.
+ol_err ol_dual_control(ol_lock *lock, uint8_t slot, bool *go_on, uint16_t *first) OL_MUST_CHECK;
+// A first code alone, and no second came in time: recorded.
+ol_err ol_dual_timer(ol_lock *lock) OL_MUST_CHECK;
+
+#endif
