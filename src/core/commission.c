@@ -62,11 +62,13 @@ ol_err ol_commission_entry(ol_lock *lock, const ol_event *ev) {
             ol_say(lock, TONE_ERROR, bad, "TRY AGAIN");
             return OL_OK;
         }
-        lock->step = 1;
+        lock->step = 1; // the repeat, within OL_MENU_TIMEOUT_MS like any field
+        lock->menu_deadline = lock->now + OL_MENU_TIMEOUT_MS;
         return OL_OK;
     }
     uint8_t tag[OL_TAG_BYTES];
     lock->step = 0;
+    lock->menu_deadline = 0;
     if (!ol_new_code_repeat(lock, lock->new_key, ev, tag)) {
         ol_say(lock, TONE_ERROR, "CODES DIFFER", "START AGAIN");
         return OL_OK;

@@ -300,8 +300,9 @@ static ol_err login(ol_lock *lock, const function *fn, const ol_event *ev) {
     }
     if (lock->need_second) {
         if (slot == lock->actor) {
-            ol_function_refuse(lock, "NEED OTHER CODE");
-            return OL_OK;
+            uint8_t number = fn->number;
+            ol_function_end(lock);
+            return ol_refused(lock, slot, number, REFUSAL_SAME, NOTHING_CHANGED);
         }
         lock->need_second = false;
         lock->step = 1;

@@ -273,7 +273,10 @@ ol_err ol_load_state(ol_lock *lock) {
         err = load(lock, KEY_CODE_CHECKS, buf, OL_SLOTS + 4, &found);
         if (!err && found) {
             memcpy(lock->code_checks, buf, OL_SLOTS);
-            restart_countdown(lock, &lock->check_refill, get_le32(buf + OL_SLOTS));
+            // The partial hour is lost at a power cut: a slot below its burst
+            // waits a whole hour of powered time again.
+            restart_countdown(lock, &lock->check_refill,
+                              get_le32(buf + OL_SLOTS) != 0 ? OL_CODE_CHECK_REFILL_MS : 0);
         }
     }
     if (!err) {
