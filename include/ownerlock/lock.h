@@ -143,6 +143,7 @@ typedef enum ol_function_number {
     OL_FN_RECOVERY_OFF = 15,
     OL_FN_RECOVERY_DELAY = 16,
     OL_FN_PAIR_KEYPAD = 17,
+    OL_FN_ID_MODE = 18,
     OL_FN_RECOVERY = 99, // owner recovery: the recovery code's holder, not a code
 } ol_function_number;
 
@@ -168,6 +169,7 @@ typedef struct ol_settings {
     uint32_t override;           // *13 slots that skip the time delay
     uint16_t recovery_delay_min; // *16 wait of the *99 recovery
     bool recovery_off;           // *15 turned recovery off (no NO RECOVERY CODE reminder)
+    bool id_mode;                // *18 a code is typed after its slot's two-digit ID
     uint16_t schedule[7][OL_SCHEDULE_PERIODS][2]; // *07 Mon..Sun open periods, minutes
     uint16_t holidays[OL_HOLIDAYS];               // *10 days since 1970, 0 = unused
 } ol_settings;

@@ -77,6 +77,22 @@ void ol_credential_recovery_tag(uint8_t tag[OL_TAG_BYTES], const uint8_t key[DEV
     ol_wipe(full, sizeof full);
 }
 
+uint32_t ol_credential_scope(uint8_t code[OL_ENTRY_MAX_DIGITS], uint8_t *n,
+                             const uint8_t digits[OL_ENTRY_MAX_DIGITS], uint8_t ndigits,
+                             bool id_mode) {
+    uint32_t id_on = 0u - (uint32_t)id_mode;
+    uint32_t skip = 2u & id_on; // digits before the code
+    for (uint32_t i = 0; i < OL_ENTRY_MAX_DIGITS; i++) {
+        uint32_t from = i + skip; // depends on the mode only
+        code[i] = from < OL_ENTRY_MAX_DIGITS ? digits[from] : 0;
+    }
+    uint32_t too_short = 0u - (uint32_t)(ndigits < skip);
+    *n = (uint8_t)(((uint32_t)ndigits - skip) & ~too_short);
+    uint32_t id = digits[0] * 10u + digits[1];
+    uint32_t slot = (1u << (id & 31u)) & (0u - (uint32_t)(id < OL_SLOTS)) & ~too_short;
+    return (slot & id_on) | ~id_on; // plain mode: every slot
+}
+
 uint32_t ol_credential_match(const uint8_t tags[OL_SLOTS][OL_TAG_BYTES], uint32_t enrolled,
                              const uint8_t tag[OL_TAG_BYTES]) {
     uint32_t mask = 0;

@@ -8,6 +8,7 @@
 #ifndef OWNERLOCK_CORE_CREDENTIALS_H
 #define OWNERLOCK_CORE_CREDENTIALS_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "ownerlock/config.h"
@@ -28,6 +29,16 @@ void ol_credential_duress_variant(uint8_t out[OL_ENTRY_MAX_DIGITS],
 // in its own MAC domain so it can never equal a code's tag.
 void ol_credential_recovery_tag(uint8_t tag[OL_TAG_BYTES], const uint8_t key[DEVICE_KEY_BYTES],
                                 const uint8_t *digits);
+
+// An entry's code, and the slots it may match. In ID mode an entry is a
+// slot's two digits, then its code: the code is copied to `code` (*n digits)
+// and the result has the bit of the slot the ID names (none for an ID no slot
+// has, or an entry shorter than two digits). Otherwise the entry is the code
+// and every slot may match. The same instructions run whatever the digits,
+// the ID and the length, and in either mode.
+uint32_t ol_credential_scope(uint8_t code[OL_ENTRY_MAX_DIGITS], uint8_t *n,
+                             const uint8_t digits[OL_ENTRY_MAX_DIGITS], uint8_t ndigits,
+                             bool id_mode);
 
 // Bit s set for each slot s whose stored tag equals tag, masked by enrolled.
 uint32_t ol_credential_match(const uint8_t tags[OL_SLOTS][OL_TAG_BYTES], uint32_t enrolled,

@@ -82,6 +82,7 @@ static ol_err apply_recovery_new(ol_lock *lock);
 static ol_err apply_recovery_off(ol_lock *lock);
 static ol_err apply_recovery_delay(ol_lock *lock);
 static ol_err apply_pair(ol_lock *lock);
+static ol_err apply_id_mode(ol_lock *lock);
 
 static const function functions[] = {
     {OL_FN_CHANGE_CODE, PROGRAMMING, "CHANGE CODE", apply_none,
@@ -123,6 +124,9 @@ static const function functions[] = {
     {OL_FN_RECOVERY_DELAY, MANAGER | PROGRAMMING | RELAXES, "RECOVERY DELAY", apply_recovery_delay,
      FIELDS({F_NUMBER, OL_RECOVERY_DELAY_MIN_MIN, OL_RECOVERY_DELAY_MAX_MIN, "DELAY 15-4320 MIN"},
             END)},
+    // ID + code: a guess tests one slot, not all of them (docs/SECURITY.md).
+    {OL_FN_ID_MODE, MANAGER | PROGRAMMING | RELAXES, "ID MODE", apply_id_mode,
+     FIELDS({F_NUMBER, 0, 1, "ID 0=OFF 1=ON"}, END)},
 };
 
 // The prompts above spell out the ranges; a board that changes one of these
@@ -474,13 +478,17 @@ void ol_function_screen(const ol_lock *lock, char l1[OL_DISPLAY_COLS + 1],
     const field *f = current_field(lock);
     *input = OL_INPUT_SECRET;
     l2[0] = '\0';
+    // In ID mode each code is typed after its slot's two digits.
+    bool id = lock->set.id_mode;
     if (lock->need_second) {
-        ol_set_line(l1, "SECOND CODE");
+        ol_set_line(l1, id ? "SECOND ID+CODE" : "SECOND CODE");
         return;
     }
     if (lock->step == 0) {
         const function *fn = running(lock);
-        ol_set_line(l1, fn && (fn->rules & MANAGER) ? "MANAGER CODE" : "YOUR CODE");
+        bool manager = fn && (fn->rules & MANAGER);
+        ol_set_line(l1, manager ? (id ? "ID+MANAGER CODE" : "MANAGER CODE")
+                                : (id ? "ID + YOUR CODE" : "YOUR CODE"));
         return;
     }
     if (!f) {
@@ -618,6 +626,11 @@ static ol_err apply_dual(ol_lock *lock) {
 static ol_err apply_duress(ol_lock *lock) {
     ol_settings next = lock->set;
     return apply_flag(lock, &next.duress, &next);
+}
+
+static ol_err apply_id_mode(ol_lock *lock) {
+    ol_settings next = lock->set;
+    return apply_flag(lock, &next.id_mode, &next);
 }
 
 static ol_err apply_supervisor(ol_lock *lock) {

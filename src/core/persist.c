@@ -15,7 +15,7 @@ static void encode_settings(uint8_t out[SETTINGS_BYTES], const ol_settings *s) {
     out[1] = s->window_min;
     out[2] = (uint8_t)((s->dual ? FLAG_DUAL : 0) | (s->duress ? FLAG_DURESS : 0) |
                        (s->users_disabled ? FLAG_USERS_DISABLED : 0) |
-                       (s->recovery_off ? FLAG_RECOVERY_OFF : 0));
+                       (s->recovery_off ? FLAG_RECOVERY_OFF : 0) | (s->id_mode ? FLAG_ID_MODE : 0));
     out[3] = 0;
     put_le32(out + 4, s->override);
     put_le16(out + 8, s->recovery_delay_min);
@@ -29,6 +29,7 @@ static void decode_settings(ol_settings *s, const uint8_t in[SETTINGS_BYTES]) {
     s->duress = (in[2] & FLAG_DURESS) != 0;
     s->users_disabled = (in[2] & FLAG_USERS_DISABLED) != 0;
     s->recovery_off = (in[2] & FLAG_RECOVERY_OFF) != 0;
+    s->id_mode = (in[2] & FLAG_ID_MODE) != 0;
     s->override = get_le32(in + 4);
     s->recovery_delay_min = get_le16(in + 8);
 }

@@ -32,6 +32,7 @@ enum persist_key {
 #define FLAG_DURESS 2u
 #define FLAG_USERS_DISABLED 4u
 #define FLAG_RECOVERY_OFF 8u
+#define FLAG_ID_MODE 16u
 
 _Static_assert(KEY_SCHEDULE_BASE + 7 <= KEY_SLOT_BASE, "schedule keys overlap slot keys");
 _Static_assert(KEY_SLOT_BASE + OL_SLOTS <= KEY_AUDIT_NOISE, "slot keys overlap the noise key");

@@ -98,7 +98,7 @@ bool ol_settings_relax(const ol_settings *now, const ol_settings *next) {
     // A longer window matters only where a delay was in force before.
     bool longer_window = now->delay_min != 0 && next->window_min > now->window_min;
     if (next->delay_min < now->delay_min || longer_window || (now->dual && !next->dual) ||
-        (now->users_disabled && !next->users_disabled) ||
+        (now->users_disabled && !next->users_disabled) || (now->id_mode && !next->id_mode) ||
         next->recovery_delay_min < now->recovery_delay_min) {
         return true;
     }

@@ -85,6 +85,9 @@ void ol_screen_render(ol_lock *lock) {
     uint32_t left = ol_countdown_left(lock, &lock->lockout);
     enum tone tone = TONE_INFO;
     char l1[OL_DISPLAY_COLS + 1] = "ENTER CODE", l2[OL_DISPLAY_COLS + 1] = "";
+    if (lock->set.id_mode) {
+        ol_set_line(l1, "ENTER ID + CODE");
+    }
     o->input = OL_INPUT_IDLE;
     if (lock->mode == MODE_FAULT) {
         ol_set_line(l1, lock->glitch ? "FAULT DETECTED" : "STORAGE FAULT");

@@ -97,21 +97,26 @@ ol_err ol_penalty_timer(ol_lock *lock) {
 
 static void match_code(ol_lock *lock, void *entry, verdict *v) {
     const ol_event *ev = entry;
+    uint8_t code[OL_ENTRY_MAX_DIGITS], n;
+    uint32_t scope = ol_credential_scope(code, &n, ev->digits, ev->ndigits, lock->set.id_mode);
     // Both the code and its duress reading are always computed, so time and
     // path do not depend on the entry nor on whether duress is on.
     uint8_t tag[OL_TAG_BYTES], duress_tag[OL_TAG_BYTES];
     uint8_t variant[OL_ENTRY_MAX_DIGITS];
-    ol_credential_duress_variant(variant, ev->digits, ev->ndigits); // duress = last digit + 1
-    ol_credential_tag(tag, lock->device_key, ev->digits, ev->ndigits);
-    ol_credential_tag(duress_tag, lock->device_key, variant, ev->ndigits);
+    ol_credential_duress_variant(variant, code, n); // duress = last digit + 1
+    ol_credential_tag(tag, lock->device_key, code, n);
+    ol_credential_tag(duress_tag, lock->device_key, variant, n);
     uint32_t duress_on = 0u - (uint32_t)lock->set.duress;
-    uint32_t plain = ol_credential_match(lock->tags, lock->enrolled, tag);
-    uint32_t forced = ol_credential_match(lock->tags, lock->enrolled, duress_tag) & duress_on;
+    uint32_t enrolled = lock->enrolled & scope;
+    uint32_t plain = ol_credential_match(lock->tags, enrolled, tag);
+    uint32_t forced = ol_credential_match(lock->tags, enrolled, duress_tag) & duress_on;
     // The second reading (fih.h): matched again, through an enrolled set the
     // compiler cannot see is the same, and kept only as a token for the bolt.
-    uint32_t again = ol_credential_match(lock->tags, fih_opaque(lock->enrolled), tag) |
-                     (ol_credential_match(lock->tags, fih_opaque(lock->enrolled), duress_tag) &
-                      fih_opaque(duress_on));
+    uint32_t again_set = fih_opaque(lock->enrolled) & fih_opaque(scope);
+    uint32_t again =
+        ol_credential_match(lock->tags, again_set, tag) |
+        (ol_credential_match(lock->tags, again_set, duress_tag) & fih_opaque(duress_on));
+    ol_wipe(code, sizeof code);
     ol_wipe(tag, sizeof tag);
     ol_wipe(duress_tag, sizeof duress_tag);
     ol_wipe(variant, sizeof variant);

@@ -196,11 +196,41 @@ static void test_schedule(void) {
     CHECK(ol_schedule_open(&set, monday + 10 * 3600));
 }
 
+// ID mode: the first two digits name the slot, the rest is the code.
+static void test_scope(void) {
+    uint8_t code[OL_ENTRY_MAX_DIGITS], n;
+    uint8_t entry[OL_ENTRY_MAX_DIGITS] = {0, 9, 4, 8, 2, 9, 1, 5};
+    CHECK(ol_credential_scope(code, &n, entry, 8, true) == 1u << 9);
+    CHECK(n == 6 && code[0] == 4 && code[5] == 5);
+    for (uint32_t i = 6; i < OL_ENTRY_MAX_DIGITS; i++) {
+        CHECK(code[i] == 0); // nothing of the entry past its end
+    }
+    // Plain mode: the whole entry is the code, every slot may match.
+    CHECK(ol_credential_scope(code, &n, entry, 8, false) == 0xFFFFFFFFu);
+    CHECK(n == 8 && code[0] == 0 && code[1] == 9 && code[7] == 5);
+    // IDs 00 and 31 exist; 32 and 99 do not.
+    uint8_t first[OL_ENTRY_MAX_DIGITS] = {0, 0, 4, 8, 2, 9, 1, 5};
+    CHECK(ol_credential_scope(code, &n, first, 8, true) == 1u);
+    uint8_t last[OL_ENTRY_MAX_DIGITS] = {3, 1, 4, 8, 2, 9, 1, 5};
+    CHECK(ol_credential_scope(code, &n, last, 8, true) == 1u << 31);
+    uint8_t none[OL_ENTRY_MAX_DIGITS] = {3, 2, 4, 8, 2, 9, 1, 5};
+    CHECK(ol_credential_scope(code, &n, none, 8, true) == 0);
+    uint8_t big[OL_ENTRY_MAX_DIGITS] = {9, 9, 4, 8, 2, 9, 1, 5};
+    CHECK(ol_credential_scope(code, &n, big, 8, true) == 0);
+    // Fewer than two digits: no slot, no code.
+    CHECK(ol_credential_scope(code, &n, entry, 1, true) == 0 && n == 0);
+    // The longest entry: a 12-digit code after its ID.
+    uint8_t longest[OL_ENTRY_MAX_DIGITS] = {1, 7, 1, 2, 3, 4, 5, 6, 7, 8, 9, 0, 1, 3};
+    CHECK(ol_credential_scope(code, &n, longest, 14, true) == 1u << 17);
+    CHECK(n == 12 && code[11] == 3);
+}
+
 int main(void) {
     test_calendar();
     test_schedule();
     test_penalty_schedule();
     test_policy();
     test_match();
+    test_scope();
     return check_done("test_core_rules");
 }
