@@ -18,7 +18,11 @@
 //                               and "chance PERCENT TRIES HOURS": with one
 //                               6-digit code enrolled, the powered time
 //                               before try TRIES (PERCENT % of the codes)
-//                               can be typed, for 1 % and 50 %
+//                               can be typed, for 1 % and 50 %;
+//                               "expected_id DIGITS ACCEPTED TRIES HOURS":
+//                               in ID mode (*18), one slot's code alone
+//                               (ACCEPTED 1) or with its duress variant (2),
+//                               whatever the number enrolled
 //   brute_force_model --curve   "within HOURS TRIES" and "curve HOURS TRIES":
 //                               the tries an attacker has typed by a powered
 //                               time, on a log grid from 1 hour to 100 years
@@ -108,6 +112,13 @@ static void print_table(void) {
                    time_for_tries(tries) / hour_ms);
         }
     }
+    for (int digits = 6; digits <= 12; digits++) {
+        for (int accepted = 1; accepted <= 2; accepted++) {
+            double tries = pow(10, digits) / (accepted + 1);
+            printf("expected_id %d %d %.0f %.6g\n", digits, accepted, tries,
+                   time_for_tries(tries) / hour_ms);
+        }
+    }
     // Try k can be typed once the lockouts of the k - 1 before it are over.
     static const int percents[] = {1, 50};
     for (unsigned i = 0; i < sizeof percents / sizeof percents[0]; i++) {
@@ -167,6 +178,18 @@ int main(int argc, char **argv) {
                 six_one = years;
             }
             printf("  %6d  %14d  %15.0f  %9.3g years\n", digits, enrolled, tries, years);
+        }
+    }
+    // ID mode (*18): a guess tests the slot its ID names, so the number of
+    // people enrolled drops out; with duress on, a slot accepts its code and
+    // the code's duress variant.
+    printf("in ID mode (*18), any number enrolled:\n");
+    printf("  digits  codes per slot   expected tries       time\n");
+    for (int digits = 6; digits <= 12; digits += 2) {
+        for (int accepted = 1; accepted <= 2; accepted++) {
+            double tries = pow(10, digits) / (accepted + 1);
+            printf("  %6d  %14s  %15.0f  %9.3g years\n", digits,
+                   accepted == 1 ? "1" : "2 (duress)", tries, time_for_tries(tries) / year_ms);
         }
     }
     // One 6-digit code: 500,000 expected tries at one an hour.
