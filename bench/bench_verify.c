@@ -14,9 +14,10 @@
 //  - within it, the verification in src/core/tries.c ol_authenticate(), the
 //    code that sees the entry (invariant 3: its cost must not depend on the
 //    code entered or the codes stored): the plugin's inner pair counts from
-//    the first instruction of ol_credential_duress_variant() to the first of
-//    ol_credential_slot_of(), i.e. both readings tagged and matched against
-//    every slot, measured in the real code, not a copy of it;
+//    the first instruction of ol_credential_scope() (the ID read, in ID mode)
+//    to the first of ol_credential_slot_of(), i.e. both readings tagged and
+//    matched against every slot, measured in the real code, not a copy of it;
+//  - the same on the 32-slot lock in ID mode (*18), where the ID is secret too;
 //  - ol_credential_tag and ol_credential_match called alone, for the breakdown.
 #include <stdio.h>
 #include <string.h>
@@ -218,12 +219,7 @@ static void parts(uint32_t slots, const candidate *c) {
     }
 }
 
-static void run(uint32_t slots) {
-    setup(slots);
-    candidate cands[16];
-    uint32_t n = make_candidates(slots, cands);
-    parts(slots, &cands[0]);
-    parts(slots, &cands[n - 1]);
+static void measure(uint32_t slots, const candidate *cands, uint32_t n) {
     ol_event ev = {.type = OL_EV_ENTRY};
     for (uint32_t i = 0; i < n; i++) {
         restore();
@@ -241,6 +237,56 @@ static void run(uint32_t slots) {
     }
 }
 
+static void run(uint32_t slots) {
+    setup(slots);
+    candidate cands[16];
+    uint32_t n = make_candidates(slots, cands);
+    parts(slots, &cands[0]);
+    parts(slots, &cands[n - 1]);
+    measure(slots, cands, n);
+}
+
+static void id_candidate(candidate *c, const char *name, uint8_t id, uint8_t slot, bool valid) {
+    snprintf(c->name, sizeof c->name, "%s", name);
+    c->digits[0] = (uint8_t)(id / 10u);
+    c->digits[1] = (uint8_t)(id % 10u);
+    memcpy(c->digits + 2, bl.codes[slot], CODE_DIGITS);
+    c->n = 2 + CODE_DIGITS;
+    c->valid = valid;
+}
+
+// ID mode (*18) on the 32-slot lock: the ID is as secret as the code, so the
+// verification (which now starts at ol_credential_scope, where the ID is
+// read) must cost the same whatever the ID, and the same as in plain mode.
+static void run_id_mode(void) {
+    setup(32);
+    ol_event fn = {.type = OL_EV_FUNCTION, .function = OL_FN_ID_MODE};
+    event(&fn);
+    entry(bl.codes[0], CODE_DIGITS);
+    const uint8_t on = 1;
+    entry(&on, 1);
+    ol_event tick = {.type = OL_EV_TICK};
+    bl.now += OL_MESSAGE_MS;
+    event(&tick);
+    ol_status st;
+    ol_lock_status(&bl.lock, &st);
+    if (!st.settings.id_mode || st.failures != 0) {
+        fail("ID mode not set");
+    }
+    memcpy(flash_copy, bl.flash.mem, AN385_FLASH_BYTES);
+    lock_copy = bl.lock;
+    candidate cands[5];
+    id_candidate(&cands[0], "ID mode: ID 00 + its code", 0, 0, true);
+    id_candidate(&cands[1], "ID mode: ID 31 + its code", 31, 31, true);
+    id_candidate(&cands[2], "ID mode: ID 05 + slot 31's code", 5, 31, false);
+    id_candidate(&cands[3], "ID mode: ID 99 + slot 00's code", 99, 0, false);
+    snprintf(cands[4].name, sizeof cands[4].name, "ID mode: slot 00's code, no ID");
+    memcpy(cands[4].digits, bl.codes[0], CODE_DIGITS);
+    cands[4].n = CODE_DIGITS;
+    cands[4].valid = false;
+    measure(32, cands, 5);
+}
+
 int main(void) {
     uart_init(AN385_CONSOLE, 115200u); // for board_panic; no SysTick: nothing interrupts
     // The cost of the markers themselves, subtracted by run-bench.sh.
@@ -250,6 +296,7 @@ int main(void) {
     run(1);
     run(10);
     run(32);
+    run_id_mode();
     printf("done\n");
     return 0;
 }

@@ -26,12 +26,12 @@ addr() { arm-none-eabi-nm "$elf" | awk -v s="$1" '$3 == s { print "0x" $1 }'; }
 begin=$(addr bench_begin)
 end=$(addr bench_end)
 # The verification inside ol_authenticate() (src/core/tries.c): from its first
-# step to the last, in the real code.
-inner_begin=$(addr ol_credential_duress_variant)
+# step (reading the ID, in ID mode) to the last, in the real code.
+inner_begin=$(addr ol_credential_scope)
 inner_end=$(addr ol_credential_slot_of)
 if [ -z "$begin" ] || [ -z "$end" ] || [ -z "$inner_begin" ] || [ -z "$inner_end" ]; then
     echo "run-bench: markers not found in $elf (bench_begin/end," \
-        "credential_duress_variant, ol_credential_slot_of)" >&2
+        "ol_credential_scope, ol_credential_slot_of)" >&2
     exit 1
 fi
 
@@ -86,9 +86,11 @@ END {
     print "Instructions executed on the Cortex-M3 (QEMU mps2-an385, counted by a TCG plugin;"
     print "the marker calls, " overhead " instructions, are subtracted). [n] = digits typed."
     print "Codes enrolled: 8 digits each; a lock with N slots has slots 00..N-1 enrolled."
-    print "Verification = what ol_authenticate() (src/core/tries.c) runs from ol_credential_duress_variant"
-    print "to ol_credential_slot_of, counted inside each ENTRY event: the code and its duress"
-    print "reading, each tagged (ol_credential_tag) and matched against all 32 slots (ol_credential_match)."
+    print "Verification = what ol_authenticate() (src/core/tries.c) runs from ol_credential_scope"
+    print "to ol_credential_slot_of, counted inside each ENTRY event: the code read out of the"
+    print "entry (after its ID, in ID mode), it and its duress reading, each tagged"
+    print "(ol_credential_tag) and matched against all 32 slots (ol_credential_match)."
+    print "\"ID mode\" rows: the 32-slot lock with *18 on, entries of ID + code."
     table("verify", "verification inside ol_authenticate()")
     table("tag", "  one ol_credential_tag (HMAC-SHA256), called alone")
     table("match", "  one ol_credential_match (all 32 slots), called alone")
@@ -103,7 +105,8 @@ END {
         exit 1
     }
     print "With 32 slots, verification costs the same for every input: the right code, a wrong"
-    print "code, codes sharing 0..7 leading digits with an enrolled one, other lengths. It costs"
+    print "code, codes sharing 0..7 leading digits with an enrolled one, other lengths, and in ID"
+    print "mode any ID (its own, another slot's, one no slot has) or none. It costs"
     print "the same with 1 and 10 slots enrolled, too. The whole ENTRY event differs only between"
     print "\"opens\" and \"refused\" (an opening logs OPEN and clears the penalty, a refusal logs"
     print "WRONG_CODE) and, after a match, with the role of the slot that matched."
