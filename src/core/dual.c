@@ -12,7 +12,18 @@ ol_err ol_dual_control(ol_lock *lock, uint8_t slot, bool *go_on, uint16_t *first
         *go_on = true;
         return OL_OK;
     }
-    if (lock->dual_until == 0) {
+    // The first code counts only while it could still be given: a slot
+    // deleted, or a user disabled, since it was typed is nobody's code now.
+    uint8_t first_slot = lock->dual_first;
+    bool first_stands = (lock->enrolled >> first_slot) & 1u &&
+                        !(first_slot >= OL_MANAGER_SLOTS && lock->set.users_disabled);
+    if (lock->dual_until == 0 || !first_stands) {
+        if (lock->dual_until != 0) { // it stood alone: recorded as at its timeout
+            ol_err err = ol_refusal_record(lock, first_slot, OL_FN_OPENING, REFUSAL_ALONE);
+            if (err) {
+                return err;
+            }
+        }
         lock->dual_first = slot;
         lock->dual_until = lock->now + OL_DUAL_WINDOW_MS;
         ol_say(lock, TONE_OK, "SECOND CODE", "");

@@ -511,6 +511,9 @@ void ol_function_screen(const ol_lock *lock, char l1[OL_DISPLAY_COLS + 1],
         ol_set_line(l1, f->prompt);
         return;
     }
+    // The view takes '#' alone; digits typed here are someone's code, typed
+    // at what looked like an idle screen: masked, never echoed.
+    *input = OL_INPUT_SECRET;
     // "#0123 WRONG CODE" / "S05 260102 13:45"
     ol_audit_event ev;
     if (lock->view_seq == 0 || ol_lock_audit_read(lock, lock->view_seq, &ev) != OL_OK) {
