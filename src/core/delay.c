@@ -3,6 +3,7 @@
 #include "delay.h"
 
 #include "audit.h"
+#include "dual.h"
 #include "refusal.h"
 #include "screen.h"
 #include "state.h"
@@ -29,7 +30,10 @@ ol_err ol_time_delay(ol_lock *lock, uint8_t slot, bool *go_on, bool *served) {
         ol_say(lock, TONE_INFO, "TIME DELAY", l2);
         return ol_refusal_record(lock, slot, OL_FN_OPENING, REFUSAL_DELAY);
     }
-    lock->dual_until = 0; // a first code of before does not carry into a new delay
+    ol_err err = ol_dual_lapse(lock); // a first code of before does not carry into a new delay
+    if (err) {
+        return err;
+    }
     lock->delay_until = lock->now + (uint64_t)lock->set.delay_min * 60000u;
     lock->window_until = lock->delay_until + (uint64_t)lock->set.window_min * 60000u;
     return ol_audit_append(lock, OL_AUDIT_DELAY_STARTED, slot, lock->set.delay_min);

@@ -18,11 +18,9 @@ ol_err ol_dual_control(ol_lock *lock, uint8_t slot, bool *go_on, uint16_t *first
     bool first_stands = (lock->enrolled >> first_slot) & 1u &&
                         !(first_slot >= OL_MANAGER_SLOTS && lock->set.users_disabled);
     if (lock->dual_until == 0 || !first_stands) {
-        if (lock->dual_until != 0) { // it stood alone: recorded as at its timeout
-            ol_err err = ol_refusal_record(lock, first_slot, OL_FN_OPENING, REFUSAL_ALONE);
-            if (err) {
-                return err;
-            }
+        ol_err err = ol_dual_lapse(lock);
+        if (err) {
+            return err;
         }
         lock->dual_first = slot;
         lock->dual_until = lock->now + OL_DUAL_WINDOW_MS;
@@ -38,10 +36,17 @@ ol_err ol_dual_control(ol_lock *lock, uint8_t slot, bool *go_on, uint16_t *first
     return OL_OK;
 }
 
+ol_err ol_dual_lapse(ol_lock *lock) {
+    if (lock->dual_until == 0) {
+        return OL_OK;
+    }
+    lock->dual_until = 0; // one code alone, and no second came: in the trail too
+    return ol_refusal_record(lock, lock->dual_first, OL_FN_OPENING, REFUSAL_ALONE);
+}
+
 ol_err ol_dual_timer(ol_lock *lock) {
     if (lock->dual_until != 0 && lock->now >= lock->dual_until) {
-        lock->dual_until = 0; // one code alone, and no second came: in the trail too
-        return ol_refusal_record(lock, lock->dual_first, OL_FN_OPENING, REFUSAL_ALONE);
+        return ol_dual_lapse(lock);
     }
     return OL_OK;
 }

@@ -12,6 +12,9 @@
 // second; *first: the first code's slot + 1 (0 when dual control is off),
 // for the opening's record.
 ol_err ol_dual_control(ol_lock *lock, uint8_t slot, bool *go_on, uint16_t *first) OL_MUST_CHECK;
+// A pending first code ends alone (a new delay starts, or it can no longer
+// be given): recorded as refused, SECOND CODE (reason 9).
+ol_err ol_dual_lapse(ol_lock *lock) OL_MUST_CHECK;
 // A first code alone, and no second came in time: recorded.
 ol_err ol_dual_timer(ol_lock *lock) OL_MUST_CHECK;
 

@@ -881,13 +881,17 @@ static void pm_open_attempt(pm *m, const char *digits, pm_out *o) {
             m->delay_until = m->now + (uint64_t)m->set.delay_min * PM_MIN_MS;
             m->window_until = m->delay_until + (uint64_t)m->set.window_min * PM_MIN_MS;
             m->delay_started_min = m->set.delay_min;
+            m->dual_until = 0; // a first code of before does not carry into the delay
             pm_note(o, "TIME DELAY started");
             return;
         }
         window = true;
     }
     if (m->set.dual) {
-        if (m->dual_until == 0) {
+        // POLICY.md: a first code counts only while it could still be given
+        // (its slot not deleted, its user not disabled since).
+        bool first_stands = pm_enrolled(m, m->dual_first) && !pm_disabled(m, m->dual_first);
+        if (m->dual_until == 0 || !first_stands) {
             m->dual_first = (uint8_t)slot;
             m->dual_until = m->now + OL_DUAL_WINDOW_MS;
             pm_note(o, "SECOND CODE");
