@@ -106,7 +106,7 @@ END {
     }
     print "With 32 slots, verification costs the same for every input: the right code, a wrong"
     print "code, codes sharing 0..7 leading digits with an enrolled one, other lengths, and in ID"
-    print "mode any ID (its own, another slot's, one no slot has) or none. It costs"
+    print "mode any ID (its own, that of another slot, one no slot has) or none. It costs"
     print "the same with 1 and 10 slots enrolled, too. The whole ENTRY event differs only between"
     print "\"opens\" and \"refused\" (an opening logs OPEN and clears the penalty, a refusal logs"
     print "WRONG_CODE) and, after a match, with the role of the slot that matched."
