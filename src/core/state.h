@@ -30,6 +30,11 @@ static inline bool ol_commissioned(const ol_lock *lock) {
 
 // Milliseconds of a countdown still to serve (powered time).
 uint32_t ol_countdown_left(const ol_lock *lock, const ol_countdown *c);
+// A saved countdown (the lockout, the time lock) is saved again when it runs
+// out and every OL_PENALTY_CHECKPOINT_MS while it runs, so a power cut loses
+// at most one interval of served time. True when that save is due; *left is
+// what remains to serve.
+bool ol_countdown_checkpoint(const ol_lock *lock, const ol_countdown *c, uint32_t *left);
 // Milliseconds until time t, 0 once it has passed.
 uint32_t ol_until(const ol_lock *lock, uint64_t t);
 

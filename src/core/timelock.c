@@ -26,11 +26,8 @@ enum refusal ol_timelock_refusal(const ol_lock *lock) {
 }
 
 ol_err ol_timelock_timer(ol_lock *lock) {
-    if (lock->timelock.ms == 0) {
-        return OL_OK;
-    }
-    uint32_t left = ol_countdown_left(lock, &lock->timelock);
-    if (left == 0 || lock->now - lock->timelock.saved >= OL_PENALTY_CHECKPOINT_MS) {
+    uint32_t left;
+    if (ol_countdown_checkpoint(lock, &lock->timelock, &left)) {
         return ol_save_timelock(lock, left);
     }
     return OL_OK;

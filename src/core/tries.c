@@ -84,12 +84,8 @@ ol_err ol_penalty_forgive(ol_lock *lock) {
 }
 
 ol_err ol_penalty_timer(ol_lock *lock) {
-    if (lock->lockout.ms == 0) {
-        return OL_OK;
-    }
-    // Checkpoint served time; a cut loses at most one interval of it.
-    uint32_t left = ol_countdown_left(lock, &lock->lockout);
-    if (left == 0 || lock->now - lock->lockout.saved >= OL_PENALTY_CHECKPOINT_MS) {
+    uint32_t left;
+    if (ol_countdown_checkpoint(lock, &lock->lockout, &left)) {
         return ol_save_penalty(lock, (penalty){lock->failures, lock->last_lockout, left});
     }
     return OL_OK;
