@@ -19,6 +19,9 @@ static ol_err penalty_open(ol_lock *lock, penalty *was) {
     *was = penalty_now(lock);
     ol_err err = ol_save_penalty(lock, ol_penalty_after_failure(*was));
     if (!err) {
+        // Computed again, not kept from the save: a glitch that corrupts the
+        // first computation (or skips it) then saves one state and checks
+        // another, and the lock stops (fih.h).
         err = ol_penalty_is_saved(lock, ol_penalty_after_failure(*was));
     }
     return err;
