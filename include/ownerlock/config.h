@@ -40,16 +40,31 @@
 #endif
 
 // ---- New codes --------------------------------------------------------------
-// Checking a new code against the others tells something about them
-// (TOO LIKE ANOTHER), so those checks are rationed, per slot that asks (so
-// nobody can use up anyone else's): OL_CODE_CHECK_BURST at once (enough for a
-// manager to enrol every slot), then one more per OL_CODE_CHECK_REFILL_MS of
-// powered time. docs/SECURITY.md has the figures.
+// In plain mode (no ID typed before the code) a new code is checked against
+// the others, and the answer (TOO LIKE ANOTHER) tells something about them,
+// so those checks are rationed, per slot that asks (so nobody can use up
+// anyone else's): OL_CODE_CHECK_BURST at once (enough for a manager to enrol
+// every slot), then one more per OL_CODE_CHECK_REFILL_MS of powered time. In
+// ID mode codes need not differ and nothing is checked. docs/SECURITY.md has
+// the figures.
 #ifndef OL_CODE_CHECK_BURST
 #define OL_CODE_CHECK_BURST 32
 #endif
 #ifndef OL_CODE_CHECK_REFILL_MS
-#define OL_CODE_CHECK_REFILL_MS (60u * 60u * 1000u)
+#define OL_CODE_CHECK_REFILL_MS (7u * 24u * 60u * 60u * 1000u) // one a week
+#endif
+// In plain mode a guess tests every code at once, so the lock accepts at most
+// this many codes there, a duress variant counting as a code, and slot 00
+// always counting (owner recovery may put a code there): more would bring
+// brute force below OL_FLOOR_YEARS. ID mode (*18) has no such limit.
+// tests/attacks/brute_force_model checks every configuration this allows.
+#ifndef OL_PLAIN_MAX_CODES
+#define OL_PLAIN_MAX_CODES 8
+#endif
+// The floor: expected powered time, in years, for an attacker at the keypad
+// to find a code that opens (docs/SECURITY.md, "Brute force").
+#ifndef OL_FLOOR_YEARS
+#define OL_FLOOR_YEARS 100
 #endif
 
 // ---- Wrong-try penalty ------------------------------------------------------
@@ -60,7 +75,7 @@
 #define OL_PENALTY_FIRST_MS (5u * 60u * 1000u) // first lockout: 5 min
 #endif
 #ifndef OL_PENALTY_MAX_MS
-#define OL_PENALTY_MAX_MS (60u * 60u * 1000u) // lockouts double up to 60 min
+#define OL_PENALTY_MAX_MS (12u * 60u * 60u * 1000u) // lockouts double up to 12 h
 #endif
 // While a lockout runs, its remaining time is saved this often, so a power
 // cut costs the owner at most this much extra waiting and never shortens it.
@@ -226,6 +241,9 @@ _Static_assert(OL_TAG_BYTES >= 16 && OL_TAG_BYTES <= 32, "OL_TAG_BYTES: 16..32")
 _Static_assert(OL_CODE_CHECK_BURST >= 1 && OL_CODE_CHECK_BURST <= 255,
                "OL_CODE_CHECK_BURST: 1..255 (one byte per slot)");
 _Static_assert(OL_CODE_CHECK_REFILL_MS > 0, "OL_CODE_CHECK_REFILL_MS must be > 0");
+// Plain mode holds at least a manager's code and its duress variant.
+_Static_assert(OL_PLAIN_MAX_CODES >= 2 && OL_PLAIN_MAX_CODES <= 2 * OL_SLOTS,
+               "OL_PLAIN_MAX_CODES: 2..2 * OL_SLOTS");
 // Penalty: a first lockout of 0 would mean none at all; lockouts are uint32_t
 // milliseconds and double up to the cap.
 _Static_assert(OL_PENALTY_FREE_TRIES >= 1, "OL_PENALTY_FREE_TRIES must be >= 1");

@@ -111,6 +111,14 @@ uint8_t ol_credential_slot_of(uint32_t mask) {
     return (uint8_t)slot;
 }
 
+bool ol_codes_fit(uint32_t enrolled, bool duress, bool id_mode) {
+    uint32_t codes = 0;
+    for (uint32_t s = 0; s < OL_SLOTS; s++) {
+        codes += ((enrolled | 1u) >> s) & 1u;
+    }
+    return id_mode || codes * (duress ? 2u : 1u) <= OL_PLAIN_MAX_CODES;
+}
+
 static int is_trivial(const uint8_t *d, uint8_t n) {
     int same = 1, up = 1, down = 1;
     for (uint8_t i = 1; i < n; i++) {

@@ -54,6 +54,13 @@ typedef enum policy_verdict {
     POLICY_CLOSE,   // another enrolled code, or it with the last digit one up or down
 } policy_verdict;
 
+// May these slots hold codes under these settings? Always in ID mode, where
+// a guess tests one slot. In plain mode a guess tests every code, so at most
+// OL_PLAIN_MAX_CODES codes count there: each enrolled slot, and slot 00
+// whether enrolled or not (a recovery may put a code there), twice with
+// duress on (the code and its duress variant both open).
+bool ol_codes_fit(uint32_t enrolled, bool duress, bool id_mode);
+
 // The display text of a refusal ("CODE TOO SIMPLE", ...).
 const char *ol_credential_policy_text(policy_verdict v);
 

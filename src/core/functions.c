@@ -13,6 +13,7 @@
 #include "functions.h"
 
 #include "audit.h"
+#include "credentials.h"
 #include "duress.h"
 #include "enrol.h"
 #include "opening.h"
@@ -30,6 +31,7 @@
 enum field_kind {
     F_SLOT,     // 1-2 digits, 00..31
     F_SLOT_SET, // a slot that holds a code and may be deleted
+    F_SLOT_NEW, // a slot to set a code in: an empty one must fit plain mode
     F_NEW_CODE, // a new code for lock->target, checked by the policy
     F_REPEAT,   // the same again; saves it
     F_CONFIRM,  // '#' alone
@@ -88,7 +90,7 @@ static const function functions[] = {
     {OL_FN_CHANGE_CODE, PROGRAMMING, "CHANGE CODE", apply_none,
      FIELDS({F_NEW_CODE, 0, 0, "NEW CODE"}, {F_REPEAT, 0, 0, "REPEAT NEW CODE"}, END)},
     {OL_FN_SET_CODE, MANAGER | PROGRAMMING, "SET CODE", apply_none,
-     FIELDS({F_SLOT, 0, 0, "SLOT 00-31"}, {F_NEW_CODE, 0, 0, "NEW CODE"},
+     FIELDS({F_SLOT_NEW, 0, 0, "SLOT 00-31"}, {F_NEW_CODE, 0, 0, "NEW CODE"},
             {F_REPEAT, 0, 0, "REPEAT NEW CODE"}, END)},
     {OL_FN_DELETE_CODE, MANAGER | PROGRAMMING, "DELETE CODE", apply_delete,
      FIELDS({F_SLOT_SET, 0, 0, "SLOT 00-31"}, {F_CONFIRM, 0, 0, "# TO DELETE"}, END)},
@@ -174,6 +176,15 @@ static bool parse_number(const ol_event *ev, uint8_t max_digits, uint32_t *value
     return true;
 }
 
+// Plain mode is full: the one refusal that says what to do instead
+// (docs/USER-MANUAL.md, "Many people: ID mode").
+static const char too_many_codes[] = "TOO MANY CODES";
+
+static void refuse(ol_lock *lock, const char *why) {
+    ol_function_end(lock);
+    ol_say(lock, TONE_ERROR, why, why == too_many_codes ? "USE ID MODE *18" : NOTHING_CHANGED);
+}
+
 // Checks one field; on success stores what it means in lock->field[] and
 // returns NULL, else returns the refusal text.
 static const char *take_field(ol_lock *lock, const field *f, const ol_event *ev) {
@@ -182,8 +193,13 @@ static const char *take_field(ol_lock *lock, const field *f, const ol_event *ev)
     switch (f->kind) {
     case F_SLOT:
     case F_SLOT_SET:
+    case F_SLOT_NEW:
         if (!parse_number(ev, 2, &v) || v >= OL_SLOTS) {
             return "NO SUCH SLOT";
+        }
+        if (f->kind == F_SLOT_NEW &&
+            !ol_codes_fit(lock->enrolled | (1u << v), lock->set.duress, lock->set.id_mode)) {
+            return too_many_codes;
         }
         if (f->kind == F_SLOT_SET && (lock->enrolled & (1u << v)) == 0) {
             return "SLOT EMPTY";
@@ -448,7 +464,7 @@ ol_err ol_function_entry(ol_lock *lock, const ol_event *ev) {
     }
     const char *bad = take_field(lock, f, ev);
     if (bad) {
-        ol_function_refuse(lock, bad);
+        refuse(lock, bad);
         return OL_OK;
     }
     lock->step++;
@@ -596,6 +612,21 @@ static ol_err change_rules(ol_lock *lock, const ol_settings *next) {
     ol_err err = relaxing_refused(lock, ol_settings_relax(&lock->set, next), &stop);
     if (err || stop) {
         return err;
+    }
+    // Codes enrolled in ID mode were never compared with each other: they
+    // may be alike, which plain mode cannot tell apart.
+    bool leaves_id = lock->set.id_mode && !next->id_mode;
+    uint32_t others = lock->enrolled & ~(1u << lock->actor);
+    if (leaves_id && others != 0) {
+        ol_function_end(lock);
+        ol_say(lock, TONE_ERROR, "DELETE OTHERS", "TO LEAVE ID MODE");
+        return OL_OK;
+    }
+    // More codes counting toward plain mode's limit: duress on, or ID off.
+    bool more = (next->duress && !lock->set.duress) || leaves_id;
+    if (more && !ol_codes_fit(lock->enrolled, next->duress, next->id_mode)) {
+        refuse(lock, too_many_codes);
+        return OL_OK;
     }
     bool stricter = ol_settings_relax(next, &lock->set); // no copy: the stack is 3 KiB
     err = ol_save_settings(lock, next);

@@ -19,8 +19,9 @@ static void test_penalty_schedule(void) {
     }
     p = ol_penalty_after_failure(p);
     CHECK_EQ(p.remaining, 5 * 60000);
-    // Then every wrong try at once doubles it: 10, 20, 40, 60, 60 minutes.
-    const unsigned want[] = {10, 20, 40, 60, 60, 60};
+    // Then every wrong try at once doubles it: 10, 20, 40 ... 640 minutes,
+    // then 12 hours each.
+    const unsigned want[] = {10, 20, 40, 80, 160, 320, 640, 720, 720};
     for (unsigned i = 0; i < sizeof want / sizeof want[0]; i++) {
         p.remaining = 0; // the previous lockout was served
         p = ol_penalty_after_failure(p);
