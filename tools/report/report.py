@@ -27,7 +27,6 @@ import sys
 import xml.etree.ElementTree as ET
 
 CODES_6 = 1e6  # possible 6-digit codes
-ENROLLED = (1, 10, 32)
 PERCENTS = (1, 50)  # the chances the commercial comparison gives times for
 
 
@@ -638,7 +637,8 @@ class Report:
 
     # ---- brute force: brute_force_model's figures, next to the commercial rules
     def load_bruteforce(self):
-        self.free_tries, self.lockouts, self.expected, self.chance = None, [], {}, {}
+        self.free_tries, self.lockouts, self.chance = None, [], {}
+        self.floor, self.configs = None, {}  # (who, mode, duress, people, digits) -> years
         self.curve, self.within_24h = [], None  # curve: (hours, tries)
         output = self.log("bruteforce-table.txt"), self.log("bruteforce-curve.txt")
         for line in lines(output[0]) + lines(output[1]):
@@ -648,8 +648,11 @@ class Report:
                     self.free_tries = float(f[2])
                 elif f[0] == "lockout" and len(f) == 3:
                     self.lockouts.append(float(f[2]))
-                elif f[0] == "expected" and len(f) == 5:
-                    self.expected[(int(f[1]), int(f[2]))] = float(f[4])
+                elif f[0] == "floor" and len(f) == 2:
+                    self.floor = float(f[1])
+                elif f[0] == "config" and len(f) == 8:
+                    key = (f[1], f[2], int(f[3]), int(f[4]), int(f[5]))
+                    self.configs[key] = (int(f[6]), float(f[7]))
                 elif f[0] == "chance" and len(f) == 4 and float(f[2]) == CODES_6 * int(f[1]) / 100:
                     self.chance[int(f[1])] = float(f[3])
                 elif f[0] == "curve" and len(f) == 3:
@@ -660,11 +663,16 @@ class Report:
                 pass  # not a figure
         self.have_engine = self.free_tries is not None and len(self.lockouts) > 0
         own = [self.within_24h] + [self.chance.get(p) for p in PERCENTS]
-        if (not self.have_engine or len(self.curve) < 2 or (6, 1) not in self.expected
-                or None in own):
+        if (not self.have_engine or len(self.curve) < 2 or self.floor is None
+                or ("passer-by", "plain", 0, 1, 6) not in self.configs or None in own):
             self.problem("the brute-force figures from `attacks/brute_force_model` are missing "
                          "(`logs/bruteforce-table.txt`, `logs/bruteforce-curve.txt`)")
             return
+        for (who, mode, duress, people, digits), (_, years) in sorted(self.configs.items()):
+            if years < self.floor:
+                self.problem("brute force: %s, %s mode, duress %s, %d people, %d digits: %.3g "
+                             "years, below the floor of %g" % (who, mode, "on" if duress else "off",
+                                                               people, digits, years, self.floor))
         # The report's claim: no commercial rule it cites holds an attacker
         # back longer than ownerlock's (read the way that slows him most).
         for l in self.locks:
@@ -677,12 +685,15 @@ class Report:
                                  "than ownerlock's penalty (%s)"
                                  % (md_text(l["lock"]), ", ".join(worse)))
 
-    def describe_lockouts(self):  # "5, 10, 20, 40, 60 min, then 60 min each"
-        lo = self.lockouts
-        distinct = len(lo) - 1
-        while distinct > 0 and lo[distinct - 1] == lo[-1]:
-            distinct -= 1
-        return ", ".join("%g" % m for m in lo[: distinct + 1]) + " min, then %g min each" % lo[-1]
+    def plain_most(self):  # the most codes plain mode holds, duress off
+        people = [k[3] for k in self.configs if k[:3] == ("passer-by", "plain", 0)]
+        return max(people) if people else None
+
+    def describe_lockouts(self):  # "5, 10, 20, 40 min, then 60 min each"
+        lo = list(self.lockouts)
+        while len(lo) > 1 and lo[-2] == lo[-1]:
+            lo.pop()
+        return ", ".join("%g" % m for m in lo[:-1]) + " min, then %g min each" % lo[-1]
 
 
 # ---- writing -----------------------------------------------------------------------
@@ -823,12 +834,29 @@ def write_bruteforce(r, d):
            "`tests/attacks/brute_force_model`, whose figures these are): %g wrong codes at once, "
            "then a lockout after every further one, of %s. The best an attacker can do is one try "
            "the moment each lockout ends: keys typed during a lockout are ignored, and cutting the "
-           "power stops the lockout's clock without shortening it. With E codes enrolled among "
-           "10^n possible ones the expected number of tries is 10^n / (E + 1). Expected powered "
-           "time to find a code:" % (r.free_tries, r.describe_lockouts()))
-    expected = lambda n, e: duration(r.expected[(n, e)]) if (n, e) in r.expected else "not reported"
-    d.table(["code length", "1 code enrolled", "10 codes", "32 codes"], "rrrr",
-            [["%d digits" % n] + [expected(n, e) for e in ENROLLED] for n in range(6, 13)])
+           "power stops the lockout's clock without shortening it. With A codes that open among "
+           "10^n possible ones the expected number of tries is about 10^n / (A + 1). In plain mode "
+           "a guess is compared with every code (a duress variant is a code too), so the lock "
+           "accepts only as many codes as keep the floor; in ID mode a guess is compared with one "
+           "slot's. An insider under dual control holds one code and needs another; in plain mode "
+           "he also probes with the new-code check (3 values a probe, rationed). Expected powered "
+           "time to open, for one person and for the most people each mode accepts (the floor is "
+           "%g years; `brute_force_model` checks every configuration from 1 person up, 6 to 12 "
+           "digits):" % (r.free_tries, r.describe_lockouts(), r.floor or 0))
+    rows = []
+    shown = sorted({k[1:] for k in r.configs if k[0] == "passer-by"},
+                   key=lambda k: (k[0] != "plain", k[1], k[3], k[2]))
+    for mode, duress, people, digits in shown:
+        cell = lambda who: (duration(r.configs[(who, mode, duress, people, digits)][1] * 8766)
+                            if (who, mode, duress, people, digits) in r.configs else "—")
+        rows.append(["plain" if mode == "plain" else "ID", "on" if duress else "off", str(people),
+                     str(r.configs[("passer-by", mode, duress, people, digits)][0]), str(digits),
+                     cell("passer-by"), cell("dual"), cell("insider")])
+    d.table(["mode", "duress", "people", "codes a guess tests", "digits", "passer-by",
+             "dual control (two codes)", "insider under dual control"], "llrrrrrr", rows)
+    recovery = [v for k, v in r.configs.items() if k[0] == "recovery"]
+    if recovery:
+        d.para("The recovery code (`*99`, under the same penalty): %s." % duration(recovery[0][1] * 8766))
 
     d.heading(3, "commercial", "Next to the penalty rules of commercial locks")
     d.para("One 6-digit code enrolled, an attacker at the keypad trying a new code the moment "
@@ -863,7 +891,8 @@ def write_bruteforce(r, d):
 def write_plot(r, d):
     d.heading(3, "plot", "The attacker's progress")
     d.para("The chance of having found one 6-digit code, against the powered time spent trying, "
-           "for ownerlock with 1, 10 and 32 codes enrolled (from the engine's rule) and for each "
+           "for ownerlock with one code and with plain mode full (from the engine's rule; in ID mode "
+           "every slot is the one-code curve, or two with duress) and for each "
            "commercial rule above that its sources state in full (one code enrolled; locks with "
            "the same rule share a curve).")
     # One grid for every curve: brute_force_model's, or a log grid of its own.
@@ -871,7 +900,8 @@ def write_plot(r, d):
         10 ** (math.log10(876600.0) * i / 400) for i in range(401)]
     series = []
     if len(r.curve) >= 2:
-        for e, colour in zip(ENROLLED, ("#08306b", "#2171b5", "#6baed6")):
+        enrolled = (1, r.plain_most()) if r.plain_most() else (1,)
+        for e, colour in zip(enrolled, ("#08306b", "#2171b5")):
             label = "ownerlock, %d code%s enrolled" % (e, "" if e == 1 else "s")
             series.append((label, colour, False, hours,
                            [chance_found(t, CODES_6, e) for _, t in r.curve]))
@@ -884,7 +914,7 @@ def write_plot(r, d):
     for (first, then, minutes), names in rules.items():
         within = stated_rule(first, then, minutes)[0]
         label = "%s: %g tries, then %g per %g min" % (", ".join(names), first, then, minutes)
-        series.append((label, colours[(len(series) - 3 + 6) % 6], True, hours,
+        series.append((label, colours[len(series) % 6], True, hours,
                        [chance_found(within(h * 60), CODES_6, 1) for h in hours]))
     d.raw("![The attacker's chance of having found a 6-digit code against powered time]"
           "(attacker-progress.svg)\n\n", "<figure>\n" + svg_plot(series, False) + "</figure>\n")

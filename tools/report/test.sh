@@ -102,19 +102,19 @@ has "$md" '`flash  text + data           31528 bytes of 32768 (96%), 1240 to spa
 has "$md" '`right code [8]                                 57909     57909     57909`'
 has "$md" 'counted 31,763 passed checks in this run (4 programs'
 # brute force, the commercial locks, the plot
-has "$md" '| 6 digits | 57 years | 10.4 years | 3.46 years |'
-has "$md" '| 7 digits | not reported | not reported | not reported |'
-has "$md" '| **ownerlock** | 5, then one per lockout of 5, 10, 20, 40, 60 min, then 60 min each | 31 | 416 days | 57 years |'
+has "$md" '| plain | off | 8 | 8 | 6 | 152 years | 323 years | 141 years |'
+has "$md" '| ID | on | 32 | 2 | 6 | 456 years | 913 years | 456 years |'
+has "$md" '| **ownerlock** | 5, then one per lockout of 5, 10, 20, 40, 80, 160, 320, 640 min, then 720 min each | 13 | 13.7 years | 684 years |'
 has "$md" '| SecuRam ProLogic L02 |'
 has "$md" '| 580 | 17.4 days | 2.38 years | [SecuRam ProLogic L02 operating instructions'
 has "$md" 'not stated in the sources found'
 has "$md" '![The attacker'"'"'s chance of having found a 6-digit code against powered time](attacker-progress.svg)'
 has "$svg" '<?xml version="1.0" encoding="UTF-8"?>'
-has "$svg" '>ownerlock, 32 codes enrolled</text>'
+has "$svg" '>ownerlock, 8 codes enrolled</text>'
 has "$svg" '>SecuRam L02, LA GARD 39E: 4 tries, then 2 per 5 min</text>'
 has "$html" '<svg xmlns="http://www.w3.org/2000/svg"'
-[ "$(grep -c '<polyline' "$svg")" = 5 ] || {
-    echo "report test ($case): the plot has $(grep -c '<polyline' "$svg") curves, expected 5"
+[ "$(grep -c '<polyline' "$svg")" = 4 ] || {
+    echo "report test ($case): the plot has $(grep -c '<polyline' "$svg") curves, expected 4"
     fail=1
 }
 # fuzzing and the target
@@ -140,12 +140,12 @@ balanced "$html"
 # ---- 3. ownerlock's figures are brute_force_model's, and no weaker than a
 # commercial rule's -------------------------------------------------------------
 case=commercial
-sed 's/^within 24 31$/within 24 600/' "$here/fixture/logs/bruteforce-curve.txt" \
+sed 's/^within 24 13$/within 24 600/' "$here/fixture/logs/bruteforce-curve.txt" \
     >"$work/logs/bruteforce-curve.txt"
 sed 's/^chance 1 10000 .*/chance 1 10000 100/' "$here/fixture/logs/bruteforce-table.txt" \
     >"$work/logs/bruteforce-table.txt"
 run 1
-has "$md" '| **ownerlock** | 5, then one per lockout of 5, 10, 20, 40, 60 min, then 60 min each | 600 | 4.17 days | 57 years |'
+has "$md" '| **ownerlock** | 5, then one per lockout of 5, 10, 20, 40, 80, 160, 320, 640 min, then 720 min each | 600 | 4.17 days | 684 years |'
 has "$md" '- brute force: the stated rule of SecuRam ProLogic L02 holds an attacker back longer than ownerlock'"'"'s penalty (tries in 24 h, 1 % chance)'
 has "$md" '- brute force: the stated rule of Sargent & Greenleaf 6120 holds an attacker back longer than ownerlock'"'"'s penalty (tries in 24 h, 1 % chance)'
 cp "$here/fixture/logs/bruteforce-curve.txt" "$work/logs/"
@@ -155,7 +155,15 @@ case=missing
 grep -v '^chance 50 ' "$here/fixture/logs/bruteforce-table.txt" >"$work/logs/bruteforce-table.txt"
 run 1
 has "$md" '- the brute-force figures from `attacks/brute_force_model` are missing'
-has "$md" '| 31 | 416 days | not reported |'
+has "$md" '| 13 | 13.7 years | not reported |'
+cp "$here/fixture/logs/bruteforce-table.txt" "$work/logs/"
+
+# ---- 4b. a configuration below the floor is a problem of the report ---------------
+case=floor
+sed 's/^config passer-by plain 0 8 6 8 .*/config passer-by plain 0 8 6 8 52.5/' \
+    "$here/fixture/logs/bruteforce-table.txt" >"$work/logs/bruteforce-table.txt"
+run 1
+has "$md" '- brute force: passer-by, plain mode, duress off, 8 people, 6 digits: 52.5 years, below the floor of 100'
 cp "$here/fixture/logs/bruteforce-table.txt" "$work/logs/"
 
 # ---- 5. the invariant table must be where the doc says -----------------------------
@@ -169,4 +177,4 @@ if [ $fail != 0 ]; then
     echo "report test: FAILED"
     exit 1
 fi
-echo "report test: 5 cases passed"
+echo "report test: 6 cases passed"
