@@ -226,6 +226,22 @@ static void test_scope(void) {
     CHECK(n == 12 && code[11] == 3);
 }
 
+// Plain mode's limit: slot 00 always counts, duress doubles, ID mode has none.
+static void test_codes_fit(void) {
+    uint32_t eight = 0xFFu; // slots 00-07
+    CHECK(ol_codes_fit(eight, false, false));
+    CHECK(!ol_codes_fit(eight | 1u << 8, false, false));
+    CHECK(!ol_codes_fit(eight, true, false));
+    CHECK(ol_codes_fit(0x0Fu, true, false));
+    // Slot 00 counts when empty: slots 01-08 are nine with it.
+    CHECK(!ol_codes_fit(0x1FEu, false, false));
+    CHECK(ol_codes_fit(0xFEu, false, false));
+    // Slots 01-04 with duress: 00 counted, five codes, ten.
+    CHECK(!ol_codes_fit(0x1Eu, true, false));
+    CHECK(ol_codes_fit(0u, true, false));
+    CHECK(ol_codes_fit(UINT32_MAX, true, true));
+}
+
 int main(void) {
     test_calendar();
     test_schedule();
@@ -233,5 +249,6 @@ int main(void) {
     test_policy();
     test_match();
     test_scope();
+    test_codes_fit();
     return check_done("test_core_rules");
 }
