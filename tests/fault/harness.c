@@ -4,7 +4,8 @@
 // in an emulated Cortex-M3 by the sweep, which calls these functions
 // directly (no startup code, no peripherals: the flash is the board's NOR
 // emulation in RAM, the TRNG the board's test stand-in, the clock fixed):
-//   fault_setup()     a commissioned lock, door shut, bolt thrown;
+//   fault_setup(id)   a commissioned lock, door shut, bolt thrown; id = 1:
+//                     in ID mode (*18), so entries are slot 00's ID + code;
 //   fault_entry(w)    one ENTRY event: w = 0 a wrong code, 1 the right code;
 //                     this call is where the sweep skips instructions;
 //   fault_boot(b)     power-up of that lock, door shut (b = 1: of a blank
@@ -38,6 +39,7 @@ typedef struct harness {
     ol_lock lock;
     ol_lock rebooted;
     uint64_t now;
+    bool id_mode;
 } harness;
 
 static harness h;
@@ -64,12 +66,12 @@ static bool type_field(const uint8_t *digits, uint8_t n) {
     return entry(digits, n) == OL_OK;
 }
 
-uint32_t fault_setup(void);
+uint32_t fault_setup(uint32_t id_mode);
 uint32_t fault_entry(uint32_t which);
 uint32_t fault_boot(uint32_t blank);
 uint32_t fault_verdict(void);
 
-__attribute__((noinline, used)) uint32_t fault_setup(void) {
+__attribute__((noinline, used)) uint32_t fault_setup(uint32_t id_mode) {
     memset(&h, 0, sizeof h);
     if (an385_flash_init(&h.flash, NULL) != OL_OK) {
         return SETUP_BOOT;
@@ -90,6 +92,16 @@ __attribute__((noinline, used)) uint32_t fault_setup(void) {
     // The recovery code is shown once, a group per '#', then typed back.
     ok = ok && engine_recovery_ack(&h.lock, type_field);
     ok = ok && event(&door) == OL_OK && event(&tick) == OL_OK;
+    if (id_mode) {
+        // *18, the manager's code, 1#: ID mode on.
+        ol_event fn = {.type = OL_EV_FUNCTION, .function = 18};
+        static const uint8_t on[1] = {1};
+        ok = ok && event(&fn) == OL_OK && entry(right_code, CODE_DIGITS) == OL_OK &&
+             entry(on, 1) == OL_OK;
+        h.now += OL_MESSAGE_MS;
+        ok = ok && event(&tick) == OL_OK && h.lock.set.id_mode;
+        h.id_mode = true;
+    }
     if (!ok) {
         return SETUP_EVENT;
     }
@@ -103,10 +115,12 @@ __attribute__((noinline, used)) uint32_t fault_setup(void) {
 
 __attribute__((noinline, used)) uint32_t fault_entry(uint32_t which) {
     // ol_lock_event called from here, so nothing but the lock runs in the call.
-    ol_event ev = {.type = OL_EV_ENTRY, .ndigits = CODE_DIGITS};
+    // In ID mode the entry is slot 00's ID, then the code.
+    uint8_t id = h.id_mode ? 2 : 0;
+    ol_event ev = {.type = OL_EV_ENTRY, .ndigits = (uint8_t)(id + CODE_DIGITS)};
     for (int i = 0; i < CODE_DIGITS; i++) {
         // The wrong code differs from the right one in every digit.
-        ev.digits[i] = which ? right_code[i] : (uint8_t)((right_code[i] + 5u) % 10u);
+        ev.digits[id + i] = which ? right_code[i] : (uint8_t)((right_code[i] + 5u) % 10u);
     }
     h.now += 1000;
     return (uint32_t)ol_lock_event(&h.lock, h.now, &ev);
@@ -153,7 +167,7 @@ __attribute__((noinline, used)) uint32_t fault_verdict(void) {
 }
 
 int main(void) {
-    uint32_t s = fault_setup();
+    uint32_t s = fault_setup(0);
     uint32_t e = fault_entry(0);
     uint32_t v = fault_verdict();
     uint32_t b = fault_boot(0);

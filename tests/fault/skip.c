@@ -10,11 +10,13 @@
 // came of it. N is every instruction from the first one of ol_lock_event()
 // to its return (the harness's own call around it excluded), so the match,
 // the decision, the penalty's flash writes and the display are all in it.
-// With --boot the run under attack is instead the power-up of that lock,
-// door shut (ol_lock_boot: the store mounted and read, the bolt placed).
+// With --id the lock is in ID mode (*18) and the wrong entry is slot 00's ID
+// and a wrong code. With --boot the run under attack is instead the power-up
+// of that lock, door shut (ol_lock_boot: the store mounted and read, the bolt
+// placed).
 // SHA-256's rounds are spared unless --all: a skip there changes a digest.
 //
-//   skip HARNESS.elf [--boot] [--expect-open] [--all] [--jobs N]
+//   skip HARNESS.elf [--boot | --id] [--expect-open] [--all] [--jobs N]
 //
 // It fails if any skip retracts the bolt, or leaves the lock taking itself
 // for new (it would then take a new manager code). With --expect-open (the harness
@@ -447,13 +449,13 @@ static void sweep_all(sweep *s, uint64_t n, uint64_t limit, int jobs, bool find_
 }
 
 static void usage(void) {
-    fprintf(stderr, "usage: skip HARNESS.elf [--boot] [--expect-open] [--all] [--jobs N]\n");
+    fprintf(stderr, "usage: skip HARNESS.elf [--boot | --id] [--expect-open] [--all] [--jobs N]\n");
     exit(2);
 }
 
 int main(int argc, char **argv) {
     setvbuf(stdout, NULL, _IOLBF, 0);
-    bool expect_open = false, all = false, boot = false;
+    bool expect_open = false, all = false, boot = false, id = false;
     int jobs = 1;
     if (argc < 2) {
         usage();
@@ -465,6 +467,8 @@ int main(int argc, char **argv) {
             all = true;
         } else if (strcmp(argv[i], "--boot") == 0) {
             boot = true;
+        } else if (strcmp(argv[i], "--id") == 0) {
+            id = true;
         } else if (strcmp(argv[i], "--jobs") == 0 && i + 1 < argc) {
             jobs = atoi(argv[++i]);
             if (jobs < 1 || jobs > 16) {
@@ -479,7 +483,12 @@ int main(int argc, char **argv) {
     uint32_t entry_size = 0, spared_size = 0;
     s.fn_setup = need(&s, "fault_setup", NULL);
     // The run under attack: a wrong entry, or (--boot) a power-up.
-    const char *what = boot ? "a power-up of the commissioned lock" : "a wrong entry";
+    if (boot && id) {
+        usage();
+    }
+    const char *what = boot ? "a power-up of the commissioned lock"
+                       : id ? "a wrong entry in ID mode"
+                            : "a wrong entry";
     const char *where = boot ? "ol_lock_boot" : "ol_lock_event";
     uint32_t clean_verdict = boot ? 0 : VERDICT_COUNTED;
     s.counts_tries = !boot;
@@ -509,7 +518,7 @@ int main(int argc, char **argv) {
     uc_check(uc_hook_add(s.uc, &hook, UC_HOOK_CODE, on_insn, &s, 1, 0), "code hook");
 
     uint32_t r = 0, v = 0;
-    clean_call(&s, s.fn_setup, 0, &r, "fault_setup");
+    clean_call(&s, s.fn_setup, id, &r, "fault_setup");
     if (r != 0) {
         fprintf(stderr, "fault-skip: fault_setup failed (%u)\n", r);
         return 2;
