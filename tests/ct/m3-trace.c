@@ -1,0 +1,703 @@
+// ownerlock — the constant-time trace of the crypto on the Cortex-M3 (issue 14;
+// docs/SECURITY.md, invariant 3).
+//
+// The Cortex-M3 has no cache and no branch predictor: with the same
+// instructions executed, the time differs only through the instructions whose
+// time depends on their operands. Those are UMULL, SMULL (3 to 5 cycles),
+// UMLAL, SMLAL (4 to 7: they finish early when the operands are small) and
+// UDIV, SDIV (2 to 12) (ARM Cortex-M3 TRM r2p1, 18.2, table 18-1); MUL is
+// single-cycle, MLA and MLS two. This program loads the harness
+// (tests/ct/harness.c, built by the mps2-an385 build with the library linked
+// as in the firmware) into Unicorn, an emulator of the same CPU, and runs
+// each call twice, with two secrets and the same public inputs:
+//   x25519   ol_x25519(scalar, point)    the scalar secret, the point public
+//   seal     ol_aead_seal of a DATA frame the key secret (and the message)
+//   open     ol_aead_open of it           the key secret
+//   digits   ol_credential_duress_variant and ol_check_digit of 8 digits
+// A code hook decodes every instruction executed in the call (Thumb-2: the
+// long multiplies and divides are the 32-bit encodings 0xFB80-0xFBFF) and
+// records the operand registers of each variable-time one. Two checks:
+//   1. no variable-time instruction executes in the call at all (strict:
+//      the code rewritten for issue 14 has none, so any is a regression,
+//      whether or not these two secrets happen to make its operands differ);
+//   2. the two secrets execute the same instructions in the same order (the
+//      PC trace): no branch depends on the secret.
+// It prints, per call, the instructions executed and a cycle estimate from
+// the TRM's timings (the table below), as a range: the fastest and the
+// slowest the variable-time instructions allow; and per function which
+// variable-time instructions ran, how often, and how often with operands
+// that differed between the two secrets.
+//
+//   m3-trace HARNESS.elf [--expect-flaw]
+//
+// Exit 0 when both checks pass for every call, 1 when one fails. With
+// --expect-flaw (ct_harness_flaw.elf, a secret planted through a 64-bit
+// product and a remainder, and a loop on it, in the harness's planted_flaw(),
+// called first in each call) it fails unless, in every call, it finds a
+// variable-time instruction there on operands that differ between the
+// secrets, and the control flow parting: its self-test, independent of what
+// the crypto itself runs.
+#include <elf.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unicorn/unicorn.h>
+
+#define CODE_BASE 0x00000000u
+#define CODE_SIZE (4u << 20)
+#define RAM_BASE 0x20000000u
+#define RAM_SIZE (4u << 20)
+#define NOR_BASE 0x21000000u
+#define NOR_SIZE (16u << 20)
+#define RETURN_ADDR (CODE_BASE + CODE_SIZE - 0x100u) // mapped, never executed
+#define MAX_STEPS 50000000ull                        // a call longer than this is hung
+
+// ---- the Cortex-M3's timings (ARM Cortex-M3 TRM, table 18-1) ----------------------------
+// Cycles of each class: [fastest, slowest]. P, the pipeline refill of a
+// taken branch, is 1 to 3 (TRM): 2 is taken here, so a taken branch costs
+// 1 + P = 3. Loads are 2 (LDR), multiple transfers 1 + N (LDM, POP, PUSH,
+// STM; LDRD and STRD 1 + 2); a store is 1 or 2 by what follows: 2 is taken.
+enum klass {
+    K_OTHER,
+    K_MUL,
+    K_MLA,
+    K_UMULL,
+    K_SMULL,
+    K_UMLAL,
+    K_SMLAL,
+    K_UDIV,
+    K_SDIV,
+    K_LOAD,
+    K_STORE,
+    K_MULTI, // LDM, STM, PUSH, POP, LDRD, STRD: 1 + N
+    KLASSES
+};
+#define FIRST_VARIABLE K_UMULL
+#define LAST_VARIABLE K_SDIV
+#define PIPELINE_REFILL 2u
+static const char *const klass_name[KLASSES] = {"other", "MUL",   "MLA",   "UMULL",
+                                                "SMULL", "UMLAL", "SMLAL", "UDIV",
+                                                "SDIV",  "load",  "store", "ldm/stm"};
+static const unsigned klass_min[KLASSES] = {1, 1, 2, 3, 3, 4, 4, 2, 2, 2, 2, 1};
+static const unsigned klass_max[KLASSES] = {1, 1, 2, 5, 5, 7, 7, 12, 12, 2, 2, 1};
+
+static bool variable(enum klass k) {
+    return k >= FIRST_VARIABLE && k <= LAST_VARIABLE;
+}
+
+// ---- the image --------------------------------------------------------------------------
+typedef struct func {
+    uint32_t lo, hi;
+    const char *name;
+} func;
+
+typedef struct image {
+    uint8_t *bytes;
+    size_t len;
+    uint8_t *code; // the code as loaded (CODE_BASE .. CODE_SIZE), for the decoder
+    func *funcs;
+    size_t nfuncs;
+    uint32_t stack_top;
+} image;
+
+static void die(const char *what) {
+    fprintf(stderr, "ct-trace: %s\n", what);
+    exit(2);
+}
+
+static void uc_check(uc_err e, const char *what) {
+    if (e != UC_ERR_OK) {
+        fprintf(stderr, "ct-trace: %s: %s\n", what, uc_strerror(e));
+        exit(2);
+    }
+}
+
+static const void *at(const image *im, uint64_t off, uint64_t len) {
+    if (off > im->len || len > im->len - off) {
+        die("truncated or malformed ELF");
+    }
+    return im->bytes + off;
+}
+
+static const Elf32_Shdr *section(const image *im, unsigned i) {
+    const Elf32_Ehdr *eh = at(im, 0, sizeof *eh);
+    return at(im, eh->e_shoff + (uint64_t)i * eh->e_shentsize, sizeof(Elf32_Shdr));
+}
+
+static int by_address(const void *a, const void *b) {
+    const func *x = a, *y = b;
+    return x->lo < y->lo ? -1 : x->lo > y->lo;
+}
+
+static void load_image(image *im, const char *path) {
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        perror(path);
+        exit(2);
+    }
+    if (fseek(f, 0, SEEK_END) != 0) {
+        die("cannot read the harness");
+    }
+    long len = ftell(f);
+    rewind(f);
+    im->bytes = malloc((size_t)len);
+    if (len <= 0 || !im->bytes || fread(im->bytes, 1, (size_t)len, f) != (size_t)len) {
+        die("cannot read the harness");
+    }
+    fclose(f);
+    im->len = (size_t)len;
+    const Elf32_Ehdr *eh = at(im, 0, sizeof *eh);
+    if (memcmp(eh->e_ident, ELFMAG, SELFMAG) != 0 || eh->e_ident[EI_CLASS] != ELFCLASS32 ||
+        eh->e_machine != EM_ARM) {
+        die("not a 32-bit ARM ELF");
+    }
+    // The code as the CPU sees it, for the decoder.
+    im->code = calloc(1, CODE_SIZE);
+    if (!im->code) {
+        die("out of memory");
+    }
+    for (unsigned i = 0; i < eh->e_phnum; i++) {
+        const Elf32_Phdr *ph = at(im, eh->e_phoff + (uint64_t)i * eh->e_phentsize, sizeof *ph);
+        if (ph->p_type == PT_LOAD && ph->p_filesz && ph->p_vaddr < CODE_SIZE &&
+            ph->p_filesz <= CODE_SIZE - ph->p_vaddr) {
+            memcpy(im->code + ph->p_vaddr, at(im, ph->p_offset, ph->p_filesz), ph->p_filesz);
+        }
+    }
+    // The function symbols, to name where an instruction is.
+    for (unsigned i = 0; i < eh->e_shnum; i++) {
+        const Elf32_Shdr *sh = section(im, i);
+        if (sh->sh_type != SHT_SYMTAB) {
+            continue;
+        }
+        const Elf32_Shdr *strs = section(im, sh->sh_link);
+        size_t n = sh->sh_size / sizeof(Elf32_Sym);
+        im->funcs = calloc(n + 1, sizeof *im->funcs);
+        if (!im->funcs) {
+            die("out of memory");
+        }
+        for (size_t k = 0; k < n; k++) {
+            const Elf32_Sym *s = at(im, sh->sh_offset + k * sizeof *s, sizeof *s);
+            const char *name = at(im, strs->sh_offset + s->st_name, 1);
+            if (ELF32_ST_TYPE(s->st_info) == STT_FUNC && s->st_size) {
+                func *fn = &im->funcs[im->nfuncs++];
+                fn->lo = s->st_value & ~1u;
+                fn->hi = fn->lo + s->st_size;
+                fn->name = name;
+            } else if (strcmp(name, "__stack_end") == 0) {
+                im->stack_top = s->st_value;
+            }
+        }
+    }
+    if (!im->nfuncs || !im->stack_top) {
+        die("no symbols (function symbols and __stack_end are needed)");
+    }
+    qsort(im->funcs, im->nfuncs, sizeof *im->funcs, by_address);
+}
+
+static const func *func_at(const image *im, uint32_t pc) {
+    size_t lo = 0, hi = im->nfuncs;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (im->funcs[mid].lo <= pc) {
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
+    }
+    if (lo && pc < im->funcs[lo - 1].hi) {
+        return &im->funcs[lo - 1];
+    }
+    return NULL;
+}
+
+static uint32_t symbol(const image *im, const char *name) {
+    const Elf32_Ehdr *eh = at(im, 0, sizeof *eh);
+    for (unsigned i = 0; i < eh->e_shnum; i++) {
+        const Elf32_Shdr *sh = section(im, i);
+        if (sh->sh_type != SHT_SYMTAB) {
+            continue;
+        }
+        const Elf32_Shdr *strs = section(im, sh->sh_link);
+        for (size_t k = 0; k < sh->sh_size / sizeof(Elf32_Sym); k++) {
+            const Elf32_Sym *s = at(im, sh->sh_offset + k * sizeof *s, sizeof *s);
+            if (strcmp(at(im, strs->sh_offset + s->st_name, 1), name) == 0) {
+                return s->st_value;
+            }
+        }
+    }
+    fprintf(stderr, "ct-trace: symbol %s not found\n", name);
+    exit(2);
+}
+
+// ---- the decoder (ARMv7-M ARM, A5: the Thumb instruction set encoding) -------------------
+typedef struct decoded {
+    enum klass k;
+    unsigned transfers;     // K_MULTI: registers moved
+    int rn, rm, rdlo, rdhi; // the variable-time ones: operand registers (-1: none)
+} decoded;
+
+static unsigned popcount(uint32_t x) {
+    return (unsigned)__builtin_popcount(x);
+}
+
+static decoded decode(uint16_t hw1, uint16_t hw2, unsigned size) {
+    decoded d = {K_OTHER, 0, -1, -1, -1, -1};
+    if (size == 2) {
+        if ((hw1 & 0xFFC0u) == 0x4340u) {
+            d.k = K_MUL; // MULS (T1)
+        } else if ((hw1 & 0xF800u) == 0x4800u) {
+            d.k = K_LOAD; // LDR (literal)
+        } else if ((hw1 & 0xF000u) == 0x5000u) {
+            d.k = ((hw1 >> 9) & 7u) <= 2u ? K_STORE : K_LOAD; // STR/STRH/STRB, LDR* (register)
+        } else if ((hw1 >> 12) >= 6u && (hw1 >> 12) <= 9u) {
+            d.k = (hw1 & 0x0800u) ? K_LOAD : K_STORE; // (immediate, SP-relative)
+        } else if ((hw1 & 0xFE00u) == 0xB400u || (hw1 & 0xFE00u) == 0xBC00u) {
+            d.k = K_MULTI; // PUSH, POP (with LR / PC)
+            d.transfers = popcount(hw1 & 0x1FFu);
+        } else if ((hw1 & 0xF000u) == 0xC000u) {
+            d.k = K_MULTI; // STM, LDM
+            d.transfers = popcount(hw1 & 0xFFu);
+        }
+        return d;
+    }
+    if ((hw1 & 0xFF80u) == 0xFB80u) {
+        // Long multiply, long multiply accumulate, divide: op1 = hw1[6:4], op2 = hw2[7:4].
+        unsigned op1 = (hw1 >> 4) & 7u, op2 = (hw2 >> 4) & 0xFu;
+        static const enum klass long_op[8] = {K_SMULL, K_SDIV,  K_UMULL, K_UDIV,
+                                              K_SMLAL, K_OTHER, K_UMLAL, K_OTHER};
+        enum klass k = long_op[op1];
+        bool is_div = k == K_SDIV || k == K_UDIV;
+        if (k != K_OTHER && (is_div ? op2 == 0xFu && (hw2 & 0xF0F0u) == 0xF0F0u : op2 == 0u)) {
+            d.k = k;
+            d.rn = hw1 & 0xF;
+            d.rm = hw2 & 0xF;
+            if (k == K_UMLAL || k == K_SMLAL) {
+                d.rdlo = (hw2 >> 12) & 0xF; // the accumulator
+                d.rdhi = (hw2 >> 8) & 0xF;
+            }
+        }
+        // The DSP forms (SMLALxy, SMLALD, SMLSLD, UMAAL) are not in ARMv7-M
+        // without the DSP extension: not on the Cortex-M3.
+        return d;
+    }
+    if ((hw1 & 0xFF80u) == 0xFB00u) {
+        // MUL, MLA, MLS (op1 = 000): MUL when Ra = 1111.
+        unsigned op2 = (hw2 >> 4) & 3u;
+        d.k = op2 == 0u && ((hw2 >> 12) & 0xFu) == 0xFu ? K_MUL : K_MLA;
+        return d;
+    }
+    if ((hw1 & 0xFE40u) == 0xE800u) {
+        d.k = K_MULTI; // LDM, STM (T2), PUSH/POP.W
+        d.transfers = popcount(hw2);
+        return d;
+    }
+    if ((hw1 & 0xFE40u) == 0xE840u) {
+        // Load/store dual, exclusive, table branch.
+        if ((hw1 & 0x0120u) != 0u) {
+            d.k = K_MULTI; // LDRD, STRD
+            d.transfers = 2;
+        } else {
+            d.k = (hw1 & 0x10u) ? K_LOAD : K_STORE; // LDREX / TBB, TBH / STREX
+        }
+        return d;
+    }
+    if ((hw1 & 0xFE00u) == 0xF800u) {
+        d.k = (hw1 & 0x10u) ? K_LOAD : K_STORE; // load/store single
+        return d;
+    }
+    return d;
+}
+
+// ---- one traced call -------------------------------------------------------------------------
+typedef struct use {
+    uint64_t index; // which instruction of the call
+    uint32_t pc;
+    uint8_t k;
+    uint32_t ops[4]; // Rn, Rm, and the accumulator (RdLo, RdHi) for UMLAL, SMLAL
+} use;
+
+typedef struct trace {
+    uint64_t steps;
+    uint64_t cycles_min, cycles_max;
+    uint64_t per_klass[KLASSES];
+    uint32_t *pcs;
+    size_t pcs_cap;
+    use *uses;
+    size_t nuses, uses_cap;
+    uint32_t last_pc, last_size;
+    bool hung;
+    uint32_t fault; // the exception that stopped the call, or all ones
+} trace;
+
+typedef struct run {
+    const image *im;
+    uc_engine *uc;
+    trace *t; // NULL: not traced
+} run;
+
+static const int reg_id[16] = {
+    UC_ARM_REG_R0,  UC_ARM_REG_R1, UC_ARM_REG_R2, UC_ARM_REG_R3, UC_ARM_REG_R4,  UC_ARM_REG_R5,
+    UC_ARM_REG_R6,  UC_ARM_REG_R7, UC_ARM_REG_R8, UC_ARM_REG_R9, UC_ARM_REG_R10, UC_ARM_REG_R11,
+    UC_ARM_REG_R12, UC_ARM_REG_SP, UC_ARM_REG_LR, UC_ARM_REG_PC,
+};
+
+static uint32_t reg(uc_engine *uc, int r) {
+    uint32_t v = 0;
+    uc_reg_read(uc, reg_id[r], &v);
+    return v;
+}
+
+static void *grow(void *p, size_t *cap, size_t need, size_t size) {
+    if (need <= *cap) {
+        return p;
+    }
+    size_t n = *cap ? *cap * 2 : 4096;
+    while (n < need) {
+        n *= 2;
+    }
+    p = realloc(p, n * size);
+    if (!p) {
+        die("out of memory");
+    }
+    *cap = n;
+    return p;
+}
+
+static void on_insn(uc_engine *uc, uint64_t address, uint32_t size, void *user) {
+    run *r = user;
+    trace *t = r->t;
+    if (!t) {
+        return;
+    }
+    uint32_t pc = (uint32_t)address;
+    if (t->steps && t->last_pc + t->last_size != pc) {
+        t->cycles_min += PIPELINE_REFILL; // the previous instruction branched
+        t->cycles_max += PIPELINE_REFILL;
+    }
+    if (t->steps >= MAX_STEPS) {
+        t->hung = true;
+        uc_emu_stop(uc);
+        return;
+    }
+    t->pcs = grow(t->pcs, &t->pcs_cap, t->steps + 1, sizeof *t->pcs);
+    t->pcs[t->steps] = pc;
+    uint16_t hw1 = 0, hw2 = 0;
+    if (pc < CODE_SIZE - 4u) {
+        memcpy(&hw1, r->im->code + pc, 2);
+        memcpy(&hw2, r->im->code + pc + 2, 2);
+    }
+    decoded d = decode(hw1, hw2, size);
+    t->per_klass[d.k]++;
+    if (d.k == K_MULTI) {
+        t->cycles_min += 1u + d.transfers;
+        t->cycles_max += 1u + d.transfers;
+    } else {
+        t->cycles_min += klass_min[d.k];
+        t->cycles_max += klass_max[d.k];
+    }
+    if (variable(d.k)) {
+        t->uses = grow(t->uses, &t->uses_cap, t->nuses + 1, sizeof *t->uses);
+        use *u = &t->uses[t->nuses++];
+        u->index = t->steps;
+        u->pc = pc;
+        u->k = (uint8_t)d.k;
+        u->ops[0] = reg(uc, d.rn);
+        u->ops[1] = reg(uc, d.rm);
+        u->ops[2] = d.rdlo >= 0 ? reg(uc, d.rdlo) : 0;
+        u->ops[3] = d.rdhi >= 0 ? reg(uc, d.rdhi) : 0;
+    }
+    t->last_pc = pc;
+    t->last_size = size;
+    t->steps++;
+}
+
+static void on_interrupt(uc_engine *uc, uint32_t intno, void *user) {
+    run *r = user;
+    if (r->t) {
+        r->t->fault = intno;
+    }
+    uc_emu_stop(uc);
+}
+
+static void start(run *r, const image *im) {
+    memset(r, 0, sizeof *r);
+    r->im = im;
+    uc_check(uc_open(UC_ARCH_ARM, UC_MODE_THUMB | UC_MODE_MCLASS, &r->uc), "open");
+    uc_check(uc_ctl_set_cpu_model(r->uc, UC_CPU_ARM_CORTEX_M3), "cpu model");
+    uc_check(uc_mem_map(r->uc, CODE_BASE, CODE_SIZE, UC_PROT_READ | UC_PROT_EXEC), "map code");
+    uc_check(uc_mem_map(r->uc, RAM_BASE, RAM_SIZE, UC_PROT_ALL), "map RAM");
+    uc_check(uc_mem_map(r->uc, NOR_BASE, NOR_SIZE, UC_PROT_READ | UC_PROT_WRITE), "map NOR");
+    const Elf32_Ehdr *eh = at(im, 0, sizeof *eh);
+    for (unsigned i = 0; i < eh->e_phnum; i++) {
+        const Elf32_Phdr *ph = at(im, eh->e_phoff + (uint64_t)i * eh->e_phentsize, sizeof *ph);
+        if (ph->p_type == PT_LOAD && ph->p_filesz) {
+            uc_check(
+                uc_mem_write(r->uc, ph->p_vaddr, at(im, ph->p_offset, ph->p_filesz), ph->p_filesz),
+                "load segment");
+        }
+    }
+    uc_hook h1, h2;
+    uc_check(uc_hook_add(r->uc, &h1, UC_HOOK_INTR, on_interrupt, r, 1, 0), "interrupt hook");
+    uc_check(uc_hook_add(r->uc, &h2, UC_HOOK_CODE, on_insn, r, 1, 0), "code hook");
+}
+
+static void put(run *r, const char *name, const void *data, size_t n) {
+    uc_check(uc_mem_write(r->uc, symbol(r->im, name), data, n), name);
+}
+
+static void get(run *r, const char *name, void *data, size_t n) {
+    uc_check(uc_mem_read(r->uc, symbol(r->im, name), data, n), name);
+}
+
+// fn() with the trace t (or none); returns r0.
+static uint32_t call(run *r, const char *fn, trace *t) {
+    uint32_t sp = r->im->stack_top, lr = RETURN_ADDR | 1u, pc = 0, r0 = 0;
+    uc_reg_write(r->uc, UC_ARM_REG_SP, &sp);
+    uc_reg_write(r->uc, UC_ARM_REG_LR, &lr);
+    trace none = {0};
+    none.fault = UINT32_MAX;
+    if (t) {
+        memset(t, 0, sizeof *t);
+        t->fault = UINT32_MAX;
+    }
+    r->t = t;
+    uc_err e = uc_emu_start(r->uc, symbol(r->im, fn) | 1u, RETURN_ADDR, 0, 0);
+    r->t = NULL;
+    uc_reg_read(r->uc, UC_ARM_REG_PC, &pc);
+    uc_reg_read(r->uc, UC_ARM_REG_R0, &r0);
+    trace *c = t ? t : &none;
+    if (e != UC_ERR_OK || c->fault != UINT32_MAX || c->hung || (pc & ~1u) != RETURN_ADDR) {
+        fprintf(stderr, "ct-trace: %s did not return (%s, pc 0x%08x)\n", fn,
+                e != UC_ERR_OK ? uc_strerror(e)
+                : c->hung      ? "hung"
+                               : "exception",
+                pc);
+        exit(2);
+    }
+    if (t && t->steps) {
+        t->cycles_min += PIPELINE_REFILL; // its return
+        t->cycles_max += PIPELINE_REFILL;
+    }
+    return r0;
+}
+
+// ---- the calls and their secrets ---------------------------------------------------------------
+// Two secrets per call, from fixed seeds: the same every time the check runs.
+static void fill(uint8_t *p, size_t n, uint32_t seed) {
+    uint32_t x = seed * 2654435761u + 1u;
+    for (size_t i = 0; i < n; i++) {
+        x ^= x << 13;
+        x ^= x >> 17;
+        x ^= x << 5;
+        p[i] = (uint8_t)(x >> 24);
+    }
+}
+
+enum op { OP_X25519, OP_SEAL, OP_OPEN, OP_DIGITS, OPS };
+static const char *const op_name[OPS] = {"x25519", "seal", "open", "digits"};
+static const char *const op_fn[OPS] = {"ct_x25519", "ct_seal", "ct_open", "ct_digits"};
+static const char *const op_what[OPS] = {
+    "ol_x25519: the scalar secret, the point (u = 9) public",
+    "ol_aead_seal of a DATA frame (18 bytes of header, a 40-byte message): the key secret",
+    "ol_aead_open of that frame: the key secret",
+    "ol_credential_duress_variant and ol_check_digit of 8 digits: the digits secret",
+};
+
+// Runs op with secret number `which` (0 or 1) into t.
+static void run_op(const image *im, enum op op, int which, trace *t) {
+    run r;
+    start(&r, im);
+    uint8_t secret[32], nonce[12], ad[18], msg[40], digits[16];
+    fill(secret, sizeof secret, 1000u + 7u * (uint32_t)which + (uint32_t)op);
+    fill(nonce, sizeof nonce, 11);
+    fill(ad, sizeof ad, 12);
+    fill(msg, sizeof msg, 13);
+    uint32_t ret = 0;
+    switch (op) {
+    case OP_X25519: {
+        uint8_t point[32] = {9};
+        put(&r, "ct_scalar", secret, 32);
+        put(&r, "ct_point", point, 32);
+        ret = call(&r, op_fn[op], t);
+        break;
+    }
+    case OP_SEAL:
+    case OP_OPEN:
+        put(&r, "ct_key", secret, 32);
+        put(&r, "ct_nonce", nonce, sizeof nonce);
+        put(&r, "ct_ad", ad, sizeof ad);
+        put(&r, "ct_msg", msg, sizeof msg);
+        ret = call(&r, "ct_seal", op == OP_SEAL ? t : NULL);
+        if (op == OP_OPEN) {
+            uint8_t zero[40] = {0}, back[40];
+            put(&r, "ct_msg", zero, sizeof zero);
+            ret = call(&r, op_fn[op], t);
+            get(&r, "ct_msg", back, sizeof back);
+            ret |= memcmp(back, msg, sizeof msg) != 0;
+        }
+        break;
+    case OP_DIGITS:
+        for (size_t i = 0; i < sizeof digits; i++) {
+            digits[i] = (uint8_t)(secret[i] % 10u);
+        }
+        put(&r, "ct_digit", digits, 8);
+        ret = call(&r, op_fn[op], t);
+        break;
+    default:
+        die("no such call");
+    }
+    uc_close(r.uc);
+    if (ret != 0) {
+        fprintf(stderr, "ct-trace: %s with secret %d failed (%u)\n", op_name[op], which + 1, ret);
+        exit(2);
+    }
+}
+
+// ---- the report ------------------------------------------------------------------------------
+typedef struct site {
+    const char *fn;
+    uint8_t k;
+    uint64_t runs, differ;
+} site;
+
+static bool same_ops(const use *a, const use *b) {
+    return a->pc == b->pc && memcmp(a->ops, b->ops, sizeof a->ops) == 0;
+}
+
+// The harness's planted flaw (CT_TEST_FLAW): the self-test must find it there,
+// whatever else the crypto runs.
+#define PLANTED "planted_flaw"
+
+// Returns whether the call passes; *dependent gets how many variable-time
+// instructions had operands that differed between the two secrets, *planted
+// how many of those were in the planted flaw.
+static bool report(const image *im, enum op op, trace t[2], bool expect_flaw, uint64_t *dependent,
+                   uint64_t *planted, bool *flow_differs) {
+    printf("ct-trace: %s (%s)\n", op_name[op], op_what[op]);
+    for (int i = 0; i < 2; i++) {
+        uint64_t var = 0;
+        for (int k = FIRST_VARIABLE; k <= LAST_VARIABLE; k++) {
+            var += t[i].per_klass[k];
+        }
+        printf("  secret %d: %llu instructions, %llu to %llu cycles (estimate, TRM timings), "
+               "%llu of them variable-time\n",
+               i + 1, (unsigned long long)t[i].steps, (unsigned long long)t[i].cycles_min,
+               (unsigned long long)t[i].cycles_max, (unsigned long long)var);
+    }
+    // 2. the same instructions, in the same order?
+    uint64_t n = t[0].steps < t[1].steps ? t[0].steps : t[1].steps, first = n;
+    for (uint64_t i = 0; i < n; i++) {
+        if (t[0].pcs[i] != t[1].pcs[i]) {
+            first = i;
+            break;
+        }
+    }
+    bool same_flow = first == n && t[0].steps == t[1].steps;
+    *flow_differs = !same_flow;
+    if (same_flow) {
+        printf("  control flow: the same %llu instructions in the same order for both secrets\n",
+               (unsigned long long)n);
+    } else {
+        uint32_t pc = first < n ? t[0].pcs[first] : t[0].pcs[n - 1];
+        const func *f = func_at(im, pc);
+        printf("  control flow: DEPENDS ON THE SECRET: the runs part at instruction %llu "
+               "(pc 0x%08x, in %s)\n",
+               (unsigned long long)first, pc, f ? f->name : "?");
+    }
+    // 1. variable-time instructions, by function, each against the other run's.
+    site sites[64];
+    size_t nsites = 0;
+    *dependent = 0;
+    *planted = 0;
+    for (size_t i = 0; i < t[0].nuses; i++) {
+        const use *u = &t[0].uses[i];
+        bool differ = !(i < t[1].nuses && same_ops(u, &t[1].uses[i]));
+        *dependent += differ;
+        const func *f = func_at(im, u->pc);
+        const char *name = f ? f->name : "?";
+        *planted += differ && strncmp(name, PLANTED, strlen(PLANTED)) == 0;
+        size_t s = 0;
+        while (s < nsites && !(sites[s].k == u->k && strcmp(sites[s].fn, name) == 0)) {
+            s++;
+        }
+        if (s == nsites) {
+            if (nsites == sizeof sites / sizeof sites[0]) {
+                s = nsites - 1; // the table is full: count in its last row
+            } else {
+                sites[nsites++] = (site){name, u->k, 0, 0};
+            }
+        }
+        sites[s].runs++;
+        sites[s].differ += differ;
+    }
+    *dependent += t[1].nuses > t[0].nuses ? t[1].nuses - t[0].nuses : 0;
+    uint64_t total = t[0].nuses > t[1].nuses ? t[0].nuses : t[1].nuses;
+    if (total == 0) {
+        printf("  variable-time instructions: none executed\n");
+    } else {
+        printf("  variable-time instructions executed: %llu, %llu of them with operands that "
+               "differ between the two secrets\n",
+               (unsigned long long)total, (unsigned long long)*dependent);
+        printf("    %-32s %-6s %10s %16s\n", "function", "insn", "executed", "secret-dependent");
+        for (size_t s = 0; s < nsites; s++) {
+            printf("    %-32s %-6s %10llu %16llu\n", sites[s].fn, klass_name[sites[s].k],
+                   (unsigned long long)sites[s].runs, (unsigned long long)sites[s].differ);
+        }
+    }
+    bool pass = total == 0 && same_flow;
+    if (expect_flaw) {
+        printf("  %s: %s\n", op_name[op],
+               *planted && !same_flow ? "the planted flaws found (self-test)"
+                                      : "the planted flaws NOT found (self-test)");
+    } else {
+        printf("  %s: %s\n", op_name[op],
+               pass    ? "pass"
+               : total ? "FAIL (variable-time instructions in the call)"
+                       : "FAIL (control flow depends on the secret)");
+    }
+    return pass;
+}
+
+int main(int argc, char **argv) {
+    setvbuf(stdout, NULL, _IOLBF, 0);
+    bool expect_flaw = false;
+    if (argc < 2 || argc > 3 || (argc == 3 && strcmp(argv[2], "--expect-flaw") != 0)) {
+        fprintf(stderr, "usage: m3-trace HARNESS.elf [--expect-flaw]\n");
+        return 2;
+    }
+    expect_flaw = argc == 3;
+    static image im;
+    load_image(&im, argv[1]);
+    printf("ct-trace: %s; cycles per the Cortex-M3 TRM: MUL 1, MLA/MLS 2, UMULL/SMULL 3-5, "
+           "UMLAL/SMLAL 4-7, UDIV/SDIV 2-12, LDR 2, STR 2, LDM/STM/PUSH/POP/LDRD/STRD 1+N, "
+           "taken branch 1+P (P = %u), other 1\n",
+           argv[1], PIPELINE_REFILL);
+    bool all_pass = true, all_caught = true;
+    for (int op = 0; op < OPS; op++) {
+        trace t[2];
+        run_op(&im, (enum op)op, 0, &t[0]);
+        run_op(&im, (enum op)op, 1, &t[1]);
+        uint64_t dependent = 0, planted = 0;
+        bool flow_differs = false;
+        all_pass &= report(&im, (enum op)op, t, expect_flaw, &dependent, &planted, &flow_differs);
+        all_caught &= planted > 0 && flow_differs;
+        for (int i = 0; i < 2; i++) {
+            free(t[i].pcs);
+            free(t[i].uses);
+        }
+    }
+    if (expect_flaw) {
+        printf("ct-trace: self-test: %s\n",
+               all_caught ? "the planted flaws (" PLANTED ": a product, a remainder and a "
+                            "branch on the secret) were found in every call, as they must be"
+                          : "FAIL: the trace did not find the planted flaws (" PLANTED
+                            ") in every call");
+        return all_caught ? 0 : 1;
+    }
+    printf("ct-trace: %s\n", all_pass ? "every call passes"
+                                      : "FAIL: variable-time instructions or secret-dependent "
+                                        "control flow (above)");
+    return all_pass ? 0 : 1;
+}
