@@ -1521,8 +1521,6 @@ static bool in_function(const pm *m) {
     return m->stage == PM_LOGIN || m->stage == PM_SECOND || m->stage == PM_FIELD;
 }
 
-static void check_all_codes(search *s);
-
 static void run_plan(search *s, const plan *p) {
     bool was_id = s->m.set.id_mode;
     press_function(s, p->fn);
@@ -1557,8 +1555,8 @@ static void run_plan(search *s, const plan *p) {
     if (p->fn <= 3) {
         learn_codes(s);
     }
-    if (s->m.set.id_mode != was_id) {
-        check_all_codes(s); // every code is typed another way now
+    for (int slot = 0; slot < OL_SLOTS && s->m.set.id_mode != was_id; slot++) {
+        check_code(s, slot, s->m.code[slot]); // every code is typed another way now
     }
     s->st.functions_done++;
 }
