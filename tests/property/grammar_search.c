@@ -28,7 +28,10 @@
 //       near misses, whole programming functions, *99 with the recovery code
 //       it read off the display (and typed back when it was shown) — so the
 //       search reaches the states an owner
-//       can put the lock in, and attacks from there.
+//       can put the lock in, and attacks from there. It also turns ID mode
+//       on and off (*18; one configuration is set up in ID mode), and types
+//       codes after their slot's ID (now and then another's, 40, or none).
+//       In ID mode an entry is taken as a code only under its slot's ID.
 //
 // The oracle knows only what the owner did: the codes it set (learnt as they
 // were typed), and the recovery code the lock showed. After every event:
@@ -210,6 +213,7 @@ typedef struct stats {
     uint64_t violations, expected, relaxed;
     // coverage: what the search made the owner's lock do
     uint64_t code_changes, setting_changes, duress_openings, delayed_openings, dual_openings;
+    uint64_t id_openings; // by an ID and its slot's code (*18)
     uint64_t lockouts, recovery_starts, recoveries, commissionings, pairings, pair_windows;
 } stats;
 
@@ -284,6 +288,7 @@ static bool settings_equal(const ol_settings *a, const ol_settings *b) {
     return a->delay_min == b->delay_min && a->window_min == b->window_min && a->dual == b->dual &&
            a->duress == b->duress && a->users_disabled == b->users_disabled &&
            a->override == b->override && a->recovery_delay_min == b->recovery_delay_min &&
+           a->id_mode == b->id_mode &&
            memcmp(a->schedule, b->schedule, sizeof a->schedule) == 0 &&
            memcmp(a->holidays, b->holidays, sizeof a->holidays) == 0;
 }
@@ -348,8 +353,8 @@ static bool oracle_relaxes(const ol_settings *now, const ol_settings *next) {
     if (next->delay_min < now->delay_min ||
         (now->delay_min && next->window_min > now->window_min) || (now->dual && !next->dual) ||
         (now->users_disabled && !next->users_disabled) || (next->override & ~now->override) != 0 ||
-        next->recovery_delay_min < now->recovery_delay_min) {
-        return true; // *04, *05, *12, *13, *16
+        next->recovery_delay_min < now->recovery_delay_min || (now->id_mode && !next->id_mode)) {
+        return true; // *04, *05, *12, *13, *16, *18 (ID mode off)
     }
     for (uint32_t day = 0; day < 7; day++) { // *07: a closed minute opens
         for (uint32_t minute = 0; minute < 24u * 60u; minute++) {
@@ -379,23 +384,36 @@ static int popcount32(uint32_t x) {
 }
 
 // The slot whose code the entry is — or, with duress on, whose duress
-// variant (last digit + 1) it is — by the owner's codes; -1 if none.
+// variant (last digit + 1) it is — by the owner's codes; -1 if none. In ID
+// mode (USER-MANUAL.md, *18) the entry is the slot's two digits and then the
+// code, and only that slot's code is compared.
 static int owner_slot_of(const search *s, const ol_event *ev, bool *variant) {
     const world *w = &s->w;
     *variant = false;
     if (ev->type != OL_EV_ENTRY || ev->ndigits == 0) {
         return -1;
     }
-    for (int slot = 0; slot < OL_SLOTS; slot++) {
+    int from = 0, to = OL_SLOTS;
+    uint8_t skip = 0, n = ev->ndigits;
+    if (w->r.lock.set.id_mode) {
+        if (n < 2 || ev->digits[0] * 10 + ev->digits[1] >= OL_SLOTS) {
+            return -1;
+        }
+        from = ev->digits[0] * 10 + ev->digits[1];
+        to = from + 1;
+        skip = 2;
+        n -= 2;
+    }
+    for (int slot = from; slot < to && n > 0; slot++) {
         const char *c = w->code[slot];
-        if (strlen(c) != ev->ndigits || (s->mutant == MUT_MANAGER_INVALID && slot == 0)) {
+        if (strlen(c) != n || (s->mutant == MUT_MANAGER_INVALID && slot == 0)) {
             continue;
         }
         bool same = true, dur = w->r.lock.set.duress;
-        for (uint8_t i = 0; i < ev->ndigits; i++) {
+        for (uint8_t i = 0; i < n; i++) {
             uint8_t d = (uint8_t)(c[i] - '0');
-            same &= ev->digits[i] == d;
-            dur &= ev->digits[i] == (i + 1 < ev->ndigits ? d : (d + 1) % 10);
+            same &= ev->digits[skip + i] == d;
+            dur &= ev->digits[skip + i] == (i + 1 < n ? d : (d + 1) % 10);
         }
         if (same || dur) {
             *variant = !same;
@@ -899,6 +917,7 @@ static void deliver(search *s, const ol_event *ev, const char *typed) {
             s->st.duress_openings += variant;
             s->st.delayed_openings += b.set.delay_min && !((b.set.override >> slot) & 1u);
             s->st.dual_openings += b.set.dual;
+            s->st.id_openings += b.set.id_mode;
             if (b.mode != MODE_IDLE && (b.mode == MODE_FUNCTION || b.mode == MODE_FACTORY)) {
                 violation(s, "opened from inside a function or commissioning");
             }
@@ -1171,6 +1190,7 @@ typedef struct config {
     uint8_t delay_min, window_min; // *04
     bool override5;                // *13 05: slot 05 skips the delay
     bool duress, dual;             // *06, *05
+    bool id;                       // *18: ID + code
     bool calendar;                 // *10 today a holiday, *07 Thursdays 09:00-17:00 only
     bool users_off;                // *12 0
     uint8_t timelock_h;            // *11
@@ -1187,6 +1207,7 @@ static const config configs[] = {
     {.name = "recovery in 15 min", .recovery_min = 15},
     {.name = "factory, door open", .factory = true},
     {.name = "factory, door shut", .factory = true, .factory_door_shut = true},
+    {.name = "id mode+duress", .duress = true, .id = true}, // random search only
 };
 #define NCONFIGS (sizeof configs / sizeof configs[0])
 
@@ -1267,6 +1288,9 @@ static void set_up(search *s, const config *c, uint64_t seed) {
     if (c->dual) {
         mgr_function(s, "*05", "1#");
     }
+    if (c->id) {
+        mgr_function(s, "*18", "1#"); // last: the logins above are typed without an ID
+    }
     door(s);
     wait_ms(s, 2500);
     // The set-up is what it was meant to be, or the search proves nothing.
@@ -1279,6 +1303,7 @@ static void set_up(search *s, const config *c, uint64_t seed) {
     CHECK_EQ(lock->set.delay_min, c->delay_min);
     CHECK_EQ(lock->set.dual, c->dual);
     CHECK_EQ(lock->set.duress, c->duress);
+    CHECK_EQ(lock->set.id_mode, c->id);
     CHECK_EQ(lock->set.users_disabled, c->users_off);
     CHECK_EQ(lock->set.override, c->override5 ? 1u << 5 : 0u);
     CHECK_EQ(oracle_calendar_governs(&lock->set), c->calendar);
@@ -1394,16 +1419,23 @@ static void random_digits(search *s, char *out, unsigned n) {
     out[n] = '\0';
 }
 
-// A code of the owner's, picked at random (a manager's if manager).
-static const char *owner_code(search *s, bool manager) {
+// A code of the owner's, picked at random (a manager's if manager); *slot
+// gets its slot.
+static const char *owner_code_of(search *s, bool manager, int *slot) {
     int n = manager ? OL_MANAGER_SLOTS : OL_SLOTS;
     for (int tries = 0; tries < 64; tries++) {
-        int slot = (int)below(s, (uint32_t)n);
-        if (s->w.code[slot][0]) {
-            return s->w.code[slot];
+        *slot = (int)below(s, (uint32_t)n);
+        if (s->w.code[*slot][0]) {
+            return s->w.code[*slot];
         }
     }
+    *slot = manager ? 0 : 2;
     return manager ? M0 : U2;
+}
+
+static const char *owner_code(search *s, bool manager) {
+    int slot;
+    return owner_code_of(s, manager, &slot);
 }
 
 // A code field as a person might type it: mostly the owner's, sometimes a
@@ -1411,8 +1443,17 @@ static const char *owner_code(search *s, bool manager) {
 static void code_field(search *s, char out[CODE_CAP + 2], bool manager) {
     static const char *const folklore[] = {"123456",   "000000", "999999", "502550", "55555555",
                                            "12345678", "1234",   "0000",   "111111", "654321"};
-    const char *c = owner_code(s, manager);
+    int slot;
+    const char *c = owner_code_of(s, manager, &slot);
     size_t n = strlen(c);
+    // In ID mode after its slot's two digits: mostly its own, now and then
+    // another slot's, one no slot has, or none.
+    if (s->w.r.lock.set.id_mode && below(s, 10) != 0) {
+        unsigned id = below(s, 8) ? (unsigned)slot : below(s, 2) ? below(s, 6) : 40;
+        out[0] = (char)('0' + id / 10);
+        out[1] = (char)('0' + id % 10);
+        out += 2;
+    }
     memcpy(out, c, n + 1);
     switch (below(s, 12)) {
     case 0: // duress variant
@@ -1430,7 +1471,7 @@ static void code_field(search *s, char out[CODE_CAP + 2], bool manager) {
         }
         break;
     case 3:
-        snprintf(out, CODE_CAP + 2, "%s", folklore[below(s, 10)]);
+        snprintf(out, CODE_CAP, "%s", folklore[below(s, 10)]);
         break;
     default:
         break;
@@ -1511,7 +1552,7 @@ static void function_macro(search *s) {
     }
     random_digits(s, code, 6 + below(s, 7));
     unsigned slot = below(s, 8) ? below(s, 6) : below(s, 40);
-    unsigned fn = 1 + below(s, 17);
+    unsigned fn = 1 + below(s, 18); // 18: on / off, as 5, 6, 12
     switch (fn) {
     case 17: // pair a keypad: no fields
         fields[0] = '\0';
@@ -2023,6 +2064,7 @@ static void add(stats *to, const stats *from) {
     to->code_changes += from->code_changes;
     to->setting_changes += from->setting_changes;
     to->duress_openings += from->duress_openings;
+    to->id_openings += from->id_openings;
     to->delayed_openings += from->delayed_openings;
     to->dual_openings += from->dual_openings;
     to->lockouts += from->lockouts;
@@ -2091,13 +2133,15 @@ int main(int argc, char **argv) {
         const stats *x = i ? b : a;
         printf("    %s reached: %llu code changes, %llu setting changes, %llu commissionings, "
                "%llu lockouts, %llu *99 of which %llu recovered, %llu keypads paired, %llu *17 "
-               "windows; openings: %llu duress, %llu after a time delay, %llu dual\n",
+               "windows; openings: %llu duress, %llu after a time delay, %llu dual, %llu in ID "
+               "mode\n",
                i ? "(b)" : "(a)", (unsigned long long)x->code_changes,
                (unsigned long long)x->setting_changes, (unsigned long long)x->commissionings,
                (unsigned long long)x->lockouts, (unsigned long long)x->recovery_starts,
                (unsigned long long)x->recoveries, (unsigned long long)x->pairings,
                (unsigned long long)x->pair_windows, (unsigned long long)x->duress_openings,
-               (unsigned long long)x->delayed_openings, (unsigned long long)x->dual_openings);
+               (unsigned long long)x->delayed_openings, (unsigned long long)x->dual_openings,
+               (unsigned long long)x->id_openings);
     }
     if (b->relaxed) {
         printf("    (the time-delay check was relaxed on %llu openings: evidence overwritten)\n",

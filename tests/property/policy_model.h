@@ -47,6 +47,22 @@
 // change that makes a rule stricter ends the served state (the lock standing
 // open, a running delay or window); the duress alarm survives a power cut and
 // is reset only by a manager's own code typed to open.
+//
+// Since issue 13 (POLICY.md, "How many codes", "New codes", *02, *06, *18):
+// ID mode (*18, a setting): every code typed to open or to log in (the second
+// code of dual control too) is the slot's two digits, then the code, as one
+// entry, and matches only the slot its ID names (an ID of 32 or more, or an
+// entry shorter than two digits, matches nothing); new codes, slots, numbers
+// and recovery groups are typed without an ID. In ID mode a new code is
+// compared with nobody's (no TOO LIKE ANOTHER, no rationed check used, never
+// TOO MANY CHANGES; the recovery's new manager code too). Plain mode holds at
+// most OL_PLAIN_MAX_CODES codes: each enrolled slot, slot 00 always, twice
+// each with duress on; *02 naming an empty slot that would make more, and *06
+// turning duress on when it would, are refused TOO MANY CODES (not recorded).
+// Turning ID mode on is stricter; turning it off relaxes (served, or the
+// recorded refusal), and then is refused DELETE OTHERS (not recorded) unless
+// no slot but the giver's own (the login) holds a code. The ration refills
+// weekly and the lockouts double up to 12 h: both read from config.h.
 #ifndef OWNERLOCK_POLICY_MODEL_H
 #define OWNERLOCK_POLICY_MODEL_H
 
@@ -101,6 +117,7 @@ enum pm_kind {
     PK_NONE = 0,
     PK_SLOT,     // 00..31
     PK_SLOT_SET, // a slot holding a code, never the last manager
+    PK_SLOT_NEW, // a slot to set a code in: an empty one must fit plain mode's limit
     PK_NEW,      // a new code for the target slot
     PK_REPEAT,   // the same again
     PK_CONFIRM,  // '#' alone
@@ -125,7 +142,7 @@ typedef struct pm_fn {
 // POLICY.md, "Functions": who, 2nd, door, battery; the fields from the manual.
 static const pm_fn pm_functions[] = {
     {1, false, true, false, true, 2, {PK_NEW, PK_REPEAT}, {0}, {0}},
-    {2, true, true, false, true, 3, {PK_SLOT, PK_NEW, PK_REPEAT}, {0}, {0}},
+    {2, true, true, false, true, 3, {PK_SLOT_NEW, PK_NEW, PK_REPEAT}, {0}, {0}},
     {3, true, true, false, true, 2, {PK_SLOT_SET, PK_CONFIRM}, {0}, {0}},
     {4,
      true,
@@ -165,6 +182,7 @@ static const pm_fn pm_functions[] = {
      {OL_RECOVERY_DELAY_MIN_MIN},
      {OL_RECOVERY_DELAY_MAX_MIN}},
     {17, true, true, true, true, 0, {0}, {0}, {0}},
+    {18, true, true, false, true, 1, {PK_NUM}, {0}, {1}},
 };
 
 static const pm_fn *pm_function(uint8_t number) {
@@ -253,6 +271,8 @@ typedef struct pm_out {
     bool clock_refused;    // a new code refused: SET CLOCK FIRST (lost clock under a calendar)
     bool door_refused;     // *14 / *17 found the door shut at their last field
     bool tightened;        // an accepted change made a rule stricter: served ended
+    bool too_many;         // TOO MANY CODES | USE ID MODE *18 (plain mode full), not recorded
+    bool delete_others;    // DELETE OTHERS | TO LEAVE ID MODE (*18 0), not recorded
 } pm_out;
 
 // ---- small helpers ------------------------------------------------------------------
@@ -286,6 +306,18 @@ static uint32_t pm_enrolled_mask(const pm *m) {
     return mask;
 }
 
+// POLICY.md, "How many codes": may these slots hold codes under these
+// settings? Always in ID mode; in plain mode at most OL_PLAIN_MAX_CODES,
+// each enrolled slot and slot 00 (enrolled or not) counting once, or twice
+// with duress on.
+static bool pm_codes_fit(uint32_t enrolled, bool duress, bool id_mode) {
+    uint32_t codes = 0;
+    for (int s = 0; s < OL_SLOTS; s++) {
+        codes += ((enrolled | 1u) >> s) & 1u;
+    }
+    return id_mode || codes * (duress ? 2u : 1u) <= OL_PLAIN_MAX_CODES;
+}
+
 static bool pm_is_manager(int slot) {
     return slot < OL_MANAGER_SLOTS;
 }
@@ -311,16 +343,34 @@ static bool pm_window_open(const pm *m) {
 }
 
 // The slot whose code the digits are — or, duress on, whose code with the
-// last digit one higher they are (POLICY.md, "The people"); -1 if none.
+// last digit one higher they are (POLICY.md, "The people"); -1 if none. In
+// ID mode (USER-MANUAL.md, *18) the entry is the slot's two digits and then
+// the code, and only the slot the ID names is compared: an ID of 32 or more,
+// an entry shorter than two digits, or a code under another slot's ID (or
+// none) matches nothing.
 static int pm_match(const pm *m, const char *digits, bool *duress) {
     size_t n = strlen(digits);
+    int from = 0, to = OL_SLOTS;
     *duress = false;
-    for (int s = 0; s < OL_SLOTS && n > 0; s++) {
+    if (m->set.id_mode) {
+        if (n < 2) {
+            return -1;
+        }
+        int id = (digits[0] - '0') * 10 + (digits[1] - '0');
+        if (id >= OL_SLOTS) {
+            return -1;
+        }
+        digits += 2;
+        n -= 2;
+        from = id;
+        to = id + 1;
+    }
+    for (int s = from; s < to && n > 0; s++) {
         if (strcmp(m->code[s], digits) == 0) {
             return s;
         }
     }
-    for (int s = 0; s < OL_SLOTS && n > 0 && m->set.duress; s++) {
+    for (int s = from; s < to && n > 0 && m->set.duress; s++) {
         const char *c = m->code[s];
         if (strlen(c) == n && memcmp(c, digits, n - 1) == 0 &&
             digits[n - 1] == (char)('0' + (c[n - 1] - '0' + 1) % 10)) {
@@ -367,9 +417,10 @@ static int pm_code_shape(const char *c) {
     return pm_trivial(c) ? PM_CODE_SIMPLE : PM_CODE_OK;
 }
 
+// In ID mode a new code is compared with nobody's: only its shape counts.
 static int pm_code_rule(const pm *m, int target, const char *c) {
     int shape = pm_code_shape(c);
-    if (shape != PM_CODE_OK) {
+    if (shape != PM_CODE_OK || m->set.id_mode) {
         return shape;
     }
     for (int s = 0; s < OL_SLOTS; s++) {
@@ -513,6 +564,9 @@ static bool pm_settings_relax(const pm *m, const ol_settings *was, const ol_sett
     }
     if (next->recovery_delay_min < was->recovery_delay_min) {
         return true;
+    }
+    if (was->id_mode && !next->id_mode) {
+        return true; // *18: ID mode turned off
     }
     // "A holiday date is removed or moved": a date that was closed opens
     // (the same date kept in another holiday entry stays closed).
@@ -972,8 +1026,13 @@ static const char *pm_take_field(pm *m, const pm_fn *f, const char *digits) {
     switch (k) {
     case PK_SLOT:
     case PK_SLOT_SET:
+    case PK_SLOT_NEW:
         if (!pm_parse(digits, 2, &v) || v >= OL_SLOTS) {
             return "NO SUCH SLOT";
+        }
+        if (k == PK_SLOT_NEW &&
+            !pm_codes_fit(pm_enrolled_mask(m) | 1u << v, m->set.duress, m->set.id_mode)) {
+            return "TOO MANY CODES"; // USE ID MODE *18: plain mode is full
         }
         if (k == PK_SLOT_SET && !pm_enrolled(m, (int)v)) {
             return "SLOT EMPTY";
@@ -1104,6 +1163,9 @@ static void pm_finish(pm *m, const pm_fn *f, bool refuse_open, pm_out *o) {
     case 16:
         next.recovery_delay_min = (uint16_t)m->val[0];
         break;
+    case 18:
+        next.id_mode = m->val[0] != 0;
+        break;
     default:
         break;
     }
@@ -1132,6 +1194,23 @@ static void pm_finish(pm *m, const pm_fn *f, bool refuse_open, pm_out *o) {
         m->rtc_lost = false;
         pm_end_dialogue(m);
         pm_note(o, "CLOCK SET");
+        return;
+    }
+    // POLICY.md, "How many codes": ID mode is left only while no slot but
+    // the giver's own holds a code; then nothing may make plain mode hold
+    // more than its limit (duress turned on). Neither refusal is recorded.
+    bool leaves_id = m->set.id_mode && !next.id_mode;
+    if (leaves_id && (pm_enrolled_mask(m) & ~(1u << m->actor)) != 0) {
+        o->delete_others = true;
+        pm_end_dialogue(m);
+        pm_note(o, "DELETE OTHERS | TO LEAVE ID MODE: nothing changed, not recorded");
+        return;
+    }
+    if (((next.duress && !m->set.duress) || leaves_id) &&
+        !pm_codes_fit(pm_enrolled_mask(m), next.duress, next.id_mode)) {
+        o->too_many = true;
+        pm_end_dialogue(m);
+        pm_note(o, "TOO MANY CODES | USE ID MODE *18: nothing changed, not recorded");
         return;
     }
     if (fn == 11) {
@@ -1308,8 +1387,9 @@ static void pm_function_entry(pm *m, const char *digits, bool refuse_open, pm_ou
         return;
     }
     if (k == PK_NEW) {
+        // In ID mode nothing is compared, so nothing is rationed.
         int rule = pm_code_shape(digits);
-        if (rule == PM_CODE_OK && !pm_use_check(m, o)) {
+        if (rule == PM_CODE_OK && !m->set.id_mode && !pm_use_check(m, o)) {
             pm_end_dialogue(m);
             pm_note(o, "TOO MANY CHANGES: nothing changed, not counted");
             return;
@@ -1378,6 +1458,7 @@ static void pm_function_entry(pm *m, const char *digits, bool refuse_open, pm_ou
     }
     const char *bad = pm_take_field(m, f, digits);
     if (bad) {
+        o->too_many = strcmp(bad, "TOO MANY CODES") == 0;
         pm_end_dialogue(m);
         pm_note(o, bad);
         return;
@@ -1419,7 +1500,8 @@ static void pm_recovery_entry(pm *m, const char *digits, pm_out *o) {
     m->deadline = m->now + OL_MENU_TIMEOUT_MS; // each field has its 30 s
     if (m->stage == PM_RNEW) {
         // Not rationed (the ration is *01's and *02's): no check used, never
-        // TOO MANY CHANGES; still compared with the others.
+        // TOO MANY CHANGES; still compared with the others in plain mode (in
+        // ID mode with nobody's: pm_code_rule).
         int rule = pm_code_rule(m, 0, digits);
         if (rule == PM_CODE_CLOSE) {
             pm_wrong_try(m, o); // counted: the recovery ends (4), and its fields

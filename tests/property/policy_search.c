@@ -29,6 +29,14 @@
 // on a lost clock under a calendar; the door shuts while *14 or *17 is typed;
 // a rule is made stricter while the lock stands open or in a window, then
 // relaxed at once.
+// Since issue 13 (plain mode holds 8 codes, ID mode): a manager turns ID mode
+// on and off (*18), in the set-up too; in ID mode people type their ID before
+// their code — now and then none, another's, or one no slot has (40) — and
+// in plain mode now and then an ID they should not; managers enrol slots
+// beyond the five people (05-31) with fresh codes until plain mode is full
+// (TOO MANY CODES), turn duress on with too many codes, and delete the others
+// (*03) to leave ID mode (DELETE OTHERS until they have); codes set in ID mode
+// may be alike; now and then a week passes (the ration's refill).
 //
 // After every event the search compares what POLICY.md speaks of: the bolt;
 // ol_status (enrolled slots, wrong tries and lockout, delay and window, time
@@ -43,7 +51,9 @@
 // FIRST and its refused record for a new code on a lost clock under a
 // calendar; OPEN DOOR FIRST when *14 / *17 find the door shut at their last
 // field; that the keypad dialogue goes on or ends where the model says; that
-// an opening window the time lock has closed does not invite a code; that no
+// an opening window the time lock has closed does not invite a code; TOO
+// MANY CODES and DELETE OTHERS said where the model refuses, and not
+// recorded; the prompts for a code ask for the ID in ID mode; that no
 // secret field is echoed and that no recovery code is on the display behind
 // a shut door or after its showing ended. Any difference is a violation: the sequence that
 // found it is printed with the model's reading of each step, and the search
@@ -115,6 +125,11 @@ typedef struct stats {
     uint64_t late_wakes, late_ready_expired; // woke after a recovery delay; ... past its 10 min
     uint64_t rec_records[9];                 // recovery_used records seen, by arg
     uint64_t actions[ACT_COUNT];
+    // issue 13: ID mode turned on / off / refused DELETE OTHERS; TOO MANY
+    // CODES at *02's slot and at *06 (and *18); openings in ID mode; codes
+    // typed under a wrong ID or none in ID mode, or with an ID in plain mode
+    uint64_t id_on, id_off, delete_others, too_many_slot, too_many_rule, id_openings, misid;
+    uint64_t weeks, extra_enrolled, id_prompts;
     kind_count kinds[KIND_CAP];
     int nkinds;
 } stats;
@@ -131,6 +146,7 @@ typedef struct search {
     // what the people know
     char know[ACT_COUNT][PM_CODE_CAP];
     char retired[RETIRED_CAP][PM_CODE_CAP]; // codes once typed as new codes or replaced
+    int retired_slot[RETIRED_CAP];          // ... for this slot (its ID in ID mode)
     int nretired;
     bool rknown;         // R holds the recovery code (read off the display)
     bool unpaired;       // the keys of the action running are typed on a keypad not paired
@@ -293,6 +309,7 @@ static bool settings_differ(const ol_settings *a, const ol_settings *b, char *ou
     CMP(override)
     CMP(recovery_delay_min)
     CMP(recovery_off)
+    CMP(id_mode)
 #undef CMP
     for (int d = 0; d < 7; d++) {
         for (int p = 0; p < OL_SCHEDULE_PERIODS; p++) {
@@ -373,7 +390,9 @@ static bool result_text(const char *l1) {
                                           "NO RECOVERY CODE", // *99 with none: MAKE ONE: *14
                                           "RECOVERY STOPPED", // a code on an unpaired keypad
                                           "RECOVERY DELAY",
-                                          "SET UP FIRST"};
+                                          "SET UP FIRST",
+                                          "TOO MANY CODES",  // | USE ID MODE *18
+                                          "DELETE OTHERS"};  // | TO LEAVE ID MODE
     for (size_t i = 0; i < sizeof results / sizeof results[0]; i++) {
         if (strcmp(l1, results[i]) == 0) {
             return true;
@@ -493,6 +512,22 @@ static bool differs(search *s, bool dialogue_event, bool stale, char *out, size_
                      model_busy ? "goes on" : "ended it");
             return true;
         }
+    }
+    // A code is asked for with its ID in ID mode (USER-MANUAL.md, *18).
+    if (dialogue_event && !stale && o->input == OL_INPUT_SECRET && !pm_locked_out(m) &&
+        (m->stage == PM_LOGIN || m->stage == PM_SECOND)) {
+        bool id = m->set.id_mode;
+        const char *want = m->stage == PM_SECOND    ? (id ? "SECOND ID+CODE" : "SECOND CODE")
+                           : pm_function(m->fn)->manager ? (id ? "ID+MANAGER CODE" : "MANAGER CODE")
+                                                         : (id ? "ID + YOUR CODE" : "YOUR CODE");
+        if (strcmp(o->line[0], want) != 0 && strcmp(o->line[1], NOTHING_TEXT) != 0 &&
+            !result_text(o->line[0])) {
+            *key = "prompt for a code";
+            snprintf(out, cap, "display \"%s | %s\", the model: \"%s\"", o->line[0], o->line[1],
+                     want);
+            return true;
+        }
+        s->st.id_prompts += id;
     }
     return false;
 }
@@ -735,7 +770,14 @@ static pm_out step(search *s, const ol_event *ev) {
         char kind[240];
         snprintf(kind, sizeof kind, "%s", key);
         // Name the kinds the brief lists by what the model refused.
-        if (strcmp(key, "rules in force") == 0 && out.relax_refused) {
+        const char *l1 = ol_lock_outputs(&e->lock)->line[0];
+        if (out.too_many) {
+            snprintf(kind, sizeof kind, "TOO MANY CODES not refused (%s)", key);
+        } else if (out.delete_others) {
+            snprintf(kind, sizeof kind, "ID mode left with other codes enrolled (%s)", key);
+        } else if (strcmp(l1, "TOO MANY CODES") == 0 || strcmp(l1, "DELETE OTHERS") == 0) {
+            snprintf(kind, sizeof kind, "%s where the model accepts (%s)", l1, key);
+        } else if (strcmp(key, "rules in force") == 0 && out.relax_refused) {
             snprintf(kind, sizeof kind, "relaxing *%02u accepted while not served", before.fn);
         } else if (strcmp(key, "time lock") == 0 && out.relax_refused) {
             snprintf(kind, sizeof kind, "*11 shortened the running time lock");
@@ -766,7 +808,7 @@ static pm_out step(search *s, const ol_event *ev) {
             return out;
         }
         s->st.relax_refused++;
-    } else if (strstr(out.note, "relaxes")) {
+    } else if (strstr(out.note, "relaxes") && !out.delete_others) {
         s->st.relax_applied++;
     }
     // A new code refused on a lost clock under a calendar, *14 / *17 with the
@@ -800,6 +842,38 @@ static pm_out step(search *s, const ol_event *ev) {
             return out;
         }
     }
+    // TOO MANY CODES, DELETE OTHERS: said, and not recorded (nothing was tried).
+    if (out.too_many || out.delete_others) {
+        const ol_outputs *o = ol_lock_outputs(&e->lock);
+        const char *w1 = out.too_many ? "TOO MANY CODES" : "DELETE OTHERS";
+        const char *w2 = out.too_many ? "USE ID MODE *18" : "TO LEAVE ID MODE";
+        if (strcmp(o->line[0], w1) != 0 || strcmp(o->line[1], w2) != 0) {
+            violation(s, out.too_many ? "TOO MANY CODES not said" : "DELETE OTHERS not said",
+                      "display \"%s | %s\", the model: \"%s | %s\"", o->line[0], o->line[1], w1,
+                      w2);
+            return out;
+        }
+        // (What time did meanwhile may be written: the bolt thrown, a first
+        // code of dual control that stood alone.)
+        for (uint32_t seq = was.audit_next_seq; seq < engine_status(e).audit_next_seq; seq++) {
+            ol_audit_event ae;
+            if (ol_lock_audit_read(&e->lock, seq, &ae) == OL_OK &&
+                ((ae.kind == OL_AUDIT_REFUSED && ae.arg >> 8 != 0) ||
+                 ae.kind == OL_AUDIT_CONFIG_CHANGED ||
+                 ae.kind == OL_AUDIT_USER_ADDED || ae.kind == OL_AUDIT_WRONG_CODE)) {
+                violation(s, out.too_many ? "TOO MANY CODES recorded" : "DELETE OTHERS recorded",
+                          "record %" PRIu32 ": kind %d slot %d arg 0x%04x", seq, (int)ae.kind,
+                          (int)ae.slot, (unsigned)ae.arg);
+                return out;
+            }
+        }
+        s->st.delete_others += out.delete_others;
+        s->st.too_many_slot += out.too_many && before.stage == PM_FIELD && before.fn == 2;
+        s->st.too_many_rule += out.too_many && !(before.stage == PM_FIELD && before.fn == 2);
+    }
+    s->st.id_on += !before.set.id_mode && s->m.set.id_mode;
+    s->st.id_off += before.set.id_mode && !s->m.set.id_mode;
+    s->st.id_openings += out.opened >= 0 && before.set.id_mode;
     s->st.tightened += out.tightened;
     if (out.opened >= 0) {
         s->st.openings++;
@@ -923,12 +997,31 @@ static bool probe_code(search *s, const char *code, bool *valid) {
     return true;
 }
 
-static void check_code(search *s, const char *code) {
-    if (s->failed || code[0] == '\0') {
+// The entry that types `code` for `slot`: in ID mode the slot's two digits,
+// then the code (USER-MANUAL.md, *18).
+static void with_id(const search *s, int slot, const char *code, char out[PM_CODE_CAP]) {
+    size_t at = 0;
+    if (s->m.set.id_mode) {
+        slot = slot < 0 ? 0 : slot;
+        out[at++] = (char)('0' + slot / 10 % 10);
+        out[at++] = (char)('0' + slot % 10);
+    }
+    size_t n = strlen(code);
+    n = n + at < PM_CODE_CAP ? n : PM_CODE_CAP - 1 - at;
+    memcpy(out + at, code, n);
+    out[at + n] = '\0';
+}
+
+// Does `code` open `slot` (in ID mode typed under its ID; in plain mode the
+// slot plays no part) where the model says?
+static void check_code(search *s, int slot, const char *raw) {
+    if (s->failed || raw[0] == '\0') {
         return;
     }
+    char code[PM_CODE_CAP];
+    with_id(s, slot, raw, code);
     bool duress, valid;
-    int slot = pm_match(&s->m, code, &duress);
+    slot = pm_match(&s->m, code, &duress);
     if (!probe_code(s, code, &valid)) {
         violation(s, "probe failed", "the copy of the lock could not be asked about %s", code);
         return;
@@ -940,25 +1033,27 @@ static void check_code(search *s, const char *code) {
     }
 }
 
-static void retire(search *s, const char *code) {
+static void retire(search *s, int slot, const char *code) {
     if (code[0] == '\0') {
         return;
     }
+    slot = slot >= 0 && slot < OL_SLOTS ? slot : 0;
     for (int i = 0; i < s->nretired; i++) {
-        if (strcmp(s->retired[i], code) == 0) {
+        if (strcmp(s->retired[i], code) == 0 && s->retired_slot[i] == slot) {
             return;
         }
     }
     int at = s->nretired < RETIRED_CAP ? s->nretired++ : (int)below(s, RETIRED_CAP);
     snprintf(s->retired[at], PM_CODE_CAP, "%s", code);
+    s->retired_slot[at] = slot;
 }
 
 static void check_all_codes(search *s) {
     for (int slot = 0; slot < OL_SLOTS; slot++) {
-        check_code(s, s->m.code[slot]);
+        check_code(s, slot, s->m.code[slot]);
     }
     for (int i = 0; i < s->nretired; i++) {
-        check_code(s, s->retired[i]);
+        check_code(s, s->retired_slot[i], s->retired[i]);
     }
 }
 
@@ -1051,13 +1146,53 @@ static const char *code_of(search *s, int actor) {
     return s->know[actor];
 }
 
-// The code as its holder types it, now and then its duress variant.
-static void as_typed(search *s, const char *code, char *out) {
-    snprintf(out, PM_CODE_CAP, "%s", code);
-    size_t n = strlen(out);
+// The code as `actor` types it, now and then its duress variant; in ID mode
+// after the two digits of his slot — now and then none, another person's ID
+// or one no slot has (40); in plain mode now and then with an ID all the same.
+// Someone who knows no code picks an ID too.
+static void as_typed(search *s, int actor, const char *code, char *out) {
+    char c[PM_CODE_CAP];
+    snprintf(c, sizeof c, "%s", code);
+    size_t n = strlen(c);
     if (n && s->m.set.duress && chance(s, 10)) {
-        out[n - 1] = (char)('0' + (out[n - 1] - '0' + 1) % 10);
+        c[n - 1] = (char)('0' + (c[n - 1] - '0' + 1) % 10);
     }
+    int slot = actor_slot[actor] >= 0 ? actor_slot[actor] : (int)below(s, 6);
+    uint32_t r = below(s, 100);
+    bool id = s->m.set.id_mode;
+    if (id && r < 5) {
+        memcpy(out, c, n + 1); // no ID: the entry is the code alone
+        s->st.misid += actor_slot[actor] >= 0;
+        return;
+    }
+    if (id && r < 9) {
+        int other;
+        do {
+            other = (int)below(s, 6);
+        } while (other == slot);
+        slot = other;
+        s->st.misid += actor_slot[actor] >= 0;
+    } else if (id && r < 12) {
+        slot = chance(s, 70) ? 40 : 32 + (int)below(s, 68);
+        s->st.misid += actor_slot[actor] >= 0;
+    } else if (!id && r < 2) {
+        s->st.misid += actor_slot[actor] >= 0;
+        char entry[PM_CODE_CAP];
+        entry[0] = (char)('0' + slot / 10);
+        entry[1] = (char)('0' + slot % 10);
+        snprintf(entry + 2, sizeof entry - 2, "%.12s", c);
+        memcpy(out, entry, sizeof entry);
+        return;
+    }
+    if (id) {
+        char entry[PM_CODE_CAP];
+        entry[0] = (char)('0' + slot / 10);
+        entry[1] = (char)('0' + slot % 10);
+        snprintf(entry + 2, sizeof entry - 2, "%.12s", c);
+        memcpy(out, entry, sizeof entry);
+        return;
+    }
+    memcpy(out, c, n + 1);
 }
 
 static void group_text(const uint8_t *code, int g, char *out) {
@@ -1080,6 +1215,8 @@ typedef struct plan {
     char entry[PLAN_MAX][PM_CODE_CAP];
     bool cancel_after; // *09: leave the view with '*'
     bool no_probe;     // the new codes typed need not be asked about
+    int target;        // *01 / *02: the slot the new code is for (its ID when asked about)
+    int new_at;        // the entry of the new code (its repeat follows); 0: every code-long entry
 } plan;
 
 static void plan_add(plan *p, const char *digits) {
@@ -1144,6 +1281,7 @@ static void plan_new_code(search *s, plan *p, int target) {
     } else {
         fresh_code(s, target, code);
     }
+    p->new_at = p->n;
     plan_add(p, code);
     snprintf(again, sizeof again, "%s", code);
     if (chance(s, 8)) {
@@ -1200,24 +1338,41 @@ static void plan_fields(search *s, plan *p, int actor) {
     int own = actor_slot[actor] >= 0 ? actor_slot[actor] : 0;
     switch (p->fn) {
     case 1:
+        p->target = own;
         plan_new_code(s, p, own);
         break;
     case 2: {
         static const unsigned slots[] = {1, 2, 3, 4, 4, 5, 0, 40};
         unsigned target = slots[below(s, 8)];
+        if (chance(s, 20)) {
+            target = 5 + below(s, OL_SLOTS - 5); // beyond the five people
+        }
         uint32_t ov = s->m.set.override & 0x1Fu;
         if (ov != 0 && chance(s, 50)) {
             do { // a slot with the override gets a new code: the override goes
                 target = below(s, 5);
             } while (!((ov >> target) & 1u));
         }
+        p->target = target < OL_SLOTS ? (int)target : 0;
         plan_num(p, true, target);
         plan_new_code(s, p, (int)target);
         break;
     }
-    case 3:
-        plan_num(p, true, 1 + below(s, 5));
+    case 3: {
+        unsigned target = 1 + below(s, 5);
+        uint32_t extra = pm_enrolled_mask(&s->m) & ~0x1Fu;
+        if (extra != 0 && chance(s, 40)) {
+            do { // one of the slots beyond the five people
+                target = 5 + below(s, OL_SLOTS - 5);
+            } while (!((extra >> target) & 1u));
+        }
+        plan_num(p, true, target);
         plan_add(p, chance(s, 85) ? "" : "1");
+        break;
+    }
+    case 18: // mostly the other mode
+        plan_num(p, false,
+                 chance(s, 5) ? 2u : (chance(s, 80) ? !s->m.set.id_mode : s->m.set.id_mode));
         break;
     case 4: {
         static const unsigned delays[] = {0, 1, 1, 2, 3, 5};
@@ -1327,15 +1482,16 @@ static void plan_second(search *s, plan *p, int actor) {
             other = (int)below(s, 5);
         } while (other == actor);
     }
-    as_typed(s, code_of(s, other), code);
+    as_typed(s, other, code_of(s, other), code);
     plan_add(p, code);
 }
 
 static void plan_function(search *s, plan *p, int actor, uint8_t fn) {
     memset(p, 0, sizeof *p);
     p->fn = fn;
+    p->target = actor_slot[actor] >= 0 ? actor_slot[actor] : 0;
     char code[PM_CODE_CAP];
-    as_typed(s, code_of(s, actor), code);
+    as_typed(s, actor, code_of(s, actor), code);
     plan_add(p, code);
     const pm_fn *f = pm_function(fn);
     // *08 on a lost clock under a calendar asks for a second code: mostly
@@ -1353,10 +1509,10 @@ static void learn_codes(search *s) {
     for (int a = ACT_A; a <= ACT_D; a++) {
         const char *now = s->m.code[actor_slot[a]];
         if (now[0] && strcmp(now, s->know[a]) != 0) {
-            retire(s, s->know[a]);
-            check_code(s, s->know[a]);
+            retire(s, actor_slot[a], s->know[a]);
+            check_code(s, actor_slot[a], s->know[a]);
             snprintf(s->know[a], PM_CODE_CAP, "%s", now);
-            check_code(s, now);
+            check_code(s, actor_slot[a], now);
         }
     }
 }
@@ -1366,6 +1522,7 @@ static bool in_function(const pm *m) {
 }
 
 static void run_plan(search *s, const plan *p) {
+    bool was_id = s->m.set.id_mode;
     press_function(s, p->fn);
     for (int i = 0; i < p->n && !s->failed; i++) {
         if (!in_function(&s->m)) {
@@ -1383,15 +1540,23 @@ static void run_plan(search *s, const plan *p) {
         press_cancel(s); // the plan ran out: walk away properly
     }
     // Codes typed as new codes must open only where the model says.
-    for (int i = 0; i < p->n && !s->failed && !p->no_probe; i++) {
+    for (int i = p->new_at; i < p->n && i < (p->new_at ? p->new_at + 2 : p->n) && !s->failed &&
+                            !p->no_probe;
+         i++) {
         size_t n = strlen(p->entry[i]);
+        if (i > 0 && strcmp(p->entry[i], p->entry[i - 1]) == 0) {
+            continue; // the repeat of the code just asked about
+        }
         if ((p->fn == 1 || p->fn == 2) && n >= OL_CODE_MIN_DIGITS && n <= OL_CODE_MAX_DIGITS) {
-            retire(s, p->entry[i]);
-            check_code(s, p->entry[i]);
+            retire(s, p->target, p->entry[i]);
+            check_code(s, p->target, p->entry[i]);
         }
     }
     if (p->fn <= 3) {
         learn_codes(s);
+    }
+    for (int slot = 0; slot < OL_SLOTS && s->m.set.id_mode != was_id; slot++) {
+        check_code(s, slot, s->m.code[slot]); // every code is typed another way now
     }
     s->st.functions_done++;
 }
@@ -1564,7 +1729,7 @@ __attribute__((format(printf, 3, 4))) static void begin_action(search *s, int ac
 
 static void act_open(search *s, int actor) {
     char code[PM_CODE_CAP];
-    as_typed(s, code_of(s, actor), code);
+    as_typed(s, actor, code_of(s, actor), code);
     begin_action(s, actor, "types a code to open");
     s->e.t += KEY_GAP_MS;
     pm_out out = type(s, code);
@@ -1575,8 +1740,9 @@ static void act_open(search *s, int actor) {
     }
 }
 
-static const uint8_t manager_fns[] = {1,  2,  2,  3,  4,  4,  4,  5,  5,  6,  7,  7,  7,  8,  8, 9,
-                                      10, 10, 11, 11, 12, 12, 13, 13, 13, 14, 14, 15, 16, 16, 17};
+static const uint8_t manager_fns[] = {1,  2,  2,  3,  4,  4,  4,  5,  5,  6,  6,  7,  7,  7,  8,  8,
+                                      9,  10, 10, 11, 11, 12, 12, 13, 13, 13, 14, 14, 15, 16, 16, 17,
+                                      18, 18, 3,  2};
 
 static void act_function(search *s, int actor, uint8_t forced) {
     uint8_t fn;
@@ -1704,7 +1870,7 @@ static void act_unpaired(search *s) {
     s->unpaired = true;
     if (chance(s, 80)) {
         char code[PM_CODE_CAP];
-        as_typed(s, code_of(s, actor), code);
+        as_typed(s, actor, code_of(s, actor), code);
         begin_action(s, actor, "types a code on a keypad not paired%s",
                      s->m.rec != PM_REC_NONE ? " (a recovery runs)" : "");
         s->e.t += KEY_GAP_MS;
@@ -1717,7 +1883,7 @@ static void act_unpaired(search *s) {
         press_function(s, fn);
         if (in_function(&s->m) && !s->failed) {
             char code[PM_CODE_CAP];
-            as_typed(s, code_of(s, actor), code);
+            as_typed(s, actor, code_of(s, actor), code);
             s->e.t += KEY_GAP_MS;
             type(s, code);
         }
@@ -1742,8 +1908,9 @@ static void act_burn_checks(search *s, int actor) {
         memset(&p, 0, sizeof p);
         p.fn = 1;
         p.no_probe = i + 1 < times;
+        p.target = actor_slot[actor];
         char code[PM_CODE_CAP], again[PM_CODE_CAP];
-        as_typed(s, code_of(s, actor), code);
+        as_typed(s, actor, code_of(s, actor), code);
         plan_add(&p, code);
         if (s->m.set.dual) {
             plan_second(s, &p, actor);
@@ -1767,17 +1934,24 @@ static void add_second(search *s, plan *p, int actor) {
         int slot = actor_slot[a];
         if (a != actor && pm_enrolled(&s->m, slot) && !pm_disabled(&s->m, slot) &&
             strcmp(s->know[a], s->m.code[slot]) == 0) {
-            plan_add(p, s->know[a]);
+            char code[PM_CODE_CAP];
+            with_id(s, slot, s->know[a], code);
+            plan_add(p, code);
             return;
         }
     }
-    plan_add(p, s->know[actor]); // nobody else: NEED OTHER CODE
+    char code[PM_CODE_CAP];
+    with_id(s, actor_slot[actor], s->know[actor], code);
+    plan_add(p, code); // nobody else: NEED OTHER CODE
 }
 
 static void plan_login(search *s, plan *p, int actor, uint8_t fn) {
     memset(p, 0, sizeof *p);
     p->fn = fn;
-    plan_add(p, s->know[actor]);
+    p->target = actor_slot[actor];
+    char code[PM_CODE_CAP];
+    with_id(s, actor_slot[actor], s->know[actor], code);
+    plan_add(p, code);
     if (s->m.set.dual) {
         add_second(s, p, actor);
     }
@@ -1815,14 +1989,137 @@ static void act_drain_then_enrol(search *s) {
     plan_login(s, &p, manager, 2);
     static const unsigned targets[] = {2, 3, 4, 5, 6};
     unsigned target = targets[below(s, 5)];
+    p.target = (int)target;
     plan_num(&p, true, target);
     char code[PM_CODE_CAP];
     fresh_code(s, (int)target, code);
+    p.new_at = p.n;
     plan_add(&p, code);
     plan_add(&p, code);
     begin_action(s, manager, "*02 %02u: enrols a code after the insider's drain", target);
     s->e.t += KEY_GAP_MS;
     run_plan(s, &p);
+}
+
+// A manager enrols slots beyond the five people (05-31), fresh codes, one
+// after another: in plain mode until it is full (TOO MANY CODES at the slot).
+static void act_enrol_extra(search *s) {
+    int manager = chance(s, 75) ? ACT_A : ACT_B;
+    int times = 1 + (int)below(s, 6);
+    begin_action(s, manager, "*02 to empty slots beyond the five people, up to %d times", times);
+    for (int i = 0; i < times && !s->failed; i++) {
+        if (pm_locked_out(&s->m) || s->m.stage != PM_IDLE) {
+            break;
+        }
+        uint32_t empty = ~pm_enrolled_mask(&s->m) & ~0x1Fu;
+        if (empty == 0) {
+            break;
+        }
+        unsigned target;
+        do {
+            target = 5 + below(s, OL_SLOTS - 5);
+        } while (!((empty >> target) & 1u));
+        plan p;
+        plan_login(s, &p, manager, 2);
+        p.target = (int)target;
+        plan_num(&p, true, target);
+        char code[PM_CODE_CAP];
+        if (s->m.set.id_mode && chance(s, 20)) {
+            snprintf(code, sizeof code, "%s", s->know[(int)below(s, 5)]); // alike: allowed
+            if (pm_code_shape(code) != PM_CODE_OK) {
+                fresh_code(s, (int)target, code);
+            }
+        } else {
+            fresh_code(s, (int)target, code);
+        }
+        p.new_at = p.n;
+        plan_add(&p, code);
+        plan_add(&p, code);
+        s->e.t += KEY_GAP_MS;
+        bool full = !pm_codes_fit(pm_enrolled_mask(&s->m) | 1u << target, s->m.set.duress,
+                                  s->m.set.id_mode);
+        run_plan(s, &p);
+        s->st.extra_enrolled += pm_enrolled(&s->m, (int)target);
+        if (full) {
+            break; // TOO MANY CODES | USE ID MODE *18: he stops
+        }
+    }
+}
+
+// In ID mode a manager deletes (*03) every other code, opens to serve the
+// rules, turns ID mode off (*18 0) and enrols the people again in plain mode
+// (duress on: TOO MANY CODES for the last ones). Now and then he stops
+// half-way, or gives *18 0 with others still enrolled: DELETE OTHERS.
+static void act_leave_id_mode(search *s) {
+    pm *m = &s->m;
+    int manager = pm_enrolled(m, 0) && strcmp(s->know[ACT_A], m->code[0]) == 0 ? ACT_A : ACT_B;
+    int own = actor_slot[manager];
+    if (strcmp(s->know[manager], m->code[own]) != 0) {
+        return;
+    }
+    bool all = chance(s, 75);
+    begin_action(s, manager, "leaves ID mode: deletes %s other codes, opens, *18 0",
+                 all ? "the" : "some");
+    for (int slot = 0; slot < OL_SLOTS && !s->failed; slot++) {
+        if (slot == own || !pm_enrolled(m, slot) || (!all && chance(s, 50))) {
+            continue;
+        }
+        if (pm_locked_out(m) || m->stage != PM_IDLE) {
+            return;
+        }
+        plan p;
+        plan_login(s, &p, manager, 3);
+        plan_num(&p, true, (unsigned)slot);
+        plan_add(&p, "");
+        s->e.t += KEY_GAP_MS;
+        run_plan(s, &p);
+    }
+    if (s->failed || pm_locked_out(m) || m->stage != PM_IDLE) {
+        return;
+    }
+    // Served: the lock stands open after an opening (or in a window).
+    if (!(m->retracted && m->stands == PM_YES) && !pm_window_open(m)) {
+        char code[PM_CODE_CAP];
+        with_id(s, own, s->know[manager], code);
+        s->e.t += KEY_GAP_MS;
+        type(s, code);
+        if (!s->failed && pm_delay_running(m)) {
+            wait_ms(s, m->delay_until - m->now + 500u);
+        }
+        if (!s->failed && pm_window_open(m) && m->stage == PM_IDLE && chance(s, 50)) {
+            with_id(s, own, s->know[manager], code);
+            s->e.t += KEY_GAP_MS;
+            type(s, code);
+        }
+    }
+    if (s->failed || pm_locked_out(m) || m->stage != PM_IDLE) {
+        return;
+    }
+    plan p;
+    plan_login(s, &p, manager, 18);
+    plan_add(&p, "0");
+    s->e.t += KEY_GAP_MS;
+    run_plan(s, &p);
+    if (s->failed || m->set.id_mode) {
+        return;
+    }
+    // The people again, in plain mode.
+    for (int a = ACT_A; a <= ACT_D && !s->failed; a++) {
+        if (a == manager || pm_locked_out(m) || m->stage != PM_IDLE || chance(s, 15)) {
+            continue;
+        }
+        plan q;
+        plan_login(s, &q, manager, 2);
+        q.target = actor_slot[a];
+        plan_num(&q, true, (unsigned)actor_slot[a]);
+        char code[PM_CODE_CAP];
+        fresh_code(s, actor_slot[a], code);
+        q.new_at = q.n;
+        plan_add(&q, code);
+        plan_add(&q, code);
+        s->e.t += KEY_GAP_MS;
+        run_plan(s, &q);
+    }
 }
 
 // A manager runs *14 (or *17) with the door open, and the door is shut at
@@ -1876,7 +2173,7 @@ static void act_tighten_relax(search *s) {
     uint32_t day;
     today(s, &weekday, &minute, &day);
     plan t, r;
-    uint32_t k = below(s, 8);
+    uint32_t k = below(s, m->set.id_mode ? 8 : 9);
     char a[PM_CODE_CAP], b[PM_CODE_CAP];
     const ol_settings *set = &m->set;
     plan_login(s, &t, actor, 4);
@@ -1940,6 +2237,12 @@ static void act_tighten_relax(search *s) {
         snprintf(a, sizeof a, "%u", weekday);
         snprintf(b, sizeof b, "2");
         break;
+    case 8: // ID mode on, then off (DELETE OTHERS too, were it served)
+        t.fn = 18;
+        plan_add(&t, "1");
+        snprintf(a, sizeof a, "0");
+        b[0] = 0;
+        break;
     case 7: // one change both: a shorter delay, a shorter window; then the old
         t.fn = 4;
         plan_num(&t, false, set->delay_min ? set->delay_min - 1u : 0u);
@@ -1996,6 +2299,10 @@ static void act_world(search *s) {
                 wake_late(s, ms);
                 return;
             }
+        } else if (!pm_checks_full(m) && w < 3 && chance(s, 12)) {
+            // A week: one new-code check comes back to each slot below the burst.
+            ms = OL_CODE_CHECK_REFILL_MS + 60000ull;
+            s->st.weeks++;
         } else {
             static const uint64_t waits[] = {2000,           7000,           31000,  61000,
                                              180000,         310000,         900000, 3600000,
@@ -2075,7 +2382,7 @@ static void random_action(search *s) {
     // open or in a window, then relaxed.
     if (m->stage == PM_IDLE && !pm_locked_out(m)) {
         uint32_t r = below(s, 1000);
-        if (r < 8) {
+        if (r < 8 && !m->set.id_mode) { // in ID mode nothing is rationed
             act_drain_then_enrol(s);
             return;
         }
@@ -2090,6 +2397,14 @@ static void random_action(search *s) {
         }
         if (r < 160 && (pm_window_open(m) || (m->retracted && m->stands == PM_YES))) {
             act_tighten_relax(s);
+            return;
+        }
+        if (r < 185) {
+            act_enrol_extra(s);
+            return;
+        }
+        if (r < 215 && m->set.id_mode) {
+            act_leave_id_mode(s);
             return;
         }
     }
@@ -2176,17 +2491,29 @@ static void setup_lock(search *s) {
     for (int i = 0; i < 10 && (m->stage == PM_SHOW || m->stage == PM_TYPEBACK) && !s->failed; i++) {
         continue_show(s);
     }
-    // The manager opens (the lock stands open), then sets up the others.
+    // The manager opens (the lock stands open), then sets up the others. ID
+    // mode (*18) is turned on after the relaxations below (it is stricter:
+    // nobody has served it yet); plain mode holds 8 codes, so with duress
+    // (*06) D is mostly not enrolled there (he then knows a code no slot has).
+    bool id = chance(s, 35), duress = chance(s, 30);
     begin_action(s, ACT_A, "opens, door open");
     e->t += KEY_GAP_MS;
     type(s, s->know[ACT_A]);
     for (int a = ACT_B; a <= ACT_D && !s->failed; a++) {
+        if (a == ACT_D && duress && !id && chance(s, 85)) {
+            fresh_code(s, actor_slot[a], s->know[a]);
+            continue;
+        }
         plan p;
         memset(&p, 0, sizeof p);
         p.fn = 2;
-        plan_add(&p, s->know[ACT_A]);
+        p.target = actor_slot[a];
+        char login[PM_CODE_CAP];
+        with_id(s, 0, s->know[ACT_A], login);
+        plan_add(&p, login);
         plan_num(&p, true, (unsigned)actor_slot[a]);
         fresh_code(s, actor_slot[a], s->know[a]);
+        p.new_at = p.n;
         plan_add(&p, s->know[a]);
         plan_add(&p, s->know[a]);
         begin_action(s, ACT_A, "*02 %02d: %s's code", actor_slot[a], actor_name[a]);
@@ -2201,7 +2528,8 @@ static void setup_lock(search *s) {
     } rules[] = {
         {16, 60, {"15"}},
         {13, 35, {"02", "1"}},
-        {6, 30, {"1"}},
+        {18, id ? 100 : 0, {"1"}},
+        {6, duress ? 100 : 0, {"1"}},
         {4, 45, {"1", "2"}},
         {7, 25, {"0", "1", "0000", "2400"}}, // day filled in below
         {10, 25, {"1", "0"}},                // date filled in below
@@ -2218,9 +2546,12 @@ static void setup_lock(search *s) {
         plan p;
         memset(&p, 0, sizeof p);
         p.fn = rules[i].fn;
-        plan_add(&p, s->know[ACT_A]);
+        char login[PM_CODE_CAP];
+        with_id(s, 0, s->know[ACT_A], login);
+        plan_add(&p, login);
         if (m->set.dual) {
-            plan_add(&p, s->know[ACT_B]);
+            with_id(s, 1, s->know[ACT_B], login);
+            plan_add(&p, login);
         }
         for (int k = 0; k < 4 && rules[i].f[k]; k++) {
             if (p.fn == 7 && k == 0) {
@@ -2237,6 +2568,10 @@ static void setup_lock(search *s) {
         begin_action(s, ACT_A, "sets up *%02u", p.fn);
         e->t += KEY_GAP_MS;
         run_plan(s, &p);
+    }
+    // In ID mode, now and then more people beyond the five.
+    if (!s->failed && m->set.id_mode && chance(s, 40)) {
+        act_enrol_extra(s);
     }
     if (!s->failed && e->door_open && m->retracted) {
         begin_action(s, ACT_A, "closes the door");
@@ -2364,6 +2699,14 @@ int main(int argc, char **argv) {
            " (past its 10 minutes %" PRIu64 ")\n",
            st->fields_ended[4], st->fields_ended[5], st->fields_ended[8], st->late_wakes,
            st->late_ready_expired);
+    printf("  ID mode: turned on %" PRIu64 ", off %" PRIu64 ", refused DELETE OTHERS %" PRIu64
+           "; TOO MANY CODES %" PRIu64 " (*02's slot %" PRIu64 ", *06 %" PRIu64
+           "); openings in ID mode %" PRIu64 ", codes typed under a wrong ID or none %" PRIu64
+           ", ID prompts %" PRIu64 "; slots 05-31 enrolled %" PRIu64 "; weeks passed %" PRIu64
+           "\n",
+           st->id_on, st->id_off, st->delete_others, st->too_many_slot + st->too_many_rule,
+           st->too_many_slot, st->too_many_rule, st->id_openings, st->misid, st->id_prompts,
+           st->extra_enrolled, st->weeks);
     printf("  recovery_used records:");
     for (int a = 1; a <= 8; a++) {
         printf(" arg %d: %" PRIu64 "%s", a, st->rec_records[a], a < 8 ? "," : "\n");
