@@ -4,6 +4,12 @@
 
 #include "refusal.h"
 #include "screen.h"
+#include "state.h"
+
+bool ol_dual_possible(uint32_t enrolled, bool users_disabled) {
+    uint32_t usable = enrolled & (users_disabled ? MANAGER_MASK : UINT32_MAX);
+    return (usable & (usable - 1u)) != 0; // two bits or more
+}
 
 ol_err ol_dual_control(ol_lock *lock, uint8_t slot, bool *go_on, uint16_t *first) {
     *go_on = false;
@@ -24,7 +30,7 @@ ol_err ol_dual_control(ol_lock *lock, uint8_t slot, bool *go_on, uint16_t *first
         }
         lock->dual_first = slot;
         lock->dual_until = lock->now + OL_DUAL_WINDOW_MS;
-        ol_say(lock, TONE_OK, "SECOND CODE", "");
+        ol_say(lock, TONE_OK, lock->set.id_mode ? "SECOND ID+CODE" : "SECOND CODE", "");
         return OL_OK;
     }
     if (slot == lock->dual_first) {

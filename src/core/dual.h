@@ -15,6 +15,10 @@ ol_err ol_dual_control(ol_lock *lock, uint8_t slot, bool *go_on, uint16_t *first
 // A pending first code ends alone (a new delay starts, or it can no longer
 // be given): recorded as refused, SECOND CODE (reason 9).
 ol_err ol_dual_lapse(ol_lock *lock) OL_MUST_CHECK;
+// Can dual control be met: two enabled codes (managers', and users' unless
+// disabled)? With fewer, nothing would ever open again: *05, *03 and *12
+// refuse to leave the lock so.
+bool ol_dual_possible(uint32_t enrolled, bool users_disabled);
 // A first code alone, and no second came in time: recorded.
 ol_err ol_dual_timer(ol_lock *lock) OL_MUST_CHECK;
 

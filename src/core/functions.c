@@ -14,6 +14,7 @@
 
 #include "audit.h"
 #include "credentials.h"
+#include "dual.h"
 #include "duress.h"
 #include "enrol.h"
 #include "opening.h"
@@ -179,10 +180,15 @@ static bool parse_number(const ol_event *ev, uint8_t max_digits, uint32_t *value
 // Plain mode is full: the one refusal that says what to do instead
 // (docs/USER-MANUAL.md, "Many people: ID mode").
 static const char too_many_codes[] = "TOO MANY CODES";
+// Dual control with fewer than two usable codes would open nothing ever again.
+static const char dual_needs_two[] = "DUAL CONTROL";
 
 static void refuse(ol_lock *lock, const char *why) {
     ol_function_end(lock);
-    ol_say(lock, TONE_ERROR, why, why == too_many_codes ? "USE ID MODE *18" : NOTHING_CHANGED);
+    ol_say(lock, TONE_ERROR, why,
+           why == too_many_codes   ? "USE ID MODE *18"
+           : why == dual_needs_two ? "NEEDS 2 CODES"
+                                   : NOTHING_CHANGED);
 }
 
 // Checks one field; on success stores what it means in lock->field[] and
@@ -206,6 +212,10 @@ static const char *take_field(ol_lock *lock, const field *f, const ol_event *ev)
         }
         if (f->kind == F_SLOT_SET && (lock->enrolled & MANAGER_MASK) == (1u << v)) {
             return "LAST MANAGER";
+        }
+        if (f->kind == F_SLOT_SET && lock->set.dual &&
+            !ol_dual_possible(lock->enrolled & ~(1u << v), lock->set.users_disabled)) {
+            return dual_needs_two;
         }
         lock->target = (uint8_t)v;
         break;
@@ -620,6 +630,10 @@ static ol_err change_rules(ol_lock *lock, const ol_settings *next) {
     if (leaves_id && others != 0) {
         ol_function_end(lock);
         ol_say(lock, TONE_ERROR, "DELETE OTHERS", "TO LEAVE ID MODE");
+        return OL_OK;
+    }
+    if (next->dual && !ol_dual_possible(lock->enrolled, next->users_disabled)) {
+        refuse(lock, dual_needs_two);
         return OL_OK;
     }
     // More codes counting toward plain mode's limit: duress on, or ID off.

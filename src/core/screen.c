@@ -60,7 +60,7 @@ static void idle_screen(const ol_lock *lock, char l1[OL_DISPLAY_COLS + 1],
     if (lock->out.bolt == OL_BOLT_RETRACTED) {
         ol_set_line(l1, lock->door_open ? "DOOR OPEN" : "OPEN");
     } else if (lock->dual_until != 0) {
-        ol_set_line(l1, "SECOND CODE");
+        ol_set_line(l1, lock->set.id_mode ? "SECOND ID+CODE" : "SECOND CODE");
     } else if (lock->window_until != 0 && lock->now < lock->delay_until) {
         ol_set_line(l1, "TIME DELAY");
         ol_set_line(l2, "00:00");
