@@ -1,5 +1,6 @@
 // ownerlock — bench: instructions the target executes for one code
-// verification, with 1, 10 and 32 enrolled slots (Cortex-M3, mps2-an385).
+// verification, with 1, 8 and 32 enrolled slots (Cortex-M3, mps2-an385; 32
+// in ID mode, since plain mode holds 8 codes).
 //
 // Runs under QEMU with bench/insn-count.c, a TCG plugin that counts the
 // instructions executed between a call of bench_begin() and the next call of
@@ -7,7 +8,7 @@
 // order, and bench/run-bench.sh pairs them up. Nothing else runs meanwhile:
 // no SysTick, no UART interrupt.
 //
-// For each lock (1, 10, 32 enrolled slots) and each candidate code:
+// For each lock (1, 8, 32 enrolled slots) and each candidate code:
 //  - the whole ENTRY event through ol_lock_event, flash writes included,
 //    every candidate from the same snapshot of flash and RAM, so the only
 //    difference between two candidates is the code typed;
@@ -17,7 +18,8 @@
 //    the first instruction of ol_credential_scope() (the ID read, in ID mode)
 //    to the first of ol_credential_slot_of(), i.e. both readings tagged and
 //    matched against every slot, measured in the real code, not a copy of it;
-//  - the same on the 32-slot lock in ID mode (*18), where the ID is secret too;
+//  - on the 32-slot lock (in ID mode) also IDs of other slots and none: the ID
+//    is secret too;
 //  - ol_credential_tag and ol_credential_match called alone, for the breakdown.
 #include <stdio.h>
 #include <string.h>
@@ -93,8 +95,15 @@ static void make_code(uint8_t slot, uint8_t code[CODE_DIGITS]) {
     }
 }
 
+// More codes than plain mode holds (OL_PLAIN_MAX_CODES): the lock is in ID
+// mode (*18), and every entry starts with an ID.
+static bool id_mode_for(uint32_t slots) {
+    return slots > OL_PLAIN_MAX_CODES;
+}
+
 // A commissioned lock, door shut, bolt thrown, with `slots` enrolled codes:
-// slot 00 by commissioning, the others through *02 as a manager would.
+// slot 00 by commissioning, the others through *02 as a manager would (in
+// ID mode when plain mode would not hold them).
 static void setup(uint32_t slots) {
     memset(&bl, 0, sizeof bl);
     if (an385_flash_init(&bl.flash, NULL) != OL_OK) {
@@ -120,10 +129,21 @@ static void setup(uint32_t slots) {
     if (!engine_recovery_ack(&bl.lock, type_field)) {
         fail("recovery code not kept");
     }
+    uint8_t login[2 + CODE_DIGITS] = {0, 0};
+    memcpy(login + 2, bl.codes[0], CODE_DIGITS);
+    uint8_t skip = 2; // the login's ID, in ID mode
+    if (id_mode_for(slots)) {
+        ol_event fn = {.type = OL_EV_FUNCTION, .function = OL_FN_ID_MODE};
+        const uint8_t on = 1;
+        event(&fn);
+        entry(bl.codes[0], CODE_DIGITS);
+        entry(&on, 1);
+        skip = 0;
+    }
     for (uint8_t s = 1; s < slots; s++) {
         ol_event fn = {.type = OL_EV_FUNCTION, .function = 2};
         event(&fn);
-        entry(bl.codes[0], CODE_DIGITS);
+        entry(login + skip, (uint8_t)(sizeof login - skip));
         uint8_t slot[2] = {(uint8_t)(s / 10), (uint8_t)(s % 10)};
         entry(slot, 2);
         entry(bl.codes[s], CODE_DIGITS);
@@ -136,6 +156,7 @@ static void setup(uint32_t slots) {
     ol_lock_status(&bl.lock, &st);
     uint32_t want = slots >= 32 ? 0xFFFFFFFFu : (1u << slots) - 1u;
     if (!st.commissioned || st.enrolled != want || st.failures != 0 ||
+        st.settings.id_mode != id_mode_for(slots) ||
         ol_lock_outputs(&bl.lock)->bolt != OL_BOLT_EXTENDED) {
         fail("setup did not enroll every slot");
     }
@@ -192,6 +213,15 @@ static uint32_t make_candidates(uint32_t slots, candidate *c) {
     memset(c[k].digits, 3, OL_ENTRY_MAX_DIGITS);
     c[k].n = OL_ENTRY_MAX_DIGITS;
     c[k++].valid = false;
+    // In ID mode each entry but the 16 digits starts with the ID of the slot
+    // it is about: the last slot's for its code, 00 for the others.
+    for (uint32_t i = 0; id_mode_for(slots) && i + 1 < k; i++) {
+        uint8_t id = i == 1 ? (uint8_t)(slots - 1) : 0;
+        memmove(c[i].digits + 2, c[i].digits, c[i].n);
+        c[i].digits[0] = (uint8_t)(id / 10u);
+        c[i].digits[1] = (uint8_t)(id % 10u);
+        c[i].n = (uint8_t)(c[i].n + 2);
+    }
     return k;
 }
 
@@ -203,8 +233,9 @@ static void label(const char *what, uint32_t slots, uint8_t digits, const char *
 // The two halves apart, for the record.
 static void parts(uint32_t slots, const candidate *c) {
     uint8_t tag[OL_TAG_BYTES];
-    ol_event ev = {.type = OL_EV_ENTRY, .ndigits = c->n};
-    memcpy(ev.digits, c->digits, sizeof ev.digits);
+    uint8_t skip = id_mode_for(slots) ? 2 : 0; // the ID
+    ol_event ev = {.type = OL_EV_ENTRY, .ndigits = (uint8_t)(c->n - skip)};
+    memcpy(ev.digits, c->digits + skip, sizeof ev.digits - skip);
     label("tag", slots, c->n, c->name);
     bench_begin();
     ol_credential_tag(tag, bl.lock.device_key, ev.digits, ev.ndigits);
@@ -259,22 +290,7 @@ static void id_candidate(candidate *c, const char *name, uint8_t id, uint8_t slo
 // verification (which now starts at ol_credential_scope, where the ID is
 // read) must cost the same whatever the ID, and the same as in plain mode.
 static void run_id_mode(void) {
-    setup(32);
-    ol_event fn = {.type = OL_EV_FUNCTION, .function = OL_FN_ID_MODE};
-    event(&fn);
-    entry(bl.codes[0], CODE_DIGITS);
-    const uint8_t on = 1;
-    entry(&on, 1);
-    ol_event tick = {.type = OL_EV_TICK};
-    bl.now += OL_MESSAGE_MS;
-    event(&tick);
-    ol_status st;
-    ol_lock_status(&bl.lock, &st);
-    if (!st.settings.id_mode || st.failures != 0) {
-        fail("ID mode not set");
-    }
-    memcpy(flash_copy, bl.flash.mem, AN385_FLASH_BYTES);
-    lock_copy = bl.lock;
+    setup(32); // in ID mode: plain mode holds no 32 codes
     candidate cands[5];
     id_candidate(&cands[0], "ID mode: ID 00 + its code", 0, 0, true);
     id_candidate(&cands[1], "ID mode: ID 31 + its code", 31, 31, true);
@@ -294,7 +310,7 @@ int main(void) {
     bench_begin();
     bench_end();
     run(1);
-    run(10);
+    run(OL_PLAIN_MAX_CODES);
     run(32);
     run_id_mode();
     printf("done\n");
