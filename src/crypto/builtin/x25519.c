@@ -46,8 +46,9 @@ typedef int16_t fe[NL];
 // whose counting costs as much as the work here.
 #define X20(X)                                                                                     \
     X(0)                                                                                           \
-    X(1) X(2) X(3) X(4) X(5) X(6) X(7) X(8) X(9) X(10) X(11) X(12) X(13) X(14) X(15) X(16) X(17)   \
-        X(18) X(19)
+    X(1)                                                                                           \
+    X(2)                                                                                           \
+    X(3) X(4) X(5) X(6) X(7) X(8) X(9) X(10) X(11) X(12) X(13) X(14) X(15) X(16) X(17) X(18) X(19)
 
 #define ADDSUB_LIMB(i)                                                                             \
     x = f[i];                                                                                      \
@@ -497,6 +498,31 @@ static void fe_tobytes(uint8_t s[32], const fe f) {
     ol_wipe(t, sizeof t);
 }
 
+// ---- the stack ---------------------------------------------------------------------
+// Registers the field functions saved and values they spilled (limbs of the
+// secrets, the ladder's swap bit) stay on the stack below the caller after
+// they return, where no C variable names them. So scalarmult runs in a frame
+// of its own (NOINLINE), and x25519_burn_stack then overwrites at least as deep as
+// it went: X25519_STACK_BURN bytes, above its deepest stack on the reference board
+// (1,264 bytes with arm-none-eabi-gcc 12 at -Os: the firmware's .su files);
+// a deeper port raises it. The stores are volatile: none may be dropped.
+#ifndef NOINLINE
+#if defined(__GNUC__)
+#define NOINLINE __attribute__((noinline))
+#else
+#define NOINLINE
+#endif
+#endif
+#define X25519_STACK_BURN 1280
+
+NOINLINE static void x25519_burn_stack(void) {
+    uint32_t scratch[X25519_STACK_BURN / 4];
+    volatile uint32_t *w = scratch; // volatile stores, as in ol_wipe
+    for (size_t i = 0; i < X25519_STACK_BURN / 4; i++) {
+        w[i] = 0;
+    }
+}
+
 // ---- the ladder (RFC 7748 section 5) -------------------------------------------------
 // Everything secret the ladder holds, in one struct that one wipe clears.
 typedef struct {
@@ -507,8 +533,8 @@ typedef struct {
 
 // base: the point is the base point 9 (ol_x25519_public), a public fact, so
 // multiplying by it is fe_mul_small; the branch on it is not on a secret.
-static void scalarmult(uint8_t out[32], const uint8_t scalar[32], const uint8_t point[32],
-                       int base) {
+NOINLINE static void scalarmult(uint8_t out[32], const uint8_t scalar[32], const uint8_t point[32],
+                                int base) {
     ladder l;
     memcpy(l.k, scalar, sizeof l.k);
     l.k[0] &= 248; // a multiple of the cofactor 8 ...
@@ -559,6 +585,7 @@ static void scalarmult(uint8_t out[32], const uint8_t scalar[32], const uint8_t 
 ol_err ol_x25519(uint8_t out[OL_X25519_BYTES], const uint8_t scalar[OL_X25519_BYTES],
                  const uint8_t point[OL_X25519_BYTES]) {
     scalarmult(out, scalar, point, 0);
+    x25519_burn_stack();
     // A low-order point gives zero whatever the scalar (RFC 7748 section 6.1).
     // Checked over all 32 bytes; only the verdict, which is public, branches.
     uint8_t acc = 0;
@@ -571,4 +598,5 @@ ol_err ol_x25519(uint8_t out[OL_X25519_BYTES], const uint8_t scalar[OL_X25519_BY
 void ol_x25519_public(uint8_t pub[OL_X25519_BYTES], const uint8_t secret[OL_X25519_BYTES]) {
     static const uint8_t base[OL_X25519_BYTES] = {9};
     scalarmult(pub, secret, base, 1);
+    x25519_burn_stack();
 }
