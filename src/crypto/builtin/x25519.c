@@ -371,16 +371,41 @@ static void fe_sq(fe h, const fe f, int32_t t[2 * NL]) {
 #undef ADDSUB_LIMB
 #undef SMALL_LIMB
 
-// Swap f and g when swap is 1, leave them when it is 0; same work either way.
-#define SWAP_LIMB(i)                                                                               \
-    x = mask & (f[i] ^ g[i]);                                                                      \
-    f[i] = (int16_t)(f[i] ^ x);                                                                    \
-    g[i] = (int16_t)(g[i] ^ x);
+// Two limbs at a time, as 32-bit words: the copies compile to single loads
+// and stores (__builtin_memcpy stays inline under -ffreestanding, where
+// memcpy would be a call); the limbs are 2-byte aligned, which LDR and STR
+// accept on the Cortex-M3.
+#if defined(__GNUC__)
+#define COPY4(d, s) __builtin_memcpy((d), (s), 4)
+#else
+#define COPY4(d, s) memcpy((d), (s), 4)
+#endif
+#define SWAP_PAIR(i)                                                                               \
+    COPY4(&x, f + (i));                                                                            \
+    COPY4(&y, g + (i));                                                                            \
+    d = mask & (x ^ y);                                                                            \
+    x ^= d;                                                                                        \
+    y ^= d;                                                                                        \
+    COPY4(f + (i), &x);                                                                            \
+    COPY4(g + (i), &y);
 
+// Swap f and g when swap is 1, leave them when it is 0; same work either way.
 static void fe_cswap(fe f, fe g, uint32_t swap) {
-    int32_t x, mask = -(int32_t)swap; // all ones or zero
-    X20(SWAP_LIMB)
+    uint32_t x, y, d, mask = 0u - swap; // all ones or zero
+    SWAP_PAIR(0)
+    SWAP_PAIR(2)
+    SWAP_PAIR(4)
+    SWAP_PAIR(6)
+    SWAP_PAIR(8)
+    SWAP_PAIR(10)
+    SWAP_PAIR(12)
+    SWAP_PAIR(14)
+    SWAP_PAIR(16)
+    SWAP_PAIR(18)
 }
+
+#undef SWAP_PAIR
+#undef COPY4
 
 // h = f squared n times.
 static void fe_sq_n(fe h, const fe f, int n, int32_t t[2 * NL]) {
