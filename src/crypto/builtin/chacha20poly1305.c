@@ -101,10 +101,12 @@ static void chacha20_xor(uint8_t *out, const uint8_t *in, size_t len, const uint
 // blocks (its input is padded with zeros to 16), so every block carries the
 // 2^128 bit and there is no partial-block path.
 typedef struct {
-    uint16_t r[10];  // the clamped key r, limbs below 2^13
-    uint16_t r5[10]; // 5 r[i] (2^130 = 5 mod p), for the products that wrap
-    uint16_t h[10];  // the accumulator, limbs below 2^13 + 2^3 between blocks
-    uint32_t s[4];   // the second half of the one-time key, added at the end
+    // The clamped key r (limbs below 2^13) as w[10 + j] = r[j], and below it
+    // w[j] = 5 r[j] (2^130 = 5 mod p), for the products that wrap: column k
+    // of a product is sum x[i] w[10 + k - i]. w[0] is not used.
+    uint16_t w[20];
+    uint16_t h[10]; // the accumulator, limbs below 2^13 + 2^9 between blocks
+    uint32_t s[4];  // the second half of the one-time key, added at the end
 } poly1305;
 
 #define MASK13 0x1fffu
@@ -141,8 +143,8 @@ static void poly1305_init(poly1305 *p, const uint8_t key[32]) {
     r[12] &= 252;
     poly1305_limbs(l, r, 0);
     for (int i = 0; i < 10; i++) {
-        p->r[i] = (uint16_t)l[i];
-        p->r5[i] = (uint16_t)(5 * l[i]); // below 5 * 2^13 < 2^16
+        p->w[10 + i] = (uint16_t)l[i];
+        p->w[i] = (uint16_t)(5 * l[i]); // below 5 * 2^13 < 2^16
         p->h[i] = 0;
     }
     for (int i = 0; i < 4; i++) {
@@ -176,32 +178,22 @@ static void poly1305_block(poly1305 *p, const uint8_t m[16]) {
         a[i] += p->h[i]; // below 2^14 + 2^9
     }
     poly1305_carry(a); // below 2^13 + 2^2 each
-    // Column k: x_i r_j for i + j = k, and 5 x_i r_j (q = 5 r) for
-    // i + j = k + 10. A product is below 2^13.01 * 5 * 2^13 and a column holds
-    // one plain and at most nine times-5 products: below 46 * 2^26.01 < 2^31.6.
-    uint32_t x0 = a[0], x1 = a[1], x2 = a[2], x3 = a[3], x4 = a[4];
-    uint32_t x5 = a[5], x6 = a[6], x7 = a[7], x8 = a[8], x9 = a[9];
-    const uint16_t *r = p->r, *q = p->r5;
-    a[0] = x0 * r[0] + x1 * q[9] + x2 * q[8] + x3 * q[7] + x4 * q[6] + x5 * q[5] + x6 * q[4] +
-           x7 * q[3] + x8 * q[2] + x9 * q[1];
-    a[1] = x0 * r[1] + x1 * r[0] + x2 * q[9] + x3 * q[8] + x4 * q[7] + x5 * q[6] + x6 * q[5] +
-           x7 * q[4] + x8 * q[3] + x9 * q[2];
-    a[2] = x0 * r[2] + x1 * r[1] + x2 * r[0] + x3 * q[9] + x4 * q[8] + x5 * q[7] + x6 * q[6] +
-           x7 * q[5] + x8 * q[4] + x9 * q[3];
-    a[3] = x0 * r[3] + x1 * r[2] + x2 * r[1] + x3 * r[0] + x4 * q[9] + x5 * q[8] + x6 * q[7] +
-           x7 * q[6] + x8 * q[5] + x9 * q[4];
-    a[4] = x0 * r[4] + x1 * r[3] + x2 * r[2] + x3 * r[1] + x4 * r[0] + x5 * q[9] + x6 * q[8] +
-           x7 * q[7] + x8 * q[6] + x9 * q[5];
-    a[5] = x0 * r[5] + x1 * r[4] + x2 * r[3] + x3 * r[2] + x4 * r[1] + x5 * r[0] + x6 * q[9] +
-           x7 * q[8] + x8 * q[7] + x9 * q[6];
-    a[6] = x0 * r[6] + x1 * r[5] + x2 * r[4] + x3 * r[3] + x4 * r[2] + x5 * r[1] + x6 * r[0] +
-           x7 * q[9] + x8 * q[8] + x9 * q[7];
-    a[7] = x0 * r[7] + x1 * r[6] + x2 * r[5] + x3 * r[4] + x4 * r[3] + x5 * r[2] + x6 * r[1] +
-           x7 * r[0] + x8 * q[9] + x9 * q[8];
-    a[8] = x0 * r[8] + x1 * r[7] + x2 * r[6] + x3 * r[5] + x4 * r[4] + x5 * r[3] + x6 * r[2] +
-           x7 * r[1] + x8 * r[0] + x9 * q[9];
-    a[9] = x0 * r[9] + x1 * r[8] + x2 * r[7] + x3 * r[6] + x4 * r[5] + x5 * r[4] + x6 * r[3] +
-           x7 * r[2] + x8 * r[1] + x9 * r[0];
+    // Column k: x_i r_j for i + j = k, and 5 x_i r_j for i + j = k + 10. A
+    // product is below 2^13.01 * 5 * 2^13 and a column holds one plain and
+    // at most nine times-5 products: below 46 * 2^26.01 < 2^31.6.
+    uint32_t x[10];
+    for (int i = 0; i < 10; i++) {
+        x[i] = a[i];
+    }
+    for (int k = 0; k < 10; k++) {
+        const uint16_t *w = p->w + 10 + k;
+        uint32_t acc = 0;
+        for (int i = 0; i < 10; i++) {
+            acc += x[i] * w[-i];
+        }
+        a[k] = acc;
+    }
+    ol_wipe(x, sizeof x);
     poly1305_carry(a);
     for (int i = 0; i < 10; i++) {
         p->h[i] = (uint16_t)a[i];

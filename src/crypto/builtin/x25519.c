@@ -79,14 +79,13 @@ static void fe_fold(fe h, int32_t c) {
 // limbs) and a g with balanced limbs: each sum below 2^30.
 // Right shifts of negative values are arithmetic (floor division by a power
 // of two), as every compiler we target does them.
-#define SMALL_LIMB(i)                                                                              \
-    v = f[i] * k + g[i] + c;                                                                       \
-    c = (v >> 13) + HALF;                                                                          \
-    h[i] = (int16_t)((v & M13) - HALF);
-
 static void fe_mul_small_add(fe h, const fe f, int32_t k, const fe g) {
-    int32_t v, c = HALF;
-    X20(SMALL_LIMB)
+    int32_t c = HALF;
+    for (int i = 0; i < NL; i++) { // a loop: it runs once or twice a step
+        int32_t v = f[i] * k + g[i] + c;
+        c = (v >> 13) + HALF;
+        h[i] = (int16_t)((v & M13) - HALF);
+    }
     fe_fold(h, c - HALF);
 }
 
@@ -369,7 +368,6 @@ static void fe_sq(fe h, const fe f, int32_t t[2 * NL]) {
 #undef SQ_STEP
 #undef MUL_STEP
 #undef ADDSUB_LIMB
-#undef SMALL_LIMB
 
 // Two limbs at a time, as 32-bit words: the copies compile to single loads
 // and stores (__builtin_memcpy stays inline under -ffreestanding, where
