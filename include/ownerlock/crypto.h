@@ -7,6 +7,13 @@
 // tag or key that does not verify, a length over its limit) return an ol_err
 // the caller must check. Comparisons over secrets run in time independent of
 // the data.
+//
+// The builtin backend also avoids the instructions whose time depends on
+// their operands on small CPUs: on secrets it multiplies only 32 x 32 -> 32
+// (never the 64-bit products UMULL, SMULL, UMLAL, SMLAL, which finish early
+// on small operands on a Cortex-M3) and never divides (UDIV, SDIV). X25519
+// and the AEAD wipe what they held of a secret before they return, the stack
+// their calls used included (as deep as they go on the reference board).
 #ifndef OWNERLOCK_CRYPTO_H
 #define OWNERLOCK_CRYPTO_H
 

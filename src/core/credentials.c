@@ -3,6 +3,8 @@
 
 #include <string.h>
 
+#include "mod10.h"
+
 #include "ownerlock/crypto.h"
 #include "ownerlock/recovery.h"
 
@@ -36,7 +38,7 @@ void ol_credential_duress_variant(uint8_t out[OL_ENTRY_MAX_DIGITS],
     uint32_t last = (uint32_t)clamp_length(n) - 1u;
     for (uint32_t i = 0; i < OL_ENTRY_MAX_DIGITS; i++) {
         uint32_t is_last = ~(ct_lt_mask(i, last) | ct_lt_mask(last, i));
-        uint8_t down = (uint8_t)((digits[i] + 9u) % 10u);
+        uint8_t down = (uint8_t)ol_mod10(digits[i] + 9u); // d - 1, 0 -> 9; no UDIV
         out[i] = (uint8_t)(digits[i] ^ ((digits[i] ^ down) & is_last));
     }
 }
@@ -126,8 +128,8 @@ static int is_trivial(const uint8_t *d, uint8_t n) {
     int same = 1, up = 1, down = 1;
     for (uint8_t i = 1; i < n; i++) {
         same &= d[i] == d[0];
-        up &= d[i] == (d[i - 1] + 1) % 10;
-        down &= d[i] == (d[i - 1] + 9) % 10;
+        up &= d[i] == ol_mod10(d[i - 1] + 1u);
+        down &= d[i] == ol_mod10(d[i - 1] + 9u);
     }
     return same | up | down;
 }

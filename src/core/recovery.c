@@ -25,6 +25,7 @@
 #include "enrol.h"
 #include "fih.h"
 #include "functions.h"
+#include "mod10.h"
 #include "ownerlock/crypto.h"
 #include "persist.h"
 #include "screen.h"
@@ -99,7 +100,7 @@ ol_err ol_recovery_new_code(ol_lock *lock) {
         }
         for (size_t i = 0; i < sizeof pool && have < OL_RECOVERY_DIGITS; i++) {
             if (pool[i] < 250) {
-                lock->recovery_digits[have++] = (uint8_t)(pool[i] % 10u);
+                lock->recovery_digits[have++] = (uint8_t)ol_mod10(pool[i]); // no UDIV
             }
         }
     }

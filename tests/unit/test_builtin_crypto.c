@@ -2,7 +2,8 @@
 // cannot reach: Poly1305 on the edge vectors of RFC 8439 appendix A.3 (the
 // final reduction around 2^130 - 5) and against libsodium; the ChaCha20 block
 // function against libsodium; X25519 field elements at the extremes of their
-// limb bounds (UBSan stops on any overflow) and canonical encoding around p.
+// limb bounds (UBSan stops on any overflow, and every product and column must
+// fit 32 bits) and canonical encoding around p.
 //
 // The built-in sources are compiled into this file with their public names
 // changed, so they do not clash with the library this test links.
@@ -189,66 +190,85 @@ static void test_fe_canonical(void) {
         unhex(want, sizeof want, v[i].out);
         CHECK_MEM(got, want, 32);
     }
-    // Negative limbs (as fe_sub leaves them): 0 - 1 = p - 1, 1 - 2 = p - 1.
-    fe zero, one, two, r;
-    fe_zero(zero);
-    fe_one(one);
-    fe_add(two, one, one);
+    // Negative limbs (as fe_addsub leaves them): 0 - 1 = p - 1, 1 - 2 = p - 1.
+    fe zero = {0}, one = {1}, two, r, s;
+    fe_addsub(two, r, one, one);
     uint8_t got[32], want[32];
     unhex(want, sizeof want, v[1].out);
-    fe_sub(r, zero, one);
+    fe_addsub(s, r, zero, one);
     fe_tobytes(got, r);
     CHECK_MEM(got, want, 32);
-    fe_sub(r, one, two);
+    fe_addsub(s, r, one, two);
     fe_tobytes(got, r);
     CHECK_MEM(got, want, 32);
 }
 
-// Build a representation of some value with every limb at the edge of the
-// bound the code relies on (|limb| <= 2^26), the sign chosen per limb.
-static void fe_extreme(fe h, uint32_t signs) {
-    for (int i = 0; i < 10; i++) {
-        int32_t m = (int32_t)1 << 26;
-        h[i] = (signs >> i) & 1 ? -m : m;
+// Limbs at the edges of the bounds the code relies on, the sign chosen per
+// limb: a carried element has limbs in [-2^12, 2^12 + 3]; the inputs of a
+// multiplication may be sums or differences of two, in [-2^13, 2^13 + 6].
+static void fe_edge(fe h, uint32_t signs, int16_t lo, int16_t hi) {
+    for (int i = 0; i < NL; i++) {
+        h[i] = (signs >> i) & 1 ? lo : hi;
     }
+}
+
+static int fe_carried(const fe h) {
+    int bad = 0;
+    for (int i = 0; i < NL; i++) {
+        bad += h[i] < -HALF || h[i] > HALF + 3;
+    }
+    return bad;
 }
 
 static void test_fe_extremes(void) {
     unsigned bad = 0;
-    for (uint32_t signs = 0; signs < 1024; signs += 7) {
-        fe f, g, fc, h1, h2;
-        uint8_t b[32], r1[32], r2[32];
-        fe_extreme(f, signs);
-        fe_extreme(g, ~signs * 3u);
-        // The same value in canonical limbs.
+    int32_t t[2 * NL];
+    const fe zero = {0};
+    for (uint32_t signs = 0; signs < (1u << NL); signs += 7919u) {
+        uint32_t other = (signs == 0) ? 0 : ~signs * 3u; // and once all of one sign
+        fe f, g, fc, gc, h1, h2, s, d;
+        uint8_t b[32], c[32], r1[32], r2[32];
+        fe_edge(f, signs, -2 * HALF, 2 * (HALF + 3));
+        fe_edge(g, other, -2 * HALF, 2 * (HALF + 3));
+        // The same values in canonical limbs.
         fe_tobytes(b, f);
         fe_frombytes(fc, b);
-        // Multiplying the extreme form must give what the canonical form gives
-        // (and UBSan would stop the test on a 64-bit overflow).
-        fe_mul(h1, f, g);
-        fe_mul(h2, fc, g);
+        fe_tobytes(c, g);
+        fe_frombytes(gc, c);
+        bad += fe_carried(fc) + fe_carried(gc);
+        // Multiplying the edge form must give what the canonical form gives
+        // (and UBSan would stop the test on a 32-bit overflow).
+        fe_mul(h1, f, g, t);
+        bad += fe_carried(h1);
+        fe_mul(h2, fc, gc, t);
         fe_tobytes(r1, h1);
         fe_tobytes(r2, h2);
         bad += memcmp(r1, r2, 32) != 0;
-        fe_mul(h1, f, f);
-        fe_mul(h2, fc, fc);
+        fe_sq(h1, f, t);
+        bad += fe_carried(h1);
+        fe_mul(h2, fc, fc, t);
         fe_tobytes(r1, h1);
         fe_tobytes(r2, h2);
         bad += memcmp(r1, r2, 32) != 0;
-        // add, sub and the small multiple too.
-        fe_add(h1, f, g);
-        fe_sub(h1, h1, g);
+        // The small multiple with a carried addend, as the ladder uses it.
+        fe_edge(h2, ~signs, -HALF, HALF + 3);
+        fe_mul_small_add(h1, f, 121665, h2);
+        bad += fe_carried(h1);
         fe_tobytes(r1, h1);
-        bad += memcmp(r1, b, 32) != 0;
-        fe_mul121665(h1, f);
-        fe_mul121665(h2, fc);
-        fe_tobytes(r1, h1);
+        fe_tobytes(c, h2);
+        fe_frombytes(gc, c);
+        fe_mul_small_add(h2, fc, 121665, gc);
         fe_tobytes(r2, h2);
         bad += memcmp(r1, r2, 32) != 0;
-        // Results are back under the bound.
-        for (int i = 0; i < 10; i++) {
-            bad += h1[i] > (1 << 26) || h1[i] < -(1 << 26);
-        }
+        // add and sub at the carried edge: (f + g) - g = f.
+        fe_edge(f, signs, -HALF, HALF + 3);
+        fe_edge(g, other, -HALF, HALF + 3);
+        fe_addsub(s, d, f, g);
+        fe_mul_small_add(h1, s, 1, zero);
+        fe_addsub(s, d, h1, g);
+        fe_tobytes(r1, d);
+        fe_tobytes(r2, f);
+        bad += memcmp(r1, r2, 32) != 0;
     }
     CHECK_EQ(bad, 0);
 }
@@ -267,9 +287,10 @@ static void test_fe_invert(void) {
             memset(b, 0xff, sizeof b);
         }
         fe a, ai, p;
+        int32_t t[2 * NL];
         fe_frombytes(a, b);
-        fe_invert(ai, a);
-        fe_mul(p, a, ai);
+        fe_invert(ai, a, t);
+        fe_mul(p, a, ai, t);
         fe_tobytes(r, p);
         bad += memcmp(r, one, 32) != 0;
     }

@@ -93,22 +93,46 @@ static void chacha20_xor(uint8_t *out, const uint8_t *in, size_t len, const uint
 }
 
 // ---- Poly1305 (RFC 8439 section 2.5) ---------------------------------------------
-// The accumulator h and the key r in five 26-bit limbs, so that every product
-// fits in 64 bits on a 32-bit CPU. The AEAD only ever MACs whole 16-byte
+// The accumulator h and the key r in ten limbs of 13 bits (130 bits), so that
+// every product of two limbs, and every sum of a column of them, fits in 32
+// bits: only 32 x 32 -> 32 multiplies (MUL, MLA on the Cortex-M3, whose time
+// does not depend on the operands), never the 64-bit products (UMULL, UMLAL)
+// that finish early on small operands. The AEAD only ever MACs whole 16-byte
 // blocks (its input is padded with zeros to 16), so every block carries the
 // 2^128 bit and there is no partial-block path.
 typedef struct {
-    uint32_t r[5];
-    uint32_t h[5];
-    uint32_t s[4]; // the second half of the one-time key, added at the end
+    // The clamped key r (limbs below 2^13) as w[10 + j] = r[j], and below it
+    // w[j] = 5 r[j] (2^130 = 5 mod p), for the products that wrap: column k
+    // of a product is sum x[i] w[10 + k - i]. w[0] is not used.
+    uint16_t w[20];
+    uint16_t h[10]; // the accumulator, limbs below 2^13 + 2^9 between blocks
+    uint32_t s[4];  // the second half of the one-time key, added at the end
 } poly1305;
 
-#define MASK26 0x3ffffffu
+#define MASK13 0x1fffu
+
+// The 130-bit number w[0..3] + top 2^128 as ten 13-bit limbs: limb k is bits
+// 13k .. 13k+12.
+static void poly1305_limbs(uint32_t l[10], const uint8_t b[16], uint32_t top) {
+    uint32_t w0 = load32_le(b), w1 = load32_le(b + 4), w2 = load32_le(b + 8),
+             w3 = load32_le(b + 12);
+    l[0] = w0 & MASK13;
+    l[1] = (w0 >> 13) & MASK13;
+    l[2] = ((w0 >> 26) | (w1 << 6)) & MASK13;
+    l[3] = (w1 >> 7) & MASK13;
+    l[4] = ((w1 >> 20) | (w2 << 12)) & MASK13;
+    l[5] = (w2 >> 1) & MASK13;
+    l[6] = (w2 >> 14) & MASK13;
+    l[7] = ((w2 >> 27) | (w3 << 5)) & MASK13;
+    l[8] = (w3 >> 8) & MASK13;
+    l[9] = (w3 >> 21) | (top << 11);
+}
 
 static void poly1305_init(poly1305 *p, const uint8_t key[32]) {
     // Clamp r (RFC 8439 2.5): clear the top 4 bits of bytes 3, 7, 11, 15 and
     // the bottom 2 bits of bytes 4, 8, 12.
     uint8_t r[16];
+    uint32_t l[10];
     memcpy(r, key, 16);
     r[3] &= 15;
     r[7] &= 15;
@@ -117,58 +141,64 @@ static void poly1305_init(poly1305 *p, const uint8_t key[32]) {
     r[4] &= 252;
     r[8] &= 252;
     r[12] &= 252;
-    // Limb i holds bits 26i .. 26i+25.
-    p->r[0] = load32_le(r + 0) & MASK26;
-    p->r[1] = (load32_le(r + 3) >> 2) & MASK26;
-    p->r[2] = (load32_le(r + 6) >> 4) & MASK26;
-    p->r[3] = (load32_le(r + 9) >> 6) & MASK26;
-    p->r[4] = (load32_le(r + 12) >> 8);
-    for (int i = 0; i < 5; i++) {
+    poly1305_limbs(l, r, 0);
+    for (int i = 0; i < 10; i++) {
+        p->w[10 + i] = (uint16_t)l[i];
+        p->w[i] = (uint16_t)(5 * l[i]); // below 5 * 2^13 < 2^16
         p->h[i] = 0;
     }
     for (int i = 0; i < 4; i++) {
         p->s[i] = load32_le(key + 16 + 4 * i);
     }
     ol_wipe(r, sizeof r);
+    ol_wipe(l, sizeof l);
+}
+
+// Carry a[0..9] (each below 2^32 - 2^22) into 13-bit limbs, the carry out of
+// limb 9 (weight 2^130 = 5 mod p) folded into limb 0 times 5, then 0 -> 1
+// once more: limbs below 2^13, limb 1 below 2^13 + 2^9 (the columns of a
+// product carry at most 2^18.6 out of limb 9).
+static void poly1305_carry(uint32_t a[10]) {
+    uint32_t c = 0;
+    for (int i = 0; i < 10; i++) {
+        c += a[i];
+        a[i] = c & MASK13;
+        c >>= 13;
+    }
+    a[0] += 5 * c;
+    a[1] += a[0] >> 13;
+    a[0] &= MASK13;
 }
 
 // h = (h + block + 2^128) * r mod 2^130 - 5
 static void poly1305_block(poly1305 *p, const uint8_t m[16]) {
-    const uint32_t *r = p->r;
-    uint32_t *h = p->h;
-    // Limbs stay below 2^26 + 2^9 between blocks, so h + m < 2^27 + 2^10.
-    uint64_t h0 = h[0] + (load32_le(m + 0) & MASK26);
-    uint64_t h1 = h[1] + ((load32_le(m + 3) >> 2) & MASK26);
-    uint64_t h2 = h[2] + ((load32_le(m + 6) >> 4) & MASK26);
-    uint64_t h3 = h[3] + ((load32_le(m + 9) >> 6) & MASK26);
-    uint64_t h4 = h[4] + ((load32_le(m + 12) >> 8) | (1u << 24));
-    // 2^130 = 5 mod p: a product landing in limb i + j >= 5 wraps to limb
-    // i + j - 5 times 5. r is clamped below 2^26 per limb, so 5 r < 2^29 and
-    // each sum below is under 5 * 2^28 * 2^29 < 2^60.
-    uint64_t s1 = (uint64_t)r[1] * 5, s2 = (uint64_t)r[2] * 5, s3 = (uint64_t)r[3] * 5,
-             s4 = (uint64_t)r[4] * 5;
-    uint64_t d0 = h0 * r[0] + h1 * s4 + h2 * s3 + h3 * s2 + h4 * s1;
-    uint64_t d1 = h0 * r[1] + h1 * r[0] + h2 * s4 + h3 * s3 + h4 * s2;
-    uint64_t d2 = h0 * r[2] + h1 * r[1] + h2 * r[0] + h3 * s4 + h4 * s3;
-    uint64_t d3 = h0 * r[3] + h1 * r[2] + h2 * r[1] + h3 * r[0] + h4 * s4;
-    uint64_t d4 = h0 * r[4] + h1 * r[3] + h2 * r[2] + h3 * r[1] + h4 * r[0];
-    // Carry once around; the wrap from limb 4 into limb 0 is times 5.
-    uint64_t c;
-    c = d0 >> 26;
-    d1 += c;
-    c = d1 >> 26;
-    d2 += c;
-    c = d2 >> 26;
-    d3 += c;
-    c = d3 >> 26;
-    d4 += c;
-    c = d4 >> 26;
-    uint64_t t0 = (d0 & MASK26) + c * 5; // c < 2^34
-    h[0] = (uint32_t)(t0 & MASK26);
-    h[1] = (uint32_t)((d1 & MASK26) + (t0 >> 26)); // < 2^26 + 2^9
-    h[2] = (uint32_t)(d2 & MASK26);
-    h[3] = (uint32_t)(d3 & MASK26);
-    h[4] = (uint32_t)(d4 & MASK26);
+    uint32_t a[10];
+    poly1305_limbs(a, m, 1);
+    for (int i = 0; i < 10; i++) {
+        a[i] += p->h[i]; // below 2^14 + 2^9
+    }
+    poly1305_carry(a); // below 2^13 + 2^2 each
+    // Column k: x_i r_j for i + j = k, and 5 x_i r_j for i + j = k + 10. A
+    // product is below 2^13.01 * 5 * 2^13 and a column holds one plain and
+    // at most nine times-5 products: below 46 * 2^26.01 < 2^31.6.
+    uint32_t x[10];
+    for (int i = 0; i < 10; i++) {
+        x[i] = a[i];
+    }
+    for (int k = 0; k < 10; k++) {
+        const uint16_t *w = p->w + 10 + k;
+        uint32_t acc = 0;
+        for (int i = 0; i < 10; i++) {
+            acc += x[i] * w[-i];
+        }
+        a[k] = acc;
+    }
+    ol_wipe(x, sizeof x);
+    poly1305_carry(a);
+    for (int i = 0; i < 10; i++) {
+        p->h[i] = (uint16_t)a[i];
+    }
+    ol_wipe(a, sizeof a);
 }
 
 // Feed len bytes, the last partial block padded with zeros to 16 bytes (the
@@ -188,55 +218,41 @@ static void poly1305_padded(poly1305 *p, const uint8_t *data, size_t len) {
 }
 
 static void poly1305_final(poly1305 *p, uint8_t tag[16]) {
-    uint32_t *h = p->h;
-    // Two full carry passes leave every limb below 2^26: after the first,
-    // only limb 0 can exceed it (by the x5 wrap); if the second pass wraps
-    // again, limbs 1..4 are zero and limb 0 is tiny.
-    for (int pass = 0; pass < 2; pass++) {
-        uint32_t c;
-        c = h[0] >> 26;
-        h[0] &= MASK26;
-        h[1] += c;
-        c = h[1] >> 26;
-        h[1] &= MASK26;
-        h[2] += c;
-        c = h[2] >> 26;
-        h[2] &= MASK26;
-        h[3] += c;
-        c = h[3] >> 26;
-        h[3] &= MASK26;
-        h[4] += c;
-        c = h[4] >> 26;
-        h[4] &= MASK26;
-        h[0] += c * 5;
+    uint32_t h[10], g[10];
+    for (int i = 0; i < 10; i++) {
+        h[i] = p->h[i];
     }
-    // h < 2^130 < 2p. g = h + 5 - 2^130 = h - p; keep g when it did not
-    // borrow (h >= p). The choice is a mask, not a branch.
-    uint32_t g[5], c = 5;
-    for (int i = 0; i < 5; i++) {
+    // A second carry leaves every limb below 2^13: h < 2^130 < 2p.
+    poly1305_carry(h);
+    // g = h + 5 - 2^130 = h - p; keep g when it did not borrow (h >= p). The
+    // choice is a mask, not a branch.
+    uint32_t c = 5;
+    for (int i = 0; i < 10; i++) {
         g[i] = h[i] + c;
-        c = g[i] >> 26;
-        g[i] &= MASK26;
+        c = g[i] >> 13;
+        g[i] &= MASK13;
     }
     // c is bit 130 of h + 5: set exactly when h + 5 >= 2^130.
     uint32_t keep_g = 0u - c;
-    for (int i = 0; i < 5; i++) {
+    for (int i = 0; i < 10; i++) {
         h[i] = (g[i] & keep_g) | (h[i] & ~keep_g);
     }
     // Pack the low 128 bits and add s mod 2^128.
     uint32_t w[4];
-    w[0] = h[0] | (h[1] << 26);
-    w[1] = (h[1] >> 6) | (h[2] << 20);
-    w[2] = (h[2] >> 12) | (h[3] << 14);
-    w[3] = (h[3] >> 18) | (h[4] << 8);
+    w[0] = h[0] | (h[1] << 13) | (h[2] << 26);
+    w[1] = (h[2] >> 6) | (h[3] << 7) | (h[4] << 20);
+    w[2] = (h[4] >> 12) | (h[5] << 1) | (h[6] << 14) | (h[7] << 27);
+    w[3] = (h[7] >> 5) | (h[8] << 8) | (h[9] << 21);
     uint64_t f = 0;
     for (int i = 0; i < 4; i++) {
         f += (uint64_t)w[i] + p->s[i];
         store32_le(tag + 4 * i, (uint32_t)f);
         f >>= 32;
     }
+    ol_wipe(h, sizeof h);
     ol_wipe(g, sizeof g);
     ol_wipe(w, sizeof w);
+    ol_wipe(&f, sizeof f);
     ol_wipe(p, sizeof *p);
 }
 
@@ -259,16 +275,40 @@ static void aead_tag(uint8_t tag[16], const uint8_t key[32], const uint8_t nonce
     poly1305_final(&p, tag); // wipes p
 }
 
-void ol_aead_seal(uint8_t *ct, uint8_t tag[OL_AEAD_TAG_BYTES], const uint8_t key[OL_AEAD_KEY_BYTES],
-                  const uint8_t nonce[OL_AEAD_NONCE_BYTES], const uint8_t *ad, size_t ad_len,
-                  const uint8_t *pt, size_t len) {
+// ---- the stack ---------------------------------------------------------------------
+// What the calls below leave on the stack after they return (saved registers,
+// spilled limbs of h and r, keystream words) is overwritten: the work runs in
+// a frame of its own (NOINLINE) and aead_burn_stack then clears at least as deep
+// as it went, AEAD_STACK_BURN bytes, above its deepest stack on the reference
+// board (552 bytes with arm-none-eabi-gcc 12 at -Os: the firmware's .su
+// files). The stores are volatile: none may be dropped.
+#ifndef NOINLINE
+#if defined(__GNUC__)
+#define NOINLINE __attribute__((noinline))
+#else
+#define NOINLINE
+#endif
+#endif
+#define AEAD_STACK_BURN 576
+
+NOINLINE static void aead_burn_stack(void) {
+    uint32_t scratch[AEAD_STACK_BURN / 4];
+    volatile uint32_t *w = scratch; // volatile stores, as in ol_wipe
+    for (size_t i = 0; i < AEAD_STACK_BURN / 4; i++) {
+        w[i] = 0;
+    }
+}
+
+NOINLINE static void aead_seal(uint8_t *ct, uint8_t tag[16], const uint8_t key[32],
+                               const uint8_t nonce[12], const uint8_t *ad, size_t ad_len,
+                               const uint8_t *pt, size_t len) {
     chacha20_xor(ct, pt, len, key, nonce, 1);
     aead_tag(tag, key, nonce, ad, ad_len, ct, len);
 }
 
-ol_err ol_aead_open(uint8_t *pt, const uint8_t tag[OL_AEAD_TAG_BYTES],
-                    const uint8_t key[OL_AEAD_KEY_BYTES], const uint8_t nonce[OL_AEAD_NONCE_BYTES],
-                    const uint8_t *ad, size_t ad_len, const uint8_t *ct, size_t len) {
+NOINLINE static ol_err aead_open(uint8_t *pt, const uint8_t tag[16], const uint8_t key[32],
+                                 const uint8_t nonce[12], const uint8_t *ad, size_t ad_len,
+                                 const uint8_t *ct, size_t len) {
     uint8_t want[16];
     aead_tag(want, key, nonce, ad, ad_len, ct, len);
     int rc = ol_ct_compare(want, tag, sizeof want);
@@ -279,4 +319,19 @@ ol_err ol_aead_open(uint8_t *pt, const uint8_t tag[OL_AEAD_TAG_BYTES],
     }
     chacha20_xor(pt, ct, len, key, nonce, 1);
     return OL_OK;
+}
+
+void ol_aead_seal(uint8_t *ct, uint8_t tag[OL_AEAD_TAG_BYTES], const uint8_t key[OL_AEAD_KEY_BYTES],
+                  const uint8_t nonce[OL_AEAD_NONCE_BYTES], const uint8_t *ad, size_t ad_len,
+                  const uint8_t *pt, size_t len) {
+    aead_seal(ct, tag, key, nonce, ad, ad_len, pt, len);
+    aead_burn_stack();
+}
+
+ol_err ol_aead_open(uint8_t *pt, const uint8_t tag[OL_AEAD_TAG_BYTES],
+                    const uint8_t key[OL_AEAD_KEY_BYTES], const uint8_t nonce[OL_AEAD_NONCE_BYTES],
+                    const uint8_t *ad, size_t ad_len, const uint8_t *ct, size_t len) {
+    ol_err err = aead_open(pt, tag, key, nonce, ad, ad_len, ct, len);
+    aead_burn_stack();
+    return err;
 }

@@ -1,205 +1,445 @@
 // ownerlock — X25519 (RFC 7748), portable C for MCUs.
 //
-// Written from the RFC. Freestanding. The field GF(2^255 - 19) is held in ten
-// signed limbs of alternately 26 and 25 bits (radix 2^25.5): products of two
-// limbs fit in 64 bits on a 32-bit CPU, and after every operation a carry
-// pass brings each limb back under 2^26 in magnitude, so the bounds below
-// hold for every input. The Montgomery ladder walks all 255 bits of the
-// clamped scalar and swaps with a mask; no branch, index or loop bound
-// depends on the scalar or the point.
+// Written from the RFC. Freestanding. The field GF(2^255 - 19) is held in
+// twenty signed limbs of 13 bits, so that every product of two limbs, and
+// every sum of a column of them, fits in 32 bits: the code multiplies only
+// 32 x 32 -> 32 (on the Cortex-M3: MUL and MLA, whose time does not depend
+// on the operands), never 32 x 32 -> 64, whose instructions on small CPUs
+// finish early on small operands (the Cortex-M3's UMULL, SMULL, UMLAL and
+// SMLAL), and it never divides. The Montgomery ladder walks all 255 bits of
+// the clamped scalar and swaps with a mask; no branch, index or loop bound
+// depends on the scalar or the point. Every secret it holds lives in one
+// struct (scalarmult's), wiped once at the end; the field helpers keep no
+// secret of their own in memory.
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
 
 #include "ownerlock/crypto.h"
 
-typedef int32_t fe[10];
+// ---- the field ---------------------------------------------------------------------
+// h = sum h[i] 2^(13 i), twenty limbs in 16-bit words: 260 bits, and
+// 2^260 = 2^5 2^255 = 32 * 19 = 608 (mod p). A carry leaves every limb in
+// [-2^12, 2^12 + 3] (balanced), so the sum or difference of two such
+// elements has limbs of at most 8200 in magnitude, and fe_add and fe_sub
+// need no carry: a product of two limbs is then at most 8200^2 < 2^26.01,
+// a column of twenty below 2^30.33, well inside an int32_t. Values are not
+// reduced mod p until fe_tobytes.
+#define NL 20
+#define M13 0x1fff
+#define HALF 4096 // 2^12: the balanced carry rounds v / 2^13 to nearest
+#define FOLD 608  // 2^260 mod p
+typedef int16_t fe[NL];
 
-// Limb i starts at bit ceil(25.5 i); even limbs are 26 bits, odd ones 25.
-static const uint8_t LIMB_AT[11] = {0, 26, 51, 77, 102, 128, 153, 179, 204, 230, 255};
+// The products below are summed in the order written: row blocks whose
+// window of column sums stays in registers. Left alone, GCC reassociates
+// the sums into whole columns, which needs every limb of g at once and
+// spills them; an empty asm that "changes" a value pins the order. Other
+// compilers get plain C, just as correct.
+#if defined(__GNUC__)
+#define PIN(x) __asm__("" : "+r"(x))
+#else
+#define PIN(x) ((void)0)
+#endif
 
-static unsigned limb_bits(int i) {
-    return (i & 1) ? 25u : 26u;
+// Written out limb by limb where it runs in the ladder: -Os keeps loops,
+// whose counting costs as much as the work here.
+#define X20(X)                                                                                     \
+    X(0)                                                                                           \
+    X(1)                                                                                           \
+    X(2)                                                                                           \
+    X(3) X(4) X(5) X(6) X(7) X(8) X(9) X(10) X(11) X(12) X(13) X(14) X(15) X(16) X(17) X(18) X(19)
+
+#define ADDSUB_LIMB(i)                                                                             \
+    x = f[i];                                                                                      \
+    y = g[i];                                                                                      \
+    s[i] = (int16_t)(x + y);                                                                       \
+    d[i] = (int16_t)(x - y);
+
+// s = f + g and d = f - g, both at once (the ladder wants both each time).
+// Neither may alias f or g.
+static void fe_addsub(fe s, fe d, const fe f, const fe g) {
+    int32_t x, y;
+    X20(ADDSUB_LIMB)
 }
 
-// ---- carrying ------------------------------------------------------------------
-// Floor division by 2^26 / 2^25 via an arithmetic right shift (what every
-// compiler we target does with a signed >>), then the remainder in [0, 2^w).
-static int64_t carry_out(int64_t *h, unsigned bits) {
-    int64_t c = *h >> bits;
-    *h -= c * ((int64_t)1 << bits);
-    return c;
+// The carry out of limb 19 (|c| < 2^19) folded into limb 0 times 608, then
+// limbs 0 -> 1 -> 2 once more, balanced: limb 2 ends in [-2^12, 2^12 + 3].
+static void fe_fold(fe h, int32_t c) {
+    int32_t v = h[0] + FOLD * c + HALF;
+    c = v >> 13;
+    h[0] = (int16_t)((v & M13) - HALF);
+    v = h[1] + c + HALF;
+    c = v >> 13;
+    h[1] = (int16_t)((v & M13) - HALF);
+    h[2] = (int16_t)(h[2] + c);
 }
 
-// One pass 0 -> 9, the carry out of limb 9 (weight 2^255 = 19 mod p) folded
-// into limb 0, then limb 0 -> 1 once more. Inputs up to 2^62 in magnitude
-// give limbs in [0, 2^26) except limb 1, which may be off by 2^15: every
-// result limb is below 2^26 in magnitude. Written out: it runs 19 times per
-// ladder step.
-#define CARRY(i, bits, next, factor)                                                               \
-    c = t[i] >> (bits);                                                                            \
-    t[i] -= c * ((int64_t)1 << (bits));                                                            \
-    t[next] += (factor)*c
-
-static void fe_carry(fe out, int64_t t[10]) {
-    int64_t c;
-    CARRY(0, 26, 1, 1);
-    CARRY(1, 25, 2, 1);
-    CARRY(2, 26, 3, 1);
-    CARRY(3, 25, 4, 1);
-    CARRY(4, 26, 5, 1);
-    CARRY(5, 25, 6, 1);
-    CARRY(6, 26, 7, 1);
-    CARRY(7, 25, 8, 1);
-    CARRY(8, 26, 9, 1);
-    CARRY(9, 25, 0, 19);
-    CARRY(0, 26, 1, 1);
-    for (int i = 0; i < 10; i++) {
-        out[i] = (int32_t)t[i];
+// h = f * k + g for a public k < 2^17 (121665, 9, or 1 to balance fresh
+// limbs) and a g with balanced limbs: each sum below 2^30.
+// Right shifts of negative values are arithmetic (floor division by a power
+// of two), as every compiler we target does them.
+static void fe_mul_small_add(fe h, const fe f, int32_t k, const fe g) {
+    int32_t c = HALF;
+    for (int i = 0; i < NL; i++) { // a loop: it runs once or twice a step
+        int32_t v = f[i] * k + g[i] + c;
+        c = (v >> 13) + HALF;
+        h[i] = (int16_t)((v & M13) - HALF);
     }
+    fe_fold(h, c - HALF);
 }
 
-#undef CARRY
+// Reduce the 39 columns t[0..38] (|t| < 2^30.4; columns 0..19 carry +2^12,
+// HALF, from the products) into h. The top half t[20..38] is carried into
+// 13-bit limbs on the way (floor), each folded down times 608 onto the
+// column 20 below (below 2^22.3), and the bottom half carried, balanced.
+#define RED(i)                                                                                     \
+    w = t[NL + (i)] + ct;                                                                          \
+    ct = w >> 13;                                                                                  \
+    v = t[i] + FOLD * (w & M13) + cb;                                                              \
+    cb = v >> 13;                                                                                  \
+    h[i] = (int16_t)((v & M13) - HALF)
 
-// ---- basic operations ------------------------------------------------------------
-static void fe_zero(fe h) {
-    for (int i = 0; i < 10; i++) {
-        h[i] = 0;
+static void fe_reduce(fe h, const int32_t t[2 * NL]) {
+    int32_t w, v, ct = 0, cb = 0;
+    RED(0);
+    RED(1);
+    RED(2);
+    RED(3);
+    RED(4);
+    RED(5);
+    RED(6);
+    RED(7);
+    RED(8);
+    RED(9);
+    RED(10);
+    RED(11);
+    RED(12);
+    RED(13);
+    RED(14);
+    RED(15);
+    RED(16);
+    RED(17);
+    RED(18);
+    // Column 39 is empty: the top carry (|ct| < 2^13.1) folds as it is.
+    v = t[NL - 1] + FOLD * ct + cb;
+    cb = v >> 13;
+    h[NL - 1] = (int16_t)((v & M13) - HALF);
+    fe_fold(h, cb);
+}
+
+#undef RED
+
+// One step of a row block: the limb g[j] times the block's five limbs
+// f0..f4 (limbs i..i+4 of f) adds to the window of columns i+j .. i+j+4,
+// a0..a4. Column i+j is then complete for the block: it goes back to t, the
+// window slides, and column i+j+5 comes in (what the earlier blocks left
+// there, the bias HALF for the first block, 0 for a column not yet begun).
+// Ten registers hold the block and the window.
+#define MUL_STEP(j, next)                                                                          \
+    gj = g[j];                                                                                     \
+    a0 += f0 * gj;                                                                                 \
+    a1 += f1 * gj;                                                                                 \
+    a2 += f2 * gj;                                                                                 \
+    a3 += f3 * gj;                                                                                 \
+    a4 += f4 * gj;                                                                                 \
+    PIN(a1);                                                                                       \
+    PIN(a2);                                                                                       \
+    PIN(a3);                                                                                       \
+    PIN(a4);                                                                                       \
+    t[j] = a0;                                                                                     \
+    a0 = a1;                                                                                       \
+    a1 = a2;                                                                                       \
+    a2 = a3;                                                                                       \
+    a3 = a4;                                                                                       \
+    a4 = (next)
+
+// h = f * g. Columns by row blocks of five limbs of f; t is the caller's
+// scratch. h may alias f or g.
+static void fe_mul(fe h, const fe f, const fe g, int32_t t0[2 * NL]) {
+    // Rows i..i+4 add to columns i..i+18, written by the rows before (for
+    // rows 0..4: the bias, set here), and begin i+19..i+23.
+#define BIAS_COLUMN(i) t0[i] = HALF;
+    X20(BIAS_COLUMN)
+#undef BIAS_COLUMN
+    int32_t *t = t0;
+    for (int i = 0; i < NL; i += 5, t += 5) {
+        PIN(g); // g is read again in each block, not held in registers for all four
+        int32_t f0 = f[i], f1 = f[i + 1], f2 = f[i + 2], f3 = f[i + 3], f4 = f[i + 4];
+        int32_t a0 = t[0], a1 = t[1], a2 = t[2], a3 = t[3], a4 = t[4], gj;
+        MUL_STEP(0, t[5]);
+        MUL_STEP(1, t[6]);
+        MUL_STEP(2, t[7]);
+        MUL_STEP(3, t[8]);
+        MUL_STEP(4, t[9]);
+        MUL_STEP(5, t[10]);
+        MUL_STEP(6, t[11]);
+        MUL_STEP(7, t[12]);
+        MUL_STEP(8, t[13]);
+        MUL_STEP(9, t[14]);
+        MUL_STEP(10, t[15]);
+        MUL_STEP(11, t[16]);
+        MUL_STEP(12, t[17]);
+        MUL_STEP(13, t[18]);
+        MUL_STEP(14, 0);
+        MUL_STEP(15, 0);
+        MUL_STEP(16, 0);
+        MUL_STEP(17, 0);
+        MUL_STEP(18, 0);
+        MUL_STEP(19, 0);
+        t[20] = a0;
+        t[21] = a1;
+        t[22] = a2;
+        t[23] = a3;
     }
+    t -= NL;           // t0 again, without holding t0 through the loop
+    t[NL - 1] += HALF; // column 19, begun at 0 by rows 0..4
+    fe_reduce(h, t);
 }
 
-static void fe_one(fe h) {
-    fe_zero(h);
-    h[0] = 1;
+// Squaring: the same row blocks over the upper triangle only, the block's
+// limbs doubled (d0..d4) for the products off the diagonal, each square on
+// the diagonal added once: 210 products where fe_mul has 400. SQ_DIAGk is
+// the step at the block's own limb k: the rows before it take d * f[j], its
+// own row f[j]^2.
+#define SQ_SHIFT(col, next)                                                                        \
+    PIN(a1);                                                                                       \
+    PIN(a2);                                                                                       \
+    PIN(a3);                                                                                       \
+    PIN(a4);                                                                                       \
+    t[col] = a0;                                                                                   \
+    a0 = a1;                                                                                       \
+    a1 = a2;                                                                                       \
+    a2 = a3;                                                                                       \
+    a3 = a4;                                                                                       \
+    a4 = (next)
+#define SQ_DIAG0(j, col, next)                                                                     \
+    gj = f[j];                                                                                     \
+    a0 += gj * gj;                                                                                 \
+    d0 = 2 * gj;                                                                                   \
+    SQ_SHIFT(col, next)
+#define SQ_DIAG1(j, col, next)                                                                     \
+    gj = f[j];                                                                                     \
+    a0 += d0 * gj;                                                                                 \
+    a1 += gj * gj;                                                                                 \
+    d1 = 2 * gj;                                                                                   \
+    SQ_SHIFT(col, next)
+#define SQ_DIAG2(j, col, next)                                                                     \
+    gj = f[j];                                                                                     \
+    a0 += d0 * gj;                                                                                 \
+    a1 += d1 * gj;                                                                                 \
+    a2 += gj * gj;                                                                                 \
+    d2 = 2 * gj;                                                                                   \
+    SQ_SHIFT(col, next)
+#define SQ_DIAG3(j, col, next)                                                                     \
+    gj = f[j];                                                                                     \
+    a0 += d0 * gj;                                                                                 \
+    a1 += d1 * gj;                                                                                 \
+    a2 += d2 * gj;                                                                                 \
+    a3 += gj * gj;                                                                                 \
+    d3 = 2 * gj;                                                                                   \
+    SQ_SHIFT(col, next)
+#define SQ_DIAG4(j, col, next)                                                                     \
+    gj = f[j];                                                                                     \
+    a0 += d0 * gj;                                                                                 \
+    a1 += d1 * gj;                                                                                 \
+    a2 += d2 * gj;                                                                                 \
+    a3 += d3 * gj;                                                                                 \
+    a4 += gj * gj;                                                                                 \
+    d4 = 2 * gj;                                                                                   \
+    SQ_SHIFT(col, next)
+#define SQ_STEP(j, col, next)                                                                      \
+    gj = f[j];                                                                                     \
+    a0 += d0 * gj;                                                                                 \
+    a1 += d1 * gj;                                                                                 \
+    a2 += d2 * gj;                                                                                 \
+    a3 += d3 * gj;                                                                                 \
+    a4 += d4 * gj;                                                                                 \
+    SQ_SHIFT(col, next)
+
+// h = f^2; h may alias f. Written out block by block (rows 0..4 over limbs
+// 0..19, rows 5..9 over 5..19, ...); a window column comes from t where an
+// earlier block wrote it, else it begins at the bias (bottom) or 0 (top).
+static void fe_sq(fe h, const fe f, int32_t t[2 * NL]) {
+    int32_t a0, a1, a2, a3, a4, gj, d0, d1, d2, d3, d4;
+    // rows 0..4
+    PIN(f);
+    a0 = HALF;
+    a1 = HALF;
+    a2 = HALF;
+    a3 = HALF;
+    a4 = HALF;
+    SQ_DIAG0(0, 0, HALF);
+    SQ_DIAG1(1, 1, HALF);
+    SQ_DIAG2(2, 2, HALF);
+    SQ_DIAG3(3, 3, HALF);
+    SQ_DIAG4(4, 4, HALF);
+    SQ_STEP(5, 5, HALF);
+    SQ_STEP(6, 6, HALF);
+    SQ_STEP(7, 7, HALF);
+    SQ_STEP(8, 8, HALF);
+    SQ_STEP(9, 9, HALF);
+    SQ_STEP(10, 10, HALF);
+    SQ_STEP(11, 11, HALF);
+    SQ_STEP(12, 12, HALF);
+    SQ_STEP(13, 13, HALF);
+    SQ_STEP(14, 14, HALF);
+    SQ_STEP(15, 15, 0);
+    SQ_STEP(16, 16, 0);
+    SQ_STEP(17, 17, 0);
+    SQ_STEP(18, 18, 0);
+    SQ_STEP(19, 19, 0);
+    t[20] = a0;
+    t[21] = a1;
+    t[22] = a2;
+    t[23] = a3;
+    // rows 5..9
+    PIN(f);
+    a0 = t[10];
+    a1 = t[11];
+    a2 = t[12];
+    a3 = t[13];
+    a4 = t[14];
+    SQ_DIAG0(5, 10, t[15]);
+    SQ_DIAG1(6, 11, t[16]);
+    SQ_DIAG2(7, 12, t[17]);
+    SQ_DIAG3(8, 13, t[18]);
+    SQ_DIAG4(9, 14, t[19]);
+    SQ_STEP(10, 15, t[20]);
+    SQ_STEP(11, 16, t[21]);
+    SQ_STEP(12, 17, t[22]);
+    SQ_STEP(13, 18, t[23]);
+    SQ_STEP(14, 19, 0);
+    SQ_STEP(15, 20, 0);
+    SQ_STEP(16, 21, 0);
+    SQ_STEP(17, 22, 0);
+    SQ_STEP(18, 23, 0);
+    SQ_STEP(19, 24, 0);
+    t[25] = a0;
+    t[26] = a1;
+    t[27] = a2;
+    t[28] = a3;
+    // rows 10..14
+    PIN(f);
+    a0 = t[20];
+    a1 = t[21];
+    a2 = t[22];
+    a3 = t[23];
+    a4 = t[24];
+    SQ_DIAG0(10, 20, t[25]);
+    SQ_DIAG1(11, 21, t[26]);
+    SQ_DIAG2(12, 22, t[27]);
+    SQ_DIAG3(13, 23, t[28]);
+    SQ_DIAG4(14, 24, 0);
+    SQ_STEP(15, 25, 0);
+    SQ_STEP(16, 26, 0);
+    SQ_STEP(17, 27, 0);
+    SQ_STEP(18, 28, 0);
+    SQ_STEP(19, 29, 0);
+    t[30] = a0;
+    t[31] = a1;
+    t[32] = a2;
+    t[33] = a3;
+    // rows 15..19
+    PIN(f);
+    a0 = t[30];
+    a1 = t[31];
+    a2 = t[32];
+    a3 = t[33];
+    a4 = 0;
+    SQ_DIAG0(15, 30, 0);
+    SQ_DIAG1(16, 31, 0);
+    SQ_DIAG2(17, 32, 0);
+    SQ_DIAG3(18, 33, 0);
+    SQ_DIAG4(19, 34, 0);
+    t[35] = a0;
+    t[36] = a1;
+    t[37] = a2;
+    t[38] = a3;
+    fe_reduce(h, t);
 }
 
-static void fe_copy(fe h, const fe f) {
-    for (int i = 0; i < 10; i++) {
-        h[i] = f[i];
-    }
-}
+#undef SQ_SHIFT
+#undef SQ_DIAG0
+#undef SQ_DIAG1
+#undef SQ_DIAG2
+#undef SQ_DIAG3
+#undef SQ_DIAG4
+#undef SQ_STEP
+#undef MUL_STEP
+#undef ADDSUB_LIMB
 
-static void fe_add(fe h, const fe f, const fe g) {
-    int64_t t[10];
-    for (int i = 0; i < 10; i++) {
-        t[i] = (int64_t)f[i] + g[i];
-    }
-    fe_carry(h, t);
-}
-
-static void fe_sub(fe h, const fe f, const fe g) {
-    int64_t t[10];
-    for (int i = 0; i < 10; i++) {
-        t[i] = (int64_t)f[i] - g[i];
-    }
-    fe_carry(h, t);
-}
+// Two limbs at a time, as 32-bit words: the copies compile to single loads
+// and stores (__builtin_memcpy stays inline under -ffreestanding, where
+// memcpy would be a call); the limbs are 2-byte aligned, which LDR and STR
+// accept on the Cortex-M3.
+#if defined(__GNUC__)
+#define COPY4(d, s) __builtin_memcpy((d), (s), 4)
+#else
+#define COPY4(d, s) memcpy((d), (s), 4)
+#endif
+#define SWAP_PAIR(i)                                                                               \
+    COPY4(&x, f + (i));                                                                            \
+    COPY4(&y, g + (i));                                                                            \
+    d = mask & (x ^ y);                                                                            \
+    x ^= d;                                                                                        \
+    y ^= d;                                                                                        \
+    COPY4(f + (i), &x);                                                                            \
+    COPY4(g + (i), &y);
 
 // Swap f and g when swap is 1, leave them when it is 0; same work either way.
 static void fe_cswap(fe f, fe g, uint32_t swap) {
-    int32_t mask = -(int32_t)swap;
-    for (int i = 0; i < 10; i++) {
-        int32_t x = mask & (f[i] ^ g[i]);
-        f[i] ^= x;
-        g[i] ^= x;
-    }
+    uint32_t x, y, d, mask = 0u - swap; // all ones or zero
+    SWAP_PAIR(0)
+    SWAP_PAIR(2)
+    SWAP_PAIR(4)
+    SWAP_PAIR(6)
+    SWAP_PAIR(8)
+    SWAP_PAIR(10)
+    SWAP_PAIR(12)
+    SWAP_PAIR(14)
+    SWAP_PAIR(16)
+    SWAP_PAIR(18)
 }
 
-// h = f * g. A product f_i g_j has weight 2^(LIMB_AT[i] + LIMB_AT[j]), which is
-// twice the weight of limb i + j when i and j are both odd (25.5 rounding),
-// and 2^255 = 19 (mod p) times that of limb i + j - 10 when i + j >= 10.
-// With |f_i|, |g_j| <= 2^26 each term is at most 2 * 19 * 2^52 and each sum
-// of ten stays below 2^61. All inputs are read before h is written, so h may
-// alias f or g.
-static void fe_mul(fe h, const fe f, const fe g) {
-    int32_t f0 = f[0], f1 = f[1], f2 = f[2], f3 = f[3], f4 = f[4];
-    int32_t f5 = f[5], f6 = f[6], f7 = f[7], f8 = f[8], f9 = f[9];
-    int32_t g0 = g[0], g1 = g[1], g2 = g[2], g3 = g[3], g4 = g[4];
-    int32_t g5 = g[5], g6 = g[6], g7 = g[7], g8 = g[8], g9 = g[9];
-    int32_t f1_2 = 2 * f1, f3_2 = 2 * f3, f5_2 = 2 * f5, f7_2 = 2 * f7, f9_2 = 2 * f9;
-    int32_t g1_19 = 19 * g1, g2_19 = 19 * g2, g3_19 = 19 * g3, g4_19 = 19 * g4, g5_19 = 19 * g5;
-    int32_t g6_19 = 19 * g6, g7_19 = 19 * g7, g8_19 = 19 * g8, g9_19 = 19 * g9;
-    int64_t t[10];
-    t[0] = (int64_t)f0 * g0 + (int64_t)f1_2 * g9_19 + (int64_t)f2 * g8_19 + (int64_t)f3_2 * g7_19 +
-           (int64_t)f4 * g6_19 + (int64_t)f5_2 * g5_19 + (int64_t)f6 * g4_19 +
-           (int64_t)f7_2 * g3_19 + (int64_t)f8 * g2_19 + (int64_t)f9_2 * g1_19;
-    t[1] = (int64_t)f0 * g1 + (int64_t)f1 * g0 + (int64_t)f2 * g9_19 + (int64_t)f3 * g8_19 +
-           (int64_t)f4 * g7_19 + (int64_t)f5 * g6_19 + (int64_t)f6 * g5_19 + (int64_t)f7 * g4_19 +
-           (int64_t)f8 * g3_19 + (int64_t)f9 * g2_19;
-    t[2] = (int64_t)f0 * g2 + (int64_t)f1_2 * g1 + (int64_t)f2 * g0 + (int64_t)f3_2 * g9_19 +
-           (int64_t)f4 * g8_19 + (int64_t)f5_2 * g7_19 + (int64_t)f6 * g6_19 +
-           (int64_t)f7_2 * g5_19 + (int64_t)f8 * g4_19 + (int64_t)f9_2 * g3_19;
-    t[3] = (int64_t)f0 * g3 + (int64_t)f1 * g2 + (int64_t)f2 * g1 + (int64_t)f3 * g0 +
-           (int64_t)f4 * g9_19 + (int64_t)f5 * g8_19 + (int64_t)f6 * g7_19 + (int64_t)f7 * g6_19 +
-           (int64_t)f8 * g5_19 + (int64_t)f9 * g4_19;
-    t[4] = (int64_t)f0 * g4 + (int64_t)f1_2 * g3 + (int64_t)f2 * g2 + (int64_t)f3_2 * g1 +
-           (int64_t)f4 * g0 + (int64_t)f5_2 * g9_19 + (int64_t)f6 * g8_19 + (int64_t)f7_2 * g7_19 +
-           (int64_t)f8 * g6_19 + (int64_t)f9_2 * g5_19;
-    t[5] = (int64_t)f0 * g5 + (int64_t)f1 * g4 + (int64_t)f2 * g3 + (int64_t)f3 * g2 +
-           (int64_t)f4 * g1 + (int64_t)f5 * g0 + (int64_t)f6 * g9_19 + (int64_t)f7 * g8_19 +
-           (int64_t)f8 * g7_19 + (int64_t)f9 * g6_19;
-    t[6] = (int64_t)f0 * g6 + (int64_t)f1_2 * g5 + (int64_t)f2 * g4 + (int64_t)f3_2 * g3 +
-           (int64_t)f4 * g2 + (int64_t)f5_2 * g1 + (int64_t)f6 * g0 + (int64_t)f7_2 * g9_19 +
-           (int64_t)f8 * g8_19 + (int64_t)f9_2 * g7_19;
-    t[7] = (int64_t)f0 * g7 + (int64_t)f1 * g6 + (int64_t)f2 * g5 + (int64_t)f3 * g4 +
-           (int64_t)f4 * g3 + (int64_t)f5 * g2 + (int64_t)f6 * g1 + (int64_t)f7 * g0 +
-           (int64_t)f8 * g9_19 + (int64_t)f9 * g8_19;
-    t[8] = (int64_t)f0 * g8 + (int64_t)f1_2 * g7 + (int64_t)f2 * g6 + (int64_t)f3_2 * g5 +
-           (int64_t)f4 * g4 + (int64_t)f5_2 * g3 + (int64_t)f6 * g2 + (int64_t)f7_2 * g1 +
-           (int64_t)f8 * g0 + (int64_t)f9_2 * g9_19;
-    t[9] = (int64_t)f0 * g9 + (int64_t)f1 * g8 + (int64_t)f2 * g7 + (int64_t)f3 * g6 +
-           (int64_t)f4 * g5 + (int64_t)f5 * g4 + (int64_t)f6 * g3 + (int64_t)f7 * g2 +
-           (int64_t)f8 * g1 + (int64_t)f9 * g0;
-    fe_carry(h, t);
-}
-
-static void fe_sq(fe h, const fe f) {
-    fe_mul(h, f, f);
-}
-
-// h = f * (A - 2) / 4 = f * 121665, the curve constant of the ladder.
-static void fe_mul121665(fe h, const fe f) {
-    int64_t t[10];
-    for (int i = 0; i < 10; i++) {
-        t[i] = (int64_t)f[i] * 121665; // < 2^43
-    }
-    fe_carry(h, t);
-}
+#undef SWAP_PAIR
+#undef COPY4
 
 // h = f squared n times.
-static void fe_sq_n(fe h, const fe f, int n) {
-    fe_sq(h, f);
+static void fe_sq_n(fe h, const fe f, int n, int32_t t[2 * NL]) {
+    fe_sq(h, f, t);
     for (int i = 1; i < n; i++) {
-        fe_sq(h, h);
+        fe_sq(h, h, t);
     }
 }
 
 // h = 1 / f = f^(p - 2) = f^(2^255 - 21) (Fermat), by a fixed chain of 254
-// squarings and 11 multiplications; the exponent is public.
-static void fe_invert(fe h, const fe f) {
+// squarings and 11 multiplications; the exponent is public. The caller wipes
+// t; the chain's own temporaries are wiped here.
+static void fe_invert(fe h, const fe f, int32_t t[2 * NL]) {
     fe z2, z9, z11, a, b, c;
-    fe_sq(z2, f);        // 2
-    fe_sq_n(a, z2, 2);   // 8
-    fe_mul(z9, a, f);    // 9
-    fe_mul(z11, z9, z2); // 11
-    fe_sq(a, z11);       // 22
-    fe_mul(a, a, z9);    // 31 = 2^5 - 1
-    fe_sq_n(b, a, 5);    //
-    fe_mul(b, b, a);     // 2^10 - 1
-    fe_sq_n(c, b, 10);   //
-    fe_mul(c, c, b);     // 2^20 - 1
-    fe_sq_n(z2, c, 20);  //
-    fe_mul(c, z2, c);    // 2^40 - 1
-    fe_sq_n(c, c, 10);   //
-    fe_mul(b, c, b);     // 2^50 - 1
-    fe_sq_n(c, b, 50);   //
-    fe_mul(c, c, b);     // 2^100 - 1
-    fe_sq_n(z2, c, 100); //
-    fe_mul(c, z2, c);    // 2^200 - 1
-    fe_sq_n(c, c, 50);   //
-    fe_mul(c, c, b);     // 2^250 - 1
-    fe_sq_n(c, c, 5);    // 2^255 - 32
-    fe_mul(h, c, z11);   // 2^255 - 21
+    fe_sq(z2, f, t);        // 2
+    fe_sq_n(a, z2, 2, t);   // 8
+    fe_mul(z9, a, f, t);    // 9
+    fe_mul(z11, z9, z2, t); // 11
+    fe_sq(a, z11, t);       // 22
+    fe_mul(a, a, z9, t);    // 31 = 2^5 - 1
+    fe_sq_n(b, a, 5, t);    //
+    fe_mul(b, b, a, t);     // 2^10 - 1
+    fe_sq_n(c, b, 10, t);   //
+    fe_mul(c, c, b, t);     // 2^20 - 1
+    fe_sq_n(z2, c, 20, t);  //
+    fe_mul(c, z2, c, t);    // 2^40 - 1
+    fe_sq_n(c, c, 10, t);   //
+    fe_mul(b, c, b, t);     // 2^50 - 1
+    fe_sq_n(c, b, 50, t);   //
+    fe_mul(c, c, b, t);     // 2^100 - 1
+    fe_sq_n(z2, c, 100, t); //
+    fe_mul(c, z2, c, t);    // 2^200 - 1
+    fe_sq_n(c, c, 50, t);   //
+    fe_mul(c, c, b, t);     // 2^250 - 1
+    fe_sq_n(c, c, 5, t);    // 2^255 - 32
+    fe_mul(h, c, z11, t);   // 2^255 - 21
     ol_wipe(z2, sizeof z2);
     ol_wipe(z9, sizeof z9);
     ol_wipe(z11, sizeof z11);
@@ -210,125 +450,165 @@ static void fe_invert(fe h, const fe f) {
 
 // ---- encoding ----------------------------------------------------------------------
 // Little-endian, the top bit ignored (RFC 7748 section 5). Values from p to
-// 2^255 - 1 are accepted as they are: the arithmetic is mod p anyway.
+// 2^255 - 1 are accepted as they are: the arithmetic is mod p anyway. Limb i
+// is bits 13i .. 13i+12, read from the three bytes that hold them.
 static void fe_frombytes(fe h, const uint8_t s[32]) {
-    for (int i = 0; i < 10; i++) {
-        unsigned first = LIMB_AT[i] / 8u;
-        uint64_t v = 0;
-        for (unsigned b = 0; b < 5 && first + b < 32; b++) {
-            v |= (uint64_t)s[first + b] << (8 * b);
+    for (int i = 0; i < NL; i++) {
+        unsigned bit = 13u * (unsigned)i, first = bit / 8u;
+        uint32_t v = 0;
+        for (unsigned b = 0; b < 3 && first + b < 32; b++) {
+            v |= (uint32_t)s[first + b] << (8 * b);
         }
-        h[i] = (int32_t)((v >> (LIMB_AT[i] % 8u)) & ((1u << limb_bits(i)) - 1));
+        h[i] = (int16_t)((v >> (bit % 8u)) & M13);
     }
+    h[NL - 1] &= 0xff; // limb 19 is bits 247..259: keep 247..254
+    static const fe zero = {0};
+    fe_mul_small_add(h, h, 1, zero); // limbs in [0, 2^13) -> balanced
+}
+
+// Floor carry chain with c coming in: every limb in [0, 2^13); returns the
+// carry out of the top.
+static int32_t fe_chain(int32_t t[NL], int32_t c) {
+    for (int i = 0; i < NL; i++) {
+        c += t[i];
+        t[i] = c & M13;
+        c >>= 13;
+    }
+    return c;
 }
 
 // The unique representative in [0, p), little-endian.
 static void fe_tobytes(uint8_t s[32], const fe f) {
-    int64_t t[10];
-    for (int i = 0; i < 10; i++) {
+    int32_t t[NL];
+    for (int i = 0; i < NL; i++) {
         t[i] = f[i];
     }
-    // Two floor-carry passes with the 19 fold: the first leaves limbs 1..9 in
-    // range and limb 0 off by at most 19 * 4; the second then wraps at most
-    // once more, leaving every limb in [0, 2^w) and the value in [0, 2^255).
+    // Floor chains with the 608 fold: the value is congruent and, after the
+    // third, every limb in [0, 2^13) (the value in [0, 2^260)). A negative
+    // value wraps up by 2^260 = 608 (mod p) (its top carry is -1), a small
+    // one stays; either way the last chain's carry is 0.
+    t[0] += FOLD * fe_chain(t, 0);
+    t[0] += FOLD * fe_chain(t, 0);
+    t[0] += FOLD * fe_chain(t, 0);
+    // Bits 255..259 (the top five of limb 19) times 19, twice: the value is
+    // then below 2^255.
     for (int pass = 0; pass < 2; pass++) {
-        for (int i = 0; i < 9; i++) {
-            t[i + 1] += carry_out(&t[i], limb_bits(i));
-        }
-        t[0] += 19 * carry_out(&t[9], 25);
+        int32_t top = t[NL - 1] >> 8;
+        t[NL - 1] &= 0xff;
+        (void)fe_chain(t, 19 * top);
     }
     // v >= p exactly when v + 19 >= 2^255: q is that carry, 0 or 1. Then
     // v - q p = v + 19 q - q 2^255: add 19 q and drop bit 255.
-    int64_t q = (t[0] + 19) >> 26;
-    for (int i = 1; i < 10; i++) {
-        q = (t[i] + q) >> limb_bits(i);
+    int32_t q = 19;
+    for (int i = 0; i < NL - 1; i++) {
+        q = (t[i] + q) >> 13;
     }
-    t[0] += 19 * q;
-    for (int i = 0; i < 9; i++) {
-        t[i + 1] += carry_out(&t[i], limb_bits(i));
-    }
-    t[9] &= ((int64_t)1 << 25) - 1;
+    q = (t[NL - 1] + q) >> 8;
+    (void)fe_chain(t, 19 * q);
+    t[NL - 1] &= 0xff;
     // Pack the 255 bits.
-    uint64_t acc = 0;
+    uint32_t acc = 0;
     unsigned have = 0, o = 0;
-    for (int i = 0; i < 10; i++) {
-        acc |= (uint64_t)t[i] << have;
-        have += limb_bits(i);
+    for (int i = 0; i < NL; i++) {
+        acc |= (uint32_t)t[i] << have;
+        have += 13;
         while (have >= 8) {
             s[o++] = (uint8_t)acc;
             acc >>= 8;
             have -= 8;
         }
     }
-    s[o] = (uint8_t)acc; // the last 7 bits; bit 255 is zero
     ol_wipe(t, sizeof t);
 }
 
-// ---- the ladder (RFC 7748 section 5) -------------------------------------------------
-static void scalarmult(uint8_t out[32], const uint8_t scalar[32], const uint8_t point[32]) {
-    uint8_t k[32];
-    memcpy(k, scalar, sizeof k);
-    k[0] &= 248; // a multiple of the cofactor 8 ...
-    k[31] &= 127;
-    k[31] |= 64; // ... with bit 254 set
-    fe x1, x2, z2, x3, z3, a, aa, b, bb, e, c, d, da, cb;
-    fe_frombytes(x1, point);
-    fe_one(x2);
-    fe_zero(z2);
-    fe_copy(x3, x1);
-    fe_one(z3);
-    uint32_t swap = 0;
-    for (int t = 254; t >= 0; t--) {
-        uint32_t bit = (uint32_t)(k[t >> 3] >> (t & 7)) & 1;
-        swap ^= bit;
-        fe_cswap(x2, x3, swap);
-        fe_cswap(z2, z3, swap);
-        swap = bit;
-        fe_add(a, x2, z2);
-        fe_sq(aa, a);
-        fe_sub(b, x2, z2);
-        fe_sq(bb, b);
-        fe_sub(e, aa, bb);
-        fe_add(c, x3, z3);
-        fe_sub(d, x3, z3);
-        fe_mul(da, d, a);
-        fe_mul(cb, c, b);
-        fe_add(x3, da, cb);
-        fe_sq(x3, x3);
-        fe_sub(z3, da, cb);
-        fe_sq(z3, z3);
-        fe_mul(z3, z3, x1);
-        fe_mul(x2, aa, bb);
-        fe_mul121665(z2, e);
-        fe_add(z2, z2, aa);
-        fe_mul(z2, z2, e);
-    }
-    fe_cswap(x2, x3, swap);
-    fe_cswap(z2, z3, swap);
-    fe_invert(z2, z2);
-    fe_mul(x2, x2, z2);
-    fe_tobytes(out, x2);
+// ---- the stack ---------------------------------------------------------------------
+// Registers the field functions saved and values they spilled (limbs of the
+// secrets, the ladder's swap bit) stay on the stack below the caller after
+// they return, where no C variable names them. So scalarmult runs in a frame
+// of its own (NOINLINE), and x25519_burn_stack then overwrites at least as deep as
+// it went: X25519_STACK_BURN bytes, above its deepest stack on the reference board
+// (1,264 bytes with arm-none-eabi-gcc 12 at -Os: the firmware's .su files);
+// a deeper port raises it. The stores are volatile: none may be dropped.
+#ifndef NOINLINE
+#if defined(__GNUC__)
+#define NOINLINE __attribute__((noinline))
+#else
+#define NOINLINE
+#endif
+#endif
+#define X25519_STACK_BURN 1280
 
-    ol_wipe(k, sizeof k);
-    ol_wipe(x1, sizeof x1);
-    ol_wipe(x2, sizeof x2);
-    ol_wipe(z2, sizeof z2);
-    ol_wipe(x3, sizeof x3);
-    ol_wipe(z3, sizeof z3);
-    ol_wipe(a, sizeof a);
-    ol_wipe(aa, sizeof aa);
-    ol_wipe(b, sizeof b);
-    ol_wipe(bb, sizeof bb);
-    ol_wipe(e, sizeof e);
-    ol_wipe(c, sizeof c);
-    ol_wipe(d, sizeof d);
-    ol_wipe(da, sizeof da);
-    ol_wipe(cb, sizeof cb);
+NOINLINE static void x25519_burn_stack(void) {
+    uint32_t scratch[X25519_STACK_BURN / 4];
+    volatile uint32_t *w = scratch; // volatile stores, as in ol_wipe
+    for (size_t i = 0; i < X25519_STACK_BURN / 4; i++) {
+        w[i] = 0;
+    }
+}
+
+// ---- the ladder (RFC 7748 section 5) -------------------------------------------------
+// Everything secret the ladder holds, in one struct that one wipe clears.
+typedef struct {
+    uint8_t k[32];
+    fe x1, x2, z2, x3, z3, a, aa, b, bb, e, c, d, da, cb, zero;
+    int32_t t[2 * NL]; // the columns of a product
+} ladder;
+
+// base: the point is the base point 9 (ol_x25519_public), a public fact, so
+// multiplying by it is fe_mul_small; the branch on it is not on a secret.
+NOINLINE static void scalarmult(uint8_t out[32], const uint8_t scalar[32], const uint8_t point[32],
+                                int base) {
+    ladder l;
+    memcpy(l.k, scalar, sizeof l.k);
+    l.k[0] &= 248; // a multiple of the cofactor 8 ...
+    l.k[31] &= 127;
+    l.k[31] |= 64; // ... with bit 254 set
+    fe_frombytes(l.x1, point);
+    memset(l.x2, 0, sizeof l.x2); // x2 = 1, z2 = 0, x3 = x1, z3 = 1
+    l.x2[0] = 1;
+    memset(l.z2, 0, sizeof l.z2);
+    memcpy(l.x3, l.x1, sizeof l.x3);
+    memset(l.z3, 0, sizeof l.z3);
+    memset(l.zero, 0, sizeof l.zero);
+    l.z3[0] = 1;
+    uint32_t swap = 0;
+    for (int i = 254; i >= 0; i--) {
+        uint32_t bit = (uint32_t)(l.k[i >> 3] >> (i & 7)) & 1;
+        swap ^= bit;
+        fe_cswap(l.x2, l.x3, swap);
+        fe_cswap(l.z2, l.z3, swap);
+        swap = bit;
+        fe_addsub(l.a, l.b, l.x2, l.z2);
+        fe_sq(l.aa, l.a, l.t);
+        fe_sq(l.bb, l.b, l.t);
+        fe_addsub(l.c, l.d, l.x3, l.z3);
+        fe_mul(l.da, l.d, l.a, l.t);
+        fe_mul(l.cb, l.c, l.b, l.t);
+        fe_addsub(l.x3, l.z3, l.da, l.cb);
+        fe_sq(l.x3, l.x3, l.t);
+        fe_sq(l.z3, l.z3, l.t);
+        if (base) {
+            fe_mul_small_add(l.z3, l.z3, 9, l.zero);
+        } else {
+            fe_mul(l.z3, l.z3, l.x1, l.t);
+        }
+        fe_mul(l.x2, l.aa, l.bb, l.t);
+        fe_addsub(l.c, l.e, l.aa, l.bb);           // e = aa - bb (c is free again)
+        fe_mul_small_add(l.z2, l.e, 121665, l.aa); // (A - 2) / 4 e + aa
+        fe_mul(l.z2, l.z2, l.e, l.t);
+    }
+    fe_cswap(l.x2, l.x3, swap);
+    fe_cswap(l.z2, l.z3, swap);
+    fe_invert(l.z2, l.z2, l.t);
+    fe_mul(l.x2, l.x2, l.z2, l.t);
+    fe_tobytes(out, l.x2);
+    ol_wipe(&l, sizeof l);
 }
 
 ol_err ol_x25519(uint8_t out[OL_X25519_BYTES], const uint8_t scalar[OL_X25519_BYTES],
                  const uint8_t point[OL_X25519_BYTES]) {
-    scalarmult(out, scalar, point);
+    scalarmult(out, scalar, point, 0);
+    x25519_burn_stack();
     // A low-order point gives zero whatever the scalar (RFC 7748 section 6.1).
     // Checked over all 32 bytes; only the verdict, which is public, branches.
     uint8_t acc = 0;
@@ -340,5 +620,6 @@ ol_err ol_x25519(uint8_t out[OL_X25519_BYTES], const uint8_t scalar[OL_X25519_BY
 
 void ol_x25519_public(uint8_t pub[OL_X25519_BYTES], const uint8_t secret[OL_X25519_BYTES]) {
     static const uint8_t base[OL_X25519_BYTES] = {9};
-    scalarmult(pub, secret, base);
+    scalarmult(pub, secret, base, 1);
+    x25519_burn_stack();
 }
