@@ -223,7 +223,10 @@ typedef struct ol_lock {
     // The run of recent wrong entries an opening may take back (RAM only: a
     // power cut forgets it, and nothing is taken back then; src/core/tries.h).
     bool undo_run;          // a run stands
-    uint8_t undo_slot;      // the ID all of them named, or UNDO_ANY / UNDO_NONE
+    uint32_t undo_ids;      // ID mode: the slots its entries named
+    bool undo_plain;        // an entry typed in plain mode (named nobody)
+    bool undo_no_id;        // ID mode: an entry without a valid ID
+    bool undo_kept;         // a probe or a wrong recovery code: never taken back
     uint32_t undo_failures; // the count before its first wrong entry
     uint64_t undo_since;    // the time of that entry
     ol_countdown timelock;

@@ -59,9 +59,17 @@ static void join_run(ol_lock *lock, uint32_t before, uint8_t named) {
         lock->undo_run = true;
         lock->undo_since = lock->now;
         lock->undo_failures = before;
-        lock->undo_slot = named;
-    } else if (lock->undo_slot != named) {
-        lock->undo_slot = UNDO_NONE; // not one person's mistakes
+        lock->undo_ids = 0;
+        lock->undo_plain = lock->undo_no_id = lock->undo_kept = false;
+    }
+    if (named == UNDO_ANY) {
+        lock->undo_plain = true;
+    } else if (named == UNDO_NOID) {
+        lock->undo_no_id = true;
+    } else if (named < OL_SLOTS) {
+        lock->undo_ids |= 1u << named;
+    } else {
+        lock->undo_kept = true;
     }
     lock->quiet_until = lock->now + OL_PENALTY_FORGET_MS;
 }
@@ -101,9 +109,13 @@ ol_err ol_penalty_undo(ol_lock *lock, uint8_t opener, uint8_t other) {
     return ol_save_penalty(lock, ol_penalty_cleared());
 #endif
     bool recent = lock->undo_run && lock->now - lock->undo_since <= OL_PENALTY_UNDO_MS;
-    uint8_t named = lock->undo_slot;
     lock->undo_run = false; // an opening ends the run, taken back or not
-    bool theirs = named == UNDO_ANY || named == opener || named == other;
+    // Plain mode: anybody's; ID mode: every entry under the ID of a code
+    // that took part (the opener, under dual control the first code too).
+    uint32_t took = 1u << opener | (other < OL_SLOTS ? 1u << other : 0u);
+    bool theirs = !lock->undo_kept &&
+                  (!lock->set.id_mode || (!lock->undo_plain && !lock->undo_no_id &&
+                                          (lock->undo_ids & ~took) == 0));
     if (!recent || !theirs || lock->failures <= lock->undo_failures) {
         return OL_OK;
     }
@@ -167,7 +179,7 @@ static void match_code(ol_lock *lock, void *entry, verdict *v) {
     // Whose mistake a wrong entry may be: in ID mode the slot its ID names
     // (none for an ID no slot has), in plain mode anybody's.
     uint32_t no_id = 0u - (uint32_t)(scope == 0);
-    v->named = lock->set.id_mode ? (uint8_t)((ol_credential_slot_of(scope) & ~no_id) | (UNDO_NONE & no_id))
+    v->named = lock->set.id_mode ? (uint8_t)((ol_credential_slot_of(scope) & ~no_id) | (UNDO_NOID & no_id))
                                  : UNDO_ANY;
     v->grant = fih_token(again);
 }

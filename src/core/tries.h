@@ -31,7 +31,8 @@ typedef struct verdict {
 } verdict;
 
 #define UNDO_ANY 0xFE  // plain mode: a wrong code names nobody, so anybody's
-#define UNDO_NONE 0xFF // a probe, a wrong recovery code, an ID no slot has
+#define UNDO_NOID 0xFD // ID mode: an entry without a valid ID
+#define UNDO_NONE 0xFF // a probe, a wrong recovery code (never taken back)
 
 // A check of an entry: fills *v (which starts invalid, OL_DENY); it may
 // also write what it found into the entry it was given.
