@@ -77,6 +77,15 @@
 #ifndef OL_PENALTY_MAX_MS
 #define OL_PENALTY_MAX_MS (12u * 60u * 60u * 1000u) // lockouts double up to 12 h
 #endif
+// An opening takes back the wrong entries of this long before it (counted
+// from the first of them): the opener's own mistakes (docs/POLICY.md).
+#ifndef OL_PENALTY_UNDO_MS
+#define OL_PENALTY_UNDO_MS (2u * 60u * 1000u)
+#endif
+// This much powered time without a wrong entry forgets one.
+#ifndef OL_PENALTY_FORGET_MS
+#define OL_PENALTY_FORGET_MS (24u * 60u * 60u * 1000u)
+#endif
 // While a lockout runs, its remaining time is saved this often, so a power
 // cut costs the owner at most this much extra waiting and never shortens it.
 #ifndef OL_PENALTY_CHECKPOINT_MS
@@ -251,6 +260,11 @@ _Static_assert(OL_PENALTY_FIRST_MS > 0 && OL_PENALTY_FIRST_MS <= OL_PENALTY_MAX_
                "OL_PENALTY_FIRST_MS: 1..OL_PENALTY_MAX_MS");
 _Static_assert(OL_PENALTY_MAX_MS <= UINT32_MAX, "OL_PENALTY_MAX_MS must fit 32 bits");
 _Static_assert(OL_PENALTY_CHECKPOINT_MS > 0, "OL_PENALTY_CHECKPOINT_MS must be > 0");
+// A quiet day must outlast the longest lockout, or a thief waiting out his
+// lockouts would be forgiven while he waits.
+_Static_assert(OL_PENALTY_FORGET_MS > OL_PENALTY_MAX_MS, "OL_PENALTY_FORGET_MS > OL_PENALTY_MAX_MS");
+_Static_assert(OL_PENALTY_UNDO_MS < OL_PENALTY_FIRST_MS,
+               "OL_PENALTY_UNDO_MS < OL_PENALTY_FIRST_MS: a lockout ends any run it could undo");
 // Numbers typed into functions: minutes and hours in two digits, the
 // recovery delay in at most four; settings are kept in uint8_t / uint16_t.
 _Static_assert(OL_DELAY_MAX_MIN <= 99, "OL_DELAY_MAX_MIN: at most 99 (two digits)");

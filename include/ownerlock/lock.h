@@ -219,6 +219,13 @@ typedef struct ol_lock {
     uint32_t failures;     // see src/core/penalty.h
     uint32_t last_lockout; // ms
     ol_countdown lockout;
+    uint64_t quiet_until;  // a quiet day ends: one wrong entry forgotten (0: none counted)
+    // The run of recent wrong entries an opening may take back (RAM only: a
+    // power cut forgets it, and nothing is taken back then; src/core/tries.h).
+    bool undo_run;          // a run stands
+    uint8_t undo_slot;      // the ID all of them named, or UNDO_ANY / UNDO_NONE
+    uint32_t undo_failures; // the count before its first wrong entry
+    uint64_t undo_since;    // the time of that entry
     ol_countdown timelock;
     uint8_t code_checks[OL_SLOTS]; // new-code checks left, per slot (config.h)
     ol_countdown check_refill;     // until the next one comes back to each

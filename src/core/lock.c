@@ -84,7 +84,7 @@ static uint64_t next_second(const ol_lock *lock, uint32_t left) {
 }
 
 uint64_t ol_lock_next_deadline(const ol_lock *lock) {
-    uint64_t c[13] = {lock->relock_at, lock->message_until, lock->menu_deadline, lock->window_until,
+    uint64_t c[14] = {lock->relock_at, lock->message_until, lock->menu_deadline, lock->window_until,
                       lock->dual_until};
     if (lock->rejects_unlogged != 0) {
         c[11] = lock->reject_logged_at + OL_REJECT_LOG_MS;
@@ -93,6 +93,7 @@ uint64_t ol_lock_next_deadline(const ol_lock *lock) {
         c[12] = lock->now + ol_countdown_left(lock, &lock->check_refill);
     }
     c[9] = lock->recovery_window;
+    c[13] = lock->quiet_until;
     if (lock->recovery_until != 0) {
         c[10] = next_second(lock, ol_until(lock, lock->recovery_until));
     }
@@ -151,6 +152,9 @@ ol_err ol_lock_boot(ol_lock *lock, const ol_platform *plat, uint64_t now_ms, boo
     }
     if (!err) {
         err = ol_recovery_power_up(lock);
+    }
+    if (!err) {
+        ol_penalty_power_up(lock);
     }
     if (err) {
         ol_fault_enter(lock);

@@ -116,7 +116,8 @@ ol_err ol_open_attempt(ol_lock *lock, const ol_event *ev) {
         err = retract(lock, v.grant);
     }
     if (!err) {
-        err = ol_penalty_forgive(lock);
+        // The opener's own mistakes of the last minutes are taken back.
+        err = ol_penalty_undo(lock, slot, first ? (uint8_t)(first - 1u) : UNDO_NONE);
     }
     if (err) {
         return err;

@@ -3,17 +3,23 @@
 
 #include "ownerlock/config.h"
 
+uint32_t ol_penalty_lockout(uint32_t failures) {
+    if (failures < OL_PENALTY_FREE_TRIES) {
+        return 0;
+    }
+    // From the first lockout on, every wrong entry doubles it, up to the cap.
+    uint32_t lockout = OL_PENALTY_FIRST_MS;
+    for (uint32_t k = OL_PENALTY_FREE_TRIES; k < failures && lockout < OL_PENALTY_MAX_MS; k++) {
+        lockout = lockout >= OL_PENALTY_MAX_MS / 2 ? OL_PENALTY_MAX_MS : 2 * lockout;
+    }
+    return lockout;
+}
+
 penalty ol_penalty_after_failure(penalty p) {
     if (p.failures < UINT32_MAX) {
         p.failures++;
     }
-    uint32_t lockout = 0;
-    if (p.last_lockout != 0) {
-        // After the first lockout every wrong entry doubles it, up to the cap.
-        lockout = p.last_lockout >= OL_PENALTY_MAX_MS / 2 ? OL_PENALTY_MAX_MS : 2 * p.last_lockout;
-    } else if (p.failures >= OL_PENALTY_FREE_TRIES) {
-        lockout = OL_PENALTY_FIRST_MS;
-    }
+    uint32_t lockout = ol_penalty_lockout(p.failures);
     if (lockout != 0) {
         p.last_lockout = lockout;
         p.remaining = lockout;
@@ -21,7 +27,11 @@ penalty ol_penalty_after_failure(penalty p) {
     return p;
 }
 
-penalty ol_penalty_cleared(void) {
-    penalty p = {0, 0, 0};
+penalty ol_penalty_back_to(uint32_t failures) {
+    penalty p = {failures, ol_penalty_lockout(failures), 0};
     return p;
+}
+
+penalty ol_penalty_cleared(void) {
+    return ol_penalty_back_to(0);
 }

@@ -8,14 +8,21 @@
 #include <stdint.h>
 
 typedef struct penalty {
-    uint32_t failures;     // consecutive wrong entries since the last valid one
-    uint32_t last_lockout; // ms of the last lockout since then, 0 if none
+    uint32_t failures;     // wrong entries counted (docs/POLICY.md, "Wrong tries")
+    uint32_t last_lockout; // ms of the lockout the count stands at, 0 if none
     uint32_t remaining;    // ms of lockout still to serve (powered time)
 } penalty;
 
+// The lockout the wrong entry that makes the count `failures` starts: none
+// before OL_PENALTY_FREE_TRIES, then OL_PENALTY_FIRST_MS doubling per entry
+// up to OL_PENALTY_MAX_MS.
+uint32_t ol_penalty_lockout(uint32_t failures);
 // The state after one more wrong entry.
 penalty ol_penalty_after_failure(penalty p);
-// The state after a valid credential: everything forgiven.
+// The count taken back to `failures` (an opening's undo, a quiet day), no
+// lockout running.
+penalty ol_penalty_back_to(uint32_t failures);
+// Nothing counted.
 penalty ol_penalty_cleared(void);
 
 #endif

@@ -52,9 +52,23 @@ ol_err ol_penalty_wrong(ol_lock *lock, const char *wrong_note) {
                            (uint16_t)(lock->lockout.ms / 60000u));
 }
 
+// A wrong try joins the run an opening may take back, or starts one; and
+// the quiet day starts again.
+static void join_run(ol_lock *lock, uint32_t before, uint8_t named) {
+    if (!lock->undo_run || lock->now - lock->undo_since > OL_PENALTY_UNDO_MS) {
+        lock->undo_run = true;
+        lock->undo_since = lock->now;
+        lock->undo_failures = before;
+        lock->undo_slot = named;
+    } else if (lock->undo_slot != named) {
+        lock->undo_slot = UNDO_NONE; // not one person's mistakes
+    }
+    lock->quiet_until = lock->now + OL_PENALTY_FORGET_MS;
+}
+
 // Step 4. A valid credential is not a wrong try: the count goes back to what
-// it was. Only an opening forgives the earlier ones: a code given to a
-// function, or refused by a rule, must not refund an insider's guesses.
+// it was, and no lower: a code given to a function, or refused by a rule,
+// must not refund an insider's guesses.
 static ol_err penalty_settle(ol_lock *lock, const verdict *v, penalty was, const char *wrong_note) {
     if (v->valid && fih_opaque(v->grant) == OL_GRANT) {
 #if OL_REGRESS_FINDING == 1 // TEST ONLY: tests/property/policy.cmake
@@ -62,6 +76,7 @@ static ol_err penalty_settle(ol_lock *lock, const verdict *v, penalty was, const
 #endif
         return ol_save_penalty(lock, was);
     }
+    join_run(lock, was.failures, v->named);
     return ol_penalty_wrong(lock, wrong_note);
 }
 
@@ -69,6 +84,7 @@ ol_err ol_try(ol_lock *lock, ol_check check, void *entry, const char *wrong_note
     v->valid = false;
     v->duress = false;
     v->slot = 0;
+    v->named = UNDO_NONE;
     v->grant = OL_DENY;
     penalty was;
     ol_err err = penalty_open(lock, &was);
@@ -79,11 +95,23 @@ ol_err ol_try(ol_lock *lock, ol_check check, void *entry, const char *wrong_note
     return penalty_settle(lock, v, was, wrong_note);
 }
 
-ol_err ol_penalty_forgive(ol_lock *lock) {
-    if (lock->failures == 0 && lock->last_lockout == 0) {
+ol_err ol_penalty_undo(ol_lock *lock, uint8_t opener, uint8_t other) {
+#if OL_REGRESS_FINDING == 6 // TEST ONLY: an opening forgives everything, as before issue 13
+    lock->undo_run = false;
+    return ol_save_penalty(lock, ol_penalty_cleared());
+#endif
+    bool recent = lock->undo_run && lock->now - lock->undo_since <= OL_PENALTY_UNDO_MS;
+    uint8_t named = lock->undo_slot;
+    lock->undo_run = false; // an opening ends the run, taken back or not
+    bool theirs = named == UNDO_ANY || named == opener || named == other;
+    if (!recent || !theirs || lock->failures <= lock->undo_failures) {
         return OL_OK;
     }
-    return ol_save_penalty(lock, ol_penalty_cleared());
+    return ol_save_penalty(lock, ol_penalty_back_to(lock->undo_failures));
+}
+
+void ol_penalty_power_up(ol_lock *lock) {
+    lock->quiet_until = lock->failures != 0 ? lock->now + OL_PENALTY_FORGET_MS : 0;
 }
 
 ol_err ol_penalty_timer(ol_lock *lock) {
@@ -91,7 +119,18 @@ ol_err ol_penalty_timer(ol_lock *lock) {
     if (ol_countdown_checkpoint(lock, &lock->lockout, &left)) {
         return ol_save_penalty(lock, (penalty){lock->failures, lock->last_lockout, left});
     }
-    return OL_OK;
+    if (lock->quiet_until == 0 || lock->now < lock->quiet_until) {
+        return OL_OK;
+    }
+    // A quiet day: one wrong try forgotten (a quiet day outlasts any lockout;
+    // after a power-up the lockout's rest may not: then a day more).
+    if (lock->failures == 0 || ol_countdown_left(lock, &lock->lockout) != 0) {
+        ol_penalty_power_up(lock);
+        return OL_OK;
+    }
+    ol_err err = ol_save_penalty(lock, ol_penalty_back_to(lock->failures - 1));
+    ol_penalty_power_up(lock); // the next quiet day, if any is still counted
+    return err;
 }
 
 static void match_code(ol_lock *lock, void *entry, verdict *v) {
@@ -125,6 +164,11 @@ static void match_code(ol_lock *lock, void *entry, verdict *v) {
     v->valid = (plain | forced) != 0;
     v->duress = (plain_hit == 0) & (forced != 0);
     v->slot = ol_credential_slot_of(plain | (forced & ~plain_hit));
+    // Whose mistake a wrong entry may be: in ID mode the slot its ID names
+    // (none for an ID no slot has), in plain mode anybody's.
+    uint32_t no_id = 0u - (uint32_t)(scope == 0);
+    v->named = lock->set.id_mode ? (uint8_t)((ol_credential_slot_of(scope) & ~no_id) | (UNDO_NONE & no_id))
+                                 : UNDO_ANY;
     v->grant = fih_token(again);
 }
 

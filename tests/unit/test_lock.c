@@ -188,12 +188,34 @@ static void test_penalty(void) {
     CHECK(st.lockout_remaining_ms > 599000 && st.lockout_remaining_ms <= 600000);
     CHECK_EQ(st.last_lockout_ms, 600000);
     rig_wait(&r, 600100);
-    // The right code opens and forgives everything.
+    // The right code opens, but these wrong tries are older than 2 minutes:
+    // an opening takes back only the opener's mistakes of the last minutes.
     rig_keys_as(&r, M0 "#", true);
     CHECK_EQ(rig_bolt(&r), OL_BOLT_RETRACTED);
     st = rig_status(&r);
-    CHECK_EQ(st.failures, 0);
-    CHECK_EQ(st.last_lockout_ms, 0);
+    CHECK_EQ(st.failures, 6);
+    CHECK_EQ(st.last_lockout_ms, 600000);
+    // A quiet day (24 h of powered time without a wrong try) forgets one.
+    rig_wait(&r, 24u * 3600000u + 1000);
+    CHECK_EQ(rig_status(&r).failures, 5);
+    rig_wait(&r, 24u * 3600000u + 1000);
+    CHECK_EQ(rig_status(&r).failures, 4);
+    // Still strict: one wrong try is the 5th, and locks out at once.
+    rig_keys(&r, "111222#");
+    CHECK(rig_status(&r).lockout_remaining_ms > 299000);
+    for (int day = 0; day < 3; day++) {
+        rig_wait(&r, 24u * 3600000u + 1000);
+    }
+    CHECK_EQ(rig_status(&r).failures, 2);
+    // Two mistakes, then the right code within 2 minutes: both taken back.
+    rig_keys(&r, "111222#");
+    rig_wait(&r, 4000);
+    rig_keys(&r, "111223#");
+    CHECK_EQ(rig_status(&r).failures, 4);
+    rig_wait(&r, 4000);
+    rig_keys_as(&r, M0 "#", true);
+    CHECK_EQ(rig_bolt(&r), OL_BOLT_RETRACTED);
+    CHECK_EQ(rig_status(&r).failures, 2);
     CHECK_EQ(r.bad_retracts, 0);
     ol_hostflash_close(&r.hf);
 }
