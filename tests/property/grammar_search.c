@@ -101,11 +101,6 @@
 #include "store/store.h"
 #include "undo_flash.h"
 
-#ifndef OL_PENALTY_UNDO_MS // TEMPORARY until config.h has them
-#define OL_PENALTY_UNDO_MS (2u * 60u * 1000u)
-#define OL_PENALTY_FORGET_MS (24u * 60u * 60u * 1000u)
-#endif
-
 // ---- the owner's codes ----------------------------------------------------------
 // Last digits 0 so that the exhaustive alphabet {0,1} completes each code ("0")
 // or its duress variant ("1").

@@ -87,11 +87,6 @@
 #include "ownerlock/lock.h"
 #include "ownerlock/recovery.h"
 
-#ifndef OL_PENALTY_UNDO_MS // TEMPORARY until config.h has them
-#define OL_PENALTY_UNDO_MS (2u * 60u * 1000u)
-#define OL_PENALTY_FORGET_MS (24u * 60u * 60u * 1000u)
-#endif
-
 #define PM_CODE_CAP (OL_ENTRY_MAX_DIGITS + 1) // a code as typed, NUL-terminated
 #define PM_MIN_MS 60000u
 #define PM_HOUR_MS 3600000u
