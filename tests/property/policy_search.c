@@ -787,6 +787,11 @@ static pm_out step(search *s, const ol_event *ev) {
             snprintf(kind, sizeof kind, "*11 shortened the running time lock");
         } else if (strcmp(key, "clock") == 0 && out.relax_refused) {
             snprintf(kind, sizeof kind, "*08 moved a governed clock while not served");
+        } else if (strcmp(key, "wrong-try count") == 0 && out.opened >= 0) {
+            // POLICY.md, "Wrong tries": an opening takes back only the
+            // opener's recent run.
+            snprintf(kind, sizeof kind, "wrong tries %s by an opening (%s)",
+                     engine_status(e).failures < s->m.failures ? "taken back" : "kept", out.note);
         } else if (strcmp(key, "wrong-try count") == 0) {
             snprintf(kind, sizeof kind, "wrong-try count %s (%s)",
                      out.counted ? "not counted" : "changed", out.note);
