@@ -790,8 +790,15 @@ static pm_out step(search *s, const ol_event *ev) {
         } else if (strcmp(key, "wrong-try count") == 0 && out.opened >= 0) {
             // POLICY.md, "Wrong tries": an opening takes back only the
             // opener's recent run.
-            snprintf(kind, sizeof kind, "wrong tries %s by an opening (%s)",
-                     engine_status(e).failures < s->m.failures ? "taken back" : "kept", out.note);
+            static const char *const undo[] = {"no recent run",
+                                               "the opener's recent run",
+                                               "older than 2 min",
+                                               "another ID",
+                                               "TOO LIKE ANOTHER or recovery code",
+                                               "a power cut forgot them"};
+            snprintf(kind, sizeof kind, "wrong tries %s by an opening: %s (%s)",
+                     engine_status(e).failures < s->m.failures ? "taken back" : "kept",
+                     undo[out.undo % 6], out.note);
         } else if (strcmp(key, "wrong-try count") == 0) {
             snprintf(kind, sizeof kind, "wrong-try count %s (%s)",
                      out.counted ? "not counted" : "changed", out.note);
