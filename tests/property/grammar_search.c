@@ -57,7 +57,12 @@
 //     someone who has served the rules (no time lock, the calendar open,
 //     remote disable released, and an opening window open or the lock
 //     standing open after an opening that served the time delay); only an
-//     opening forgives wrong tries;
+//     opening takes wrong tries back — the opener's recent run of them only
+//     (docs/POLICY.md, "Wrong tries": the count before the run's first try,
+//     if that was at most OL_PENALTY_UNDO_MS before, no TOO LIKE ANOTHER or
+//     wrong recovery code is in it, and in ID mode every try named a slot
+//     that took part) — and otherwise only a quiet day, one per
+//     OL_PENALTY_FORGET_MS of powered time without a wrong try;
 //   - *99 sets slot 00, and only after the whole recovery code, its delay
 //     served, the whole code typed in *99 again within 10 minutes of the
 //     delay's end, with no valid code typed on the idle screen nor a wrong
@@ -176,6 +181,16 @@ typedef struct world {
     // The lock stands open after an opening that served the time delay (the
     // bolt not thrown since): a rule may be relaxed (docs/POLICY.md).
     bool served_open;
+    // The run of recent wrong tries an opening may take back (docs/POLICY.md,
+    // "Wrong tries"; a power-up forgets it), and the quiet day: lock times.
+    bool run;
+    uint64_t run_first;  // its first try
+    uint32_t run_before; // the count before it
+    bool run_kept;       // a TOO LIKE ANOTHER or a wrong recovery code: never taken back
+    bool run_plain;      // a try typed in plain mode (named nobody: anybody's)
+    bool run_noid;       // ID mode: a try under an ID no slot has, or none
+    uint32_t run_ids;    // ID mode: the slots its tries named
+    uint64_t quiet_from; // the last wrong try or power-up (or the last quiet day)
     char field[FIELD_CAP]; // digits typed since the last '#' or '*' (the tail of them)
     uint32_t log_len;
 } world;
@@ -206,6 +221,8 @@ enum mutant {
     MUT_LONGER_DELAY,    // the oracle believes the delay is a minute longer
     MUT_LONGER_RECOVERY, // the oracle believes the recovery delay is a minute longer
     MUT_NEVER_SERVED,    // the oracle believes nobody ever served the rules in force
+    MUT_NO_UNDO,         // the oracle believes an opening takes no wrong try back
+    MUT_NO_QUIET,        // the oracle believes a quiet day forgets nothing
 };
 
 typedef struct stats {
@@ -215,6 +232,7 @@ typedef struct stats {
     uint64_t code_changes, setting_changes, duress_openings, delayed_openings, dual_openings;
     uint64_t id_openings; // by an ID and its slot's code (*18)
     uint64_t lockouts, recovery_starts, recoveries, commissionings, pairings, pair_windows;
+    uint64_t undone, kept, quiet_days; // runs taken back, openings that kept them; days
 } stats;
 
 typedef struct search {
@@ -805,6 +823,80 @@ static bool reaches_engine(const search *s, const before *b, const ol_event *ev)
     }
 }
 
+// The wrong-try count after an event (ev; NULL: time passed) or a wait:
+// it goes up by one per wrong try (which joins the run of recent ones, or
+// starts one, and starts the quiet day again); it goes down only at an
+// opening by `opener` (-2: none), to the count before the run of recent
+// tries when they may be taken back, or by one per quiet day. An opening
+// that may take the run back must (the owner's own mistakes are his).
+static void check_count(search *s, const before *b, const ol_event *ev, int opener, bool as_code) {
+    world *w = &s->w;
+    const ol_lock *lock = &w->r.lock;
+    uint64_t now = rig_now(&w->r);
+    uint32_t was = b->st.failures, got = lock->failures;
+    if (got > was) {
+        if (!w->run || now - w->run_first > OL_PENALTY_UNDO_MS) {
+            w->run = true;
+            w->run_first = now;
+            w->run_before = was;
+            w->run_kept = w->run_plain = w->run_noid = false;
+            w->run_ids = 0;
+        }
+        if (!ev || !as_code) {
+            w->run_kept = true; // a probe, a wrong recovery code (or no event: unknown)
+        } else if (!b->set.id_mode) {
+            w->run_plain = true;
+        } else if (ev->ndigits < 2 || ev->digits[0] * 10 + ev->digits[1] >= OL_SLOTS) {
+            w->run_noid = true;
+        } else {
+            w->run_ids |= 1u << (ev->digits[0] * 10 + ev->digits[1]);
+        }
+        w->quiet_from = now;
+        if (got != was + 1) {
+            violation(s, "more than one wrong try counted at once");
+        }
+        return;
+    }
+    if (opener >= -1) {
+        // Who took part: the opener, and under dual control any code
+        // accepted on the idle screen in the last minute (the first one).
+        uint32_t took_part = opener >= 0 ? 1u << opener : 0;
+        uint32_t maybe = took_part;
+        if (b->set.dual) {
+            for (uint32_t i = 0; i < w->ndual && i < DUAL_RECS; i++) {
+                maybe |= 1u << w->dual[i].slot;
+            }
+        }
+        bool recent = w->run && now - w->run_first <= OL_PENALTY_UNDO_MS && !w->run_kept &&
+                      s->mutant != MUT_NO_UNDO;
+        bool may = recent && (!b->set.id_mode || (!w->run_plain && !w->run_noid &&
+                                                  (w->run_ids & ~maybe) == 0));
+        bool must = recent && (!b->set.id_mode ? !w->run_noid && w->run_ids == 0
+                                               : !w->run_plain && !w->run_noid &&
+                                                     (w->run_ids & ~took_part) == 0);
+        w->run = false; // an opening ends the run
+        if (got < was && !(may && got == w->run_before)) {
+            violation(s, "wrong tries were taken back that were not the opener's recent ones");
+        } else if (got == was && must && w->run_before < was) {
+            violation(s, "the opener's own recent wrong tries were not taken back");
+        }
+        s->st.undone += got < was;
+        s->st.kept += got == was && w->run_before < was;
+        return;
+    }
+    if (got < was) {
+        // Quiet days: one per OL_PENALTY_FORGET_MS of powered time without a
+        // wrong try (a wait may hold more than one; a late tick may notice
+        // them late, and then fewer).
+        uint64_t days = (now - w->quiet_from) / OL_PENALTY_FORGET_MS;
+        if (was - got > days || s->mutant == MUT_NO_QUIET) {
+            violation(s, "wrong tries were forgiven without an opening or a quiet day");
+        }
+        w->quiet_from += (uint64_t)(was - got) * OL_PENALTY_FORGET_MS;
+        s->st.quiet_days += was - got;
+    }
+}
+
 static void deliver(search *s, const ol_event *ev, const char *typed) {
     world *w = &s->w;
     rig *r = &w->r;
@@ -899,6 +991,7 @@ static void deliver(search *s, const ol_event *ev, const char *typed) {
     // The login is the function's first field, and under dual control for
     // programming its second too; a code typed in any other field is data. A
     // disabled user's code is no login at all, nor a second code.
+    uint8_t fn_entries_before = w->fn_entries;
     if (ev->type == OL_EV_ENTRY && reaches && ev->ndigits && w->fn) {
         bool disabled = slot >= OL_MANAGER_SLOTS && b.set.users_disabled;
         if (slot >= 0 && !disabled && w->fn_entries < (w->fn_dual ? 2 : 1)) {
@@ -953,9 +1046,13 @@ static void deliver(search *s, const ol_event *ev, const char *typed) {
     if (audited_open && slot >= 0) {
         w->served_open = !b.set.delay_min || !((b.set.override >> slot) & 1u);
     }
-    if (after.failures < b.st.failures && !audited_open) {
-        violation(s, "wrong tries were forgiven without an opening");
-    }
+    // A wrong try's ID, and whether it was a code (typed to open, or as a
+    // function's login or second code) or told about another's code or was
+    // the recovery code (never taken back).
+    bool login = b.mode == MODE_FUNCTION && w->fn &&
+                 fn_entries_before < ((w->fn_dual || w->fn == 8) ? 2 : 1);
+    bool as_code = ev->type == OL_EV_ENTRY && (b.mode == MODE_IDLE || login);
+    check_count(s, &b, ev, audited_open ? slot : -2, as_code);
     bool wrong_try = after.failures > b.st.failures ||
                      (!b.st.lockout_remaining_ms && after.lockout_remaining_ms);
     if ((slot >= 0 && b.mode == MODE_IDLE && b.st.lockout_remaining_ms == 0) || wrong_try) {
@@ -1042,6 +1139,7 @@ static void wait_ms(search *s, uint64_t ms) {
     if (r->bad_retracts != b.bad) {
         violation(s, "the bolt retracted while time passed");
     }
+    check_count(s, &b, NULL, -2, false);
     check_changes(s, &b, NULL);
     check_state(s);
 }
@@ -1059,6 +1157,7 @@ static void sleep_through(search *s, uint64_t ms) {
     if (r->bad_retracts != b.bad) {
         violation(s, "the bolt retracted while time passed");
     }
+    check_count(s, &b, NULL, -2, false);
     check_changes(s, &b, NULL);
     check_state(s);
 }
@@ -1125,6 +1224,8 @@ static void forget_volatile(world *w) {
     w->ndelay = w->ndual = 0;
     w->delay_lost = false;
     w->have_last = false;
+    w->run = false; // a power cut forgets which tries were recent ...
+    w->quiet_from = rig_now(&w->r); // ... and the quiet day starts again
 }
 
 static void power_cycle(search *s, uint64_t off_ms) {
@@ -1366,6 +1467,10 @@ static bool symbol(search *s, char c) {
     case 'W':
         log_add(s, "W");
         wait_ms(s, 61000);
+        return true;
+    case 'Y': // a day of power (prefixes only): a quiet day forgets a wrong try
+        log_add(s, "Y");
+        wait_ms(s, OL_PENALTY_FORGET_MS + 1000u);
         return true;
     case 'P':
         log_add(s, "P");
@@ -1791,7 +1896,9 @@ static void random_wait(search *s) {
     uint64_t ms;
     uint32_t k = below(s, 100);
     ol_status st = glance(&r->lock);
-    if (k < 40 && (st.delay_remaining_ms || r->lock.recovery_until > r->lock.now)) {
+    if (st.failures != 0 && below(s, 40) == 0) {
+        ms = OL_PENALTY_FORGET_MS + below(s, 2) * OL_PENALTY_FORGET_MS / 2u; // a quiet day
+    } else if (k < 40 && (st.delay_remaining_ms || r->lock.recovery_until > r->lock.now)) {
         ms = pending_wait(s) + below(s, 1500); // sit out a time or recovery delay
     } else if (k < 50) {
         ms = below(s, 5000);
@@ -2068,6 +2175,9 @@ static void add(stats *to, const stats *from) {
     to->delayed_openings += from->delayed_openings;
     to->dual_openings += from->dual_openings;
     to->lockouts += from->lockouts;
+    to->undone += from->undone;
+    to->kept += from->kept;
+    to->quiet_days += from->quiet_days;
     to->recovery_starts += from->recovery_starts;
     to->commissionings += from->commissionings;
     to->recoveries += from->recoveries;
@@ -2134,14 +2244,15 @@ int main(int argc, char **argv) {
         printf("    %s reached: %llu code changes, %llu setting changes, %llu commissionings, "
                "%llu lockouts, %llu *99 of which %llu recovered, %llu keypads paired, %llu *17 "
                "windows; openings: %llu duress, %llu after a time delay, %llu dual, %llu in ID "
-               "mode\n",
+               "mode; wrong tries taken back by %llu openings, kept by %llu; %llu quiet days\n",
                i ? "(b)" : "(a)", (unsigned long long)x->code_changes,
                (unsigned long long)x->setting_changes, (unsigned long long)x->commissionings,
                (unsigned long long)x->lockouts, (unsigned long long)x->recovery_starts,
                (unsigned long long)x->recoveries, (unsigned long long)x->pairings,
                (unsigned long long)x->pair_windows, (unsigned long long)x->duress_openings,
                (unsigned long long)x->delayed_openings, (unsigned long long)x->dual_openings,
-               (unsigned long long)x->id_openings);
+               (unsigned long long)x->id_openings, (unsigned long long)x->undone,
+               (unsigned long long)x->kept, (unsigned long long)x->quiet_days);
     }
     if (b->relaxed) {
         printf("    (the time-delay check was relaxed on %llu openings: evidence overwritten)\n",
@@ -2162,6 +2273,10 @@ int main(int argc, char **argv) {
                "without the recovery code and its delay", &configs[6], "*99RQ*99RN#N#", 0, 0);
     self_check(s, MUT_NEVER_SERVED, "nobody ever served the rules", "had not served the rules",
                &configs[0], "M0#D*13M0#05#1#", 0, 0);
+    self_check(s, MUT_NO_UNDO, "an opening takes nothing back",
+               "wrong tries were taken back that were not", &configs[0], "000000#M0#", 0, 0);
+    self_check(s, MUT_NO_QUIET, "a quiet day forgets nothing",
+               "without an opening or a quiet day", &configs[0], "000000#000000#WWWM0#Y", 0, 0);
 
     // The owner's recovery passes the oracle: the new code is learnt, opens,
     // and the old manager code no longer does.

@@ -1,5 +1,5 @@
 # Self-test of property/policy_search (tests/property/policy_search.c): the
-# engine is built five more times, each with one old flaw brought back
+# engine is built six more times, each with one old flaw brought back
 # (OL_REGRESS_FINDING=N, see src/core), and the search must find each:
 #   1  TOO LIKE ANOTHER costs nothing, and a function login clears the count
 #   2  *11 with fewer hours replaces the running time lock
@@ -7,6 +7,9 @@
 #   4  the recovery code shown stays behind a shut door, kept without type-back
 #   5  plain mode's limit does not count duress variants (docs/POLICY.md, "How
 #      many codes"): *06 turns duress on with 5 codes, *02 enrols a fifth
+#   6  an opening forgives every wrong try, as before outside evaluation 7
+#      (docs/POLICY.md, "Wrong tries": only the opener's recent run is taken
+#      back): a passer-by's guesses in the night wiped by the morning's opening
 # A test passes only if its program exits 1 (what the search returns when it
 # found the violation asked for with --want) and printed a violation of that
 # kind: another difference met on the way does not count, and a crash or a
@@ -17,7 +20,8 @@ set(OL_POLICY_WANT_2 "*11 shortened the running time lock")
 set(OL_POLICY_WANT_3 "relaxing *13 accepted while not served")
 set(OL_POLICY_WANT_4 "recovery code")
 set(OL_POLICY_WANT_5 "TOO MANY CODES not refused")
-foreach(n 1 2 3 4 5)
+set(OL_POLICY_WANT_6 "wrong tries taken back by an opening: older than 2 min")
+foreach(n 1 2 3 4 5 6)
   add_library(ownerlock_regress_${n} STATIC ${OL_CORE_SRC} ${OL_BUILTIN_SRC})
   target_include_directories(ownerlock_regress_${n} PUBLIC include PRIVATE src)
   target_compile_options(ownerlock_regress_${n} PRIVATE -ffreestanding -fno-sanitize=all

@@ -130,6 +130,10 @@ typedef struct stats {
     // typed under a wrong ID or none in ID mode, or with an ID in plain mode
     uint64_t id_on, id_off, delete_others, too_many_slot, too_many_rule, id_openings, misid;
     uint64_t weeks, extra_enrolled, id_prompts;
+    // outside evaluation 7: what openings did with the run of recent wrong
+    // tries (pm_undo: none, undone, late, another ID, a probe, a power cut),
+    // quiet days that forgot one, waits of a day or more
+    uint64_t undo[6], quiet_forgot, days, mistypes;
     kind_count kinds[KIND_CAP];
     int nkinds;
 } stats;
@@ -783,6 +787,18 @@ static pm_out step(search *s, const ol_event *ev) {
             snprintf(kind, sizeof kind, "*11 shortened the running time lock");
         } else if (strcmp(key, "clock") == 0 && out.relax_refused) {
             snprintf(kind, sizeof kind, "*08 moved a governed clock while not served");
+        } else if (strcmp(key, "wrong-try count") == 0 && out.opened >= 0) {
+            // POLICY.md, "Wrong tries": an opening takes back only the
+            // opener's recent run.
+            static const char *const undo[] = {"no recent run",
+                                               "the opener's recent run",
+                                               "older than 2 min",
+                                               "another ID",
+                                               "TOO LIKE ANOTHER or recovery code",
+                                               "a power cut forgot them"};
+            snprintf(kind, sizeof kind, "wrong tries %s by an opening: %s (%s)",
+                     engine_status(e).failures < s->m.failures ? "taken back" : "kept",
+                     undo[out.undo % 6], out.note);
         } else if (strcmp(key, "wrong-try count") == 0) {
             snprintf(kind, sizeof kind, "wrong-try count %s (%s)",
                      out.counted ? "not counted" : "changed", out.note);
@@ -874,6 +890,9 @@ static pm_out step(search *s, const ol_event *ev) {
     s->st.id_on += !before.set.id_mode && s->m.set.id_mode;
     s->st.id_off += before.set.id_mode && !s->m.set.id_mode;
     s->st.id_openings += out.opened >= 0 && before.set.id_mode;
+    if (out.opened >= 0) {
+        s->st.undo[out.undo % 6]++;
+    }
     s->st.tightened += out.tightened;
     if (out.opened >= 0) {
         s->st.openings++;
@@ -2279,6 +2298,168 @@ static void act_tighten_relax(search *s) {
     run_plan(s, &r);
 }
 
+// ---- wrong tries taken back, forgotten (outside evaluation 7) ----------------------------
+
+// Another enrolled, enabled person whose code `actor` may be joined by under
+// dual control; -1 if none.
+static int second_person(search *s, int actor) {
+    for (int a = ACT_A; a <= ACT_D; a++) {
+        int slot = actor_slot[a];
+        if (a != actor && pm_enrolled(&s->m, slot) && !pm_disabled(&s->m, slot) &&
+            strcmp(s->know[a], s->m.code[slot]) == 0) {
+            return a;
+        }
+    }
+    return -1;
+}
+
+// `actor` opens as far as the rules let him at once: his code (under his ID),
+// through a time delay he waits out, with a second person under dual control.
+static void open_now(search *s, int actor) {
+    pm *m = &s->m;
+    char code[PM_CODE_CAP];
+    with_id(s, actor_slot[actor], s->know[actor], code);
+    s->e.t += KEY_GAP_MS;
+    pm_out out = type(s, code);
+    if (!s->failed && out.opened < 0 && pm_delay_running(m)) {
+        wait_ms(s, m->delay_until - m->now + 500u);
+        s->e.t += KEY_GAP_MS;
+        out = type(s, code);
+    }
+    int other = second_person(s, actor);
+    if (!s->failed && out.opened < 0 && m->dual_until != 0 && other >= 0) {
+        with_id(s, actor_slot[other], s->know[other], code);
+        s->e.t += KEY_GAP_MS;
+        out = type(s, code);
+    }
+    if (!s->failed && out.opened >= 0 && !s->e.door_open && chance(s, 60)) {
+        s->e.t += 1000;
+        set_door(s, true);
+    }
+}
+
+// `actor`'s code with one digit (not the last: that is duress) typed wrong,
+// under his own ID in ID mode — or, id_how 1, under another person's, 2 with none.
+static void mistyped(search *s, int actor, int id_how, char out[PM_CODE_CAP]) {
+    char c[PM_CODE_CAP];
+    snprintf(c, sizeof c, "%s", s->know[actor]);
+    size_t n = strlen(c);
+    if (n < 2) {
+        random_digits(s, c, 6);
+        n = 6;
+    }
+    size_t i = below(s, (uint32_t)n - 1);
+    c[i] = (char)('0' + (c[i] - '0' + 1 + (int)below(s, 9)) % 10);
+    int slot = actor_slot[actor];
+    if (id_how == 1) {
+        int other;
+        do {
+            other = (int)below(s, 5);
+        } while (other == slot);
+        slot = other;
+    }
+    if (id_how == 2 && s->m.set.id_mode) {
+        memcpy(out, c, n + 1);
+        return;
+    }
+    with_id(s, slot, c, out);
+}
+
+// POLICY.md, "Wrong tries": someone mistypes and then opens — within 2
+// minutes of his first mistake (taken back) or later (kept); in ID mode now
+// and then under another person's ID or none (kept); with a code too like
+// another's typed in between (kept), or a power cut (forgotten: kept); or a
+// passer-by guesses in the night and the owner opens in the morning (kept);
+// and now and then days pass (one forgotten per quiet day).
+static void act_mistype_then_open(search *s) {
+    pm *m = &s->m;
+    int actor = chance(s, 60) ? (int)below(s, 2) : ACT_U + (int)below(s, 3);
+    if (!pm_enrolled(m, actor_slot[actor]) ||
+        strcmp(s->know[actor], m->code[actor_slot[actor]]) != 0) {
+        actor = ACT_A;
+    }
+    uint32_t how = below(s, 100);
+    int tries = 1 + (int)below(s, 3);
+    int id_how = m->set.id_mode && chance(s, 30) ? 1 + (int)below(s, 2) : 0;
+    static const char *const hows[] = {"a passer-by guessed in the night",
+                                       "a code too like another's in between",
+                                       "a power cut in between", "more than 2 minutes later",
+                                       "at once"};
+    int kind = how < 15 ? 0 : how < 30 ? 1 : how < 40 ? 2 : how < 55 ? 3 : 4;
+    begin_action(s, kind == 0 ? ACT_P : actor, "%d wrong %s%s, then %s opens: %s", tries,
+                 kind == 0 ? "guesses" : "codes",
+                 id_how == 1 ? " under another's ID" : id_how == 2 ? " without an ID" : "",
+                 actor_name[actor], hows[kind]);
+    s->st.mistypes++;
+    for (int i = 0; i < tries && !s->failed && !pm_locked_out(m) && m->stage == PM_IDLE; i++) {
+        char code[PM_CODE_CAP];
+        if (kind == 0) {
+            as_typed(s, ACT_P, code_of(s, ACT_P), code);
+        } else {
+            mistyped(s, actor, id_how, code);
+        }
+        s->e.t += KEY_GAP_MS + below(s, 8000);
+        type(s, code);
+    }
+    if (s->failed || pm_locked_out(m) || m->stage != PM_IDLE) {
+        return;
+    }
+    if (kind == 1 && !m->set.id_mode) {
+        // *01 (a manager: now and then *02) with a new code one up or down in
+        // the last digit of another's: TOO LIKE ANOTHER, counted.
+        plan p;
+        plan_login(s, &p, actor, actor <= ACT_B && chance(s, 30) ? 2 : 1);
+        char near[PM_CODE_CAP];
+        if (p.fn == 2) {
+            plan_num(&p, true, (unsigned)actor_slot[actor]);
+        }
+        if (!near_code(s, actor_slot[actor], near, true)) {
+            return;
+        }
+        p.new_at = p.n;
+        plan_add(&p, near);
+        plan_add(&p, near);
+        p.no_probe = true;
+        s->e.t += KEY_GAP_MS;
+        run_plan(s, &p);
+        if (s->failed || pm_locked_out(m)) {
+            return;
+        }
+        if (m->stage != PM_IDLE) {
+            s->e.t += KEY_GAP_MS;
+            press_cancel(s);
+        }
+    } else if (kind == 2) {
+        power_cycle(s, chance(s, 50) ? 1000u : 20000u);
+    } else if (kind == 3) {
+        static const uint64_t later[] = {OL_PENALTY_UNDO_MS + 1000u, OL_PENALTY_UNDO_MS + 30000u,
+                                         600000u};
+        wait_ms(s, later[below(s, 3)]);
+    } else if (kind == 0) {
+        static const uint64_t night[] = {OL_PENALTY_UNDO_MS + 5000u, 3600000u, 8 * 3600000ull};
+        wait_ms(s, night[below(s, 3)]);
+    }
+    if (s->failed || pm_locked_out(m) || m->stage != PM_IDLE) {
+        return;
+    }
+    open_now(s, actor);
+    // Now and then days pass: quiet (one forgotten each), or with a wrong
+    // try on the way (the day starts again).
+    if (!s->failed && m->failures != 0 && chance(s, 25)) {
+        if (chance(s, 30)) {
+            wait_ms(s, OL_PENALTY_FORGET_MS / 2u);
+            if (!s->failed && !pm_locked_out(m) && m->stage == PM_IDLE) {
+                char code[PM_CODE_CAP];
+                as_typed(s, ACT_P, code_of(s, ACT_P), code);
+                s->e.t += KEY_GAP_MS;
+                type(s, code);
+            }
+        }
+        s->st.days++;
+        wait_ms(s, (1u + below(s, 2)) * (uint64_t)OL_PENALTY_FORGET_MS + 1000u);
+    }
+}
+
 static void act_world(search *s) {
     engine *e = &s->e;
     pm *m = &s->m;
@@ -2299,6 +2480,10 @@ static void act_world(search *s) {
                 wake_late(s, ms);
                 return;
             }
+        } else if (m->failures != 0 && chance(s, 6)) {
+            // A quiet day (or two): one wrong try forgotten per day of power.
+            ms = (chance(s, 70) ? 1u : 2u) * (uint64_t)OL_PENALTY_FORGET_MS + 60000u;
+            s->st.days++;
         } else if (!pm_checks_full(m) && w < 3 && chance(s, 12)) {
             // A week: one new-code check comes back to each slot below the burst.
             ms = OL_CODE_CHECK_REFILL_MS + 60000ull;
@@ -2405,6 +2590,10 @@ static void random_action(search *s) {
         }
         if (r < 215 && m->set.id_mode) {
             act_leave_id_mode(s);
+            return;
+        }
+        if (r >= 215 && r < 275) {
+            act_mistype_then_open(s);
             return;
         }
     }
@@ -2609,6 +2798,7 @@ static void run_sequence(search *s, int steps) {
     if (!s->failed) {
         check_all_codes(s);
     }
+    s->st.quiet_forgot += s->m.quiet_forgot;
     s->st.sequences++;
 }
 
@@ -2707,6 +2897,12 @@ int main(int argc, char **argv) {
            st->id_on, st->id_off, st->delete_others, st->too_many_slot + st->too_many_rule,
            st->too_many_slot, st->too_many_rule, st->id_openings, st->misid, st->id_prompts,
            st->extra_enrolled, st->weeks);
+    printf("  undo: runs undone %" PRIu64 ", not undone (late %" PRIu64 ", other ID %" PRIu64
+           ", probe %" PRIu64 ", power cut %" PRIu64 "); quiet days forgot %" PRIu64
+           " (waits of a day or more %" PRIu64 "; mistakes then an opening %" PRIu64 ")\n",
+           st->undo[PM_UNDONE], st->undo[PM_UNDO_LATE], st->undo[PM_UNDO_OTHER_ID],
+           st->undo[PM_UNDO_PROBE], st->undo[PM_UNDO_CUT], st->quiet_forgot, st->days,
+           st->mistypes);
     printf("  recovery_used records:");
     for (int a = 1; a <= 8; a++) {
         printf(" arg %d: %" PRIu64 "%s", a, st->rec_records[a], a < 8 ? "," : "\n");
