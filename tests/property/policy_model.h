@@ -366,6 +366,16 @@ static bool pm_is_manager(int slot) {
     return slot < OL_MANAGER_SLOTS;
 }
 
+// POLICY.md, *05 / *03 / *12: dual control never with fewer than two usable
+// codes (managers', and users' unless disabled).
+static bool pm_dual_possible(uint32_t enrolled, bool users_disabled) {
+    int usable = 0;
+    for (int s = 0; s < OL_SLOTS; s++) {
+        usable += (enrolled >> s & 1u) && (pm_is_manager(s) || !users_disabled);
+    }
+    return usable >= 2;
+}
+
 static bool pm_disabled(const pm *m, int slot) {
     return !pm_is_manager(slot) && m->set.users_disabled;
 }
@@ -1194,6 +1204,10 @@ static const char *pm_take_field(pm *m, const pm_fn *f, const char *digits) {
         if (k == PK_SLOT_SET && pm_is_manager((int)v) && !pm_enrolled(m, (int)(v ^ 1u))) {
             return "LAST MANAGER"; // "never the last manager"
         }
+        if (k == PK_SLOT_SET && m->set.dual &&
+            !pm_dual_possible(pm_enrolled_mask(m) & ~(1u << v), m->set.users_disabled)) {
+            return "DUAL CONTROL"; // NEEDS 2 CODES
+        }
         m->target = (uint8_t)v;
         break;
     case PK_CONFIRM:
@@ -1358,6 +1372,11 @@ static void pm_finish(pm *m, const pm_fn *f, bool refuse_open, pm_out *o) {
         o->delete_others = true;
         pm_end_dialogue(m);
         pm_note(o, "DELETE OTHERS | TO LEAVE ID MODE: nothing changed, not recorded");
+        return;
+    }
+    if (next.dual && !pm_dual_possible(pm_enrolled_mask(m), next.users_disabled)) {
+        pm_end_dialogue(m);
+        pm_note(o, "DUAL CONTROL");
         return;
     }
     if (((next.duress && !m->set.duress) || leaves_id) &&

@@ -396,7 +396,8 @@ static bool result_text(const char *l1) {
                                           "RECOVERY DELAY",
                                           "SET UP FIRST",
                                           "TOO MANY CODES",  // | USE ID MODE *18
-                                          "DELETE OTHERS"};  // | TO LEAVE ID MODE
+                                          "DELETE OTHERS",   // | TO LEAVE ID MODE
+                                          "DUAL CONTROL"};   // | NEEDS 2 CODES
     for (size_t i = 0; i < sizeof results / sizeof results[0]; i++) {
         if (strcmp(l1, results[i]) == 0) {
             return true;
