@@ -262,7 +262,8 @@ _Static_assert(OL_PENALTY_MAX_MS <= UINT32_MAX, "OL_PENALTY_MAX_MS must fit 32 b
 _Static_assert(OL_PENALTY_CHECKPOINT_MS > 0, "OL_PENALTY_CHECKPOINT_MS must be > 0");
 // A quiet day must outlast the longest lockout, or a thief waiting out his
 // lockouts would be forgiven while he waits.
-_Static_assert(OL_PENALTY_FORGET_MS > OL_PENALTY_MAX_MS, "OL_PENALTY_FORGET_MS > OL_PENALTY_MAX_MS");
+_Static_assert(OL_PENALTY_FORGET_MS > OL_PENALTY_MAX_MS,
+               "OL_PENALTY_FORGET_MS > OL_PENALTY_MAX_MS");
 _Static_assert(OL_PENALTY_UNDO_MS < OL_PENALTY_FIRST_MS,
                "OL_PENALTY_UNDO_MS < OL_PENALTY_FIRST_MS: a lockout ends any run it could undo");
 // Numbers typed into functions: minutes and hours in two digits, the

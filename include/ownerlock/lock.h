@@ -219,7 +219,7 @@ typedef struct ol_lock {
     uint32_t failures;     // see src/core/penalty.h
     uint32_t last_lockout; // ms
     ol_countdown lockout;
-    uint64_t quiet_until;  // a quiet day ends: one wrong entry forgotten (0: none counted)
+    uint64_t quiet_until; // a quiet day ends: one wrong entry forgotten (0: none counted)
     // The run of recent wrong entries an opening may take back (RAM only: a
     // power cut forgets it, and nothing is taken back then; src/core/tries.h).
     bool undo_run;          // a run stands

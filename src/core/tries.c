@@ -114,8 +114,8 @@ ol_err ol_penalty_undo(ol_lock *lock, uint8_t opener, uint8_t other) {
     // that took part (the opener, under dual control the first code too).
     uint32_t took = 1u << opener | (other < OL_SLOTS ? 1u << other : 0u);
     bool theirs = !lock->undo_kept &&
-                  (!lock->set.id_mode || (!lock->undo_plain && !lock->undo_no_id &&
-                                          (lock->undo_ids & ~took) == 0));
+                  (!lock->set.id_mode ||
+                   (!lock->undo_plain && !lock->undo_no_id && (lock->undo_ids & ~took) == 0));
     if (!recent || !theirs || lock->failures <= lock->undo_failures) {
         return OL_OK;
     }
@@ -179,8 +179,9 @@ static void match_code(ol_lock *lock, void *entry, verdict *v) {
     // Whose mistake a wrong entry may be: in ID mode the slot its ID names
     // (none for an ID no slot has), in plain mode anybody's.
     uint32_t no_id = 0u - (uint32_t)(scope == 0);
-    v->named = lock->set.id_mode ? (uint8_t)((ol_credential_slot_of(scope) & ~no_id) | (UNDO_NOID & no_id))
-                                 : UNDO_ANY;
+    v->named = lock->set.id_mode
+                   ? (uint8_t)((ol_credential_slot_of(scope) & ~no_id) | (UNDO_NOID & no_id))
+                   : UNDO_ANY;
     v->grant = fih_token(again);
 }
 

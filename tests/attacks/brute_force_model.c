@@ -334,8 +334,8 @@ int main(int argc, char **argv) {
             for (int digits = 6; digits <= 8; digits++) {
                 for (int people = 1; people <= most; people = people < most ? most : most + 1) {
                     double a = years(PASSER_BY, id, duress, people, digits);
-                    printf("  %-5s  %6s  %6d  %6d  %10.4g", id ? "ID" : "plain", duress ? "on" : "off",
-                           people, digits, a);
+                    printf("  %-5s  %6s  %6d  %6d  %10.4g", id ? "ID" : "plain",
+                           duress ? "on" : "off", people, digits, a);
                     if (people >= 2) {
                         printf("  %13.4g  %15.4g\n", years(DUAL, id, duress, people, digits),
                                years(INSIDER, id, duress, people, digits));

@@ -227,17 +227,17 @@ typedef struct pm {
     ol_settings set;
     bool recovery_enabled;
     uint8_t rcode[OL_RECOVERY_DIGITS]; // the recovery code, as it was shown
-    uint32_t failures, last_lockout; // last_lockout: the lockout the count stands at
+    uint32_t failures, last_lockout;   // last_lockout: the lockout the count stands at
     pm_countdown lockout, timelock;
     pm_countdown quiet; // powered time to the next quiet day (while failures > 0)
     // ---- the run of recent wrong tries an opening may undo (forgotten by a power cut)
     bool run;
-    uint64_t run_first;  // the first try of the run
-    uint32_t run_before; // the count before it
-    uint8_t run_spoil;   // PM_SPOIL_*: why no opening undoes it
-    uint32_t run_ids;    // ID mode: the IDs its tries were typed under
-    bool cut_run;        // a power cut forgot a run ...
-    uint64_t cut_first;  // ... whose first try was then
+    uint64_t run_first;    // the first try of the run
+    uint32_t run_before;   // the count before it
+    uint8_t run_spoil;     // PM_SPOIL_*: why no opening undoes it
+    uint32_t run_ids;      // ID mode: the IDs its tries were typed under
+    bool cut_run;          // a power cut forgot a run ...
+    uint64_t cut_first;    // ... whose first try was then
     uint32_t quiet_forgot; // quiet days that lowered the count (for the caller's counters)
     // ---- the bolt
     bool retracted;
@@ -859,9 +859,16 @@ static uint64_t pm_quiet_at(const pm *m) {
 // The earliest time after which something changes by itself (UINT64_MAX: none).
 static uint64_t pm_next_deadline(const pm *m) {
     uint64_t quiet = pm_quiet_at(m);
-    uint64_t t[10] = {
-        m->relock_at,   m->deadline, m->window_until, m->dual_until, m->rec_until, 0, 0, 0,
-        pm_refill_at(m), quiet == UINT64_MAX ? 0 : quiet};
+    uint64_t t[10] = {m->relock_at,
+                      m->deadline,
+                      m->window_until,
+                      m->dual_until,
+                      m->rec_until,
+                      0,
+                      0,
+                      0,
+                      pm_refill_at(m),
+                      quiet == UINT64_MAX ? 0 : quiet};
     if (m->window_until != 0 && m->now < m->delay_until) {
         t[5] = m->delay_until;
     }
@@ -884,8 +891,12 @@ static uint64_t pm_next_deadline(const pm *m) {
 static void pm_advance(pm *m, uint64_t now) {
     while (m->powered) {
         uint64_t refill = pm_refill_at(m), quiet = pm_quiet_at(m);
-        uint64_t t[7] = {m->relock_at,  m->deadline,  m->window_until,
-                         m->dual_until, m->rec_until, refill == UINT64_MAX ? 0 : refill,
+        uint64_t t[7] = {m->relock_at,
+                         m->deadline,
+                         m->window_until,
+                         m->dual_until,
+                         m->rec_until,
+                         refill == UINT64_MAX ? 0 : refill,
                          quiet == UINT64_MAX ? 0 : quiet};
         int first = -1;
         for (int i = 0; i < 7; i++) {
@@ -1134,10 +1145,13 @@ static void pm_open_attempt(pm *m, const char *digits, pm_out *o) {
     pm_note(o, served == PM_YES  ? "OPEN (served)"
                : served == PM_NO ? "OPEN (override, not served)"
                                  : "OPEN (served?)");
-    static const char *const undo_text[] = {
-        "", "recent wrong tries undone", "wrong tries not undone: older than 2 min",
-        "wrong tries not undone: another ID", "wrong tries not undone: TOO LIKE ANOTHER or "
-        "recovery code", "wrong tries not undone: a power cut forgot them"};
+    static const char *const undo_text[] = {"",
+                                            "recent wrong tries undone",
+                                            "wrong tries not undone: older than 2 min",
+                                            "wrong tries not undone: another ID",
+                                            "wrong tries not undone: TOO LIKE ANOTHER or "
+                                            "recovery code",
+                                            "wrong tries not undone: a power cut forgot them"};
     if (o->undo != PM_UNDO_NO_RUN) {
         pm_note(o, undo_text[o->undo]);
     }
@@ -1677,7 +1691,8 @@ static void pm_recovery_entry(pm *m, const char *digits, pm_out *o) {
         // ID mode with nobody's: pm_code_rule).
         int rule = pm_code_rule(m, 0, digits);
         if (rule == PM_CODE_CLOSE) {
-            pm_wrong_try_as(m, o, PM_TRY_PROBE, 0); // counted: the recovery ends (4), and its fields
+            pm_wrong_try_as(m, o, PM_TRY_PROBE,
+                            0); // counted: the recovery ends (4), and its fields
             pm_note(o, "TOO LIKE ANOTHER: counted, recovery ends, NOTHING CHANGED");
             return;
         }

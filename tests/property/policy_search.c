@@ -395,9 +395,9 @@ static bool result_text(const char *l1) {
                                           "RECOVERY STOPPED", // a code on an unpaired keypad
                                           "RECOVERY DELAY",
                                           "SET UP FIRST",
-                                          "TOO MANY CODES",  // | USE ID MODE *18
-                                          "DELETE OTHERS",   // | TO LEAVE ID MODE
-                                          "DUAL CONTROL"};   // | NEEDS 2 CODES
+                                          "TOO MANY CODES", // | USE ID MODE *18
+                                          "DELETE OTHERS",  // | TO LEAVE ID MODE
+                                          "DUAL CONTROL"};  // | NEEDS 2 CODES
     for (size_t i = 0; i < sizeof results / sizeof results[0]; i++) {
         if (strcmp(l1, results[i]) == 0) {
             return true;
@@ -522,7 +522,7 @@ static bool differs(search *s, bool dialogue_event, bool stale, char *out, size_
     if (dialogue_event && !stale && o->input == OL_INPUT_SECRET && !pm_locked_out(m) &&
         (m->stage == PM_LOGIN || m->stage == PM_SECOND)) {
         bool id = m->set.id_mode;
-        const char *want = m->stage == PM_SECOND    ? (id ? "SECOND ID+CODE" : "SECOND CODE")
+        const char *want = m->stage == PM_SECOND         ? (id ? "SECOND ID+CODE" : "SECOND CODE")
                            : pm_function(m->fn)->manager ? (id ? "ID+MANAGER CODE" : "MANAGER CODE")
                                                          : (id ? "ID + YOUR CODE" : "YOUR CODE");
         if (strcmp(o->line[0], want) != 0 && strcmp(o->line[1], NOTHING_TEXT) != 0 &&
@@ -791,12 +791,9 @@ static pm_out step(search *s, const ol_event *ev) {
         } else if (strcmp(key, "wrong-try count") == 0 && out.opened >= 0) {
             // POLICY.md, "Wrong tries": an opening takes back only the
             // opener's recent run.
-            static const char *const undo[] = {"no recent run",
-                                               "the opener's recent run",
-                                               "older than 2 min",
-                                               "another ID",
-                                               "TOO LIKE ANOTHER or recovery code",
-                                               "a power cut forgot them"};
+            static const char *const undo[] = {
+                "no recent run", "the opener's recent run",           "older than 2 min",
+                "another ID",    "TOO LIKE ANOTHER or recovery code", "a power cut forgot them"};
             snprintf(kind, sizeof kind, "wrong tries %s by an opening: %s (%s)",
                      engine_status(e).failures < s->m.failures ? "taken back" : "kept",
                      undo[out.undo % 6], out.note);
@@ -876,8 +873,8 @@ static pm_out step(search *s, const ol_event *ev) {
             ol_audit_event ae;
             if (ol_lock_audit_read(&e->lock, seq, &ae) == OL_OK &&
                 ((ae.kind == OL_AUDIT_REFUSED && ae.arg >> 8 != 0) ||
-                 ae.kind == OL_AUDIT_CONFIG_CHANGED ||
-                 ae.kind == OL_AUDIT_USER_ADDED || ae.kind == OL_AUDIT_WRONG_CODE)) {
+                 ae.kind == OL_AUDIT_CONFIG_CHANGED || ae.kind == OL_AUDIT_USER_ADDED ||
+                 ae.kind == OL_AUDIT_WRONG_CODE)) {
                 violation(s, out.too_many ? "TOO MANY CODES recorded" : "DELETE OTHERS recorded",
                           "record %" PRIu32 ": kind %d slot %d arg 0x%04x", seq, (int)ae.kind,
                           (int)ae.slot, (unsigned)ae.arg);
@@ -1560,9 +1557,8 @@ static void run_plan(search *s, const plan *p) {
         press_cancel(s); // the plan ran out: walk away properly
     }
     // Codes typed as new codes must open only where the model says.
-    for (int i = p->new_at; i < p->n && i < (p->new_at ? p->new_at + 2 : p->n) && !s->failed &&
-                            !p->no_probe;
-         i++) {
+    for (int i = p->new_at;
+         i < p->n && i < (p->new_at ? p->new_at + 2 : p->n) && !s->failed && !p->no_probe; i++) {
         size_t n = strlen(p->entry[i]);
         if (i > 0 && strcmp(p->entry[i], p->entry[i - 1]) == 0) {
             continue; // the repeat of the code just asked about
@@ -1760,9 +1756,9 @@ static void act_open(search *s, int actor) {
     }
 }
 
-static const uint8_t manager_fns[] = {1,  2,  2,  3,  4,  4,  4,  5,  5,  6,  6,  7,  7,  7,  8,  8,
-                                      9,  10, 10, 11, 11, 12, 12, 13, 13, 13, 14, 14, 15, 16, 16, 17,
-                                      18, 18, 3,  2};
+static const uint8_t manager_fns[] = {1,  2,  2,  3,  4,  4,  4,  5,  5,  6,  6,  7,
+                                      7,  7,  8,  8,  9,  10, 10, 11, 11, 12, 12, 13,
+                                      13, 13, 14, 14, 15, 16, 16, 17, 18, 18, 3,  2};
 
 static void act_function(search *s, int actor, uint8_t forced) {
     uint8_t fn;
@@ -2382,14 +2378,15 @@ static void act_mistype_then_open(search *s) {
     uint32_t how = below(s, 100);
     int tries = 1 + (int)below(s, 3);
     int id_how = m->set.id_mode && chance(s, 30) ? 1 + (int)below(s, 2) : 0;
-    static const char *const hows[] = {"a passer-by guessed in the night",
-                                       "a code too like another's in between",
-                                       "a power cut in between", "more than 2 minutes later",
-                                       "at once"};
+    static const char *const hows[] = {
+        "a passer-by guessed in the night", "a code too like another's in between",
+        "a power cut in between", "more than 2 minutes later", "at once"};
     int kind = how < 15 ? 0 : how < 30 ? 1 : how < 40 ? 2 : how < 55 ? 3 : 4;
     begin_action(s, kind == 0 ? ACT_P : actor, "%d wrong %s%s, then %s opens: %s", tries,
                  kind == 0 ? "guesses" : "codes",
-                 id_how == 1 ? " under another's ID" : id_how == 2 ? " without an ID" : "",
+                 id_how == 1   ? " under another's ID"
+                 : id_how == 2 ? " without an ID"
+                               : "",
                  actor_name[actor], hows[kind]);
     s->st.mistypes++;
     for (int i = 0; i < tries && !s->failed && !pm_locked_out(m) && m->stage == PM_IDLE; i++) {
@@ -2893,8 +2890,7 @@ int main(int argc, char **argv) {
     printf("  ID mode: turned on %" PRIu64 ", off %" PRIu64 ", refused DELETE OTHERS %" PRIu64
            "; TOO MANY CODES %" PRIu64 " (*02's slot %" PRIu64 ", *06 %" PRIu64
            "); openings in ID mode %" PRIu64 ", codes typed under a wrong ID or none %" PRIu64
-           ", ID prompts %" PRIu64 "; slots 05-31 enrolled %" PRIu64 "; weeks passed %" PRIu64
-           "\n",
+           ", ID prompts %" PRIu64 "; slots 05-31 enrolled %" PRIu64 "; weeks passed %" PRIu64 "\n",
            st->id_on, st->id_off, st->delete_others, st->too_many_slot + st->too_many_rule,
            st->too_many_slot, st->too_many_rule, st->id_openings, st->misid, st->id_prompts,
            st->extra_enrolled, st->weeks);

@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "burn.h"
 #include "ownerlock/crypto.h"
 
 static uint32_t load32_le(const uint8_t p[4]) {
@@ -276,39 +277,24 @@ static void aead_tag(uint8_t tag[16], const uint8_t key[32], const uint8_t nonce
 }
 
 // ---- the stack ---------------------------------------------------------------------
-// What the calls below leave on the stack after they return (saved registers,
-// spilled limbs of h and r, keystream words) is overwritten: the work runs in
-// a frame of its own (NOINLINE) and aead_burn_stack then clears at least as deep
-// as it went, AEAD_STACK_BURN bytes, above its deepest stack on the reference
-// board (552 bytes with arm-none-eabi-gcc 12 at -Os: the firmware's .su
-// files). The stores are volatile: none may be dropped.
-#ifndef NOINLINE
-#if defined(__GNUC__)
-#define NOINLINE __attribute__((noinline))
-#else
-#define NOINLINE
-#endif
-#endif
+// What the calls below leave on the stack (spilled limbs of h and r,
+// keystream words) is overwritten (burn.h): AEAD_STACK_BURN bytes, above
+// their deepest stack on the reference board (552 bytes with
+// arm-none-eabi-gcc 12 at -Os: the firmware's .su files).
 #define AEAD_STACK_BURN 576
 
-NOINLINE static void aead_burn_stack(void) {
-    uint32_t scratch[AEAD_STACK_BURN / 4];
-    volatile uint32_t *w = scratch; // volatile stores, as in ol_wipe
-    for (size_t i = 0; i < AEAD_STACK_BURN / 4; i++) {
-        w[i] = 0;
-    }
-}
+OL_STACK_BURNER(aead_burn_stack, AEAD_STACK_BURN)
 
-NOINLINE static void aead_seal(uint8_t *ct, uint8_t tag[16], const uint8_t key[32],
-                               const uint8_t nonce[12], const uint8_t *ad, size_t ad_len,
-                               const uint8_t *pt, size_t len) {
+OL_NOINLINE static void aead_seal(uint8_t *ct, uint8_t tag[16], const uint8_t key[32],
+                                  const uint8_t nonce[12], const uint8_t *ad, size_t ad_len,
+                                  const uint8_t *pt, size_t len) {
     chacha20_xor(ct, pt, len, key, nonce, 1);
     aead_tag(tag, key, nonce, ad, ad_len, ct, len);
 }
 
-NOINLINE static ol_err aead_open(uint8_t *pt, const uint8_t tag[16], const uint8_t key[32],
-                                 const uint8_t nonce[12], const uint8_t *ad, size_t ad_len,
-                                 const uint8_t *ct, size_t len) {
+OL_NOINLINE static ol_err aead_open(uint8_t *pt, const uint8_t tag[16], const uint8_t key[32],
+                                    const uint8_t nonce[12], const uint8_t *ad, size_t ad_len,
+                                    const uint8_t *ct, size_t len) {
     uint8_t want[16];
     aead_tag(want, key, nonce, ad, ad_len, ct, len);
     int rc = ol_ct_compare(want, tag, sizeof want);

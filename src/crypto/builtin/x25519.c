@@ -15,6 +15,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "burn.h"
 #include "ownerlock/crypto.h"
 
 // ---- the field ---------------------------------------------------------------------
@@ -523,28 +524,13 @@ static void fe_tobytes(uint8_t s[32], const fe f) {
 
 // ---- the stack ---------------------------------------------------------------------
 // Registers the field functions saved and values they spilled (limbs of the
-// secrets, the ladder's swap bit) stay on the stack below the caller after
-// they return, where no C variable names them. So scalarmult runs in a frame
-// of its own (NOINLINE), and x25519_burn_stack then overwrites at least as deep as
-// it went: X25519_STACK_BURN bytes, above its deepest stack on the reference board
+// secrets, the ladder's swap bit) are overwritten after scalarmult (burn.h):
+// X25519_STACK_BURN bytes, above its deepest stack on the reference board
 // (1,264 bytes with arm-none-eabi-gcc 12 at -Os: the firmware's .su files);
-// a deeper port raises it. The stores are volatile: none may be dropped.
-#ifndef NOINLINE
-#if defined(__GNUC__)
-#define NOINLINE __attribute__((noinline))
-#else
-#define NOINLINE
-#endif
-#endif
+// a deeper port raises it.
 #define X25519_STACK_BURN 1280
 
-NOINLINE static void x25519_burn_stack(void) {
-    uint32_t scratch[X25519_STACK_BURN / 4];
-    volatile uint32_t *w = scratch; // volatile stores, as in ol_wipe
-    for (size_t i = 0; i < X25519_STACK_BURN / 4; i++) {
-        w[i] = 0;
-    }
-}
+OL_STACK_BURNER(x25519_burn_stack, X25519_STACK_BURN)
 
 // ---- the ladder (RFC 7748 section 5) -------------------------------------------------
 // Everything secret the ladder holds, in one struct that one wipe clears.
@@ -556,8 +542,8 @@ typedef struct {
 
 // base: the point is the base point 9 (ol_x25519_public), a public fact, so
 // multiplying by it is fe_mul_small; the branch on it is not on a secret.
-NOINLINE static void scalarmult(uint8_t out[32], const uint8_t scalar[32], const uint8_t point[32],
-                                int base) {
+OL_NOINLINE static void scalarmult(uint8_t out[32], const uint8_t scalar[32],
+                                   const uint8_t point[32], int base) {
     ladder l;
     memcpy(l.k, scalar, sizeof l.k);
     l.k[0] &= 248; // a multiple of the cofactor 8 ...
