@@ -1194,12 +1194,7 @@ static void as_typed(search *s, int actor, const char *code, char *out) {
         s->st.misid += actor_slot[actor] >= 0;
     } else if (!id && r < 2) {
         s->st.misid += actor_slot[actor] >= 0;
-        char entry[PM_CODE_CAP];
-        entry[0] = (char)('0' + slot / 10);
-        entry[1] = (char)('0' + slot % 10);
-        snprintf(entry + 2, sizeof entry - 2, "%.12s", c);
-        memcpy(out, entry, sizeof entry);
-        return;
+        id = true; // an ID typed where none is asked for
     }
     if (id) {
         char entry[PM_CODE_CAP];
