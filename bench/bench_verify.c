@@ -1,6 +1,6 @@
 // ownerlock — bench: instructions the target executes for one code
-// verification, with 1, 8 and 32 enrolled slots (Cortex-M3, mps2-an385; 32
-// in ID mode, since plain mode holds 8 codes).
+// verification, with 1, 7 and 32 enrolled slots (Cortex-M3, mps2-an385; 32
+// in ID mode, since plain mode holds OL_PLAIN_MAX_CODES (7)).
 //
 // Runs under QEMU with bench/insn-count.c, a TCG plugin that counts the
 // instructions executed between a call of bench_begin() and the next call of

@@ -59,7 +59,7 @@
 // brute force below OL_FLOOR_YEARS. ID mode (*18) has no such limit.
 // tests/attacks/brute_force_model checks every configuration this allows.
 #ifndef OL_PLAIN_MAX_CODES
-#define OL_PLAIN_MAX_CODES 8
+#define OL_PLAIN_MAX_CODES 7
 #endif
 // The floor: expected powered time, in years, for an attacker at the keypad
 // to find a code that opens (docs/SECURITY.md, "Brute force").
@@ -77,10 +77,16 @@
 #ifndef OL_PENALTY_MAX_MS
 #define OL_PENALTY_MAX_MS (12u * 60u * 60u * 1000u) // lockouts double up to 12 h
 #endif
-// An opening takes back the wrong entries of this long before it (counted
-// from the first of them): the opener's own mistakes (docs/POLICY.md).
-#ifndef OL_PENALTY_UNDO_MS
-#define OL_PENALTY_UNDO_MS (2u * 60u * 1000u)
+// An opening takes back wrong tries (a person's typos before it), as many
+// as the lock has earned: one per OL_PENALTY_UNDO_EARN_MS of powered time,
+// at most OL_PENALTY_UNDO_MAX kept, none at power-up. Whose tries they were
+// cannot be told, so an insider's guesses are taken back too: the brute-force
+// model counts every one (docs/POLICY.md, docs/SECURITY.md).
+#ifndef OL_PENALTY_UNDO_MAX
+#define OL_PENALTY_UNDO_MAX 3
+#endif
+#ifndef OL_PENALTY_UNDO_EARN_MS
+#define OL_PENALTY_UNDO_EARN_MS (24u * 60u * 60u * 1000u)
 #endif
 // This much powered time without a wrong entry forgets one.
 #ifndef OL_PENALTY_FORGET_MS
@@ -264,8 +270,8 @@ _Static_assert(OL_PENALTY_CHECKPOINT_MS > 0, "OL_PENALTY_CHECKPOINT_MS must be >
 // lockouts would be forgiven while he waits.
 _Static_assert(OL_PENALTY_FORGET_MS > OL_PENALTY_MAX_MS,
                "OL_PENALTY_FORGET_MS > OL_PENALTY_MAX_MS");
-_Static_assert(OL_PENALTY_UNDO_MS < OL_PENALTY_FIRST_MS,
-               "OL_PENALTY_UNDO_MS < OL_PENALTY_FIRST_MS: a lockout ends any run it could undo");
+_Static_assert(OL_PENALTY_UNDO_MAX <= 255 && OL_PENALTY_UNDO_EARN_MS > 0,
+               "OL_PENALTY_UNDO_MAX: 0..255; OL_PENALTY_UNDO_EARN_MS > 0");
 // Numbers typed into functions: minutes and hours in two digits, the
 // recovery delay in at most four; settings are kept in uint8_t / uint16_t.
 _Static_assert(OL_DELAY_MAX_MIN <= 99, "OL_DELAY_MAX_MIN: at most 99 (two digits)");

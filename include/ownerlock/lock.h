@@ -220,15 +220,9 @@ typedef struct ol_lock {
     uint32_t last_lockout; // ms
     ol_countdown lockout;
     uint64_t quiet_until; // a quiet day ends: one wrong entry forgotten (0: none counted)
-    // The run of recent wrong entries an opening may take back (RAM only: a
-    // power cut forgets it, and nothing is taken back then; src/core/tries.h).
-    bool undo_run;          // a run stands
-    uint32_t undo_ids;      // ID mode: the slots its entries named
-    bool undo_plain;        // an entry typed in plain mode (named nobody)
-    bool undo_no_id;        // ID mode: an entry without a valid ID
-    bool undo_kept;         // a probe or a wrong recovery code: never taken back
-    uint32_t undo_failures; // the count before its first wrong entry
-    uint64_t undo_since;    // the time of that entry
+    // Wrong tries an opening may take back are earned from this time on (RAM
+    // only: a power-up earns anew from nothing; src/core/tries.h).
+    uint64_t undo_from;
     ol_countdown timelock;
     uint8_t code_checks[OL_SLOTS]; // new-code checks left, per slot (config.h)
     ol_countdown check_refill;     // until the next one comes back to each

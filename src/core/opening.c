@@ -116,8 +116,8 @@ ol_err ol_open_attempt(ol_lock *lock, const ol_event *ev) {
         err = retract(lock, v.grant);
     }
     if (!err) {
-        // The opener's own mistakes of the last minutes are taken back.
-        err = ol_penalty_undo(lock, slot, first ? (uint8_t)(first - 1u) : UNDO_NONE);
+        // A person's typos before the opening are taken back, as far as earned.
+        err = ol_penalty_undo(lock);
     }
     if (err) {
         return err;

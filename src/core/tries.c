@@ -52,28 +52,6 @@ ol_err ol_penalty_wrong(ol_lock *lock, const char *wrong_note) {
                            (uint16_t)(lock->lockout.ms / 60000u));
 }
 
-// A wrong try joins the run an opening may take back, or starts one; and
-// the quiet day starts again.
-static void join_run(ol_lock *lock, uint32_t before, uint8_t named) {
-    if (!lock->undo_run || lock->now - lock->undo_since > OL_PENALTY_UNDO_MS) {
-        lock->undo_run = true;
-        lock->undo_since = lock->now;
-        lock->undo_failures = before;
-        lock->undo_ids = 0;
-        lock->undo_plain = lock->undo_no_id = lock->undo_kept = false;
-    }
-    if (named == UNDO_ANY) {
-        lock->undo_plain = true;
-    } else if (named == UNDO_NOID) {
-        lock->undo_no_id = true;
-    } else if (named < OL_SLOTS) {
-        lock->undo_ids |= 1u << named;
-    } else {
-        lock->undo_kept = true;
-    }
-    lock->quiet_until = lock->now + OL_PENALTY_FORGET_MS;
-}
-
 // Step 4. A valid credential is not a wrong try: the count goes back to what
 // it was, and no lower: a code given to a function, or refused by a rule,
 // must not refund an insider's guesses.
@@ -84,7 +62,7 @@ static ol_err penalty_settle(ol_lock *lock, const verdict *v, penalty was, const
 #endif
         return ol_save_penalty(lock, was);
     }
-    join_run(lock, was.failures, v->named);
+    lock->quiet_until = lock->now + OL_PENALTY_FORGET_MS; // the quiet day starts again
     return ol_penalty_wrong(lock, wrong_note);
 }
 
@@ -92,7 +70,6 @@ ol_err ol_try(ol_lock *lock, ol_check check, void *entry, const char *wrong_note
     v->valid = false;
     v->duress = false;
     v->slot = 0;
-    v->named = UNDO_NONE;
     v->grant = OL_DENY;
     penalty was;
     ol_err err = penalty_open(lock, &was);
@@ -103,27 +80,38 @@ ol_err ol_try(ol_lock *lock, ol_check check, void *entry, const char *wrong_note
     return penalty_settle(lock, v, was, wrong_note);
 }
 
-ol_err ol_penalty_undo(ol_lock *lock, uint8_t opener, uint8_t other) {
+// Earned: one per OL_PENALTY_UNDO_EARN_MS since undo_from, at most
+// OL_PENALTY_UNDO_MAX (computed when asked: no timer, nothing saved).
+static uint32_t undo_earned(const ol_lock *lock) {
+    uint64_t n = (lock->now - lock->undo_from) / OL_PENALTY_UNDO_EARN_MS;
+    return n < OL_PENALTY_UNDO_MAX ? (uint32_t)n : OL_PENALTY_UNDO_MAX;
+}
+
+ol_err ol_penalty_undo(ol_lock *lock) {
 #if OL_REGRESS_FINDING == 6 // TEST ONLY: an opening forgives everything, as before issue 13
-    lock->undo_run = false;
     return ol_save_penalty(lock, ol_penalty_cleared());
 #endif
-    bool recent = lock->undo_run && lock->now - lock->undo_since <= OL_PENALTY_UNDO_MS;
-    lock->undo_run = false; // an opening ends the run, taken back or not
-    // Plain mode: anybody's; ID mode: every entry under the ID of a code
-    // that took part (the opener, under dual control the first code too).
-    uint32_t took = 1u << opener | (other < OL_SLOTS ? 1u << other : 0u);
-    bool theirs = !lock->undo_kept &&
-                  (!lock->set.id_mode ||
-                   (!lock->undo_plain && !lock->undo_no_id && (lock->undo_ids & ~took) == 0));
-    if (!recent || !theirs || lock->failures <= lock->undo_failures) {
+    uint32_t left = undo_earned(lock);
+    uint32_t back = lock->failures < left ? lock->failures : left;
+    if (back == 0) {
         return OL_OK;
     }
-    return ol_save_penalty(lock, ol_penalty_back_to(lock->undo_failures));
+    // Spent before the save: a power cut after it forgets them anyway, and a
+    // save that fails leaves the count where it was.
+    uint64_t full = (uint64_t)OL_PENALTY_UNDO_MAX * OL_PENALTY_UNDO_EARN_MS;
+    uint64_t from = lock->now - lock->undo_from > full ? lock->now - full : lock->undo_from;
+    lock->undo_from = from + (uint64_t)back * OL_PENALTY_UNDO_EARN_MS;
+    return ol_save_penalty(lock, ol_penalty_back_to(lock->failures - back));
+}
+
+// The quiet day starts again, if a wrong try is still counted.
+static void quiet_day_again(ol_lock *lock) {
+    lock->quiet_until = lock->failures != 0 ? lock->now + OL_PENALTY_FORGET_MS : 0;
 }
 
 void ol_penalty_power_up(ol_lock *lock) {
-    lock->quiet_until = lock->failures != 0 ? lock->now + OL_PENALTY_FORGET_MS : 0;
+    lock->undo_from = lock->now; // none earned yet
+    quiet_day_again(lock);
 }
 
 ol_err ol_penalty_timer(ol_lock *lock) {
@@ -137,11 +125,11 @@ ol_err ol_penalty_timer(ol_lock *lock) {
     // A quiet day: one wrong try forgotten (a quiet day outlasts any lockout;
     // after a power-up the lockout's rest may not: then a day more).
     if (lock->failures == 0 || ol_countdown_left(lock, &lock->lockout) != 0) {
-        ol_penalty_power_up(lock);
+        quiet_day_again(lock);
         return OL_OK;
     }
     ol_err err = ol_save_penalty(lock, ol_penalty_back_to(lock->failures - 1));
-    ol_penalty_power_up(lock); // the next quiet day, if any is still counted
+    quiet_day_again(lock); // the next one, if any is still counted
     return err;
 }
 
@@ -176,12 +164,6 @@ static void match_code(ol_lock *lock, void *entry, verdict *v) {
     v->valid = (plain | forced) != 0;
     v->duress = (plain_hit == 0) & (forced != 0);
     v->slot = ol_credential_slot_of(plain | (forced & ~plain_hit));
-    // Whose mistake a wrong entry may be: in ID mode the slot its ID names
-    // (none for an ID no slot has), in plain mode anybody's.
-    uint32_t no_id = 0u - (uint32_t)(scope == 0);
-    v->named = lock->set.id_mode
-                   ? (uint8_t)((ol_credential_slot_of(scope) & ~no_id) | (UNDO_NOID & no_id))
-                   : UNDO_ANY;
     v->grant = fih_token(again);
 }
 

@@ -7,9 +7,9 @@
 //      skips the save, or the call, stops the lock instead: OL_ERR_FLASH);
 //   3. check;
 //   4. settle: a valid entry puts the count back where it was; a wrong one is
-//      recorded, with any lockout it started, and joins the run of recent
-//      wrong entries that an opening may take back (ol_penalty_undo).
-// The count goes down only by that undo, and by a quiet day (ol_penalty_timer).
+//      recorded, with any lockout it started.
+// The count goes down only by an opening, as far as the lock has earned
+// (ol_penalty_undo), and by a quiet day (ol_penalty_timer).
 // The penalty rule itself, a pure function of the saved state, is penalty.h.
 #ifndef OWNERLOCK_CORE_TRIES_H
 #define OWNERLOCK_CORE_TRIES_H
@@ -25,14 +25,8 @@ typedef struct verdict {
     bool valid;     // the entry is an enrolled code (or, duress on, its duress variant)
     bool duress;    // it is the duress variant; slot is then that code's slot
     uint8_t slot;   // the slot that matched (0 when none)
-    uint8_t named;  // whose mistake a wrong entry may be: the slot its ID names
-                    // (ID mode), UNDO_ANY (plain mode) or UNDO_NONE (nobody's)
     uint32_t grant; // OL_GRANT or OL_DENY: the second, independent reading (fih.h)
 } verdict;
-
-#define UNDO_ANY 0xFE  // plain mode: a wrong code names nobody, so anybody's
-#define UNDO_NOID 0xFD // ID mode: an entry without a valid ID
-#define UNDO_NONE 0xFF // a probe, a wrong recovery code (never taken back)
 
 // A check of an entry: fills *v (which starts invalid, OL_DENY); it may
 // also write what it found into the entry it was given.
@@ -53,14 +47,16 @@ ol_err ol_authenticate(ol_lock *lock, const ol_event *ev, const char *wrong_note
 // A wrong try that needs no check (the answer was already known to be
 // wrong): recorded as in step 4. The state was saved by step 1.
 ol_err ol_penalty_wrong(ol_lock *lock, const char *wrong_note) OL_MUST_CHECK;
-// An opening by `opener` (and `other`, the first code of dual control, or
-// UNDO_NONE): takes back the run of wrong tries of the last
-// OL_PENALTY_UNDO_MS if all of them were theirs to make (docs/POLICY.md).
-ol_err ol_penalty_undo(ol_lock *lock, uint8_t opener, uint8_t other) OL_MUST_CHECK;
+// An opening: takes back wrong tries, as many as the count holds and the
+// lock has earned (config.h, OL_PENALTY_UNDO_*; docs/POLICY.md). Whose they
+// were is not asked: nobody can tell, and the brute-force model counts them
+// all as an attacker's.
+ol_err ol_penalty_undo(ol_lock *lock) OL_MUST_CHECK;
 // Saves the lockout served so far, every OL_PENALTY_CHECKPOINT_MS, and
 // forgets one wrong try per OL_PENALTY_FORGET_MS without one.
 ol_err ol_penalty_timer(ol_lock *lock) OL_MUST_CHECK;
-// At power-up: the quiet day starts again (what ran before the cut is lost).
+// At power-up: the quiet day starts again and nothing is earned (what ran
+// before the cut is lost).
 void ol_penalty_power_up(ol_lock *lock);
 
 #endif

@@ -13,9 +13,16 @@
 // has a second channel: a new code in *01 is checked against the others'
 // codes and their duress neighbours (3 values each), rationed; each probe,
 // spaced 3 apart, tests one block of 3, so with E other people about
-// N / (3 (E + 1)) probes find one. Both run at once: the model takes the first
-// time T at which tries(T) (A + 1) + probes(T) 3 (E + 1) >= N, which counts
-// no try or probe wasted (trivial codes the policy forbids are tried too).
+// N / (3 (E + 1)) probes find one. And anyone's wrong tries are taken back by
+// an opening, as far as the lock has earned (OL_PENALTY_UNDO_*): an insider's
+// own openings, or the owner's after a passer-by's guesses, give back
+// undo(T) = OL_PENALTY_UNDO_MAX + T / OL_PENALTY_UNDO_EARN_MS tries in all
+// (more than a lock starting from nothing earns). All run at once: the model
+// takes the first time T at which (tries(T) + undo(T)) (A + 1) +
+// probes(T) 3 (E + 1) >= N, which counts no try or probe wasted (trivial
+// codes the policy forbids are tried too). Adding the undone tries to the
+// schedule's is an upper bound: every try is either taken back or still in
+// the count, and the count cannot climb faster than the schedule allows.
 //
 // Who attacks, and what opening takes:
 //   passer-by      any code that opens: every accepted code (plain mode), or
@@ -62,6 +69,8 @@ typedef struct rules {
     bool (*fits)(uint32_t enrolled, bool duress, bool id_mode);
     double refill_ms; // one more new-code check per slot per this much powered time
     double cap_ms;    // the longest lockout the rule reaches
+    double undo_max;  // wrong tries an opening may take back, kept at most
+    double earn_ms;   // one more of them per this much powered time
 } rules;
 
 static const rules *rule;
@@ -119,7 +128,8 @@ static double time_to_find(double possible, double accepted, double others) {
     double lo = 0, hi = 1e18 * year_ms;
     for (int i = 0; i < 300 && hi - lo > 1000 + hi * 1e-9; i++) {
         double t = (lo + hi) / 2;
-        double tested = tries_within(t) * (accepted + 1);
+        double taken_back = rule->undo_max + floor(t / rule->earn_ms);
+        double tested = (tries_within(t) + taken_back) * (accepted + 1);
         if (others > 0) {
             tested += (OL_CODE_CHECK_BURST + floor(t / rule->refill_ms)) * 3 * (others + 1);
         }
@@ -214,15 +224,24 @@ static bool any_number(uint32_t enrolled, bool duress, bool id_mode) {
     return true;
 }
 
-static const rules engine = {ol_penalty_after_failure, ol_codes_fit, OL_CODE_CHECK_REFILL_MS,
-                             OL_PENALTY_MAX_MS};
-static const rules before_13 = {capped_at_an_hour, any_number, 3600.0 * 1000, 3600.0 * 1000};
+static const rules engine = {ol_penalty_after_failure, ol_codes_fit,
+                             OL_CODE_CHECK_REFILL_MS,  OL_PENALTY_MAX_MS,
+                             OL_PENALTY_UNDO_MAX,      OL_PENALTY_UNDO_EARN_MS};
+static const rules before_13 = {capped_at_an_hour, any_number, 3600.0 * 1000,
+                                3600.0 * 1000,     4,          60.0 * 1000};
 // Each flaw alone: the engine's penalty with 32 codes in plain mode; the
 // engine's limit with an hourly ration.
-static const rules no_limit = {ol_penalty_after_failure, any_number, OL_CODE_CHECK_REFILL_MS,
-                               OL_PENALTY_MAX_MS};
-static const rules hourly_probes = {ol_penalty_after_failure, ol_codes_fit, 3600.0 * 1000,
-                                    OL_PENALTY_MAX_MS};
+static const rules no_limit = {ol_penalty_after_failure, any_number,
+                               OL_CODE_CHECK_REFILL_MS,  OL_PENALTY_MAX_MS,
+                               OL_PENALTY_UNDO_MAX,      OL_PENALTY_UNDO_EARN_MS};
+static const rules hourly_probes = {
+    ol_penalty_after_failure, ol_codes_fit,        3600.0 * 1000,
+    OL_PENALTY_MAX_MS,        OL_PENALTY_UNDO_MAX, OL_PENALTY_UNDO_EARN_MS};
+// An opening that takes back every wrong try of the 2 minutes before it, as
+// the eighth outside evaluation found: 4 guesses and an opening, again.
+static const rules undo_unbounded = {
+    ol_penalty_after_failure, ol_codes_fit, OL_CODE_CHECK_REFILL_MS, OL_PENALTY_MAX_MS, 4,
+    2 * 60.0 * 1000};
 
 // ---- output ------------------------------------------------------------------
 
@@ -361,13 +380,17 @@ int main(int argc, char **argv) {
     int unlimited = below_floor(false);
     rule = &hourly_probes;
     int probes = below_floor(false);
+    rule = &undo_unbounded;
+    int undo = below_floor(false);
     rule = &engine;
     printf("self-test: rows below the floor with the rules before issue 13: %d; "
-           "with 32 codes in plain mode: %d; with an hourly new-code ration: %d\n",
-           before, unlimited, probes);
+           "with 32 codes in plain mode: %d; with an hourly new-code ration: %d; "
+           "with an opening taking back every wrong try of the 2 min before it: %d\n",
+           before, unlimited, probes, undo);
     CHECK(before > 0);
     CHECK(unlimited > 0);
     CHECK(probes > 0);
+    CHECK(undo > 0);
     printf("brute_force_model: every configuration holds %d years or more (least: %.0f)\n",
            OL_FLOOR_YEARS, least);
     return check_done("brute_force_model");

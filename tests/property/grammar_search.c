@@ -57,11 +57,10 @@
 //     someone who has served the rules (no time lock, the calendar open,
 //     remote disable released, and an opening window open or the lock
 //     standing open after an opening that served the time delay); only an
-//     opening takes wrong tries back — the opener's recent run of them only
-//     (docs/POLICY.md, "Wrong tries": the count before the run's first try,
-//     if that was at most OL_PENALTY_UNDO_MS before, no TOO LIKE ANOTHER or
-//     wrong recovery code is in it, and in ID mode every try named a slot
-//     that took part) — and otherwise only a quiet day, one per
+//     opening takes wrong tries back — as many as the count holds and the
+//     lock has earned, whosever they were (docs/POLICY.md, "Wrong tries":
+//     one per OL_PENALTY_UNDO_EARN_MS of powered time, at most
+//     OL_PENALTY_UNDO_MAX) — and otherwise only a quiet day, one per
 //     OL_PENALTY_FORGET_MS of powered time without a wrong try;
 //   - *99 sets slot 00, and only after the whole recovery code, its delay
 //     served, the whole code typed in *99 again within 10 minutes of the
@@ -181,16 +180,12 @@ typedef struct world {
     // The lock stands open after an opening that served the time delay (the
     // bolt not thrown since): a rule may be relaxed (docs/POLICY.md).
     bool served_open;
-    // The run of recent wrong tries an opening may take back (docs/POLICY.md,
-    // "Wrong tries"; a power-up forgets it), and the quiet day: lock times.
-    bool run;
-    uint64_t run_first;  // its first try
-    uint32_t run_before; // the count before it
-    bool run_kept;       // a TOO LIKE ANOTHER or a wrong recovery code: never taken back
-    bool run_plain;      // a try typed in plain mode (named nobody: anybody's)
-    bool run_noid;       // ID mode: a try under an ID no slot has, or none
-    uint32_t run_ids;    // ID mode: the slots its tries named
-    uint64_t quiet_from; // the last wrong try or power-up (or the last quiet day)
+    // What an opening may take back: one wrong try earned per
+    // OL_PENALTY_UNDO_EARN_MS of powered time since earn_from, at most
+    // OL_PENALTY_UNDO_MAX (docs/POLICY.md, "Wrong tries"; a power-up earns
+    // anew from nothing), and the quiet day: lock times.
+    uint64_t earn_from;
+    uint64_t quiet_from;   // the last wrong try or power-up (or the last quiet day)
     char field[FIELD_CAP]; // digits typed since the last '#' or '*' (the tail of them)
     uint32_t log_len;
 } world;
@@ -232,7 +227,7 @@ typedef struct stats {
     uint64_t code_changes, setting_changes, duress_openings, delayed_openings, dual_openings;
     uint64_t id_openings; // by an ID and its slot's code (*18)
     uint64_t lockouts, recovery_starts, recoveries, commissionings, pairings, pair_windows;
-    uint64_t undone, kept, quiet_days; // runs taken back, openings that kept them; days
+    uint64_t undone, kept, quiet_days; // tries taken back; openings that left some; days
 } stats;
 
 typedef struct search {
@@ -306,8 +301,7 @@ static bool settings_equal(const ol_settings *a, const ol_settings *b) {
     return a->delay_min == b->delay_min && a->window_min == b->window_min && a->dual == b->dual &&
            a->duress == b->duress && a->users_disabled == b->users_disabled &&
            a->override == b->override && a->recovery_delay_min == b->recovery_delay_min &&
-           a->id_mode == b->id_mode &&
-           memcmp(a->schedule, b->schedule, sizeof a->schedule) == 0 &&
+           a->id_mode == b->id_mode && memcmp(a->schedule, b->schedule, sizeof a->schedule) == 0 &&
            memcmp(a->holidays, b->holidays, sizeof a->holidays) == 0;
 }
 
@@ -664,9 +658,15 @@ static void check_changes(search *s, const before *b, const ol_event *ev) {
                !(w->fn == 15 && w->rgiven && owner_may_program(s) && (auth_of(s) & MANAGER_MASK))) {
         violation(s, "recovery was turned off without a manager and the recovery code");
     }
+    // A recovery that sets slot 00's code drops that slot's override (the
+    // code is not its holder's any more: docs/POLICY.md, *02 and *99).
+    ol_settings recovered = b->set;
+    recovered.override &= ~1u;
+    bool dropped = completing && settings_equal(&recovered, &lock->set);
     if (b->st.commissioned && !settings_equal(&b->set, &lock->set)) {
         s->st.setting_changes++;
-        if (!ev || ev->unpaired || !owner_may_program(s) || !(auth_of(s) & MANAGER_MASK)) {
+        if (!dropped &&
+            (!ev || ev->unpaired || !owner_may_program(s) || !(auth_of(s) & MANAGER_MASK))) {
             violation(s, ev ? "settings changed without a manager's credential"
                             : "settings changed across a power cycle");
         }
@@ -824,64 +824,36 @@ static bool reaches_engine(const search *s, const before *b, const ol_event *ev)
 }
 
 // The wrong-try count after an event (ev; NULL: time passed) or a wait:
-// it goes up by one per wrong try (which joins the run of recent ones, or
-// starts one, and starts the quiet day again); it goes down only at an
-// opening by `opener` (-2: none), to the count before the run of recent
-// tries when they may be taken back, or by one per quiet day. An opening
-// that may take the run back must (the owner's own mistakes are his).
-static void check_count(search *s, const before *b, const ol_event *ev, int opener, bool as_code) {
+// it goes up by one per wrong try (which starts the quiet day again); it goes
+// down only at an opening (`opening`), by as many as the count holds and the
+// lock has earned, exactly (whosever they were), or by one per quiet day.
+static void check_count(search *s, const before *b, bool opening) {
     world *w = &s->w;
     const ol_lock *lock = &w->r.lock;
     uint64_t now = rig_now(&w->r);
     uint32_t was = b->st.failures, got = lock->failures;
     if (got > was) {
-        if (!w->run || now - w->run_first > OL_PENALTY_UNDO_MS) {
-            w->run = true;
-            w->run_first = now;
-            w->run_before = was;
-            w->run_kept = w->run_plain = w->run_noid = false;
-            w->run_ids = 0;
-        }
-        if (!ev || !as_code) {
-            w->run_kept = true; // a probe, a wrong recovery code (or no event: unknown)
-        } else if (!b->set.id_mode) {
-            w->run_plain = true;
-        } else if (ev->ndigits < 2 || ev->digits[0] * 10 + ev->digits[1] >= OL_SLOTS) {
-            w->run_noid = true;
-        } else {
-            w->run_ids |= 1u << (ev->digits[0] * 10 + ev->digits[1]);
-        }
         w->quiet_from = now;
         if (got != was + 1) {
             violation(s, "more than one wrong try counted at once");
         }
         return;
     }
-    if (opener >= -1) {
-        // Who took part: the opener, and under dual control any code
-        // accepted on the idle screen in the last minute (the first one).
-        uint32_t took_part = opener >= 0 ? 1u << opener : 0;
-        uint32_t maybe = took_part;
-        if (b->set.dual) {
-            for (uint32_t i = 0; i < w->ndual && i < DUAL_RECS; i++) {
-                maybe |= 1u << w->dual[i].slot;
-            }
+    if (opening) {
+        uint64_t full = (uint64_t)OL_PENALTY_UNDO_MAX * OL_PENALTY_UNDO_EARN_MS;
+        if (now - w->earn_from > full) {
+            w->earn_from = now - full; // no more is kept
         }
-        bool recent = w->run && now - w->run_first <= OL_PENALTY_UNDO_MS && !w->run_kept &&
-                      s->mutant != MUT_NO_UNDO;
-        bool may = recent && (!b->set.id_mode || (!w->run_plain && !w->run_noid &&
-                                                  (w->run_ids & ~maybe) == 0));
-        bool must = recent && (!b->set.id_mode ? !w->run_noid && w->run_ids == 0
-                                               : !w->run_plain && !w->run_noid &&
-                                                     (w->run_ids & ~took_part) == 0);
-        w->run = false; // an opening ends the run
-        if (got < was && !(may && got == w->run_before)) {
-            violation(s, "wrong tries were taken back that were not the opener's recent ones");
-        } else if (got == was && must && w->run_before < was) {
-            violation(s, "the opener's own recent wrong tries were not taken back");
+        uint32_t earned = (uint32_t)((now - w->earn_from) / OL_PENALTY_UNDO_EARN_MS);
+        uint32_t back = s->mutant == MUT_NO_UNDO ? 0 : was < earned ? was : earned;
+        if (got < was - back) {
+            violation(s, "an opening took back more wrong tries than the lock had earned");
+        } else if (got > was - back) {
+            violation(s, "an opening did not take back the wrong tries the lock had earned");
         }
-        s->st.undone += got < was;
-        s->st.kept += got == was && w->run_before < was;
+        w->earn_from += (uint64_t)(was - got) * OL_PENALTY_UNDO_EARN_MS;
+        s->st.undone += was - got;
+        s->st.kept += got != 0;
         return;
     }
     if (got < was) {
@@ -991,7 +963,6 @@ static void deliver(search *s, const ol_event *ev, const char *typed) {
     // The login is the function's first field, and under dual control for
     // programming its second too; a code typed in any other field is data. A
     // disabled user's code is no login at all, nor a second code.
-    uint8_t fn_entries_before = w->fn_entries;
     if (ev->type == OL_EV_ENTRY && reaches && ev->ndigits && w->fn) {
         bool disabled = slot >= OL_MANAGER_SLOTS && b.set.users_disabled;
         if (slot >= 0 && !disabled && w->fn_entries < (w->fn_dual ? 2 : 1)) {
@@ -1046,13 +1017,7 @@ static void deliver(search *s, const ol_event *ev, const char *typed) {
     if (audited_open && slot >= 0) {
         w->served_open = !b.set.delay_min || !((b.set.override >> slot) & 1u);
     }
-    // A wrong try's ID, and whether it was a code (typed to open, or as a
-    // function's login or second code) or told about another's code or was
-    // the recovery code (never taken back).
-    bool login = b.mode == MODE_FUNCTION && w->fn &&
-                 fn_entries_before < ((w->fn_dual || w->fn == 8) ? 2 : 1);
-    bool as_code = ev->type == OL_EV_ENTRY && (b.mode == MODE_IDLE || login);
-    check_count(s, &b, ev, audited_open ? slot : -2, as_code);
+    check_count(s, &b, audited_open);
     bool wrong_try = after.failures > b.st.failures ||
                      (!b.st.lockout_remaining_ms && after.lockout_remaining_ms);
     if ((slot >= 0 && b.mode == MODE_IDLE && b.st.lockout_remaining_ms == 0) || wrong_try) {
@@ -1139,7 +1104,7 @@ static void wait_ms(search *s, uint64_t ms) {
     if (r->bad_retracts != b.bad) {
         violation(s, "the bolt retracted while time passed");
     }
-    check_count(s, &b, NULL, -2, false);
+    check_count(s, &b, false);
     check_changes(s, &b, NULL);
     check_state(s);
 }
@@ -1157,7 +1122,7 @@ static void sleep_through(search *s, uint64_t ms) {
     if (r->bad_retracts != b.bad) {
         violation(s, "the bolt retracted while time passed");
     }
-    check_count(s, &b, NULL, -2, false);
+    check_count(s, &b, false);
     check_changes(s, &b, NULL);
     check_state(s);
 }
@@ -1224,7 +1189,7 @@ static void forget_volatile(world *w) {
     w->ndelay = w->ndual = 0;
     w->delay_lost = false;
     w->have_last = false;
-    w->run = false; // a power cut forgets which tries were recent ...
+    w->earn_from = rig_now(&w->r);  // a power cut forgets what was earned ...
     w->quiet_from = rig_now(&w->r); // ... and the quiet day starts again
 }
 
@@ -1346,7 +1311,12 @@ static void set_up(search *s, const config *c, uint64_t seed) {
     // The recovery code the lock shows: read off, paged and typed back.
     wait_ms(s, 3500);
     CHECK(owner_acknowledges(s));
-    mgr_function(s, "*02", "01#" M1 "#" M1 "#");
+    // Plain mode with duress holds 3 people (docs/POLICY.md, "How many
+    // codes"), and duress is turned on before ID mode: no second manager.
+    bool three = c->duress;
+    if (!three) {
+        mgr_function(s, "*02", "01#" M1 "#" M1 "#");
+    }
     mgr_function(s, "*02", "02#" U2 "#" U2 "#");
     mgr_function(s, "*02", "05#" U5 "#" U5 "#");
     // Relaxing changes (the override, a shorter recovery delay) are made
@@ -1397,9 +1367,10 @@ static void set_up(search *s, const config *c, uint64_t seed) {
     // The set-up is what it was meant to be, or the search proves nothing.
     const ol_lock *lock = &w->r.lock;
     CHECK_EQ(rig_bolt(&w->r), OL_BOLT_EXTENDED);
-    CHECK_EQ(lock->enrolled, 0x27u);
+    CHECK_EQ(lock->enrolled, three ? 0x25u : 0x27u);
     for (int slot = 0; slot < OL_SLOTS; slot++) {
-        CHECK(strcmp(w->code[slot], owner_codes[slot] ? owner_codes[slot] : "") == 0);
+        const char *want = owner_codes[slot] && !(three && slot == 1) ? owner_codes[slot] : "";
+        CHECK(strcmp(w->code[slot], want) == 0);
     }
     CHECK_EQ(lock->set.delay_min, c->delay_min);
     CHECK_EQ(lock->set.dual, c->dual);
@@ -2244,7 +2215,8 @@ int main(int argc, char **argv) {
         printf("    %s reached: %llu code changes, %llu setting changes, %llu commissionings, "
                "%llu lockouts, %llu *99 of which %llu recovered, %llu keypads paired, %llu *17 "
                "windows; openings: %llu duress, %llu after a time delay, %llu dual, %llu in ID "
-               "mode; wrong tries taken back by %llu openings, kept by %llu; %llu quiet days\n",
+               "mode; wrong tries taken back by openings %llu, openings that left some counted "
+               "%llu; %llu quiet days\n",
                i ? "(b)" : "(a)", (unsigned long long)x->code_changes,
                (unsigned long long)x->setting_changes, (unsigned long long)x->commissionings,
                (unsigned long long)x->lockouts, (unsigned long long)x->recovery_starts,
@@ -2274,9 +2246,9 @@ int main(int argc, char **argv) {
     self_check(s, MUT_NEVER_SERVED, "nobody ever served the rules", "had not served the rules",
                &configs[0], "M0#D*13M0#05#1#", 0, 0);
     self_check(s, MUT_NO_UNDO, "an opening takes nothing back",
-               "wrong tries were taken back that were not", &configs[0], "000000#M0#", 0, 0);
-    self_check(s, MUT_NO_QUIET, "a quiet day forgets nothing",
-               "without an opening or a quiet day", &configs[0], "000000#000000#WWWM0#Y", 0, 0);
+               "an opening took back more wrong tries", &configs[0], "000000#000000#YM0#", 0, 0);
+    self_check(s, MUT_NO_QUIET, "a quiet day forgets nothing", "without an opening or a quiet day",
+               &configs[0], "000000#000000#WWWM0#Y", 0, 0);
 
     // The owner's recovery passes the oracle: the new code is learnt, opens,
     // and the old manager code no longer does.

@@ -65,15 +65,12 @@
 // weekly and the lockouts double up to 12 h: both read from config.h.
 //
 // Since outside evaluation 7 (POLICY.md, "Wrong tries"): the lockout is a
-// function of the count (pm_lockout_of); an opening undoes only the recent
-// run of wrong tries — the run starts at a wrong try when none is running or
-// the running one's first try is more than OL_PENALTY_UNDO_MS old, and the
-// opening puts the count back to what it was before that first try if it is
-// at most OL_PENALTY_UNDO_MS old, no TOO LIKE ANOTHER or wrong recovery code
-// is in the run, and in ID mode every try of it was typed under the ID of a
-// slot that took part in the opening (the opener, under dual control the
-// first code too); an opening ends the run, a power cut forgets it. A quiet
-// day forgets one: OL_PENALTY_FORGET_MS of powered time without a wrong try
+// function of the count (pm_lockout_of). Since outside evaluation 8, an
+// opening takes back wrong tries whosever they were, as many as the count
+// holds and the lock has earned: one per OL_PENALTY_UNDO_EARN_MS of powered
+// time, at most OL_PENALTY_UNDO_MAX kept, none at power-up (pm.earn counts
+// down the powered time to the most kept; each one taken back puts its share
+// back on it). A quiet day forgets one: OL_PENALTY_FORGET_MS of powered time without a wrong try
 // (restarted by each wrong try and by a power-up) lowers the count by one.
 #ifndef OWNERLOCK_POLICY_MODEL_H
 #define OWNERLOCK_POLICY_MODEL_H
@@ -230,14 +227,9 @@ typedef struct pm {
     uint32_t failures, last_lockout;   // last_lockout: the lockout the count stands at
     pm_countdown lockout, timelock;
     pm_countdown quiet; // powered time to the next quiet day (while failures > 0)
-    // ---- the run of recent wrong tries an opening may undo (forgotten by a power cut)
-    bool run;
-    uint64_t run_first;    // the first try of the run
-    uint32_t run_before;   // the count before it
-    uint8_t run_spoil;     // PM_SPOIL_*: why no opening undoes it
-    uint32_t run_ids;      // ID mode: the IDs its tries were typed under
-    bool cut_run;          // a power cut forgot a run ...
-    uint64_t cut_first;    // ... whose first try was then
+    // ---- what an opening may take back: powered time until OL_PENALTY_UNDO_MAX
+    // are earned (all of it after a power-up: none earned)
+    pm_countdown earn;
     uint32_t quiet_forgot; // quiet days that lowered the count (for the caller's counters)
     // ---- the bolt
     bool retracted;
@@ -295,29 +287,8 @@ typedef struct pm_out {
     bool tightened;        // an accepted change made a rule stricter: served ended
     bool too_many;         // TOO MANY CODES | USE ID MODE *18 (plain mode full), not recorded
     bool delete_others;    // DELETE OTHERS | TO LEAVE ID MODE (*18 0), not recorded
-    uint8_t undo;          // an opening: what became of the run of wrong tries (PM_UNDO_*)
+    uint8_t undone;        // an opening: the wrong tries it took back
 } pm_out;
-
-// What an opening did with the run of recent wrong tries.
-enum pm_undo {
-    PM_UNDO_NO_RUN = 0,
-    PM_UNDONE,        // the count went back to before the run
-    PM_UNDO_LATE,     // its first try more than OL_PENALTY_UNDO_MS before
-    PM_UNDO_OTHER_ID, // ID mode: a try under another ID, an invalid one or none
-    PM_UNDO_PROBE,    // TOO LIKE ANOTHER or a wrong recovery code in it
-    PM_UNDO_CUT,      // no run: a power cut forgot one that would have been recent
-};
-
-// Why a run cannot be undone (pm.run_spoil).
-enum pm_spoil {
-    PM_SPOIL_PROBE = 1u << 0,    // TOO LIKE ANOTHER: tells about another person's code
-    PM_SPOIL_RECOVERY = 1u << 1, // a wrong recovery code
-    PM_SPOIL_NO_ID = 1u << 2,    // ID mode: an entry without a valid ID
-    PM_SPOIL_PLAIN = 1u << 3,    // a try typed in plain mode (no ID at all)
-};
-
-// How a wrong try was made (pm_wrong_try).
-enum pm_try { PM_TRY_CODE = 0, PM_TRY_PROBE, PM_TRY_RECOVERY };
 
 // ---- small helpers ------------------------------------------------------------------
 
@@ -723,43 +694,9 @@ static uint32_t pm_lockout_of(uint32_t k) {
     return ms > OL_PENALTY_MAX_MS ? OL_PENALTY_MAX_MS : (uint32_t)ms;
 }
 
-// The ID an entry to open or log in was typed under: in ID mode its first two
-// digits (-1: none, or 32 and more), in plain mode -2 (no ID at all).
-static int pm_entry_id(const pm *m, const char *digits) {
-    if (!m->set.id_mode) {
-        return -2;
-    }
-    if (strlen(digits) < 2) {
-        return -1;
-    }
-    int id = (digits[0] - '0') * 10 + (digits[1] - '0');
-    return id < OL_SLOTS ? id : -1;
-}
-
-// A counted wrong try: `how` (PM_TRY_*), and for a code the ID it was typed
-// under (pm_entry_id). It joins the run of recent tries, or starts one when
-// none runs or the running one's first try is more than OL_PENALTY_UNDO_MS
-// old; the lockout is the new count's; the quiet day starts again.
-static void pm_wrong_try_as(pm *m, pm_out *o, int how, int id) {
-    if (!m->run || m->now - m->run_first > OL_PENALTY_UNDO_MS) {
-        m->run = true;
-        m->run_first = m->now;
-        m->run_before = m->failures;
-        m->run_spoil = 0;
-        m->run_ids = 0;
-    }
-    m->cut_run = false;
-    if (how == PM_TRY_PROBE) {
-        m->run_spoil |= PM_SPOIL_PROBE;
-    } else if (how == PM_TRY_RECOVERY) {
-        m->run_spoil |= PM_SPOIL_RECOVERY;
-    } else if (id == -2) {
-        m->run_spoil |= PM_SPOIL_PLAIN;
-    } else if (id < 0) {
-        m->run_spoil |= PM_SPOIL_NO_ID;
-    } else {
-        m->run_ids |= 1u << id;
-    }
+// A counted wrong try: the lockout is the new count's; the quiet day starts
+// again.
+static void pm_wrong_try(pm *m, pm_out *o) {
     m->failures++;
     uint32_t lockout = pm_lockout_of(m->failures);
     m->last_lockout = lockout;
@@ -771,37 +708,18 @@ static void pm_wrong_try_as(pm *m, pm_out *o, int how, int id) {
     o->counted = true;
 }
 
-static void pm_wrong_try(pm *m, pm_out *o, const char *digits) {
-    pm_wrong_try_as(m, o, PM_TRY_CODE, pm_entry_id(m, digits));
-}
-
-// An opening by `slot` (under dual control with `first`, else -1): the run
-// of recent wrong tries is undone if it may be, and ends either way.
-static uint8_t pm_undo_run(pm *m, int slot, int first) {
-    uint8_t undo = PM_UNDO_NO_RUN;
-    if (!m->run) {
-        if (m->cut_run && m->now - m->cut_first <= OL_PENALTY_UNDO_MS) {
-            undo = PM_UNDO_CUT;
-        }
-    } else if (m->now - m->run_first > OL_PENALTY_UNDO_MS) {
-        undo = PM_UNDO_LATE;
-    } else if (m->run_spoil & (PM_SPOIL_PROBE | PM_SPOIL_RECOVERY)) {
-        undo = PM_UNDO_PROBE;
-    } else {
-        uint32_t took_part = 1u << slot | (first >= 0 ? 1u << first : 0u);
-        bool mine = (m->run_spoil & (PM_SPOIL_NO_ID | PM_SPOIL_PLAIN)) == 0 &&
-                    (m->run_ids & ~took_part) == 0;
-        if (m->set.id_mode && !mine) {
-            undo = PM_UNDO_OTHER_ID;
-        } else {
-            undo = PM_UNDONE;
-            m->failures = m->run_before;
-            m->last_lockout = pm_lockout_of(m->failures);
-        }
-    }
-    m->run = false;
-    m->cut_run = false;
-    return undo;
+// An opening: wrong tries taken back, whosever they were, as many as the
+// count holds and the lock has earned; each puts its share of powered time
+// back on the countdown to the most kept.
+static uint8_t pm_take_back(pm *m) {
+    const uint32_t full = OL_PENALTY_UNDO_MAX * OL_PENALTY_UNDO_EARN_MS;
+    uint32_t left = pm_left(m, &m->earn);
+    uint32_t earned = (full - left) / OL_PENALTY_UNDO_EARN_MS;
+    uint32_t back = m->failures < earned ? m->failures : earned;
+    m->failures -= back;
+    m->last_lockout = pm_lockout_of(m->failures);
+    pm_set_countdown(m, &m->earn, left + back * OL_PENALTY_UNDO_EARN_MS);
+    return (uint8_t)back;
 }
 
 // A valid code was checked: it is not counted and clears nothing, but it
@@ -979,6 +897,7 @@ static void pm_init(pm *m, int64_t epoch, bool door_open) {
     m->set.recovery_delay_min = OL_RECOVERY_DELAY_DEFAULT_MIN;
     memset(m->checks, OL_CODE_CHECK_BURST, sizeof m->checks);
     pm_set_countdown(m, &m->quiet, OL_PENALTY_FORGET_MS);
+    pm_set_countdown(m, &m->earn, OL_PENALTY_UNDO_MAX * OL_PENALTY_UNDO_EARN_MS);
 }
 
 static bool pm_commissioned(const pm *m) {
@@ -991,11 +910,6 @@ static void pm_power_off(pm *m, uint64_t now) {
     m->timelock.ms = pm_left(m, &m->timelock);
     m->refill.ms = pm_left(m, &m->refill);
     m->powered = false;
-    if (m->run) {
-        m->cut_run = true; // "a power cut forgets which tries were recent"
-        m->cut_first = m->run_first;
-    }
-    m->run = false;
 }
 
 // Power returns: a commissioned lock throws its bolt (even with the door
@@ -1015,6 +929,7 @@ static void pm_power_on(pm *m, uint64_t now, bool door_open) {
     m->timelock.base = now;
     m->refill.base = now;
     pm_set_countdown(m, &m->quiet, OL_PENALTY_FORGET_MS); // the part before the cut is lost
+    pm_set_countdown(m, &m->earn, OL_PENALTY_UNDO_MAX * OL_PENALTY_UNDO_EARN_MS); // none earned
     m->battery_mv = 0;
     m->remote = false;
     m->relock_at = 0;
@@ -1067,7 +982,7 @@ static void pm_open_attempt(pm *m, const char *digits, pm_out *o) {
     int slot = pm_match(m, digits, &duress);
     o->matched = slot;
     if (slot < 0) {
-        pm_wrong_try(m, o, digits);
+        pm_wrong_try(m, o);
         pm_note(o, "WRONG CODE: counted");
         return;
     }
@@ -1093,7 +1008,6 @@ static void pm_open_attempt(pm *m, const char *digits, pm_out *o) {
     }
     bool override = (m->set.override >> slot) & 1u;
     bool window = false;
-    int first = -1; // dual control: the first code's slot
     if (m->set.delay_min != 0 && !override) {
         if (pm_delay_running(m)) {
             pm_note(o, "TIME DELAY running");
@@ -1124,10 +1038,9 @@ static void pm_open_attempt(pm *m, const char *digits, pm_out *o) {
             return;
         }
         m->dual_until = 0;
-        first = m->dual_first;
     }
-    // Opens: the opener's recent wrong tries are taken back.
-    o->undo = pm_undo_run(m, slot, first);
+    // Opens: wrong tries taken back, as far as earned.
+    o->undone = pm_take_back(m);
     m->retracted = true;
     m->relock_at = m->door_open ? 0 : m->now + OL_RELOCK_UNOPENED_MS;
     int served;
@@ -1145,15 +1058,8 @@ static void pm_open_attempt(pm *m, const char *digits, pm_out *o) {
     pm_note(o, served == PM_YES  ? "OPEN (served)"
                : served == PM_NO ? "OPEN (override, not served)"
                                  : "OPEN (served?)");
-    static const char *const undo_text[] = {"",
-                                            "recent wrong tries undone",
-                                            "wrong tries not undone: older than 2 min",
-                                            "wrong tries not undone: another ID",
-                                            "wrong tries not undone: TOO LIKE ANOTHER or "
-                                            "recovery code",
-                                            "wrong tries not undone: a power cut forgot them"};
-    if (o->undo != PM_UNDO_NO_RUN) {
-        pm_note(o, undo_text[o->undo]);
+    if (o->undone != 0) {
+        pm_note(o, "wrong tries taken back");
     }
 }
 
@@ -1516,7 +1422,7 @@ static void pm_function_entry(pm *m, const char *digits, bool refuse_open, pm_ou
         int slot = pm_match(m, digits, &duress);
         o->matched = slot;
         if (slot < 0) {
-            pm_wrong_try(m, o, digits);
+            pm_wrong_try(m, o);
             pm_end_dialogue(m);
             pm_note(o, "WRONG CODE: counted");
             return;
@@ -1586,7 +1492,7 @@ static void pm_function_entry(pm *m, const char *digits, bool refuse_open, pm_ou
         }
         if (rule != PM_CODE_OK) {
             if (rule == PM_CODE_CLOSE) {
-                pm_wrong_try_as(m, o, PM_TRY_PROBE, 0); // it tells about another's code
+                pm_wrong_try(m, o); // it tells about another's code
                 pm_note(o, "TOO LIKE ANOTHER: counted");
             } else {
                 pm_note(o, rule == PM_CODE_LENGTH ? "CODE 6-12 DIGITS" : "CODE TOO SIMPLE");
@@ -1621,7 +1527,7 @@ static void pm_function_entry(pm *m, const char *digits, bool refuse_open, pm_ou
             return;
         }
         if (!match) {
-            pm_wrong_try_as(m, o, PM_TRY_RECOVERY, 0);
+            pm_wrong_try(m, o);
             pm_end_dialogue(m);
             pm_note(o, "wrong recovery code: counted");
             return;
@@ -1665,7 +1571,7 @@ static void pm_recovery_entry(pm *m, const char *digits, pm_out *o) {
         }
         pm_end_dialogue(m);
         if (!match) {
-            pm_wrong_try_as(m, o, PM_TRY_RECOVERY, 0);
+            pm_wrong_try(m, o);
             pm_note(o, "wrong recovery code: counted, recovery ends");
             return;
         }
@@ -1691,8 +1597,7 @@ static void pm_recovery_entry(pm *m, const char *digits, pm_out *o) {
         // ID mode with nobody's: pm_code_rule).
         int rule = pm_code_rule(m, 0, digits);
         if (rule == PM_CODE_CLOSE) {
-            pm_wrong_try_as(m, o, PM_TRY_PROBE,
-                            0); // counted: the recovery ends (4), and its fields
+            pm_wrong_try(m, o); // counted: the recovery ends (4), and its fields
             pm_note(o, "TOO LIKE ANOTHER: counted, recovery ends, NOTHING CHANGED");
             return;
         }
@@ -1895,7 +1800,7 @@ static void pm_unpaired_entry(pm *m, const char *digits, bool refuse_open, pm_ou
     o->matched = slot;
     o->unpaired_stopped = true;
     if (slot < 0) {
-        pm_wrong_try(m, o, digits);
+        pm_wrong_try(m, o);
         pm_note(o, "unpaired keypad, WRONG CODE: counted, recovery stopped");
         return;
     }

@@ -130,10 +130,10 @@ typedef struct stats {
     // typed under a wrong ID or none in ID mode, or with an ID in plain mode
     uint64_t id_on, id_off, delete_others, too_many_slot, too_many_rule, id_openings, misid;
     uint64_t weeks, extra_enrolled, id_prompts;
-    // outside evaluation 7: what openings did with the run of recent wrong
-    // tries (pm_undo: none, undone, late, another ID, a probe, a power cut),
-    // quiet days that forgot one, waits of a day or more
-    uint64_t undo[6], quiet_forgot, days, mistypes;
+    // outside evaluations 7 and 8: wrong tries openings took back, openings
+    // that took back some, openings after wrong tries that took back none
+    // (nothing earned), quiet days that forgot one, waits of a day or more
+    uint64_t undone, undoing, unearned, quiet_forgot, days, mistypes;
     kind_count kinds[KIND_CAP];
     int nkinds;
 } stats;
@@ -789,14 +789,11 @@ static pm_out step(search *s, const ol_event *ev) {
         } else if (strcmp(key, "clock") == 0 && out.relax_refused) {
             snprintf(kind, sizeof kind, "*08 moved a governed clock while not served");
         } else if (strcmp(key, "wrong-try count") == 0 && out.opened >= 0) {
-            // POLICY.md, "Wrong tries": an opening takes back only the
-            // opener's recent run.
-            static const char *const undo[] = {
-                "no recent run", "the opener's recent run",           "older than 2 min",
-                "another ID",    "TOO LIKE ANOTHER or recovery code", "a power cut forgot them"};
-            snprintf(kind, sizeof kind, "wrong tries %s by an opening: %s (%s)",
-                     engine_status(e).failures < s->m.failures ? "taken back" : "kept",
-                     undo[out.undo % 6], out.note);
+            // POLICY.md, "Wrong tries": an opening takes back as many as
+            // the lock has earned.
+            snprintf(kind, sizeof kind, "wrong tries %s by an opening: the model took back %u (%s)",
+                     engine_status(e).failures < s->m.failures ? "taken back" : "kept", out.undone,
+                     out.note);
         } else if (strcmp(key, "wrong-try count") == 0) {
             snprintf(kind, sizeof kind, "wrong-try count %s (%s)",
                      out.counted ? "not counted" : "changed", out.note);
@@ -889,7 +886,9 @@ static pm_out step(search *s, const ol_event *ev) {
     s->st.id_off += before.set.id_mode && !s->m.set.id_mode;
     s->st.id_openings += out.opened >= 0 && before.set.id_mode;
     if (out.opened >= 0) {
-        s->st.undo[out.undo % 6]++;
+        s->st.undone += out.undone;
+        s->st.undoing += out.undone != 0;
+        s->st.unearned += out.undone == 0 && before.failures != 0;
     }
     s->st.tightened += out.tightened;
     if (out.opened >= 0) {
@@ -2425,11 +2424,11 @@ static void act_mistype_then_open(search *s) {
     } else if (kind == 2) {
         power_cycle(s, chance(s, 50) ? 1000u : 20000u);
     } else if (kind == 3) {
-        static const uint64_t later[] = {OL_PENALTY_UNDO_MS + 1000u, OL_PENALTY_UNDO_MS + 30000u,
-                                         600000u};
+        static const uint64_t later[] = {120000u, 600000u, OL_PENALTY_UNDO_EARN_MS + 1000u};
         wait_ms(s, later[below(s, 3)]);
     } else if (kind == 0) {
-        static const uint64_t night[] = {OL_PENALTY_UNDO_MS + 5000u, 3600000u, 8 * 3600000ull};
+        static const uint64_t night[] = {3600000u, 8 * 3600000ull,
+                                         2ull * OL_PENALTY_UNDO_EARN_MS + 5000u};
         wait_ms(s, night[below(s, 3)]);
     }
     if (s->failed || pm_locked_out(m) || m->stage != PM_IDLE) {
@@ -2889,12 +2888,11 @@ int main(int argc, char **argv) {
            st->id_on, st->id_off, st->delete_others, st->too_many_slot + st->too_many_rule,
            st->too_many_slot, st->too_many_rule, st->id_openings, st->misid, st->id_prompts,
            st->extra_enrolled, st->weeks);
-    printf("  undo: runs undone %" PRIu64 ", not undone (late %" PRIu64 ", other ID %" PRIu64
-           ", probe %" PRIu64 ", power cut %" PRIu64 "); quiet days forgot %" PRIu64
-           " (waits of a day or more %" PRIu64 "; mistakes then an opening %" PRIu64 ")\n",
-           st->undo[PM_UNDONE], st->undo[PM_UNDO_LATE], st->undo[PM_UNDO_OTHER_ID],
-           st->undo[PM_UNDO_PROBE], st->undo[PM_UNDO_CUT], st->quiet_forgot, st->days,
-           st->mistypes);
+    printf("  undo: wrong tries taken back %" PRIu64 " by %" PRIu64
+           " openings; openings after wrong tries with none earned %" PRIu64
+           "; quiet days forgot %" PRIu64 " (waits of a day or more %" PRIu64
+           "; mistakes then an opening %" PRIu64 ")\n",
+           st->undone, st->undoing, st->unearned, st->quiet_forgot, st->days, st->mistypes);
     printf("  recovery_used records:");
     for (int a = 1; a <= 8; a++) {
         printf(" arg %d: %" PRIu64 "%s", a, st->rec_records[a], a < 8 ? "," : "\n");

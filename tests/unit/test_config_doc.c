@@ -28,7 +28,8 @@
     X(OL_FLOOR_YEARS)                                                                              \
     X(OL_PENALTY_FREE_TRIES)                                                                       \
     X(OL_PENALTY_FIRST_MS)                                                                         \
-    X(OL_PENALTY_UNDO_MS)                                                                          \
+    X(OL_PENALTY_UNDO_MAX)                                                                         \
+    X(OL_PENALTY_UNDO_EARN_MS)                                                                     \
     X(OL_PENALTY_FORGET_MS)                                                                        \
     X(OL_PENALTY_MAX_MS)                                                                           \
     X(OL_PENALTY_CHECKPOINT_MS)                                                                    \

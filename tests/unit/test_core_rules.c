@@ -228,16 +228,18 @@ static void test_scope(void) {
 
 // Plain mode's limit: slot 00 always counts, duress doubles, ID mode has none.
 static void test_codes_fit(void) {
-    uint32_t eight = 0xFFu; // slots 00-07
-    CHECK(ol_codes_fit(eight, false, false));
-    CHECK(!ol_codes_fit(eight | 1u << 8, false, false));
-    CHECK(!ol_codes_fit(eight, true, false));
-    CHECK(ol_codes_fit(0x0Fu, true, false));
-    // Slot 00 counts when empty: slots 01-08 are nine with it.
-    CHECK(!ol_codes_fit(0x1FEu, false, false));
-    CHECK(ol_codes_fit(0xFEu, false, false));
-    // Slots 01-04 with duress: 00 counted, five codes, ten.
-    CHECK(!ol_codes_fit(0x1Eu, true, false));
+    uint32_t seven = 0x7Fu; // slots 00-06
+    CHECK(ol_codes_fit(seven, false, false));
+    CHECK(!ol_codes_fit(seven | 1u << 7, false, false));
+    CHECK(!ol_codes_fit(seven, true, false));
+    CHECK(ol_codes_fit(0x07u, true, false));
+    CHECK(!ol_codes_fit(0x0Fu, true, false));
+    // Slot 00 counts when empty: slots 01-07 are eight with it.
+    CHECK(!ol_codes_fit(0xFEu, false, false));
+    CHECK(ol_codes_fit(0x7Eu, false, false));
+    // Slots 01-03 with duress: 00 counted, four codes, eight.
+    CHECK(!ol_codes_fit(0x0Eu, true, false));
+    CHECK(ol_codes_fit(0x06u, true, false));
     CHECK(ol_codes_fit(0u, true, false));
     CHECK(ol_codes_fit(UINT32_MAX, true, true));
 }

@@ -188,8 +188,8 @@ static void test_penalty(void) {
     CHECK(st.lockout_remaining_ms > 599000 && st.lockout_remaining_ms <= 600000);
     CHECK_EQ(st.last_lockout_ms, 600000);
     rig_wait(&r, 600100);
-    // The right code opens, but these wrong tries are older than 2 minutes:
-    // an opening takes back only the opener's mistakes of the last minutes.
+    // The right code opens, but takes nothing back: since the power-up the
+    // lock has not earned one (one per day of powered time, at most 3).
     rig_keys_as(&r, M0 "#", true);
     CHECK_EQ(rig_bolt(&r), OL_BOLT_RETRACTED);
     st = rig_status(&r);
@@ -207,12 +207,27 @@ static void test_penalty(void) {
         rig_wait(&r, 24u * 3600000u + 1000);
     }
     CHECK_EQ(rig_status(&r).failures, 2);
-    // Two mistakes, then the right code within 2 minutes: both taken back.
+    // Two mistakes, then the right code: after these powered days the lock
+    // has earned the most it keeps, 3, and takes back as many (whosever).
     rig_keys(&r, "111222#");
     rig_wait(&r, 4000);
     rig_keys(&r, "111223#");
     CHECK_EQ(rig_status(&r).failures, 4);
     rig_wait(&r, 4000);
+    rig_keys_as(&r, M0 "#", true);
+    CHECK_EQ(rig_bolt(&r), OL_BOLT_RETRACTED);
+    CHECK_EQ(rig_status(&r).failures, 1);
+    // Spent: the next mistake stays until a day has earned one more.
+    rig_wait(&r, 10000);
+    rig_keys(&r, "111222#");
+    rig_keys_as(&r, M0 "#", true);
+    CHECK_EQ(rig_bolt(&r), OL_BOLT_RETRACTED);
+    CHECK_EQ(rig_status(&r).failures, 2);
+    rig_wait(&r, 12u * 3600000u);
+    rig_keys(&r, "111222#");
+    rig_keys_as(&r, M0 "#", true);
+    CHECK_EQ(rig_status(&r).failures, 3);
+    rig_wait(&r, 12u * 3600000u + 1000);
     rig_keys_as(&r, M0 "#", true);
     CHECK_EQ(rig_bolt(&r), OL_BOLT_RETRACTED);
     CHECK_EQ(rig_status(&r).failures, 2);
