@@ -37,7 +37,6 @@
 // variable-time instruction there on operands that differ between the
 // secrets, and the control flow parting: its self-test, independent of what
 // the crypto itself runs.
-#include <elf.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -45,14 +44,11 @@
 #include <string.h>
 #include <unicorn/unicorn.h>
 
-#define CODE_BASE 0x00000000u
-#define CODE_SIZE (4u << 20)
-#define RAM_BASE 0x20000000u
-#define RAM_SIZE (4u << 20)
-#define NOR_BASE 0x21000000u
-#define NOR_SIZE (16u << 20)
-#define RETURN_ADDR (CODE_BASE + CODE_SIZE - 0x100u) // mapped, never executed
-#define MAX_STEPS 50000000ull                        // a call longer than this is hung
+#include "grow.h"
+#define M3_TOOL "ct-trace"
+#include "m3_elf.h"
+
+#define MAX_STEPS 50000000ull // a call longer than this is hung
 
 // ---- the Cortex-M3's timings (ARM Cortex-M3 TRM, table 18-1) ----------------------------
 // Cycles of each class: [fastest, slowest]. P, the pipeline refill of a
@@ -94,37 +90,12 @@ typedef struct func {
 } func;
 
 typedef struct image {
-    uint8_t *bytes;
-    size_t len;
-    uint8_t *code; // the code as loaded (CODE_BASE .. CODE_SIZE), for the decoder
+    m3_elf elf;
+    uint8_t *code; // the code as loaded (M3_CODE_BASE .. M3_CODE_SIZE), for the decoder
     func *funcs;
     size_t nfuncs;
     uint32_t stack_top;
 } image;
-
-static void die(const char *what) {
-    fprintf(stderr, "ct-trace: %s\n", what);
-    exit(2);
-}
-
-static void uc_check(uc_err e, const char *what) {
-    if (e != UC_ERR_OK) {
-        fprintf(stderr, "ct-trace: %s: %s\n", what, uc_strerror(e));
-        exit(2);
-    }
-}
-
-static const void *at(const image *im, uint64_t off, uint64_t len) {
-    if (off > im->len || len > im->len - off) {
-        die("truncated or malformed ELF");
-    }
-    return im->bytes + off;
-}
-
-static const Elf32_Shdr *section(const image *im, unsigned i) {
-    const Elf32_Ehdr *eh = at(im, 0, sizeof *eh);
-    return at(im, eh->e_shoff + (uint64_t)i * eh->e_shentsize, sizeof(Elf32_Shdr));
-}
 
 static int by_address(const void *a, const void *b) {
     const func *x = a, *y = b;
@@ -132,66 +103,41 @@ static int by_address(const void *a, const void *b) {
 }
 
 static void load_image(image *im, const char *path) {
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        perror(path);
-        exit(2);
-    }
-    if (fseek(f, 0, SEEK_END) != 0) {
-        die("cannot read the harness");
-    }
-    long len = ftell(f);
-    rewind(f);
-    im->bytes = malloc((size_t)len);
-    if (len <= 0 || !im->bytes || fread(im->bytes, 1, (size_t)len, f) != (size_t)len) {
-        die("cannot read the harness");
-    }
-    fclose(f);
-    im->len = (size_t)len;
-    const Elf32_Ehdr *eh = at(im, 0, sizeof *eh);
-    if (memcmp(eh->e_ident, ELFMAG, SELFMAG) != 0 || eh->e_ident[EI_CLASS] != ELFCLASS32 ||
-        eh->e_machine != EM_ARM) {
-        die("not a 32-bit ARM ELF");
-    }
+    m3_load(&im->elf, path);
     // The code as the CPU sees it, for the decoder.
-    im->code = calloc(1, CODE_SIZE);
+    im->code = calloc(1, M3_CODE_SIZE);
     if (!im->code) {
-        die("out of memory");
+        m3_die("out of memory");
     }
-    for (unsigned i = 0; i < eh->e_phnum; i++) {
-        const Elf32_Phdr *ph = at(im, eh->e_phoff + (uint64_t)i * eh->e_phentsize, sizeof *ph);
-        if (ph->p_type == PT_LOAD && ph->p_filesz && ph->p_vaddr < CODE_SIZE &&
-            ph->p_filesz <= CODE_SIZE - ph->p_vaddr) {
-            memcpy(im->code + ph->p_vaddr, at(im, ph->p_offset, ph->p_filesz), ph->p_filesz);
+    for (unsigned i = 0; i < m3_header(&im->elf)->e_phnum; i++) {
+        const Elf32_Phdr *ph = m3_segment(&im->elf, i);
+        if (ph->p_type == PT_LOAD && ph->p_filesz && ph->p_vaddr < M3_CODE_SIZE &&
+            ph->p_filesz <= M3_CODE_SIZE - ph->p_vaddr) {
+            memcpy(im->code + ph->p_vaddr, m3_at(&im->elf, ph->p_offset, ph->p_filesz),
+                   ph->p_filesz);
         }
     }
     // The function symbols, to name where an instruction is.
-    for (unsigned i = 0; i < eh->e_shnum; i++) {
-        const Elf32_Shdr *sh = section(im, i);
-        if (sh->sh_type != SHT_SYMTAB) {
-            continue;
-        }
-        const Elf32_Shdr *strs = section(im, sh->sh_link);
-        size_t n = sh->sh_size / sizeof(Elf32_Sym);
-        im->funcs = calloc(n + 1, sizeof *im->funcs);
-        if (!im->funcs) {
-            die("out of memory");
-        }
-        for (size_t k = 0; k < n; k++) {
-            const Elf32_Sym *s = at(im, sh->sh_offset + k * sizeof *s, sizeof *s);
-            const char *name = at(im, strs->sh_offset + s->st_name, 1);
-            if (ELF32_ST_TYPE(s->st_info) == STT_FUNC && s->st_size) {
-                func *fn = &im->funcs[im->nfuncs++];
-                fn->lo = s->st_value & ~1u;
-                fn->hi = fn->lo + s->st_size;
-                fn->name = name;
-            } else if (strcmp(name, "__stack_end") == 0) {
-                im->stack_top = s->st_value;
-            }
+    size_t n = 0;
+    const Elf32_Shdr *symtab = m3_symtab(&im->elf, &n);
+    im->funcs = calloc(n + 1, sizeof *im->funcs);
+    if (!im->funcs) {
+        m3_die("out of memory");
+    }
+    for (size_t k = 0; k < n; k++) {
+        const char *name = NULL;
+        const Elf32_Sym *s = m3_sym(&im->elf, symtab, k, &name);
+        if (ELF32_ST_TYPE(s->st_info) == STT_FUNC && s->st_size) {
+            func *fn = &im->funcs[im->nfuncs++];
+            fn->lo = s->st_value & ~1u;
+            fn->hi = fn->lo + s->st_size;
+            fn->name = name;
+        } else if (strcmp(name, "__stack_end") == 0) {
+            im->stack_top = s->st_value;
         }
     }
     if (!im->nfuncs || !im->stack_top) {
-        die("no symbols (function symbols and __stack_end are needed)");
+        m3_die("no symbols (function symbols and __stack_end are needed)");
     }
     qsort(im->funcs, im->nfuncs, sizeof *im->funcs, by_address);
 }
@@ -210,25 +156,6 @@ static const func *func_at(const image *im, uint32_t pc) {
         return &im->funcs[lo - 1];
     }
     return NULL;
-}
-
-static uint32_t symbol(const image *im, const char *name) {
-    const Elf32_Ehdr *eh = at(im, 0, sizeof *eh);
-    for (unsigned i = 0; i < eh->e_shnum; i++) {
-        const Elf32_Shdr *sh = section(im, i);
-        if (sh->sh_type != SHT_SYMTAB) {
-            continue;
-        }
-        const Elf32_Shdr *strs = section(im, sh->sh_link);
-        for (size_t k = 0; k < sh->sh_size / sizeof(Elf32_Sym); k++) {
-            const Elf32_Sym *s = at(im, sh->sh_offset + k * sizeof *s, sizeof *s);
-            if (strcmp(at(im, strs->sh_offset + s->st_name, 1), name) == 0) {
-                return s->st_value;
-            }
-        }
-    }
-    fprintf(stderr, "ct-trace: symbol %s not found\n", name);
-    exit(2);
 }
 
 // ---- the decoder (ARMv7-M ARM, A5: the Thumb instruction set encoding) -------------------
@@ -349,22 +276,6 @@ static uint32_t reg(uc_engine *uc, int r) {
     return v;
 }
 
-static void *grow(void *p, size_t *cap, size_t need, size_t size) {
-    if (need <= *cap) {
-        return p;
-    }
-    size_t n = *cap ? *cap * 2 : 4096;
-    while (n < need) {
-        n *= 2;
-    }
-    p = realloc(p, n * size);
-    if (!p) {
-        die("out of memory");
-    }
-    *cap = n;
-    return p;
-}
-
 static void on_insn(uc_engine *uc, uint64_t address, uint32_t size, void *user) {
     run *r = user;
     trace *t = r->t;
@@ -384,7 +295,7 @@ static void on_insn(uc_engine *uc, uint64_t address, uint32_t size, void *user) 
     t->pcs = grow(t->pcs, &t->pcs_cap, t->steps + 1, sizeof *t->pcs);
     t->pcs[t->steps] = pc;
     uint16_t hw1 = 0, hw2 = 0;
-    if (pc < CODE_SIZE - 4u) {
+    if (pc < M3_CODE_SIZE - 4u) {
         memcpy(&hw1, r->im->code + pc, 2);
         memcpy(&hw2, r->im->code + pc + 2, 2);
     }
@@ -424,36 +335,23 @@ static void on_interrupt(uc_engine *uc, uint32_t intno, void *user) {
 static void start(run *r, const image *im) {
     memset(r, 0, sizeof *r);
     r->im = im;
-    uc_check(uc_open(UC_ARCH_ARM, UC_MODE_THUMB | UC_MODE_MCLASS, &r->uc), "open");
-    uc_check(uc_ctl_set_cpu_model(r->uc, UC_CPU_ARM_CORTEX_M3), "cpu model");
-    uc_check(uc_mem_map(r->uc, CODE_BASE, CODE_SIZE, UC_PROT_READ | UC_PROT_EXEC), "map code");
-    uc_check(uc_mem_map(r->uc, RAM_BASE, RAM_SIZE, UC_PROT_ALL), "map RAM");
-    uc_check(uc_mem_map(r->uc, NOR_BASE, NOR_SIZE, UC_PROT_READ | UC_PROT_WRITE), "map NOR");
-    const Elf32_Ehdr *eh = at(im, 0, sizeof *eh);
-    for (unsigned i = 0; i < eh->e_phnum; i++) {
-        const Elf32_Phdr *ph = at(im, eh->e_phoff + (uint64_t)i * eh->e_phentsize, sizeof *ph);
-        if (ph->p_type == PT_LOAD && ph->p_filesz) {
-            uc_check(
-                uc_mem_write(r->uc, ph->p_vaddr, at(im, ph->p_offset, ph->p_filesz), ph->p_filesz),
-                "load segment");
-        }
-    }
+    r->uc = m3_open(&im->elf);
     uc_hook h1, h2;
-    uc_check(uc_hook_add(r->uc, &h1, UC_HOOK_INTR, on_interrupt, r, 1, 0), "interrupt hook");
-    uc_check(uc_hook_add(r->uc, &h2, UC_HOOK_CODE, on_insn, r, 1, 0), "code hook");
+    m3_check(uc_hook_add(r->uc, &h1, UC_HOOK_INTR, on_interrupt, r, 1, 0), "interrupt hook");
+    m3_check(uc_hook_add(r->uc, &h2, UC_HOOK_CODE, on_insn, r, 1, 0), "code hook");
 }
 
 static void put(run *r, const char *name, const void *data, size_t n) {
-    uc_check(uc_mem_write(r->uc, symbol(r->im, name), data, n), name);
+    m3_check(uc_mem_write(r->uc, m3_symbol(&r->im->elf, name, NULL), data, n), name);
 }
 
 static void get(run *r, const char *name, void *data, size_t n) {
-    uc_check(uc_mem_read(r->uc, symbol(r->im, name), data, n), name);
+    m3_check(uc_mem_read(r->uc, m3_symbol(&r->im->elf, name, NULL), data, n), name);
 }
 
 // fn() with the trace t (or none); returns r0.
 static uint32_t call(run *r, const char *fn, trace *t) {
-    uint32_t sp = r->im->stack_top, lr = RETURN_ADDR | 1u, pc = 0, r0 = 0;
+    uint32_t sp = r->im->stack_top, lr = M3_RETURN_ADDR | 1u, pc = 0, r0 = 0;
     uc_reg_write(r->uc, UC_ARM_REG_SP, &sp);
     uc_reg_write(r->uc, UC_ARM_REG_LR, &lr);
     trace none = {0};
@@ -463,12 +361,12 @@ static uint32_t call(run *r, const char *fn, trace *t) {
         t->fault = UINT32_MAX;
     }
     r->t = t;
-    uc_err e = uc_emu_start(r->uc, symbol(r->im, fn) | 1u, RETURN_ADDR, 0, 0);
+    uc_err e = uc_emu_start(r->uc, m3_symbol(&r->im->elf, fn, NULL) | 1u, M3_RETURN_ADDR, 0, 0);
     r->t = NULL;
     uc_reg_read(r->uc, UC_ARM_REG_PC, &pc);
     uc_reg_read(r->uc, UC_ARM_REG_R0, &r0);
     trace *c = t ? t : &none;
-    if (e != UC_ERR_OK || c->fault != UINT32_MAX || c->hung || (pc & ~1u) != RETURN_ADDR) {
+    if (e != UC_ERR_OK || c->fault != UINT32_MAX || c->hung || (pc & ~1u) != M3_RETURN_ADDR) {
         fprintf(stderr, "ct-trace: %s did not return (%s, pc 0x%08x)\n", fn,
                 e != UC_ERR_OK ? uc_strerror(e)
                 : c->hung      ? "hung"
@@ -546,7 +444,7 @@ static void run_op(const image *im, enum op op, int which, trace *t) {
         ret = call(&r, op_fn[op], t);
         break;
     default:
-        die("no such call");
+        m3_die("no such call");
     }
     uc_close(r.uc);
     if (ret != 0) {

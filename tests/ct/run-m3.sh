@@ -23,7 +23,9 @@ here=$(cd "$(dirname "$0")" && pwd)
 trace="$build/ct-trace"
 # The trace is host code, built here like the fault sweep.
 # shellcheck disable=SC2046 # the warnings (cmake/warnings.txt) are words
-"${CC:-cc}" -O2 $(cat "$here/../../cmake/warnings.txt") -o "$trace" "$here/m3-trace.c" -lunicorn
+"${CC:-cc}" -O2 $(cat "$here/../../cmake/warnings.txt") -I "$here/../common" \
+    -I "$here/../../tools/common" -o "$trace" "$here/m3-trace.c" "$here/../../tools/common/grow.c" \
+    -lunicorn
 
 now() { date +%s.%N; }
 took() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f s", b - a }'; }

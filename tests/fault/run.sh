@@ -20,7 +20,8 @@ jobs=$(nproc 2>/dev/null || echo 2)
 skip="$build/fault-skip"
 # The sweep is host code: built here, like bench/'s QEMU plugin.
 # shellcheck disable=SC2046 # the warnings (cmake/warnings.txt) are words
-"${CC:-cc}" -O2 $(cat "$here/../../cmake/warnings.txt") -o "$skip" "$here/skip.c" -lunicorn
+"${CC:-cc}" -O2 $(cat "$here/../../cmake/warnings.txt") -I "$here/../common" -o "$skip" \
+    "$here/skip.c" -lunicorn
 
 # Each run under attack: a wrong entry, one in ID mode (*18), and a power-up.
 for run in entry entry-id boot; do

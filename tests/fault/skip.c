@@ -29,7 +29,6 @@
 // the real board resets, the bolt stays thrown), hung (the watchdog would
 // reset), and how many skips were refused after the code was checked and
 // yet left no wrong try in flash (a free try for an attacker with a glitcher).
-#include <elf.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -39,16 +38,10 @@
 #include <unicorn/unicorn.h>
 #include <unistd.h>
 
+#define M3_TOOL "fault-skip"
+#include "m3_elf.h"
 #include "verdict.h"
 
-#define CODE_BASE 0x00000000u
-#define CODE_SIZE (4u << 20)
-#define RAM_BASE 0x20000000u
-#define RAM_SIZE (4u << 20)
-#define NOR_BASE 0x21000000u
-#define NOR_SIZE (16u << 20)
-// Functions the sweep calls return here: mapped, never executed.
-#define RETURN_ADDR (CODE_BASE + CODE_SIZE - 0x100u)
 #define STACK_KEEP (32u * 1024u) // the top of the stack, saved with the state
 #define LIMIT_FACTOR 3u          // a run may take 3 times the clean wrong entry's instructions
 
@@ -59,8 +52,7 @@ typedef struct range {
 
 typedef struct sweep {
     uc_engine *uc;
-    uint8_t *image;
-    size_t image_len;
+    m3_elf elf;
     uint32_t fn_setup, fn_entry, fn_verdict;
     uint32_t entry_lo, entry_hi; // fault_entry itself: not part of the lock
     uint32_t stack_top;
@@ -83,139 +75,41 @@ typedef struct sweep {
     uc_context *cpu;               // the CPU state every call starts from
 } sweep;
 
-static void die(const char *what) {
-    fprintf(stderr, "fault-skip: %s\n", what);
-    exit(2);
-}
-
-static void uc_check(uc_err e, const char *what) {
-    if (e != UC_ERR_OK) {
-        fprintf(stderr, "fault-skip: %s: %s\n", what, uc_strerror(e));
-        exit(2);
-    }
-}
-
-// ---- the ELF image ------------------------------------------------------------------
-
-static void *at(const sweep *s, uint64_t off, uint64_t len) {
-    if (off > s->image_len || len > s->image_len - off) {
-        die("truncated or malformed ELF");
-    }
-    return s->image + off;
-}
-
-static void load_image(sweep *s, const char *path) {
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        perror(path);
-        exit(2);
-    }
-    fseek(f, 0, SEEK_END);
-    long len = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    s->image = malloc((size_t)len);
-    if (!s->image || fread(s->image, 1, (size_t)len, f) != (size_t)len) {
-        die("cannot read the harness");
-    }
-    fclose(f);
-    s->image_len = (size_t)len;
-    const Elf32_Ehdr *eh = at(s, 0, sizeof *eh);
-    if (memcmp(eh->e_ident, ELFMAG, SELFMAG) != 0 || eh->e_ident[EI_CLASS] != ELFCLASS32 ||
-        eh->e_machine != EM_ARM) {
-        die("not a 32-bit ARM ELF");
-    }
-}
-
 static bool in_region(uint32_t addr, uint32_t base, uint32_t size) {
     return addr >= base && addr - base < size;
-}
-
-// Loadable segments at their run addresses (.data where the startup code
-// would have copied it, .bss zero: no startup code runs).
-static void map_and_load(sweep *s) {
-    // Read-only, like the MCU's flash: a faulted run that writes there crashes
-    // instead of changing the code every later run executes.
-    uc_check(uc_mem_map(s->uc, CODE_BASE, CODE_SIZE, UC_PROT_READ | UC_PROT_EXEC), "map code");
-    uc_check(uc_mem_map(s->uc, RAM_BASE, RAM_SIZE, UC_PROT_ALL), "map RAM");
-    uc_check(uc_mem_map(s->uc, NOR_BASE, NOR_SIZE, UC_PROT_READ | UC_PROT_WRITE), "map NOR");
-    const Elf32_Ehdr *eh = at(s, 0, sizeof *eh);
-    for (int i = 0; i < eh->e_phnum; i++) {
-        const Elf32_Phdr *ph = at(s, eh->e_phoff + (uint64_t)i * eh->e_phentsize, sizeof *ph);
-        if (ph->p_type != PT_LOAD || ph->p_filesz == 0) {
-            continue;
-        }
-        uc_check(uc_mem_write(s->uc, ph->p_vaddr, at(s, ph->p_offset, ph->p_filesz), ph->p_filesz),
-                 "load segment");
-    }
-}
-
-static const Elf32_Shdr *section(const sweep *s, int i) {
-    const Elf32_Ehdr *eh = at(s, 0, sizeof *eh);
-    return at(s, eh->e_shoff + (uint64_t)i * eh->e_shentsize, sizeof(Elf32_Shdr));
-}
-
-// The address and size of a symbol, or 0.
-static uint32_t symbol(const sweep *s, const char *name, uint32_t *size) {
-    const Elf32_Ehdr *eh = at(s, 0, sizeof *eh);
-    for (int i = 0; i < eh->e_shnum; i++) {
-        const Elf32_Shdr *sh = section(s, i);
-        if (sh->sh_type != SHT_SYMTAB) {
-            continue;
-        }
-        const Elf32_Shdr *strs = section(s, (int)sh->sh_link);
-        for (uint32_t k = 0; k < sh->sh_size / sizeof(Elf32_Sym); k++) {
-            const Elf32_Sym *sym = at(s, sh->sh_offset + (uint64_t)k * sizeof *sym, sizeof *sym);
-            const char *n = at(s, strs->sh_offset + sym->st_name, 1);
-            if (strcmp(n, name) == 0) {
-                if (size) {
-                    *size = sym->st_size;
-                }
-                return sym->st_value;
-            }
-        }
-    }
-    return 0;
-}
-
-static uint32_t need(const sweep *s, const char *name, uint32_t *size) {
-    uint32_t a = symbol(s, name, size);
-    if (a == 0) {
-        fprintf(stderr, "fault-skip: symbol %s not found\n", name);
-        exit(2);
-    }
-    return a;
 }
 
 // ---- the state every skip starts from -------------------------------------------------
 
 static void add_range(sweep *s, uint32_t addr, uint32_t size) {
     if (s->nsaved == (int)(sizeof s->saved / sizeof s->saved[0])) {
-        die("too many ranges");
+        m3_die("too many ranges");
     }
     range *r = &s->saved[s->nsaved++];
     r->addr = addr;
     r->size = size;
     r->saved = malloc(size);
     if (!r->saved) {
-        die("out of memory");
+        m3_die("out of memory");
     }
 }
 
 // Every allocated section in RAM or NOR (.data, .bss, the NOR cells), and
 // the top of the stack.
 static void plan_ranges(sweep *s) {
-    const Elf32_Ehdr *eh = at(s, 0, sizeof *eh);
-    for (int i = 0; i < eh->e_shnum; i++) {
-        const Elf32_Shdr *sh = section(s, i);
+    const Elf32_Ehdr *eh = m3_header(&s->elf);
+    for (unsigned i = 0; i < eh->e_shnum; i++) {
+        const Elf32_Shdr *sh = m3_section(&s->elf, i);
         if (!(sh->sh_flags & SHF_ALLOC) || sh->sh_size == 0) {
             continue;
         }
-        const char *name = at(s, section(s, eh->e_shstrndx)->sh_offset + sh->sh_name, 1);
+        const char *name =
+            m3_at(&s->elf, m3_section(&s->elf, eh->e_shstrndx)->sh_offset + sh->sh_name, 1);
         if (strcmp(name, ".stack") == 0 || strcmp(name, ".heap") == 0) {
             continue; // the stack's top is saved below; the heap is unused
         }
-        if (in_region(sh->sh_addr, RAM_BASE, RAM_SIZE) ||
-            in_region(sh->sh_addr, NOR_BASE, NOR_SIZE)) {
+        if (in_region(sh->sh_addr, M3_RAM_BASE, M3_RAM_SIZE) ||
+            in_region(sh->sh_addr, M3_NOR_BASE, M3_NOR_SIZE)) {
             add_range(s, sh->sh_addr, sh->sh_size);
         }
     }
@@ -224,7 +118,7 @@ static void plan_ranges(sweep *s) {
 
 static void save_state(sweep *s) {
     for (int i = 0; i < s->nsaved; i++) {
-        uc_check(uc_mem_read(s->uc, s->saved[i].addr, s->saved[i].saved, s->saved[i].size), "save");
+        m3_check(uc_mem_read(s->uc, s->saved[i].addr, s->saved[i].saved, s->saved[i].size), "save");
     }
 }
 
@@ -235,12 +129,12 @@ static void save_state(sweep *s) {
 static void take_nor(sweep *s, uint8_t **nor) {
     for (int i = 0; i < s->nsaved; i++) {
         nor[i] = NULL;
-        if (in_region(s->saved[i].addr, NOR_BASE, NOR_SIZE)) {
+        if (in_region(s->saved[i].addr, M3_NOR_BASE, M3_NOR_SIZE)) {
             nor[i] = malloc(s->saved[i].size);
             if (!nor[i]) {
-                die("out of memory");
+                m3_die("out of memory");
             }
-            uc_check(uc_mem_read(s->uc, s->saved[i].addr, nor[i], s->saved[i].size), "nor");
+            m3_check(uc_mem_read(s->uc, s->saved[i].addr, nor[i], s->saved[i].size), "nor");
         }
     }
 }
@@ -248,14 +142,14 @@ static void take_nor(sweep *s, uint8_t **nor) {
 static void reset_keeping_nor(sweep *s, uint8_t **nor) {
     for (int i = 0; i < s->nsaved; i++) {
         const uint8_t *from = nor[i] ? nor[i] : s->saved[i].saved;
-        uc_check(uc_mem_write(s->uc, s->saved[i].addr, from, s->saved[i].size), "reset");
+        m3_check(uc_mem_write(s->uc, s->saved[i].addr, from, s->saved[i].size), "reset");
         free(nor[i]);
     }
 }
 
 static void restore_state(sweep *s) {
     for (int i = 0; i < s->nsaved; i++) {
-        uc_check(uc_mem_write(s->uc, s->saved[i].addr, s->saved[i].saved, s->saved[i].size),
+        m3_check(uc_mem_write(s->uc, s->saved[i].addr, s->saved[i].saved, s->saved[i].size),
                  "restore");
     }
 }
@@ -274,8 +168,8 @@ static void on_interrupt(uc_engine *uc, uint32_t intno, void *user) {
 // Calls fn(arg), from the CPU state saved before setup (so no stale IT
 // block, mode or exception state carries over), and *ret gets r0.
 static enum ending call(sweep *s, uint32_t fn, uint32_t arg, uint64_t limit, uint32_t *ret) {
-    uc_check(uc_context_restore(s->uc, s->cpu), "restore CPU");
-    uint32_t sp = s->stack_top, lr = RETURN_ADDR | 1u, r0 = arg;
+    m3_check(uc_context_restore(s->uc, s->cpu), "restore CPU");
+    uint32_t sp = s->stack_top, lr = M3_RETURN_ADDR | 1u, r0 = arg;
     uc_reg_write(s->uc, UC_ARM_REG_SP, &sp);
     uc_reg_write(s->uc, UC_ARM_REG_LR, &lr);
     uc_reg_write(s->uc, UC_ARM_REG_R0, &r0);
@@ -284,20 +178,20 @@ static enum ending call(sweep *s, uint32_t fn, uint32_t arg, uint64_t limit, uin
     s->hung = false;
     s->steps = 0;
     s->limit = limit ? limit : UINT64_MAX;
-    uc_err e = uc_emu_start(s->uc, fn | 1u, RETURN_ADDR, 0, 0);
+    uc_err e = uc_emu_start(s->uc, fn | 1u, M3_RETURN_ADDR, 0, 0);
     uint32_t pc = 0;
     uc_reg_read(s->uc, UC_ARM_REG_PC, &pc);
     if (e == UC_ERR_OK && s->resume && !s->hung) {
         // Writing the PC in a hook ends the run there: go on from the skip.
         s->resume = false;
-        e = uc_emu_start(s->uc, pc | 1u, RETURN_ADDR, 0, 0);
+        e = uc_emu_start(s->uc, pc | 1u, M3_RETURN_ADDR, 0, 0);
         uc_reg_read(s->uc, UC_ARM_REG_PC, &pc);
     }
     uc_reg_read(s->uc, UC_ARM_REG_R0, ret);
     if (e != UC_ERR_OK || s->interrupted != UINT32_MAX) {
         return CRASHED_RUN; // a bad access, instruction or exception
     }
-    return !s->hung && (pc & ~1u) == RETURN_ADDR ? RETURNED : HUNG_RUN;
+    return !s->hung && (pc & ~1u) == M3_RETURN_ADDR ? RETURNED : HUNG_RUN;
 }
 
 // Counts the instructions of the lock, and skips the target-th.
@@ -353,7 +247,7 @@ static enum outcome skip_one(sweep *s, uint64_t k, uint64_t limit, bool *uncount
     enum ending e = call(s, s->fn_entry, 0, limit, &r);
     s->counting = false;
     if (!s->skipped) {
-        die("a run ended before its target instruction");
+        m3_die("a run ended before its target instruction");
     }
     *uncounted = false;
     // The lock as the run left it (after a crash or a hang the board resets
@@ -421,7 +315,7 @@ static void sweep_all(sweep *s, uint64_t n, uint64_t limit, int jobs, bool find_
     for (int j = 0; j < jobs; j++) {
         int p[2];
         if (pipe(p) != 0 || (pids[j] = fork()) < 0) {
-            die("cannot start a worker");
+            m3_die("cannot start a worker");
         }
         if (pids[j] == 0) {
             close(p[0]);
@@ -438,7 +332,7 @@ static void sweep_all(sweep *s, uint64_t n, uint64_t limit, int jobs, bool find_
         int status = 0;
         if (read(fds[j], &t, sizeof t) != (ssize_t)sizeof t || waitpid(pids[j], &status, 0) < 0 ||
             status != 0) {
-            die("a worker failed");
+            m3_die("a worker failed");
         }
         close(fds[j]);
         for (int o = 0; o < OUTCOMES; o++) {
@@ -479,9 +373,9 @@ int main(int argc, char **argv) {
         }
     }
     static sweep s;
-    load_image(&s, argv[1]);
+    m3_load(&s.elf, argv[1]);
     uint32_t entry_size = 0, spared_size = 0;
-    s.fn_setup = need(&s, "fault_setup", NULL);
+    s.fn_setup = m3_symbol(&s.elf, "fault_setup", NULL);
     // The run under attack: a wrong entry, or (--boot) a power-up.
     if (boot && id) {
         usage();
@@ -492,30 +386,28 @@ int main(int argc, char **argv) {
     const char *where = boot ? "ol_lock_boot" : "ol_lock_event";
     uint32_t clean_verdict = boot ? 0 : VERDICT_COUNTED;
     s.counts_tries = !boot;
-    s.fn_entry = need(&s, boot ? "fault_boot" : "fault_entry", &entry_size);
-    s.fn_verdict = need(&s, "fault_verdict", NULL);
+    s.fn_entry = m3_symbol(&s.elf, boot ? "fault_boot" : "fault_entry", &entry_size);
+    s.fn_verdict = m3_symbol(&s.elf, "fault_verdict", NULL);
     s.entry_lo = s.fn_entry & ~1u;
     s.entry_hi = s.entry_lo + entry_size;
-    s.stack_top = need(&s, "__stack_end", NULL);
-    s.check_addr = need(&s, "ol_credential_match", NULL) & ~1u;
+    s.stack_top = m3_symbol(&s.elf, "__stack_end", NULL);
+    s.check_addr = m3_symbol(&s.elf, "ol_credential_match", NULL) & ~1u;
     if (!all) {
         // SHA-256's 64 rounds (src/crypto/builtin/sha256.c compress()): a
         // skip there changes a digest, and the tag of a wrong entry stays
         // wrong; --all skips them too (six times the work).
-        s.spared_lo = need(&s, "compress", &spared_size) & ~1u;
+        s.spared_lo = m3_symbol(&s.elf, "compress", &spared_size) & ~1u;
         s.spared_hi = s.spared_lo + spared_size;
     }
 
-    uc_check(uc_open(UC_ARCH_ARM, UC_MODE_THUMB | UC_MODE_MCLASS, &s.uc), "open");
-    uc_check(uc_ctl_set_cpu_model(s.uc, UC_CPU_ARM_CORTEX_M3), "cpu model");
-    map_and_load(&s);
+    s.uc = m3_open(&s.elf);
     plan_ranges(&s);
-    uc_check(uc_context_alloc(s.uc, &s.cpu), "context");
-    uc_check(uc_context_save(s.uc, s.cpu), "save CPU");
+    m3_check(uc_context_alloc(s.uc, &s.cpu), "context");
+    m3_check(uc_context_save(s.uc, s.cpu), "save CPU");
     // Hooks go in before anything runs: code translated earlier would not call them.
     uc_hook intr, hook;
-    uc_check(uc_hook_add(s.uc, &intr, UC_HOOK_INTR, on_interrupt, &s, 1, 0), "interrupt hook");
-    uc_check(uc_hook_add(s.uc, &hook, UC_HOOK_CODE, on_insn, &s, 1, 0), "code hook");
+    m3_check(uc_hook_add(s.uc, &intr, UC_HOOK_INTR, on_interrupt, &s, 1, 0), "interrupt hook");
+    m3_check(uc_hook_add(s.uc, &hook, UC_HOOK_CODE, on_insn, &s, 1, 0), "code hook");
 
     uint32_t r = 0, v = 0;
     clean_call(&s, s.fn_setup, id, &r, "fault_setup");
