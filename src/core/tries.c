@@ -83,8 +83,12 @@ ol_err ol_try(ol_lock *lock, ol_check check, void *entry, const char *wrong_note
 // Earned: one per OL_PENALTY_UNDO_EARN_MS since undo_from, at most
 // OL_PENALTY_UNDO_MAX (computed when asked: no timer, nothing saved).
 static uint32_t undo_earned(const ol_lock *lock) {
-    uint64_t n = (lock->now - lock->undo_from) / OL_PENALTY_UNDO_EARN_MS;
-    return n < OL_PENALTY_UNDO_MAX ? (uint32_t)n : OL_PENALTY_UNDO_MAX;
+    uint64_t since = lock->now - lock->undo_from;
+    uint32_t n = 0;
+    while (n < OL_PENALTY_UNDO_MAX && since >= (uint64_t)(n + 1u) * OL_PENALTY_UNDO_EARN_MS) {
+        n++; // no 64-bit division on the MCU: at most OL_PENALTY_UNDO_MAX steps
+    }
+    return n;
 }
 
 ol_err ol_penalty_undo(ol_lock *lock) {
