@@ -520,8 +520,9 @@ static void fe_tobytes(uint8_t s[32], const fe f) {
 // Registers the field functions saved and values they spilled (limbs of the
 // secrets, the ladder's swap bit) are overwritten after scalarmult (burn.h):
 // X25519_STACK_BURN bytes, above its deepest stack on the reference board
-// (1,264 bytes with arm-none-eabi-gcc 12 at -Os: the firmware's .su files);
-// a deeper port raises it.
+// (1,236 bytes with arm-none-eabi-gcc 12 at -Os: scalarmult's 1,016 and
+// fe_sq_n's 16 from the firmware's .su files, then the assembly's fe_mul or
+// fe_sq, 204 with the columns); a deeper port raises it.
 #define X25519_STACK_BURN 1280
 
 OL_STACK_BURNER(x25519_burn_stack, X25519_STACK_BURN)
