@@ -9,7 +9,8 @@
 #     with a timeout (OL_QEMU_TIMEOUT, 120 s); the program prints
 #     "N passed, M failed" through semihosting and its exit status is QEMU's;
 #  2. system tests: the lock-body firmware in QEMU, the keypad on the host,
-#     joined over the cable UART (systest/*.rig, run by an385-rig).
+#     joined over the cable UART (systest/*.rig, run by an385-rig);
+#  3. x25519_cm3.S is what gen_x25519_cm3.py writes.
 # Everything runs side by side; the store's power-cut test is the longest.
 set -u
 build=${1:?usage: run-tests.sh BUILD_DIR}
@@ -46,7 +47,7 @@ report_units() {
 
 # Every program runs in its own QEMU, all side by side. test_stack_guard must
 # die of a MemManage fault: status 3 (board_panic) and the fault report.
-unit_tests="test_core_rules test_link test_frame test_session test_body test_store test_target test_stack_guard"
+unit_tests="test_core_rules test_link test_frame test_session test_body test_store test_target test_x25519 test_stack_guard"
 for t in $unit_tests; do
     (
         t0=$(date +%s)
@@ -87,6 +88,14 @@ else
     wait
     report_units
     failed="$failed an385-rig"
+fi
+
+# The checked-in X25519 assembly is what its generator writes.
+if python3 "$here/gen_x25519_cm3.py" | cmp -s - "$here/x25519_cm3.S"; then
+    echo "ok   x25519_cm3.S is gen_x25519_cm3.py's output"
+else
+    echo "FAIL x25519_cm3.S differs from gen_x25519_cm3.py's output (run it again)"
+    failed="$failed x25519_cm3.S"
 fi
 
 if [ -n "$failed" ]; then

@@ -39,6 +39,7 @@ function module(file) {
     if (file ~ /\/src\/crypto\//) return "crypto"
     if (file ~ /\/src\/link\//) return "link"
     if (file ~ /\/src\/frontend\//) return "frontend"
+    if (file ~ /x25519_cm3\.S/) return "crypto" # X25519 in the port: assembly
     if (file ~ /an385/) return "port"
     if (file ~ /libc(_nano)?\.a/) return "libc"
     if (file ~ /libgcc\.a/) return "libgcc"

@@ -19,7 +19,7 @@
 #include "ownerlock/crypto.h"
 
 // ---- the field ---------------------------------------------------------------------
-// h = sum h[i] 2^(13 i), twenty limbs in 16-bit words: 260 bits, and
+// h = sum h[i] 2^(13 i), twenty limbs in 32-bit words: 260 bits, and
 // 2^260 = 2^5 2^255 = 32 * 19 = 608 (mod p). A carry leaves every limb in
 // [-2^12, 2^12 + 3] (balanced), so the sum or difference of two such
 // elements has limbs of at most 8200 in magnitude, and fe_add and fe_sub
@@ -30,7 +30,10 @@
 #define M13 0x1fff
 #define HALF 4096 // 2^12: the balanced carry rounds v / 2^13 to nearest
 #define FOLD 608  // 2^260 mod p
-typedef int16_t fe[NL];
+// 32-bit words, though the limbs fit 16 bits: a port's assembly then loads
+// two limbs with one LDRD and stores a run of them with one STM.
+typedef int32_t fe[NL];
+static const fe fe_zero = {0};
 
 // The products below are summed in the order written: row blocks whose
 // window of column sums stays in registers. Left alone, GCC reassociates
@@ -51,11 +54,28 @@ typedef int16_t fe[NL];
     X(2)                                                                                           \
     X(3) X(4) X(5) X(6) X(7) X(8) X(9) X(10) X(11) X(12) X(13) X(14) X(15) X(16) X(17) X(18) X(19)
 
+#if defined(OL_X25519_CM3)
+// A Cortex-M3 port's field arithmetic in Thumb-2 assembly
+// (ports/mps2-an385/x25519_cm3.S, written by gen_x25519_cm3.py): the same
+// limbs as the C below (ports/mps2-an385/tests/test_x25519.c compares them),
+// from MUL and MLA only, straight-line; fe_mul and fe_sq keep their columns
+// in their own stack frame, which the stack burn after scalarmult clears.
+void ol_x25519_fe_mul(fe h, const fe f, const fe g);
+void ol_x25519_fe_sq(fe h, const fe f);
+void ol_x25519_fe_addsub(fe s, fe d, const fe f, const fe g);
+void ol_x25519_fe_cswap(fe f, fe g, uint32_t swap);
+void ol_x25519_fe_mul_small_add(fe h, const fe f, int32_t k, const fe g);
+#define fe_mul(h, f, g, t) ((void)(t), ol_x25519_fe_mul((h), (f), (g)))
+#define fe_sq(h, f, t) ((void)(t), ol_x25519_fe_sq((h), (f)))
+#define fe_addsub ol_x25519_fe_addsub
+#define fe_cswap ol_x25519_fe_cswap
+#define fe_mul_small_add ol_x25519_fe_mul_small_add
+#else
 #define ADDSUB_LIMB(i)                                                                             \
     x = f[i];                                                                                      \
     y = g[i];                                                                                      \
-    s[i] = (int16_t)(x + y);                                                                       \
-    d[i] = (int16_t)(x - y);
+    s[i] = x + y;                                                                                  \
+    d[i] = x - y;
 
 // s = f + g and d = f - g, both at once (the ladder wants both each time).
 // Neither may alias f or g.
@@ -69,11 +89,11 @@ static void fe_addsub(fe s, fe d, const fe f, const fe g) {
 static void fe_fold(fe h, int32_t c) {
     int32_t v = h[0] + FOLD * c + HALF;
     c = v >> 13;
-    h[0] = (int16_t)((v & M13) - HALF);
+    h[0] = (v & M13) - HALF;
     v = h[1] + c + HALF;
     c = v >> 13;
-    h[1] = (int16_t)((v & M13) - HALF);
-    h[2] = (int16_t)(h[2] + c);
+    h[1] = (v & M13) - HALF;
+    h[2] += c;
 }
 
 // h = f * k + g for a public k < 2^17 (121665, 9, or 1 to balance fresh
@@ -85,7 +105,7 @@ static void fe_mul_small_add(fe h, const fe f, int32_t k, const fe g) {
     for (int i = 0; i < NL; i++) { // a loop: it runs once or twice a step
         int32_t v = f[i] * k + g[i] + c;
         c = (v >> 13) + HALF;
-        h[i] = (int16_t)((v & M13) - HALF);
+        h[i] = (v & M13) - HALF;
     }
     fe_fold(h, c - HALF);
 }
@@ -99,7 +119,7 @@ static void fe_mul_small_add(fe h, const fe f, int32_t k, const fe g) {
     ct = w >> 13;                                                                                  \
     v = t[i] + FOLD * (w & M13) + cb;                                                              \
     cb = v >> 13;                                                                                  \
-    h[i] = (int16_t)((v & M13) - HALF)
+    h[i] = (v & M13) - HALF
 
 static void fe_reduce(fe h, const int32_t t[2 * NL]) {
     int32_t w, v, ct = 0, cb = 0;
@@ -125,7 +145,7 @@ static void fe_reduce(fe h, const int32_t t[2 * NL]) {
     // Column 39 is empty: the top carry (|ct| < 2^13.1) folds as it is.
     v = t[NL - 1] + FOLD * ct + cb;
     cb = v >> 13;
-    h[NL - 1] = (int16_t)((v & M13) - HALF);
+    h[NL - 1] = (v & M13) - HALF;
     fe_fold(h, cb);
 }
 
@@ -360,6 +380,23 @@ static void fe_sq(fe h, const fe f, int32_t t[2 * NL]) {
     fe_reduce(h, t);
 }
 
+#define SWAP_LIMB(i)                                                                               \
+    x = (uint32_t)f[i];                                                                            \
+    y = (uint32_t)g[i];                                                                            \
+    d = mask & (x ^ y);                                                                            \
+    f[i] = (int32_t)(x ^ d);                                                                       \
+    g[i] = (int32_t)(y ^ d);
+
+// Swap f and g when swap is 1, leave them when it is 0; same work either way.
+static void fe_cswap(fe f, fe g, uint32_t swap) {
+    uint32_t x, y, d, mask = 0u - swap; // all ones or zero
+    X20(SWAP_LIMB)
+}
+
+#undef SWAP_LIMB
+
+#endif // OL_X25519_CM3
+
 #undef SQ_SHIFT
 #undef SQ_DIAG0
 #undef SQ_DIAG1
@@ -370,42 +407,6 @@ static void fe_sq(fe h, const fe f, int32_t t[2 * NL]) {
 #undef MUL_STEP
 #undef ADDSUB_LIMB
 
-// Two limbs at a time, as 32-bit words: the copies compile to single loads
-// and stores (__builtin_memcpy stays inline under -ffreestanding, where
-// memcpy would be a call); the limbs are 2-byte aligned, which LDR and STR
-// accept on the Cortex-M3.
-#if defined(__GNUC__)
-#define COPY4(d, s) __builtin_memcpy((d), (s), 4)
-#else
-#define COPY4(d, s) memcpy((d), (s), 4)
-#endif
-#define SWAP_PAIR(i)                                                                               \
-    COPY4(&x, f + (i));                                                                            \
-    COPY4(&y, g + (i));                                                                            \
-    d = mask & (x ^ y);                                                                            \
-    x ^= d;                                                                                        \
-    y ^= d;                                                                                        \
-    COPY4(f + (i), &x);                                                                            \
-    COPY4(g + (i), &y);
-
-// Swap f and g when swap is 1, leave them when it is 0; same work either way.
-static void fe_cswap(fe f, fe g, uint32_t swap) {
-    uint32_t x, y, d, mask = 0u - swap; // all ones or zero
-    SWAP_PAIR(0)
-    SWAP_PAIR(2)
-    SWAP_PAIR(4)
-    SWAP_PAIR(6)
-    SWAP_PAIR(8)
-    SWAP_PAIR(10)
-    SWAP_PAIR(12)
-    SWAP_PAIR(14)
-    SWAP_PAIR(16)
-    SWAP_PAIR(18)
-}
-
-#undef SWAP_PAIR
-#undef COPY4
-
 // h = f squared n times.
 static void fe_sq_n(fe h, const fe f, int n, int32_t t[2 * NL]) {
     fe_sq(h, f, t);
@@ -415,10 +416,10 @@ static void fe_sq_n(fe h, const fe f, int n, int32_t t[2 * NL]) {
 }
 
 // h = 1 / f = f^(p - 2) = f^(2^255 - 21) (Fermat), by a fixed chain of 254
-// squarings and 11 multiplications; the exponent is public. The caller wipes
-// t; the chain's own temporaries are wiped here.
-static void fe_invert(fe h, const fe f, int32_t t[2 * NL]) {
-    fe z2, z9, z11, a, b, c;
+// squarings and 11 multiplications; the exponent is public. Its temporaries
+// are the caller's w (the ladder's, which one wipe clears); h may alias f.
+static void fe_invert(fe h, const fe f, fe w[6], int32_t t[2 * NL]) {
+    int32_t *z2 = w[0], *z9 = w[1], *z11 = w[2], *a = w[3], *b = w[4], *c = w[5];
     fe_sq(z2, f, t);        // 2
     fe_sq_n(a, z2, 2, t);   // 8
     fe_mul(z9, a, f, t);    // 9
@@ -441,12 +442,6 @@ static void fe_invert(fe h, const fe f, int32_t t[2 * NL]) {
     fe_mul(c, c, b, t);     // 2^250 - 1
     fe_sq_n(c, c, 5, t);    // 2^255 - 32
     fe_mul(h, c, z11, t);   // 2^255 - 21
-    ol_wipe(z2, sizeof z2);
-    ol_wipe(z9, sizeof z9);
-    ol_wipe(z11, sizeof z11);
-    ol_wipe(a, sizeof a);
-    ol_wipe(b, sizeof b);
-    ol_wipe(c, sizeof c);
 }
 
 // ---- encoding ----------------------------------------------------------------------
@@ -460,11 +455,10 @@ static void fe_frombytes(fe h, const uint8_t s[32]) {
         for (unsigned b = 0; b < 3 && first + b < 32; b++) {
             v |= (uint32_t)s[first + b] << (8 * b);
         }
-        h[i] = (int16_t)((v >> (bit % 8u)) & M13);
+        h[i] = (int32_t)((v >> (bit % 8u)) & M13);
     }
-    h[NL - 1] &= 0xff; // limb 19 is bits 247..259: keep 247..254
-    static const fe zero = {0};
-    fe_mul_small_add(h, h, 1, zero); // limbs in [0, 2^13) -> balanced
+    h[NL - 1] &= 0xff;                  // limb 19 is bits 247..259: keep 247..254
+    fe_mul_small_add(h, h, 1, fe_zero); // limbs in [0, 2^13) -> balanced
 }
 
 // Floor carry chain with c coming in: every limb in [0, 2^13); returns the
@@ -526,18 +520,23 @@ static void fe_tobytes(uint8_t s[32], const fe f) {
 // Registers the field functions saved and values they spilled (limbs of the
 // secrets, the ladder's swap bit) are overwritten after scalarmult (burn.h):
 // X25519_STACK_BURN bytes, above its deepest stack on the reference board
-// (1,264 bytes with arm-none-eabi-gcc 12 at -Os: the firmware's .su files);
-// a deeper port raises it.
+// (1,236 bytes with arm-none-eabi-gcc 12 at -Os: scalarmult's 1,016 and
+// fe_sq_n's 16 from the firmware's .su files, then the assembly's fe_mul or
+// fe_sq, 204 with the columns); a deeper port raises it.
 #define X25519_STACK_BURN 1280
 
 OL_STACK_BURNER(x25519_burn_stack, X25519_STACK_BURN)
 
 // ---- the ladder (RFC 7748 section 5) -------------------------------------------------
-// Everything secret the ladder holds, in one struct that one wipe clears.
+
+// Everything secret the ladder holds, in one struct that one wipe clears:
+// w[0], w[1] are x3 and z3, w[2..5] the step's temporaries (then fe_invert's
+// six), so that the struct stays small with 32-bit limbs.
 typedef struct {
     uint8_t k[32];
-    fe x1, x2, z2, x3, z3, a, aa, b, bb, e, c, d, da, cb, zero;
-    int32_t t[2 * NL]; // the columns of a product
+    fe x1, x2, z2;
+    fe w[6];
+    int32_t t[2 * NL]; // the columns of a product (the C fe_mul and fe_sq)
 } ladder;
 
 // base: the point is the base point 9 (ol_x25519_public), a public fact, so
@@ -545,6 +544,7 @@ typedef struct {
 OL_NOINLINE static void scalarmult(uint8_t out[32], const uint8_t scalar[32],
                                    const uint8_t point[32], int base) {
     ladder l;
+    int32_t *x3 = l.w[0], *z3 = l.w[1], *a = l.w[2], *b = l.w[3], *c = l.w[4], *d = l.w[5];
     memcpy(l.k, scalar, sizeof l.k);
     l.k[0] &= 248; // a multiple of the cofactor 8 ...
     l.k[31] &= 127;
@@ -553,39 +553,38 @@ OL_NOINLINE static void scalarmult(uint8_t out[32], const uint8_t scalar[32],
     memset(l.x2, 0, sizeof l.x2); // x2 = 1, z2 = 0, x3 = x1, z3 = 1
     l.x2[0] = 1;
     memset(l.z2, 0, sizeof l.z2);
-    memcpy(l.x3, l.x1, sizeof l.x3);
-    memset(l.z3, 0, sizeof l.z3);
-    memset(l.zero, 0, sizeof l.zero);
-    l.z3[0] = 1;
+    memcpy(x3, l.x1, sizeof l.x1);
+    memset(z3, 0, sizeof l.z2);
+    z3[0] = 1;
     uint32_t swap = 0;
     for (int i = 254; i >= 0; i--) {
         uint32_t bit = (uint32_t)(l.k[i >> 3] >> (i & 7)) & 1;
         swap ^= bit;
-        fe_cswap(l.x2, l.x3, swap);
-        fe_cswap(l.z2, l.z3, swap);
+        fe_cswap(l.x2, x3, swap);
+        fe_cswap(l.z2, z3, swap);
         swap = bit;
-        fe_addsub(l.a, l.b, l.x2, l.z2);
-        fe_sq(l.aa, l.a, l.t);
-        fe_sq(l.bb, l.b, l.t);
-        fe_addsub(l.c, l.d, l.x3, l.z3);
-        fe_mul(l.da, l.d, l.a, l.t);
-        fe_mul(l.cb, l.c, l.b, l.t);
-        fe_addsub(l.x3, l.z3, l.da, l.cb);
-        fe_sq(l.x3, l.x3, l.t);
-        fe_sq(l.z3, l.z3, l.t);
+        fe_addsub(a, b, l.x2, l.z2); // a = x2 + z2, b = x2 - z2
+        fe_addsub(c, d, x3, z3);     // c = x3 + z3, d = x3 - z3
+        fe_mul(d, d, a, l.t);        // da
+        fe_mul(c, c, b, l.t);        // cb
+        fe_sq(a, a, l.t);            // aa
+        fe_sq(b, b, l.t);            // bb
+        fe_addsub(x3, z3, d, c);     // da + cb, da - cb
+        fe_sq(x3, x3, l.t);
+        fe_sq(z3, z3, l.t);
         if (base) {
-            fe_mul_small_add(l.z3, l.z3, 9, l.zero);
+            fe_mul_small_add(z3, z3, 9, fe_zero);
         } else {
-            fe_mul(l.z3, l.z3, l.x1, l.t);
+            fe_mul(z3, z3, l.x1, l.t);
         }
-        fe_mul(l.x2, l.aa, l.bb, l.t);
-        fe_addsub(l.c, l.e, l.aa, l.bb);           // e = aa - bb (c is free again)
-        fe_mul_small_add(l.z2, l.e, 121665, l.aa); // (A - 2) / 4 e + aa
-        fe_mul(l.z2, l.z2, l.e, l.t);
+        fe_mul(l.x2, a, b, l.t);              // aa bb
+        fe_addsub(c, d, a, b);                // d = e = aa - bb (c is free)
+        fe_mul_small_add(l.z2, d, 121665, a); // (A - 2) / 4 e + aa
+        fe_mul(l.z2, l.z2, d, l.t);
     }
-    fe_cswap(l.x2, l.x3, swap);
-    fe_cswap(l.z2, l.z3, swap);
-    fe_invert(l.z2, l.z2, l.t);
+    fe_cswap(l.x2, x3, swap);
+    fe_cswap(l.z2, z3, swap);
+    fe_invert(l.z2, l.z2, l.w, l.t);
     fe_mul(l.x2, l.x2, l.z2, l.t);
     fe_tobytes(out, l.x2);
     ol_wipe(&l, sizeof l);
