@@ -53,6 +53,12 @@
 #ifndef OL_CODE_CHECK_REFILL_MS
 #define OL_CODE_CHECK_REFILL_MS (7u * 24u * 60u * 60u * 1000u) // one a week
 #endif
+// A code set for a slot by someone else (*02) leaves that slot at most this
+// many checks (enough to change the code given, with one mistake): a manager
+// who enrols slots with codes he knows gains no slot's burst.
+#ifndef OL_CODE_CHECK_NEW
+#define OL_CODE_CHECK_NEW 2
+#endif
 // In plain mode a guess tests every code at once, so the lock accepts at most
 // this many codes there, a duress variant counting as a code, and slot 00
 // always counting (owner recovery may put a code there): more would bring
@@ -256,6 +262,8 @@ _Static_assert(OL_TAG_BYTES >= 16 && OL_TAG_BYTES <= 32, "OL_TAG_BYTES: 16..32")
 _Static_assert(OL_CODE_CHECK_BURST >= 1 && OL_CODE_CHECK_BURST <= 255,
                "OL_CODE_CHECK_BURST: 1..255 (one byte per slot)");
 _Static_assert(OL_CODE_CHECK_REFILL_MS > 0, "OL_CODE_CHECK_REFILL_MS must be > 0");
+_Static_assert(OL_CODE_CHECK_NEW <= OL_CODE_CHECK_BURST,
+               "OL_CODE_CHECK_NEW: 0..OL_CODE_CHECK_BURST");
 // Plain mode holds at least a manager's code and its duress variant.
 _Static_assert(OL_PLAIN_MAX_CODES >= 2 && OL_PLAIN_MAX_CODES <= 2 * OL_SLOTS,
                "OL_PLAIN_MAX_CODES: 2..2 * OL_SLOTS");

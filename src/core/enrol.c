@@ -75,6 +75,11 @@ ol_err ol_new_code_first(ol_lock *lock, const uint8_t key[32], uint8_t target, c
         uint32_t refill = ol_code_checks_full(lock) ? OL_CODE_CHECK_REFILL_MS
                                                     : ol_countdown_left(lock, &lock->check_refill);
         left[asker]--;
+        if (target != asker && left[target] > OL_CODE_CHECK_NEW) {
+            // Saved with the asker's check, before any code: a cut cannot
+            // leave a slot set by someone else with its old ration.
+            left[target] = OL_CODE_CHECK_NEW;
+        }
         err = ol_save_code_checks(lock, left, refill);
         if (!err) {
             err = ol_try(lock, check_policy, &c, NULL, &v);

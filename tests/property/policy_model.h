@@ -655,7 +655,8 @@ static bool pm_checks_full(const pm *m) {
 // others: on a commissioned lock that uses one of the checks of the slot
 // that logged in (m->actor: the holder in *01, the manager in *02); false
 // (TOO MANY CHANGES, nothing changed, no wrong try) when it has none left.
-// The refill hour starts when the first slot goes below the burst.
+// The refill hour starts when the first slot goes below the burst. m->target
+// is the slot the code is for (the actor's own in *01).
 static bool pm_use_check(pm *m, pm_out *o) {
     if (!(m->code[0][0] || m->code[1][0])) {
         return true; // commissioning uses none
@@ -668,6 +669,11 @@ static bool pm_use_check(pm *m, pm_out *o) {
         pm_set_countdown(m, &m->refill, OL_CODE_CHECK_REFILL_MS);
     }
     m->checks[m->actor]--;
+    // A code for another's slot (*02) leaves that slot at most
+    // OL_CODE_CHECK_NEW: enrolling slots gives their enroller no burst.
+    if (m->target != m->actor && m->checks[m->target] > OL_CODE_CHECK_NEW) {
+        m->checks[m->target] = OL_CODE_CHECK_NEW;
+    }
     o->check_used = true;
     return true;
 }

@@ -24,6 +24,7 @@
     X(OL_TAG_BYTES)                                                                                \
     X(OL_CODE_CHECK_BURST)                                                                         \
     X(OL_CODE_CHECK_REFILL_MS)                                                                     \
+    X(OL_CODE_CHECK_NEW)                                                                           \
     X(OL_PLAIN_MAX_CODES)                                                                          \
     X(OL_FLOOR_YEARS)                                                                              \
     X(OL_PENALTY_FREE_TRIES)                                                                       \
