@@ -53,9 +53,10 @@
 #ifndef OL_CODE_CHECK_REFILL_MS
 #define OL_CODE_CHECK_REFILL_MS (7u * 24u * 60u * 60u * 1000u) // one a week
 #endif
-// A code set for a slot by someone else (*02) leaves that slot at most this
-// many checks (enough to change the code given, with one mistake): a manager
-// who enrols slots with codes he knows gains no slot's burst.
+// A code set for a slot by someone else (*02), in either mode, gives that
+// slot this many checks (enough to change the code given, with one mistake):
+// more are taken away, so a manager who enrols slots with codes he knows
+// gains no slot's burst; fewer are made up from the manager's own.
 #ifndef OL_CODE_CHECK_NEW
 #define OL_CODE_CHECK_NEW 2
 #endif

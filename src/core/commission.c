@@ -70,6 +70,7 @@ ol_err ol_commission_entry(ol_lock *lock, const ol_event *ev) {
     lock->step = 0;
     lock->menu_deadline = 0;
     if (!ol_new_code_repeat(lock, lock->new_key, ev, tag)) {
+        ol_wipe(lock->pending, sizeof lock->pending);
         ol_say(lock, TONE_ERROR, "CODES DIFFER", "START AGAIN");
         return OL_OK;
     }

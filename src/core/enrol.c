@@ -38,6 +38,34 @@ static void check_policy(ol_lock *lock, void *entry, verdict *v) {
     v->grant = v->valid ? OL_GRANT : OL_DENY; // no second reading: this opens nothing
 }
 
+// Every slot's checks as `left`: the refill keeps counting down, or starts
+// when the first slot goes below the burst.
+static ol_err save_checks(ol_lock *lock, const uint8_t left[OL_SLOTS]) {
+    uint32_t refill = ol_code_checks_full(lock) ? OL_CODE_CHECK_REFILL_MS
+                                                : ol_countdown_left(lock, &lock->check_refill);
+    return ol_save_code_checks(lock, left, refill);
+}
+
+ol_err ol_code_checks_for_new_holder(ol_lock *lock, uint8_t slot) {
+    uint8_t giver = lock->actor;
+    if (slot == giver) {
+        return OL_OK;
+    }
+    uint8_t left[OL_SLOTS];
+    memcpy(left, lock->code_checks, OL_SLOTS);
+    if (left[slot] > OL_CODE_CHECK_NEW) {
+        left[slot] = OL_CODE_CHECK_NEW;
+    } else {
+        // Moved from the giver's, never made: what a slot's last holder
+        // used up is not its next holder's loss, and no giver gains by it.
+        uint8_t give = (uint8_t)(OL_CODE_CHECK_NEW - left[slot]);
+        give = give < left[giver] ? give : left[giver];
+        left[slot] = (uint8_t)(left[slot] + give);
+        left[giver] = (uint8_t)(left[giver] - give);
+    }
+    return memcmp(left, lock->code_checks, OL_SLOTS) ? save_checks(lock, left) : OL_OK;
+}
+
 ol_err ol_new_code_first(ol_lock *lock, const uint8_t key[32], uint8_t target, const ol_event *ev,
                          const char **bad) {
     *bad = ol_credential_policy_text(ol_credential_shape(ev->digits, ev->ndigits));
@@ -72,15 +100,8 @@ ol_err ol_new_code_first(ol_lock *lock, const uint8_t key[32], uint8_t target, c
         }
         uint8_t left[OL_SLOTS];
         memcpy(left, lock->code_checks, OL_SLOTS);
-        uint32_t refill = ol_code_checks_full(lock) ? OL_CODE_CHECK_REFILL_MS
-                                                    : ol_countdown_left(lock, &lock->check_refill);
         left[asker]--;
-        if (target != asker && left[target] > OL_CODE_CHECK_NEW) {
-            // Saved with the asker's check, before any code: a cut cannot
-            // leave a slot set by someone else with its old ration.
-            left[target] = OL_CODE_CHECK_NEW;
-        }
-        err = ol_save_code_checks(lock, left, refill);
+        err = save_checks(lock, left);
         if (!err) {
             err = ol_try(lock, check_policy, &c, NULL, &v);
         }
@@ -113,9 +134,6 @@ bool ol_new_code_repeat(ol_lock *lock, const uint8_t key[32], const ol_event *ev
                         uint8_t tag[OL_TAG_BYTES]) {
     ol_credential_tag(tag, key, ev->digits, ev->ndigits);
     bool same = ol_ct_compare(tag, lock->pending, OL_TAG_BYTES) == 0;
-    ol_wipe(lock->pending, sizeof lock->pending);
-    if (!same) {
-        ol_wipe(tag, OL_TAG_BYTES);
-    }
+    ol_wipe(same ? lock->pending : tag, OL_TAG_BYTES);
     return same;
 }

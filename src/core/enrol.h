@@ -15,9 +15,18 @@
 ol_err ol_new_code_first(ol_lock *lock, const uint8_t key[32], uint8_t target, const ol_event *ev,
                          const char **bad) OL_MUST_CHECK;
 // The repeat: true (and its tag in `tag`, for the caller to save and wipe)
-// when it matches; the pending tag is wiped either way.
+// when it matches, and the pending tag is wiped; on a mismatch the pending
+// tag stays for another repeat, until the caller's flow ends and wipes it.
 bool ol_new_code_repeat(ol_lock *lock, const uint8_t key[32], const ol_event *ev,
                         uint8_t tag[OL_TAG_BYTES]);
+// A code set for `slot` by someone else (lock->actor, in *02), in either
+// mode: the slot gets OL_CODE_CHECK_NEW checks. More are taken away (so that
+// enrolling slots with codes one knows gains no slot's burst); fewer are
+// made up from the giver's own, as far as he has them (so that a new holder
+// does not inherit the last one's used-up ration, and nobody gains by
+// giving). Called before the code is saved: a cut in between leaves the old
+// code with the new ration.
+ol_err ol_code_checks_for_new_holder(ol_lock *lock, uint8_t slot) OL_MUST_CHECK;
 // Is every slot's ration of checks full (so no refill is counting down)?
 bool ol_code_checks_full(const ol_lock *lock);
 // The ration comes back with powered time: one check per slot per

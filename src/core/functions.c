@@ -382,8 +382,15 @@ static ol_err new_code(ol_lock *lock, const field *f, const ol_event *ev) {
     }
     bool added = (lock->enrolled & (1u << target)) == 0;
     // *01 is the holder's own; any other function sets it for someone else.
-    ol_err err = lock->function == OL_FN_CHANGE_CODE ? ol_save_slot(lock, target, tag)
-                                                     : ol_save_slot_new_holder(lock, target, tag);
+    ol_err err = OL_OK;
+    if (lock->function == OL_FN_CHANGE_CODE) {
+        err = ol_save_slot(lock, target, tag);
+    } else {
+        err = ol_code_checks_for_new_holder(lock, target);
+        if (!err) {
+            err = ol_save_slot_new_holder(lock, target, tag);
+        }
+    }
     ol_wipe(tag, sizeof tag);
     if (!err) {
         err = ol_audit_append(lock, added ? OL_AUDIT_USER_ADDED : OL_AUDIT_CODE_CHANGED, target,

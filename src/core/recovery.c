@@ -256,8 +256,11 @@ static ol_err new_manager_code(ol_lock *lock, const ol_event *ev) {
     }
     uint8_t tag[OL_TAG_BYTES];
     if (!ol_new_code_repeat(lock, lock->device_key, ev, tag)) {
-        lock->step = 2;
-        ol_say(lock, TONE_ERROR, "CODES DIFFER", "TRY AGAIN");
+        // The repeat again, never a new first entry: each first entry is
+        // compared with the other codes, unrationed, so a loop back to it
+        // was a free oracle on them (tenth outside evaluation). One checked
+        // code per recovery; `*` ends it.
+        ol_say(lock, TONE_ERROR, "CODES DIFFER", "REPEAT IT");
         return OL_OK;
     }
     // The new code first, then the recovery code is used up: a cut in between

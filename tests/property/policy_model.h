@@ -669,11 +669,6 @@ static bool pm_use_check(pm *m, pm_out *o) {
         pm_set_countdown(m, &m->refill, OL_CODE_CHECK_REFILL_MS);
     }
     m->checks[m->actor]--;
-    // A code for another's slot (*02) leaves that slot at most
-    // OL_CODE_CHECK_NEW: enrolling slots gives their enroller no burst.
-    if (m->target != m->actor && m->checks[m->target] > OL_CODE_CHECK_NEW) {
-        m->checks[m->target] = OL_CODE_CHECK_NEW;
-    }
     o->check_used = true;
     return true;
 }
@@ -1516,6 +1511,25 @@ static void pm_function_entry(pm *m, const char *digits, bool refuse_open, pm_ou
             pm_note(o, "CODES DIFFER");
             return;
         }
+        if (m->fn == 2 && m->target != m->actor) {
+            // A code set for another's slot (*02), in either mode, gives that
+            // slot OL_CODE_CHECK_NEW checks: more are taken away (enrolling
+            // slots gives their enroller no burst), fewer made up from the
+            // manager's own as far as he has them (tenth outside evaluation).
+            uint8_t *to = &m->checks[m->target], *from = &m->checks[m->actor];
+            bool full = pm_checks_full(m);
+            if (*to > OL_CODE_CHECK_NEW) {
+                *to = OL_CODE_CHECK_NEW;
+            } else {
+                int give = OL_CODE_CHECK_NEW - *to;
+                give = give < *from ? give : *from;
+                *to = (uint8_t)(*to + give);
+                *from = (uint8_t)(*from - give);
+            }
+            if (full && !pm_checks_full(m)) {
+                pm_set_countdown(m, &m->refill, OL_CODE_CHECK_REFILL_MS);
+            }
+        }
         memcpy(m->code[m->target], m->pending, sizeof m->pending);
         bool dropped = false;
         if (m->fn == 2 && ((m->set.override >> m->target) & 1u)) {
@@ -1616,8 +1630,9 @@ static void pm_recovery_entry(pm *m, const char *digits, pm_out *o) {
         return;
     }
     if (strcmp(digits, m->pending) != 0) {
-        m->stage = PM_RNEW;
-        pm_note(o, "CODES DIFFER");
+        // The repeat again, never a new first entry (one checked code per
+        // recovery: tenth outside evaluation).
+        pm_note(o, "CODES DIFFER: repeat it");
         return;
     }
     memcpy(m->code[0], m->pending, sizeof m->pending);

@@ -1848,13 +1848,9 @@ static void act_recovery(search *s, int actor) {
         if (s->m.stage == PM_RREPEAT && !s->failed && then < 16) {
             leave_fields(s, then < 4 ? 0 : then < 8 ? 10 : then < 12 ? 18 : 24);
         } else if (s->m.stage == PM_RREPEAT && !s->failed && then < 24) {
-            fresh_code(s, 0, other); // CODES DIFFER: the first field again
+            fresh_code(s, 0, other); // CODES DIFFER: the repeat again
             s->e.t += KEY_GAP_MS;
             type(s, other);
-            if (s->m.stage == PM_RNEW && !s->failed) {
-                s->e.t += KEY_GAP_MS;
-                type(s, code);
-            }
         }
         if (s->m.stage == PM_RREPEAT && !s->failed) {
             s->e.t += KEY_GAP_MS;
