@@ -320,8 +320,9 @@ bool ol_lock_pairing_allowed(const ol_lock *lock);
 // A *17 or a recovery typed on an unpaired keypad granted its pairing:
 // returns true once, and the caller pins that keypad.
 bool ol_lock_take_pair_grant(ol_lock *lock) OL_MUST_CHECK;
-// Should an unpaired keypad see the engine's screen (it is in a recovery or
-// pairing it may do), rather than NOT PAIRED?
+// Should an unpaired keypad see the engine's screen (a lockout or fault,
+// which take no keys from anyone, or a recovery or pairing it may do),
+// rather than NOT PAIRED?
 bool ol_lock_unpaired_screen(const ol_lock *lock);
 // A frame or message from the keypad was refused: logged as keypad_rejected,
 // at most once per OL_REJECT_LOG_MS (arg: how many since the last record).

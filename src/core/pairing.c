@@ -99,7 +99,10 @@ ol_err ol_link_reject_timer(ol_lock *lock) {
 }
 
 bool ol_lock_unpaired_screen(const ol_lock *lock) {
-    return lock->mode == MODE_RECOVERY || lock->mode == MODE_SHOW_CODE ||
+    // A lockout or a fault takes no keys from any keypad: it says so on
+    // every keypad, rather than inviting a *99 it would not take.
+    return ol_countdown_left(lock, &lock->lockout) != 0 || lock->mode == MODE_FAULT ||
+           lock->mode == MODE_RECOVERY || lock->mode == MODE_SHOW_CODE ||
            ol_recovery_running(lock) ||
            (lock->mode == MODE_FUNCTION && lock->function == OL_FN_PAIR_KEYPAD) ||
            (lock->message_until != 0 && lock->event_unpaired);
