@@ -11,7 +11,8 @@
 // display around it). The handshake is the one at each power-up of a paired
 // keypad: both static keys pinned, fresh ephemeral keys and nonces. It runs
 // three times with fresh keys (rounds), then its parts are measured alone:
-// one X25519, one key generation, one DATA frame sealed and opened.
+// one X25519, one key generation, one DATA frame sealed and opened; and the
+// checks of a firmware image (an Ed25519 verification, SHA-256 of 48 KiB).
 #include <stdio.h>
 #include <string.h>
 
@@ -222,6 +223,37 @@ static void parts(unsigned round) {
     }
 }
 
+// The checks of a firmware image (issue 15), apart from the handshake: one
+// Ed25519 verification (RFC 8032 TEST 2: a 1-byte message) and SHA-256 over
+// 48 KiB, the lock body's flash budget (this program's own flash from 0).
+static void image(unsigned round) {
+    static const uint8_t pub[32] = {
+        0x3d, 0x40, 0x17, 0xc3, 0xe8, 0x43, 0x89, 0x5a, 0x92, 0xb7, 0x0a,
+        0xa7, 0x4d, 0x1b, 0x7e, 0xbc, 0x9c, 0x98, 0x2c, 0xcf, 0x2e, 0xc4,
+        0x96, 0x8c, 0xc0, 0xcd, 0x55, 0xf1, 0x2a, 0xf4, 0x66, 0x0c,
+    };
+    static const uint8_t sig[64] = {
+        0x92, 0xa0, 0x09, 0xa9, 0xf0, 0xd4, 0xca, 0xb8, 0x72, 0x0e, 0x82, 0x0b, 0x5f,
+        0x64, 0x25, 0x40, 0xa2, 0xb2, 0x7b, 0x54, 0x16, 0x50, 0x3f, 0x8f, 0xb3, 0x76,
+        0x22, 0x23, 0xeb, 0xdb, 0x69, 0xda, 0x08, 0x5a, 0xc1, 0xe4, 0x3e, 0x15, 0x99,
+        0x6e, 0x45, 0x8f, 0x36, 0x13, 0xd0, 0xf1, 0x1d, 0x8c, 0x38, 0x7b, 0x2e, 0xae,
+        0xb4, 0x30, 0x2a, 0xee, 0xb0, 0x0d, 0x29, 0x16, 0x12, 0xbb, 0x0c, 0x00,
+    };
+    static const uint8_t msg[1] = {0x72};
+    label("image", round, "one Ed25519 verification (ol_ed25519_verify)");
+    bench_begin();
+    ol_err err = ol_ed25519_verify(sig, msg, sizeof msg, pub);
+    bench_end();
+    if (err != OL_OK) {
+        fail("ed25519");
+    }
+    uint8_t digest[OL_SHA256_BYTES];
+    label("image", round, "SHA-256 of 48 KiB (ol_sha256)");
+    bench_begin();
+    ol_sha256(digest, (const void *)0x00000000u, 48u * 1024u);
+    bench_end();
+}
+
 int main(void) {
     uart_init(AN385_CONSOLE, 115200u); // for board_panic; no SysTick: nothing interrupts
     label("calibrate", 0, "empty");
@@ -233,6 +265,9 @@ int main(void) {
     }
     for (unsigned round = 1; round <= ROUNDS; round++) {
         parts(round);
+    }
+    for (unsigned round = 1; round <= ROUNDS; round++) {
+        image(round);
     }
     printf("done\n");
     return 0;

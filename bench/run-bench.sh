@@ -176,6 +176,7 @@ END {
     printf "\n"
     table("x25519", "parts, alone (fresh keys each round)", "")
     table("data", "one message in the session", "")
+    table("image", "a firmware image (issue 15; public data, variable time)", "")
     printf "\n"
     for (i = 1; i <= rows["x25519"]; i++) {
         k = "x25519" SUBSEP order["x25519", i]

@@ -99,6 +99,35 @@ ol_err ol_x25519(uint8_t out[OL_X25519_BYTES], const uint8_t scalar[OL_X25519_BY
 // pub = X25519(secret, 9). secret is any 32 random bytes (clamped inside).
 void ol_x25519_public(uint8_t pub[OL_X25519_BYTES], const uint8_t secret[OL_X25519_BYTES]);
 
+// ---- SHA-512 (FIPS 180-4) ---------------------------------------------------
+// For Ed25519 and firmware images: data that is public.
+#define OL_SHA512_BYTES 64
+#define OL_SHA512_BLOCK 128
+
+typedef struct ol_sha512_ctx {
+    union {
+        uint64_t align;
+        uint8_t bytes[216];
+    } u;
+} ol_sha512_ctx;
+
+void ol_sha512_init(ol_sha512_ctx *ctx);
+void ol_sha512_update(ol_sha512_ctx *ctx, const void *data, size_t len);
+void ol_sha512_final(ol_sha512_ctx *ctx, uint8_t out[OL_SHA512_BYTES]); // wipes ctx
+void ol_sha512(uint8_t out[OL_SHA512_BYTES], const void *data, size_t len);
+
+// ---- Ed25519 signature verification (RFC 8032) --------------------------------
+#define OL_ED25519_PUBLIC_BYTES 32
+#define OL_ED25519_SIGNATURE_BYTES 64
+
+// OL_OK when sig is an Ed25519 signature of msg under pub, else OL_ERR_AUTH.
+// Strict, as libsodium: S must be below the group order L; pub and R must
+// be canonical encodings of points of order above 8; the check is
+// [S]B == R + [SHA-512(R || pub || msg)]pub, R compared as encoded. Over
+// public data only (a signed image): not constant time.
+ol_err ol_ed25519_verify(const uint8_t sig[OL_ED25519_SIGNATURE_BYTES], const void *msg, size_t len,
+                         const uint8_t pub[OL_ED25519_PUBLIC_BYTES]) OL_MUST_CHECK;
+
 // ---- Constant time and hygiene (src/crypto/ct.c, shared by both backends) ---
 // All-ones when the n bytes of a and b are equal, else zero. Reads every byte.
 uint32_t ol_ct_eq_mask(const void *a, const void *b, size_t n) OL_MUST_CHECK;

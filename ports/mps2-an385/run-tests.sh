@@ -47,7 +47,7 @@ report_units() {
 
 # Every program runs in its own QEMU, all side by side. test_stack_guard must
 # die of a MemManage fault: status 3 (board_panic) and the fault report.
-unit_tests="test_core_rules test_link test_frame test_session test_body test_store test_target test_x25519 test_stack_guard"
+unit_tests="test_core_rules test_link test_frame test_session test_body test_store test_target test_x25519 test_ed25519 test_stack_guard"
 for t in $unit_tests; do
     (
         t0=$(date +%s)

@@ -5,20 +5,13 @@
 #include <sodium.h>
 
 #include "ownerlock/crypto.h"
+#include "ready.h"
 
 _Static_assert(crypto_aead_chacha20poly1305_ietf_KEYBYTES == OL_AEAD_KEY_BYTES, "aead key");
 _Static_assert(crypto_aead_chacha20poly1305_ietf_NPUBBYTES == OL_AEAD_NONCE_BYTES, "aead nonce");
 _Static_assert(crypto_aead_chacha20poly1305_ietf_ABYTES == OL_AEAD_TAG_BYTES, "aead tag");
 _Static_assert(crypto_scalarmult_BYTES == OL_X25519_BYTES, "x25519 point");
 _Static_assert(crypto_scalarmult_SCALARBYTES == OL_X25519_BYTES, "x25519 scalar");
-
-// See sha256.c: sodium_init() before the first call, abort if the host
-// cannot even initialise libsodium.
-static void sodium_ready(void) {
-    if (sodium_init() < 0) {
-        sodium_misuse(); // aborts
-    }
-}
 
 // libsodium declares some buffer pointers nonnull even for length 0; ours may
 // be NULL then.

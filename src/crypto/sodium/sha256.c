@@ -9,6 +9,7 @@
 #include <sodium.h>
 
 #include "ownerlock/crypto.h"
+#include "ready.h"
 
 _Static_assert(sizeof(crypto_hash_sha256_state) <= sizeof(ol_sha256_ctx),
                "libsodium sha256 state too large");
@@ -27,16 +28,6 @@ static crypto_hash_sha256_state *sha256_state_of(ol_sha256_ctx *ctx) {
 
 static crypto_auth_hmacsha256_state *hmac_state_of(ol_hmac_sha256_ctx *ctx) {
     return (crypto_auth_hmacsha256_state *)(void *)ctx;
-}
-
-// libsodium asks for sodium_init() before any other call. It is idempotent
-// and thread-safe, so each entry point that starts a computation calls it.
-// It cannot fail short of the host being unusable; then stop rather than
-// hash on an uninitialised library.
-static void sodium_ready(void) {
-    if (sodium_init() < 0) {
-        sodium_misuse(); // aborts
-    }
 }
 
 // ---- SHA-256 -----------------------------------------------------------------
