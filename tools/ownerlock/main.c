@@ -1,6 +1,7 @@
 // ownerlock — the owner's host tool. `ownerlock recovery split` turns the
 // lock's recovery code into k-of-n share codes, `ownerlock recovery combine`
-// rebuilds it (docs/RECOVERY-SHARES.md). It never talks to a lock.
+// rebuilds it (docs/RECOVERY-SHARES.md); `ownerlock firmware` signs and
+// checks firmware images (firmware.c). It never talks to a lock.
 //
 // Secrets are read with read(2) and written with write(2), so no stdio buffer
 // keeps a copy, and every buffer that held one is wiped before exit.
@@ -15,6 +16,7 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include "firmware.h"
 #include "shamir.h"
 
 enum { EXIT_DONE = 0, EXIT_SYSTEM = 1, EXIT_INPUT = 2 };
@@ -24,7 +26,8 @@ enum { EXIT_DONE = 0, EXIT_SYSTEM = 1, EXIT_INPUT = 2 };
 static const char usage_text[] =
     "usage: ownerlock recovery split --k K --n N [--code CODE]\n"
     "       ownerlock recovery combine [SHARE...]\n"
-    "       ownerlock [recovery] --help\n"
+    "       ownerlock firmware keygen|sign|verify|show ...\n"
+    "       ownerlock [recovery|firmware] --help\n"
     "\n"
     "The owner's tool for an ownerlock safe lock. It runs on your own computer\n"
     "and never talks to a lock.\n"
@@ -33,6 +36,8 @@ static const char usage_text[] =
     "  recovery split     turn the lock's recovery code into N share codes, any K of\n"
     "                     which rebuild it; fewer than K tell nothing about it\n"
     "  recovery combine   rebuild the recovery code from K shares of one split\n"
+    "  firmware ...       make a signing key, sign a firmware image, check one as a\n"
+    "                     lock does, show what a lock shows of it\n"
     "\n"
     "exit status: 0 done; 1 system error (no randomness, output failed);\n"
     "             2 usage or input error (the message says what and where)\n"
@@ -596,6 +601,9 @@ int main(int argc, char **argv) {
     if (argc >= 2 && is_help(argv[1])) {
         fputs(usage_text, stdout);
         return EXIT_DONE;
+    }
+    if (argc >= 2 && strcmp(argv[1], "firmware") == 0) {
+        return firmware_main(argc - 2, argv + 2);
     }
     if (argc < 2 || strcmp(argv[1], "recovery") != 0) {
         if (argc >= 2) {

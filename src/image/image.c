@@ -1,0 +1,100 @@
+// ownerlock — the firmware image's header and its check (ownerlock/image.h).
+// Over public data: the image, the pinned key.
+#include "ownerlock/image.h"
+
+#include <string.h>
+
+static const uint8_t MAGIC[4] = {'O', 'L', 'F', 'W'};
+
+static uint32_t get_le16(const uint8_t *p) {
+    return (uint32_t)p[0] | ((uint32_t)p[1] << 8);
+}
+
+static uint32_t get_le32(const uint8_t *p) {
+    return get_le16(p) | (get_le16(p + 2) << 16);
+}
+
+static void put_le16(uint8_t *p, uint32_t v) {
+    p[0] = (uint8_t)v;
+    p[1] = (uint8_t)(v >> 8);
+}
+
+static void put_le32(uint8_t *p, uint32_t v) {
+    put_le16(p, v);
+    put_le16(p + 2, v >> 16);
+}
+
+ol_image_status ol_image_parse(const uint8_t *bytes, size_t len, ol_image_header *out) {
+    memset(out, 0, sizeof *out);
+    if (len < OL_IMAGE_HEADER_BYTES || memcmp(bytes, MAGIC, sizeof MAGIC) != 0 ||
+        get_le16(bytes + 4) != OL_IMAGE_FORMAT || get_le16(bytes + 6) != OL_IMAGE_HEADER_BYTES) {
+        return OL_IMAGE_NOT_IMAGE;
+    }
+    uint32_t body = get_le32(bytes + 12);
+    if (body == 0 || body > OL_IMAGE_MAX_BODY) {
+        return OL_IMAGE_NOT_IMAGE;
+    }
+    out->version = get_le32(bytes + 8);
+    out->body_bytes = body;
+    memcpy(out->digest, bytes + 16, sizeof out->digest);
+    memcpy(out->key_id, bytes + 48, sizeof out->key_id);
+    memcpy(out->signature, bytes + 64, sizeof out->signature);
+    return OL_IMAGE_OK;
+}
+
+void ol_image_header_encode(uint8_t out[OL_IMAGE_HEADER_BYTES], const ol_image_header *h) {
+    memcpy(out, MAGIC, sizeof MAGIC);
+    put_le16(out + 4, OL_IMAGE_FORMAT);
+    put_le16(out + 6, OL_IMAGE_HEADER_BYTES);
+    put_le32(out + 8, h->version);
+    put_le32(out + 12, h->body_bytes);
+    memcpy(out + 16, h->digest, sizeof h->digest);
+    memcpy(out + 48, h->key_id, sizeof h->key_id);
+    memcpy(out + 64, h->signature, sizeof h->signature);
+}
+
+void ol_image_key_id(uint8_t id[OL_IMAGE_KEY_ID_BYTES],
+                     const uint8_t pub[OL_ED25519_PUBLIC_BYTES]) {
+    uint8_t d[OL_SHA256_BYTES];
+    ol_sha256(d, pub, OL_ED25519_PUBLIC_BYTES);
+    memcpy(id, d, OL_IMAGE_KEY_ID_BYTES);
+}
+
+ol_image_status ol_image_check(const uint8_t *image, size_t len,
+                               const uint8_t pub[OL_ED25519_PUBLIC_BYTES], ol_image_header *out) {
+    ol_image_status s = ol_image_parse(image, len, out);
+    if (s != OL_IMAGE_OK) {
+        return s;
+    }
+    if (len - OL_IMAGE_HEADER_BYTES != out->body_bytes) {
+        return OL_IMAGE_TRUNCATED;
+    }
+    uint8_t digest[OL_SHA256_BYTES];
+    ol_sha256(digest, image + OL_IMAGE_HEADER_BYTES, out->body_bytes);
+    if (memcmp(digest, out->digest, sizeof digest) != 0) {
+        return OL_IMAGE_CORRUPT;
+    }
+    uint8_t id[OL_IMAGE_KEY_ID_BYTES];
+    ol_image_key_id(id, pub);
+    if (memcmp(id, out->key_id, sizeof id) != 0 ||
+        ol_ed25519_verify(out->signature, image, OL_IMAGE_SIGNED_BYTES, pub) != OL_OK) {
+        return OL_IMAGE_OTHER_KEY;
+    }
+    return OL_IMAGE_OK;
+}
+
+const char *ol_image_status_text(ol_image_status s) {
+    switch (s) {
+    case OL_IMAGE_OK:
+        return "OK";
+    case OL_IMAGE_NOT_IMAGE:
+        return "NOT AN IMAGE";
+    case OL_IMAGE_TRUNCATED:
+        return "IMAGE TRUNCATED";
+    case OL_IMAGE_CORRUPT:
+        return "IMAGE CORRUPT";
+    case OL_IMAGE_OTHER_KEY:
+        return "OTHER SIGNER";
+    }
+    return "NOT AN IMAGE";
+}
