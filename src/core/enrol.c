@@ -66,17 +66,12 @@ ol_err ol_code_checks_for_new_holder(ol_lock *lock, uint8_t slot) {
     return memcmp(left, lock->code_checks, OL_SLOTS) ? save_checks(lock, left) : OL_OK;
 }
 
-ol_err ol_new_code_first(ol_lock *lock, const uint8_t key[32], uint8_t target, const ol_event *ev,
+ol_err ol_new_code_check(ol_lock *lock, const uint8_t key[32], uint8_t target, const ol_event *ev,
                          const char **bad) {
-    *bad = ol_credential_policy_text(ol_credential_shape(ev->digits, ev->ndigits));
-    if (**bad) {
-        return OL_OK; // the digits alone said so: nothing about anyone else
-    }
     *bad = NULL;
     if (lock->set.id_mode) {
         // The ID says whose code it is: codes need not differ, and nothing
         // about anyone else's code is checked or told.
-        ol_credential_tag(lock->pending, key, ev->digits, ev->ndigits);
         return OL_OK;
     }
     struct policy_check c = {key, target, ev, POLICY_OK};
@@ -87,9 +82,9 @@ ol_err ol_new_code_first(ol_lock *lock, const uint8_t key[32], uint8_t target, c
     } else if (lock->mode == MODE_RECOVERY) {
         // "Too like another" tells about another person's code: it is a wrong
         // try, saved before the check like any other. Not rationed for the new
-        // manager code of a recovery: its holder has served the recovery
-        // delay, and a probe there costs the recovery if close, and another
-        // delay if cancelled.
+        // manager code of a recovery: it comes after the matching repeat, so
+        // "not like another" sets slot 00 and uses the recovery code up, and
+        // "like another" is a wrong try that ends the recovery.
         err = ol_try(lock, check_policy, &c, NULL, &v);
     } else {
         // Rationed too (config.h): the answer tells about three codes.
@@ -106,12 +101,25 @@ ol_err ol_new_code_first(ol_lock *lock, const uint8_t key[32], uint8_t target, c
             err = ol_try(lock, check_policy, &c, NULL, &v);
         }
     }
-    if (err) {
-        return err;
-    }
-    if (c.found != POLICY_OK) {
+    if (!err && c.found != POLICY_OK) {
         *bad = ol_credential_policy_text(c.found);
-        return OL_OK;
+    }
+    return err;
+}
+
+ol_err ol_new_code_first(ol_lock *lock, const uint8_t key[32], uint8_t target, const ol_event *ev,
+                         const char **bad) {
+    *bad = ol_credential_policy_text(ol_credential_shape(ev->digits, ev->ndigits));
+    if (**bad) {
+        return OL_OK; // the digits alone said so: nothing about anyone else
+    }
+    *bad = NULL;
+    // A recovery compares the new code after its repeat (recovery.c).
+    if (lock->mode != MODE_RECOVERY) {
+        ol_err err = ol_new_code_check(lock, key, target, ev, bad);
+        if (err || *bad) {
+            return err;
+        }
     }
     ol_credential_tag(lock->pending, key, ev->digits, ev->ndigits);
     return OL_OK;

@@ -8,11 +8,18 @@
 
 #include "ownerlock/lock.h"
 
-// The first typing of a new code for slot `target`, under `key`: checked by
-// the policy and kept as a pending tag. *bad is NULL, or the refusal to
-// show. A refusal that tells about another code (TOO LIKE ANOTHER) is a
-// counted wrong try, and such checks are rationed per slot (config.h).
+// The first typing of a new code for slot `target`, under `key`: its shape
+// checked, then (but in a recovery, which does it after the repeat) the
+// comparison with the other codes, and kept as a pending tag. *bad is NULL,
+// or the refusal to show.
 ol_err ol_new_code_first(ol_lock *lock, const uint8_t key[32], uint8_t target, const ol_event *ev,
+                         const char **bad) OL_MUST_CHECK;
+// The comparison of a well-shaped new code for `target` with the other
+// codes, in plain mode (ID mode compares nothing). A refusal that tells about
+// another code (TOO LIKE ANOTHER) is a counted wrong try; in *01 and *02 each
+// comparison uses one of the asking slot's rationed checks (config.h), and
+// with none left *bad is TOO MANY CHANGES.
+ol_err ol_new_code_check(ol_lock *lock, const uint8_t key[32], uint8_t target, const ol_event *ev,
                          const char **bad) OL_MUST_CHECK;
 // The repeat: true (and its tag in `tag`, for the caller to save and wipe)
 // when it matches, and the pending tag is wiped; on a mismatch the pending

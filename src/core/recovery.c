@@ -246,9 +246,7 @@ static ol_err new_manager_code(ol_lock *lock, const ol_event *ev) {
         const char *bad;
         ol_err err = ol_new_code_first(lock, lock->device_key, 0, ev, &bad);
         if (!err && bad) {
-            // A counted wrong try (TOO LIKE ANOTHER) has ended the recovery.
-            ol_say(lock, TONE_ERROR, bad,
-                   lock->mode == MODE_RECOVERY ? "TRY AGAIN" : NOTHING_CHANGED);
+            ol_say(lock, TONE_ERROR, bad, "TRY AGAIN"); // its shape alone: another code
         } else if (!err) {
             lock->step = 3;
         }
@@ -256,16 +254,29 @@ static ol_err new_manager_code(ol_lock *lock, const ol_event *ev) {
     }
     uint8_t tag[OL_TAG_BYTES];
     if (!ol_new_code_repeat(lock, lock->device_key, ev, tag)) {
-        // The repeat again, never a new first entry: each first entry is
-        // compared with the other codes, unrationed, so a loop back to it
-        // was a free oracle on them (tenth outside evaluation). One checked
-        // code per recovery; `*` ends it.
+        // The repeat again, never a new first entry (tenth outside
+        // evaluation: a loop back to it was a free oracle); `*` ends it.
         ol_say(lock, TONE_ERROR, "CODES DIFFER", "REPEAT IT");
         return OL_OK;
     }
+    // Compared with the other codes only now: "not like another" sets slot
+    // 00 and uses the recovery code up, "like another" is a wrong try that
+    // ends the recovery. Nothing about them is free for whoever holds the
+    // recovery code (the eleventh outside evaluation compared a first entry,
+    // then `*`, a new recovery, again and again).
+    const char *bad;
+    ol_err err = ol_new_code_check(lock, lock->device_key, 0, ev, &bad);
+    if (err || bad) {
+        ol_wipe(tag, sizeof tag);
+        if (!err) {
+            // A counted wrong try (TOO LIKE ANOTHER) has ended the recovery.
+            ol_say(lock, TONE_ERROR, bad, NOTHING_CHANGED);
+        }
+        return err;
+    }
     // The new code first, then the recovery code is used up: a cut in between
     // leaves a lock that opens with the new code and can still be recovered.
-    ol_err err = ol_save_slot_new_holder(lock, 0, tag);
+    err = ol_save_slot_new_holder(lock, 0, tag);
     ol_wipe(tag, sizeof tag);
     if (!err) {
         err = ol_save_recovery(lock, NULL);

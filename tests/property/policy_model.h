@@ -1612,16 +1612,9 @@ static void pm_recovery_entry(pm *m, const char *digits, pm_out *o) {
     }
     m->deadline = m->now + OL_MENU_TIMEOUT_MS; // each field has its 30 s
     if (m->stage == PM_RNEW) {
-        // Not rationed (the ration is *01's and *02's): no check used, never
-        // TOO MANY CHANGES; still compared with the others in plain mode (in
-        // ID mode with nobody's: pm_code_rule).
-        int rule = pm_code_rule(m, 0, digits);
-        if (rule == PM_CODE_CLOSE) {
-            pm_wrong_try(m, o); // counted: the recovery ends (4), and its fields
-            pm_note(o, "TOO LIKE ANOTHER: counted, recovery ends, NOTHING CHANGED");
-            return;
-        }
-        if (rule != PM_CODE_OK) {
+        // Its shape only: the comparison with the others waits for the
+        // matching repeat (eleventh outside evaluation).
+        if (pm_code_shape(digits) != PM_CODE_OK) {
             pm_note(o, "new manager code refused: try again");
             return;
         }
@@ -1630,9 +1623,17 @@ static void pm_recovery_entry(pm *m, const char *digits, pm_out *o) {
         return;
     }
     if (strcmp(digits, m->pending) != 0) {
-        // The repeat again, never a new first entry (one checked code per
-        // recovery: tenth outside evaluation).
+        // The repeat again, never a new first entry (tenth outside
+        // evaluation).
         pm_note(o, "CODES DIFFER: repeat it");
+        return;
+    }
+    // Not rationed (the ration is *01's and *02's): no check used, never
+    // TOO MANY CHANGES; compared with the others in plain mode (in ID mode
+    // with nobody's: pm_code_rule).
+    if (pm_code_rule(m, 0, digits) == PM_CODE_CLOSE) {
+        pm_wrong_try(m, o); // counted: the recovery ends (4), and its fields
+        pm_note(o, "TOO LIKE ANOTHER: counted, recovery ends, NOTHING CHANGED");
         return;
     }
     memcpy(m->code[0], m->pending, sizeof m->pending);
