@@ -22,6 +22,7 @@ check: all
 	$(MAKE) --no-print-directory target-check
 	$(MAKE) --no-print-directory fault-check
 	$(MAKE) --no-print-directory ct-check
+	$(MAKE) --no-print-directory repro-check
 
 # The security report: every test, attack, invariant and figure of a fresh
 # run (the suite, the fuzzers, size and bench on the target) in
@@ -54,7 +55,7 @@ clean:
 # has no TRNG, so these images use the board's TEST-ONLY stand-in.
 TARGET_BUILD ?= build-an385
 
-.PHONY: target target-check size fault-check ct-check
+.PHONY: target target-check size fault-check ct-check firmware repro-check
 
 target: deps
 	@test -f $(TARGET_BUILD)/CMakeCache.txt || cmake -S ports/mps2-an385 -B $(TARGET_BUILD) \
@@ -90,3 +91,13 @@ size: target
 # and for a session handshake on each side.
 bench: target
 	bench/run-bench.sh $(TARGET_BUILD)
+
+# The lock-body firmware as a signed image, and its digest (scripts/firmware.sh:
+# OL_SIGNING_KEY names your signing key's file; without it a TEST key).
+firmware: all target
+	scripts/firmware.sh $(BUILD) $(TARGET_BUILD)
+
+# The reproducible build (tests/repro/firmware-twice.sh): the firmware built in
+# two places from the same sources gives the same bytes.
+repro-check: deps
+	JOBS=$(JOBS) tests/repro/firmware-twice.sh
