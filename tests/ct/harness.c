@@ -16,8 +16,9 @@
 // CT_TEST_FLAW (TEST ONLY: ct_harness_flaw.elf) plants the flaws the trace
 // must find, for its self-test, at the start of each call: two secret bytes
 // through a 64-bit product and a remainder, as fe_mul and the digit code did
-// (issue 14), and a loop that runs as many times as the first byte says
-// (control flow that depends on the secret).
+// (issue 14), a loop that runs as many times as the first byte says
+// (control flow that depends on the secret), and a copy of the secret left on
+// the stack (the residue check).
 // main() runs each once, so the program also runs under QEMU.
 #include <stdio.h>
 #include <string.h>
@@ -51,7 +52,12 @@ uint32_t ct_digits(void);
 
 #ifdef CT_TEST_FLAW
 // noinline: a call of its own, whatever the optimiser makes of the rest.
-__attribute__((noinline)) static void planted_flaw(const uint8_t *secret) {
+// copy: 8 bytes in the calling ct_* function's own frame, above the stack
+// the crypto uses and clears after it, never wiped: the residue.
+__attribute__((noinline)) static void planted_flaw(const uint8_t *secret, volatile uint8_t *copy) {
+    for (int i = 0; i < 8; i++) {
+        copy[i] = secret[i];
+    }
     uint32_t s = (uint32_t)secret[0] | (uint32_t)secret[1] << 8;
     volatile uint32_t big = 0x12345u; // volatile: no folding into shifts
     ct_leak = (uint32_t)(((uint64_t)s * big) >> 32) + s % (big & 0xFFu);
@@ -59,7 +65,9 @@ __attribute__((noinline)) static void planted_flaw(const uint8_t *secret) {
         ct_leak = ct_leak + 1u;
     }
 }
-#define PLANT(secret) planted_flaw(secret)
+#define PLANT(secret)                                                                              \
+    volatile uint8_t planted_copy[8];                                                              \
+    planted_flaw(secret, planted_copy)
 #else
 #define PLANT(secret) ((void)0)
 #endif

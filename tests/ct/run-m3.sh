@@ -9,10 +9,13 @@
 #     handles secrets (tests/ct/secret.list), in ownerlock-an385.elf;
 #  2. the trace (m3-trace.c, in Unicorn): X25519, the AEAD's seal and open,
 #     and the digit code run with two secrets each (ct_harness.elf) execute no
-#     variable-time instruction and the same instructions for both.
+#     variable-time instruction and the same instructions for both, and leave
+#     nothing on the stack that differs between the two (the residue: what a
+#     call left of its secret where no variable names it).
 # Each has its self-test, run first and always enforced: the scan must find
 # every flaw planted in tests/ct/planted.c (libct_planted.a), the trace the
-# one planted in the harness (ct_harness_flaw.elf, CT_TEST_FLAW).
+# ones planted in the harness (ct_harness_flaw.elf, CT_TEST_FLAW: a product, a
+# remainder, a branch and a copy of the secret left on the stack).
 # --report-only: the checks of the real code print their findings but do not
 # fail (the self-tests still do).
 set -eu
