@@ -8,7 +8,7 @@
 // order, and bench/run-bench.sh pairs them up. Nothing else runs meanwhile:
 // no SysTick, no UART interrupt.
 //
-// For each lock (1, 8, 32 enrolled slots) and each candidate code:
+// For each lock (1, 7, 32 enrolled slots) and each candidate code:
 //  - the whole ENTRY event through ol_lock_event, flash writes included,
 //    every candidate from the same snapshot of flash and RAM, so the only
 //    difference between two candidates is the code typed;

@@ -74,11 +74,11 @@ $1 == "calibrate" { overhead = c[1]; next }
     }
 }
 function table(group, title,    i, name, k) {
-    printf "\n%-46s %9s %9s %9s\n", title, "1 slot", "8 slots", "32 slots"
+    printf "\n%-46s %9s %9s %9s\n", title, "1 slot", "7 slots", "32 slots"
     for (i = 1; i <= rows[group]; i++) {
         name = order[group, i]; k = group SUBSEP name
         printf "  %-44s %9s %9s %9s\n", name " [" digits[k] "]", \
-            ((k, 1) in n ? n[k, 1] : "-"), ((k, 8) in n ? n[k, 8] : "-"), \
+            ((k, 1) in n ? n[k, 1] : "-"), ((k, 7) in n ? n[k, 7] : "-"), \
             ((k, 32) in n ? n[k, 32] : "-")
     }
 }
@@ -90,7 +90,7 @@ END {
     print "to ol_credential_slot_of, counted inside each ENTRY event: the code read out of the"
     print "entry (after its ID, in ID mode), it and its duress reading, each tagged"
     print "(ol_credential_tag) and matched against all 32 slots (ol_credential_match)."
-    print "The 32-slot lock is in ID mode (*18: plain mode holds 8 codes), its entries ID + code."
+    print "The 32-slot lock is in ID mode (*18: plain mode holds 7 codes), its entries ID + code."
     table("verify", "verification inside ol_authenticate()")
     table("tag", "  one ol_credential_tag (HMAC-SHA256), called alone")
     table("match", "  one ol_credential_match (all 32 slots), called alone")
@@ -107,7 +107,7 @@ END {
     print "With 32 slots, verification costs the same for every input: the right code, a wrong"
     print "code, codes sharing 0..7 leading digits with an enrolled one, other lengths, and in ID"
     print "mode any ID (its own, that of another slot, one no slot has) or none. It costs"
-    print "the same with 1 and 8 slots enrolled, too. The whole ENTRY event differs only between"
+    print "the same with 1 and 7 slots enrolled, too. The whole ENTRY event differs only between"
     print "\"opens\" and \"refused\" (an opening logs OPEN and clears the penalty, a refusal logs"
     print "WRONG_CODE) and, after a match, with the role of the slot that matched."
 }'

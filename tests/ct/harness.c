@@ -9,6 +9,7 @@
 //   ct_open()    ct_msg = the opening of ct_ct, ct_tag under the same
 //   ct_digits()  an entry's duress variant (ol_credential_duress_variant)
 //                and the Damm check digit (ol_check_digit) of its digits
+//   ct_hmac()    ct_mac = HMAC-SHA256(ct_key, ct_msg) (a code's tag is one)
 // The trace runs each twice, with two secrets (scalars, keys, digits) and
 // the same public inputs. The AEAD's are those of a DATA frame of the link (an 18-byte
 // header as associated data, a 40-byte message: src/link/session.c).
@@ -43,12 +44,14 @@ uint8_t ct_digit[OL_ENTRY_MAX_DIGITS];
 uint8_t ct_variant[OL_ENTRY_MAX_DIGITS];
 uint8_t ct_ndigits = 8;
 uint8_t ct_check;
+uint8_t ct_mac[OL_SHA256_BYTES];
 volatile uint32_t ct_leak; // where the planted flaw's result goes
 
 uint32_t ct_x25519(void);
 uint32_t ct_seal(void);
 uint32_t ct_open(void);
 uint32_t ct_digits(void);
+uint32_t ct_hmac(void);
 
 #ifdef CT_TEST_FLAW
 // noinline: a call of its own, whatever the optimiser makes of the rest.
@@ -96,11 +99,17 @@ __attribute__((noinline, used)) uint32_t ct_digits(void) {
     return 0;
 }
 
+__attribute__((noinline, used)) uint32_t ct_hmac(void) {
+    PLANT(ct_key);
+    ol_hmac_sha256(ct_mac, ct_key, sizeof ct_key, ct_msg, sizeof ct_msg);
+    return 0;
+}
+
 int main(void) {
     memset(ct_scalar, 0x5A, sizeof ct_scalar);
     memset(ct_key, 0xA5, sizeof ct_key);
-    uint32_t x = ct_x25519(), s = ct_seal(), o = ct_open(), d = ct_digits();
-    printf("ct harness: x25519 %u, seal %u, open %u, digits %u\n", (unsigned)x, (unsigned)s,
-           (unsigned)o, (unsigned)d);
-    return x == 0 && s == 0 && o == 0 && d == 0 ? 0 : 1;
+    uint32_t x = ct_x25519(), s = ct_seal(), o = ct_open(), d = ct_digits(), h = ct_hmac();
+    printf("ct harness: x25519 %u, seal %u, open %u, digits %u, hmac %u\n", (unsigned)x,
+           (unsigned)s, (unsigned)o, (unsigned)d, (unsigned)h);
+    return x == 0 && s == 0 && o == 0 && d == 0 && h == 0 ? 0 : 1;
 }

@@ -399,14 +399,15 @@ static void fill(uint8_t *p, size_t n, uint32_t seed) {
     }
 }
 
-enum op { OP_X25519, OP_SEAL, OP_OPEN, OP_DIGITS, OPS };
-static const char *const op_name[OPS] = {"x25519", "seal", "open", "digits"};
-static const char *const op_fn[OPS] = {"ct_x25519", "ct_seal", "ct_open", "ct_digits"};
+enum op { OP_X25519, OP_SEAL, OP_OPEN, OP_DIGITS, OP_HMAC, OPS };
+static const char *const op_name[OPS] = {"x25519", "seal", "open", "digits", "hmac"};
+static const char *const op_fn[OPS] = {"ct_x25519", "ct_seal", "ct_open", "ct_digits", "ct_hmac"};
 static const char *const op_what[OPS] = {
     "ol_x25519: the scalar secret, the point (u = 9) public",
     "ol_aead_seal of a DATA frame (18 bytes of header, a 40-byte message): the key secret",
     "ol_aead_open of that frame: the key secret",
     "ol_credential_duress_variant and ol_check_digit of 8 digits: the digits secret",
+    "ol_hmac_sha256 of a 40-byte message (a code's tag is one): the key secret",
 };
 
 // Runs op with secret number `which` (0 or 1) into t.
@@ -441,6 +442,11 @@ static void run_op(const image *im, enum op op, int which, trace *t) {
             get(&r, "ct_msg", back, sizeof back);
             ret |= memcmp(back, msg, sizeof msg) != 0;
         }
+        break;
+    case OP_HMAC:
+        put(&r, "ct_key", secret, 32);
+        put(&r, "ct_msg", msg, sizeof msg);
+        ret = call(&r, op_fn[op], t);
         break;
     case OP_DIGITS:
         for (size_t i = 0; i < sizeof digits; i++) {

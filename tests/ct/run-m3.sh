@@ -8,7 +8,7 @@
 #     UDIV, SDIV (nor a call to a division helper) in the firmware's code that
 #     handles secrets (tests/ct/secret.list), in ownerlock-an385.elf;
 #  2. the trace (m3-trace.c, in Unicorn): X25519, the AEAD's seal and open,
-#     and the digit code run with two secrets each (ct_harness.elf) execute no
+#     the digit code and HMAC-SHA256 run with two secrets each (ct_harness.elf) execute no
 #     variable-time instruction and the same instructions for both, and leave
 #     nothing on the stack that differs between the two (the residue: what a
 #     call left of its secret where no variable names it).
