@@ -81,7 +81,11 @@ ol_err ol_recovery_power_up(ol_lock *lock) {
 }
 
 ol_err ol_recovery_cancel(ol_lock *lock) {
-    ol_err err = ol_recovery_stop(lock, OL_AUDIT_NO_SLOT, RECOVERY_CANCELLED);
+    // Typing given up: it ends a recovery past its delay, never the delay
+    // itself (*99 typed again while it runs, then '*').
+    ol_err err = lock->recovery_until != 0
+                     ? OL_OK
+                     : ol_recovery_stop(lock, OL_AUDIT_NO_SLOT, RECOVERY_CANCELLED);
     end_typing(lock);
     return err;
 }
@@ -206,23 +210,30 @@ static void match_recovery(ol_lock *lock, void *entry, verdict *v) {
     ol_wipe(tag, sizeof tag);
 }
 
-ol_err ol_recovery_take_group(ol_lock *lock, const ol_event *ev, bool *done, bool *valid) {
+// One group into lock->recovery_digits; *done once all five are in.
+static void take_group(ol_lock *lock, const ol_event *ev, bool *done) {
     *done = false;
-    *valid = false;
     if (!group_well_typed(lock, ev)) {
-        return OL_OK;
+        return;
     }
     memcpy(lock->recovery_digits + OL_RECOVERY_GROUP_DIGITS * lock->group, ev->digits,
            OL_RECOVERY_GROUP_DIGITS);
-    if (++lock->group < OL_RECOVERY_GROUPS) {
-        return OL_OK;
-    }
-    *done = true;
+    *done = ++lock->group == OL_RECOVERY_GROUPS;
+}
+
+// The five groups against the recovery code: a try (counted when wrong).
+static ol_err check_groups(ol_lock *lock, bool *valid) {
     verdict v;
     ol_err err = ol_try(lock, match_recovery, NULL, NOTHING_CHANGED, &v);
     wipe_digits(lock);
     *valid = v.valid;
     return err;
+}
+
+ol_err ol_recovery_take_group(ol_lock *lock, const ol_event *ev, bool *done, bool *valid) {
+    *valid = false;
+    take_group(lock, ev, done);
+    return *done ? check_groups(lock, valid) : OL_OK;
 }
 
 void ol_recovery_start(ol_lock *lock) {
@@ -233,9 +244,10 @@ void ol_recovery_start(ol_lock *lock) {
                lock->set.recovery_off ? "IT IS DISABLED" : "MAKE ONE: *14");
     } else if (ol_battery_critical(lock)) {
         ol_say(lock, TONE_ERROR, "BATTERY LOW", NOTHING_CHANGED);
-    } else if (lock->recovery_until != 0) {
-        ol_say(lock, TONE_INFO, "RECOVERY DELAY", "IS RUNNING");
     } else {
+        // Also while its delay runs: the groups are taken and answered after
+        // (twelfth outside evaluation: refused at once, the groups the owner
+        // typed on landed as five wrong codes and stopped his recovery).
         lock->mode = MODE_RECOVERY;
         lock->menu_deadline = lock->now + OL_MENU_TIMEOUT_MS;
     }
@@ -303,12 +315,21 @@ ol_err ol_recovery_entry(ol_lock *lock, const ol_event *ev) {
         return new_manager_code(lock, ev);
     }
     bool done, valid;
-    ol_err err = ol_recovery_take_group(lock, ev, &done, &valid);
-    if (err || !done) {
+    take_group(lock, ev, &done);
+    if (!done) {
+        return OL_OK;
+    }
+    ol_err err = check_groups(lock, &valid);
+    if (err) {
         return err;
     }
     end_typing(lock);
     if (!valid) {
+        return OL_OK;
+    }
+    if (lock->recovery_until != 0) {
+        // Typed again while its delay runs (a wrong one above stopped it).
+        ol_say(lock, TONE_INFO, "RECOVERY DELAY", "IS RUNNING");
         return OL_OK;
     }
     if (lock->recovery_window != 0) {

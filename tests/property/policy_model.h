@@ -637,7 +637,9 @@ static void pm_end_recovery(pm *m, uint8_t why) {
 // the field timed out): a running recovery ends (5) — in its delay's 10
 // minutes (the groups) or in the new manager code's fields alike.
 static void pm_end_recovery_typing(pm *m) {
-    pm_end_recovery(m, 5);
+    if (m->rec != PM_REC_DELAY) { // a delay goes on through '*' (*99 typed again in it)
+        pm_end_recovery(m, 5);
+    }
 }
 
 // ---- the ration of new-code checks (POLICY.md, "New codes") --------------------------
@@ -1366,9 +1368,9 @@ static void pm_function_key(pm *m, uint8_t number, pm_out *o) {
             pm_note(o, "NO RECOVERY");
         } else if (pm_battery_critical(m)) {
             pm_note(o, "BATTERY LOW");
-        } else if (m->rec == PM_REC_DELAY) {
-            pm_note(o, "recovery delay running: nothing");
         } else {
+            // Also while the delay runs: the groups are taken, answered after
+            // (twelfth outside evaluation).
             m->stage = PM_RTYPE;
             m->groups = 0;
             m->deadline = m->now + OL_MENU_TIMEOUT_MS;
@@ -1593,6 +1595,10 @@ static void pm_recovery_entry(pm *m, const char *digits, pm_out *o) {
         if (!match) {
             pm_wrong_try(m, o);
             pm_note(o, "wrong recovery code: counted, recovery ends");
+            return;
+        }
+        if (m->rec == PM_REC_DELAY) {
+            pm_note(o, "recovery delay running: nothing");
             return;
         }
         if (m->rec == PM_REC_READY) {
