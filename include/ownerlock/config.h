@@ -225,6 +225,13 @@
 #ifndef OL_AUDIT_SECTORS
 #define OL_AUDIT_SECTORS 48
 #endif
+// The key store (src/core/keystore.h): the device key and the link identity,
+// in two sectors of their own that a port keeps where a read-out of the
+// state and audit sectors does not reach (docs/PORTING.md, "The key store").
+#ifndef OL_KEYS_FIRST_SECTOR
+#define OL_KEYS_FIRST_SECTOR (OL_AUDIT_FIRST_SECTOR + OL_AUDIT_SECTORS)
+#endif
+#define OL_KEYS_SECTORS 2 // one record and its predecessor: fixed by the format
 // Audit events the ring always keeps (the lock checks ol_log_capacity at boot).
 #ifndef OL_AUDIT_MIN_EVENTS
 #define OL_AUDIT_MIN_EVENTS 4096u
@@ -323,6 +330,11 @@ _Static_assert(OL_KEYPAD_SECTORS >= 2 && OL_KEYPAD_SECTORS <= OL_RING_MAX_SECTOR
 _Static_assert(OL_AUDIT_FIRST_SECTOR >= OL_STATE_FIRST_SECTOR + OL_STATE_SECTORS ||
                    OL_STATE_FIRST_SECTOR >= OL_AUDIT_FIRST_SECTOR + OL_AUDIT_SECTORS,
                "the state and audit rings overlap");
+_Static_assert((OL_KEYS_FIRST_SECTOR >= OL_STATE_FIRST_SECTOR + OL_STATE_SECTORS ||
+                OL_STATE_FIRST_SECTOR >= OL_KEYS_FIRST_SECTOR + OL_KEYS_SECTORS) &&
+                   (OL_KEYS_FIRST_SECTOR >= OL_AUDIT_FIRST_SECTOR + OL_AUDIT_SECTORS ||
+                    OL_AUDIT_FIRST_SECTOR >= OL_KEYS_FIRST_SECTOR + OL_KEYS_SECTORS),
+               "the key store overlaps the state or audit ring");
 _Static_assert(OL_AUDIT_MIN_EVENTS >= 1, "OL_AUDIT_MIN_EVENTS must be >= 1");
 
 #endif

@@ -213,6 +213,9 @@ typedef struct ol_lock {
     ol_kv kv;
     ol_log audit;
     // persisted state, mirrored in RAM
+    bool has_device_key; // the key store holds one (src/core/keystore.h)
+    uint8_t keys_sector; // its sector holding the newest record (0 or 1; 0xFF: none)
+    uint32_t keys_seq;   // that record's sequence number
     uint8_t device_key[32];
     uint8_t tags[OL_SLOTS][OL_TAG_BYTES];
     uint32_t enrolled;     // bit n: slot n holds a code

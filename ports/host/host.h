@@ -73,6 +73,6 @@ ol_err ol_vclock_rtc_set(void *ctx, uint32_t seconds); // the lock sets its RTC
 // Default geometry of the simulated NOR device: 4 KiB sectors, enough for the
 // state ring and the audit ring of config.h.
 #define OL_HOST_SECTOR_SIZE 4096u
-#define OL_HOST_SECTORS 52u // 4 state + 48 audit
+#define OL_HOST_SECTORS 54u // 4 state + 48 audit + 2 key store
 
 #endif

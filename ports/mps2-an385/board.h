@@ -82,7 +82,7 @@ void console_puthex(uint32_t v);
 
 // ---- NOR flash in RAM, persisted through semihosting ----------------------------
 #define AN385_FLASH_SECTOR_SIZE 4096u
-#define AN385_FLASH_SECTORS (OL_AUDIT_FIRST_SECTOR + OL_AUDIT_SECTORS)
+#define AN385_FLASH_SECTORS (OL_KEYS_FIRST_SECTOR + OL_KEYS_SECTORS)
 #define AN385_FLASH_BYTES (AN385_FLASH_SECTOR_SIZE * AN385_FLASH_SECTORS)
 
 typedef struct an385_flash {

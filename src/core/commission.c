@@ -1,6 +1,8 @@
 // ownerlock — a new lock: its first manager code, set with the door open.
 #include "commission.h"
 
+#include "keystore.h"
+
 #include <string.h>
 
 #include "audit.h"
@@ -74,11 +76,11 @@ ol_err ol_commission_entry(ol_lock *lock, const ol_event *ev) {
         ol_say(lock, TONE_ERROR, "CODES DIFFER", "START AGAIN");
         return OL_OK;
     }
-    // Key first, then the manager slot: the lock counts as commissioned only
-    // once a manager slot exists, so a cut in between is a factory lock again.
-    ol_err err = ol_kv_put(&lock->kv, KEY_DEVICE, lock->new_key, sizeof lock->new_key);
+    // Key first (into the key store), then the manager slot: the lock counts
+    // as commissioned only once a manager slot exists, so a cut in between is
+    // a factory lock again.
+    ol_err err = ol_keystore_save(lock, lock->new_key, NULL);
     if (!err) {
-        memcpy(lock->device_key, lock->new_key, sizeof lock->device_key);
         err = ol_save_slot(lock, 0, tag);
     }
     ol_wipe(tag, sizeof tag);

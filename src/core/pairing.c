@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "audit.h"
+#include "keystore.h"
 #include "persist.h"
 #include "store/store.h"
 #include "recovery.h"
@@ -29,13 +30,7 @@ bool ol_lock_link_peer(const ol_lock *lock, uint8_t key[32]) {
 }
 
 ol_err ol_lock_link_set_identity(ol_lock *lock, const uint8_t id[OL_LINK_ID_BYTES]) {
-    ol_err err = ol_kv_put(&lock->kv, KEY_LINK_ID, id, OL_LINK_ID_BYTES);
-    if (err) {
-        return err;
-    }
-    memcpy(lock->link_id, id, OL_LINK_ID_BYTES);
-    lock->has_link_id = true;
-    return OL_OK;
+    return ol_keystore_save(lock, NULL, id); // the key store (keystore.h)
 }
 
 ol_err ol_lock_link_pair(ol_lock *lock, uint64_t now_ms, const uint8_t key[32]) {

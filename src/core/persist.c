@@ -1,6 +1,8 @@
 // ownerlock — the lock state on flash: every change goes to flash first, and
 // to the RAM mirror only once the write returned.
 #include "persist.h"
+
+#include "keystore.h"
 #include "store/store.h"
 
 #include <string.h>
@@ -238,10 +240,39 @@ ol_err ol_penalty_is_saved(ol_lock *lock, penalty p) {
     return err;
 }
 
+// A store written before the key store (KEY_DEVICE and KEY_LINK_ID in the
+// state store): the keys move into the key store, then leave the state
+// store. A cut in between leaves them in both, and the next boot finishes.
+static ol_err move_keys_out(ol_lock *lock) {
+    uint8_t dev[32], link[OL_LINK_ID_BYTES];
+    bool have_dev, have_link;
+    ol_err err = load(lock, KEY_DEVICE, dev, sizeof dev, &have_dev);
+    if (!err) {
+        err = load(lock, KEY_LINK_ID, link, sizeof link, &have_link);
+    }
+    if (!err && ((have_dev && !lock->has_device_key) || (have_link && !lock->has_link_id))) {
+        err = ol_keystore_save(lock, have_dev && !lock->has_device_key ? dev : NULL,
+                               have_link && !lock->has_link_id ? link : NULL);
+    }
+    if (!err && have_dev) {
+        err = ol_kv_del(&lock->kv, KEY_DEVICE);
+    }
+    if (!err && have_link) {
+        err = ol_kv_del(&lock->kv, KEY_LINK_ID);
+    }
+    ol_wipe(dev, sizeof dev);
+    ol_wipe(link, sizeof link);
+    return err;
+}
+
 ol_err ol_load_state(ol_lock *lock) {
     uint8_t buf[OL_KV_MAX_VALUE];
-    bool have_key, found;
-    ol_err err = load(lock, KEY_DEVICE, lock->device_key, sizeof lock->device_key, &have_key);
+    bool found;
+    ol_err err = ol_keystore_load(lock);
+    if (!err) {
+        err = move_keys_out(lock);
+    }
+    bool have_key = lock->has_device_key;
     for (uint8_t s = 0; s < OL_SLOTS && !err; s++) {
         err = load(lock, (uint16_t)(KEY_SLOT_BASE + s), lock->tags[s], OL_TAG_BYTES, &found);
         if (!err && found) {
@@ -289,9 +320,6 @@ ol_err ol_load_state(ol_lock *lock) {
     if (!err) {
         err = load(lock, KEY_RECOVERY, lock->recovery_tag, OL_TAG_BYTES, &found);
         lock->recovery_enabled = !err && found;
-    }
-    if (!err) {
-        err = load(lock, KEY_LINK_ID, lock->link_id, OL_LINK_ID_BYTES, &lock->has_link_id);
     }
     if (!err) {
         err = load(lock, KEY_LINK_PEER, lock->link_peer, 32, &lock->has_link_peer);

@@ -10,14 +10,14 @@
 #include "penalty.h"
 
 enum persist_key {
-    KEY_DEVICE = 1,        // 32-byte device key, drawn from the TRNG at commissioning
+    KEY_DEVICE = 1,        // (before the key store: moved there at boot; keystore.h)
     KEY_PENALTY = 2,       // failures, last lockout ms, lockout ms left: u32 x3
     KEY_SETTINGS = 3,      // delay min, window min, flags, 0, override mask u32,
                            // recovery delay min u16, 0 u16
     KEY_TIMELOCK = 4,      // "lock for N hours": ms left, u32
     KEY_HOLIDAYS = 5,      // OL_HOLIDAYS x u16 days since 1970
     KEY_RECOVERY = 6,      // OL_TAG_BYTES tag of the recovery code; absent: no recovery
-    KEY_LINK_ID = 7,       // the lock body's X25519 secret and public key (64 bytes)
+    KEY_LINK_ID = 7,       // (before the key store: moved there at boot; keystore.h)
     KEY_LINK_PEER = 15,    // the paired keypad's public key (32 bytes)
     KEY_SCHEDULE_BASE = 8, // + weekday (0 = Monday): OL_SCHEDULE_PERIODS x (from, until) u16
     KEY_SLOT_BASE = 16,    // + n: OL_TAG_BYTES tag of slot n's code

@@ -41,7 +41,7 @@
 
 #define CODE_DIGITS 6
 #define SECTOR_SIZE 4096u
-#define SECTORS (OL_AUDIT_FIRST_SECTOR + OL_AUDIT_SECTORS)
+#define SECTORS (OL_KEYS_FIRST_SECTOR + OL_KEYS_SECTORS)
 #define PROBES_MAX 128
 
 static const uint8_t CODE[CODE_DIGITS] = {4, 8, 2, 9, 1, 5};  // the one attacked, slot 00

@@ -26,21 +26,26 @@
 //      counted wrong try on a commissioned lock; none commissions a factory
 //      lock or throws its bolt; another lock's recovery code, or one made
 //      from the serial, is a wrong try in *99.
-// What this does not prove: the device key is kept in the same flash as the
-// tags, so whoever can READ a lock body's flash can test codes offline, and
-// whoever can WRITE it owns the lock (check 3's control). That attacker is
-// inside the door; a real lock body keeps the key in read-protected MCU
-// flash (docs/SECURITY.md, "Open work").
+// And the key store (issue 15): the device key and the link secret are in
+// the key store's two sectors only, never in the state and audit sectors, so
+// a read-out of those (an external flash chip's dump) holds tags but no key
+// to test codes against (check 2). What this does not prove: that a port
+// keeps the key store's sectors out of reach (docs/PORTING.md); whoever can
+// WRITE the key store and the tags owns the lock (check 3's control). That
+// attacker is inside the door.
 #define _POSIX_C_SOURCE 200809L // clock_gettime
 #include <stdlib.h>
 #include <time.h>
 
 #include "check.h"
+#include "core/bytes.h"
 #include "core/credentials.h"
+#include "core/keystore.h"
 #include "core/state.h"
 #include "core/persist.h"
 #include "ownerlock/crypto.h"
 #include "rig.h"
+#include "store/ring.h"
 #include "store/store.h"
 #include "undo_flash.h"
 
@@ -110,13 +115,68 @@ static ol_err stored(unit *u, uint16_t key, uint8_t *buf, size_t cap, size_t *le
     return err ? err : ol_kv_get(&kv, key, buf, cap, len);
 }
 
-static bool image_holds(const unit *u, const uint8_t *bytes, size_t n) {
-    for (size_t i = 0; i + n <= FLASH_BYTES; i++) {
+// Does [from, to) of the image hold these bytes?
+static bool range_holds(const unit *u, size_t from, size_t to, const uint8_t *bytes, size_t n) {
+    for (size_t i = from; i + n <= to; i++) {
         if (memcmp(u->r.hf.mem + i, bytes, n) == 0) {
             return true;
         }
     }
     return false;
+}
+
+static bool image_holds(const unit *u, const uint8_t *bytes, size_t n) {
+    return range_holds(u, 0, FLASH_BYTES, bytes, n);
+}
+
+#define KEYS_AT ((size_t)OL_HOST_SECTOR_SIZE * OL_KEYS_FIRST_SECTOR)
+
+// The key store's newest whole record (src/core/keystore.h's format), read
+// from the image as a dump shows it: its offset, or -1 if none.
+static long keys_record(const unit *u) {
+    long best = -1;
+    uint32_t best_seq = 0;
+    for (size_t s = 0; s < OL_KEYS_SECTORS; s++) {
+        const uint8_t *r = u->r.hf.mem + KEYS_AT + s * OL_HOST_SECTOR_SIZE;
+        uint32_t magic = get_le32(r), seq = get_le32(r + 4);
+        uint32_t crc = get_le32(r + OL_KEYS_RECORD_BYTES - 4);
+        if (magic == 0x534b4c4fu && crc == ol_ring_crc32(0, r, OL_KEYS_RECORD_BYTES - 4) &&
+            (best < 0 || seq > best_seq)) {
+            best = (long)(KEYS_AT + s * OL_HOST_SECTOR_SIZE);
+            best_seq = seq;
+        }
+    }
+    return best;
+}
+
+// The device key in the key store (NOT_FOUND: none).
+static ol_err stored_key(unit *u, uint8_t key[32]) {
+    long at = keys_record(u);
+    if (at < 0 || (get_le32(u->r.hf.mem + at + 8) & 1u) == 0) {
+        return OL_ERR_NOT_FOUND;
+    }
+    memcpy(key, u->r.hf.mem + at + 12, 32);
+    return OL_OK;
+}
+
+// With the lock off, the key store's next record with this device key (the
+// rest as it was), written as one who can write its flash would.
+static void put_key_while_off(unit *u, const uint8_t key[32]) {
+    ol_lock_shutdown(&u->r.lock);
+    long at = keys_record(u);
+    CHECK(at >= 0);
+    uint8_t rec[OL_KEYS_RECORD_BYTES];
+    memcpy(rec, u->r.hf.mem + at, sizeof rec);
+    put_le32(rec + 4, get_le32(rec + 4) + 1);
+    put_le32(rec + 8, get_le32(rec + 8) | 1u);
+    memcpy(rec + 12, key, 32);
+    put_le32(rec + OL_KEYS_RECORD_BYTES - 4, ol_ring_crc32(0, rec, OL_KEYS_RECORD_BYTES - 4));
+    uint32_t other = OL_KEYS_FIRST_SECTOR + ((size_t)at == KEYS_AT ? 1u : 0u);
+    const ol_flash *f = &u->r.hf.flash;
+    CHECK_EQ(f->erase(f->ctx, other), OL_OK);
+    CHECK_EQ(f->program(f->ctx, other * OL_HOST_SECTOR_SIZE, rec, sizeof rec), OL_OK);
+    u->r.t += 1000;
+    CHECK_EQ(rig_boot(&u->r), OL_OK);
 }
 
 static void digits_of(const char *code, uint8_t d[OL_ENTRY_MAX_DIGITS], uint8_t *n) {
@@ -176,9 +236,10 @@ static void test_factory_image(void) {
     uint8_t key[32];
     size_t len = 0;
     CHECK(a->trng_calls > 0);
+    CHECK_EQ(stored_key(a, key), OL_ERR_NOT_FOUND);
     CHECK_EQ(stored(a, KEY_DEVICE, key, sizeof key, &len), OL_ERR_NOT_FOUND);
     rig_power_cycle(&a->r, 1000);
-    CHECK_EQ(stored(a, KEY_DEVICE, key, sizeof key, &len), OL_ERR_NOT_FOUND);
+    CHECK_EQ(stored_key(a, key), OL_ERR_NOT_FOUND);
     CHECK(!rig_status(&a->r).commissioned);
     ol_hostflash_close(&a->r.hf);
     ol_hostflash_close(&b->r.hf);
@@ -210,10 +271,14 @@ static void test_per_lock_secrets(void) {
     CHECK(a->trng_calls > 0 && b->trng_calls > 0);
     uint8_t key_a[32], key_b[32], zero[32] = {0};
     size_t len = 0;
-    CHECK_EQ(stored(a, KEY_DEVICE, key_a, sizeof key_a, &len), OL_OK);
-    CHECK_EQ(stored(b, KEY_DEVICE, key_b, sizeof key_b, &len), OL_OK);
+    CHECK_EQ(stored_key(a, key_a), OL_OK);
+    CHECK_EQ(stored_key(b, key_b), OL_OK);
     CHECK(memcmp(key_a, key_b, 32) != 0 && memcmp(key_a, zero, 32) != 0);
     CHECK(!image_holds(b, key_a, sizeof key_a) && !image_holds(a, key_b, sizeof key_b));
+    // The key store holds the device key; the state and audit sectors (what a
+    // dump of an external flash would show) do not.
+    CHECK(!range_holds(a, 0, KEYS_AT, key_a, sizeof key_a));
+    CHECK(range_holds(a, KEYS_AT, FLASH_BYTES, key_a, sizeof key_a));
     uint8_t pub[8][32];
     int npub = 0;
     public_keys(pub, &npub);
@@ -257,8 +322,9 @@ static void test_per_lock_secrets(void) {
     CHECK_EQ(st.failures, failures + 1);
     CHECK_EQ(st.recovery_delay_ms, 0);
     CHECK_EQ(rig_bolt(&b->r), OL_BOLT_EXTENDED);
-    printf("2. two locks, same codes (TRNG seeds 21, 22): device keys differ; %d of %d code tags "
-           "differ, none found in the other image, none is the MAC under any of %d public keys; "
+    printf("2. two locks, same codes (TRNG seeds 21, 22): device keys differ, each in its key "
+           "store only (not in the state and audit sectors); %d of %d code tags differ, none found "
+           "in the other image, none is the MAC under any of %d public keys; "
            "recovery codes differ, lock A's is a wrong try on lock B\n",
            tags_checked, tags_checked, npub);
     ol_hostflash_close(&a->r.hf);
@@ -288,7 +354,7 @@ static void test_transplant(void) {
     uint8_t tag[OL_TAG_BYTES], key[32];
     size_t len = 0;
     CHECK_EQ(stored(own, KEY_SLOT_BASE + 0, tag, sizeof tag, &len), OL_OK);
-    CHECK_EQ(stored(own, KEY_DEVICE, key, sizeof key, &len), OL_OK);
+    CHECK_EQ(stored_key(own, key), OL_OK);
     // (a) His code's tag written into the victim's free manager slot 01: the
     // victim takes the record, and the code is still a wrong try.
     put_while_off(victim, KEY_SLOT_BASE + 1, tag, sizeof tag);
@@ -301,7 +367,7 @@ static void test_transplant(void) {
     // (b) Control: with the device key copied too, the same code opens. So
     // the refusal in (a) is the key's doing, and writing a lock body's flash
     // is owning it (that attacker is already inside the door).
-    put_while_off(victim, KEY_DEVICE, key, sizeof key);
+    put_key_while_off(victim, key);
     rig_keys(&victim->r, "604817#");
     CHECK_EQ(rig_bolt(&victim->r), OL_BOLT_RETRACTED);
     printf("3. lock A's code and its tag copied into lock B: %s; control, A's device key copied "

@@ -64,6 +64,7 @@
     X(OL_STATE_SECTORS)                                                                            \
     X(OL_AUDIT_FIRST_SECTOR)                                                                       \
     X(OL_AUDIT_SECTORS)                                                                            \
+    X(OL_KEYS_FIRST_SECTOR)                                                                        \
     X(OL_AUDIT_MIN_EVENTS)                                                                         \
     X(OL_KV_MAX_KEYS)                                                                              \
     X(OL_KV_MAX_VALUE)                                                                             \

@@ -477,9 +477,12 @@ void sim_world_show(sim_world *w) {
     sim_emit(w->events, &ev);
 }
 
+// The lock body's dump stops before its key store (config.h,
+// OL_KEYS_FIRST_SECTOR): the sectors a port keeps out of a read-out's reach
+// (docs/PORTING.md), as an attacker reading the state flash finds it.
 void sim_world_dump(sim_world *w, bool lock_unit) {
     const ol_flash *f = lock_unit ? &w->rig.lock_flash.flash : &w->rig.keypad_flash.flash;
-    size_t size = (size_t)f->sector_size * f->sector_count;
+    size_t size = (size_t)f->sector_size * (lock_unit ? OL_KEYS_FIRST_SECTOR : f->sector_count);
     uint8_t *img = sim_xmalloc(size);
     ol_err e = f->read(f->ctx, 0, img, size);
     if (e != OL_OK) {

@@ -1,0 +1,101 @@
+// ownerlock — the key store (keystore.h).
+#include "keystore.h"
+
+#include <string.h>
+
+#include "bytes.h"
+#include "ownerlock/crypto.h"
+#include "store/ring.h"
+
+#define KEYS_MAGIC 0x534b4c4fu // "OLKS" little-endian
+#define FLAG_DEVICE 1u
+#define FLAG_LINK 2u
+#define NO_SECTOR 0xFFu
+
+_Static_assert(OL_KEYS_RECORD_BYTES % OL_FLASH_WORD == 0, "a record is whole words");
+_Static_assert(12 + 32 + OL_LINK_ID_BYTES + 4 == OL_KEYS_RECORD_BYTES, "the record's layout");
+
+static uint32_t sector_addr(const ol_flash *f, uint8_t sector) {
+    return (OL_KEYS_FIRST_SECTOR + sector) * f->sector_size;
+}
+
+// The record in `sector`, if whole: its sequence number in *seq.
+static bool read_record(const ol_flash *f, uint8_t sector, uint8_t rec[OL_KEYS_RECORD_BYTES],
+                        uint32_t *seq) {
+    if (f->read(f->ctx, sector_addr(f, sector), rec, OL_KEYS_RECORD_BYTES) != OL_OK) {
+        return false;
+    }
+    uint32_t crc = ol_ring_crc32(0, rec, OL_KEYS_RECORD_BYTES - 4);
+    *seq = get_le32(rec + 4);
+    return get_le32(rec) == KEYS_MAGIC && get_le32(rec + OL_KEYS_RECORD_BYTES - 4) == crc;
+}
+
+ol_err ol_keystore_load(ol_lock *lock) {
+    const ol_flash *f = lock->plat->flash;
+    uint8_t rec[2][OL_KEYS_RECORD_BYTES];
+    uint32_t seq[2] = {0, 0};
+    bool ok[2];
+    for (uint8_t s = 0; s < 2; s++) {
+        ok[s] = read_record(f, s, rec[s], &seq[s]);
+    }
+    lock->keys_sector = NO_SECTOR;
+    lock->keys_seq = 0;
+    lock->has_device_key = false;
+    lock->has_link_id = false;
+    if (ok[0] || ok[1]) {
+        uint8_t s = ok[0] && (!ok[1] || seq[0] > seq[1]) ? 0 : 1;
+        uint32_t flags = get_le32(rec[s] + 8);
+        lock->keys_sector = s;
+        lock->keys_seq = seq[s];
+        lock->has_device_key = (flags & FLAG_DEVICE) != 0;
+        lock->has_link_id = (flags & FLAG_LINK) != 0;
+        memcpy(lock->device_key, rec[s] + 12, 32);
+        memcpy(lock->link_id, rec[s] + 44, OL_LINK_ID_BYTES);
+    }
+    ol_wipe(rec, sizeof rec);
+    return OL_OK;
+}
+
+ol_err ol_keystore_save(ol_lock *lock, const uint8_t device_key[32],
+                        const uint8_t link_id[OL_LINK_ID_BYTES]) {
+    const ol_flash *f = lock->plat->flash;
+    uint8_t rec[OL_KEYS_RECORD_BYTES], back[OL_KEYS_RECORD_BYTES];
+    bool has_device = device_key != NULL || lock->has_device_key;
+    bool has_link = link_id != NULL || lock->has_link_id;
+    const uint8_t *dev = device_key ? device_key : lock->device_key;
+    const uint8_t *link = link_id ? link_id : lock->link_id;
+    uint32_t seq = lock->keys_seq + 1;
+    uint8_t sector = lock->keys_sector == 0 ? 1 : 0;
+    memset(rec, 0, sizeof rec);
+    put_le32(rec, KEYS_MAGIC);
+    put_le32(rec + 4, seq);
+    put_le32(rec + 8, (has_device ? FLAG_DEVICE : 0) | (has_link ? FLAG_LINK : 0));
+    if (has_device) {
+        memcpy(rec + 12, dev, 32);
+    }
+    if (has_link) {
+        memcpy(rec + 44, link, OL_LINK_ID_BYTES);
+    }
+    put_le32(rec + OL_KEYS_RECORD_BYTES - 4, ol_ring_crc32(0, rec, OL_KEYS_RECORD_BYTES - 4));
+    ol_err err = f->erase(f->ctx, OL_KEYS_FIRST_SECTOR + sector);
+    if (!err) {
+        err = f->program(f->ctx, sector_addr(f, sector), rec, sizeof rec);
+    }
+    if (!err) {
+        err = f->read(f->ctx, sector_addr(f, sector), back, sizeof back);
+    }
+    if (!err && ol_ct_compare(rec, back, sizeof rec) != 0) {
+        err = OL_ERR_FLASH; // it did not take
+    }
+    if (!err) {
+        lock->keys_sector = sector;
+        lock->keys_seq = seq;
+        lock->has_device_key = has_device;
+        lock->has_link_id = has_link;
+        memmove(lock->device_key, rec + 12, 32);
+        memmove(lock->link_id, rec + 44, OL_LINK_ID_BYTES);
+    }
+    ol_wipe(rec, sizeof rec);
+    ol_wipe(back, sizeof back);
+    return err;
+}
