@@ -12,7 +12,8 @@
 #define FLAG_LINK 2u
 #define NO_SECTOR 0xFFu
 
-_Static_assert(OL_KEYS_RECORD_BYTES % OL_FLASH_WORD == 0, "a record is whole words");
+_Static_assert(OL_KEYS_RECORD_BYTES % 16 == 0,
+               "a record is whole words, read back 16 bytes at a time");
 _Static_assert(12 + 32 + OL_LINK_ID_BYTES + 4 == OL_KEYS_RECORD_BYTES, "the record's layout");
 
 static uint32_t sector_addr(const ol_flash *f, uint8_t sector) {
@@ -32,25 +33,27 @@ static bool read_record(const ol_flash *f, uint8_t sector, uint8_t rec[OL_KEYS_R
 
 ol_err ol_keystore_load(ol_lock *lock) {
     const ol_flash *f = lock->plat->flash;
-    uint8_t rec[2][OL_KEYS_RECORD_BYTES];
+    uint8_t rec[OL_KEYS_RECORD_BYTES];
     uint32_t seq[2] = {0, 0};
     bool ok[2];
+    // Which sector holds the newer whole record, then that one again: one
+    // record's room on the stack.
     for (uint8_t s = 0; s < 2; s++) {
-        ok[s] = read_record(f, s, rec[s], &seq[s]);
+        ok[s] = read_record(f, s, rec, &seq[s]);
     }
     lock->keys_sector = NO_SECTOR;
     lock->keys_seq = 0;
     lock->has_device_key = false;
     lock->has_link_id = false;
-    if (ok[0] || ok[1]) {
-        uint8_t s = ok[0] && (!ok[1] || seq[0] > seq[1]) ? 0 : 1;
-        uint32_t flags = get_le32(rec[s] + 8);
+    uint8_t s = ok[0] && (!ok[1] || seq[0] > seq[1]) ? 0 : 1;
+    if ((ok[0] || ok[1]) && read_record(f, s, rec, &seq[s])) {
+        uint32_t flags = get_le32(rec + 8);
         lock->keys_sector = s;
         lock->keys_seq = seq[s];
         lock->has_device_key = (flags & FLAG_DEVICE) != 0;
         lock->has_link_id = (flags & FLAG_LINK) != 0;
-        memcpy(lock->device_key, rec[s] + 12, 32);
-        memcpy(lock->link_id, rec[s] + 44, OL_LINK_ID_BYTES);
+        memcpy(lock->device_key, rec + 12, 32);
+        memcpy(lock->link_id, rec + 44, OL_LINK_ID_BYTES);
     }
     ol_wipe(rec, sizeof rec);
     return OL_OK;
@@ -59,7 +62,7 @@ ol_err ol_keystore_load(ol_lock *lock) {
 ol_err ol_keystore_save(ol_lock *lock, const uint8_t device_key[32],
                         const uint8_t link_id[OL_LINK_ID_BYTES]) {
     const ol_flash *f = lock->plat->flash;
-    uint8_t rec[OL_KEYS_RECORD_BYTES], back[OL_KEYS_RECORD_BYTES];
+    uint8_t rec[OL_KEYS_RECORD_BYTES], back[16];
     bool has_device = device_key != NULL || lock->has_device_key;
     bool has_link = link_id != NULL || lock->has_link_id;
     const uint8_t *dev = device_key ? device_key : lock->device_key;
@@ -81,19 +84,19 @@ ol_err ol_keystore_save(ol_lock *lock, const uint8_t device_key[32],
     if (!err) {
         err = f->program(f->ctx, sector_addr(f, sector), rec, sizeof rec);
     }
-    if (!err) {
-        err = f->read(f->ctx, sector_addr(f, sector), back, sizeof back);
-    }
-    if (!err && ol_ct_compare(rec, back, sizeof rec) != 0) {
-        err = OL_ERR_FLASH; // it did not take
+    for (uint32_t at = 0; !err && at < sizeof rec; at += sizeof back) {
+        err = f->read(f->ctx, sector_addr(f, sector) + at, back, sizeof back);
+        if (!err && ol_ct_compare(rec + at, back, sizeof back) != 0) {
+            err = OL_ERR_FLASH; // it did not take
+        }
     }
     if (!err) {
         lock->keys_sector = sector;
         lock->keys_seq = seq;
         lock->has_device_key = has_device;
         lock->has_link_id = has_link;
-        memmove(lock->device_key, rec + 12, 32);
-        memmove(lock->link_id, rec + 44, OL_LINK_ID_BYTES);
+        memcpy(lock->device_key, rec + 12, 32);
+        memcpy(lock->link_id, rec + 44, OL_LINK_ID_BYTES);
     }
     ol_wipe(rec, sizeof rec);
     ol_wipe(back, sizeof back);
