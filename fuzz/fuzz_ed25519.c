@@ -18,9 +18,8 @@
 
 #include <sodium.h>
 
+#include "fuzz.h"
 #include "ownerlock/crypto.h"
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     if (size < 1 + 32 + 64 || sodium_init() < 0) {
@@ -42,8 +41,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     }
     int want = crypto_sign_verify_detached(sig, msg, len, pub) == 0;
     int got = ol_ed25519_verify(sig, msg, len, pub) == OL_OK;
-    if (want != got) {
-        abort();
-    }
+    REQUIRE(want == got);
     return 0;
 }

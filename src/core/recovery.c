@@ -210,30 +210,23 @@ static void match_recovery(ol_lock *lock, void *entry, verdict *v) {
     ol_wipe(tag, sizeof tag);
 }
 
-// One group into lock->recovery_digits; *done once all five are in.
-static void take_group(ol_lock *lock, const ol_event *ev, bool *done) {
+ol_err ol_recovery_take_group(ol_lock *lock, const ol_event *ev, bool *done, bool *valid) {
     *done = false;
+    *valid = false;
     if (!group_well_typed(lock, ev)) {
-        return;
+        return OL_OK;
     }
     memcpy(lock->recovery_digits + OL_RECOVERY_GROUP_DIGITS * lock->group, ev->digits,
            OL_RECOVERY_GROUP_DIGITS);
-    *done = ++lock->group == OL_RECOVERY_GROUPS;
-}
-
-// The five groups against the recovery code: a try (counted when wrong).
-static ol_err check_groups(ol_lock *lock, bool *valid) {
+    if (++lock->group < OL_RECOVERY_GROUPS) {
+        return OL_OK;
+    }
+    *done = true;
     verdict v;
     ol_err err = ol_try(lock, match_recovery, NULL, NOTHING_CHANGED, &v);
     wipe_digits(lock);
     *valid = v.valid;
     return err;
-}
-
-ol_err ol_recovery_take_group(ol_lock *lock, const ol_event *ev, bool *done, bool *valid) {
-    *valid = false;
-    take_group(lock, ev, done);
-    return *done ? check_groups(lock, valid) : OL_OK;
 }
 
 void ol_recovery_start(ol_lock *lock) {
@@ -315,12 +308,8 @@ ol_err ol_recovery_entry(ol_lock *lock, const ol_event *ev) {
         return new_manager_code(lock, ev);
     }
     bool done, valid;
-    take_group(lock, ev, &done);
-    if (!done) {
-        return OL_OK;
-    }
-    ol_err err = check_groups(lock, &valid);
-    if (err) {
+    ol_err err = ol_recovery_take_group(lock, ev, &done, &valid);
+    if (err || !done) {
         return err;
     }
     end_typing(lock);

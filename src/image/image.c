@@ -4,25 +4,9 @@
 
 #include <string.h>
 
+#include "core/bytes.h"
+
 static const uint8_t MAGIC[4] = {'O', 'L', 'F', 'W'};
-
-static uint32_t get_le16(const uint8_t *p) {
-    return (uint32_t)p[0] | ((uint32_t)p[1] << 8);
-}
-
-static uint32_t get_le32(const uint8_t *p) {
-    return get_le16(p) | (get_le16(p + 2) << 16);
-}
-
-static void put_le16(uint8_t *p, uint32_t v) {
-    p[0] = (uint8_t)v;
-    p[1] = (uint8_t)(v >> 8);
-}
-
-static void put_le32(uint8_t *p, uint32_t v) {
-    put_le16(p, v);
-    put_le16(p + 2, v >> 16);
-}
 
 ol_image_status ol_image_parse(const uint8_t *bytes, size_t len, ol_image_header *out) {
     memset(out, 0, sizeof *out);
@@ -44,8 +28,8 @@ ol_image_status ol_image_parse(const uint8_t *bytes, size_t len, ol_image_header
 
 void ol_image_header_encode(uint8_t out[OL_IMAGE_HEADER_BYTES], const ol_image_header *h) {
     memcpy(out, MAGIC, sizeof MAGIC);
-    put_le16(out + 4, OL_IMAGE_FORMAT);
-    put_le16(out + 6, OL_IMAGE_HEADER_BYTES);
+    put_le16(out + 4, (uint16_t)OL_IMAGE_FORMAT);
+    put_le16(out + 6, (uint16_t)OL_IMAGE_HEADER_BYTES);
     put_le32(out + 8, h->version);
     put_le32(out + 12, h->body_bytes);
     memcpy(out + 16, h->digest, sizeof h->digest);
