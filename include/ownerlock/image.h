@@ -64,6 +64,17 @@ ol_image_status ol_image_parse(const uint8_t *bytes, size_t len, ol_image_header
 ol_image_status ol_image_check(const uint8_t *image, size_t len,
                                const uint8_t pub[OL_ED25519_PUBLIC_BYTES], ol_image_header *out);
 
+// The same check over an image that is not in memory (a flash slot, read in
+// chunks: a bootloader has no room for a whole image). read(ctx, offset, buf,
+// n) fills buf with the image's bytes [offset, offset + n); an error reads
+// as OL_IMAGE_TRUNCATED. ol_image_check is this with a reader over memory:
+// one mechanism. digest, if not NULL, receives the SHA-256 the check
+// computed over the body (all zeros when it did not get that far).
+typedef ol_err (*ol_image_read_fn)(void *ctx, uint32_t offset, void *buf, size_t n);
+ol_image_status ol_image_check_read(ol_image_read_fn read, void *ctx, size_t len,
+                                    const uint8_t pub[OL_ED25519_PUBLIC_BYTES],
+                                    ol_image_header *out, uint8_t digest[OL_SHA256_BYTES]);
+
 // The key id of a public key (the first 16 bytes of its SHA-256).
 void ol_image_key_id(uint8_t id[OL_IMAGE_KEY_ID_BYTES], const uint8_t pub[OL_ED25519_PUBLIC_BYTES]);
 

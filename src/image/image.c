@@ -44,27 +44,75 @@ void ol_image_key_id(uint8_t id[OL_IMAGE_KEY_ID_BYTES],
     memcpy(id, d, OL_IMAGE_KEY_ID_BYTES);
 }
 
+// Bytes read at a time from an image that is not in memory: the stack a
+// check needs is this and SHA-256's context.
+#define CHUNK 128u
+
+ol_image_status ol_image_check_read(ol_image_read_fn read, void *ctx, size_t len,
+                                    const uint8_t pub[OL_ED25519_PUBLIC_BYTES],
+                                    ol_image_header *out, uint8_t digest[OL_SHA256_BYTES]) {
+    uint8_t buf[CHUNK], computed[OL_SHA256_BYTES];
+    _Static_assert(CHUNK >= OL_IMAGE_HEADER_BYTES, "the header is read in one chunk");
+    memset(computed, 0, sizeof computed);
+    ol_image_status s = OL_IMAGE_NOT_IMAGE;
+    memset(out, 0, sizeof *out);
+    if (len >= OL_IMAGE_HEADER_BYTES) {
+        s = read(ctx, 0, buf, OL_IMAGE_HEADER_BYTES) == OL_OK
+                ? ol_image_parse(buf, OL_IMAGE_HEADER_BYTES, out)
+                : OL_IMAGE_TRUNCATED;
+    }
+    if (s == OL_IMAGE_OK && len - OL_IMAGE_HEADER_BYTES != out->body_bytes) {
+        s = OL_IMAGE_TRUNCATED;
+    }
+    if (s == OL_IMAGE_OK) {
+        ol_sha256_ctx h;
+        ol_sha256_init(&h);
+        for (uint32_t at = 0; s == OL_IMAGE_OK && at < out->body_bytes; at += CHUNK) {
+            uint32_t n = out->body_bytes - at < CHUNK ? out->body_bytes - at : CHUNK;
+            if (read(ctx, OL_IMAGE_HEADER_BYTES + at, buf, n) != OL_OK) {
+                s = OL_IMAGE_TRUNCATED;
+            } else {
+                ol_sha256_update(&h, buf, n);
+            }
+        }
+        ol_sha256_final(&h, computed);
+        if (s == OL_IMAGE_OK && memcmp(computed, out->digest, sizeof computed) != 0) {
+            s = OL_IMAGE_CORRUPT;
+        }
+    }
+    if (s == OL_IMAGE_OK) {
+        uint8_t id[OL_IMAGE_KEY_ID_BYTES];
+        ol_image_key_id(id, pub);
+        ol_image_header_encode(buf, out); // the signed bytes, as read
+        if (memcmp(id, out->key_id, sizeof id) != 0 ||
+            ol_ed25519_verify(out->signature, buf, OL_IMAGE_SIGNED_BYTES, pub) != OL_OK) {
+            s = OL_IMAGE_OTHER_KEY;
+        }
+    }
+    if (digest != NULL) {
+        memcpy(digest, computed, sizeof computed);
+    }
+    return s;
+}
+
+typedef struct memory_image {
+    const uint8_t *bytes;
+    size_t len;
+} memory_image;
+
+static ol_err read_memory(void *ctx, uint32_t offset, void *buf, size_t n) {
+    const memory_image *m = ctx;
+    if (offset > m->len || n > m->len - offset) {
+        return OL_ERR_ARG;
+    }
+    memcpy(buf, m->bytes + offset, n);
+    return OL_OK;
+}
+
 ol_image_status ol_image_check(const uint8_t *image, size_t len,
                                const uint8_t pub[OL_ED25519_PUBLIC_BYTES], ol_image_header *out) {
-    ol_image_status s = ol_image_parse(image, len, out);
-    if (s != OL_IMAGE_OK) {
-        return s;
-    }
-    if (len - OL_IMAGE_HEADER_BYTES != out->body_bytes) {
-        return OL_IMAGE_TRUNCATED;
-    }
-    uint8_t digest[OL_SHA256_BYTES];
-    ol_sha256(digest, image + OL_IMAGE_HEADER_BYTES, out->body_bytes);
-    if (memcmp(digest, out->digest, sizeof digest) != 0) {
-        return OL_IMAGE_CORRUPT;
-    }
-    uint8_t id[OL_IMAGE_KEY_ID_BYTES];
-    ol_image_key_id(id, pub);
-    if (memcmp(id, out->key_id, sizeof id) != 0 ||
-        ol_ed25519_verify(out->signature, image, OL_IMAGE_SIGNED_BYTES, pub) != OL_OK) {
-        return OL_IMAGE_OTHER_KEY;
-    }
-    return OL_IMAGE_OK;
+    memory_image m = {image, len};
+    return ol_image_check_read(read_memory, &m, len, pub, out, NULL);
 }
 
 const char *ol_image_status_text(ol_image_status s) {
