@@ -232,6 +232,18 @@
 #define OL_KEYS_FIRST_SECTOR (OL_AUDIT_FIRST_SECTOR + OL_AUDIT_SECTORS)
 #endif
 #define OL_KEYS_SECTORS 2 // one record and its predecessor: fixed by the format
+// The boot area (include/ownerlock/boot.h): three image slots of
+// OL_BOOT_SLOT_SECTORS sectors each (ACTIVE, STAGED, BACKUP), then the boot
+// record's two sectors. The default slot, 13 sectors of 4 KiB = 52 KiB, holds
+// the 128-byte header and a lock body of up to 48 KiB with room to spare.
+#ifndef OL_BOOT_FIRST_SECTOR
+#define OL_BOOT_FIRST_SECTOR (OL_KEYS_FIRST_SECTOR + OL_KEYS_SECTORS)
+#endif
+#ifndef OL_BOOT_SLOT_SECTORS
+#define OL_BOOT_SLOT_SECTORS 13
+#endif
+#define OL_BOOT_RECORD_SECTORS 2 // one record and its predecessor: fixed by the format
+#define OL_BOOT_SECTORS (3 * OL_BOOT_SLOT_SECTORS + OL_BOOT_RECORD_SECTORS)
 // Audit events the ring always keeps (the lock checks ol_log_capacity at boot).
 #ifndef OL_AUDIT_MIN_EVENTS
 #define OL_AUDIT_MIN_EVENTS 4096u
@@ -335,6 +347,16 @@ _Static_assert((OL_KEYS_FIRST_SECTOR >= OL_STATE_FIRST_SECTOR + OL_STATE_SECTORS
                    (OL_KEYS_FIRST_SECTOR >= OL_AUDIT_FIRST_SECTOR + OL_AUDIT_SECTORS ||
                     OL_AUDIT_FIRST_SECTOR >= OL_KEYS_FIRST_SECTOR + OL_KEYS_SECTORS),
                "the key store overlaps the state or audit ring");
+// Sectors [f1, f1 + n1) and [f2, f2 + n2) are apart.
+#define OL_SECTORS_APART_(f1, n1, f2, n2) ((f1) >= (f2) + (n2) || (f2) >= (f1) + (n1))
+_Static_assert(OL_BOOT_SLOT_SECTORS >= 1, "OL_BOOT_SLOT_SECTORS must be >= 1");
+_Static_assert(OL_SECTORS_APART_(OL_BOOT_FIRST_SECTOR, OL_BOOT_SECTORS, OL_STATE_FIRST_SECTOR,
+                                 OL_STATE_SECTORS) &&
+                   OL_SECTORS_APART_(OL_BOOT_FIRST_SECTOR, OL_BOOT_SECTORS, OL_AUDIT_FIRST_SECTOR,
+                                     OL_AUDIT_SECTORS) &&
+                   OL_SECTORS_APART_(OL_BOOT_FIRST_SECTOR, OL_BOOT_SECTORS, OL_KEYS_FIRST_SECTOR,
+                                     OL_KEYS_SECTORS),
+               "the boot area overlaps the state ring, the audit ring or the key store");
 _Static_assert(OL_AUDIT_MIN_EVENTS >= 1, "OL_AUDIT_MIN_EVENTS must be >= 1");
 
 #endif

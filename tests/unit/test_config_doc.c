@@ -65,6 +65,8 @@
     X(OL_AUDIT_FIRST_SECTOR)                                                                       \
     X(OL_AUDIT_SECTORS)                                                                            \
     X(OL_KEYS_FIRST_SECTOR)                                                                        \
+    X(OL_BOOT_FIRST_SECTOR)                                                                        \
+    X(OL_BOOT_SLOT_SECTORS)                                                                        \
     X(OL_AUDIT_MIN_EVENTS)                                                                         \
     X(OL_KV_MAX_KEYS)                                                                              \
     X(OL_KV_MAX_VALUE)                                                                             \
