@@ -55,7 +55,7 @@ clean:
 # has no TRNG, so these images use the board's TEST-ONLY stand-in.
 TARGET_BUILD ?= build-an385
 
-.PHONY: target target-check size fault-check ct-check firmware repro-check
+.PHONY: target target-check size fault-check ct-check firmware repro-check boot boot-check
 
 target: deps
 	@test -f $(TARGET_BUILD)/CMakeCache.txt || cmake -S ports/mps2-an385 -B $(TARGET_BUILD) \
@@ -64,7 +64,14 @@ target: deps
 
 # Unit tests built for the Cortex-M3 and the lock-body system tests, in QEMU.
 target-check: target
-	ports/mps2-an385/run-tests.sh $(TARGET_BUILD)
+	ports/mps2-an385/run-tests.sh $(TARGET_BUILD) $(BUILD)
+
+# The bootloader (ports/mps2-an385/boot) and the lock body linked after it,
+# pinning the TEST key of `make firmware`; boot-check boots them in QEMU.
+boot: all target
+	ports/mps2-an385/boot/run-boot-tests.sh $(BUILD) $(TARGET_BUILD) >/dev/null || true
+boot-check: all target
+	ports/mps2-an385/boot/run-boot-tests.sh $(BUILD) $(TARGET_BUILD)
 
 # The instruction-skip fault sweep (tests/fault): every instruction of a wrong
 # entry, and of a power-up, skipped in turn in an emulated Cortex-M3.
@@ -86,6 +93,8 @@ ct-check: target
 # Flash, RAM and stack high-water mark of the lock-body firmware, per module.
 size: target
 	ports/mps2-an385/size.sh $(TARGET_BUILD)
+	@if [ -x $(BUILD)/ownerlock ]; then ports/mps2-an385/boot/size.sh $(BUILD) $(TARGET_BUILD); \
+	 else echo "bootloader: make all first (its TEST key needs the host tool)"; fi
 
 # Instructions the target executes for one code verification (1, 10, 32 slots)
 # and for a session handshake on each side.

@@ -82,7 +82,14 @@ void console_puthex(uint32_t v);
 
 // ---- NOR flash in RAM, persisted through semihosting ----------------------------
 #define AN385_FLASH_SECTOR_SIZE 4096u
+// The lock body's sectors; with AN385_WITH_BOOT_AREA (the bootloader's
+// build, and a lock body that stages updates) the boot area after them too.
+#ifdef AN385_WITH_BOOT_AREA
+#include "ownerlock/boot.h"
+#define AN385_FLASH_SECTORS (OL_BOOT_FIRST_SECTOR + OL_BOOT_SECTORS)
+#else
 #define AN385_FLASH_SECTORS (OL_KEYS_FIRST_SECTOR + OL_KEYS_SECTORS)
+#endif
 #define AN385_FLASH_BYTES (AN385_FLASH_SECTOR_SIZE * AN385_FLASH_SECTORS)
 
 typedef struct an385_flash {

@@ -1,7 +1,7 @@
 #!/bin/sh
 # ownerlock — mps2-an385: the target test suite (`make target-check`).
 #
-# usage: run-tests.sh BUILD_DIR
+# usage: run-tests.sh BUILD_DIR [HOST_BUILD]
 #
 #  1. unit tests built for the Cortex-M3, each run in
 #       qemu-system-arm -M mps2-an385 -nographic
@@ -10,10 +10,13 @@
 #     "N passed, M failed" through semihosting and its exit status is QEMU's;
 #  2. system tests: the lock-body firmware in QEMU, the keypad on the host,
 #     joined over the cable UART (systest/*.rig, run by an385-rig);
-#  3. x25519_cm3.S is what gen_x25519_cm3.py writes.
+#  3. x25519_cm3.S is what gen_x25519_cm3.py writes;
+#  4. with HOST_BUILD (its `ownerlock` tool signs images): the bootloader
+#     (boot/run-boot-tests.sh).
 # Everything runs side by side; the store's power-cut test is the longest.
 set -u
-build=${1:?usage: run-tests.sh BUILD_DIR}
+build=${1:?usage: run-tests.sh BUILD_DIR [HOST_BUILD]}
+host=${2:-}
 here=$(cd "$(dirname "$0")" && pwd)
 timeout=${OL_QEMU_TIMEOUT:-120}
 work=$(mktemp -d)
@@ -96,6 +99,12 @@ if python3 "$here/gen_x25519_cm3.py" | cmp -s - "$here/x25519_cm3.S"; then
 else
     echo "FAIL x25519_cm3.S differs from gen_x25519_cm3.py's output (run it again)"
     failed="$failed x25519_cm3.S"
+fi
+
+if [ -n "$host" ] && [ -x "$host/ownerlock" ]; then
+    "$here/boot/run-boot-tests.sh" "$host" "$build" || failed="$failed bootloader"
+else
+    echo "skip bootloader tests (no host build's ownerlock tool: make all)"
 fi
 
 if [ -n "$failed" ]; then

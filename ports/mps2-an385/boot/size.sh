@@ -1,0 +1,17 @@
+#!/bin/sh
+# ownerlock — `make size`'s bootloader lines: the bootloader's flash and RAM,
+# and the bootloader with the lock body against the 64 KiB budget.
+# usage: size.sh HOST_BUILD TARGET_BUILD
+set -eu
+host=${1:?usage: size.sh HOST_BUILD TARGET_BUILD}
+target=${2:?usage: size.sh HOST_BUILD TARGET_BUILD}
+key="$target/TEST-signing.key"
+[ -f "$key" ] || "$host/ownerlock" firmware keygen "$key" >"$target/TEST-signing.pub"
+cmake --build "$target" -j2 --target ownerlock-boot ownerlock-an385-app >/dev/null
+flash() { arm-none-eabi-size -A "$1" | awk '$1==".vectors"||$1==".text"||$1==".ARM.exidx"||$1==".data"{s+=$2} END{print s}'; }
+ram() { arm-none-eabi-size -A "$1" | awk '$1==".stack"||$1==".data"||$1==".bss"{s+=$2} END{print s}'; }
+boot=$(flash "$target/ownerlock-boot.elf")
+body=$(flash "$target/ownerlock-an385-app.elf")
+echo "bootloader: flash $boot bytes (of 20,480), RAM $(ram "$target/ownerlock-boot.elf") bytes (of 8,192, stack included)"
+echo "bootloader + lock body: flash $((boot + body)) bytes of 65,536 ($boot + $body)"
+[ $((boot + body)) -le 65536 ] || { echo "over the 64 KiB budget"; exit 1; }
