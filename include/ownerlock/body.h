@@ -43,6 +43,10 @@ ol_err ol_body_boot(ol_body *b, const ol_platform *plat, uint64_t now_ms, bool d
 ol_err ol_body_rx(ol_body *b, uint64_t now_ms, uint8_t byte) OL_MUST_CHECK;
 // The body's own events and time (DOOR, BATTERY, REMOTE_DISABLE, TICK).
 ol_err ol_body_event(ol_body *b, uint64_t now_ms, const ol_event *ev) OL_MUST_CHECK;
+// One request on the service port inside the door (lock.h's ol_lock_service);
+// the keypad shows what it changed.
+ol_err ol_body_service(ol_body *b, uint64_t now_ms, const uint8_t *req, size_t len,
+                       uint8_t resp[OL_SERVICE_RESPONSE_MAX], size_t *resp_len) OL_MUST_CHECK;
 // When ol_body_event should next be called with a TICK.
 uint64_t ol_body_next_deadline(const ol_body *b);
 // Is a session with a keypad up (for a status line)?

@@ -48,6 +48,12 @@ typedef struct ol_boot_info {
 ol_err ol_boot_info_read(const ol_boot_area *a, const uint8_t maker_key[OL_ED25519_PUBLIC_BYTES],
                          ol_boot_info *out) OL_MUST_CHECK;
 
+// What runs, as the bootloader left it: ACTIVE's header (parsed, not
+// verified again: the bootloader verified it before starting it) and
+// whether it runs on trial. Cheap: for the lock body's screens and its
+// power-up. OL_ERR_CORRUPT: ACTIVE holds no header.
+ol_err ol_boot_running(const ol_boot_area *a, ol_image_header *active, bool *trial) OL_MUST_CHECK;
+
 // Erases STAGED (OL_ERR_STATE while an install or a trial is under way).
 ol_err ol_boot_stage_begin(const ol_boot_area *a) OL_MUST_CHECK;
 
@@ -92,5 +98,28 @@ ol_err ol_boot_run(const ol_boot_area *a, const uint8_t maker_key[OL_ED25519_PUB
 #define OL_BOOT_STAGED 1u
 #define OL_BOOT_BACKUP 2u
 uint32_t ol_boot_slot_addr(const ol_boot_area *a, uint32_t slot);
+
+// What the lock body asks of the bootloader, as a port provides it
+// (ol_platform.boot; NULL: the port takes no firmware updates). A port that
+// links src/boot into the lock body fills it with ol_boot_services_init; a
+// board whose bootloader stays resident may point these at the
+// bootloader's own copies, so the lock body carries no second verifier.
+typedef struct ol_boot_services {
+    ol_boot_area area;
+    const uint8_t *maker_key; // OL_ED25519_PUBLIC_BYTES: pinned while the owner pins none
+    ol_err (*running)(const ol_boot_area *a, ol_image_header *active, bool *trial);
+    ol_err (*stage_begin)(const ol_boot_area *a);
+    ol_err (*stage_write)(const ol_boot_area *a, uint32_t offset, const uint8_t *data, size_t len);
+    ol_image_status (*stage_check)(const ol_boot_area *a, uint32_t len,
+                                   const uint8_t maker_key[OL_ED25519_PUBLIC_BYTES],
+                                   ol_image_header *out);
+    ol_err (*request_install)(const ol_boot_area *a, bool owner_chosen,
+                              const uint8_t maker_key[OL_ED25519_PUBLIC_BYTES]);
+    ol_err (*confirm)(const ol_boot_area *a);
+} ol_boot_services;
+
+// The services of this src/boot, on `flash` from first_sector.
+void ol_boot_services_init(ol_boot_services *s, const ol_flash *flash, uint32_t first_sector,
+                           const uint8_t maker_key[OL_ED25519_PUBLIC_BYTES]);
 
 #endif

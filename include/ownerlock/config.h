@@ -169,6 +169,13 @@
 #define OL_MENU_TIMEOUT_MS 30000u // a function with no key for this long is cancelled
 #endif
 
+// ---- Service port -------------------------------------------------------------
+// A *19 service session lasts this long (or until the door closes); the port
+// answers nothing else outside one (docs/PROTOCOL.md, "Service port").
+#ifndef OL_SERVICE_SESSION_MS
+#define OL_SERVICE_SESSION_MS 300000u
+#endif
+
 // ---- Keypad link and pairing ------------------------------------------------
 // *17 opens a window of this long in which an unpaired keypad may be paired
 // (door open).
@@ -325,6 +332,8 @@ _Static_assert(OL_RELOCK_UNOPENED_MS > 0 && OL_RELOCK_AFTER_CLOSE_MS > 0,
                "relock times must be > 0");
 _Static_assert(OL_MESSAGE_MS > 0 && OL_MENU_TIMEOUT_MS > 0, "UI times must be > 0");
 _Static_assert(OL_PAIRING_WINDOW_MS > 0, "OL_PAIRING_WINDOW_MS must be > 0");
+_Static_assert(OL_SERVICE_SESSION_MS >= 60000u && OL_SERVICE_SESSION_MS <= 3600000u,
+               "OL_SERVICE_SESSION_MS: a minute to an hour");
 _Static_assert(OL_REJECT_LOG_MS > 0, "OL_REJECT_LOG_MS must be > 0");
 _Static_assert(OL_BODY_HEARTBEAT_MS > 0, "OL_BODY_HEARTBEAT_MS must be > 0");
 // The keypad may answer before the body's newest DISPLAY reaches it.

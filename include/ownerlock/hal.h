@@ -46,6 +46,10 @@ typedef struct ol_platform {
     uint32_t (*rtc_now)(void *ctx);
     ol_err (*rtc_set)(void *ctx, uint32_t seconds);
     void *rtc_ctx;
+    // The bootloader's services to the lock body (ownerlock/boot.h): staging
+    // an image from the service port, installing it, confirming itself.
+    // NULL: this port takes no firmware updates.
+    const struct ol_boot_services *boot;
 } ol_platform;
 
 #endif

@@ -75,6 +75,7 @@ typedef struct ol_outputs {
     bool led_red;   // refused / locked out
     ol_beep beep;   // the last beep pattern ...
     uint32_t beeps; // ... and how many beeps so far: a change means a new one
+    bool restart;   // a firmware install waits: the port resets into its bootloader
 } ol_outputs;
 
 // The display as the keypad unit shows it: the lock body's outputs as they
@@ -112,6 +113,8 @@ typedef enum ol_audit_kind {
     OL_AUDIT_FAULT_DETECTED = 20, // the two readings of an entry disagreed (a glitch)
     OL_AUDIT_REFUSED = 21,        // a valid code refused by a rule: arg = function << 8 | why
     OL_AUDIT_REPEATED = 22,       // slot = a kind that repeated unwritten, arg = how often
+    OL_AUDIT_SERVICE = 23,        // the service port: arg = request << 8 | result (service.h)
+    OL_AUDIT_FIRMWARE = 24,       // a new image's first boot: arg = its version (low 16 bits)
     OL_AUDIT_KIND_COUNT
 } ol_audit_kind;
 
@@ -144,6 +147,8 @@ typedef enum ol_function_number {
     OL_FN_RECOVERY_DELAY = 16,
     OL_FN_PAIR_KEYPAD = 17,
     OL_FN_ID_MODE = 18,
+    OL_FN_SERVICE = 19,  // a service session: the port inside the door answers
+    OL_FN_FIRMWARE = 20, // the running firmware's version and digest
     OL_FN_RECOVERY = 99, // owner recovery: the recovery code's holder, not a code
 } ol_function_number;
 
@@ -193,6 +198,7 @@ typedef struct ol_status {
     ol_settings settings;           // the rules in force
     uint8_t code_checks[OL_SLOTS];  // new-code checks each slot has left
     uint32_t code_check_refill_ms;  // until one more comes back to each below the burst
+    uint32_t service_session_ms;    // a *19 service session's time left (0: none)
 } ol_status;
 
 // ---- the lock -------------------------------------------------------------------
@@ -279,6 +285,15 @@ typedef struct ol_lock {
     char message[2][OL_DISPLAY_COLS + 1];
     uint8_t pending[OL_TAG_BYTES]; // tag of a new code awaiting its repeat
     uint8_t new_key[32];           // device key drawn during commissioning
+    // The service port (src/core/service.c); RAM only: a power cut ends a session.
+    uint64_t service_until;      // the *19 session ends (0: none)
+    uint8_t service_slot;        // who opened it
+    bool service_refusal_logged; // a request outside a session: one record per power-up
+    uint8_t offer_page;          // a firmware offer on the keypad: the page shown
+    uint8_t offer_status;        // ol_image_status of the staged image
+    uint32_t offer_version;
+    uint8_t offer_digest[32];
+    uint32_t staged, stage_total; // bytes received over the port, of those announced
     ol_outputs out;
 } ol_lock;
 
@@ -308,6 +323,27 @@ bool ol_lock_function_policy(uint8_t number, ol_function_policy *policy) OL_MUST
 
 // Power is going away (or the context is being dropped): wipe secrets.
 void ol_lock_shutdown(ol_lock *lock);
+
+// ---- the service port (inside the door; docs/PROTOCOL.md, "Service port") -----
+// One request in, one response out: [result, n, message (n bytes), payload].
+// Outside a *19 session every request gets the one fixed refusal. The
+// port's transport (a UART's framing, the simulator's commands) carries
+// whole requests.
+#define OL_SERVICE_REQUEST_MAX 264
+#define OL_SERVICE_RESPONSE_MAX 96
+enum ol_service_request {
+    OL_SERVICE_INFO = 0x01,     // -> version u32, digest 32, signer's key id 16, session ms u32
+    OL_SERVICE_END = 0x02,      // ends the session
+    OL_SERVICE_FW_BEGIN = 0x10, // total bytes u32: a new image is coming (erases the staging slot)
+    OL_SERVICE_FW_DATA = 0x11,  // offset u32, then up to 256 bytes, in order
+    OL_SERVICE_FW_END = 0x12,   // checks the image; the keypad shows it for a manager's '#'
+};
+enum ol_service_result {
+    OL_SERVICE_OK = 0,
+    OL_SERVICE_REFUSED = 1, // the message says why
+};
+ol_err ol_lock_service(ol_lock *lock, uint64_t now_ms, const uint8_t *req, size_t len,
+                       uint8_t resp[OL_SERVICE_RESPONSE_MAX], size_t *resp_len) OL_MUST_CHECK;
 
 // ---- the keypad link (driven by src/link/body.c) ------------------------------
 // The lock body's link identity (X25519 secret || public) and the paired

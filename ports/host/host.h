@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "ownerlock/config.h"
 #include "ownerlock/hal.h"
 
 // ---- NOR flash ---------------------------------------------------------------
@@ -73,6 +74,8 @@ ol_err ol_vclock_rtc_set(void *ctx, uint32_t seconds); // the lock sets its RTC
 // Default geometry of the simulated NOR device: 4 KiB sectors, enough for the
 // state ring and the audit ring of config.h.
 #define OL_HOST_SECTOR_SIZE 4096u
-#define OL_HOST_SECTORS 54u // 4 state + 48 audit + 2 key store
+// 4 state + 48 audit + 2 key store, then the boot area (three image slots and
+// the boot record: ownerlock/boot.h)
+#define OL_HOST_SECTORS (OL_BOOT_FIRST_SECTOR + OL_BOOT_SECTORS)
 
 #endif

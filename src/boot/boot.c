@@ -378,6 +378,18 @@ ol_err ol_boot_info_read(const ol_boot_area *a, const uint8_t maker_key[OL_ED255
     return OL_OK;
 }
 
+ol_err ol_boot_running(const ol_boot_area *a, ol_image_header *active, bool *trial) {
+    memset(active, 0, sizeof *active);
+    *trial = false;
+    if (!area_ok(a)) {
+        return OL_ERR_ARG;
+    }
+    boot_record r;
+    load_record(a, &r);
+    *trial = r.state == ST_TRIAL;
+    return image_len(a, OL_BOOT_ACTIVE, active) != 0 ? OL_OK : OL_ERR_CORRUPT;
+}
+
 // The record, if the area is usable and no install, trial or roll back is
 // under way (they own STAGED, ACTIVE and BACKUP).
 static ol_err load_idle(const ol_boot_area *a, boot_record *r) {
@@ -516,4 +528,18 @@ ol_err ol_boot_pin_key(const ol_boot_area *a, const uint8_t pub[OL_ED25519_PUBLI
     r.flags |= F_OWNER_KEY;
     memcpy(r.key, pub, sizeof r.key);
     return save_record(a, &r);
+}
+
+void ol_boot_services_init(ol_boot_services *s, const ol_flash *flash, uint32_t first_sector,
+                           const uint8_t maker_key[OL_ED25519_PUBLIC_BYTES]) {
+    *s = (ol_boot_services){
+        .area = {flash, first_sector},
+        .maker_key = maker_key,
+        .running = ol_boot_running,
+        .stage_begin = ol_boot_stage_begin,
+        .stage_write = ol_boot_stage_write,
+        .stage_check = ol_boot_stage_check,
+        .request_install = ol_boot_request_install,
+        .confirm = ol_boot_confirm,
+    };
 }

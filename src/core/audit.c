@@ -32,6 +32,8 @@ static const char *const kind_names[OL_AUDIT_KIND_COUNT] = {
     [OL_AUDIT_FAULT_DETECTED] = "fault_detected",
     [OL_AUDIT_REFUSED] = "refused",
     [OL_AUDIT_REPEATED] = "repeated",
+    [OL_AUDIT_SERVICE] = "service",
+    [OL_AUDIT_FIRMWARE] = "firmware",
 };
 
 const char *ol_audit_kind_name(uint8_t kind) {

@@ -25,6 +25,7 @@
 #include "schedule.h"
 #include "screen.h"
 #include "sensors.h"
+#include "service.h"
 #include "state.h"
 #include "timelock.h"
 #include "tries.h"
@@ -41,6 +42,7 @@ enum field_kind {
     F_DATE,     // YYYYMMDD; 0 allowed when min == 0
     F_VIEW,     // the audit view: '#' pages
     F_RECOVERY, // the recovery code, one group per field ended by '#'
+    F_FIRMWARE, // the running firmware's pages: '#' pages
 };
 
 typedef struct field {
@@ -86,6 +88,7 @@ static ol_err apply_recovery_off(ol_lock *lock);
 static ol_err apply_recovery_delay(ol_lock *lock);
 static ol_err apply_pair(ol_lock *lock);
 static ol_err apply_id_mode(ol_lock *lock);
+static ol_err apply_service(ol_lock *lock);
 
 static const function functions[] = {
     {OL_FN_CHANGE_CODE, PROGRAMMING, "CHANGE CODE", apply_none,
@@ -130,6 +133,9 @@ static const function functions[] = {
     // ID + code: a guess tests one slot, not all of them (docs/SECURITY.md).
     {OL_FN_ID_MODE, MANAGER | PROGRAMMING | RELAXES, "ID MODE", apply_id_mode,
      FIELDS({F_NUMBER, 0, 1, "ID 0=OFF 1=ON"}, END)},
+    // The service port answers only in a session: from inside the safe.
+    {OL_FN_SERVICE, MANAGER | PROGRAMMING | DOOR_OPEN, "SERVICE", apply_service, FIELDS(END)},
+    {OL_FN_FIRMWARE, 0, "FIRMWARE", apply_none, FIELDS({F_FIRMWARE, 0, 0, ""}, END)},
 };
 
 // The prompts above spell out the ranges; a board that changes one of these
@@ -440,6 +446,9 @@ ol_err ol_function_entry(ol_lock *lock, const ol_event *ev) {
             lock->view_index = 0;
             view_step_back(lock);
         }
+        if (fn->fields[0].kind == F_FIRMWARE) {
+            lock->view_index = 0; // the page shown
+        }
         if (!current_field(lock)) {
             return finish(lock, fn); // a function with no fields
         }
@@ -460,6 +469,12 @@ ol_err ol_function_entry(ol_lock *lock, const ol_event *ev) {
     if (f->kind == F_VIEW) {
         if (ev->ndigits == 0 && lock->view_seq != 0) {
             view_step_back(lock);
+        }
+        return OL_OK;
+    }
+    if (f->kind == F_FIRMWARE) {
+        if (ev->ndigits == 0 && ++lock->view_index > SERVICE_DIGEST_PAGES) {
+            ol_function_end(lock); // past the last page
         }
         return OL_OK;
     }
@@ -540,6 +555,10 @@ void ol_function_screen(const ol_lock *lock, char l1[OL_DISPLAY_COLS + 1],
         *input = OL_INPUT_SECRET; // never echoed
         return;
     }
+    if (f->kind == F_FIRMWARE) {
+        ol_service_running_page(lock, (uint8_t)lock->view_index, l1, l2);
+        return;
+    }
     if (f->kind != F_VIEW) {
         ol_set_line(l1, f->prompt);
         return;
@@ -584,7 +603,7 @@ void ol_function_screen(const ol_lock *lock, char l1[OL_DISPLAY_COLS + 1],
 
 bool ol_function_wants_empty(const ol_lock *lock) {
     const field *f = lock->mode == MODE_FUNCTION && !lock->need_second ? current_field(lock) : NULL;
-    return f && (f->kind == F_CONFIRM || f->kind == F_VIEW);
+    return f && (f->kind == F_CONFIRM || f->kind == F_VIEW || f->kind == F_FIRMWARE);
 }
 
 // ---- what each function does ------------------------------------------------------
@@ -798,6 +817,11 @@ static ol_err apply_pair(ol_lock *lock) {
     lock->pair_until = lock->now + OL_PAIRING_WINDOW_MS;
     ol_say(lock, TONE_OK, "PAIR KEYPAD NOW", "WITHIN 60 S");
     return OL_OK;
+}
+
+static ol_err apply_service(ol_lock *lock) {
+    ol_function_end(lock); // the door was checked by finish(): DOOR_OPEN
+    return ol_service_open(lock);
 }
 
 bool ol_lock_function_policy(uint8_t number, ol_function_policy *policy) {

@@ -59,6 +59,14 @@ ol_err ol_keystore_load(ol_lock *lock) {
     return OL_OK;
 }
 
+ol_err ol_keystore_forget_device_key(ol_lock *lock) {
+    lock->has_device_key = false;
+    ol_wipe(lock->device_key, sizeof lock->device_key);
+    ol_err err = ol_keystore_save(lock, NULL, NULL);
+    const ol_flash *f = lock->plat->flash;
+    return err ? err : f->erase(f->ctx, OL_KEYS_FIRST_SECTOR + (lock->keys_sector == 0 ? 1u : 0u));
+}
+
 ol_err ol_keystore_save(ol_lock *lock, const uint8_t device_key[32],
                         const uint8_t link_id[OL_LINK_ID_BYTES]) {
     const ol_flash *f = lock->plat->flash;

@@ -37,4 +37,9 @@ ol_err ol_keystore_load(ol_lock *lock) OL_MUST_CHECK;
 ol_err ol_keystore_save(ol_lock *lock, const uint8_t device_key[32],
                         const uint8_t link_id[OL_LINK_ID_BYTES]) OL_MUST_CHECK;
 
+// The device key is forgotten: a record with the link identity alone, then
+// the other sector (the previous record, with the key) erased. The lock keeps
+// its identity on the cable, so its keypad still knows it.
+ol_err ol_keystore_forget_device_key(ol_lock *lock) OL_MUST_CHECK;
+
 #endif

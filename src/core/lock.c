@@ -22,6 +22,7 @@
 #include "recovery.h"
 #include "screen.h"
 #include "sensors.h"
+#include "service.h"
 #include "state.h"
 #include "timelock.h"
 #include "tries.h"
@@ -39,6 +40,8 @@ static ol_err menu_timed_out(ol_lock *lock) {
         ol_say(lock, TONE_INFO, "TIMED OUT", NOTHING_CHANGED);
         return err;
     }
+    case MODE_OFFER:
+        return ol_service_offer_decline(lock);
     default:
         ol_function_stop(lock, TONE_INFO, "TIMED OUT");
         return OL_OK;
@@ -72,6 +75,9 @@ static ol_err run_timers(ol_lock *lock) {
         err = ol_recovery_timers(lock);
     }
     if (!err) {
+        err = ol_service_timer(lock);
+    }
+    if (!err) {
         ol_delay_timer(lock);
         err = ol_dual_timer(lock);
     }
@@ -84,8 +90,12 @@ static uint64_t next_second(const ol_lock *lock, uint32_t left) {
 }
 
 uint64_t ol_lock_next_deadline(const ol_lock *lock) {
-    uint64_t c[14] = {lock->relock_at, lock->message_until, lock->menu_deadline, lock->window_until,
+    uint64_t c[16] = {lock->relock_at, lock->message_until, lock->menu_deadline, lock->window_until,
                       lock->dual_until};
+    if (lock->service_until != 0) {
+        c[14] = lock->service_until;
+        c[15] = next_second(lock, ol_until(lock, lock->service_until));
+    }
     if (lock->rejects_unlogged != 0) {
         c[11] = lock->reject_logged_at + OL_REJECT_LOG_MS;
     }
@@ -154,6 +164,9 @@ ol_err ol_lock_boot(ol_lock *lock, const ol_platform *plat, uint64_t now_ms, boo
         err = ol_recovery_power_up(lock);
     }
     if (!err) {
+        err = ol_service_power_up(lock);
+    }
+    if (!err) {
         ol_penalty_power_up(lock);
     }
     if (err) {
@@ -181,7 +194,8 @@ static bool well_formed(const ol_event *ev) {
 // Digits and '#'. An empty entry is never a try; it only pages, confirms or
 // steps through a shown recovery code.
 static ol_err entry(ol_lock *lock, const ol_event *ev) {
-    if (ev->ndigits == 0 && lock->mode != MODE_SHOW_CODE && !ol_function_wants_empty(lock)) {
+    if (ev->ndigits == 0 && lock->mode != MODE_SHOW_CODE && lock->mode != MODE_OFFER &&
+        !ol_function_wants_empty(lock)) {
         return OL_OK;
     }
     bool had_message = lock->message_until != 0;
@@ -200,6 +214,8 @@ static ol_err entry(ol_lock *lock, const ol_event *ev) {
     case MODE_RECOVERY:
         lock->menu_deadline = lock->now + OL_MENU_TIMEOUT_MS;
         return ol_recovery_entry(lock, ev);
+    case MODE_OFFER:
+        return ol_service_offer_entry(lock, ev);
     default:
         return ol_open_attempt(lock, ev);
     }
@@ -213,6 +229,13 @@ static ol_err function_key(ol_lock *lock, uint8_t number) {
         return OL_OK;
     case MODE_SHOW_CODE:
         return OL_OK; // the new recovery code must be seen to the end
+    case MODE_OFFER: {
+        ol_err err = ol_service_offer_decline(lock);
+        if (err) {
+            return err;
+        }
+        break;
+    }
     case MODE_RECOVERY: {
         ol_err err = ol_recovery_cancel(lock);
         if (err) {
@@ -248,6 +271,8 @@ static ol_err cancel_key(ol_lock *lock) {
     case MODE_FUNCTION:
         ol_function_stop(lock, TONE_INFO, "CANCELLED");
         return OL_OK;
+    case MODE_OFFER:
+        return ol_service_offer_decline(lock);
     default:
         return ol_delay_cancel(lock);
     }
@@ -272,7 +297,7 @@ static ol_err dispatch(ol_lock *lock, const ol_event *ev) {
         return OL_OK;
     case OL_EV_DOOR:
         ol_door_changed(lock, ev->door_open);
-        return OL_OK;
+        return ol_service_timer(lock); // a shut door ends a service session
     case OL_EV_BATTERY:
         return ol_battery_measured(lock, ev->value);
     case OL_EV_REMOTE_DISABLE:
@@ -334,6 +359,7 @@ void ol_lock_status(const ol_lock *lock, ol_status *st) {
     memcpy(st->code_checks, lock->code_checks, OL_SLOTS);
     st->code_check_refill_ms =
         ol_code_checks_full(lock) ? 0 : ol_countdown_left(lock, &lock->check_refill);
+    st->service_session_ms = lock->service_until ? ol_until(lock, lock->service_until) : 0;
 }
 
 void ol_lock_shutdown(ol_lock *lock) {

@@ -4,6 +4,7 @@
 #include "functions.h"
 #include "refusal.h"
 #include "recovery.h"
+#include "service.h"
 #include "state.h"
 #include "timelock.h"
 
@@ -59,6 +60,10 @@ static void idle_screen(const ol_lock *lock, char l1[OL_DISPLAY_COLS + 1],
                         char l2[OL_DISPLAY_COLS + 1], ol_input *input) {
     if (lock->out.bolt == OL_BOLT_RETRACTED) {
         ol_set_line(l1, lock->door_open ? "DOOR OPEN" : "OPEN");
+        if (lock->service_until != 0) {
+            ol_set_line(l2, "SERVICE 00:00");
+            ol_put_time_left(l2 + 8, ol_until(lock, lock->service_until));
+        }
     } else if (lock->dual_until != 0) {
         ol_set_line(l1, lock->set.id_mode ? "SECOND ID+CODE" : "SECOND CODE");
     } else if (lock->window_until != 0 && lock->now < lock->delay_until) {
@@ -111,6 +116,8 @@ void ol_screen_render(ol_lock *lock) {
             o->input = lock->step == 0 ? OL_INPUT_IDLE : OL_INPUT_SECRET;
         } else if (lock->mode == MODE_FUNCTION) {
             ol_function_screen(lock, l1, l2, &o->input);
+        } else if (lock->mode == MODE_OFFER) {
+            ol_service_offer_screen(lock, l1, l2, &o->input);
         } else if (!ol_recovery_screen(lock, l1, l2, &o->input)) {
             idle_screen(lock, l1, l2, &o->input);
         }

@@ -19,6 +19,7 @@ enum mode {
     MODE_FAULT = 3,      // storage failed or a fault was detected: refuse everything (fault.c)
     MODE_RECOVERY = 4,   // *99: the recovery code (step 0), new manager code (2, 3) (recovery.c)
     MODE_SHOW_CODE = 5,  // a new recovery code is shown, one group per '#' (recovery.c)
+    MODE_OFFER = 6,      // a firmware image waits for a manager's '#' (service.c)
 };
 
 #define MANAGER_MASK ((1u << OL_MANAGER_SLOTS) - 1u)

@@ -148,6 +148,16 @@ ol_err ol_body_event(ol_body *b, uint64_t now_ms, const ol_event *ev) {
     return err;
 }
 
+ol_err ol_body_service(ol_body *b, uint64_t now_ms, const uint8_t *req, size_t len,
+                       uint8_t resp[OL_SERVICE_RESPONSE_MAX], size_t *resp_len) {
+    if (now_ms > b->now) {
+        b->now = now_ms;
+    }
+    ol_err err = ol_lock_service(&b->lock, now_ms, req, len, resp, resp_len);
+    send_display(b, false); // an offer, a refusal: the keypad shows it
+    return err;
+}
+
 uint64_t ol_body_next_deadline(const ol_body *b) {
     uint64_t next = ol_lock_next_deadline(&b->lock);
     if (ol_session_body_established(&b->link) && b->sent_at + OL_BODY_HEARTBEAT_MS < next) {

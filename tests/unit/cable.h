@@ -101,6 +101,7 @@ static inline void bench_open(bench *b) {
     CHECK_EQ(ol_hostflash_open(&b->lock_flash, NULL, OL_HOST_SECTOR_SIZE, OL_HOST_SECTORS), OL_OK);
     CHECK_EQ(ol_hostflash_open(&b->keypad_flash, NULL, OL_HOST_SECTOR_SIZE, OL_KEYPAD_SECTORS),
              OL_OK);
+    CHECK_EQ(safe_rig_factory(b), OL_OK); // a new lock body holds the maker's image
     b->door_open = true;
 }
 

@@ -54,6 +54,7 @@
     X(OL_MESSAGE_MS)                                                                               \
     X(OL_MENU_TIMEOUT_MS)                                                                          \
     X(OL_PAIRING_WINDOW_MS)                                                                        \
+    X(OL_SERVICE_SESSION_MS)                                                                       \
     X(OL_REJECT_LOG_MS)                                                                            \
     X(OL_BODY_HEARTBEAT_MS)                                                                        \
     X(OL_LINK_FRESH_WINDOW)                                                                        \

@@ -5,6 +5,8 @@
 #include <string.h>
 
 #include "grow.h"
+#include "ownerlock/boot.h"
+#include "sim_maker.h"
 
 // ---- the cable ---------------------------------------------------------------------
 static void fifo_push(safe_rig_fifo *f, const uint8_t *bytes, size_t len) {
@@ -156,7 +158,9 @@ void safe_rig_platforms(safe_rig *r) {
         .rtc_now = ol_vclock_rtc,
         .rtc_set = ol_vclock_rtc_set,
         .rtc_ctx = &r->clock,
+        .boot = &r->boot,
     };
+    ol_boot_services_init(&r->boot, &r->lock_flash.flash, OL_BOOT_FIRST_SECTOR, sim_maker_key());
     r->keypad_plat = (ol_platform){
         .flash = &r->keypad_flash.flash,
         .trng = ol_testrng_fill,
@@ -167,12 +171,34 @@ void safe_rig_platforms(safe_rig *r) {
     };
 }
 
+ol_err safe_rig_factory(safe_rig *r) {
+    ol_boot_area area = {&r->lock_flash.flash, OL_BOOT_FIRST_SECTOR};
+    return sim_maker_factory_install(&area);
+}
+
+// The bootloader, as the reference board runs it before the lock body.
+static ol_err bootloader(safe_rig *r) {
+    memset(&r->running, 0, sizeof r->running);
+    if (!r->lock_plat.boot) {
+        return OL_OK; // a port without updates
+    }
+    ol_err err = ol_boot_run(&r->boot.area, r->boot.maker_key, &r->running);
+    if (err && !r->internal_error[0]) {
+        snprintf(r->internal_error, sizeof r->internal_error,
+                 "the lock body's bootloader found no verified image to run (%s)",
+                 ol_err_name(err));
+    }
+    return err;
+}
+
 ol_err safe_rig_boot_lock(safe_rig *r) {
     r->powered = true;
     r->lock_on_at = r->t;
     sync_clock(r);
     memset(&r->body, 0, sizeof r->body);
-    return ol_body_boot(&r->body, &r->lock_plat, 0, r->door_open, body_send, r);
+    ol_err err = bootloader(r);
+    ol_err body = ol_body_boot(&r->body, &r->lock_plat, 0, r->door_open, body_send, r);
+    return err ? err : body;
 }
 
 ol_err safe_rig_boot_keypad(safe_rig *r) {
@@ -240,6 +266,15 @@ bool safe_rig_pump(safe_rig *r) {
 bool safe_rig_event(safe_rig *r, const ol_event *ev, const char *during) {
     sync_clock(r);
     result(r, ol_body_event(&r->body, lock_now(r), ev), during);
+    safe_rig_pump(r);
+    step(r);
+    return !r->internal_error[0];
+}
+
+bool safe_rig_service(safe_rig *r, const uint8_t *req, size_t len,
+                      uint8_t resp[OL_SERVICE_RESPONSE_MAX], size_t *resp_len) {
+    sync_clock(r);
+    result(r, ol_body_service(&r->body, lock_now(r), req, len, resp, resp_len), "service");
     safe_rig_pump(r);
     step(r);
     return !r->internal_error[0];

@@ -20,6 +20,7 @@
 #include <stdint.h>
 
 #include "host.h"
+#include "ownerlock/boot.h"
 #include "ownerlock/body.h"
 #include "ownerlock/keypad_unit.h"
 
@@ -63,6 +64,8 @@ typedef struct safe_rig {
     ol_platform lock_plat, keypad_plat;
     ol_body body;
     ol_keypad_unit keypad;
+    ol_boot_services boot;   // the lock body's bootloader (src/boot, as on the board)
+    ol_image_header running; // what the bootloader found and started
 
     safe_rig_fifo to_lock, to_keypad;
     bool recording;
@@ -78,7 +81,13 @@ typedef struct safe_rig {
 // Both units' platforms on their flash and TRNG; the lock body's RTC is the
 // rig's clock, the keypad unit has none.
 void safe_rig_platforms(safe_rig *r);
+// The lock body's flash, if fresh from the factory, gets the simulated
+// maker's factory image (sim_maker.h), as a maker programs a new lock body.
+ol_err safe_rig_factory(safe_rig *r) OL_MUST_CHECK;
 // Boot a unit now: its clock starts at 0. The lock body booted means powered.
+// The lock body's bootloader runs first (ownerlock/boot.h, the same code as
+// the reference board's): it finishes or rolls back an install, and fails
+// (an internal error) when nothing verified is left to run.
 // Neither pumps (what the unit sent waits on the cable): safe_rig_pump() after.
 ol_err safe_rig_boot_lock(safe_rig *r);
 ol_err safe_rig_boot_keypad(safe_rig *r);
@@ -96,6 +105,9 @@ void safe_rig_free(safe_rig *r);
 bool safe_rig_pump(safe_rig *r);
 // One event to the lock body, then pump and step.
 bool safe_rig_event(safe_rig *r, const ol_event *ev, const char *during);
+// One request on the lock body's service port (inside the door), then pump and step.
+bool safe_rig_service(safe_rig *r, const uint8_t *req, size_t len,
+                      uint8_t resp[OL_SERVICE_RESPONSE_MAX], size_t *resp_len);
 // One key on the keypad unit, then pump and step; no time passes.
 bool safe_rig_key(safe_rig *r, char key);
 // The same, but what the key sent stays on the cable (safe_rig_pump() next).

@@ -590,6 +590,57 @@ static int cmd_dial(runner *r, const char *p) {
     return script_error(r, "dial: not available yet: needs the dial front end");
 }
 
+// service plug|unplug, service firmware PATH, service info, service end.
+static int cmd_service(runner *r, const char *p) {
+    static const char *const usage = "service: expected plug, unplug, firmware PATH, info or end";
+    char word[MAX_WORD];
+    int got = next_token(r, &p, word);
+    if (got < 0) {
+        return SIM_EXIT_SCRIPT;
+    }
+    bool plug = got && strcmp(word, "plug") == 0, unplug = got && strcmp(word, "unplug") == 0;
+    bool firmware = got && strcmp(word, "firmware") == 0;
+    bool info = got && strcmp(word, "info") == 0, end = got && strcmp(word, "end") == 0;
+    if (!(plug || unplug || firmware || info || end)) {
+        return script_error(r, "%s%s%s", usage, got ? ", not " : "", got ? word : "");
+    }
+    char path[MAX_WORD];
+    if (firmware) {
+        int have = next_token(r, &p, path);
+        if (have < 0) {
+            return SIM_EXIT_SCRIPT;
+        }
+        if (have == 0) {
+            return script_error(r, "service firmware: expected the image's PATH");
+        }
+    }
+    if (!no_more(r, "service", p)) {
+        return SIM_EXIT_SCRIPT;
+    }
+    if (check_pass(r)) {
+        return SIM_EXIT_OK;
+    }
+    if (plug || unplug) {
+        if (!sim_world_service_plug(r->w, plug)) {
+            return script_error(r, "service plug: the port is inside the door, and the door "
+                                   "is shut");
+        }
+        return SIM_EXIT_OK;
+    }
+    if (!r->w->service_plugged) {
+        return script_error(r, "service %s: no service tool on the port (service plug first)",
+                            word);
+    }
+    char err[512];
+    bool ok = firmware ? sim_world_service_firmware(r->w, path, err, sizeof err)
+              : info   ? sim_world_service_info(r->w)
+                       : sim_world_service_end(r->w);
+    if (!ok && firmware && !r->w->rig.internal_error[0]) {
+        return script_error(r, "%s", err);
+    }
+    return ok ? SIM_EXIT_OK : internal_error(r);
+}
+
 static int cmd_capture(runner *r, const char *p) {
     char name[MAX_WORD];
     int got = next_token(r, &p, name);
@@ -838,6 +889,7 @@ static const struct {
     {"wire", cmd_wire},
     {"keypad", cmd_keypad},
     {"dial", cmd_dial},
+    {"service", cmd_service},
     {"capture", cmd_capture},
     {"dump", cmd_dump},
     {"show", cmd_show},

@@ -130,7 +130,8 @@ typedef struct sim_seen {
     ol_bolt bolt;
     bool alarm;
     bool led_green, led_red;
-    uint32_t beeps; // the highest beep count sounded since the lock body booted
+    uint32_t beeps;       // the highest beep count sounded since the lock body booted
+    bool service_session; // the lock body's service port answers
     char display[2 * OL_DISPLAY_COLS + 8];
 } sim_seen;
 
@@ -146,7 +147,8 @@ typedef struct sim_world {
     ol_bolt bolt; // where the bolt is; stays put while the power is off
     uint32_t battery_mv;
     bool remote_disable;
-    uint32_t keypads; // keypads replaced so far (persisted: each one is new)
+    uint32_t keypads;     // keypads replaced so far (persisted: each one is new)
+    bool service_plugged; // a service tool on the port inside the door
 
     uint32_t audit_reported; // last audit seq reported as an event
     sim_seen seen;
@@ -175,6 +177,16 @@ void sim_world_battery(sim_world *w, uint32_t mv);
 void sim_world_remote_disable(sim_world *w, bool on);
 void sim_world_clock_set(sim_world *w, int64_t wall_secs);
 void sim_world_clock_lose(sim_world *w);
+// The service tool on the lock body's port inside the door: false to plug it
+// in with the door shut (the port cannot be reached). Shutting the door
+// unplugs it.
+bool sim_world_service_plug(sim_world *w, bool in);
+// Requests over the port (the tool must be plugged in): each answer is a
+// `service` event. firmware: the image in path; false when it cannot be read
+// (a message in err).
+bool sim_world_service_firmware(sim_world *w, const char *path, char *err, size_t errlen);
+bool sim_world_service_info(sim_world *w);
+bool sim_world_service_end(sim_world *w);
 void sim_world_show(sim_world *w);
 void sim_world_dump(sim_world *w, bool lock_unit);
 // The cable (SIMULATOR.md `wire`) and the keypad swap.

@@ -13,12 +13,14 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "grow.h"
 #include "sim.h"
 
 static const char LOCK_FLASH[] = "lock.flash";
@@ -218,6 +220,18 @@ static void observe(sim_world *w) {
         sim_event_str(&ev, "text", text);
         sim_emit(w->events, &ev);
     }
+    bool session = false;
+    if (w->rig.powered) {
+        ol_status st;
+        ol_lock_status(engine(w), &st);
+        session = st.service_session_ms != 0;
+    }
+    if (session != w->seen.service_session) {
+        w->seen.service_session = session;
+        sim_event_begin(&ev, w->rig.t, "service", "session");
+        sim_event_bool(&ev, "open", session);
+        sim_emit(w->events, &ev);
+    }
     report_led(w, "green", sim_world_led(w, false), &w->seen.led_green);
     report_led(w, "red", sim_world_led(w, true), &w->seen.led_red);
     if (w->rig.powered) {
@@ -336,6 +350,13 @@ static void power_up(sim_world *w) {
 
     safe_rig_cable_clear(&w->rig);
     report_fault(w, safe_rig_boot_lock(&w->rig), "boot");
+    // What the bootloader started (ownerlock/boot.h), after the power event.
+    char digest[65];
+    hex_of(w->rig.running.digest, sizeof w->rig.running.digest, digest);
+    sim_event_begin(&ev, w->rig.t, "lock", "boot");
+    sim_event_uint(&ev, "version", w->rig.running.version);
+    sim_event_str(&ev, "digest", digest);
+    sim_emit(w->events, &ev);
     keypad_boot(w);
     safe_rig_pump(&w->rig);
     observe(w);
@@ -358,6 +379,9 @@ bool sim_world_door(sim_world *w, bool open) {
         return false;
     }
     w->rig.door_open = open;
+    if (!open && w->service_plugged) {
+        sim_world_service_plug(w, false); // the door shuts on no cable
+    }
     sim_event ev;
     sim_event_begin(&ev, w->rig.t, "sim", "door");
     sim_event_str(&ev, "state", open ? "open" : "closed");
@@ -383,6 +407,130 @@ void sim_world_power(sim_world *w, bool on) {
     sim_event_bool(&ev, "on", false);
     sim_emit(w->events, &ev);
     observe(w);
+}
+
+// ---- the service port ------------------------------------------------------------
+
+bool sim_world_service_plug(sim_world *w, bool in) {
+    if (in && !w->rig.door_open) {
+        return false;
+    }
+    if (in != w->service_plugged) {
+        w->service_plugged = in;
+        sim_event ev;
+        sim_event_begin(&ev, w->rig.t, "service", "plug");
+        sim_event_bool(&ev, "plugged", in);
+        sim_emit(w->events, &ev);
+    }
+    return true;
+}
+
+// One request; its answer begins the event (ok, result), the caller adds the rest.
+static bool request(sim_world *w, const uint8_t *req, size_t len, uint8_t *resp, size_t *rlen,
+                    const char *type, sim_event *ev) {
+    *rlen = 0;
+    if (w->rig.powered && !safe_rig_service(&w->rig, req, len, resp, rlen)) {
+        return false;
+    }
+    char message[256] = "NO ANSWER"; // the lock body is off
+    if (*rlen >= 2 && (size_t)resp[1] + 2 <= *rlen) {
+        memcpy(message, resp + 2, resp[1]);
+        message[resp[1]] = '\0';
+    }
+    sim_event_begin(ev, w->rig.t, "service", type);
+    sim_event_bool(ev, "ok", *rlen >= 2 && resp[0] == OL_SERVICE_OK);
+    sim_event_str(ev, "result", message);
+    return true;
+}
+
+static void put_le32(uint8_t *p, uint32_t v) {
+    for (int i = 0; i < 4; i++) {
+        p[i] = (uint8_t)(v >> (8 * i));
+    }
+}
+
+bool sim_world_service_firmware(sim_world *w, const char *path, char *err, size_t errlen) {
+    FILE *f = fopen(path, "rb");
+    uint8_t *image = NULL;
+    size_t len = 0, cap = 0;
+    while (f && !ferror(f) && !feof(f)) {
+        image = grow(image, &cap, len + 4096, 1);
+        len += fread(image + len, 1, 4096, f);
+    }
+    if (!f || ferror(f)) {
+        snprintf(err, errlen, "service firmware: %s: %s", path, strerror(errno));
+        if (f) {
+            fclose(f);
+        }
+        free(image);
+        return false;
+    }
+    fclose(f);
+    // BEGIN, the bytes 256 at a time, END: a refusal stops the transfer, and
+    // the last answer is the one reported.
+    uint8_t req[OL_SERVICE_REQUEST_MAX], resp[OL_SERVICE_RESPONSE_MAX];
+    size_t rlen = 0;
+    req[0] = OL_SERVICE_FW_BEGIN;
+    put_le32(req + 1, (uint32_t)len);
+    sim_event ev;
+    bool ok = request(w, req, 5, resp, &rlen, "firmware", &ev);
+    for (size_t at = 0; ok && at < len && rlen >= 1 && resp[0] == OL_SERVICE_OK; at += 256) {
+        size_t n = len - at < 256 ? len - at : 256;
+        req[0] = OL_SERVICE_FW_DATA;
+        put_le32(req + 1, (uint32_t)at);
+        memcpy(req + 5, image + at, n);
+        sim_event_free(&ev);
+        ok = request(w, req, 5 + n, resp, &rlen, "firmware", &ev);
+    }
+    if (ok && rlen >= 1 && resp[0] == OL_SERVICE_OK) {
+        req[0] = OL_SERVICE_FW_END;
+        sim_event_free(&ev);
+        ok = request(w, req, 1, resp, &rlen, "firmware", &ev);
+    }
+    free(image);
+    if (ok) {
+        sim_event_uint(&ev, "bytes", len);
+        sim_emit(w->events, &ev);
+    }
+    return ok;
+}
+
+bool sim_world_service_info(sim_world *w) {
+    uint8_t req[1] = {OL_SERVICE_INFO}, resp[OL_SERVICE_RESPONSE_MAX];
+    size_t rlen;
+    sim_event ev;
+    if (!request(w, req, 1, resp, &rlen, "info", &ev)) {
+        return false;
+    }
+    size_t at = rlen >= 2 ? 2u + resp[1] : 0;
+    if (rlen == at + 4 + 32 + 16 + 4 && resp[0] == OL_SERVICE_OK) {
+        const uint8_t *p = resp + at;
+        char hex[65];
+        sim_event_uint(&ev, "version",
+                       (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+                           (uint32_t)p[3] << 24);
+        hex_of(p + 4, 32, hex);
+        sim_event_str(&ev, "digest", hex);
+        hex_of(p + 36, 16, hex);
+        sim_event_str(&ev, "signer", hex);
+        p += 52;
+        sim_event_uint(&ev, "session_ms",
+                       (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+                           (uint32_t)p[3] << 24);
+    }
+    sim_emit(w->events, &ev);
+    return true;
+}
+
+bool sim_world_service_end(sim_world *w) {
+    uint8_t req[1] = {OL_SERVICE_END}, resp[OL_SERVICE_RESPONSE_MAX];
+    size_t rlen;
+    sim_event ev;
+    if (!request(w, req, 1, resp, &rlen, "end", &ev)) {
+        return false;
+    }
+    sim_emit(w->events, &ev);
+    return true;
 }
 
 static void format_volts(uint32_t mv, char out[16]) {
@@ -466,6 +614,7 @@ void sim_world_show(sim_world *w) {
         sim_event_raw(&ev, "enrolled", slots.s);
         sim_buf_free(&slots);
         sim_event_uint(&ev, "audit_next_seq", st.audit_next_seq);
+        sim_event_uint(&ev, "firmware", w->rig.running.version);
     } else {
         // the lock body is off: nothing to ask it
         sim_event_raw(&ev, "lockout_remaining_ms", "null");
@@ -473,6 +622,7 @@ void sim_world_show(sim_world *w) {
         sim_event_raw(&ev, "commissioned", "null");
         sim_event_raw(&ev, "enrolled", "null");
         sim_event_raw(&ev, "audit_next_seq", "null");
+        sim_event_raw(&ev, "firmware", "null");
     }
     sim_emit(w->events, &ev);
 }
@@ -635,8 +785,22 @@ static void on_result(void *ctx, ol_err e, const char *during) {
     report_fault(ctx, e, during);
 }
 
+// The lock body asked its bootloader to install an image: the board resets
+// (both units share the supply), and the bootloader runs first.
+static void restart(sim_world *w) {
+    sim_event ev;
+    sim_event_begin(&ev, w->rig.t, "lock", "restart");
+    sim_emit(w->events, &ev);
+    sim_world_power(w, false);
+    sim_world_power(w, true);
+}
+
 static void on_step(void *ctx) {
-    observe(ctx);
+    sim_world *w = ctx;
+    observe(w);
+    if (w->rig.powered && ol_lock_outputs(engine(w))->restart) {
+        restart(w);
+    }
 }
 
 bool sim_world_open(sim_world *w, sim_events *events, const char *state_dir, bool have_seed,
@@ -649,7 +813,6 @@ bool sim_world_open(sim_world *w, sim_events *events, const char *state_dir, boo
     w->rig.clock.world_epoch = SIM_FRESH_EPOCH;
     w->rig.hooks =
         (safe_rig_hooks){.ctx = w, .result = on_result, .frame = report_frame, .step = on_step};
-    safe_rig_platforms(&w->rig);
     if (!have_seed && getrandom(&seed, sizeof seed, 0) != (ssize_t)sizeof seed) {
         snprintf(err, errlen, "getrandom: %s", strerror(errno));
         return false;
@@ -672,6 +835,12 @@ bool sim_world_open(sim_world *w, sim_events *events, const char *state_dir, boo
     w->keypad_flash_open =
         open_flash(w, &w->rig.keypad_flash, KEYPAD_FLASH, OL_KEYPAD_SECTORS, err, errlen);
     if (!w->keypad_flash_open) {
+        return false;
+    }
+    safe_rig_platforms(&w->rig);
+    ol_err factory = safe_rig_factory(&w->rig);
+    if (factory) {
+        snprintf(err, errlen, "the lock body's factory image: %s", ol_err_name(factory));
         return false;
     }
     ol_testrng_seed(&w->rig.lock_rng, seed);

@@ -1,0 +1,422 @@
+// ownerlock — the service port inside the door, and firmware updates through it.
+//
+// The port is reachable only with the safe open, and even then it answers
+// only inside a session a manager opened on the keypad (*19: door open,
+// dual control where set), for OL_SERVICE_SESSION_MS or until the door shuts
+// or the power goes. Outside one, every request gets the same refusal.
+//
+// A firmware image comes in pieces into the bootloader's staging slot
+// (ownerlock/boot.h). The lock checks it (whole, unaltered, signed by the
+// pinned key, not older than the running one) and shows its version and
+// digest on the keypad, page by page, for a manager to compare with the
+// release's; only a '#' at the last page asks the bootloader to install it.
+// An image of another signer installs only if the owner types 1#, and then
+// the lock first forgets every code, tag and key (the door is open: nobody
+// is locked out). The new image records itself at its first boot.
+#include <string.h>
+
+#include "service.h"
+
+#include "audit.h"
+#include "fault.h"
+#include "functions.h"
+#include "keystore.h"
+#include "recovery.h"
+#include "ownerlock/boot.h"
+#include "ownerlock/image.h"
+#include "screen.h"
+#include "state.h"
+
+#define PAGES (1u + SERVICE_DIGEST_PAGES + 1u) // version, the digest, the question
+
+static bool in_session(const ol_lock *lock) {
+    return lock->service_until != 0 && lock->door_open && lock->now < lock->service_until;
+}
+
+// The bootloader's services, or NULL on a port without updates.
+static const ol_boot_services *updates(const ol_lock *lock) {
+    return lock->plat->boot;
+}
+
+static ol_err record(ol_lock *lock, uint8_t request, uint8_t outcome) {
+    return ol_audit_append(lock, OL_AUDIT_SERVICE, lock->service_slot,
+                           (uint16_t)(request << 8 | outcome));
+}
+
+ol_err ol_service_open(ol_lock *lock) {
+    lock->service_until = lock->now + OL_SERVICE_SESSION_MS;
+    lock->service_slot = lock->actor;
+    lock->service_refusal_logged = false;
+    lock->staged = lock->stage_total = 0;
+    ol_err err = record(lock, 0, SERVICE_DONE);
+    if (!err) {
+        ol_say(lock, TONE_OK, "SERVICE PORT ON", "WHILE DOOR OPEN");
+    }
+    return err;
+}
+
+static void end_offer(ol_lock *lock) {
+    if (lock->mode == MODE_OFFER) {
+        lock->mode = MODE_IDLE;
+    }
+    lock->menu_deadline = 0;
+    lock->offer_page = 0;
+    lock->group = 0;
+    ol_wipe(lock->recovery_digits, sizeof lock->recovery_digits);
+}
+
+ol_err ol_service_offer_decline(ol_lock *lock) {
+    if (lock->mode != MODE_OFFER) {
+        return OL_OK;
+    }
+    end_offer(lock);
+    ol_say(lock, TONE_INFO, "NOT INSTALLED", NOTHING_CHANGED);
+    return record(lock, OL_SERVICE_FW_END, SERVICE_NOT_TAKEN);
+}
+
+ol_err ol_service_timer(ol_lock *lock) {
+    if (lock->service_until == 0 || in_session(lock)) {
+        return OL_OK;
+    }
+    lock->service_until = 0;
+    lock->staged = lock->stage_total = 0;
+    return ol_service_offer_decline(lock);
+}
+
+// ---- requests ---------------------------------------------------------------------
+
+typedef struct answer {
+    uint8_t *b;
+    size_t len;
+} answer;
+
+static void say(answer *a, uint8_t result, const char *message) {
+    size_t n = strlen(message);
+    a->b[0] = result;
+    a->b[1] = (uint8_t)n;
+    memcpy(a->b + 2, message, n);
+    a->len = 2 + n;
+}
+
+static void put32(answer *a, uint32_t v) {
+    for (int i = 0; i < 4; i++) {
+        a->b[a->len++] = (uint8_t)(v >> (8 * i));
+    }
+}
+
+static uint32_t get32(const uint8_t *p) {
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+// Refused: the answer, the keypad (for an image), and the record.
+static ol_err refuse(ol_lock *lock, answer *a, uint8_t request, uint8_t outcome, const char *why) {
+    say(a, OL_SERVICE_REFUSED, why);
+    if (request == OL_SERVICE_FW_END) {
+        ol_say(lock, TONE_ERROR, why, "NOT INSTALLED");
+    }
+    if (outcome == SERVICE_BAD_REQUEST) { // one a session: a loop cannot flush the trail
+        if (lock->service_refusal_logged) {
+            return OL_OK;
+        }
+        lock->service_refusal_logged = true;
+    }
+    return record(lock, request, outcome);
+}
+
+static ol_err info(ol_lock *lock, answer *a, const ol_boot_services *boot) {
+    ol_image_header h;
+    bool trial;
+    say(a, OL_SERVICE_OK,
+        boot->running(&boot->area, &h, &trial) == OL_OK ? "OK" : "NO IMAGE HEADER");
+    put32(a, h.version);
+    memcpy(a->b + a->len, h.digest, 32);
+    memcpy(a->b + a->len + 32, h.key_id, OL_IMAGE_KEY_ID_BYTES);
+    a->len += 32 + OL_IMAGE_KEY_ID_BYTES;
+    put32(a, ol_until(lock, lock->service_until));
+    return OL_OK;
+}
+
+static ol_err fw_begin(ol_lock *lock, answer *a, const ol_boot_services *boot, uint32_t total) {
+    if (total < OL_IMAGE_HEADER_BYTES ||
+        total > OL_BOOT_SLOT_SECTORS * boot->area.flash->sector_size) {
+        return refuse(lock, a, OL_SERVICE_FW_BEGIN, SERVICE_BAD_REQUEST, "IMAGE TOO LARGE");
+    }
+    lock->staged = lock->stage_total = 0;
+    if (boot->stage_begin(&boot->area) != OL_OK) {
+        return refuse(lock, a, OL_SERVICE_FW_BEGIN, SERVICE_STORAGE, "STAGING FAILED");
+    }
+    lock->stage_total = total;
+    say(a, OL_SERVICE_OK, "SEND IMAGE");
+    return record(lock, OL_SERVICE_FW_BEGIN, SERVICE_DONE);
+}
+
+static ol_err fw_data(ol_lock *lock, answer *a, const ol_boot_services *boot, const uint8_t *req,
+                      size_t len) {
+    uint32_t offset = get32(req + 1);
+    size_t n = len - 5;
+    if (lock->stage_total == 0 || offset != lock->staged || n > lock->stage_total - offset) {
+        return refuse(lock, a, OL_SERVICE_FW_DATA, SERVICE_BAD_REQUEST, "OUT OF ORDER");
+    }
+    if (boot->stage_write(&boot->area, offset, req + 5, n) != OL_OK) {
+        lock->stage_total = 0;
+        return refuse(lock, a, OL_SERVICE_FW_DATA, SERVICE_STORAGE, "STAGING FAILED");
+    }
+    lock->staged += (uint32_t)n;
+    say(a, OL_SERVICE_OK, "OK");
+    put32(a, lock->staged);
+    return OL_OK;
+}
+
+static ol_err fw_end(ol_lock *lock, answer *a, const ol_boot_services *boot) {
+    if (lock->stage_total == 0) {
+        return refuse(lock, a, OL_SERVICE_FW_END, SERVICE_BAD_REQUEST, "NO IMAGE SENT");
+    }
+    uint32_t total = lock->staged;
+    lock->staged = lock->stage_total = 0;
+    ol_image_header h;
+    ol_image_status s = boot->stage_check(&boot->area, total, boot->maker_key, &h);
+    if (s != OL_IMAGE_OK && s != OL_IMAGE_OTHER_KEY) {
+        return refuse(lock, a, OL_SERVICE_FW_END, (uint8_t)(SERVICE_IMAGE + s),
+                      ol_image_status_text(s));
+    }
+    ol_image_header running;
+    bool trial;
+    if (boot->running(&boot->area, &running, &trial) == OL_OK && h.version < running.version) {
+        return refuse(lock, a, OL_SERVICE_FW_END, SERVICE_OLDER, "OLDER VERSION");
+    }
+    // The offer replaces whatever the keypad was doing: the door is open,
+    // and the manager who opened the session is the one at the keypad.
+    ol_function_end(lock);
+    lock->mode = MODE_OFFER;
+    lock->offer_page = 0;
+    lock->group = 0; // of the recovery code, for another signer's image
+    lock->offer_status = (uint8_t)s;
+    lock->offer_version = h.version;
+    memcpy(lock->offer_digest, h.digest, sizeof h.digest);
+    lock->menu_deadline = lock->now + OL_MENU_TIMEOUT_MS;
+    lock->message_until = 0;
+    say(a, OL_SERVICE_OK, s == OL_IMAGE_OK ? "CONFIRM ON KEYPAD" : "OTHER SIGNER: SEE KEYPAD");
+    return OL_OK;
+}
+
+ol_err ol_lock_service(ol_lock *lock, uint64_t now_ms, const uint8_t *req, size_t len,
+                       uint8_t resp[OL_SERVICE_RESPONSE_MAX], size_t *resp_len) {
+    if (now_ms > lock->now) {
+        lock->now = now_ms;
+    }
+    answer a = {resp, 0};
+    ol_err err = lock->mode == MODE_FAULT ? OL_OK : ol_service_timer(lock);
+    uint8_t request = len > 0 ? req[0] : 0;
+    const ol_boot_services *boot = updates(lock);
+    if (err) {
+    } else if (!in_session(lock) || lock->mode == MODE_FAULT) {
+        // Outside a session: this answer and nothing else, whatever was asked.
+        say(&a, OL_SERVICE_REFUSED, "NO SERVICE SESSION");
+        if (!lock->service_refusal_logged && lock->mode != MODE_FAULT) {
+            lock->service_refusal_logged = true;
+            err = ol_audit_append(lock, OL_AUDIT_SERVICE, OL_AUDIT_NO_SLOT,
+                                  (uint16_t)(request << 8 | SERVICE_NO_SESSION));
+        }
+    } else if (len == 0 || len > OL_SERVICE_REQUEST_MAX) {
+        err = refuse(lock, &a, request, SERVICE_BAD_REQUEST, "BAD REQUEST");
+    } else if (request == OL_SERVICE_END && len == 1) {
+        lock->service_until = 0;
+        say(&a, OL_SERVICE_OK, "SESSION ENDED");
+        err = ol_service_offer_decline(lock);
+        if (!err) {
+            err = record(lock, request, SERVICE_DONE);
+        }
+    } else if (!boot) {
+        err = refuse(lock, &a, request, SERVICE_NO_UPDATES, "NO UPDATES HERE");
+    } else if (request == OL_SERVICE_INFO && len == 1) {
+        err = info(lock, &a, boot);
+    } else if (lock->mode == MODE_OFFER) {
+        err = refuse(lock, &a, request, SERVICE_BAD_REQUEST, "ANSWER THE KEYPAD");
+    } else if (request == OL_SERVICE_FW_BEGIN && len == 5) {
+        err = fw_begin(lock, &a, boot, get32(req + 1));
+    } else if (request == OL_SERVICE_FW_DATA && len > 5) {
+        err = fw_data(lock, &a, boot, req, len);
+    } else if (request == OL_SERVICE_FW_END && len == 1) {
+        err = fw_end(lock, &a, boot);
+    } else {
+        err = refuse(lock, &a, request, SERVICE_BAD_REQUEST, "BAD REQUEST");
+    }
+    if (err) {
+        say(&a, OL_SERVICE_REFUSED, "STORAGE FAULT");
+        if (err != OL_ERR_ARG) {
+            ol_fault_enter(lock);
+        }
+    }
+    *resp_len = a.len;
+    ol_screen_render(lock);
+    return err;
+}
+
+// ---- the offer on the keypad --------------------------------------------------------
+
+static const char hex[] = "0123456789ABCDEF"; // as `ownerlock firmware show` prints it
+
+void ol_service_page(uint8_t page, const char *title, uint32_t version, const uint8_t digest[32],
+                     char l1[OL_DISPLAY_COLS + 1], char l2[OL_DISPLAY_COLS + 1]) {
+    if (page == 0) {
+        char v[OL_DISPLAY_COLS + 1] = "VERSION ";
+        char digits[11];
+        size_t n = 0;
+        do {
+            digits[n++] = (char)('0' + version % 10u);
+            version /= 10u;
+        } while (version != 0);
+        for (size_t i = 0; i < n; i++) {
+            v[8 + i] = digits[n - 1 - i];
+        }
+        v[8 + n] = '\0';
+        ol_set_line(l1, title);
+        ol_set_line(l2, v);
+        return;
+    }
+    // "1/4 1a2b 3c4d" / "    5e6f 7a8b": sixteen hex digits a page, as the
+    // owner's tool prints the digest.
+    const uint8_t *d = digest + (page - 1u) * 8u;
+    char line[2][OL_DISPLAY_COLS + 1] = {"0/4 0000 0000", "    0000 0000"};
+    line[0][0] = (char)('0' + page);
+    line[0][2] = (char)('0' + SERVICE_DIGEST_PAGES);
+    for (unsigned i = 0; i < 8; i++) {
+        char *p = line[i / 4] + 4 + (i % 4 / 2) * 5 + (i % 2) * 2;
+        p[0] = hex[d[i] >> 4];
+        p[1] = hex[d[i] & 15];
+    }
+    ol_set_line(l1, line[0]);
+    ol_set_line(l2, line[1]);
+}
+
+void ol_service_running_page(const ol_lock *lock, uint8_t page, char l1[OL_DISPLAY_COLS + 1],
+                             char l2[OL_DISPLAY_COLS + 1]) {
+    const ol_boot_services *boot = updates(lock);
+    ol_image_header h;
+    bool trial;
+    if (!boot || boot->running(&boot->area, &h, &trial) != OL_OK) {
+        ol_set_line(l1, "FIRMWARE");
+        ol_set_line(l2, "NO IMAGE HEADER"); // a bench build, started without its bootloader
+        return;
+    }
+    ol_service_page(page, "FIRMWARE", h.version, h.digest, l1, l2);
+}
+
+void ol_service_offer_screen(const ol_lock *lock, char l1[OL_DISPLAY_COLS + 1],
+                             char l2[OL_DISPLAY_COLS + 1], ol_input *input) {
+    *input = OL_INPUT_NUMBER;
+    if (lock->offer_page + 1u < PAGES) {
+        ol_service_page(lock->offer_page, "NEW FIRMWARE", lock->offer_version, lock->offer_digest,
+                        l1, l2);
+        return;
+    }
+    if (lock->offer_status == OL_IMAGE_OK) {
+        ol_set_line(l1, "INSTALL IT?");
+        ol_set_line(l2, "# YES  * NO");
+    } else if (lock->recovery_enabled) {
+        // The owner's choice: the recovery code's holder, not a manager alone.
+        char l[] = "RECOVERY GROUP 1";
+        l[15] = (char)('1' + lock->group);
+        ol_set_line(l1, "OTHER SIGNER:");
+        ol_set_line(l2, l);
+        *input = OL_INPUT_SECRET;
+    } else {
+        ol_set_line(l1, "OTHER SIGNER");
+        ol_set_line(l2, "1# ERASE+INSTALL");
+    }
+}
+
+// Every code, tag and key the lock holds for its owner, gone: the device
+// key first (no tag can be tested without it), then the state (codes,
+// settings, the paired keypad). Two things stay. The audit trail: it holds
+// no secret, and it is the evidence of who did this (a manager erasing his
+// tracks with an image of his own would otherwise be one). The lock body's
+// identity on the cable: it is the lock body's, not the owner's, and the
+// keypad knows the lock by it.
+static ol_err forget_everything(ol_lock *lock) {
+    const ol_flash *f = lock->plat->flash;
+    ol_err err = ol_keystore_forget_device_key(lock);
+    for (uint32_t s = 0; !err && s < OL_STATE_SECTORS; s++) {
+        err = f->erase(f->ctx, OL_STATE_FIRST_SECTOR + s);
+    }
+    ol_wipe(lock->tags, sizeof lock->tags);
+    lock->enrolled = 0;
+    return err;
+}
+
+static ol_err install(ol_lock *lock, bool other_signer) {
+    const ol_boot_services *boot = updates(lock);
+    end_offer(lock);
+    ol_err err = record(lock, OL_SERVICE_FW_END, other_signer ? SERVICE_WIPE : SERVICE_INSTALL);
+    if (!err && other_signer) {
+        err = forget_everything(lock); // first: a power cut after leaves a new lock
+    }
+    if (!err) {
+        err = boot->request_install(&boot->area, other_signer, boot->maker_key);
+    }
+    if (err && err != OL_ERR_STATE) {
+        return err;
+    }
+    lock->service_until = 0;
+    // Refused by the bootloader's own version rule (checked here before):
+    // an owner who erased restarts a new lock all the same.
+    lock->out.restart = err == OL_OK || other_signer;
+    if (err) {
+        ol_say(lock, TONE_ERROR, "OLDER VERSION", "NOT INSTALLED");
+    } else {
+        ol_say(lock, TONE_OK, "INSTALLING", "RESTARTING");
+    }
+    return OL_OK;
+}
+
+ol_err ol_service_offer_entry(ol_lock *lock, const ol_event *ev) {
+    lock->menu_deadline = lock->now + OL_MENU_TIMEOUT_MS;
+    if (lock->offer_page + 1u < PAGES) {
+        if (ev->ndigits == 0) {
+            lock->offer_page++;
+        }
+        return OL_OK; // digits before the question mean nothing
+    }
+    bool ours = lock->offer_status == OL_IMAGE_OK;
+    if (ours && ev->ndigits == 0) {
+        return install(lock, false);
+    }
+    if (!ours && ev->ndigits == 0) {
+        return OL_OK; // '#' alone is not the choice
+    }
+    if (!ours && lock->recovery_enabled) {
+        // Another signer's image erases the lock: the owner chooses it with
+        // the recovery code (a wrong one is a counted wrong try), as *14 and
+        // *15 take the recovery code, so no manager alone can.
+        bool done, valid;
+        ol_err err = ol_recovery_take_group(lock, ev, &done, &valid);
+        if (err || !done) {
+            return err;
+        }
+        if (valid) {
+            return install(lock, true);
+        }
+        end_offer(lock); // a wrong try: said and counted
+        return record(lock, OL_SERVICE_FW_END, SERVICE_NOT_TAKEN);
+    }
+    if (!ours && ev->ndigits == 1 && ev->digits[0] == 1) {
+        return install(lock, true);
+    }
+    return ol_service_offer_decline(lock);
+}
+
+ol_err ol_service_power_up(ol_lock *lock) {
+    const ol_boot_services *boot = updates(lock);
+    if (!boot) {
+        return OL_OK;
+    }
+    ol_image_header h;
+    bool trial;
+    if (boot->running(&boot->area, &h, &trial) != OL_OK || !trial) {
+        return OL_OK;
+    }
+    // A new image, on trial until it says it is fit: it came this far.
+    ol_err err = ol_audit_append(lock, OL_AUDIT_FIRMWARE, OL_AUDIT_NO_SLOT,
+                                 (uint16_t)(h.version > 0xFFFFu ? 0xFFFFu : h.version));
+    return err ? err : boot->confirm(&boot->area);
+}
