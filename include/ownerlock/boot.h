@@ -116,6 +116,7 @@ typedef struct ol_boot_services {
     ol_err (*request_install)(const ol_boot_area *a, bool owner_chosen,
                               const uint8_t maker_key[OL_ED25519_PUBLIC_BYTES]);
     ol_err (*confirm)(const ol_boot_area *a);
+    ol_err (*pin_key)(const ol_boot_area *a, const uint8_t pub[OL_ED25519_PUBLIC_BYTES]);
 } ol_boot_services;
 
 // The services of this src/boot, on `flash` from first_sector.

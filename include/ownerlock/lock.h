@@ -337,6 +337,7 @@ enum ol_service_request {
     OL_SERVICE_FW_BEGIN = 0x10, // total bytes u32: a new image is coming (erases the staging slot)
     OL_SERVICE_FW_DATA = 0x11,  // offset u32, then up to 256 bytes, in order
     OL_SERVICE_FW_END = 0x12,   // checks the image; the keypad shows it for a manager's '#'
+    OL_SERVICE_PIN_KEY = 0x20,  // an Ed25519 public key (32): the owner's, for his own builds
 };
 enum ol_service_result {
     OL_SERVICE_OK = 0,

@@ -541,5 +541,6 @@ void ol_boot_services_init(ol_boot_services *s, const ol_flash *flash, uint32_t 
         .stage_check = ol_boot_stage_check,
         .request_install = ol_boot_request_install,
         .confirm = ol_boot_confirm,
+        .pin_key = ol_boot_pin_key,
     };
 }

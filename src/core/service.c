@@ -27,7 +27,10 @@
 #include "screen.h"
 #include "state.h"
 
-#define PAGES (1u + SERVICE_DIGEST_PAGES + 1u) // version, the digest, the question
+#define PAGES (1u + SERVICE_DIGEST_PAGES + 1u) // what, the 32 bytes, the question
+// offer_status when the offer is a key to pin, not an image (ol_image_status
+// numbers are below it).
+#define OFFER_KEY 0x40u
 
 static bool in_session(const ol_lock *lock) {
     return lock->service_until != 0 && lock->door_open && lock->now < lock->service_until;
@@ -69,9 +72,10 @@ ol_err ol_service_offer_decline(ol_lock *lock) {
     if (lock->mode != MODE_OFFER) {
         return OL_OK;
     }
+    bool key = lock->offer_status == OFFER_KEY;
     end_offer(lock);
-    ol_say(lock, TONE_INFO, "NOT INSTALLED", NOTHING_CHANGED);
-    return record(lock, OL_SERVICE_FW_END, SERVICE_NOT_TAKEN);
+    ol_say(lock, TONE_INFO, key ? "NOT PINNED" : "NOT INSTALLED", NOTHING_CHANGED);
+    return record(lock, key ? OL_SERVICE_PIN_KEY : OL_SERVICE_FW_END, SERVICE_NOT_TAKEN);
 }
 
 ol_err ol_service_timer(ol_lock *lock) {
@@ -167,6 +171,20 @@ static ol_err fw_data(ol_lock *lock, answer *a, const ol_boot_services *boot, co
     return OL_OK;
 }
 
+// The offer replaces whatever the keypad was doing: the door is open, and
+// the manager who opened the session is the one at the keypad.
+static void offer(ol_lock *lock, uint8_t status, uint32_t version, const uint8_t bytes[32]) {
+    ol_function_end(lock);
+    lock->mode = MODE_OFFER;
+    lock->offer_page = 0;
+    lock->group = 0; // of the recovery code
+    lock->offer_status = status;
+    lock->offer_version = version;
+    memcpy(lock->offer_digest, bytes, sizeof lock->offer_digest);
+    lock->menu_deadline = lock->now + OL_MENU_TIMEOUT_MS;
+    lock->message_until = 0;
+}
+
 static ol_err fw_end(ol_lock *lock, answer *a, const ol_boot_services *boot) {
     if (lock->stage_total == 0) {
         return refuse(lock, a, OL_SERVICE_FW_END, SERVICE_BAD_REQUEST, "NO IMAGE SENT");
@@ -184,19 +202,17 @@ static ol_err fw_end(ol_lock *lock, answer *a, const ol_boot_services *boot) {
     if (boot->running(&boot->area, &running, &trial) == OL_OK && h.version < running.version) {
         return refuse(lock, a, OL_SERVICE_FW_END, SERVICE_OLDER, "OLDER VERSION");
     }
-    // The offer replaces whatever the keypad was doing: the door is open,
-    // and the manager who opened the session is the one at the keypad.
-    ol_function_end(lock);
-    lock->mode = MODE_OFFER;
-    lock->offer_page = 0;
-    lock->group = 0; // of the recovery code, for another signer's image
-    lock->offer_status = (uint8_t)s;
-    lock->offer_version = h.version;
-    memcpy(lock->offer_digest, h.digest, sizeof h.digest);
-    lock->menu_deadline = lock->now + OL_MENU_TIMEOUT_MS;
-    lock->message_until = 0;
+    offer(lock, (uint8_t)s, h.version, h.digest);
     say(a, OL_SERVICE_OK, s == OL_IMAGE_OK ? "CONFIRM ON KEYPAD" : "OTHER SIGNER: SEE KEYPAD");
     return OL_OK;
+}
+
+// A key the owner wants pinned for the images he builds: shown in full on
+// the keypad, taken only with the recovery code (as another signer's image).
+static ol_err pin_key(ol_lock *lock, answer *a, const uint8_t pub[32]) {
+    offer(lock, OFFER_KEY, 0, pub);
+    say(a, OL_SERVICE_OK, "CONFIRM ON KEYPAD");
+    return record(lock, OL_SERVICE_PIN_KEY, SERVICE_DONE);
 }
 
 ol_err ol_lock_service(ol_lock *lock, uint64_t now_ms, const uint8_t *req, size_t len,
@@ -238,6 +254,8 @@ ol_err ol_lock_service(ol_lock *lock, uint64_t now_ms, const uint8_t *req, size_
         err = fw_data(lock, &a, boot, req, len);
     } else if (request == OL_SERVICE_FW_END && len == 1) {
         err = fw_end(lock, &a, boot);
+    } else if (request == OL_SERVICE_PIN_KEY && len == 33) {
+        err = pin_key(lock, &a, req + 1);
     } else {
         err = refuse(lock, &a, request, SERVICE_BAD_REQUEST, "BAD REQUEST");
     }
@@ -305,6 +323,12 @@ void ol_service_running_page(const ol_lock *lock, uint8_t page, char l1[OL_DISPL
 void ol_service_offer_screen(const ol_lock *lock, char l1[OL_DISPLAY_COLS + 1],
                              char l2[OL_DISPLAY_COLS + 1], ol_input *input) {
     *input = OL_INPUT_NUMBER;
+    bool key = lock->offer_status == OFFER_KEY;
+    if (key && lock->offer_page == 0) {
+        ol_set_line(l1, "PIN OWNER KEY");
+        ol_set_line(l2, "FOR YOUR BUILDS");
+        return;
+    }
     if (lock->offer_page + 1u < PAGES) {
         ol_service_page(lock->offer_page, "NEW FIRMWARE", lock->offer_version, lock->offer_digest,
                         l1, l2);
@@ -317,12 +341,12 @@ void ol_service_offer_screen(const ol_lock *lock, char l1[OL_DISPLAY_COLS + 1],
         // The owner's choice: the recovery code's holder, not a manager alone.
         char l[] = "RECOVERY GROUP 1";
         l[15] = (char)('1' + lock->group);
-        ol_set_line(l1, "OTHER SIGNER:");
+        ol_set_line(l1, key ? "PIN IT:" : "OTHER SIGNER:");
         ol_set_line(l2, l);
         *input = OL_INPUT_SECRET;
     } else {
-        ol_set_line(l1, "OTHER SIGNER");
-        ol_set_line(l2, "1# ERASE+INSTALL");
+        ol_set_line(l1, key ? "PIN OWNER KEY" : "OTHER SIGNER");
+        ol_set_line(l2, key ? "1# TO PIN IT" : "1# ERASE+INSTALL");
     }
 }
 
@@ -369,6 +393,31 @@ static ol_err install(ol_lock *lock, bool other_signer) {
     return OL_OK;
 }
 
+// The owner's key is pinned: images he signs install like the maker's.
+static ol_err pin(ol_lock *lock) {
+    const ol_boot_services *boot = updates(lock);
+    uint8_t pub[32];
+    memcpy(pub, lock->offer_digest, sizeof pub);
+    end_offer(lock);
+    ol_err err = boot->pin_key(&boot->area, pub);
+    if (err == OL_ERR_STATE) { // an install or a trial is under way: later
+        ol_say(lock, TONE_ERROR, "UPDATE UNDER WAY", NOTHING_CHANGED);
+        return OL_OK;
+    }
+    if (!err) {
+        err = record(lock, OL_SERVICE_PIN_KEY, SERVICE_PINNED);
+    }
+    if (!err) {
+        ol_say(lock, TONE_OK, "OWNER KEY", "PINNED");
+    }
+    return err;
+}
+
+// The owner's choice made: the image of another signer, or the key.
+static ol_err chosen(ol_lock *lock) {
+    return lock->offer_status == OFFER_KEY ? pin(lock) : install(lock, true);
+}
+
 ol_err ol_service_offer_entry(ol_lock *lock, const ol_event *ev) {
     lock->menu_deadline = lock->now + OL_MENU_TIMEOUT_MS;
     if (lock->offer_page + 1u < PAGES) {
@@ -394,13 +443,14 @@ ol_err ol_service_offer_entry(ol_lock *lock, const ol_event *ev) {
             return err;
         }
         if (valid) {
-            return install(lock, true);
+            return chosen(lock);
         }
+        bool key = lock->offer_status == OFFER_KEY;
         end_offer(lock); // a wrong try: said and counted
-        return record(lock, OL_SERVICE_FW_END, SERVICE_NOT_TAKEN);
+        return record(lock, key ? OL_SERVICE_PIN_KEY : OL_SERVICE_FW_END, SERVICE_NOT_TAKEN);
     }
     if (!ours && ev->ndigits == 1 && ev->digits[0] == 1) {
-        return install(lock, true);
+        return chosen(lock);
     }
     return ol_service_offer_decline(lock);
 }

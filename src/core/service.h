@@ -20,6 +20,7 @@ enum service_outcome {
     SERVICE_INSTALL = 0x20,   // a manager's '#': installed at the next boot
     SERVICE_WIPE = 0x21,      // the owner chose an image of another signer: wiped first
     SERVICE_NOT_TAKEN = 0x22, // the offer was declined, timed out, or the door shut
+    SERVICE_PINNED = 0x23,    // the owner's key is pinned
 };
 
 // *19: a session for OL_SERVICE_SESSION_MS, recorded.

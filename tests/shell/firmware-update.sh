@@ -19,7 +19,7 @@ head -c 30000 /dev/urandom >body
 sign() { "$tool" firmware sign --key "$1" --version "$2" body "$3" >/dev/null || exit 1; }
 sign "$maker" 3 v3.olfw
 sign "$maker" 1 v1.olfw
-"$tool" firmware keygen other.key >/dev/null || exit 1
+"$tool" firmware keygen other.key >other.pub || exit 1
 sign other.key 4 v4-other.olfw
 # The body changed after signing: one byte in the middle.
 cp v3.olfw v3-tampered.olfw

@@ -291,6 +291,7 @@ static const struct {
     {"firmware", {"ok", "result", "bytes"}},
     {"info", {"ok", "result", "version", "digest", "signer", "session_ms"}},
     {"end", {"ok", "result"}},
+    {"pin_key", {"ok", "result"}},
     {"restart", {NULL}},
     {"boot", {"version", "digest"}},
     {"warning", {"message"}},

@@ -590,9 +590,10 @@ static int cmd_dial(runner *r, const char *p) {
     return script_error(r, "dial: not available yet: needs the dial front end");
 }
 
-// service plug|unplug, service firmware PATH, service info, service end.
+// service plug|unplug, service firmware PATH, service pin-key PATH, service info, service end.
 static int cmd_service(runner *r, const char *p) {
-    static const char *const usage = "service: expected plug, unplug, firmware PATH, info or end";
+    static const char *const usage =
+        "service: expected plug, unplug, firmware PATH, pin-key PATH, info or end";
     char word[MAX_WORD];
     int got = next_token(r, &p, word);
     if (got < 0) {
@@ -600,18 +601,19 @@ static int cmd_service(runner *r, const char *p) {
     }
     bool plug = got && strcmp(word, "plug") == 0, unplug = got && strcmp(word, "unplug") == 0;
     bool firmware = got && strcmp(word, "firmware") == 0;
+    bool pin = got && strcmp(word, "pin-key") == 0;
     bool info = got && strcmp(word, "info") == 0, end = got && strcmp(word, "end") == 0;
-    if (!(plug || unplug || firmware || info || end)) {
+    if (!(plug || unplug || firmware || pin || info || end)) {
         return script_error(r, "%s%s%s", usage, got ? ", not " : "", got ? word : "");
     }
     char path[MAX_WORD];
-    if (firmware) {
+    if (firmware || pin) {
         int have = next_token(r, &p, path);
         if (have < 0) {
             return SIM_EXIT_SCRIPT;
         }
         if (have == 0) {
-            return script_error(r, "service firmware: expected the image's PATH");
+            return script_error(r, "service %s: expected a PATH", word);
         }
     }
     if (!no_more(r, "service", p)) {
@@ -633,9 +635,10 @@ static int cmd_service(runner *r, const char *p) {
     }
     char err[512];
     bool ok = firmware ? sim_world_service_firmware(r->w, path, err, sizeof err)
+              : pin    ? sim_world_service_pin_key(r->w, path, err, sizeof err)
               : info   ? sim_world_service_info(r->w)
                        : sim_world_service_end(r->w);
-    if (!ok && firmware && !r->w->rig.internal_error[0]) {
+    if (!ok && (firmware || pin) && !r->w->rig.internal_error[0]) {
         return script_error(r, "%s", err);
     }
     return ok ? SIM_EXIT_OK : internal_error(r);

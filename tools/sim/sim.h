@@ -186,6 +186,8 @@ bool sim_world_service_plug(sim_world *w, bool in);
 // (a message in err).
 bool sim_world_service_firmware(sim_world *w, const char *path, char *err, size_t errlen);
 bool sim_world_service_info(sim_world *w);
+// pin-key: the public key in path (64 hex digits, as `ownerlock firmware keygen` prints it).
+bool sim_world_service_pin_key(sim_world *w, const char *path, char *err, size_t errlen);
 bool sim_world_service_end(sim_world *w);
 void sim_world_show(sim_world *w);
 void sim_world_dump(sim_world *w, bool lock_unit);

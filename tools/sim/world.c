@@ -10,6 +10,7 @@
 // events.
 #define _DEFAULT_SOURCE // getrandom(), mkdtemp()
 
+#include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <stdarg.h>
@@ -493,6 +494,36 @@ bool sim_world_service_firmware(sim_world *w, const char *path, char *err, size_
         sim_emit(w->events, &ev);
     }
     return ok;
+}
+
+bool sim_world_service_pin_key(sim_world *w, const char *path, char *err, size_t errlen) {
+    FILE *f = fopen(path, "r");
+    char hex[80] = "";
+    bool read = f && fgets(hex, sizeof hex, f) != NULL;
+    if (f) {
+        fclose(f);
+    }
+    uint8_t req[33] = {OL_SERVICE_PIN_KEY};
+    bool ok = read;
+    for (size_t i = 0; ok && i < 32; i++) {
+        unsigned v;
+        ok = isxdigit((unsigned char)hex[2 * i]) && isxdigit((unsigned char)hex[2 * i + 1]) &&
+             sscanf(hex + 2 * i, "%2x", &v) == 1;
+        req[1 + i] = (uint8_t)v;
+    }
+    if (!ok) {
+        snprintf(err, errlen, "service pin-key: %s: %s", path,
+                 read ? "not a public key (64 hex digits)" : strerror(errno));
+        return false;
+    }
+    uint8_t resp[OL_SERVICE_RESPONSE_MAX];
+    size_t rlen;
+    sim_event ev;
+    if (!request(w, req, sizeof req, resp, &rlen, "pin_key", &ev)) {
+        return false;
+    }
+    sim_emit(w->events, &ev);
+    return true;
 }
 
 bool sim_world_service_info(sim_world *w) {
