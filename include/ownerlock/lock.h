@@ -294,6 +294,8 @@ typedef struct ol_lock {
     uint32_t offer_version;
     uint8_t offer_digest[32];
     uint32_t staged, stage_total; // bytes received over the port, of those announced
+    uint8_t export_key[32];       // an audit export's MAC key (0: none begun)
+    uint32_t export_first, export_next;
     ol_outputs out;
 } ol_lock;
 
@@ -338,6 +340,10 @@ enum ol_service_request {
     OL_SERVICE_FW_DATA = 0x11,  // offset u32, then up to 256 bytes, in order
     OL_SERVICE_FW_END = 0x12,   // checks the image; the keypad shows it for a manager's '#'
     OL_SERVICE_PIN_KEY = 0x20,  // an Ed25519 public key (32): the owner's, for his own builds
+    OL_SERVICE_AUDIT_BEGIN = 0x30, // the owner's X25519 public key (32) -> the lock's key (32),
+                                   // first and next sequence numbers u32: the range exported
+    OL_SERVICE_AUDIT_READ = 0x31,  // seq u32 -> up to 3 records from it, 28 bytes each
+    OL_SERVICE_AUDIT_SEAL = 0x32,  // -> the MAC (32) over the range, for the owner's key
 };
 enum ol_service_result {
     OL_SERVICE_OK = 0,

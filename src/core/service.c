@@ -18,6 +18,7 @@
 #include "service.h"
 
 #include "audit.h"
+#include "bytes.h"
 #include "fault.h"
 #include "functions.h"
 #include "keystore.h"
@@ -26,6 +27,7 @@
 #include "ownerlock/image.h"
 #include "screen.h"
 #include "state.h"
+#include "store/store.h"
 
 #define PAGES (1u + SERVICE_DIGEST_PAGES + 1u) // what, the 32 bytes, the question
 // offer_status when the offer is a key to pin, not an image (ol_image_status
@@ -78,13 +80,19 @@ ol_err ol_service_offer_decline(ol_lock *lock) {
     return record(lock, key ? OL_SERVICE_PIN_KEY : OL_SERVICE_FW_END, SERVICE_NOT_TAKEN);
 }
 
+static ol_err end_session(ol_lock *lock) {
+    lock->service_until = 0;
+    lock->staged = lock->stage_total = 0;
+    ol_wipe(lock->export_key, sizeof lock->export_key);
+    lock->export_first = lock->export_next = 0;
+    return ol_service_offer_decline(lock);
+}
+
 ol_err ol_service_timer(ol_lock *lock) {
     if (lock->service_until == 0 || in_session(lock)) {
         return OL_OK;
     }
-    lock->service_until = 0;
-    lock->staged = lock->stage_total = 0;
-    return ol_service_offer_decline(lock);
+    return end_session(lock);
 }
 
 // ---- requests ---------------------------------------------------------------------
@@ -215,6 +223,125 @@ static ol_err pin_key(ol_lock *lock, answer *a, const uint8_t pub[32]) {
     return record(lock, OL_SERVICE_PIN_KEY, SERVICE_DONE);
 }
 
+// ---- the audit trail, out to its owner ---------------------------------------------
+//
+// The export is MACed under a key only the lock and the owner's tool can
+// compute: HKDF over X25519(the lock body's identity, the owner's public
+// key). The manager who runs the export knows neither secret, so he cannot
+// make a trail with a record removed, changed or added that the tool
+// accepts (docs/SECURITY.md, "The audit export").
+static const uint8_t EXPORT_LABEL[] = "ownerlock audit export v1";
+
+// One record as exported: seq, time, kind, slot, arg, chain (20 bytes);
+// READ adds its tag (8): the first bytes of HMAC(export key, the 20), so
+// the owner's tool names the very record that was altered.
+#define EXPORT_RECORD_BYTES 20u
+#define EXPORT_TAG_BYTES 8u
+#define EXPORT_PER_READ 3u
+static ol_err export_record(const ol_lock *lock, uint32_t seq, uint8_t out[EXPORT_RECORD_BYTES]) {
+    ol_audit_event ev;
+    ol_err err = ol_lock_audit_read(lock, seq, &ev);
+    if (err) {
+        return err;
+    }
+    put_le32(out, seq);
+    put_le32(out + 4, ev.time);
+    out[8] = ev.kind;
+    out[9] = ev.slot;
+    put_le16(out + 10, ev.arg);
+    memcpy(out + 12, ev.chain, OL_AUDIT_CHAIN_BYTES);
+    return OL_OK;
+}
+
+static ol_err audit_begin(ol_lock *lock, answer *a, const uint8_t owner[32]) {
+    uint8_t id[OL_LINK_ID_BYTES];
+    if (!ol_lock_link_identity(lock, id)) {
+        return refuse(lock, a, OL_SERVICE_AUDIT_BEGIN, SERVICE_BAD_REQUEST, "NO LOCK KEY");
+    }
+    // Recorded first: the export holds its own record.
+    ol_err err = record(lock, OL_SERVICE_AUDIT_BEGIN, SERVICE_DONE);
+    if (err) {
+        ol_wipe(id, sizeof id);
+        return err;
+    }
+    uint8_t shared[32], salt[64];
+    err = ol_x25519(shared, id, owner); // a low-order key gives all zeros: refused
+    memcpy(salt, id + 32, 32);
+    memcpy(salt + 32, owner, 32);
+    if (!err) {
+        err = ol_hkdf_sha256(lock->export_key, sizeof lock->export_key, salt, sizeof salt, shared,
+                             sizeof shared, EXPORT_LABEL, sizeof EXPORT_LABEL - 1);
+    }
+    ol_wipe(shared, sizeof shared);
+    if (err) {
+        ol_wipe(id, sizeof id);
+        ol_wipe(lock->export_key, sizeof lock->export_key);
+        return refuse(lock, a, OL_SERVICE_AUDIT_BEGIN, SERVICE_BAD_REQUEST, "BAD OWNER KEY");
+    }
+    lock->export_first = ol_log_first_seq(&lock->audit);
+    lock->export_next = ol_log_next_seq(&lock->audit);
+    say(a, OL_SERVICE_OK, "OK");
+    memcpy(a->b + a->len, id + 32, 32);
+    a->len += 32;
+    ol_wipe(id, sizeof id);
+    put32(a, lock->export_first);
+    put32(a, lock->export_next);
+    return OL_OK;
+}
+
+static bool export_begun(const ol_lock *lock) {
+    return lock->export_next != 0;
+}
+
+static ol_err audit_read(ol_lock *lock, answer *a, uint32_t seq) {
+    if (!export_begun(lock) || seq < lock->export_first || seq >= lock->export_next) {
+        return refuse(lock, a, OL_SERVICE_AUDIT_READ, SERVICE_BAD_REQUEST, "OUT OF RANGE");
+    }
+    say(a, OL_SERVICE_OK, "OK");
+    for (uint32_t i = 0; i < EXPORT_PER_READ && seq + i < lock->export_next; i++) {
+        uint8_t *rec = a->b + a->len;
+        ol_err err = export_record(lock, seq + i, rec);
+        if (err) { // rotated out since the export began
+            return refuse(lock, a, OL_SERVICE_AUDIT_READ, SERVICE_BAD_REQUEST, "RECORD GONE");
+        }
+        uint8_t tag[OL_SHA256_BYTES];
+        ol_hmac_sha256(tag, lock->export_key, sizeof lock->export_key, rec, EXPORT_RECORD_BYTES);
+        memcpy(rec + EXPORT_RECORD_BYTES, tag, EXPORT_TAG_BYTES);
+        a->len += EXPORT_RECORD_BYTES + EXPORT_TAG_BYTES;
+    }
+    return OL_OK;
+}
+
+static ol_err audit_seal(ol_lock *lock, answer *a) {
+    uint8_t id[OL_LINK_ID_BYTES];
+    if (!export_begun(lock) || !ol_lock_link_identity(lock, id)) {
+        return refuse(lock, a, OL_SERVICE_AUDIT_SEAL, SERVICE_BAD_REQUEST, "NO EXPORT BEGUN");
+    }
+    // label, the lock's key, first, next, the records: as the tool rebuilds it.
+    ol_hmac_sha256_ctx h;
+    uint8_t b[EXPORT_RECORD_BYTES];
+    ol_hmac_sha256_init(&h, lock->export_key, sizeof lock->export_key);
+    ol_hmac_sha256_update(&h, EXPORT_LABEL, sizeof EXPORT_LABEL - 1);
+    ol_hmac_sha256_update(&h, id + 32, 32);
+    ol_wipe(id, sizeof id);
+    put_le32(b, lock->export_first);
+    put_le32(b + 4, lock->export_next);
+    ol_hmac_sha256_update(&h, b, 8);
+    for (uint32_t seq = lock->export_first; seq < lock->export_next; seq++) {
+        if (export_record(lock, seq, b) != OL_OK) {
+            ol_wipe(&h, sizeof h);
+            return refuse(lock, a, OL_SERVICE_AUDIT_SEAL, SERVICE_BAD_REQUEST, "RECORD GONE");
+        }
+        ol_hmac_sha256_update(&h, b, sizeof b);
+    }
+    say(a, OL_SERVICE_OK, "OK");
+    ol_hmac_sha256_final(&h, a->b + a->len);
+    a->len += OL_SHA256_BYTES;
+    ol_wipe(lock->export_key, sizeof lock->export_key);
+    lock->export_first = lock->export_next = 0;
+    return record(lock, OL_SERVICE_AUDIT_SEAL, SERVICE_DONE);
+}
+
 ol_err ol_lock_service(ol_lock *lock, uint64_t now_ms, const uint8_t *req, size_t len,
                        uint8_t resp[OL_SERVICE_RESPONSE_MAX], size_t *resp_len) {
     if (now_ms > lock->now) {
@@ -236,12 +363,17 @@ ol_err ol_lock_service(ol_lock *lock, uint64_t now_ms, const uint8_t *req, size_
     } else if (len == 0 || len > OL_SERVICE_REQUEST_MAX) {
         err = refuse(lock, &a, request, SERVICE_BAD_REQUEST, "BAD REQUEST");
     } else if (request == OL_SERVICE_END && len == 1) {
-        lock->service_until = 0;
         say(&a, OL_SERVICE_OK, "SESSION ENDED");
-        err = ol_service_offer_decline(lock);
+        err = end_session(lock);
         if (!err) {
             err = record(lock, request, SERVICE_DONE);
         }
+    } else if (request == OL_SERVICE_AUDIT_BEGIN && len == 33) {
+        err = audit_begin(lock, &a, req + 1);
+    } else if (request == OL_SERVICE_AUDIT_READ && len == 5) {
+        err = audit_read(lock, &a, get32(req + 1));
+    } else if (request == OL_SERVICE_AUDIT_SEAL && len == 1) {
+        err = audit_seal(lock, &a);
     } else if (!boot) {
         err = refuse(lock, &a, request, SERVICE_NO_UPDATES, "NO UPDATES HERE");
     } else if (request == OL_SERVICE_INFO && len == 1) {
@@ -256,6 +388,7 @@ ol_err ol_lock_service(ol_lock *lock, uint64_t now_ms, const uint8_t *req, size_
         err = fw_end(lock, &a, boot);
     } else if (request == OL_SERVICE_PIN_KEY && len == 33) {
         err = pin_key(lock, &a, req + 1);
+
     } else {
         err = refuse(lock, &a, request, SERVICE_BAD_REQUEST, "BAD REQUEST");
     }

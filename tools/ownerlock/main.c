@@ -16,6 +16,7 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include "audit.h"
 #include "firmware.h"
 #include "shamir.h"
 
@@ -27,7 +28,8 @@ static const char usage_text[] =
     "usage: ownerlock recovery split --k K --n N [--code CODE]\n"
     "       ownerlock recovery combine [SHARE...]\n"
     "       ownerlock firmware keygen|sign|verify|show ...\n"
-    "       ownerlock [recovery|firmware] --help\n"
+    "       ownerlock audit keygen|verify ...\n"
+    "       ownerlock [recovery|firmware|audit] --help\n"
     "\n"
     "The owner's tool for an ownerlock safe lock. It runs on your own computer\n"
     "and never talks to a lock.\n"
@@ -38,6 +40,8 @@ static const char usage_text[] =
     "  recovery combine   rebuild the recovery code from K shares of one split\n"
     "  firmware ...       make a signing key, sign a firmware image, check one as a\n"
     "                     lock does, show what a lock shows of it\n"
+    "  audit ...          make your audit key; check an exported audit trail (whole,\n"
+    "                     unaltered, this lock's) and write it as CSV or JSON\n"
     "\n"
     "exit status: 0 done; 1 system error (no randomness, output failed);\n"
     "             2 usage or input error (the message says what and where)\n"
@@ -604,6 +608,9 @@ int main(int argc, char **argv) {
     }
     if (argc >= 2 && strcmp(argv[1], "firmware") == 0) {
         return firmware_main(argc - 2, argv + 2);
+    }
+    if (argc >= 2 && strcmp(argv[1], "audit") == 0) {
+        return audit_main(argc - 2, argv + 2);
     }
     if (argc < 2 || strcmp(argv[1], "recovery") != 0) {
         if (argc >= 2) {

@@ -292,6 +292,7 @@ static const struct {
     {"info", {"ok", "result", "version", "digest", "signer", "session_ms"}},
     {"end", {"ok", "result"}},
     {"pin_key", {"ok", "result"}},
+    {"export", {"ok", "result", "records"}},
     {"restart", {NULL}},
     {"boot", {"version", "digest"}},
     {"warning", {"message"}},

@@ -593,7 +593,8 @@ static int cmd_dial(runner *r, const char *p) {
 // service plug|unplug, service firmware PATH, service pin-key PATH, service info, service end.
 static int cmd_service(runner *r, const char *p) {
     static const char *const usage =
-        "service: expected plug, unplug, firmware PATH, pin-key PATH, info or end";
+        "service: expected plug, unplug, firmware PATH, pin-key PATH, owner-key PATH, "
+        "export audit PATH, info or end";
     char word[MAX_WORD];
     int got = next_token(r, &p, word);
     if (got < 0) {
@@ -602,12 +603,24 @@ static int cmd_service(runner *r, const char *p) {
     bool plug = got && strcmp(word, "plug") == 0, unplug = got && strcmp(word, "unplug") == 0;
     bool firmware = got && strcmp(word, "firmware") == 0;
     bool pin = got && strcmp(word, "pin-key") == 0;
+    bool owner = got && strcmp(word, "owner-key") == 0;
+    bool export = got && strcmp(word, "export") == 0;
     bool info = got && strcmp(word, "info") == 0, end = got && strcmp(word, "end") == 0;
-    if (!(plug || unplug || firmware || pin || info || end)) {
+    if (!(plug || unplug || firmware || pin || owner || export || info || end)) {
         return script_error(r, "%s%s%s", usage, got ? ", not " : "", got ? word : "");
     }
     char path[MAX_WORD];
-    if (firmware || pin) {
+    if (export) {
+        char what[MAX_WORD];
+        int have = next_token(r, &p, what);
+        if (have < 0) {
+            return SIM_EXIT_SCRIPT;
+        }
+        if (have == 0 || strcmp(what, "audit") != 0) {
+            return script_error(r, "service export: expected audit PATH");
+        }
+    }
+    if (firmware || pin || owner || export) {
         int have = next_token(r, &p, path);
         if (have < 0) {
             return SIM_EXIT_SCRIPT;
@@ -634,11 +647,17 @@ static int cmd_service(runner *r, const char *p) {
                             word);
     }
     char err[512];
+    if (owner) { // the tool's setting: nothing goes over the port
+        return sim_world_service_owner_key(r->w, path, err, sizeof err)
+                   ? SIM_EXIT_OK
+                   : script_error(r, "%s", err);
+    }
     bool ok = firmware ? sim_world_service_firmware(r->w, path, err, sizeof err)
               : pin    ? sim_world_service_pin_key(r->w, path, err, sizeof err)
+              : export ? sim_world_service_export(r->w, path, err, sizeof err)
               : info   ? sim_world_service_info(r->w)
                        : sim_world_service_end(r->w);
-    if (!ok && (firmware || pin) && !r->w->rig.internal_error[0]) {
+    if (!ok && (firmware || pin || export) && !r->w->rig.internal_error[0]) {
         return script_error(r, "%s", err);
     }
     return ok ? SIM_EXIT_OK : internal_error(r);

@@ -149,6 +149,8 @@ typedef struct sim_world {
     bool remote_disable;
     uint32_t keypads;     // keypads replaced so far (persisted: each one is new)
     bool service_plugged; // a service tool on the port inside the door
+    bool owner_key_set;   // the tool's owner audit key (else the TEST one)
+    uint8_t owner_key[32];
 
     uint32_t audit_reported; // last audit seq reported as an event
     sim_seen seen;
@@ -186,6 +188,10 @@ bool sim_world_service_plug(sim_world *w, bool in);
 // (a message in err).
 bool sim_world_service_firmware(sim_world *w, const char *path, char *err, size_t errlen);
 bool sim_world_service_info(sim_world *w);
+// export audit: the trail into path, MACed for the owner's key (owner-key
+// PUBFILE, else tests/keys/sim-owner.key's).
+bool sim_world_service_export(sim_world *w, const char *path, char *err, size_t errlen);
+bool sim_world_service_owner_key(sim_world *w, const char *path, char *err, size_t errlen);
 // pin-key: the public key in path (64 hex digits, as `ownerlock firmware keygen` prints it).
 bool sim_world_service_pin_key(sim_world *w, const char *path, char *err, size_t errlen);
 bool sim_world_service_end(sim_world *w);

@@ -526,6 +526,119 @@ bool sim_world_service_pin_key(sim_world *w, const char *path, char *err, size_t
     return true;
 }
 
+// The owner's audit key the service tool sends unless `service owner-key`
+// set another: tests/keys/sim-owner.key's public half (a TEST key).
+static const char SIM_OWNER_SECRET_HEX[] =
+    "65836dc98cd5feee706e2b416836277cc8bbad8ebe6dabd5c95aa695528e2dfa";
+
+static bool parse_hex32(const char *hex, uint8_t out[32]) {
+    for (size_t i = 0; i < 32; i++) {
+        unsigned v;
+        if (!isxdigit((unsigned char)hex[2 * i]) || !isxdigit((unsigned char)hex[2 * i + 1]) ||
+            sscanf(hex + 2 * i, "%2x", &v) != 1) {
+            return false;
+        }
+        out[i] = (uint8_t)v;
+    }
+    return true;
+}
+
+bool sim_world_service_owner_key(sim_world *w, const char *path, char *err, size_t errlen) {
+    FILE *f = fopen(path, "r");
+    char hex[80] = "";
+    bool read = f && fgets(hex, sizeof hex, f) != NULL;
+    if (f) {
+        fclose(f);
+    }
+    if (!read || !parse_hex32(hex, w->owner_key)) {
+        snprintf(err, errlen, "service owner-key: %s: %s", path,
+                 read ? "not a public key (64 hex digits)" : strerror(errno));
+        return false;
+    }
+    w->owner_key_set = true;
+    return true;
+}
+
+static uint32_t le32(const uint8_t *p) {
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+// BEGIN (the owner's key), READ 4 records at a time, SEAL: the file the
+// owner's tool verifies (`ownerlock audit verify`; docs/USER-MANUAL.md, Audit).
+bool sim_world_service_export(sim_world *w, const char *path, char *err, size_t errlen) {
+    if (!w->owner_key_set) {
+        uint8_t secret[32];
+        if (!parse_hex32(SIM_OWNER_SECRET_HEX, secret)) {
+            abort();
+        }
+        ol_x25519_public(w->owner_key, secret);
+        ol_wipe(secret, sizeof secret);
+    }
+    uint8_t req[33] = {OL_SERVICE_AUDIT_BEGIN}, resp[OL_SERVICE_RESPONSE_MAX];
+    memcpy(req + 1, w->owner_key, 32);
+    size_t rlen;
+    sim_event ev;
+    if (!request(w, req, 33, resp, &rlen, "export", &ev)) {
+        return false;
+    }
+    size_t at = rlen >= 2 ? 2u + resp[1] : 0;
+    if (rlen < 2 || resp[0] != OL_SERVICE_OK || rlen != at + 40) {
+        sim_emit(w->events, &ev); // refused: the event says why
+        return true;
+    }
+    sim_buf out = {0};
+    char hex[65];
+    uint32_t first = le32(resp + at + 32), next = le32(resp + at + 36);
+    sim_buf_puts(&out, "ownerlock audit export v1\n");
+    hex_of(resp + at, 32, hex);
+    sim_buf_printf(&out, "lock %s\n", hex);
+    hex_of(w->owner_key, 32, hex);
+    sim_buf_printf(&out, "owner %s\n", hex);
+    sim_buf_printf(&out, "range %" PRIu32 " %" PRIu32 "\n", first, next);
+    bool ok = true;
+    for (uint32_t seq = first; ok && seq < next; seq += 3) {
+        uint8_t rq[5] = {OL_SERVICE_AUDIT_READ};
+        put_le32(rq + 1, seq);
+        sim_event_free(&ev);
+        ok = request(w, rq, sizeof rq, resp, &rlen, "export", &ev);
+        at = rlen >= 2 ? 2u + resp[1] : 0;
+        if (!ok || rlen < 2 || resp[0] != OL_SERVICE_OK || (rlen - at) % 28 != 0) {
+            break;
+        }
+        for (size_t r = at; r < rlen; r += 28) {
+            const uint8_t *p = resp + r;
+            char tag[17];
+            hex_of(p + 12, 8, hex);
+            hex_of(p + 20, 8, tag);
+            sim_buf_printf(&out, "record %" PRIu32 " %" PRIu32 " %u %u %u %s %s\n", le32(p),
+                           le32(p + 4), p[8], p[9], (unsigned)(p[10] | p[11] << 8), hex, tag);
+        }
+    }
+    if (ok && rlen >= 2 && resp[0] == OL_SERVICE_OK) {
+        uint8_t rs[1] = {OL_SERVICE_AUDIT_SEAL};
+        sim_event_free(&ev);
+        ok = request(w, rs, 1, resp, &rlen, "export", &ev);
+        at = rlen >= 2 ? 2u + resp[1] : 0;
+        if (ok && rlen == at + 32 && resp[0] == OL_SERVICE_OK) {
+            hex_of(resp + at, 32, hex);
+            sim_buf_printf(&out, "mac %s\n", hex);
+            FILE *f = fopen(path, "w");
+            if (!f || fwrite(out.s, 1, out.len, f) != out.len || fclose(f) != 0) {
+                snprintf(err, errlen, "service export audit: %s: %s", path, strerror(errno));
+                sim_buf_free(&out);
+                sim_event_free(&ev);
+                return false;
+            }
+            sim_event_uint(&ev, "records", next - first);
+        }
+    }
+    sim_buf_free(&out);
+    if (ok) {
+        sim_emit(w->events, &ev);
+    }
+    return ok;
+}
+
 bool sim_world_service_info(sim_world *w) {
     uint8_t req[1] = {OL_SERVICE_INFO}, resp[OL_SERVICE_RESPONSE_MAX];
     size_t rlen;
