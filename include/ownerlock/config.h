@@ -175,6 +175,11 @@
 #ifndef OL_SERVICE_SESSION_MS
 #define OL_SERVICE_SESSION_MS 300000u
 #endif
+// Images and keys a session may offer; then *19 again (a loop of refused
+// images cannot flush the audit trail faster than typing *19 and a code).
+#ifndef OL_SERVICE_OFFERS
+#define OL_SERVICE_OFFERS 4u
+#endif
 
 // ---- Keypad link and pairing ------------------------------------------------
 // *17 opens a window of this long in which an unpaired keypad may be paired

@@ -34,6 +34,7 @@ static const char *const kind_names[OL_AUDIT_KIND_COUNT] = {
     [OL_AUDIT_REPEATED] = "repeated",
     [OL_AUDIT_SERVICE] = "service",
     [OL_AUDIT_FIRMWARE] = "firmware",
+    [OL_AUDIT_SERVICE_REFUSED] = "service_refused",
 };
 
 const char *ol_audit_kind_name(uint8_t kind) {
@@ -104,11 +105,11 @@ static ol_err append_record(ol_lock *lock, ol_audit_kind kind, uint8_t slot, uin
 // Events anyone outside can cause at will (docs/POLICY.md): a second one in a
 // row is counted in the state store instead of written, so they can never
 // push wrong tries, openings and changes out of the ring.
-static const uint8_t noise_kinds[3] = {OL_AUDIT_POWER_UP, OL_AUDIT_KEYPAD_REJECTED,
-                                       OL_AUDIT_LOW_BATTERY};
+static const uint8_t noise_kinds[OL_AUDIT_NOISE_KINDS] = {
+    OL_AUDIT_POWER_UP, OL_AUDIT_KEYPAD_REJECTED, OL_AUDIT_LOW_BATTERY, OL_AUDIT_SERVICE_REFUSED};
 
 static int noise_index(uint8_t kind) {
-    for (int i = 0; i < 3; i++) {
+    for (int i = 0; i < OL_AUDIT_NOISE_KINDS; i++) {
         if (noise_kinds[i] == kind) {
             return i;
         }
@@ -117,7 +118,7 @@ static int noise_index(uint8_t kind) {
 }
 
 ol_err ol_audit_append(ol_lock *lock, ol_audit_kind kind, uint8_t slot, uint16_t arg) {
-    uint16_t noise[3];
+    uint16_t noise[OL_AUDIT_NOISE_KINDS];
     memcpy(noise, lock->audit_noise, sizeof noise);
     int n = noise_index((uint8_t)kind);
     if (n >= 0 && noise_index(lock->audit_last_kind) >= 0) {
@@ -125,9 +126,9 @@ ol_err ol_audit_append(ol_lock *lock, ol_audit_kind kind, uint8_t slot, uint16_t
         noise[n] = (uint16_t)(noise[n] + more > 0xFFFFu ? 0xFFFFu : noise[n] + more);
         return ol_save_audit_noise(lock, noise);
     }
-    if (n < 0 && (noise[0] | noise[1] | noise[2]) != 0) {
+    if (n < 0 && (noise[0] | noise[1] | noise[2] | noise[3]) != 0) {
         // Written, then cleared: a cut in between can only count them twice.
-        for (int i = 0; i < 3; i++) {
+        for (int i = 0; i < OL_AUDIT_NOISE_KINDS; i++) {
             ol_err err =
                 noise[i] ? append_record(lock, OL_AUDIT_REPEATED, noise_kinds[i], noise[i]) : OL_OK;
             if (err) {

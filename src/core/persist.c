@@ -155,9 +155,9 @@ ol_err ol_save_penalty(ol_lock *lock, penalty p) {
     return OL_OK;
 }
 
-ol_err ol_save_audit_noise(ol_lock *lock, const uint16_t noise[3]) {
-    uint8_t buf[6];
-    for (int i = 0; i < 3; i++) {
+ol_err ol_save_audit_noise(ol_lock *lock, const uint16_t noise[OL_AUDIT_NOISE_KINDS]) {
+    uint8_t buf[2 * OL_AUDIT_NOISE_KINDS];
+    for (int i = 0; i < OL_AUDIT_NOISE_KINDS; i++) {
         put_le16(buf + 2 * i, noise[i]);
     }
     ol_err err = ol_kv_put(&lock->kv, KEY_AUDIT_NOISE, buf, sizeof buf);
@@ -312,8 +312,16 @@ ol_err ol_load_state(ol_lock *lock) {
         }
     }
     if (!err) {
-        err = load(lock, KEY_AUDIT_NOISE, buf, 6, &found);
-        for (int i = 0; i < 3 && !err && found; i++) {
+        // Three counts before the service port's refusals were the fourth.
+        size_t len = 0;
+        err = ol_kv_get(&lock->kv, KEY_AUDIT_NOISE, buf, 2 * OL_AUDIT_NOISE_KINDS, &len);
+        found = err == OL_OK;
+        if (err == OL_ERR_NOT_FOUND) {
+            err = OL_OK;
+        } else if (!err && len != 6 && len != 2 * OL_AUDIT_NOISE_KINDS) {
+            err = OL_ERR_CORRUPT;
+        }
+        for (size_t i = 0; i < len / 2 && !err && found; i++) {
             lock->audit_noise[i] = get_le16(buf + 2 * i);
         }
     }

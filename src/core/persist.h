@@ -60,7 +60,7 @@ ol_err ol_save_penalty(ol_lock *lock, penalty p) OL_MUST_CHECK;
 // save that a glitch skipped).
 ol_err ol_penalty_is_saved(ol_lock *lock, penalty p) OL_MUST_CHECK;
 ol_err ol_save_timelock(ol_lock *lock, uint32_t remaining) OL_MUST_CHECK;
-ol_err ol_save_audit_noise(ol_lock *lock, const uint16_t noise[3]) OL_MUST_CHECK;
+ol_err ol_save_audit_noise(ol_lock *lock, const uint16_t noise[OL_AUDIT_NOISE_KINDS]) OL_MUST_CHECK;
 // The duress alarm stays raised across power cuts, until a manager's own code.
 ol_err ol_save_alarm(ol_lock *lock, bool on) OL_MUST_CHECK;
 ol_err ol_save_code_checks(ol_lock *lock, const uint8_t left[OL_SLOTS],

@@ -26,6 +26,7 @@
 #include "ownerlock/boot.h"
 #include "ownerlock/image.h"
 #include "screen.h"
+#include "sensors.h"
 #include "state.h"
 #include "store/store.h"
 
@@ -51,7 +52,8 @@ static ol_err record(ol_lock *lock, uint8_t request, uint8_t outcome) {
 ol_err ol_service_open(ol_lock *lock) {
     lock->service_until = lock->now + OL_SERVICE_SESSION_MS;
     lock->service_slot = lock->actor;
-    lock->service_refusal_logged = false;
+    lock->service_quiet = 0;
+    lock->service_offers = 0;
     lock->staged = lock->stage_total = 0;
     ol_err err = record(lock, 0, SERVICE_DONE);
     if (!err) {
@@ -120,24 +122,62 @@ static uint32_t get32(const uint8_t *p) {
     return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
 }
 
+// What is recorded once a session only, so that a tool in a loop cannot
+// flush the trail (the offers themselves are OL_SERVICE_OFFERS a session).
+static bool once(uint8_t outcome) {
+    return outcome == SERVICE_BAD_REQUEST || outcome == SERVICE_BUSY ||
+           outcome == SERVICE_BATTERY || outcome == SERVICE_LIMIT;
+}
+
+static ol_err record_once(ol_lock *lock, uint8_t request, uint8_t outcome, uint8_t bit) {
+    if (lock->service_quiet & bit) {
+        return OL_OK;
+    }
+    lock->service_quiet |= bit;
+    return record(lock, request, outcome);
+}
+
 // Refused: the answer, the keypad (for an image), and the record.
 static ol_err refuse(ol_lock *lock, answer *a, uint8_t request, uint8_t outcome, const char *why) {
     say(a, OL_SERVICE_REFUSED, why);
-    if (request == OL_SERVICE_FW_END) {
+    bool image = request == OL_SERVICE_FW_BEGIN || request == OL_SERVICE_FW_END;
+    if (image && outcome != SERVICE_BUSY) { // a busy keypad is not interrupted
         ol_say(lock, TONE_ERROR, why, "NOT INSTALLED");
     }
-    if (outcome == SERVICE_BAD_REQUEST) { // one a session: a loop cannot flush the trail
-        if (lock->service_refusal_logged) {
-            return OL_OK;
-        }
-        lock->service_refusal_logged = true;
+    if (once(outcome)) {
+        uint8_t bit = outcome == SERVICE_BAD_REQUEST ? 0x01
+                      : outcome == SERVICE_BUSY      ? 0x02
+                      : outcome == SERVICE_BATTERY   ? 0x04
+                                                     : 0x08;
+        return record_once(lock, request, outcome, bit);
     }
     return record(lock, request, outcome);
+}
+
+// An image or a key may be offered now: the keypad free (an offer takes it
+// over), the battery fit for flash work, and this session's offers left.
+static ol_err may_offer(ol_lock *lock, answer *a, uint8_t request, bool *ok) {
+    *ok = false;
+    if (lock->mode != MODE_IDLE) {
+        return refuse(lock, a, request, SERVICE_BUSY, "KEYPAD BUSY");
+    }
+    if (ol_battery_critical(lock)) {
+        return refuse(lock, a, request, SERVICE_BATTERY, "BATTERY LOW");
+    }
+    if (request != OL_SERVICE_FW_END && lock->service_offers >= OL_SERVICE_OFFERS) {
+        return refuse(lock, a, request, SERVICE_LIMIT, "SESSION LIMIT");
+    }
+    *ok = true;
+    return OL_OK;
 }
 
 static ol_err info(ol_lock *lock, answer *a, const ol_boot_services *boot) {
     ol_image_header h;
     bool trial;
+    ol_err err = record_once(lock, OL_SERVICE_INFO, SERVICE_DONE, 0x10);
+    if (err) {
+        return err;
+    }
     say(a, OL_SERVICE_OK,
         boot->running(&boot->area, &h, &trial) == OL_OK ? "OK" : "NO IMAGE HEADER");
     put32(a, h.version);
@@ -149,11 +189,20 @@ static ol_err info(ol_lock *lock, answer *a, const ol_boot_services *boot) {
 }
 
 static ol_err fw_begin(ol_lock *lock, answer *a, const ol_boot_services *boot, uint32_t total) {
-    if (total < OL_IMAGE_HEADER_BYTES ||
-        total > OL_BOOT_SLOT_SECTORS * boot->area.flash->sector_size) {
-        return refuse(lock, a, OL_SERVICE_FW_BEGIN, SERVICE_BAD_REQUEST, "IMAGE TOO LARGE");
+    bool ok;
+    ol_err err = may_offer(lock, a, OL_SERVICE_FW_BEGIN, &ok);
+    if (err || !ok) {
+        return err;
     }
+    lock->service_offers++;
     lock->staged = lock->stage_total = 0;
+    if (total < OL_IMAGE_HEADER_BYTES) {
+        return refuse(lock, a, OL_SERVICE_FW_BEGIN, SERVICE_IMAGE + OL_IMAGE_NOT_IMAGE,
+                      ol_image_status_text(OL_IMAGE_NOT_IMAGE));
+    }
+    if (total > OL_BOOT_SLOT_SECTORS * boot->area.flash->sector_size) {
+        return refuse(lock, a, OL_SERVICE_FW_BEGIN, SERVICE_TOO_LARGE, "IMAGE TOO LARGE");
+    }
     if (boot->stage_begin(&boot->area) != OL_OK) {
         return refuse(lock, a, OL_SERVICE_FW_BEGIN, SERVICE_STORAGE, "STAGING FAILED");
     }
@@ -197,6 +246,12 @@ static ol_err fw_end(ol_lock *lock, answer *a, const ol_boot_services *boot) {
     if (lock->stage_total == 0) {
         return refuse(lock, a, OL_SERVICE_FW_END, SERVICE_BAD_REQUEST, "NO IMAGE SENT");
     }
+    bool ok;
+    ol_err busy = may_offer(lock, a, OL_SERVICE_FW_END, &ok);
+    if (busy || !ok) {
+        lock->staged = lock->stage_total = 0;
+        return busy;
+    }
     uint32_t total = lock->staged;
     lock->staged = lock->stage_total = 0;
     ol_image_header h;
@@ -218,6 +273,12 @@ static ol_err fw_end(ol_lock *lock, answer *a, const ol_boot_services *boot) {
 // A key the owner wants pinned for the images he builds: shown in full on
 // the keypad, taken only with the recovery code (as another signer's image).
 static ol_err pin_key(ol_lock *lock, answer *a, const uint8_t pub[32]) {
+    bool ok;
+    ol_err err = may_offer(lock, a, OL_SERVICE_PIN_KEY, &ok);
+    if (err || !ok) {
+        return err;
+    }
+    lock->service_offers++;
     offer(lock, OFFER_KEY, 0, pub);
     say(a, OL_SERVICE_OK, "CONFIRM ON KEYPAD");
     return record(lock, OL_SERVICE_PIN_KEY, SERVICE_DONE);
@@ -253,20 +314,34 @@ static ol_err export_record(const ol_lock *lock, uint32_t seq, uint8_t out[EXPOR
     return OL_OK;
 }
 
+// The lock's export identity: an X25519 key derived from the device key, so
+// a lock erased for another signer's image (a new device key) is another
+// lock to the owner's tool. false before the lock is set up.
+static bool export_identity(const ol_lock *lock, uint8_t secret[32], uint8_t pub[32]) {
+    static const uint8_t label[] = "ownerlock audit identity v1";
+    if (!lock->has_device_key || !ol_commissioned(lock)) {
+        return false;
+    }
+    ol_hmac_sha256(secret, lock->device_key, sizeof lock->device_key, label, sizeof label - 1);
+    ol_x25519_public(pub, secret);
+    return true;
+}
+
 static ol_err audit_begin(ol_lock *lock, answer *a, const uint8_t owner[32]) {
-    uint8_t id[OL_LINK_ID_BYTES];
-    if (!ol_lock_link_identity(lock, id)) {
-        return refuse(lock, a, OL_SERVICE_AUDIT_BEGIN, SERVICE_BAD_REQUEST, "NO LOCK KEY");
+    uint8_t secret[32], pub[32];
+    if (!export_identity(lock, secret, pub)) {
+        return refuse(lock, a, OL_SERVICE_AUDIT_BEGIN, SERVICE_BAD_REQUEST, "SET UP FIRST");
     }
     // Recorded first: the export holds its own record.
     ol_err err = record(lock, OL_SERVICE_AUDIT_BEGIN, SERVICE_DONE);
     if (err) {
-        ol_wipe(id, sizeof id);
+        ol_wipe(secret, sizeof secret);
         return err;
     }
     uint8_t shared[32], salt[64];
-    err = ol_x25519(shared, id, owner); // a low-order key gives all zeros: refused
-    memcpy(salt, id + 32, 32);
+    err = ol_x25519(shared, secret, owner); // a low-order key gives all zeros: refused
+    ol_wipe(secret, sizeof secret);
+    memcpy(salt, pub, 32);
     memcpy(salt + 32, owner, 32);
     if (!err) {
         err = ol_hkdf_sha256(lock->export_key, sizeof lock->export_key, salt, sizeof salt, shared,
@@ -274,16 +349,14 @@ static ol_err audit_begin(ol_lock *lock, answer *a, const uint8_t owner[32]) {
     }
     ol_wipe(shared, sizeof shared);
     if (err) {
-        ol_wipe(id, sizeof id);
         ol_wipe(lock->export_key, sizeof lock->export_key);
         return refuse(lock, a, OL_SERVICE_AUDIT_BEGIN, SERVICE_BAD_REQUEST, "BAD OWNER KEY");
     }
     lock->export_first = ol_log_first_seq(&lock->audit);
     lock->export_next = ol_log_next_seq(&lock->audit);
     say(a, OL_SERVICE_OK, "OK");
-    memcpy(a->b + a->len, id + 32, 32);
+    memcpy(a->b + a->len, pub, 32);
     a->len += 32;
-    ol_wipe(id, sizeof id);
     put32(a, lock->export_first);
     put32(a, lock->export_next);
     return OL_OK;
@@ -313,17 +386,17 @@ static ol_err audit_read(ol_lock *lock, answer *a, uint32_t seq) {
 }
 
 static ol_err audit_seal(ol_lock *lock, answer *a) {
-    uint8_t id[OL_LINK_ID_BYTES];
-    if (!export_begun(lock) || !ol_lock_link_identity(lock, id)) {
+    uint8_t secret[32], pub[32];
+    if (!export_begun(lock) || !export_identity(lock, secret, pub)) {
         return refuse(lock, a, OL_SERVICE_AUDIT_SEAL, SERVICE_BAD_REQUEST, "NO EXPORT BEGUN");
     }
+    ol_wipe(secret, sizeof secret);
     // label, the lock's key, first, next, the records: as the tool rebuilds it.
     ol_hmac_sha256_ctx h;
     uint8_t b[EXPORT_RECORD_BYTES];
     ol_hmac_sha256_init(&h, lock->export_key, sizeof lock->export_key);
     ol_hmac_sha256_update(&h, EXPORT_LABEL, sizeof EXPORT_LABEL - 1);
-    ol_hmac_sha256_update(&h, id + 32, 32);
-    ol_wipe(id, sizeof id);
+    ol_hmac_sha256_update(&h, pub, 32);
     put_le32(b, lock->export_first);
     put_le32(b + 4, lock->export_next);
     ol_hmac_sha256_update(&h, b, 8);
@@ -354,11 +427,11 @@ ol_err ol_lock_service(ol_lock *lock, uint64_t now_ms, const uint8_t *req, size_
     if (err) {
     } else if (!in_session(lock) || lock->mode == MODE_FAULT) {
         // Outside a session: this answer and nothing else, whatever was asked.
+        // Recorded as noise (audit.c): one after another, or after a
+        // power-up, is counted, not written, so no loop flushes the trail.
         say(&a, OL_SERVICE_REFUSED, "NO SERVICE SESSION");
-        if (!lock->service_refusal_logged && lock->mode != MODE_FAULT) {
-            lock->service_refusal_logged = true;
-            err = ol_audit_append(lock, OL_AUDIT_SERVICE, OL_AUDIT_NO_SLOT,
-                                  (uint16_t)(request << 8 | SERVICE_NO_SESSION));
+        if (lock->mode != MODE_FAULT) {
+            err = ol_audit_append(lock, OL_AUDIT_SERVICE_REFUSED, OL_AUDIT_NO_SLOT, request);
         }
     } else if (len == 0 || len > OL_SERVICE_REQUEST_MAX) {
         err = refuse(lock, &a, request, SERVICE_BAD_REQUEST, "BAD REQUEST");
@@ -410,6 +483,7 @@ static const char hex[] = "0123456789ABCDEF"; // as `ownerlock firmware show` pr
 void ol_service_page(uint8_t page, const char *title, uint32_t version, const uint8_t digest[32],
                      char l1[OL_DISPLAY_COLS + 1], char l2[OL_DISPLAY_COLS + 1]) {
     if (page == 0) {
+        // "VERSION 12", or "V 1234567890": every digit, never cut.
         char v[OL_DISPLAY_COLS + 1] = "VERSION ";
         char digits[11];
         size_t n = 0;
@@ -417,10 +491,14 @@ void ol_service_page(uint8_t page, const char *title, uint32_t version, const ui
             digits[n++] = (char)('0' + version % 10u);
             version /= 10u;
         } while (version != 0);
-        for (size_t i = 0; i < n; i++) {
-            v[8 + i] = digits[n - 1 - i];
+        size_t at = n > OL_DISPLAY_COLS - 8 ? 2 : 8;
+        if (at == 2) {
+            v[1] = ' ';
         }
-        v[8 + n] = '\0';
+        for (size_t i = 0; i < n; i++) {
+            v[at + i] = digits[n - 1 - i];
+        }
+        v[at + n] = '\0';
         ol_set_line(l1, title);
         ol_set_line(l2, v);
         return;
@@ -504,6 +582,10 @@ static ol_err forget_everything(ol_lock *lock) {
 static ol_err install(ol_lock *lock, bool other_signer) {
     const ol_boot_services *boot = updates(lock);
     end_offer(lock);
+    if (ol_battery_critical(lock)) { // it fell while the pages were read
+        ol_say(lock, TONE_ERROR, "BATTERY LOW", "NOT INSTALLED");
+        return record(lock, OL_SERVICE_FW_END, SERVICE_BATTERY);
+    }
     ol_err err = record(lock, OL_SERVICE_FW_END, other_signer ? SERVICE_WIPE : SERVICE_INSTALL);
     if (!err && other_signer) {
         err = forget_everything(lock); // first: a power cut after leaves a new lock
@@ -532,6 +614,10 @@ static ol_err pin(ol_lock *lock) {
     uint8_t pub[32];
     memcpy(pub, lock->offer_digest, sizeof pub);
     end_offer(lock);
+    if (ol_battery_critical(lock)) {
+        ol_say(lock, TONE_ERROR, "BATTERY LOW", NOTHING_CHANGED);
+        return record(lock, OL_SERVICE_PIN_KEY, SERVICE_BATTERY);
+    }
     ol_err err = boot->pin_key(&boot->area, pub);
     if (err == OL_ERR_STATE) { // an install or a trial is under way: later
         ol_say(lock, TONE_ERROR, "UPDATE UNDER WAY", NOTHING_CHANGED);

@@ -16,6 +16,10 @@ enum service_outcome {
     SERVICE_NO_UPDATES = 3,   // this port has no bootloader
     SERVICE_STORAGE = 4,      // the staging slot could not be written
     SERVICE_OLDER = 5,        // an image older than the running one
+    SERVICE_BUSY = 6,         // the keypad is in use: the offer would interrupt it
+    SERVICE_BATTERY = 7,      // the battery is too low for flash work
+    SERVICE_LIMIT = 8,        // OL_SERVICE_OFFERS in this session already
+    SERVICE_TOO_LARGE = 9,    // larger than a slot
     SERVICE_IMAGE = 0x10,     // + ol_image_status: the staged image was refused
     SERVICE_INSTALL = 0x20,   // a manager's '#': installed at the next boot
     SERVICE_WIPE = 0x21,      // the owner chose an image of another signer: wiped first

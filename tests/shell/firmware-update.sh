@@ -19,6 +19,7 @@ head -c 30000 /dev/urandom >body
 sign() { "$tool" firmware sign --key "$1" --version "$2" body "$3" >/dev/null || exit 1; }
 sign "$maker" 3 v3.olfw
 sign "$maker" 1 v1.olfw
+sign "$maker" 1234567890 vbig.olfw
 "$tool" firmware keygen other.key >other.pub || exit 1
 sign other.key 4 v4-other.olfw
 # The body changed after signing: one byte in the middle.
@@ -26,6 +27,7 @@ cp v3.olfw v3-tampered.olfw
 printf '\125' | dd of=v3-tampered.olfw bs=1 seek=20000 conv=notrunc 2>/dev/null
 head -c 29000 v3.olfw >v3-truncated.olfw
 head -c 5000 /dev/urandom >noise.bin
+head -c 100 /dev/urandom >tiny.bin
 fail=0
 for script in "$root"/tests/firmware/*.sim; do
     if sh "$root/tests/run-sim.sh" 0 "$sim" "$script"; then
