@@ -19,11 +19,20 @@
 // Command line (QEMU -append): flash=PATH (default ownerlock-an385.flash; the
 // RTC's backup domain is PATH.rtc), door=open (the switch at power-up),
 // rtc=lost, seed=TEXT (test TRNG seed).
+//
+// Built with AN385_WITH_BOOT_AREA (ownerlock-an385-app.elf, the lock body the
+// bootloader starts), it takes firmware updates: its flash covers the boot
+// area, and the boot services are the bootloader's own, found through the
+// table the bootloader keeps at AN385_BOOT_API_ADDR (boot_api.h). Without the
+// table (or with one of another version) it runs without updates.
 #include <string.h>
 
 #include "board.h"
 #include "ownerlock/body.h"
 #include "semihost.h"
+#ifdef AN385_WITH_BOOT_AREA
+#include "boot_api.h"
+#endif
 
 typedef struct lock_body {
     an385_flash flash;
@@ -31,6 +40,9 @@ typedef struct lock_body {
     char rtc_path[136]; // the RTC's backup file: the flash image's name + ".rtc"
     an385_test_trng trng;
     ol_platform plat;
+#ifdef AN385_WITH_BOOT_AREA
+    ol_boot_services boot; // the bootloader's, through its table
+#endif
     ol_body body;
     uint64_t last_tick;
     bool door_open;
@@ -169,6 +181,45 @@ static bool arg_is(const char *cmdline, const char *key, const char *value) {
     return got[i] == value[i];
 }
 
+#ifdef AN385_WITH_BOOT_AREA
+// A pointer into the bootloader's code (not NULL, not into this image).
+static bool in_bootloader(uintptr_t a) {
+    return a != 0 && a - AN385_BOOT_BASE < AN385_BOOT_BYTES;
+}
+
+// The bootloader's services, if its table is there, of the version this
+// lock body knows, and every pointer in it points into the bootloader.
+static bool boot_table(ol_boot_services *s, const ol_flash *flash) {
+    const an385_boot_api *t = (const an385_boot_api *)(uintptr_t)AN385_BOOT_API_ADDR;
+    __asm__ volatile("" : "+r"(t)); // a fixed address, not an object the compiler knows
+    if (t->magic != AN385_BOOT_API_MAGIC || t->version != AN385_BOOT_API_VERSION ||
+        t->size != sizeof *t) {
+        return false;
+    }
+    const uintptr_t p[] = {
+        (uintptr_t)t->maker_key,   (uintptr_t)t->running,     (uintptr_t)t->stage_begin,
+        (uintptr_t)t->stage_write, (uintptr_t)t->stage_check, (uintptr_t)t->request_install,
+        (uintptr_t)t->confirm,
+    };
+    for (size_t i = 0; i < sizeof p / sizeof p[0]; i++) {
+        if (!in_bootloader(p[i])) {
+            return false;
+        }
+    }
+    *s = (ol_boot_services){
+        .area = {flash, OL_BOOT_FIRST_SECTOR},
+        .maker_key = t->maker_key,
+        .running = t->running,
+        .stage_begin = t->stage_begin,
+        .stage_write = t->stage_write,
+        .stage_check = t->stage_check,
+        .request_install = t->request_install,
+        .confirm = t->confirm,
+    };
+    return true;
+}
+#endif
+
 // The board's side of a power-up: the command line, the flash image, the
 // RTC, the TRNG. Not inlined: its buffers (the command line) leave the stack
 // before the engine boots, whose deepest call (an X25519 on the very first
@@ -194,6 +245,11 @@ __attribute__((noinline)) static bool board_up(lock_body *b) {
     b->plat.rtc_now = an385_rtc_now;
     b->plat.rtc_set = an385_rtc_set;
     b->plat.rtc_ctx = &b->rtc;
+#ifdef AN385_WITH_BOOT_AREA
+    b->plat.boot = boot_table(&b->boot, &b->flash.flash) ? &b->boot : NULL;
+    console_puts(b->plat.boot ? "updates: through the bootloader's table\n"
+                              : "updates: none (no bootloader table)\n");
+#endif
     return an385_flash_init(&b->flash, path) == OL_OK;
 }
 
