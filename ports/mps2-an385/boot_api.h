@@ -23,8 +23,6 @@
 #define AN385_BOOT_API_ADDR 0x000000C0u  // an385-boot.ld checks it
 #define AN385_BOOT_API_MAGIC 0x54424C4Fu // "OLBT" in memory
 #define AN385_BOOT_API_VERSION 1u
-#define AN385_BOOT_BASE 0x00000000u // the bootloader's code: [BASE, BASE + BYTES)
-#define AN385_BOOT_BYTES 0x00005000u
 
 typedef struct an385_boot_api {
     uint32_t magic;           // AN385_BOOT_API_MAGIC

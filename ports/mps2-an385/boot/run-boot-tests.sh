@@ -86,7 +86,7 @@ blank "$work/empty.flash"
 boot signed & boot repair & boot other & boot empty & wait
 
 expect signed "boot: version $version" "verified, starting" "ownerlock lock body, mps2-an385" \
-    "updates: through the bootloader's table"
+    "updates: on"
 expect repair "verified, starting" "ownerlock lock body, mps2-an385"
 # The repair copied BACKUP into ACTIVE: the flash's ACTIVE slot is the image again.
 if ! cmp -s -n "$(wc -c <"$image")" -i "$((ACTIVE * SECTOR)):0" "$work/repair.flash" "$image"; then
