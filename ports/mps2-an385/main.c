@@ -112,6 +112,7 @@ static void publish(lock_body *b) {
 // sends it sealed as the event ends), so the keypad shows INSTALLING.
 static void restart_if_asked(lock_body *b) {
     if (ol_lock_outputs(&b->body.lock)->restart) {
+        report_stack(b); // the install's request went through the verifier
         console_puts("restart\n");
         board_reset();
     }
