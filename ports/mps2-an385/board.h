@@ -4,6 +4,7 @@
 // What the board gives the lock body (docs/PORTING.md has the memory map):
 //   UART0  console: diagnostics out; in QEMU it also plays the door switch
 //   UART1  the cable to the keypad unit: the secure link's frames (src/link)
+//   UART2  the service port inside the door (service_frame.h)
 //   SysTick  1 ms monotonic clock (the engine's now_ms)
 //   NOR flash  emulated in RAM with strict NOR rules, persisted to a host
 //              file through semihosting (flash.c)
@@ -28,6 +29,7 @@
 // NVIC lines: UARTn RX is 2n, TX is 2n + 1 (AN385 interrupt map).
 #define AN385_UART0_RX_IRQ 0u
 #define AN385_UART1_RX_IRQ 2u
+#define AN385_UART2_RX_IRQ 4u
 
 // ---- Cortex-M3 system registers (ARMv7-M ARM, B3) ----------------------------
 #define REG32(addr) (*(volatile uint32_t *)(addr))
@@ -63,12 +65,16 @@ _Noreturn void board_exit(int status);
 // bolt stays where the spring holds it) and the board resets.
 _Noreturn void board_panic(const char *why);
 
+// A system reset (SCB AIRCR SYSRESETREQ): on QEMU the bootloader starts again
+// from its ELF, and the flash file stays as it was.
+_Noreturn void board_reset(void);
+
 // Stack painted at reset (startup.c): bytes ever used, and the size.
 uint32_t board_stack_used(void);
 uint32_t board_stack_size(void);
 
 // ---- UART (CMSDK APB UART) -----------------------------------------------------
-typedef enum an385_uart { AN385_CONSOLE = 0, AN385_CABLE = 1 } an385_uart;
+typedef enum an385_uart { AN385_CONSOLE = 0, AN385_CABLE = 1, AN385_SERVICE = 2 } an385_uart;
 
 void uart_init(an385_uart u, uint32_t baud);
 void uart_write(an385_uart u, const void *buf, size_t len);

@@ -12,18 +12,33 @@
 // The QEMU board has no door switch, bolt motor or alarm line, so the console
 // (UART0) stands in for those pins: it reads 'o' / 'c' as the door opening /
 // closing and prints "bolt ..." and "alarm ..." lines when the outputs change
-// (docs/PORTING.md, "The QEMU board's pins"). 'b' / 'B' stand for the battery
+// (docs/PORTING.md, "The QEMU board's pins").
+//
+// UART2 is the service port inside the door: whole requests in frames
+// (service_frame.h) go to ol_body_service, the answer goes back in a frame.
+// When the engine asks for a restart (an install waits) the board resets
+// into the bootloader once the keypad has its display. 'b' / 'B' stand for the battery
 // sense reading low (4.3 V) / fresh (6.0 V), 'x' / 'X' for the remote-disable
 // input asserted / released, and 's' prints the lock's status.
 //
 // Command line (QEMU -append): flash=PATH (default ownerlock-an385.flash; the
 // RTC's backup domain is PATH.rtc), door=open (the switch at power-up),
 // rtc=lost, seed=TEXT (test TRNG seed).
+//
+// Built with AN385_WITH_BOOT_AREA (ownerlock-an385-app.elf, the lock body the
+// bootloader starts), it takes firmware updates: its flash covers the boot
+// area, and the boot services are the bootloader's own, found through the
+// table the bootloader keeps at AN385_BOOT_API_ADDR (boot_api.h). Without the
+// table (or with one of another version) it runs without updates.
 #include <string.h>
 
 #include "board.h"
 #include "ownerlock/body.h"
 #include "semihost.h"
+#include "service_frame.h"
+#ifdef AN385_WITH_BOOT_AREA
+#include "boot_api.h"
+#endif
 
 typedef struct lock_body {
     an385_flash flash;
@@ -31,7 +46,11 @@ typedef struct lock_body {
     char rtc_path[136]; // the RTC's backup file: the flash image's name + ".rtc"
     an385_test_trng trng;
     ol_platform plat;
+#ifdef AN385_WITH_BOOT_AREA
+    ol_boot_services boot; // the bootloader's, through its table
+#endif
     ol_body body;
+    an385_sframe service; // the request coming in on the service port
     uint64_t last_tick;
     bool door_open;
     ol_bolt bolt;
@@ -86,6 +105,16 @@ static void publish(lock_body *b) {
     if (o->alarm != b->alarm) {
         b->alarm = o->alarm;
         console_puts(o->alarm ? "alarm on\n" : "alarm off\n");
+    }
+}
+
+// The display went out with the event that asked for the restart (ol_body
+// sends it sealed as the event ends), so the keypad shows INSTALLING.
+static void restart_if_asked(lock_body *b) {
+    if (ol_lock_outputs(&b->body.lock)->restart) {
+        report_stack(b); // the install's request went through the verifier
+        console_puts("restart\n");
+        board_reset();
     }
 }
 
@@ -144,6 +173,30 @@ static bool poll_cable(lock_body *b) {
     return n != 0;
 }
 
+// The answer, framed, on the service port. Not inlined: its wire buffer is
+// off the stack before the next request's verification runs.
+__attribute__((noinline)) static void service_send(const uint8_t *resp, size_t len) {
+    uint8_t wire[AN385_SFRAME_WIRE(OL_SERVICE_RESPONSE_MAX)];
+    uart_write(AN385_SERVICE, wire, an385_sframe_encode(wire, resp, len));
+}
+
+static bool poll_service(lock_body *b) {
+    uint8_t in[16];
+    size_t n = uart_read(AN385_SERVICE, in, sizeof in);
+    for (size_t i = 0; i < n; i++) {
+        int len = an385_sframe_feed(&b->service, in[i]);
+        if (len < 0) {
+            continue;
+        }
+        uint8_t resp[OL_SERVICE_RESPONSE_MAX];
+        size_t resp_len = 0;
+        report_err(
+            ol_body_service(&b->body, board_ms(), b->service.buf, (size_t)len, resp, &resp_len));
+        service_send(resp, resp_len);
+    }
+    return n != 0;
+}
+
 static bool poll_time(lock_body *b) {
     uint64_t now = board_ms();
     // One TICK per millisecond at most, so a deadline that stays due after
@@ -168,6 +221,31 @@ static bool arg_is(const char *cmdline, const char *key, const char *value) {
     }
     return got[i] == value[i];
 }
+
+#ifdef AN385_WITH_BOOT_AREA
+// The bootloader's services, if its table is there and of the version this
+// lock body knows. The table is part of the bootloader, the code that
+// verified this lock body: it is trusted as the bootloader is.
+static bool boot_table(ol_boot_services *s, const ol_flash *flash) {
+    const an385_boot_api *t = (const an385_boot_api *)(uintptr_t)AN385_BOOT_API_ADDR;
+    __asm__ volatile("" : "+r"(t)); // a fixed address, not an object the compiler knows
+    if (t->magic != AN385_BOOT_API_MAGIC || t->version != AN385_BOOT_API_VERSION ||
+        t->size != sizeof *t) {
+        return false;
+    }
+    *s = (ol_boot_services){
+        .area = {flash, OL_BOOT_FIRST_SECTOR},
+        .maker_key = t->maker_key,
+        .running = t->running,
+        .stage_begin = t->stage_begin,
+        .stage_write = t->stage_write,
+        .stage_check = t->stage_check,
+        .request_install = t->request_install,
+        .confirm = t->confirm,
+    };
+    return true;
+}
+#endif
 
 // The board's side of a power-up: the command line, the flash image, the
 // RTC, the TRNG. Not inlined: its buffers (the command line) leave the stack
@@ -194,6 +272,10 @@ __attribute__((noinline)) static bool board_up(lock_body *b) {
     b->plat.rtc_now = an385_rtc_now;
     b->plat.rtc_set = an385_rtc_set;
     b->plat.rtc_ctx = &b->rtc;
+#ifdef AN385_WITH_BOOT_AREA
+    b->plat.boot = boot_table(&b->boot, &b->flash.flash) ? &b->boot : NULL;
+    console_puts(b->plat.boot ? "updates: on\n" : "updates: off\n");
+#endif
     return an385_flash_init(&b->flash, path) == OL_OK;
 }
 
@@ -216,6 +298,8 @@ static void power_up(lock_body *b) {
 int main(void) {
     lock_body *b = &lb;
     board_init();
+    uart_init(AN385_SERVICE, 115200u);
+    an385_sframe_init(&b->service);
     console_puts("ownerlock lock body, mps2-an385 (QEMU reference board)\n"
                  "WARNING: TEST-ONLY TRNG, not a lock for real use\n");
     power_up(b);
@@ -224,8 +308,10 @@ int main(void) {
     for (;;) {
         bool busy = poll_console(b);
         busy |= poll_cable(b);
+        busy |= poll_service(b);
         busy |= poll_time(b);
         publish(b);
+        restart_if_asked(b);
         if (busy) {
             report_stack(b);
         } else {

@@ -81,8 +81,10 @@ FAULT_HANDLER(Unexpected_Handler, "unexpected interrupt")
 void SysTick_Handler(void);
 void UART0_RX_Handler(void);
 void UART1_RX_Handler(void);
+void UART2_RX_Handler(void);
 
-_Static_assert(AN385_UART0_RX_IRQ == 0 && AN385_UART1_RX_IRQ == 2, "vector table order");
+_Static_assert(AN385_UART0_RX_IRQ == 0 && AN385_UART1_RX_IRQ == 2 && AN385_UART2_RX_IRQ == 4,
+               "vector table order");
 
 typedef void (*isr)(void);
 typedef struct vector_table {
@@ -116,14 +118,15 @@ __attribute__((section(".vectors"), used)) const vector_table vectors = {
             UART0_RX_Handler,   // 0: UART0 RX (AN385_UART0_RX_IRQ)
             Unexpected_Handler, // 1: UART0 TX
             UART1_RX_Handler,   // 2: UART1 RX (AN385_UART1_RX_IRQ)
+            Unexpected_Handler, // 3: UART1 TX
+            UART2_RX_Handler,   // 4: UART2 RX (AN385_UART2_RX_IRQ)
             Unexpected_Handler, Unexpected_Handler, Unexpected_Handler, Unexpected_Handler,
             Unexpected_Handler, Unexpected_Handler, Unexpected_Handler, Unexpected_Handler,
             Unexpected_Handler, Unexpected_Handler, Unexpected_Handler, Unexpected_Handler,
             Unexpected_Handler, Unexpected_Handler, Unexpected_Handler, Unexpected_Handler,
             Unexpected_Handler, Unexpected_Handler, Unexpected_Handler, Unexpected_Handler,
             Unexpected_Handler, Unexpected_Handler, Unexpected_Handler, Unexpected_Handler,
-            Unexpected_Handler, Unexpected_Handler, Unexpected_Handler, Unexpected_Handler,
-            Unexpected_Handler,
+            Unexpected_Handler, Unexpected_Handler, Unexpected_Handler,
         },
 };
 
@@ -191,6 +194,14 @@ _Noreturn void board_exit(int status) {
     semihost_exit(status);
 }
 
+_Noreturn void board_reset(void) {
+    __asm__ volatile("dsb" ::: "memory"); // every write out before the reset
+    SCB_AIRCR = (0x05FAu << 16) | (1u << 2);
+    for (;;) {
+        __asm__ volatile("wfi");
+    }
+}
+
 _Noreturn void board_panic(const char *why) {
     console_puts("panic: ");
     console_puts(why);
@@ -202,9 +213,6 @@ _Noreturn void board_panic(const char *why) {
 #else
     // The lock body: SYSRESETREQ. The engine boots again from flash; nothing
     // that was not committed is trusted.
-    SCB_AIRCR = (0x05FAu << 16) | (1u << 2);
-    for (;;) {
-        __asm__ volatile("wfi");
-    }
+    board_reset();
 #endif
 }

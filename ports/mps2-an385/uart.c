@@ -5,6 +5,12 @@
 // verification (HMAC, flash writes) or a handshake (three X25519) while the
 // keypad sends. Transmit polls: the lock body sends at most one frame of at
 // most 105 bytes (a WELCOME) per byte or event it handles.
+//
+// The cable and the console drop what a full ring cannot take (the framing
+// resyncs; an attacker must not stall the lock). The service port holds it
+// instead: with its ring full the interrupt is masked and the byte stays in
+// the UART until the main loop has read the ring (flow control, which QEMU
+// passes back to the host's socket), so a whole request is never cut.
 #include "board.h"
 
 // Registers (CMSDK APB UART, Arm DDI 0479).
@@ -29,6 +35,7 @@
 // console gets single characters.
 #define CONSOLE_RING 32u
 #define CABLE_RING 256u
+#define SERVICE_RING 64u
 
 typedef struct uart_rx {
     volatile uint32_t head; // written by the interrupt only
@@ -36,8 +43,8 @@ typedef struct uart_rx {
     volatile uint32_t overruns;
 } uart_rx;
 
-static uart_rx rx_state[2];
-static uint8_t console_ring[CONSOLE_RING], cable_ring[CABLE_RING];
+static uart_rx rx_state[3];
+static uint8_t console_ring[CONSOLE_RING], cable_ring[CABLE_RING], service_ring[SERVICE_RING];
 
 // Fixed facts in flash, the rings in .bss (an initialised table would copy
 // the rings' zeros from flash into RAM at every reset).
@@ -46,9 +53,11 @@ static const struct uart_hw {
     uint32_t irq;
     uint8_t *ring;
     uint32_t mask;
-} uart_hw[2] = {
-    {AN385_UART0_BASE, AN385_UART0_RX_IRQ, console_ring, CONSOLE_RING - 1u},
-    {AN385_UART1_BASE, AN385_UART1_RX_IRQ, cable_ring, CABLE_RING - 1u},
+    bool hold; // a full ring masks the interrupt instead of dropping
+} uart_hw[3] = {
+    {AN385_UART0_BASE, AN385_UART0_RX_IRQ, console_ring, CONSOLE_RING - 1u, false},
+    {AN385_UART1_BASE, AN385_UART1_RX_IRQ, cable_ring, CABLE_RING - 1u, false},
+    {AN385_UART2_BASE, AN385_UART2_RX_IRQ, service_ring, SERVICE_RING - 1u, true},
 };
 
 void uart_init(an385_uart u, uint32_t baud) {
@@ -73,13 +82,17 @@ static void rx_interrupt(an385_uart u) {
         p->overruns++;
     }
     while (UART_STATE(base) & STATE_RX_FULL) {
-        uint8_t byte = (uint8_t)UART_DATA(base);
         uint32_t head = p->head;
+        if (head - p->tail > hw->mask && hw->hold) {
+            UART_CTRL(base) &= ~CTRL_RX_INT_EN; // uart_read unmasks it
+            return;
+        }
         if (head - p->tail > hw->mask) {
             p->overruns++; // the reader is behind: drop, the framing resyncs
+            (void)UART_DATA(base);
             continue;
         }
-        hw->ring[head & hw->mask] = byte;
+        hw->ring[head & hw->mask] = (uint8_t)UART_DATA(base);
         __asm__ volatile("" ::: "memory"); // the byte before the index
         p->head = head + 1;
     }
@@ -87,11 +100,15 @@ static void rx_interrupt(an385_uart u) {
 
 void UART0_RX_Handler(void);
 void UART1_RX_Handler(void);
+void UART2_RX_Handler(void);
 void UART0_RX_Handler(void) {
     rx_interrupt(AN385_CONSOLE);
 }
 void UART1_RX_Handler(void) {
     rx_interrupt(AN385_CABLE);
+}
+void UART2_RX_Handler(void) {
+    rx_interrupt(AN385_SERVICE);
 }
 
 size_t uart_read(an385_uart u, uint8_t *buf, size_t cap) {
@@ -106,6 +123,9 @@ size_t uart_read(an385_uart u, uint8_t *buf, size_t cap) {
         tail++;
     }
     p->tail = tail;
+    if (hw->hold && n != 0) {
+        UART_CTRL(hw->base) |= CTRL_RX_INT_EN; // room again: take the held byte
+    }
     return n;
 }
 

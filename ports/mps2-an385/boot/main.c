@@ -11,22 +11,42 @@
 // ACTIVE's body is the execution region itself (docs/PORTING.md, "The
 // bootloader").
 //
+// It stays where it is while the lock body runs, and lends it its boot-area
+// services through the table at AN385_BOOT_API_ADDR (../boot_api.h), so the
+// lock body carries no verifier of its own.
+//
 // Command line (QEMU -append): flash=PATH, as the lock body's.
 #include <string.h>
 
 #include "board.h"
+#include "boot_api.h"
 #include "core/fih.h"
 #include "ownerlock/boot.h"
 #include "semihost.h"
 
 #include "maker_key.h" // OL_MAKER_KEY: the maker's Ed25519 public key (generated)
 
-#define AN385_APP_BASE 0x00005000u // an385-app.ld; 256-byte aligned, as VTOR wants here
-#define AN385_APP_MAX (44u * 1024u)
+#define AN385_APP_BASE 0x00004800u // an385-app.ld; 256-byte aligned, as VTOR wants here
+#define AN385_APP_MAX (46u * 1024u)
 
 static const uint8_t maker_key[OL_ED25519_PUBLIC_BYTES] = {OL_MAKER_KEY};
 
 static an385_flash nor;
+
+// Right after the vector table (an385-sections.ld; an385-boot.ld checks the
+// address). Constant, in the bootloader's code: the lock body cannot change it.
+__attribute__((section(".boot_api"), used)) const an385_boot_api an385_boot_table = {
+    .magic = AN385_BOOT_API_MAGIC,
+    .version = AN385_BOOT_API_VERSION,
+    .size = sizeof(an385_boot_api),
+    .maker_key = maker_key,
+    .running = ol_boot_running,
+    .stage_begin = ol_boot_stage_begin,
+    .stage_write = ol_boot_stage_write,
+    .stage_check = ol_boot_stage_check,
+    .request_install = ol_boot_request_install,
+    .confirm = ol_boot_confirm,
+};
 
 static _Noreturn void halt(const char *why) {
     console_puts("boot: ");

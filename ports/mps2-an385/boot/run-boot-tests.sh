@@ -13,6 +13,7 @@
 #   2. ACTIVE tampered, BACKUP good: BACKUP is copied back and runs;
 #   3. ACTIVE signed by another key: halted, with its message;
 #   4. nothing in the flash: halted, with its message.
+# (1. and 2. also check the lock body found the bootloader's table, boot_api.h.)
 set -u
 host=${1:?usage: run-boot-tests.sh HOST_BUILD TARGET_BUILD}
 target=${2:?usage: run-boot-tests.sh HOST_BUILD TARGET_BUILD}
@@ -84,7 +85,8 @@ blank "$work/empty.flash"
 # The lock body runs until killed: 10 s for the ones that start it.
 boot signed & boot repair & boot other & boot empty & wait
 
-expect signed "boot: version $version" "verified, starting" "ownerlock lock body, mps2-an385"
+expect signed "boot: version $version" "verified, starting" "ownerlock lock body, mps2-an385" \
+    "updates: on"
 expect repair "verified, starting" "ownerlock lock body, mps2-an385"
 # The repair copied BACKUP into ACTIVE: the flash's ACTIVE slot is the image again.
 if ! cmp -s -n "$(wc -c <"$image")" -i "$((ACTIVE * SECTOR)):0" "$work/repair.flash" "$image"; then

@@ -12,6 +12,16 @@ flash() { arm-none-eabi-size -A "$1" | awk '$1==".vectors"||$1==".text"||$1==".A
 ram() { arm-none-eabi-size -A "$1" | awk '$1==".stack"||$1==".data"||$1==".bss"{s+=$2} END{print s}'; }
 boot=$(flash "$target/ownerlock-boot.elf")
 body=$(flash "$target/ownerlock-an385-app.elf")
-echo "bootloader: flash $boot bytes (of 20,480), RAM $(ram "$target/ownerlock-boot.elf") bytes (of 8,192, stack included)"
+echo "bootloader: flash $boot bytes (of 18,432), RAM $(ram "$target/ownerlock-boot.elf") bytes (of 8,192, stack included)"
 echo "bootloader + lock body: flash $((boot + body)) bytes of 65,536 ($boot + $body)"
 [ $((boot + body)) -le 65536 ] || { echo "over the 64 KiB budget"; exit 1; }
+[ "$body" -le 47104 ] || { echo "the lock body is over its 46 KiB region"; exit 1; }
+# The lock body verifies nothing itself: Ed25519, SHA-512 and the image and
+# boot-record code are the bootloader's, reached through its table (boot_api.h).
+own=$(arm-none-eabi-nm "$target/ownerlock-an385-app.elf" |
+    grep -cE ' [tT] (ol_ed25519_verify|ol_sha512|point_add|point_double|ol_image_check|ol_boot_)' || true)
+if [ "$own" != 0 ]; then
+    echo "the lock body links a verifier or boot-record code of its own ($own symbols)"
+    exit 1
+fi
+echo "lock body: no verifier of its own (the bootloader's table at 0xC0 lends it)"

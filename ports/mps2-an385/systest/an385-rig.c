@@ -34,6 +34,14 @@
 //   capture NAME REGEX                as expect display, and keep what the REGEX's first
 //                                     group matched: ${NAME} in any later line is replaced
 //                                     by it (the recovery code the lock shows, to type back)
+//   service info | service end        one request on the service port (UART2, framed as
+//                                     service_frame.h says); its answer is kept
+//   service image FILE                FW_BEGIN, FW_DATA (256 bytes each), FW_END: a firmware
+//                                     image; the answer kept is the first refusal or FW_END's
+//   expect service REGEX              the last answer, as "ok|refused MESSAGE[ version=N]"
+//   expect console REGEX              a console line since the last power-up (or restart)
+//   expect restart                    the lock resets itself (an install): wait for the lock
+//                                     body's next boot, then power the keypad up afresh
 // An expectation waits up to 5 s for its condition. The rig prints the
 // stack high-water mark the firmware reported and exits 0 if every
 // expectation held, 1 if one failed, 2 if the script or QEMU went wrong.
@@ -55,6 +63,7 @@
 #include <unistd.h>
 
 #include "host.h"
+#include "service_frame.h"
 #include "ownerlock/keypad_unit.h"
 #include "link/link.h"
 #include "link/session.h"
@@ -73,8 +82,16 @@
 
 typedef struct rig {
     const char *qemu, *firmware, *state;
-    char con_path[256], cab_path[256], flash_path[256], keypad_path[256], log_path[256];
-    int con_listen, cab_listen, con, cab;
+    char con_path[256], cab_path[256], svc_path[256], flash_path[256], keypad_path[256],
+        log_path[256];
+    int con_listen, cab_listen, svc_listen, con, cab, svc;
+    an385_sframe svc_rx;  // answers coming back on the service port
+    char svc_answer[160]; // the last one, as text
+    unsigned svc_answers; // answers so far
+    bool restarting;      // the lock said "restart" (an install): it boots again
+    unsigned booted_before_restart;
+    char console_log[65536]; // console lines since the last power-up or restart
+    size_t console_log_len;
     pid_t pid;
     unsigned boots; // power-ups so far: seeds both test TRNGs differently each time
     // The keypad unit and its flash.
@@ -135,6 +152,13 @@ static void die(rig *r, const char *fmt, ...) {
 static void console_line(rig *r, const char *line) {
     unsigned used, size;
     printf("  lock: %s\n", line);
+    size_t n = strlen(line);
+    if (r->console_log_len + n + 2 < sizeof r->console_log) {
+        memcpy(r->console_log + r->console_log_len, line, n);
+        r->console_log_len += n;
+        r->console_log[r->console_log_len++] = '\n';
+        r->console_log[r->console_log_len] = '\0';
+    }
     if (strncmp(line, "bolt ", 5) == 0) {
         snprintf(r->bolt, sizeof r->bolt, "%s", line + 5);
     } else if (strncmp(line, "alarm ", 6) == 0) {
@@ -146,6 +170,9 @@ static void console_line(rig *r, const char *line) {
         r->stack_max = used > r->stack_max ? used : r->stack_max;
     } else if (strncmp(line, "boot ", 5) == 0) {
         r->booted++;
+    } else if (strcmp(line, "restart") == 0) {
+        r->restarting = true;
+        r->booted_before_restart = r->booted;
     }
 }
 
@@ -179,13 +206,38 @@ static void close_fd(int *fd) {
     }
 }
 
+// A byte of an answer on the service port: a whole answer is kept as text,
+// "ok|refused MESSAGE" and, for INFO's payload, " version=N".
+static void service_answer(rig *r, uint8_t byte) {
+    int len = an385_sframe_feed(&r->svc_rx, byte);
+    if (len < 0) {
+        return;
+    }
+    const uint8_t *a = r->svc_rx.buf;
+    if (len < 2 || a[1] > len - 2) {
+        snprintf(r->svc_answer, sizeof r->svc_answer, "malformed answer (%d bytes)", len);
+        return;
+    }
+    int n = snprintf(r->svc_answer, sizeof r->svc_answer, "%s %.*s",
+                     a[0] == OL_SERVICE_OK ? "ok" : "refused", (int)a[1], (const char *)a + 2);
+    const uint8_t *payload = a + 2 + a[1];
+    if (a[0] == OL_SERVICE_OK && len - 2 - a[1] >= 4 &&
+        strncmp((const char *)a + 2, "OK", 2) == 0 && a[1] == 2 &&
+        len - 2 - a[1] >= 4 + 32 + 16 + 4) {
+        unsigned v = (unsigned)payload[0] | (unsigned)payload[1] << 8 | (unsigned)payload[2] << 16 |
+                     (unsigned)payload[3] << 24;
+        snprintf(r->svc_answer + n, sizeof r->svc_answer - (size_t)n, " version=%u", v);
+    }
+    r->svc_answers++;
+}
+
 // Read whatever the lock body sent, for up to `ms`.
 static void pump(rig *r, int ms) {
     uint64_t end = now_ms() + (uint64_t)ms;
     do {
-        struct pollfd p[2] = {{r->con, POLLIN, 0}, {r->cab, POLLIN, 0}};
+        struct pollfd p[3] = {{r->con, POLLIN, 0}, {r->cab, POLLIN, 0}, {r->svc, POLLIN, 0}};
         int left = (int)(end > now_ms() ? end - now_ms() : 0);
-        if (poll(p, 2, left) < 0 && errno != EINTR) {
+        if (poll(p, 3, left) < 0 && errno != EINTR) {
             die(r, "poll: %s", strerror(errno));
         }
         uint8_t buf[256];
@@ -214,6 +266,15 @@ static void pump(rig *r, int ms) {
                 if (r->keypad_on) {
                     ol_keypad_unit_rx(&r->kp, now_ms(), buf[i]);
                 }
+            }
+        }
+        if (p[2].revents) {
+            ssize_t n = read(r->svc, buf, sizeof buf);
+            if (n <= 0) {
+                die(r, "the service port closed (QEMU stopped?)");
+            }
+            for (ssize_t i = 0; i < n; i++) {
+                service_answer(r, buf[i]);
             }
         }
         if (r->keypad_on && now_ms() >= ol_keypad_unit_next_deadline(&r->kp)) {
@@ -333,6 +394,8 @@ static bool session_up(rig *r) {
     return strcmp(line[0], "CONNECTING") != 0 && strcmp(line[0], "NOT PAIRED") != 0;
 }
 
+static void wait_boot_and_keypad(rig *r, unsigned booted);
+
 static void power_on(rig *r, const char *args) {
     if (r->pid > 0) {
         die(r, "power is already on");
@@ -340,11 +403,13 @@ static void power_on(rig *r, const char *args) {
     r->boots++;
     char append[512];
     snprintf(append, sizeof append, "flash=%s seed=an385-rig-%u %s", r->flash_path, r->boots, args);
-    char con[300], cab[300];
+    char con[300], cab[300], svc[300];
     snprintf(con, sizeof con, "socket,id=con,path=%s", r->con_path);
     snprintf(cab, sizeof cab, "socket,id=cab,path=%s", r->cab_path);
+    snprintf(svc, sizeof svc, "socket,id=svc,path=%s", r->svc_path);
     r->con_listen = listen_unix(r, r->con_path);
     r->cab_listen = listen_unix(r, r->cab_path);
+    r->svc_listen = listen_unix(r, r->svc_path);
     fflush(stdout);
     r->pid = fork();
     if (r->pid < 0) {
@@ -357,17 +422,25 @@ static void power_on(rig *r, const char *args) {
         }
         execlp(r->qemu, r->qemu, "-M", "mps2-an385", "-display", "none", "-monitor", "none",
                "-semihosting-config", "enable=on,target=native", "-chardev", con, "-chardev", cab,
-               "-serial", "chardev:con", "-serial", "chardev:cab", "-kernel", r->firmware,
-               "-append", append, (char *)NULL);
+               "-chardev", svc, "-serial", "chardev:con", "-serial", "chardev:cab", "-serial",
+               "chardev:svc", "-kernel", r->firmware, "-append", append, (char *)NULL);
         _exit(127);
     }
     r->con = accept_within(r, r->con_listen, "console");
     r->cab = accept_within(r, r->cab_listen, "cable");
+    r->svc = accept_within(r, r->svc_listen, "service port");
     close_fd(&r->con_listen);
     close_fd(&r->cab_listen);
+    close_fd(&r->svc_listen);
     r->line_len = 0;
-    unsigned booted = r->booted;
-    uint64_t end = now_ms() + BOOT_MS;
+    r->console_log_len = 0;
+    wait_boot_and_keypad(r, r->booted);
+}
+
+// The lock body's "boot" line after the `booted`th, then the keypad powered
+// afresh (it is powered through the cable) and its session.
+static void wait_boot_and_keypad(rig *r, unsigned booted) {
+    uint64_t end = now_ms() + 2 * BOOT_MS; // an install first copies and verifies
     while (r->booted == booted && now_ms() < end) {
         pump(r, 50);
     }
@@ -394,8 +467,66 @@ static void power_off(rig *r) {
     r->pid = 0;
     close_fd(&r->con);
     close_fd(&r->cab);
+    close_fd(&r->svc);
     keypad_power(r, false);
     printf("  (power cut)\n");
+}
+
+// ---- the service port ------------------------------------------------------------------------
+
+// One request and its answer (kept in r->svc_answer). True if the lock said OK.
+static bool service_request(rig *r, const uint8_t *req, size_t len, int wait_ms) {
+    uint8_t wire[AN385_SFRAME_WIRE(AN385_SFRAME_MAX)];
+    unsigned before = r->svc_answers;
+    send_all(r, r->svc, wire, an385_sframe_encode(wire, req, len));
+    uint64_t end = now_ms() + (uint64_t)wait_ms;
+    while (r->svc_answers == before && now_ms() < end) {
+        pump(r, 10);
+    }
+    if (r->svc_answers == before) {
+        snprintf(r->svc_answer, sizeof r->svc_answer, "no answer");
+        return false;
+    }
+    return strncmp(r->svc_answer, "ok", 2) == 0;
+}
+
+static void put32le(uint8_t *p, uint32_t v) {
+    for (int i = 0; i < 4; i++) {
+        p[i] = (uint8_t)(v >> (8 * i));
+    }
+}
+
+static void service(rig *r, const char *args) {
+    uint8_t q[5 + 256];
+    if (strcmp(args, "info") == 0 || strcmp(args, "end") == 0) {
+        q[0] = args[0] == 'i' ? OL_SERVICE_INFO : OL_SERVICE_END;
+        service_request(r, q, 1, EXPECT_MS);
+    } else if (strncmp(args, "image ", 6) == 0) {
+        static uint8_t image[128 * 1024];
+        FILE *f = fopen(args + 6, "rb");
+        if (!f) {
+            die(r, "cannot open %s", args + 6);
+        }
+        size_t size = fread(image, 1, sizeof image, f);
+        fclose(f);
+        q[0] = OL_SERVICE_FW_BEGIN;
+        put32le(q + 1, (uint32_t)size);
+        bool ok = service_request(r, q, 5, EXPECT_MS);
+        for (size_t at = 0; ok && at < size; at += 256) {
+            size_t n = size - at < 256 ? size - at : 256;
+            q[0] = OL_SERVICE_FW_DATA;
+            put32le(q + 1, (uint32_t)at);
+            memcpy(q + 5, image + at, n);
+            ok = service_request(r, q, 5 + n, EXPECT_MS);
+        }
+        if (ok) {
+            q[0] = OL_SERVICE_FW_END;
+            service_request(r, q, 1, 6 * EXPECT_MS); // the lock verifies the image
+        }
+    } else {
+        die(r, "service info|end|image FILE: %s", args);
+    }
+    printf("  (service port: %s)\n", r->svc_answer);
 }
 
 // ---- script ------------------------------------------------------------------------------
@@ -496,8 +627,15 @@ static void expect(rig *r, const char *what, const char *arg) {
     }
     bool display = strcmp(what, "display") == 0, bolt = strcmp(what, "bolt") == 0;
     bool status = strcmp(what, "status") == 0, alarm = strcmp(what, "alarm") == 0;
-    if (!display && !bolt && !status && !alarm) {
-        die(r, "expect display|bolt|alarm|status, not %s", what);
+    bool svc = strcmp(what, "service") == 0, console = strcmp(what, "console") == 0;
+    if (!display && !bolt && !status && !alarm && !svc && !console) {
+        die(r, "expect display|bolt|alarm|status|service|console, not %s", what);
+    }
+    if (console) { // line by line
+        regfree(&re);
+        if (regcomp(&re, arg, REG_EXTENDED | REG_NOSUB | REG_NEWLINE) != 0) {
+            die(r, "bad regular expression: %s", arg);
+        }
     }
     char text[256] = "";
     bool ok = false;
@@ -508,10 +646,14 @@ static void expect(rig *r, const char *what, const char *arg) {
             snprintf(text, sizeof text, "%s", r->status);
         } else if (display) {
             display_text(r, text, sizeof text);
+        } else if (svc) {
+            snprintf(text, sizeof text, "%s", r->svc_answer);
+        } else if (console) {
+            snprintf(text, sizeof text, "(the console since power-up)");
         } else {
             snprintf(text, sizeof text, "%s", bolt ? r->bolt : r->alarm);
         }
-        ok = regexec(&re, text, 0, NULL, 0) == 0;
+        ok = regexec(&re, console ? r->console_log : text, 0, NULL, 0) == 0;
         if (!ok) {
             pump(r, 50);
         }
@@ -651,6 +793,21 @@ static void run_line(rig *r, char *line) {
         inject(r, rest);
     } else if (strcmp(cmd, "replay") == 0) {
         replay(r);
+    } else if (strcmp(cmd, "service") == 0 && rest) {
+        service(r, rest);
+    } else if (strcmp(cmd, "expect") == 0 && rest && strcmp(rest, "restart") == 0) {
+        // The lock body's "restart" line, then its next boot.
+        uint64_t end = now_ms() + EXPECT_MS;
+        while (!r->restarting && now_ms() < end) {
+            pump(r, 20);
+        }
+        if (!r->restarting) {
+            die(r, "the lock did not restart");
+        }
+        r->restarting = false;
+        wait_boot_and_keypad(r, r->booted_before_restart);
+        r->expectations++;
+        printf("ok  %s:%u: restart\n", r->script, r->lineno);
     } else if (strcmp(cmd, "capture") == 0 && rest) {
         capture(r, rest);
     } else if (strcmp(cmd, "expect") == 0 && rest) {
@@ -666,7 +823,8 @@ static void run_line(rig *r, char *line) {
 }
 
 int main(int argc, char **argv) {
-    static rig r = {.con = -1, .cab = -1, .con_listen = -1, .cab_listen = -1};
+    static rig r = {
+        .con = -1, .cab = -1, .svc = -1, .con_listen = -1, .cab_listen = -1, .svc_listen = -1};
     r.qemu = "qemu-system-arm";
     snprintf(r.alarm, sizeof r.alarm, "off");
     int i = 1;
@@ -688,6 +846,7 @@ int main(int argc, char **argv) {
     r.script = argv[i];
     snprintf(r.con_path, sizeof r.con_path, "%s/console.sock", r.state);
     snprintf(r.cab_path, sizeof r.cab_path, "%s/cable.sock", r.state);
+    snprintf(r.svc_path, sizeof r.svc_path, "%s/service.sock", r.state);
     snprintf(r.flash_path, sizeof r.flash_path, "%s/lock.flash", r.state);
     snprintf(r.keypad_path, sizeof r.keypad_path, "%s/keypad.flash", r.state);
     snprintf(r.log_path, sizeof r.log_path, "%s/qemu.log", r.state);
