@@ -38,6 +38,7 @@ typedef struct an385_boot_api {
     ol_err (*request_install)(const ol_boot_area *a, bool owner_chosen,
                               const uint8_t maker_key[OL_ED25519_PUBLIC_BYTES]);
     ol_err (*confirm)(const ol_boot_area *a);
+    ol_err (*pin_key)(const ol_boot_area *a, const uint8_t pub[OL_ED25519_PUBLIC_BYTES]);
 } an385_boot_api;
 
 #endif

@@ -242,6 +242,7 @@ static bool boot_table(ol_boot_services *s, const ol_flash *flash) {
         .stage_check = t->stage_check,
         .request_install = t->request_install,
         .confirm = t->confirm,
+        .pin_key = t->pin_key,
     };
     return true;
 }

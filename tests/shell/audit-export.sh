@@ -60,7 +60,14 @@ keys *02 482915# 05# 264803# 264803#
 wait 3s
 keys *06 482915# 1#
 wait 3s
+door close
+wait 2s
+SIM
+    openings 3600 # the ring turns over: the oldest records go
+    cat <<'SIM'
 # A firmware change.
+keys 264803#
+door open
 service plug
 keys *19 482915#
 service firmware v3.olfw
@@ -85,7 +92,6 @@ keys 730519# 730519#
 expect display MANAGER CODE SET
 wait 3s
 SIM
-    openings 3600
     export_to first.txt | sed 's/482915#/730519#/'
     openings 10
     export_to second.txt | sed 's/482915#/730519#/'

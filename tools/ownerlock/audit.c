@@ -85,17 +85,23 @@ static int refuse_line(const char *path, size_t line, const char *why) {
     return INPUT;
 }
 
+static int nibble(char c) {
+    return c >= '0' && c <= '9'   ? c - '0'
+           : c >= 'a' && c <= 'f' ? c - 'a' + 10
+           : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                  : -1;
+}
+
 static bool unhex(uint8_t *out, size_t n, const char *hex) {
     if (strlen(hex) != 2 * n) {
         return false;
     }
     for (size_t i = 0; i < n; i++) {
-        unsigned v;
-        if (strspn(hex + 2 * i, "0123456789abcdefABCDEF") < 2 ||
-            sscanf(hex + 2 * i, "%2x", &v) != 1) {
+        int hi = nibble(hex[2 * i]), lo = nibble(hex[2 * i + 1]);
+        if (hi < 0 || lo < 0) {
             return false;
         }
-        out[i] = (uint8_t)v;
+        out[i] = (uint8_t)(hi << 4 | lo);
     }
     return true;
 }
@@ -182,6 +188,25 @@ static int keygen(int argc, char **argv) {
 
 // ---- the export ------------------------------------------------------------------------
 
+// Splits line in place at single spaces into at most 8 words; their count,
+// 9 for more (a line with more words is malformed anyway).
+static int words(char *line, char *w[8]) {
+    int k = 0;
+    for (char *p = line; *p;) {
+        if (k == 8) {
+            return 9;
+        }
+        w[k++] = p;
+        char *e = strchr(p, ' ');
+        if (!e) {
+            break;
+        }
+        *e = '\0';
+        p = e + 1;
+    }
+    return k;
+}
+
 // Reads and checks the shape of every line: what a line says, where.
 static int parse_stream(FILE *f, const char *path, export_file *e);
 
@@ -207,9 +232,8 @@ static int parse_stream(FILE *f, const char *path, export_file *e) {
             break;
         }
         line[strcspn(line, "\r\n")] = '\0';
-        char w[8][80];
-        int k = sscanf(line, "%79s %79s %79s %79s %79s %79s %79s %79s", w[0], w[1], w[2], w[3],
-                       w[4], w[5], w[6], w[7]);
+        char *w[8];
+        int k = n == 1 ? 0 : words(line, w); // line 1 is compared whole
         if (mac) {
             st = refuse_line(path, n, "text after the MAC");
         } else if (n == 1) {
@@ -333,19 +357,25 @@ static int check(const char *path, const export_file *e, const uint8_t key[32]) 
         b[4 + i] = (uint8_t)(e->next >> (8 * i));
     }
     ol_hmac_sha256_update(&h, b, 8);
+    ol_hmac_sha256_ctx keyed; // the key's two blocks hashed once, not once a record
+    ol_hmac_sha256_init(&keyed, key, 32);
     for (size_t i = 0; i < e->n; i++) {
         record_bytes(b, &e->r[i]);
-        ol_hmac_sha256(tag, key, 32, b, sizeof b);
+        ol_hmac_sha256_ctx t = keyed;
+        ol_hmac_sha256_update(&t, b, sizeof b);
+        ol_hmac_sha256_final(&t, tag);
         if (ol_ct_compare(tag, e->r[i].tag, 8) != 0) {
             char why[96];
             snprintf(why, sizeof why, "record %" PRIu32 " was altered (its tag does not match)",
                      e->r[i].seq);
             ol_wipe(&h, sizeof h);
+            ol_wipe(&keyed, sizeof keyed);
             return refuse_line(path, 5 + i, why);
         }
         ol_hmac_sha256_update(&h, b, sizeof b);
     }
     ol_hmac_sha256_final(&h, mac);
+    ol_wipe(&keyed, sizeof keyed);
     if (ol_ct_compare(mac, e->mac, 32) != 0) {
         return fail(INPUT, path,
                     "the MAC does not match: the range or the lock key was changed, or the "

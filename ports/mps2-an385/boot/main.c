@@ -46,6 +46,7 @@ __attribute__((section(".boot_api"), used)) const an385_boot_api an385_boot_tabl
     .stage_check = ol_boot_stage_check,
     .request_install = ol_boot_request_install,
     .confirm = ol_boot_confirm,
+    .pin_key = ol_boot_pin_key,
 };
 
 static _Noreturn void halt(const char *why) {
