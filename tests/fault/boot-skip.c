@@ -37,6 +37,7 @@
 // run then costs about 5 M instructions per verification: use --stride).
 //
 //   boot-skip HARNESS.elf [--case NAME] [--expect-boot] [--all] [--stride N] [--jobs N]
+//             [--show K]   (only the K-th skip, with what ol_boot_run and the next boot did)
 //
 // Exit 0 when no skip boots an unverified image (with --expect-boot, the
 // self-test over a harness built with OL_FIH_TEST_WEAK: when some skip does),
@@ -175,6 +176,8 @@ typedef struct sweep {
     memo memos[MEMO_MAX];
     int nmemos;
     bool recording; // the clean run fills the table
+    bool show;      // --show K: skip only instruction K, and say what came of it
+    uint64_t show_at;
 } sweep;
 
 static bool in_region(uint32_t addr, uint32_t base, uint32_t size) {
@@ -546,6 +549,12 @@ static enum outcome skip_one(sweep *s, const bootcase *k, const clean *c, uint64
         m3_die("a run ended before its target instruction");
     }
     enum outcome o = judge(s, k, e, err);
+    if (s->show) {
+        uint32_t ran[2];
+        m3_check(uc_mem_read(s->uc, s->ran_addr, ran, sizeof ran), "read fault_ran");
+        printf("  skip %llu (pc 0x%08x): %s, status %u, version %u\n", (unsigned long long)target,
+               s->skipped_pc, outcome_name[o], err, ran[0]);
+    }
     read_nor(s, nor);
     enum outcome next = c->next;
     if (memcmp(nor, c->nor, s->saved[s->nor_range].size) != 0) {
@@ -555,6 +564,11 @@ static enum outcome skip_one(sweep *s, const bootcase *k, const clean *c, uint64
         e = call(s, s->fn_run, c->limit, &err);
         s->counting = false;
         next = judge(s, k, e, err);
+        if (s->show) {
+            uint32_t ran[2];
+            m3_check(uc_mem_read(s->uc, s->ran_addr, ran, sizeof ran), "read fault_ran");
+            printf("  the next boot: %s, status %u, version %u\n", outcome_name[next], err, ran[0]);
+        }
     }
     if (next == BOOTED_BAD && o != BOOTED_BAD) {
         t->next_bad++;
@@ -697,7 +711,11 @@ static uint64_t run_case(sweep *s, const bootcase *k, uint64_t stride, int jobs,
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     tally t = {0};
-    sweep_all(s, k, &c, stride, jobs, find_one, &t);
+    if (s->show) {
+        sweep_range(s, k, &c, s->show_at, c.n + 1, false, &t);
+    } else {
+        sweep_all(s, k, &c, stride, jobs, find_one, &t);
+    }
     clock_gettime(CLOCK_MONOTONIC, &t1);
     uint64_t tried = 0;
     for (int o = 0; o < OUTCOMES; o++) {
@@ -746,7 +764,7 @@ static int find_functions(const m3_elf *elf, const char *name, uint32_t *lo, uin
 
 static void usage(void) {
     fprintf(stderr, "usage: boot-skip HARNESS.elf [--case NAME] [--expect-boot] [--all] "
-                    "[--stride N] [--jobs N]\n");
+                    "[--stride N] [--jobs N] [--show K]\n");
     exit(2);
 }
 
@@ -763,6 +781,9 @@ int main(int argc, char **argv) {
     for (int i = 2; i < argc; i++) {
         if (strcmp(argv[i], "--expect-boot") == 0) {
             expect_boot = true;
+        } else if (strcmp(argv[i], "--show") == 0 && i + 1 < argc) {
+            s.show = true; // one skip, and what came of it
+            s.show_at = strtoull(argv[++i], NULL, 10);
         } else if (strcmp(argv[i], "--all") == 0) {
             s.all = true;
         } else if (strcmp(argv[i], "--case") == 0 && i + 1 < argc) {
