@@ -235,6 +235,17 @@ static uint32_t verify(const ol_boot_area *a, uint32_t slot, const boot_record *
     return fih_opaque(t1) & fih_opaque(t2);
 }
 
+// OL_GRANT if h is not older than the image in ACTIVE (or ACTIVE holds none),
+// ACTIVE's header read afresh from the flash: the second, independent
+// reading of the downgrade check (src/core/fih.h), so that one skipped
+// instruction in the first (ACTIVE's header not read, its version not
+// compared) cannot let an older image in.
+static uint32_t not_older_than_active(const ol_boot_area *a, const ol_image_header *h) {
+    ol_image_header act;
+    uint32_t len = image_len(a, OL_BOOT_ACTIVE, &act);
+    return fih_token((fih_opaque(len) == 0) | (fih_opaque(h->version) >= fih_opaque(act.version)));
+}
+
 // ---- copies -------------------------------------------------------------------------
 
 // Erases the sectors of slot `to` that len bytes need (one at least, so an
@@ -283,7 +294,8 @@ ol_err ol_boot_run(const ol_boot_area *a, const uint8_t maker_key[OL_ED25519_PUB
             tok = verify(a, OL_BOOT_STAGED, &r, key, &h);
             if (tok != OL_GRANT || OL_IMAGE_HEADER_BYTES + h.body_bytes != r.staged_len ||
                 ol_ct_compare(h.digest, r.staged_digest, sizeof h.digest) != 0 ||
-                (active_len != 0 && h.version < act.version)) {
+                (active_len != 0 && h.version < act.version) ||
+                (fih_opaque(tok) & not_older_than_active(a, &h)) != OL_GRANT) {
                 // Not what was asked for: no install.
                 r.state = ST_IDLE;
                 r.flags = (r.flags & ~F_ACCEPTED) | ((r.flags & F_PREV) ? F_ACCEPTED : 0);
@@ -299,6 +311,12 @@ ol_err ol_boot_run(const ol_boot_area *a, const uint8_t maker_key[OL_ED25519_PUB
             break;
         }
         case ST_INSTALL_COPY:
+            // The state read again, from memory (src/core/fih.h): one skipped
+            // instruction in the dispatch must not start a copy that
+            // INSTALL_BACKUP did not check.
+            if (((const boot_record *)fih_opaque_ptr(&r))->state != ST_INSTALL_COPY) {
+                return OL_ERR_CORRUPT;
+            }
             err = copy_slot(a, OL_BOOT_STAGED, OL_BOOT_ACTIVE, r.staged_len);
             if (!err) {
                 tok = verify(a, OL_BOOT_ACTIVE, &r, key, &h);
@@ -342,8 +360,11 @@ ol_err ol_boot_run(const ol_boot_area *a, const uint8_t maker_key[OL_ED25519_PUB
         default: // ST_IDLE, and any state this code does not know
             tok = verify(a, OL_BOOT_ACTIVE, &r, key, &h);
             if (tok == OL_GRANT) {
-                // A second look at the same token before anything runs.
-                if (fih_opaque(tok) != OL_GRANT) {
+                // A second look at the same token, and at ACTIVE's header read
+                // afresh (what verify() checked is what ACTIVE holds), before
+                // anything runs.
+                if (fih_opaque(tok) != OL_GRANT || image_len(a, OL_BOOT_ACTIVE, &act) == 0 ||
+                    ol_ct_compare(act.digest, h.digest, sizeof h.digest) != 0) {
                     return OL_ERR_AUTH;
                 }
                 memcpy(run, &h, sizeof h);
