@@ -358,12 +358,18 @@ ol_err ol_boot_run(const ol_boot_area *a, const uint8_t maker_key[OL_ED25519_PUB
             }
             break;
         default: // ST_IDLE, and any state this code does not know
+            // The second look below compares two values the compiler cannot
+            // relate: inside `tok == OL_GRANT` it would otherwise compare the
+            // token with the register that holds it (found by tests/fault's
+            // boot sweep: one skipped branch then booted any image).
+            uint32_t grant = fih_opaque(OL_GRANT);
             tok = verify(a, OL_BOOT_ACTIVE, &r, key, &h);
+            uint32_t again = fih_opaque(tok);
             if (tok == OL_GRANT) {
                 // A second look at the same token, and at ACTIVE's header read
                 // afresh (what verify() checked is what ACTIVE holds), before
                 // anything runs.
-                if (fih_opaque(tok) != OL_GRANT || image_len(a, OL_BOOT_ACTIVE, &act) == 0 ||
+                if (again != grant || image_len(a, OL_BOOT_ACTIVE, &act) == 0 ||
                     ol_ct_compare(act.digest, h.digest, sizeof h.digest) != 0) {
                     return OL_ERR_AUTH;
                 }
