@@ -292,9 +292,12 @@ ol_err ol_boot_run(const ol_boot_area *a, const uint8_t maker_key[OL_ED25519_PUB
         case ST_INSTALL_BACKUP: {
             uint32_t active_len = image_len(a, OL_BOOT_ACTIVE, &act);
             tok = verify(a, OL_BOOT_STAGED, &r, key, &h);
+            // An install is asked for by a running lock body: ACTIVE not
+            // readable here is a fault (or a glitch that would let an
+            // older image in unmeasured), and cancels it.
             if (tok != OL_GRANT || OL_IMAGE_HEADER_BYTES + h.body_bytes != r.staged_len ||
-                ol_ct_compare(h.digest, r.staged_digest, sizeof h.digest) != 0 ||
-                (active_len != 0 && h.version < act.version) ||
+                ol_ct_compare(h.digest, r.staged_digest, sizeof h.digest) != 0 || active_len == 0 ||
+                h.version < act.version ||
                 (fih_opaque(tok) & not_older_than_active(a, &h)) != OL_GRANT) {
                 // Not what was asked for: no install.
                 r.state = ST_IDLE;
@@ -305,6 +308,13 @@ ol_err ol_boot_run(const ol_boot_area *a, const uint8_t maker_key[OL_ED25519_PUB
             }
             err = copy_slot(a, OL_BOOT_ACTIVE, OL_BOOT_BACKUP, active_len);
             if (!err) {
+                // Nothing below what runs now, from here on: the copy's own
+                // verification (two readings) then refuses an older image
+                // however this step was glitched (the bootloader's sweep:
+                // 24 skips here installed v4 over v5).
+                if (act.version > r.min_version) {
+                    r.min_version = act.version;
+                }
                 r.state = ST_INSTALL_COPY;
                 err = save_record(a, &r);
             }
@@ -507,6 +517,11 @@ ol_err ol_boot_request_install(const ol_boot_area *a, bool owner_chosen,
         return OL_ERR_STATE; // no downgrade
     }
     // prev already equals accepted (idle); the install may change accepted.
+    // Nothing below what runs now: INSTALL_BACKUP's verification of STAGED
+    // (two readings) refuses an older image too.
+    if (image_len(a, OL_BOOT_ACTIVE, &act) != 0 && act.version > r.min_version) {
+        r.min_version = act.version;
+    }
     r.state = ST_INSTALL_BACKUP;
     r.staged_len = len;
     memcpy(r.staged_digest, h.digest, sizeof h.digest);
