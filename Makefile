@@ -78,8 +78,12 @@ boot-check: all target
 # The instruction-skip fault sweep (tests/fault): every instruction of a wrong
 # entry, and of a power-up, skipped in turn in an emulated Cortex-M3.
 # FAULT_ARGS=--all skips SHA-256's rounds too (about 2.5 times longer).
+# Then the bootloader's (tests/fault/boot-run.sh): each instruction of
+# ol_boot_run over six boot areas, SHA-256/SHA-512's rounds and Ed25519 aside
+# (BOOT_FAULT_ARGS="--all --stride 1000" samples those too).
 fault-check: target
 	tests/fault/run.sh $(TARGET_BUILD) $(FAULT_ARGS)
+	tests/fault/boot-run.sh $(TARGET_BUILD) $(BOOT_FAULT_ARGS)
 
 # The constant-time checks on the Cortex-M3 (tests/ct/run-m3.sh): no
 # variable-time instruction (long multiplies, divides) in the firmware's code

@@ -212,6 +212,10 @@ static uint32_t verify(const ol_boot_area *a, uint32_t slot, const boot_record *
                      ol_ct_compare(digest, h->digest, sizeof digest) == 0;
     uint32_t version1 = h->version >= r->min_version;
     uint32_t t1 = fih_token((signed1 | accepted(r, h->digest)) & body1 & version1);
+#ifdef OL_FIH_TEST_WEAK
+    // TEST ONLY (tests/fault/boot-skip.c's self-test): the verdict on one reading.
+    return t1;
+#endif
 
     uint32_t signed2 = 0;
     if (fih_opaque(signed1) != 0) {
@@ -229,6 +233,17 @@ static uint32_t verify(const ol_boot_area *a, uint32_t slot, const boot_record *
     uint32_t t2 = fih_token((signed2 | accepted(r, h->digest)) & body2 & version2);
     // GRANT & GRANT is GRANT; GRANT & DENY is 0; DENY & DENY is DENY.
     return fih_opaque(t1) & fih_opaque(t2);
+}
+
+// OL_GRANT if h is not older than the image in ACTIVE (or ACTIVE holds none),
+// ACTIVE's header read afresh from the flash: the second, independent
+// reading of the downgrade check (src/core/fih.h), so that one skipped
+// instruction in the first (ACTIVE's header not read, its version not
+// compared) cannot let an older image in.
+static uint32_t not_older_than_active(const ol_boot_area *a, const ol_image_header *h) {
+    ol_image_header act;
+    uint32_t len = image_len(a, OL_BOOT_ACTIVE, &act);
+    return fih_token((fih_opaque(len) == 0) | (fih_opaque(h->version) >= fih_opaque(act.version)));
 }
 
 // ---- copies -------------------------------------------------------------------------
@@ -277,9 +292,13 @@ ol_err ol_boot_run(const ol_boot_area *a, const uint8_t maker_key[OL_ED25519_PUB
         case ST_INSTALL_BACKUP: {
             uint32_t active_len = image_len(a, OL_BOOT_ACTIVE, &act);
             tok = verify(a, OL_BOOT_STAGED, &r, key, &h);
+            // An install is asked for by a running lock body: ACTIVE not
+            // readable here is a fault (or a glitch that would let an
+            // older image in unmeasured), and cancels it.
             if (tok != OL_GRANT || OL_IMAGE_HEADER_BYTES + h.body_bytes != r.staged_len ||
-                ol_ct_compare(h.digest, r.staged_digest, sizeof h.digest) != 0 ||
-                (active_len != 0 && h.version < act.version)) {
+                ol_ct_compare(h.digest, r.staged_digest, sizeof h.digest) != 0 || active_len == 0 ||
+                h.version < act.version ||
+                (fih_opaque(tok) & not_older_than_active(a, &h)) != OL_GRANT) {
                 // Not what was asked for: no install.
                 r.state = ST_IDLE;
                 r.flags = (r.flags & ~F_ACCEPTED) | ((r.flags & F_PREV) ? F_ACCEPTED : 0);
@@ -289,12 +308,25 @@ ol_err ol_boot_run(const ol_boot_area *a, const uint8_t maker_key[OL_ED25519_PUB
             }
             err = copy_slot(a, OL_BOOT_ACTIVE, OL_BOOT_BACKUP, active_len);
             if (!err) {
+                // Nothing below what runs now, from here on: the copy's own
+                // verification (two readings) then refuses an older image
+                // however this step was glitched (the bootloader's sweep:
+                // 24 skips here installed v4 over v5).
+                if (act.version > r.min_version) {
+                    r.min_version = act.version;
+                }
                 r.state = ST_INSTALL_COPY;
                 err = save_record(a, &r);
             }
             break;
         }
         case ST_INSTALL_COPY:
+            // The state read again, from memory (src/core/fih.h): one skipped
+            // instruction in the dispatch must not start a copy that
+            // INSTALL_BACKUP did not check.
+            if (((const boot_record *)fih_opaque_ptr(&r))->state != ST_INSTALL_COPY) {
+                return OL_ERR_CORRUPT;
+            }
             err = copy_slot(a, OL_BOOT_STAGED, OL_BOOT_ACTIVE, r.staged_len);
             if (!err) {
                 tok = verify(a, OL_BOOT_ACTIVE, &r, key, &h);
@@ -336,10 +368,19 @@ ol_err ol_boot_run(const ol_boot_area *a, const uint8_t maker_key[OL_ED25519_PUB
             }
             break;
         default: // ST_IDLE, and any state this code does not know
+            // The second look below compares two values the compiler cannot
+            // relate: inside `tok == OL_GRANT` it would otherwise compare the
+            // token with the register that holds it (found by tests/fault's
+            // boot sweep: one skipped branch then booted any image).
+            uint32_t grant = fih_opaque(OL_GRANT);
             tok = verify(a, OL_BOOT_ACTIVE, &r, key, &h);
+            uint32_t again = fih_opaque(tok);
             if (tok == OL_GRANT) {
-                // A second look at the same token before anything runs.
-                if (fih_opaque(tok) != OL_GRANT) {
+                // A second look at the same token, and at ACTIVE's header read
+                // afresh (what verify() checked is what ACTIVE holds), before
+                // anything runs.
+                if (again != grant || image_len(a, OL_BOOT_ACTIVE, &act) == 0 ||
+                    ol_ct_compare(act.digest, h.digest, sizeof h.digest) != 0) {
                     return OL_ERR_AUTH;
                 }
                 memcpy(run, &h, sizeof h);
@@ -476,6 +517,11 @@ ol_err ol_boot_request_install(const ol_boot_area *a, bool owner_chosen,
         return OL_ERR_STATE; // no downgrade
     }
     // prev already equals accepted (idle); the install may change accepted.
+    // Nothing below what runs now: INSTALL_BACKUP's verification of STAGED
+    // (two readings) refuses an older image too.
+    if (image_len(a, OL_BOOT_ACTIVE, &act) != 0 && act.version > r.min_version) {
+        r.min_version = act.version;
+    }
     r.state = ST_INSTALL_BACKUP;
     r.staged_len = len;
     memcpy(r.staged_digest, h.digest, sizeof h.digest);

@@ -146,6 +146,14 @@ static void update(rig *r, const image *im, bool owner_chosen) {
     CHECK(!trial(r));
 }
 
+// A device as it leaves the factory: the first image programmed into ACTIVE
+// (an install needs a running image: ol_boot_run cancels one whose ACTIVE
+// cannot be read).
+static void factory(rig *r, const image *im) {
+    place(r, OL_BOOT_ACTIVE, im);
+    CHECK(boots(r, im));
+}
+
 // ---- behaviour ---------------------------------------------------------------------
 
 static void test_blank_and_install(void) {
@@ -158,7 +166,7 @@ static void test_blank_and_install(void) {
     image v1, v2;
     make_image(&v1, 1, BODY, 1, &maker);
     make_image(&v2, 2, 3000, 2, &maker);
-    update(&r, &v1, false); // the first install, on a blank device
+    factory(&r, &v1); // the first image, programmed
     CHECK(boots(&r, &v1));
     CHECK(trial(&r) == false);
     ol_image_header h;
@@ -191,7 +199,7 @@ static void test_refusals(void) {
     make_image(&v2, 6, BODY, 2, &maker);
     make_image(&other, 7, BODY, 3, &stranger);
     make_image(&low, 4, BODY, 4, &maker);
-    update(&r, &v1, false);
+    factory(&r, &v1);
     ol_image_header h;
     // Tampered after signing: the lock body's check and the request refuse.
     CHECK_EQ(stage(&r, &v2), OL_OK);
@@ -249,7 +257,7 @@ static void test_owner_chosen(void) {
     make_image(&v1, 1, BODY, 1, &maker);
     make_image(&mine, 2, BODY, 2, NULL);         // unsigned, built by the owner
     make_image(&another, 3, BODY, 3, &stranger); // someone else's
-    update(&r, &v1, false);
+    factory(&r, &v1);
     CHECK_EQ(stage(&r, &mine), OL_OK);
     CHECK_EQ(ol_boot_request_install(&r.area, false, maker.pk), OL_ERR_AUTH);
     update(&r, &mine, true);
@@ -278,7 +286,7 @@ static void test_owner_key(void) {
     make_image(&v1, 1, BODY, 1, &maker);
     make_image(&by_maker, 2, BODY, 2, &maker);
     make_image(&by_owner, 2, BODY, 3, &owner);
-    update(&r, &v1, false);
+    factory(&r, &v1);
     CHECK_EQ(ol_boot_pin_key(&r.area, owner.pk), OL_OK);
     CHECK(boots(&r, &v1)); // the running image stays, by digest
     ol_boot_info info;
@@ -301,7 +309,7 @@ static void test_trial_and_repair(void) {
     make_image(&v1, 1, BODY, 1, &maker);
     make_image(&v2, 2, BODY, 2, &maker);
     make_image(&v1b, 1, BODY + 40, 5, &maker); // same version, another build
-    update(&r, &v1, false);
+    factory(&r, &v1);
     CHECK_EQ(stage(&r, &v2), OL_OK);
     CHECK_EQ(ol_boot_request_install(&r.area, false, maker.pk), OL_OK);
     CHECK(boots(&r, &v2));
@@ -399,7 +407,7 @@ static void test_power_cuts(void) {
     image v1, v2;
     make_image(&v1, 1, BODY, 1, &maker);
     make_image(&v2, 2, BODY + 200, 2, &maker);
-    update(&r, &v1, false);
+    factory(&r, &v1);
     CHECK_EQ(stage(&r, &v2), OL_OK);
     unsigned total = 0;
     // The lock body's request (old or new), then the install itself (always new).
