@@ -110,11 +110,11 @@ typedef enum ol_audit_kind {
     OL_AUDIT_LOW_BATTERY = 17,
     OL_AUDIT_BOLT_EXTENDED = 18,
     OL_AUDIT_REMOTE_DISABLED = 19,
-    OL_AUDIT_FAULT_DETECTED = 20, // the two readings of an entry disagreed (a glitch)
-    OL_AUDIT_REFUSED = 21,        // a valid code refused by a rule: arg = function << 8 | why
-    OL_AUDIT_REPEATED = 22,       // slot = a kind that repeated unwritten, arg = how often
-    OL_AUDIT_SERVICE = 23,        // the service port: arg = request << 8 | result (service.h)
-    OL_AUDIT_FIRMWARE = 24,       // a new image's first boot: arg = its version (65535: above)
+    OL_AUDIT_FAULT_DETECTED = 20,  // the two readings of an entry disagreed (a glitch)
+    OL_AUDIT_REFUSED = 21,         // a valid code refused by a rule: arg = function << 8 | why
+    OL_AUDIT_REPEATED = 22,        // slot = a kind that repeated unwritten, arg = how often
+    OL_AUDIT_SERVICE = 23,         // the service port: arg = request << 8 | result (service.h)
+    OL_AUDIT_FIRMWARE = 24,        // a new image's first boot: arg = its version (65535: above)
     OL_AUDIT_SERVICE_REFUSED = 25, // a request on the port outside a session: arg = the request
     OL_AUDIT_KIND_COUNT
 } ol_audit_kind;
@@ -285,17 +285,17 @@ typedef struct ol_lock {
     uint32_t shown_diff;     // recovery code typed back: non-zero once a group differed
     uint8_t audit_last_kind; // kind of the newest audit record
     uint16_t audit_noise[OL_AUDIT_NOISE_KINDS]; // repeats not written (audit.c), persisted
-    uint8_t message_tone;    // enum tone in src/core/screen.h
+    uint8_t message_tone;                       // enum tone in src/core/screen.h
     char message[2][OL_DISPLAY_COLS + 1];
     uint8_t pending[OL_TAG_BYTES]; // tag of a new code awaiting its repeat
     uint8_t new_key[32];           // device key drawn during commissioning
     // The service port (src/core/service.c); RAM only: a power cut ends a session.
-    uint64_t service_until;      // the *19 session ends (0: none)
-    uint8_t service_slot;        // who opened it
-    uint8_t service_quiet;       // refusals recorded once a session (service.c)
-    uint8_t service_offers;      // images and keys offered in this session
-    uint8_t offer_page;          // a firmware offer on the keypad: the page shown
-    uint8_t offer_status;        // ol_image_status of the staged image
+    uint64_t service_until; // the *19 session ends (0: none)
+    uint8_t service_slot;   // who opened it
+    uint8_t service_quiet;  // refusals recorded once a session (service.c)
+    uint8_t service_offers; // images and keys offered in this session
+    uint8_t offer_page;     // a firmware offer on the keypad: the page shown
+    uint8_t offer_status;   // ol_image_status of the staged image
     uint32_t offer_version;
     uint8_t offer_digest[32];
     uint32_t staged, stage_total; // bytes received over the port, of those announced

@@ -68,7 +68,7 @@ typedef struct ol_vclock {
     bool rtc_lost;
     int64_t rtc_offset_s; // lock RTC = world time + offset (set by the lock)
 } ol_vclock;
-uint32_t ol_vclock_rtc(void *ctx);                    // ctx = ol_vclock*
+uint32_t ol_vclock_rtc(void *ctx);                     // ctx = ol_vclock*
 ol_err ol_vclock_rtc_set(void *ctx, uint32_t seconds); // the lock sets its RTC
 
 // Default geometry of the simulated NOR device: 4 KiB sectors, enough for the

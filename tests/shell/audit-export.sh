@@ -5,7 +5,7 @@
 # verified by the owner's tool; every single-record removal, swap, change and
 # cut of the export refused (tests/audit/mutate.c, the tool's own check);
 # successive exports chained (--state: what is new, what the ring lost); an
-# export of another lock refused.
+# export of another lock refused; the HTML report checked by a parser.
 # usage: audit-export.sh SIM   (the tool and audit_mutate are built next to it)
 set -u
 sim=$1
@@ -113,6 +113,14 @@ done
 [ "$(wc -l <first.csv)" -eq $((records + 1)) ] || bad "the CSV has not one row a record"
 python3 -c "import json,sys; d=json.load(open('first.json')); sys.exit(len(d['records']) != $records)" ||
     bad "the JSON is not one object a record"
+# The HTML report, checked by a real parser (tests/audit/check-html.py); a
+# page cut short must fail that check.
+"$tool" audit verify --key "$owner" --html first.html first.txt >/dev/null 2>&1 ||
+    bad "no HTML report"
+python3 "$root/tests/audit/check-html.py" first.html "$records" || bad "the HTML report"
+head -c 5000 first.html >cut.html
+python3 "$root/tests/audit/check-html.py" cut.html "$records" >/dev/null &&
+    bad "check-html.py took a page cut short"
 
 # Every single-record removal, swap, change and cut: all refused.
 "$dir/audit_mutate" first.txt "$owner" || bad "an altered export was accepted"

@@ -106,9 +106,9 @@ static int differences(const char *doc, bool quiet) {
             continue;
         }
         const ol_function_policy *d = &rows[fn].policy;
-        if (known && (p.manager != d->manager || p.second != d->second ||
-                      p.door_open != d->door_open || p.battery != d->battery ||
-                      p.relaxes != d->relaxes)) {
+        if (known &&
+            (p.manager != d->manager || p.second != d->second || p.door_open != d->door_open ||
+             p.battery != d->battery || p.relaxes != d->relaxes)) {
             diff++;
             if (!quiet) {
                 fprintf(stderr,
@@ -152,7 +152,7 @@ int main(void) {
 
     // Self-test: each of these edits must be caught.
     static const char *const edits[][3] = {
-        {"| `*05` |", "| it is turned off |", "| — |"},         // a relaxation dropped
+        {"| `*05` |", "| it is turned off |", "| — |"},          // a relaxation dropped
         {"| `*13` |", "| the override is turned on |", "| — |"}, // finding 3's row
         {"| `*14` |", "| open |", "| — |"},                      // door rule dropped
         {"| `*09` |", "| no |", "| yes |"},                      // second code
