@@ -208,7 +208,8 @@ static void test_factory_image(void) {
             CHECK_EQ(stored(a, key, buf, sizeof buf, &len), OL_ERR_NOT_FOUND);
             continue;
         }
-        static const uint8_t one_power_up[6] = {1, 0, 0, 0, 0, 0}; // u16 x3: power_up, ...
+        // u16 x OL_AUDIT_NOISE_KINDS: power_up, keypad_rejected, low_battery, service_refused
+        static const uint8_t one_power_up[2 * OL_AUDIT_NOISE_KINDS] = {1, 0};
         CHECK_EQ(stored(a, key, buf, sizeof buf, &len), OL_OK);
         CHECK_EQ(len, sizeof one_power_up);
         CHECK_MEM(buf, one_power_up, sizeof one_power_up);

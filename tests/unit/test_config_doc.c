@@ -55,6 +55,7 @@
     X(OL_MENU_TIMEOUT_MS)                                                                          \
     X(OL_PAIRING_WINDOW_MS)                                                                        \
     X(OL_SERVICE_SESSION_MS)                                                                       \
+    X(OL_SERVICE_OFFERS)                                                                           \
     X(OL_REJECT_LOG_MS)                                                                            \
     X(OL_BODY_HEARTBEAT_MS)                                                                        \
     X(OL_LINK_FRESH_WINDOW)                                                                        \

@@ -496,24 +496,39 @@ bool sim_world_service_firmware(sim_world *w, const char *path, char *err, size_
     return ok;
 }
 
-bool sim_world_service_pin_key(sim_world *w, const char *path, char *err, size_t errlen) {
+static bool parse_hex32(const char *hex, uint8_t out[32]) {
+    for (size_t i = 0; i < 32; i++) {
+        unsigned v;
+        if (!isxdigit((unsigned char)hex[2 * i]) || !isxdigit((unsigned char)hex[2 * i + 1]) ||
+            sscanf(hex + 2 * i, "%2x", &v) != 1) {
+            return false;
+        }
+        out[i] = (uint8_t)v;
+    }
+    return true;
+}
+
+// A public key file: 64 hex digits on its first line (what `ownerlock
+// firmware keygen` and `ownerlock audit keygen` print).
+static bool read_key_file(const char *path, uint8_t key[32], const char *what, char *err,
+                          size_t errlen) {
     FILE *f = fopen(path, "r");
     char hex[80] = "";
     bool read = f && fgets(hex, sizeof hex, f) != NULL;
     if (f) {
         fclose(f);
     }
-    uint8_t req[33] = {OL_SERVICE_PIN_KEY};
-    bool ok = read;
-    for (size_t i = 0; ok && i < 32; i++) {
-        unsigned v;
-        ok = isxdigit((unsigned char)hex[2 * i]) && isxdigit((unsigned char)hex[2 * i + 1]) &&
-             sscanf(hex + 2 * i, "%2x", &v) == 1;
-        req[1 + i] = (uint8_t)v;
-    }
-    if (!ok) {
-        snprintf(err, errlen, "service pin-key: %s: %s", path,
+    if (!read || !parse_hex32(hex, key)) {
+        snprintf(err, errlen, "service %s: %s: %s", what, path,
                  read ? "not a public key (64 hex digits)" : strerror(errno));
+        return false;
+    }
+    return true;
+}
+
+bool sim_world_service_pin_key(sim_world *w, const char *path, char *err, size_t errlen) {
+    uint8_t req[33] = {OL_SERVICE_PIN_KEY};
+    if (!read_key_file(path, req + 1, "pin-key", err, errlen)) {
         return false;
     }
     uint8_t resp[OL_SERVICE_RESPONSE_MAX];
@@ -531,32 +546,9 @@ bool sim_world_service_pin_key(sim_world *w, const char *path, char *err, size_t
 static const char SIM_OWNER_SECRET_HEX[] =
     "65836dc98cd5feee706e2b416836277cc8bbad8ebe6dabd5c95aa695528e2dfa";
 
-static bool parse_hex32(const char *hex, uint8_t out[32]) {
-    for (size_t i = 0; i < 32; i++) {
-        unsigned v;
-        if (!isxdigit((unsigned char)hex[2 * i]) || !isxdigit((unsigned char)hex[2 * i + 1]) ||
-            sscanf(hex + 2 * i, "%2x", &v) != 1) {
-            return false;
-        }
-        out[i] = (uint8_t)v;
-    }
-    return true;
-}
-
 bool sim_world_service_owner_key(sim_world *w, const char *path, char *err, size_t errlen) {
-    FILE *f = fopen(path, "r");
-    char hex[80] = "";
-    bool read = f && fgets(hex, sizeof hex, f) != NULL;
-    if (f) {
-        fclose(f);
-    }
-    if (!read || !parse_hex32(hex, w->owner_key)) {
-        snprintf(err, errlen, "service owner-key: %s: %s", path,
-                 read ? "not a public key (64 hex digits)" : strerror(errno));
-        return false;
-    }
-    w->owner_key_set = true;
-    return true;
+    w->owner_key_set = read_key_file(path, w->owner_key, "owner-key", err, errlen);
+    return w->owner_key_set;
 }
 
 static uint32_t le32(const uint8_t *p) {
@@ -650,17 +642,12 @@ bool sim_world_service_info(sim_world *w) {
     if (rlen == at + 4 + 32 + 16 + 4 && resp[0] == OL_SERVICE_OK) {
         const uint8_t *p = resp + at;
         char hex[65];
-        sim_event_uint(&ev, "version",
-                       (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-                           (uint32_t)p[3] << 24);
+        sim_event_uint(&ev, "version", le32(p));
         hex_of(p + 4, 32, hex);
         sim_event_str(&ev, "digest", hex);
         hex_of(p + 36, 16, hex);
         sim_event_str(&ev, "signer", hex);
-        p += 52;
-        sim_event_uint(&ev, "session_ms",
-                       (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-                           (uint32_t)p[3] << 24);
+        sim_event_uint(&ev, "session_ms", le32(p + 52));
     }
     sim_emit(w->events, &ev);
     return true;
