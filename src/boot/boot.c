@@ -222,8 +222,10 @@ static uint32_t verify(const ol_boot_area *a, uint32_t slot, const boot_record *
         uint8_t hdr[OL_IMAGE_HEADER_BYTES], id[OL_IMAGE_KEY_ID_BYTES];
         ol_image_header_encode(hdr, h);
         ol_image_key_id(id, key);
-        signed2 = (ol_ct_compare(id, h->key_id, sizeof id) == 0) &
-                  (ol_ed25519_verify(h->signature, hdr, OL_IMAGE_SIGNED_BYTES, key) == OL_OK);
+        // Both evaluated, no short cut: '&' of two 0/1 words.
+        signed2 =
+            (uint32_t)(ol_ct_compare(id, h->key_id, sizeof id) == 0) &
+            (uint32_t)(ol_ed25519_verify(h->signature, hdr, OL_IMAGE_SIGNED_BYTES, key) == OL_OK);
 #ifdef OL_BOOT_TEST_SKIP_SIGNATURE
         signed2 = 1;
 #endif
@@ -243,7 +245,8 @@ static uint32_t verify(const ol_boot_area *a, uint32_t slot, const boot_record *
 static uint32_t not_older_than_active(const ol_boot_area *a, const ol_image_header *h) {
     ol_image_header act;
     uint32_t len = image_len(a, OL_BOOT_ACTIVE, &act);
-    return fih_token((fih_opaque(len) == 0) | (fih_opaque(h->version) >= fih_opaque(act.version)));
+    return fih_token((uint32_t)(fih_opaque(len) == 0) |
+                     (uint32_t)(fih_opaque(h->version) >= fih_opaque(act.version)));
 }
 
 // ---- copies -------------------------------------------------------------------------
@@ -367,7 +370,7 @@ ol_err ol_boot_run(const ol_boot_area *a, const uint8_t maker_key[OL_ED25519_PUB
                 err = save_record(a, &r);
             }
             break;
-        default: // ST_IDLE, and any state this code does not know
+        default:; // ST_IDLE, and any state this code does not know
             // The second look below compares two values the compiler cannot
             // relate: inside `tok == OL_GRANT` it would otherwise compare the
             // token with the register that holds it (found by tests/fault's
