@@ -232,7 +232,7 @@ static int parse_stream(FILE *f, const char *path, export_file *e) {
             break;
         }
         line[strcspn(line, "\r\n")] = '\0';
-        char *w[8];
+        char *w[8] = {NULL};
         int k = n == 1 ? 0 : words(line, w); // line 1 is compared whole
         if (mac) {
             st = refuse_line(path, n, "text after the MAC");
