@@ -122,7 +122,7 @@ typedef enum ol_audit_kind {
 #define OL_AUDIT_NO_SLOT 0xFF
 // Kinds anyone can cause at will, counted rather than written when one
 // follows another (src/core/audit.c).
-#define OL_AUDIT_NOISE_KINDS 4
+#define OL_AUDIT_NOISE_KINDS 5
 #define OL_AUDIT_CHAIN_BYTES 8
 // The arg of remote_disabled: the input went off or on; at an opening, on.
 #define OL_AUDIT_ARG_OFF 0u

@@ -106,7 +106,8 @@ static ol_err append_record(ol_lock *lock, ol_audit_kind kind, uint8_t slot, uin
 // row is counted in the state store instead of written, so they can never
 // push wrong tries, openings and changes out of the ring.
 static const uint8_t noise_kinds[OL_AUDIT_NOISE_KINDS] = {
-    OL_AUDIT_POWER_UP, OL_AUDIT_KEYPAD_REJECTED, OL_AUDIT_LOW_BATTERY, OL_AUDIT_SERVICE_REFUSED};
+    OL_AUDIT_POWER_UP, OL_AUDIT_KEYPAD_REJECTED, OL_AUDIT_LOW_BATTERY, OL_AUDIT_SERVICE_REFUSED,
+    OL_AUDIT_REMOTE_DISABLED};
 
 static int noise_index(uint8_t kind) {
     for (int i = 0; i < OL_AUDIT_NOISE_KINDS; i++) {
@@ -121,12 +122,19 @@ ol_err ol_audit_append(ol_lock *lock, ol_audit_kind kind, uint8_t slot, uint16_t
     uint16_t noise[OL_AUDIT_NOISE_KINDS];
     memcpy(noise, lock->audit_noise, sizeof noise);
     int n = noise_index((uint8_t)kind);
+    if (kind == OL_AUDIT_REMOTE_DISABLED && slot != OL_AUDIT_NO_SLOT) {
+        n = -1; // an opening the input refused names who tried: always written
+    }
     if (n >= 0 && noise_index(lock->audit_last_kind) >= 0) {
         uint32_t more = kind == OL_AUDIT_KEYPAD_REJECTED ? arg : 1u;
         noise[n] = (uint16_t)(noise[n] + more > 0xFFFFu ? 0xFFFFu : noise[n] + more);
         return ol_save_audit_noise(lock, noise);
     }
-    if (n < 0 && (noise[0] | noise[1] | noise[2] | noise[3]) != 0) {
+    uint32_t any = 0;
+    for (int i = 0; i < OL_AUDIT_NOISE_KINDS; i++) {
+        any |= noise[i];
+    }
+    if (n < 0 && any != 0) {
         // Written, then cleared: a cut in between can only count them twice.
         for (int i = 0; i < OL_AUDIT_NOISE_KINDS; i++) {
             ol_err err =

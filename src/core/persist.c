@@ -312,13 +312,14 @@ ol_err ol_load_state(ol_lock *lock) {
         }
     }
     if (!err) {
-        // Three counts before the service port's refusals were the fourth.
+        // Three counts before the service port's refusals and the remote
+        // disable input were counted too.
         size_t len = 0;
         err = ol_kv_get(&lock->kv, KEY_AUDIT_NOISE, buf, 2 * OL_AUDIT_NOISE_KINDS, &len);
         found = err == OL_OK;
         if (err == OL_ERR_NOT_FOUND) {
             err = OL_OK;
-        } else if (!err && len != 6 && len != 2 * OL_AUDIT_NOISE_KINDS) {
+        } else if (!err && len != 6 && len != 8 && len != 2 * OL_AUDIT_NOISE_KINDS) {
             err = OL_ERR_CORRUPT;
         }
         for (size_t i = 0; i < len / 2 && !err && found; i++) {

@@ -329,9 +329,13 @@ static bool export_identity(const ol_lock *lock, uint8_t secret[32], uint8_t pub
 
 static ol_err audit_begin(ol_lock *lock, answer *a, const uint8_t owner[32]) {
     uint8_t secret[32], pub[32];
+    if (lock->service_offers >= OL_SERVICE_OFFERS) { // each export is two records
+        return refuse(lock, a, OL_SERVICE_AUDIT_BEGIN, SERVICE_LIMIT, "SESSION LIMIT");
+    }
     if (!export_identity(lock, secret, pub)) {
         return refuse(lock, a, OL_SERVICE_AUDIT_BEGIN, SERVICE_BAD_REQUEST, "SET UP FIRST");
     }
+    lock->service_offers++;
     // Recorded first: the export holds its own record.
     ol_err err = record(lock, OL_SERVICE_AUDIT_BEGIN, SERVICE_DONE);
     if (err) {

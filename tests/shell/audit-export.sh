@@ -137,7 +137,11 @@ grep -q '^new: [0-9]* records since the last export' v2.out || bad "nothing new:
 }
 grep -q '^lost: records [0-9]* to [0-9]* went out of the ring' v3.out ||
     bad "the records lost to the ring are not told: $(cat v3.out)"
-# An older export after a newer one: refused.
+# The same export again (a replay: a new one holds at least its own record),
+# and an older one after a newer one: refused.
+"$tool" audit verify --key "$owner" --state owner.state third.txt >v6.out 2>&1 &&
+    bad "the same export accepted twice"
+grep -q '^verified' v6.out && bad "a refused export said verified"
 "$tool" audit verify --key "$owner" --state owner.state second.txt >v4.out 2>&1 &&
     bad "an older export after a newer one was accepted"
 

@@ -428,9 +428,10 @@ static int follow(const export_file *e, const state *s) {
         return fail(INPUT, "another lock",
                     "this export's lock key is not the one of the exports before (--state)");
     }
-    if (e->next < s->next) {
-        return fail(INPUT, "older than the last export",
-                    "its newest record is before the newest one seen (a replayed export?)");
+    if (e->next <= s->next) { // a new export holds at least its own record
+        return fail(
+            INPUT, e->next < s->next ? "older than the last export" : "the same as the last export",
+            "nothing newer than the newest record seen (a replayed export?)");
     }
     if (e->first > s->next) {
         printf("lost: records %" PRIu32 " to %" PRIu32 " went out of the ring between the "
@@ -443,12 +444,8 @@ static int follow(const export_file *e, const state *s) {
         }
     }
     uint32_t from = s->next > e->first ? s->next : e->first;
-    if (from == e->next) {
-        printf("new: nothing since the last export\n");
-    } else {
-        printf("new: %" PRIu32 " records since the last export (%" PRIu32 " to %" PRIu32 ")\n",
-               e->next - from, from, e->next - 1);
-    }
+    printf("new: %" PRIu32 " records since the last export (%" PRIu32 " to %" PRIu32 ")\n",
+           e->next - from, from, e->next - 1);
     return DONE;
 }
 
@@ -569,8 +566,17 @@ static const char STYLE[] =
 
 #define DAY 86400u
 
+// An opening under duress is an `open` record too (and a `duress` one).
 static bool is_open(const record *r) {
-    return r->kind == OL_AUDIT_OPEN || r->kind == OL_AUDIT_DURESS;
+    return r->kind == OL_AUDIT_OPEN;
+}
+
+// Records an owner looks at first: marked on the days, listed below.
+static bool to_note(const record *r) {
+    return r->kind == OL_AUDIT_DURESS || r->kind == OL_AUDIT_FAULT_DETECTED ||
+           r->kind == OL_AUDIT_FIRMWARE || r->kind == OL_AUDIT_DELAY_STARTED ||
+           r->kind == OL_AUDIT_LOCKOUT || r->kind == OL_AUDIT_RECOVERY_USED ||
+           r->kind == OL_AUDIT_CLOCK_SET;
 }
 
 // A bar chart: n bars (values), one label every `every` bars, marks (a
@@ -583,14 +589,14 @@ static bool bars(text *t, const char *title, const uint32_t *v, const char *cons
     }
     const unsigned w = 720, h = 220, left = 40, bottom = 40, top = 20;
     double bw = n ? (double)(w - left - 10) / (double)n : 0;
-    bool ok = put(t,
-                  "<figure><svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%u\" height=\"%u\" "
-                  "viewBox=\"0 0 %u %u\" role=\"img\"><title>%s</title>"
-                  "<line x1=\"%u\" y1=\"%u\" x2=\"%u\" y2=\"%u\" stroke=\"#888\"/>"
-                  "<text x=\"4\" y=\"%u\" font-size=\"11\">%" PRIu32 "</text>"
-                  "<text x=\"4\" y=\"%u\" font-size=\"11\">0</text>",
-                  w, h, w, h, title, left, h - bottom, w - 10, h - bottom, top + 10, max,
-                  h - bottom);
+    bool ok =
+        put(t,
+            "<figure><svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%u\" height=\"%u\" "
+            "viewBox=\"0 0 %u %u\" role=\"img\"><title>%s</title>"
+            "<line x1=\"%u\" y1=\"%u\" x2=\"%u\" y2=\"%u\" stroke=\"#888\"/>"
+            "<text x=\"4\" y=\"%u\" font-size=\"11\">%" PRIu32 "</text>"
+            "<text x=\"4\" y=\"%u\" font-size=\"11\">0</text>",
+            w, h, w, h, title, left, h - bottom, w - 10, h - bottom, top + 10, max, h - bottom);
     for (size_t i = 0; ok && i < n; i++) {
         double bh = (double)v[i] * (double)(h - bottom - top) / (double)max;
         double x = left + bw * (double)i;
@@ -676,7 +682,8 @@ static int write_html(const char *path, const export_file *e) {
                   "<head><meta charset=\"utf-8\"/><title>ownerlock audit report</title>"
                   "<style>%s</style></head>\n<body>\n<h1>Audit report</h1>\n"
                   "<p>Lock <code>%.16s…</code>: records %" PRIu32 " to %" PRIu32
-                  " (%zu), verified with the owner's key: none missing, none altered.</p>\n",
+                  " (%zu), verified with the owner's key: none altered, none missing between "
+                  "the first and the last.</p>\n",
                   STYLE, lock, e->first, e->next - 1, e->n);
     for (size_t i = 0; i < e->n; i++) {
         const record *r = &e->r[i];
@@ -698,15 +705,24 @@ static int write_html(const char *path, const export_file *e) {
         if (dated && (r->kind == OL_AUDIT_WRONG_CODE || r->kind == OL_AUDIT_LOCKOUT)) {
             wrong[d]++;
         }
-        if (dated && (r->kind == OL_AUDIT_DURESS || r->kind == OL_AUDIT_FAULT_DETECTED ||
-                      r->kind == OL_AUDIT_FIRMWARE || r->kind == OL_AUDIT_DELAY_STARTED)) {
+        if (dated && to_note(r)) {
             noted[d] = true;
         }
     }
-    ok = ok && put(&t, "<h2>Openings per day</h2>\n<p>A red mark: a duress opening, a detected "
-                       "fault, a firmware change or a time delay that day (listed below).</p>\n");
-    ok = ok && bars(&t, "Openings per day", opens, dlabel, noted, days, days > 30 ? 7 : 1,
-                    "#4a79c4");
+    if (ok && e->first > 1) {
+        ok = put(&t,
+                 "<p>Records 1 to %" PRIu32 " are no longer in the lock (its ring keeps the "
+                 "newest); an earlier export, checked with <code>--state</code>, tells whether "
+                 "any were lost between exports.</p>\n",
+                 e->first - 1);
+    }
+    ok = ok && put(&t, "<p>Days and times are the lock's clock, which a manager sets "
+                       "(<code>*08</code>: <code>clock_set</code> records are listed below).</p>\n"
+                       "<h2>Openings per day</h2>\n<p>A red mark: a duress opening, a detected "
+                       "fault, a firmware change, a time delay, a lockout, a recovery or the clock "
+                       "set that day (listed below).</p>\n");
+    ok = ok &&
+         bars(&t, "Openings per day", opens, dlabel, noted, days, days > 30 ? 7 : 1, "#4a79c4");
     static char sl[OL_SLOTS][8];
     const char *slabel[OL_SLOTS];
     for (int i = 0; i < OL_SLOTS; i++) {
@@ -730,9 +746,7 @@ static int write_html(const char *path, const export_file *e) {
                        "<th>kind</th><th>slot</th><th>arg</th></tr>");
     for (size_t i = 0; ok && i < e->n; i++) {
         const record *r = &e->r[i];
-        if (r->kind == OL_AUDIT_DURESS || r->kind == OL_AUDIT_FAULT_DETECTED ||
-            r->kind == OL_AUDIT_FIRMWARE || r->kind == OL_AUDIT_DELAY_STARTED ||
-            r->kind == OL_AUDIT_LOCKOUT || r->kind == OL_AUDIT_RECOVERY_USED) {
+        if (to_note(r)) {
             char when[32], slot[8] = "";
             iso(when, r->time);
             if (r->slot != OL_AUDIT_NO_SLOT) {
@@ -793,15 +807,18 @@ static int verify(int argc, char **argv) {
     if (st == DONE && statefile) {
         st = read_state(statefile, &s, &have_state);
     }
+    if (st == DONE && have_state) {
+        st = follow(&e, &s); // refused: nothing said to be verified
+    }
     if (st == DONE) {
         char lock[65];
         hex(lock, e.lock, 32);
-        printf("verified: %zu records, %" PRIu32 " to %" PRIu32 ", from lock %.16s...\n", e.n,
-               e.first, e.next - 1, lock);
-        if (have_state) {
-            st = follow(&e, &s);
-        } else if (statefile) {
-            printf("first export seen: this lock's key is kept in %s\n", statefile);
+        printf("verified: %zu records, %" PRIu32 " to %" PRIu32 ", from lock %s\n", e.n, e.first,
+               e.next - 1, lock);
+        if (!have_state && statefile) {
+            printf("first export seen: this lock's key is kept in %s (compare it with the lock "
+                   "you exported from: a first export is trusted as this lock's)\n",
+                   statefile);
         }
     }
     if (st == DONE && csv) {
