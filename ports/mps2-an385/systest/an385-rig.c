@@ -511,7 +511,7 @@ static void service(rig *r, const char *args) {
         fclose(f);
         q[0] = OL_SERVICE_FW_BEGIN;
         put32le(q + 1, (uint32_t)size);
-        bool ok = service_request(r, q, 5, EXPECT_MS);
+        bool ok = service_request(r, q, 5, 6 * EXPECT_MS); // the lock erases a slot
         for (size_t at = 0; ok && at < size; at += 256) {
             size_t n = size - at < 256 ? size - at : 256;
             q[0] = OL_SERVICE_FW_DATA;
