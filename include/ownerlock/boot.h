@@ -119,6 +119,17 @@ typedef struct ol_boot_services {
     ol_err (*pin_key)(const ol_boot_area *a, const uint8_t pub[OL_ED25519_PUBLIC_BYTES]);
 } ol_boot_services;
 
+// The services of this src/boot, as an initializer: for a table in a
+// bootloader's code (the area set by its user) and for ol_boot_services_init.
+#define OL_BOOT_SERVICES_OF_SRC_BOOT(flash_, first_sector_, maker_key_)                            \
+    {                                                                                              \
+        .area = {(flash_), (first_sector_)}, .maker_key = (maker_key_),                            \
+        .running = ol_boot_running, .stage_begin = ol_boot_stage_begin,                            \
+        .stage_write = ol_boot_stage_write, .stage_check = ol_boot_stage_check,                    \
+        .request_install = ol_boot_request_install, .confirm = ol_boot_confirm,                    \
+        .pin_key = ol_boot_pin_key,                                                                \
+    }
+
 // The services of this src/boot, on `flash` from first_sector.
 void ol_boot_services_init(ol_boot_services *s, const ol_flash *flash, uint32_t first_sector,
                            const uint8_t maker_key[OL_ED25519_PUBLIC_BYTES]);

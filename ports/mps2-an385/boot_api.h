@@ -22,23 +22,15 @@
 
 #define AN385_BOOT_API_ADDR 0x000000C0u  // an385-boot.ld checks it
 #define AN385_BOOT_API_MAGIC 0x54424C4Fu // "OLBT" in memory
-#define AN385_BOOT_API_VERSION 1u
+#define AN385_BOOT_API_VERSION 2u        // 2: the services as one ol_boot_services
 
 typedef struct an385_boot_api {
-    uint32_t magic;           // AN385_BOOT_API_MAGIC
-    uint32_t version;         // AN385_BOOT_API_VERSION
-    uint32_t size;            // sizeof (an385_boot_api)
-    const uint8_t *maker_key; // OL_ED25519_PUBLIC_BYTES, the key the bootloader pins by default
-    ol_err (*running)(const ol_boot_area *a, ol_image_header *active, bool *trial);
-    ol_err (*stage_begin)(const ol_boot_area *a);
-    ol_err (*stage_write)(const ol_boot_area *a, uint32_t offset, const uint8_t *data, size_t len);
-    ol_image_status (*stage_check)(const ol_boot_area *a, uint32_t len,
-                                   const uint8_t maker_key[OL_ED25519_PUBLIC_BYTES],
-                                   ol_image_header *out);
-    ol_err (*request_install)(const ol_boot_area *a, bool owner_chosen,
-                              const uint8_t maker_key[OL_ED25519_PUBLIC_BYTES]);
-    ol_err (*confirm)(const ol_boot_area *a);
-    ol_err (*pin_key)(const ol_boot_area *a, const uint8_t pub[OL_ED25519_PUBLIC_BYTES]);
+    uint32_t magic;   // AN385_BOOT_API_MAGIC
+    uint32_t version; // AN385_BOOT_API_VERSION
+    uint32_t size;    // sizeof (an385_boot_api)
+    // The bootloader's src/boot (OL_BOOT_SERVICES_OF_SRC_BOOT) and the maker's
+    // key it pins by default; the area is left to the lock body (its ol_flash).
+    ol_boot_services services;
 } an385_boot_api;
 
 #endif

@@ -233,17 +233,8 @@ static bool boot_table(ol_boot_services *s, const ol_flash *flash) {
         t->size != sizeof *t) {
         return false;
     }
-    *s = (ol_boot_services){
-        .area = {flash, OL_BOOT_FIRST_SECTOR},
-        .maker_key = t->maker_key,
-        .running = t->running,
-        .stage_begin = t->stage_begin,
-        .stage_write = t->stage_write,
-        .stage_check = t->stage_check,
-        .request_install = t->request_install,
-        .confirm = t->confirm,
-        .pin_key = t->pin_key,
-    };
+    *s = t->services;
+    s->area = (ol_boot_area){flash, OL_BOOT_FIRST_SECTOR};
     return true;
 }
 #endif

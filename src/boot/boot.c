@@ -581,15 +581,5 @@ ol_err ol_boot_pin_key(const ol_boot_area *a, const uint8_t pub[OL_ED25519_PUBLI
 
 void ol_boot_services_init(ol_boot_services *s, const ol_flash *flash, uint32_t first_sector,
                            const uint8_t maker_key[OL_ED25519_PUBLIC_BYTES]) {
-    *s = (ol_boot_services){
-        .area = {flash, first_sector},
-        .maker_key = maker_key,
-        .running = ol_boot_running,
-        .stage_begin = ol_boot_stage_begin,
-        .stage_write = ol_boot_stage_write,
-        .stage_check = ol_boot_stage_check,
-        .request_install = ol_boot_request_install,
-        .confirm = ol_boot_confirm,
-        .pin_key = ol_boot_pin_key,
-    };
+    *s = (ol_boot_services)OL_BOOT_SERVICES_OF_SRC_BOOT(flash, first_sector, maker_key);
 }

@@ -39,14 +39,7 @@ __attribute__((section(".boot_api"), used)) const an385_boot_api an385_boot_tabl
     .magic = AN385_BOOT_API_MAGIC,
     .version = AN385_BOOT_API_VERSION,
     .size = sizeof(an385_boot_api),
-    .maker_key = maker_key,
-    .running = ol_boot_running,
-    .stage_begin = ol_boot_stage_begin,
-    .stage_write = ol_boot_stage_write,
-    .stage_check = ol_boot_stage_check,
-    .request_install = ol_boot_request_install,
-    .confirm = ol_boot_confirm,
-    .pin_key = ol_boot_pin_key,
+    .services = OL_BOOT_SERVICES_OF_SRC_BOOT(NULL, 0, maker_key), // the area: the lock body's
 };
 
 static _Noreturn void halt(const char *why) {
