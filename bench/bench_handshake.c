@@ -10,7 +10,9 @@
 // end of the session (ol_session_keypad_*; the keypad unit adds its keys and
 // display around it). The handshake is the one at each power-up of a paired
 // keypad: both static keys pinned, fresh ephemeral keys and nonces. It runs
-// three times with fresh keys (rounds), then its parts are measured alone:
+// three times with fresh keys (rounds): round 1 is the first with the pinned
+// peer (the pairing in setup() pins it), which computes the static-static
+// secret; rounds 2 and 3 reuse it. Then its parts are measured alone:
 // one X25519, one key generation, one DATA frame sealed and opened; and the
 // checks of a firmware image (an Ed25519 verification, SHA-256 of 48 KiB).
 #include <stdio.h>

@@ -20,7 +20,7 @@ trap 'rm -rf "$work"' EXIT
 # The plugin is host code, built here: it is tiny and needs only a C compiler.
 # shellcheck disable=SC2046 # the warnings (cmake/warnings.txt) are words
 "${CC:-cc}" -shared -fPIC -O2 $(cat "$here/../cmake/warnings.txt") -fvisibility=hidden \
-    -o "$plugin" "$here/insn-count.c"
+    -I "$here/../tests/common" -o "$plugin" "$here/insn-count.c"
 
 addr() { arm-none-eabi-nm "$elf" | awk -v s="$1" '$3 == s { print "0x" $1 }'; }
 begin=$(addr bench_begin)
@@ -137,14 +137,25 @@ if [ "$(wc -l <"$work/hs.labels.only")" -ne "$(wc -l <"$work/hs.counts.only")" ]
 fi
 
 paste -d';' "$work/hs.labels.only" "$work/hs.counts.only" | awk -F';' '
-# fields: group; round; what; "instructions -"
+# fields: group; round; what; "instructions - fastest-cycles slowest-cycles"
 { split($4, c, " ") }
-$1 == "calibrate" { overhead = c[1]; next }
+$1 == "calibrate" { overhead = c[1]; cyc_overhead = c[3]; next }
 {
     key = $1 SUBSEP $3
     if (!(key in seen)) { seen[key] = 1; order[$1, ++rows[$1]] = $3 }
     n[key, $2] = c[1] - overhead
+    cmin[key, $2] = c[3] - cyc_overhead
+    cmax[key, $2] = c[4] - cyc_overhead
     if ($2 > rounds) rounds = $2
+}
+# Cycles of one row, summed over a group for "" (fastest == slowest: one figure).
+function cycles(group, name, r,    k, i, lo, hi) {
+    lo = 0; hi = 0
+    for (i = 1; i <= rows[group]; i++) {
+        k = group SUBSEP order[group, i]
+        if (name == "" || order[group, i] == name) { lo += cmin[k, r]; hi += cmax[k, r] }
+    }
+    return lo == hi ? lo : lo "-" hi
 }
 function table(group, title, sum_name,    i, r, k, line, s) {
     printf "\n%-58s", title
@@ -187,14 +198,30 @@ END {
         print "FAIL: an X25519 costs different numbers of instructions for different keys:" bad
         exit 1
     }
-    # one key generation (its ephemeral key pair) and two shared secrets
+    # one key generation (its ephemeral key pair) and two shared secrets, or one
     x = n["x25519" SUBSEP order["x25519", 1], 1] + 2 * n["x25519" SUBSEP order["x25519", 2], 1]
-    b = 0; for (i = 1; i <= rows["body"]; i++) b += n["body" SUBSEP order["body", i], 1]
+    x2 = x - n["x25519" SUBSEP order["x25519", 2], 1]
+    b = 0; b2 = 0
+    for (i = 1; i <= rows["body"]; i++) {
+        b += n["body" SUBSEP order["body", i], 1]; b2 += n["body" SUBSEP order["body", i], rounds]
+    }
     print "An X25519 costs the same for every key (a Montgomery ladder with constant-time"
-    print "swaps; the three rounds use different keys). The lock body runs three per"
-    print "handshake (its ephemeral key pair, static-static, ephemeral-ephemeral): " x
-    print "of its " b " instructions; the rest is SHA-256, HKDF, ChaCha20-Poly1305 and"
-    print "the framing, whose few instructions of difference between rounds come from the"
-    printf "COBS coding of public bytes. At 25 MHz and at least one cycle per instruction the\n"
-    printf "lock body needs %.0f ms or more per handshake, the keypad as much again.\n", b / 25000
+    print "swaps; the three rounds use different keys). The lock body runs three in its first"
+    print "handshake with the pinned keypad after a power-up (round 1: its ephemeral key pair,"
+    print "static-static, ephemeral-ephemeral; " x " of its " b " instructions) and two in"
+    print "every later one (rounds 2, 3: the static-static secret is kept; " x2 " of " b2 ")."
+    print "The rest is SHA-256, HKDF, ChaCha20-Poly1305 and the framing, whose few"
+    print "instructions of difference between rounds come from the COBS coding of public bytes."
+    print ""
+    print "Cycles on the Cortex-M3 (estimated from the TRM timings, tests/common/m3_timing.h:"
+    print "MUL 1, MLA 2, LDR 2, STR 2, LDM/STM/LDRD/STRD 1 + N, a taken branch 1 + 2):"
+    printf "  %-56s %10s\n", "one X25519 key generation", cycles("x25519", order["x25519", 1], 1)
+    printf "  %-56s %10s\n", "one X25519 shared secret", cycles("x25519", order["x25519", 2], 1)
+    printf "  %-56s %10s\n", "lock body, first handshake after power-up", cycles("body", "", 1)
+    printf "  %-56s %10s\n", "lock body, later handshakes", cycles("body", "", rounds)
+    printf "  %-56s %10s\n", "keypad, later handshakes", cycles("keypad", "", rounds)
+    printf "  %-56s %10s\n", "one Ed25519 verification", cycles("image", order["image", 1], 1)
+    hs = cycles("body", "", rounds); first = cycles("body", "", 1)
+    printf "At 25 MHz the lock body needs %.0f ms per handshake (%.0f ms for the first after a\n", hs / 25000, first / 25000
+    print "power-up), the keypad about as much again."
 }'

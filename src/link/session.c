@@ -119,15 +119,42 @@ static void transcript_hash(uint8_t th[OL_SHA256_BYTES], const uint8_t hello[OL_
     ol_sha256_final(&ctx, th);
 }
 
+// The static-static secret with the peer's static key: with the pinned peer
+// it is computed at the first handshake and kept until another key is
+// pinned (one X25519 of the two each side runs per handshake; it is no more
+// secret than id.secret beside it); any other key is computed afresh.
+static int static_shared(ol_session *s, const uint8_t peer_static[32], bool pinned,
+                         uint8_t ss[OL_X25519_BYTES]) {
+    if (pinned && s->has_pinned_ss) {
+        memcpy(ss, s->pinned_ss, OL_X25519_BYTES);
+        return 0;
+    }
+    if (ol_x25519(ss, s->id.secret, peer_static) != OL_OK) {
+        return -1;
+    }
+    if (pinned) {
+        memcpy(s->pinned_ss, ss, OL_X25519_BYTES);
+        s->has_pinned_ss = true;
+    }
+    return 0;
+}
+
+static void pin(ol_session *s, const uint8_t peer_static[OL_LINK_KEY_BYTES]) {
+    memcpy(s->pinned, peer_static, OL_LINK_KEY_BYTES);
+    s->has_pinned = true;
+    ol_wipe(s->pinned_ss, sizeof s->pinned_ss);
+    s->has_pinned_ss = false;
+}
+
 // Session keys for `role` from the static-static and the ephemeral-ephemeral
 // shared secrets, salted with the transcript hash (which holds both nonces).
 // -1 when either peer key has low order (the shared secret would be zero).
-static int derive_keys(ol_link_keys *keys, int role, const uint8_t static_secret[32],
-                       const uint8_t peer_static[32], const uint8_t eph_secret[32],
-                       const uint8_t peer_eph[32], const uint8_t th[OL_SHA256_BYTES]) {
+static int derive_keys(ol_link_keys *keys, int role, ol_session *s, const uint8_t peer_static[32],
+                       bool pinned, const uint8_t eph_secret[32], const uint8_t peer_eph[32],
+                       const uint8_t th[OL_SHA256_BYTES]) {
     uint8_t ikm[2 * OL_X25519_BYTES], prk[OL_SHA256_BYTES];
     uint8_t k_kb[OL_AEAD_KEY_BYTES], k_bk[OL_AEAD_KEY_BYTES];
-    int bad = ol_x25519(ikm, static_secret, peer_static);
+    int bad = static_shared(s, peer_static, pinned, ikm);
     bad |= ol_x25519(ikm + OL_X25519_BYTES, eph_secret, peer_eph);
     if (bad == 0) {
         ol_hkdf_sha256_extract(prk, th, OL_SHA256_BYTES, ikm, sizeof ikm);
@@ -247,7 +274,7 @@ static ol_link_result keypad_welcome(ol_session *s, const ol_frame *f, ol_link_o
     uint8_t th[OL_SHA256_BYTES];
     transcript_hash(th, s->hs_hello, f->body);
     ol_link_keys keys;
-    if (derive_keys(&keys, ROLE_KEYPAD, s->id.secret, s_b, s->hs_secret, e_b, th) != 0) {
+    if (derive_keys(&keys, ROLE_KEYPAD, s, s_b, known, s->hs_secret, e_b, th) != 0) {
         ol_wipe(th, sizeof th);
         return OL_LINK_REJECT_BAD_KEY; // still waiting for the real WELCOME
     }
@@ -268,8 +295,7 @@ static ol_link_result keypad_welcome(ol_session *s, const ol_frame *f, ol_link_o
     ol_wipe(&keys, sizeof keys);
     ol_wipe(th, sizeof th);
     if (!known) {
-        memcpy(s->pinned, s_b, OL_LINK_KEY_BYTES);
-        s->has_pinned = true;
+        pin(s, s_b);
         return OL_LINK_PAIRED;
     }
     return OL_LINK_ESTABLISHED;
@@ -315,7 +341,7 @@ static ol_link_result body_hello(ol_session *s, const ol_frame *f, ol_link_out *
     memcpy(welcome + 64, rnd + OL_X25519_BYTES, OL_LINK_NONCE_BYTES);
     transcript_hash(th, f->body, welcome);
     ol_link_keys keys;
-    int bad = derive_keys(&keys, ROLE_BODY, s->id.secret, s_k, rnd, e_k, th);
+    int bad = derive_keys(&keys, ROLE_BODY, s, s_k, known, rnd, e_k, th);
     ol_wipe(rnd, sizeof rnd); // the ephemeral secret is not needed again
     if (bad) {
         ol_wipe(th, sizeof th);
@@ -357,8 +383,7 @@ static ol_link_result body_finish(ol_session *s, const ol_frame *f, ol_link_out 
     s->established = true;
     memcpy(out->peer_key, s->hs_peer, OL_LINK_KEY_BYTES);
     if (pairing) {
-        memcpy(s->pinned, s->hs_peer, OL_LINK_KEY_BYTES);
-        s->has_pinned = true;
+        pin(s, s->hs_peer);
     }
     drop_pending(s);
     return pairing ? OL_LINK_PAIRED : OL_LINK_ESTABLISHED;
@@ -384,8 +409,7 @@ static void session_init(ol_session *s, uint8_t role, const ol_link_identity *id
     s->role = role;
     s->id = *id;
     if (pinned != NULL) {
-        memcpy(s->pinned, pinned, OL_LINK_KEY_BYTES);
-        s->has_pinned = true;
+        pin(s, pinned);
     }
     s->trng = trng;
     s->trng_ctx = trng_ctx;

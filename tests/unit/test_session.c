@@ -273,6 +273,63 @@ static void test_pairing(void) {
     CHECK(!ol_session_keypad_established(&k3));
 }
 
+// The static-static secret is kept for the pinned peer after its first
+// handshake (one X25519 fewer per handshake, each side), and forgotten when
+// another key is pinned: a re-paired keypad or lock body must never meet the
+// old peer's secret.
+static void test_pinned_secret_kept(void) {
+    rig r;
+    rig_identities(&r, 40);
+    rig_power_up(&r, true);
+    CHECK(!r.k.s.has_pinned_ss && !r.b.s.has_pinned_ss); // computed only when first needed
+    handshake_log log;
+    CHECK(handshake(&r, &log));
+    CHECK(r.k.s.has_pinned_ss && r.b.s.has_pinned_ss);
+    uint8_t ss[32];
+    CHECK_EQ(ol_x25519(ss, r.kid.secret, r.bid.public_key), OL_OK);
+    CHECK_MEM(r.k.s.pinned_ss, ss, 32);
+    CHECK_MEM(r.b.s.pinned_ss, ss, 32);
+    for (int i = 0; i < 3; i++) { // later handshakes use it, and agree
+        CHECK(handshake(&r, &log));
+        CHECK_EQ(log.b_result, OL_LINK_ESTABLISHED);
+    }
+
+    // A new keypad pairs with this lock body (door open): the body pins its
+    // key and forgets the old secret.
+    rig b2;
+    rig_identities(&b2, 41);
+    ol_session_keypad_init(&r.k, &b2.kid, NULL, ol_testrng_fill, &b2.rng_k);
+    ol_session_keypad_allow_pairing(&r.k, true);
+    ol_session_body_allow_pairing(&r.b, true);
+    CHECK(handshake(&r, &log));
+    CHECK_EQ(log.b_result, OL_LINK_PAIRED);
+    ol_session_body_allow_pairing(&r.b, false);
+    CHECK(!r.b.s.has_pinned_ss);
+    CHECK(all_zero(r.b.s.pinned_ss, sizeof r.b.s.pinned_ss));
+    ol_session_keypad_init(&r.k, &b2.kid, r.bid.public_key, ol_testrng_fill, &b2.rng_k);
+    for (int i = 0; i < 2; i++) { // with the new keypad, before and after its secret is kept
+        CHECK(handshake(&r, &log));
+        CHECK_EQ(log.b_result, OL_LINK_ESTABLISHED);
+    }
+    CHECK_EQ(ol_x25519(ss, b2.kid.secret, r.bid.public_key), OL_OK);
+    CHECK_MEM(r.b.s.pinned_ss, ss, 32);
+
+    // The same on the keypad's side: pinned to this body, kept, then paired
+    // with another body.
+    CHECK(r.k.s.has_pinned_ss);
+    ol_session_body_init(&r.b, &b2.bid, NULL, ol_testrng_fill, &b2.rng_b);
+    ol_session_body_allow_pairing(&r.b, true);
+    ol_session_keypad_allow_pairing(&r.k, true);
+    CHECK(handshake(&r, &log));
+    CHECK_EQ(log.k_result, OL_LINK_PAIRED);
+    CHECK(!r.k.s.has_pinned_ss);
+    CHECK(handshake(&r, &log));
+    CHECK_EQ(log.k_result, OL_LINK_ESTABLISHED);
+    CHECK_EQ(ol_x25519(ss, b2.kid.secret, b2.bid.public_key), OL_OK);
+    CHECK_MEM(r.k.s.pinned_ss, ss, 32);
+    ol_wipe(ss, sizeof ss);
+}
+
 // Pairing permission withdrawn between HELLO and FINISH: no pairing.
 static void test_pairing_withdrawn(void) {
     rig r;
@@ -987,6 +1044,7 @@ int main(void) {
     test_identity();
     test_pairing();
     test_pairing_withdrawn();
+    test_pinned_secret_kept();
     test_messages();
     test_replay();
     test_reorder();

@@ -61,6 +61,8 @@ typedef struct ol_session {
     ol_link_identity id;
     uint8_t pinned[OL_LINK_KEY_BYTES]; // the peer's static key, if has_pinned
     bool has_pinned;
+    bool has_pinned_ss;
+    uint8_t pinned_ss[OL_X25519_BYTES]; // static-static secret with it, once computed
     bool allow_pairing;
     ol_trng_fn trng;
     void *trng_ctx;
