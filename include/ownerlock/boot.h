@@ -48,11 +48,24 @@ typedef struct ol_boot_info {
 ol_err ol_boot_info_read(const ol_boot_area *a, const uint8_t maker_key[OL_ED25519_PUBLIC_BYTES],
                          ol_boot_info *out) OL_MUST_CHECK;
 
+// What the last boot did, for the lock body's power-up.
+typedef enum ol_boot_news {
+    OL_BOOT_NEWS_NONE = 0,  // ACTIVE runs as before
+    OL_BOOT_NEWS_TRIAL = 1, // ACTIVE is new and runs on trial: ol_boot_confirm, or it is
+                            // rolled back at the next boot
+    // The install asked for was not done: STAGED did not verify at the boot
+    // (its signature, which only the bootloader checks; its digest or
+    // version), or its copy did not; ACTIVE runs as before. Said until
+    // ol_boot_confirm acknowledges it, or the next install is asked for.
+    OL_BOOT_NEWS_REFUSED = 2,
+} ol_boot_news;
+
 // What runs, as the bootloader left it: ACTIVE's header (parsed, not
-// verified again: the bootloader verified it before starting it) and
-// whether it runs on trial. Cheap: for the lock body's screens and its
+// verified again: the bootloader verified it before starting it) and the
+// news of the last boot. Cheap: for the lock body's screens and its
 // power-up. OL_ERR_CORRUPT: ACTIVE holds no header.
-ol_err ol_boot_running(const ol_boot_area *a, ol_image_header *active, bool *trial) OL_MUST_CHECK;
+ol_err ol_boot_running(const ol_boot_area *a, ol_image_header *active,
+                       ol_boot_news *news) OL_MUST_CHECK;
 
 // Erases STAGED (OL_ERR_STATE while an install or a trial is under way).
 ol_err ol_boot_stage_begin(const ol_boot_area *a) OL_MUST_CHECK;
@@ -62,22 +75,27 @@ ol_err ol_boot_stage_begin(const ol_boot_area *a) OL_MUST_CHECK;
 ol_err ol_boot_stage_write(const ol_boot_area *a, uint32_t offset, const uint8_t *data,
                            size_t len) OL_MUST_CHECK;
 
-// Checks the len staged bytes (header and body) as ol_image_check does,
-// against the pinned key (or maker_key), reading the flash in chunks.
+// Checks the len staged bytes (header and body) as
+// ol_image_check_unsigned_read does, against the pinned key (or maker_key),
+// reading the flash in chunks: everything but the signature, which only the
+// bootloader verifies, at the install (a lock body that updates then needs no
+// room for the verifier; a refusal is news at the next boot).
 ol_image_status ol_boot_stage_check(const ol_boot_area *a, uint32_t len,
                                     const uint8_t maker_key[OL_ED25519_PUBLIC_BYTES],
                                     ol_image_header *out);
 
-// Asks the bootloader to install the staged image at the next boot.
+// Asks the bootloader to install the staged image at the next boot, which
+// verifies it first (its signature too) and installs it only then.
 // owner_chosen: the owner accepted an image the pinned key did not sign; its
-// digest is recorded as accepted. OL_ERR_AUTH: not signed and not
+// digest is recorded as accepted. OL_ERR_AUTH: another key's id and not
 // owner_chosen, or not a whole image; OL_ERR_STATE: a version lower than the
 // active one's (or than the lowest allowed), or an install or trial under way.
 ol_err ol_boot_request_install(const ol_boot_area *a, bool owner_chosen,
                                const uint8_t maker_key[OL_ED25519_PUBLIC_BYTES]) OL_MUST_CHECK;
 
-// The image on trial keeps itself: its version becomes the lowest allowed.
-// OL_OK and nothing written when there is no trial.
+// The image on trial keeps itself: its version becomes the lowest allowed;
+// a refused install's news is acknowledged. OL_OK and nothing written when
+// there is no news.
 ol_err ol_boot_confirm(const ol_boot_area *a) OL_MUST_CHECK;
 
 // The owner pins his own key (OL_ERR_STATE during an install or trial). The
@@ -107,7 +125,7 @@ uint32_t ol_boot_slot_addr(const ol_boot_area *a, uint32_t slot);
 typedef struct ol_boot_services {
     ol_boot_area area;
     const uint8_t *maker_key; // OL_ED25519_PUBLIC_BYTES: pinned while the owner pins none
-    ol_err (*running)(const ol_boot_area *a, ol_image_header *active, bool *trial);
+    ol_err (*running)(const ol_boot_area *a, ol_image_header *active, ol_boot_news *news);
     ol_err (*stage_begin)(const ol_boot_area *a);
     ol_err (*stage_write)(const ol_boot_area *a, uint32_t offset, const uint8_t *data, size_t len);
     ol_image_status (*stage_check)(const ol_boot_area *a, uint32_t len,

@@ -75,6 +75,16 @@ ol_image_status ol_image_check_read(ol_image_read_fn read, void *ctx, size_t len
                                     const uint8_t pub[OL_ED25519_PUBLIC_BYTES],
                                     ol_image_header *out, uint8_t digest[OL_SHA256_BYTES]);
 
+// Everything ol_image_check_read checks but the signature: the header, the
+// length, the body's digest, and the key id (OL_IMAGE_OK when it names pub,
+// OL_IMAGE_OTHER_KEY when not; the signature is not read). For the lock
+// body's checks of a staged image, which must not need the verifier's stack:
+// the bootloader verifies the signature at the install, on its own
+// (ol_boot_run refuses an image whose signature fails).
+ol_image_status ol_image_check_unsigned_read(ol_image_read_fn read, void *ctx, size_t len,
+                                             const uint8_t pub[OL_ED25519_PUBLIC_BYTES],
+                                             ol_image_header *out, uint8_t digest[OL_SHA256_BYTES]);
+
 // The key id of a public key (the first 16 bytes of its SHA-256).
 void ol_image_key_id(uint8_t id[OL_IMAGE_KEY_ID_BYTES], const uint8_t pub[OL_ED25519_PUBLIC_BYTES]);
 

@@ -8,7 +8,8 @@
 //        0      4  magic "OLBR"
 //        4      4  sequence number
 //        8      4  state: what the next boot does (enum below)
-//       12      4  flags: owner's key pinned, accepted digest set, previous set
+//       12      4  flags: owner's key pinned, accepted digest set, previous
+//                  set, the last install refused
 //       16      4  the lowest version allowed
 //       20      4  bytes of the staged image an install copies
 //       24     32  the owner's pinned Ed25519 key
@@ -40,6 +41,7 @@
 #define F_OWNER_KEY 1u
 #define F_ACCEPTED 2u
 #define F_PREV 4u
+#define F_REFUSED 8u // the install asked for was not done: news for the lock body
 
 typedef struct boot_record {
     uint32_t seq, state, flags, min_version, staged_len;
@@ -179,10 +181,14 @@ static const uint8_t *pinned_key(const boot_record *r, const uint8_t maker_key[3
 }
 
 // 1 if digest is one the owner accepted (now, or before the install under
-// way), else 0.
-static uint32_t accepted(const boot_record *r, const uint8_t digest[OL_SHA256_BYTES]) {
+// way), else 0. For the image an install brings in, only now: the digest is
+// of the body alone, so an owner's earlier choice of a body is no consent to
+// the same body under another header (a higher version, which would raise
+// the lowest allowed and shut out the maker's next updates).
+static uint32_t accepted(const boot_record *r, const uint8_t digest[OL_SHA256_BYTES],
+                         bool install) {
     uint32_t now = (r->flags & F_ACCEPTED) && ol_ct_compare(digest, r->accepted, 32) == 0;
-    uint32_t before = (r->flags & F_PREV) && ol_ct_compare(digest, r->prev, 32) == 0;
+    uint32_t before = !install && (r->flags & F_PREV) && ol_ct_compare(digest, r->prev, 32) == 0;
     return now | before;
 }
 
@@ -194,7 +200,8 @@ static uint32_t accepted(const boot_record *r, const uint8_t digest[OL_SHA256_BY
 // and version compared twice; src/core/fih.h): one skipped instruction
 // cannot make a refused image pass. Anything else is a refusal.
 static uint32_t verify(const ol_boot_area *a, uint32_t slot, const boot_record *r,
-                       const uint8_t key[OL_ED25519_PUBLIC_BYTES], ol_image_header *h) {
+                       const uint8_t key[OL_ED25519_PUBLIC_BYTES], ol_image_header *h,
+                       bool install) {
     uint32_t len = image_len(a, slot, h);
     if (len == 0) {
         return OL_DENY;
@@ -211,7 +218,7 @@ static uint32_t verify(const ol_boot_area *a, uint32_t slot, const boot_record *
     uint32_t body1 = (st == OL_IMAGE_OK || st == OL_IMAGE_OTHER_KEY) &&
                      ol_ct_compare(digest, h->digest, sizeof digest) == 0;
     uint32_t version1 = h->version >= r->min_version;
-    uint32_t t1 = fih_token((signed1 | accepted(r, h->digest)) & body1 & version1);
+    uint32_t t1 = fih_token((signed1 | accepted(r, h->digest, install)) & body1 & version1);
 #ifdef OL_FIH_TEST_WEAK
     // TEST ONLY (tests/fault/boot-skip.c's self-test): the verdict on one reading.
     return t1;
@@ -232,7 +239,7 @@ static uint32_t verify(const ol_boot_area *a, uint32_t slot, const boot_record *
     }
     uint32_t body2 = ol_ct_compare(fih_opaque_ptr(digest), h->digest, sizeof digest) == 0;
     uint32_t version2 = fih_opaque(h->version) >= fih_opaque(r->min_version);
-    uint32_t t2 = fih_token((signed2 | accepted(r, h->digest)) & body2 & version2);
+    uint32_t t2 = fih_token((signed2 | accepted(r, h->digest, install)) & body2 & version2);
     // GRANT & GRANT is GRANT; GRANT & DENY is 0; DENY & DENY is DENY.
     return fih_opaque(t1) & fih_opaque(t2);
 }
@@ -294,7 +301,7 @@ ol_err ol_boot_run(const ol_boot_area *a, const uint8_t maker_key[OL_ED25519_PUB
         switch (r.state) {
         case ST_INSTALL_BACKUP: {
             uint32_t active_len = image_len(a, OL_BOOT_ACTIVE, &act);
-            tok = verify(a, OL_BOOT_STAGED, &r, key, &h);
+            tok = verify(a, OL_BOOT_STAGED, &r, key, &h, true);
             // An install is asked for by a running lock body: ACTIVE not
             // readable here is a fault (or a glitch that would let an
             // older image in unmeasured), and cancels it.
@@ -304,7 +311,8 @@ ol_err ol_boot_run(const ol_boot_area *a, const uint8_t maker_key[OL_ED25519_PUB
                 (fih_opaque(tok) & not_older_than_active(a, &h)) != OL_GRANT) {
                 // Not what was asked for: no install.
                 r.state = ST_IDLE;
-                r.flags = (r.flags & ~F_ACCEPTED) | ((r.flags & F_PREV) ? F_ACCEPTED : 0);
+                r.flags =
+                    (r.flags & ~F_ACCEPTED) | ((r.flags & F_PREV) ? F_ACCEPTED : 0) | F_REFUSED;
                 memcpy(r.accepted, r.prev, sizeof r.accepted);
                 err = save_record(a, &r);
                 break;
@@ -332,10 +340,11 @@ ol_err ol_boot_run(const ol_boot_area *a, const uint8_t maker_key[OL_ED25519_PUB
             }
             err = copy_slot(a, OL_BOOT_STAGED, OL_BOOT_ACTIVE, r.staged_len);
             if (!err) {
-                tok = verify(a, OL_BOOT_ACTIVE, &r, key, &h);
+                tok = verify(a, OL_BOOT_ACTIVE, &r, key, &h, true);
                 installed = tok == OL_GRANT &&
                             ol_ct_compare(h.digest, r.staged_digest, sizeof h.digest) == 0;
                 r.state = installed ? ST_TRIAL : ST_ROLLBACK;
+                r.flags |= installed ? 0u : F_REFUSED;
                 err = save_record(a, &r);
             }
             break;
@@ -347,9 +356,10 @@ ol_err ol_boot_run(const ol_boot_area *a, const uint8_t maker_key[OL_ED25519_PUB
             }
             // It ran and did not confirm itself: back to BACKUP, if that verifies;
             // else it is all there is, and keeps itself (its version not pinned).
-            tok = verify(a, OL_BOOT_BACKUP, &r, key, &h);
+            tok = verify(a, OL_BOOT_BACKUP, &r, key, &h, false);
             if (tok == OL_GRANT) {
                 r.state = ST_ROLLBACK;
+                r.flags |= F_REFUSED;
             } else {
                 r.state = ST_IDLE;
                 r.flags = (r.flags & ~F_PREV) | ((r.flags & F_ACCEPTED) ? F_PREV : 0);
@@ -358,7 +368,7 @@ ol_err ol_boot_run(const ol_boot_area *a, const uint8_t maker_key[OL_ED25519_PUB
             err = save_record(a, &r);
             break;
         case ST_ROLLBACK:
-            tok = verify(a, OL_BOOT_BACKUP, &r, key, &h);
+            tok = verify(a, OL_BOOT_BACKUP, &r, key, &h, false);
             if (tok == OL_GRANT) {
                 err = copy_slot(a, OL_BOOT_BACKUP, OL_BOOT_ACTIVE,
                                 OL_IMAGE_HEADER_BYTES + h.body_bytes);
@@ -376,7 +386,7 @@ ol_err ol_boot_run(const ol_boot_area *a, const uint8_t maker_key[OL_ED25519_PUB
             // token with the register that holds it (found by tests/fault's
             // boot sweep: one skipped branch then booted any image).
             uint32_t grant = fih_opaque(OL_GRANT);
-            tok = verify(a, OL_BOOT_ACTIVE, &r, key, &h);
+            tok = verify(a, OL_BOOT_ACTIVE, &r, key, &h, false);
             uint32_t again = fih_opaque(tok);
             if (tok == OL_GRANT) {
                 // A second look at the same token, and at ACTIVE's header read
@@ -391,7 +401,7 @@ ol_err ol_boot_run(const ol_boot_area *a, const uint8_t maker_key[OL_ED25519_PUB
             }
             // ACTIVE does not verify (worn, torn, tampered): repair it from
             // BACKUP, once, if BACKUP verifies.
-            if (repaired || verify(a, OL_BOOT_BACKUP, &r, key, &h) != OL_GRANT) {
+            if (repaired || verify(a, OL_BOOT_BACKUP, &r, key, &h, false) != OL_GRANT) {
                 return OL_ERR_AUTH;
             }
             repaired = true;
@@ -414,7 +424,7 @@ ol_err ol_boot_info_read(const ol_boot_area *a, const uint8_t maker_key[OL_ED255
     boot_record r;
     load_record(a, &r);
     const uint8_t *key = pinned_key(&r, maker_key);
-    out->active_ok = verify(a, OL_BOOT_ACTIVE, &r, key, &out->active) == OL_GRANT;
+    out->active_ok = verify(a, OL_BOOT_ACTIVE, &r, key, &out->active, false) == OL_GRANT;
     out->trial = r.state == ST_TRIAL;
     out->min_version = r.min_version;
     memcpy(out->pinned_key, key, sizeof out->pinned_key);
@@ -422,15 +432,19 @@ ol_err ol_boot_info_read(const ol_boot_area *a, const uint8_t maker_key[OL_ED255
     return OL_OK;
 }
 
-ol_err ol_boot_running(const ol_boot_area *a, ol_image_header *active, bool *trial) {
+ol_err ol_boot_running(const ol_boot_area *a, ol_image_header *active, ol_boot_news *news) {
     memset(active, 0, sizeof *active);
-    *trial = false;
+    *news = OL_BOOT_NEWS_NONE;
     if (!area_ok(a)) {
         return OL_ERR_ARG;
     }
     boot_record r;
     load_record(a, &r);
-    *trial = r.state == ST_TRIAL;
+    if (r.state == ST_TRIAL) {
+        *news = OL_BOOT_NEWS_TRIAL;
+    } else if (r.state == ST_IDLE && (r.flags & F_REFUSED)) {
+        *news = OL_BOOT_NEWS_REFUSED;
+    }
     return image_len(a, OL_BOOT_ACTIVE, active) != 0 ? OL_OK : OL_ERR_CORRUPT;
 }
 
@@ -491,7 +505,7 @@ ol_image_status ol_boot_stage_check(const ol_boot_area *a, uint32_t len,
     boot_record r;
     load_record(a, &r);
     slot_reader rd = {a, OL_BOOT_STAGED};
-    return ol_image_check_read(read_slot, &rd, len, pinned_key(&r, maker_key), out, NULL);
+    return ol_image_check_unsigned_read(read_slot, &rd, len, pinned_key(&r, maker_key), out, NULL);
 }
 
 ol_err ol_boot_request_install(const ol_boot_area *a, bool owner_chosen,
@@ -510,8 +524,9 @@ ol_err ol_boot_request_install(const ol_boot_area *a, bool owner_chosen,
         return OL_ERR_AUTH;
     }
     slot_reader rd = {a, OL_BOOT_STAGED};
+    // Not the signature: INSTALL_BACKUP verifies it, on the bootloader's stack.
     ol_image_status st =
-        ol_image_check_read(read_slot, &rd, len, pinned_key(&r, maker_key), &h, NULL);
+        ol_image_check_unsigned_read(read_slot, &rd, len, pinned_key(&r, maker_key), &h, NULL);
     if (!(st == OL_IMAGE_OK || (owner_chosen && st == OL_IMAGE_OTHER_KEY))) {
         return OL_ERR_AUTH;
     }
@@ -526,6 +541,7 @@ ol_err ol_boot_request_install(const ol_boot_area *a, bool owner_chosen,
         r.min_version = act.version;
     }
     r.state = ST_INSTALL_BACKUP;
+    r.flags &= ~F_REFUSED;
     r.staged_len = len;
     memcpy(r.staged_digest, h.digest, sizeof h.digest);
     if (owner_chosen && st != OL_IMAGE_OK) {
@@ -544,6 +560,10 @@ ol_err ol_boot_confirm(const ol_boot_area *a) {
     }
     boot_record r;
     load_record(a, &r);
+    if (r.state == ST_IDLE && (r.flags & F_REFUSED)) {
+        r.flags &= ~F_REFUSED; // the news is taken
+        return save_record(a, &r);
+    }
     if (r.state != ST_TRIAL) {
         return OL_OK;
     }

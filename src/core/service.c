@@ -173,13 +173,13 @@ static ol_err may_offer(ol_lock *lock, answer *a, uint8_t request, bool *ok) {
 
 static ol_err info(ol_lock *lock, answer *a, const ol_boot_services *boot) {
     ol_image_header h;
-    bool trial;
+    ol_boot_news news;
     ol_err err = record_once(lock, OL_SERVICE_INFO, SERVICE_DONE, 0x10);
     if (err) {
         return err;
     }
     say(a, OL_SERVICE_OK,
-        boot->running(&boot->area, &h, &trial) == OL_OK ? "OK" : "NO IMAGE HEADER");
+        boot->running(&boot->area, &h, &news) == OL_OK ? "OK" : "NO IMAGE HEADER");
     put32(a, h.version);
     memcpy(a->b + a->len, h.digest, 32);
     memcpy(a->b + a->len + 32, h.key_id, OL_IMAGE_KEY_ID_BYTES);
@@ -261,8 +261,8 @@ static ol_err fw_end(ol_lock *lock, answer *a, const ol_boot_services *boot) {
                       ol_image_status_text(s));
     }
     ol_image_header running;
-    bool trial;
-    if (boot->running(&boot->area, &running, &trial) == OL_OK && h.version < running.version) {
+    ol_boot_news news;
+    if (boot->running(&boot->area, &running, &news) == OL_OK && h.version < running.version) {
         return refuse(lock, a, OL_SERVICE_FW_END, SERVICE_OLDER, "OLDER VERSION");
     }
     offer(lock, (uint8_t)s, h.version, h.digest);
@@ -526,8 +526,8 @@ void ol_service_running_page(const ol_lock *lock, uint8_t page, char l1[OL_DISPL
                              char l2[OL_DISPLAY_COLS + 1]) {
     const ol_boot_services *boot = updates(lock);
     ol_image_header h;
-    bool trial;
-    if (!boot || boot->running(&boot->area, &h, &trial) != OL_OK) {
+    ol_boot_news news;
+    if (!boot || boot->running(&boot->area, &h, &news) != OL_OK) {
         ol_set_line(l1, "FIRMWARE");
         ol_set_line(l2, "NO IMAGE HEADER"); // a bench build, started without its bootloader
         return;
@@ -684,12 +684,23 @@ ol_err ol_service_power_up(ol_lock *lock) {
         return OL_OK;
     }
     ol_image_header h;
-    bool trial;
-    if (boot->running(&boot->area, &h, &trial) != OL_OK || !trial) {
+    ol_boot_news news;
+    if (boot->running(&boot->area, &h, &news) != OL_OK || news == OL_BOOT_NEWS_NONE) {
         return OL_OK;
     }
-    // A new image, on trial until it says it is fit: it came this far.
-    ol_err err = ol_audit_append(lock, OL_AUDIT_FIRMWARE, OL_AUDIT_NO_SLOT,
-                                 (uint16_t)(h.version > 0xFFFFu ? 0xFFFFu : h.version));
+    ol_err err;
+    if (news == OL_BOOT_NEWS_TRIAL) {
+        // A new image, on trial until it says it is fit: it came this far.
+        err = ol_audit_append(lock, OL_AUDIT_FIRMWARE, OL_AUDIT_NO_SLOT,
+                              (uint16_t)(h.version > 0xFFFFu ? 0xFFFFu : h.version));
+    } else {
+        // The install a manager confirmed was not done: the bootloader's own
+        // check refused the image (its signature, which only it verifies),
+        // or its copy failed, or the new image did not start. Said once, on
+        // the keypad the manager just used, and recorded.
+        err = ol_audit_append(lock, OL_AUDIT_SERVICE, OL_AUDIT_NO_SLOT,
+                              (uint16_t)(OL_SERVICE_FW_END << 8 | SERVICE_NOT_INSTALLED));
+        ol_say(lock, TONE_ERROR, "UPDATE REFUSED", "NOT INSTALLED");
+    }
     return err ? err : boot->confirm(&boot->area);
 }

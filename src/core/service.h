@@ -10,21 +10,23 @@
 
 // The arg of a service record: request << 8 | what became of it.
 enum service_outcome {
-    SERVICE_DONE = 0,         // answered, or the session opened (request 0)
-    SERVICE_NO_SESSION = 1,   // outside a session: the one fixed refusal
-    SERVICE_BAD_REQUEST = 2,  // malformed, out of order, too long
-    SERVICE_NO_UPDATES = 3,   // this port has no bootloader
-    SERVICE_STORAGE = 4,      // the staging slot could not be written
-    SERVICE_OLDER = 5,        // an image older than the running one
-    SERVICE_BUSY = 6,         // the keypad is in use: the offer would interrupt it
-    SERVICE_BATTERY = 7,      // the battery is too low for flash work
-    SERVICE_LIMIT = 8,        // OL_SERVICE_OFFERS in this session already
-    SERVICE_TOO_LARGE = 9,    // larger than a slot
-    SERVICE_IMAGE = 0x10,     // + ol_image_status: the staged image was refused
-    SERVICE_INSTALL = 0x20,   // a manager's '#': installed at the next boot
-    SERVICE_WIPE = 0x21,      // the owner chose an image of another signer: wiped first
-    SERVICE_NOT_TAKEN = 0x22, // the offer was declined, timed out, or the door shut
-    SERVICE_PINNED = 0x23,    // the owner's key is pinned
+    SERVICE_DONE = 0,             // answered, or the session opened (request 0)
+    SERVICE_NO_SESSION = 1,       // outside a session: the one fixed refusal
+    SERVICE_BAD_REQUEST = 2,      // malformed, out of order, too long
+    SERVICE_NO_UPDATES = 3,       // this port has no bootloader
+    SERVICE_STORAGE = 4,          // the staging slot could not be written
+    SERVICE_OLDER = 5,            // an image older than the running one
+    SERVICE_BUSY = 6,             // the keypad is in use: the offer would interrupt it
+    SERVICE_BATTERY = 7,          // the battery is too low for flash work
+    SERVICE_LIMIT = 8,            // OL_SERVICE_OFFERS in this session already
+    SERVICE_TOO_LARGE = 9,        // larger than a slot
+    SERVICE_IMAGE = 0x10,         // + ol_image_status: the staged image was refused
+    SERVICE_INSTALL = 0x20,       // a manager's '#': installed at the next boot
+    SERVICE_WIPE = 0x21,          // the owner chose an image of another signer: wiped first
+    SERVICE_NOT_TAKEN = 0x22,     // the offer was declined, timed out, or the door shut
+    SERVICE_PINNED = 0x23,        // the owner's key is pinned
+    SERVICE_NOT_INSTALLED = 0x24, // the bootloader did not install it (its signature, or the
+                                  // copy) or rolled it back: the old firmware runs
 };
 
 // *19: a session for OL_SERVICE_SESSION_MS, recorded.

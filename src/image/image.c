@@ -2,6 +2,7 @@
 // Over public data: the image, the pinned key.
 #include "ownerlock/image.h"
 
+#include <stdbool.h>
 #include <string.h>
 
 #include "core/bytes.h"
@@ -48,9 +49,9 @@ void ol_image_key_id(uint8_t id[OL_IMAGE_KEY_ID_BYTES],
 // check needs is this and SHA-256's context.
 #define CHUNK 128u
 
-ol_image_status ol_image_check_read(ol_image_read_fn read, void *ctx, size_t len,
-                                    const uint8_t pub[OL_ED25519_PUBLIC_BYTES],
-                                    ol_image_header *out, uint8_t digest[OL_SHA256_BYTES]) {
+static ol_image_status check(ol_image_read_fn read, void *ctx, size_t len,
+                             const uint8_t pub[OL_ED25519_PUBLIC_BYTES], ol_image_header *out,
+                             uint8_t digest[OL_SHA256_BYTES], bool signature) {
     uint8_t buf[CHUNK], computed[OL_SHA256_BYTES];
     _Static_assert(CHUNK >= OL_IMAGE_HEADER_BYTES, "the header is read in one chunk");
     memset(computed, 0, sizeof computed);
@@ -85,7 +86,8 @@ ol_image_status ol_image_check_read(ol_image_read_fn read, void *ctx, size_t len
         ol_image_key_id(id, pub);
         ol_image_header_encode(buf, out); // the signed bytes, as read
         if (memcmp(id, out->key_id, sizeof id) != 0 ||
-            ol_ed25519_verify(out->signature, buf, OL_IMAGE_SIGNED_BYTES, pub) != OL_OK) {
+            (signature &&
+             ol_ed25519_verify(out->signature, buf, OL_IMAGE_SIGNED_BYTES, pub) != OL_OK)) {
             s = OL_IMAGE_OTHER_KEY;
         }
     }
@@ -93,6 +95,19 @@ ol_image_status ol_image_check_read(ol_image_read_fn read, void *ctx, size_t len
         memcpy(digest, computed, sizeof computed);
     }
     return s;
+}
+
+ol_image_status ol_image_check_read(ol_image_read_fn read, void *ctx, size_t len,
+                                    const uint8_t pub[OL_ED25519_PUBLIC_BYTES],
+                                    ol_image_header *out, uint8_t digest[OL_SHA256_BYTES]) {
+    return check(read, ctx, len, pub, out, digest, true);
+}
+
+ol_image_status ol_image_check_unsigned_read(ol_image_read_fn read, void *ctx, size_t len,
+                                             const uint8_t pub[OL_ED25519_PUBLIC_BYTES],
+                                             ol_image_header *out,
+                                             uint8_t digest[OL_SHA256_BYTES]) {
+    return check(read, ctx, len, pub, out, digest, false);
 }
 
 typedef struct memory_image {

@@ -1,7 +1,8 @@
 #!/bin/sh
 # Firmware updates through the service port, in the simulator (issue 15): the
 # images a lock meets (the next version signed by the maker, the same with its
-# body changed, cut short, an older one, one of another signer, noise), made
+# body changed, cut short, an older one, one of another signer, one of another
+# signer under the maker's key id, noise), made
 # with the owner's tool and the simulated maker's TEST key
 # (tests/keys/sim-maker.key), then each script of tests/firmware run from the
 # directory that holds them.
@@ -26,6 +27,9 @@ sign other.key 4 v4-other.olfw
 cp v3.olfw v3-tampered.olfw
 printf '\125' | dd of=v3-tampered.olfw bs=1 seek=20000 conv=notrunc 2>/dev/null
 head -c 29000 v3.olfw >v3-truncated.olfw
+# Another key's signature under the maker's key id (header bytes 48..63).
+cp v4-other.olfw v4-forged.olfw
+dd if=v3.olfw of=v4-forged.olfw bs=1 skip=48 seek=48 count=16 conv=notrunc 2>/dev/null
 head -c 5000 /dev/urandom >noise.bin
 head -c 100 /dev/urandom >tiny.bin
 fail=0

@@ -250,6 +250,100 @@ static void test_refusals(void) {
     ol_hostflash_close(&r.hf);
 }
 
+static ol_boot_news news(rig *r) {
+    ol_image_header h;
+    ol_boot_news n = OL_BOOT_NEWS_NONE;
+    CHECK_EQ(ol_boot_running(&r->area, &h, &n), OL_OK);
+    return n;
+}
+
+// An image that names the maker's key but whose signature is not his: the
+// lock body's checks (which do not verify signatures: its stack has no room
+// for the verifier) take it as the maker's; the bootloader verifies it at the
+// install, refuses it, keeps what runs, and says so to the lock body once.
+static void test_forged_signature(void) {
+    rig r;
+    rig_open(&r);
+    image v1, forged, v3;
+    make_image(&v1, 1, BODY, 1, &maker);
+    make_image(&forged, 2, BODY, 2, &stranger); // signed by a stranger ...
+    uint8_t maker_id[OL_IMAGE_KEY_ID_BYTES];
+    ol_image_key_id(maker_id, maker.pk);
+    memcpy(forged.bytes + 48, maker_id, sizeof maker_id); // ... naming the maker's key
+    factory(&r, &v1);
+    CHECK_EQ(news(&r), OL_BOOT_NEWS_NONE);
+    ol_image_header h;
+    CHECK_EQ(stage(&r, &forged), OL_OK);
+    CHECK_EQ(ol_boot_stage_check(&r.area, forged.len, maker.pk, &h), OL_IMAGE_OK);
+    uint8_t d[32];
+    CHECK_EQ(ol_image_check(forged.bytes, forged.len, maker.pk, &h), OL_IMAGE_OTHER_KEY);
+    CHECK_EQ(ol_boot_request_install(&r.area, false, maker.pk), OL_OK);
+    CHECK(boots(&r, &v1)); // refused at the install: v1 runs
+    CHECK(!trial(&r));
+    CHECK_EQ(news(&r), OL_BOOT_NEWS_REFUSED);
+    CHECK(boots(&r, &v1));
+    CHECK_EQ(news(&r), OL_BOOT_NEWS_REFUSED); // said until taken
+    CHECK_EQ(ol_boot_confirm(&r.area), OL_OK);
+    CHECK_EQ(news(&r), OL_BOOT_NEWS_NONE);
+    CHECK(boots(&r, &v1));
+    // A good install afterwards: trial, then nothing to say.
+    make_image(&v3, 3, BODY, 3, &maker);
+    CHECK_EQ(stage(&r, &v3), OL_OK);
+    CHECK_EQ(ol_boot_request_install(&r.area, false, maker.pk), OL_OK);
+    CHECK(boots(&r, &v3));
+    CHECK_EQ(news(&r), OL_BOOT_NEWS_TRIAL);
+    CHECK_EQ(ol_boot_confirm(&r.area), OL_OK);
+    CHECK_EQ(news(&r), OL_BOOT_NEWS_NONE);
+    // A refusal not yet taken is cleared by the next install asked for.
+    image forged4, v5;
+    make_image(&forged4, 4, BODY, 4, &stranger);
+    memcpy(forged4.bytes + 48, maker_id, sizeof maker_id);
+    make_image(&v5, 5, BODY, 5, &maker);
+    CHECK_EQ(stage(&r, &forged4), OL_OK);
+    CHECK_EQ(ol_boot_request_install(&r.area, false, maker.pk), OL_OK);
+    CHECK(boots(&r, &v3));
+    CHECK_EQ(news(&r), OL_BOOT_NEWS_REFUSED);
+    CHECK_EQ(stage(&r, &v5), OL_OK);
+    CHECK_EQ(ol_boot_request_install(&r.area, false, maker.pk), OL_OK);
+    CHECK(boots(&r, &v5));
+    CHECK_EQ(news(&r), OL_BOOT_NEWS_TRIAL);
+    (void)d;
+    ol_hostflash_close(&r.hf);
+}
+
+// The owner chose an unsigned body; a manager puts the same body under a
+// header of a higher version naming the maker's key (the digest, of the body
+// alone, is the one accepted). The lock body offers it as the maker's; the
+// bootloader must not take the owner's old choice as consent to it: refused,
+// the lowest version unchanged (else the maker's next updates would be
+// "older" and shut out).
+static void test_accepted_body_new_header(void) {
+    rig r;
+    rig_open(&r);
+    image v1, mine, reheaded, v3;
+    make_image(&v1, 1, BODY, 1, &maker);
+    make_image(&mine, 2, BODY, 2, NULL);
+    factory(&r, &v1);
+    update(&r, &mine, true);
+    make_image(&reheaded, 900, BODY, 2, &stranger); // the same body, version 900
+    CHECK_MEM(reheaded.digest, mine.digest, 32);
+    uint8_t maker_id[OL_IMAGE_KEY_ID_BYTES];
+    ol_image_key_id(maker_id, maker.pk);
+    memcpy(reheaded.bytes + 48, maker_id, sizeof maker_id);
+    CHECK_EQ(stage(&r, &reheaded), OL_OK);
+    CHECK_EQ(ol_boot_request_install(&r.area, false, maker.pk), OL_OK);
+    CHECK(boots(&r, &mine));
+    CHECK_EQ(news(&r), OL_BOOT_NEWS_REFUSED);
+    CHECK_EQ(ol_boot_confirm(&r.area), OL_OK);
+    ol_boot_info info;
+    CHECK_EQ(ol_boot_info_read(&r.area, maker.pk, &info), OL_OK);
+    CHECK_EQ(info.active.version, 2);
+    CHECK_EQ(info.min_version, 2);
+    make_image(&v3, 3, BODY, 3, &maker); // the maker's next update still installs
+    update(&r, &v3, false);
+    ol_hostflash_close(&r.hf);
+}
+
 static void test_owner_chosen(void) {
     rig r;
     rig_open(&r);
@@ -444,6 +538,8 @@ int main(void) {
     make_signer(&stranger, 3);
     test_blank_and_install();
     test_refusals();
+    test_forged_signature();
+    test_accepted_body_new_header();
     test_owner_chosen();
     test_owner_key();
     test_trial_and_repair();
