@@ -216,6 +216,9 @@ def function(name, body, comment, prologue):
     out.append("")
     for line in comment:
         out.append("@ " + line if line else "@")
+    # A section per function: --gc-sections then drops what an image does not
+    # call (the bootloader's Ed25519 needs no swap and no add-and-subtract).
+    out.append(f'\t.section\t.text.{name},"ax",%progbits')
     out.append(f"\t.global\t{name}")
     out.append(f"\t.type\t{name}, %function")
     out.append("\t.p2align\t2")
@@ -309,6 +312,9 @@ def plain_function(name, body, comment):
     out.append("")
     for line in comment:
         out.append("@ " + line)
+    # A section per function: --gc-sections then drops what an image does not
+    # call (the bootloader's Ed25519 needs no swap and no add-and-subtract).
+    out.append(f'\t.section\t.text.{name},"ax",%progbits')
     out.append(f"\t.global\t{name}")
     out.append(f"\t.type\t{name}, %function")
     out.append("\t.p2align\t2")
@@ -325,7 +331,6 @@ def main():
     out.append("\t.syntax\tunified")
     out.append("\t.cpu\tcortex-m3")
     out.append("\t.thumb")
-    out.append("\t.text")
     function(
         "ol_x25519_fe_mul",
         fe_mul,

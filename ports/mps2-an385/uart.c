@@ -125,6 +125,13 @@ size_t uart_read(an385_uart u, uint8_t *buf, size_t cap) {
     p->tail = tail;
     if (hw->hold && n != 0) {
         UART_CTRL(hw->base) |= CTRL_RX_INT_EN; // room again: take the held byte
+        // The held byte may have come in after the handler cleared the
+        // interrupt status (QEMU's CMSDK UART raises it only for a byte that
+        // arrives while the interrupt is enabled): unmasking alone would
+        // then never take it, and the port would stall (seen in the update
+        // test, one run in three). Pending the interrupt makes the handler
+        // look; with nothing there it reads nothing.
+        NVIC_ISPR0 = 1u << hw->irq;
     }
     return n;
 }

@@ -4,10 +4,10 @@
 	.syntax	unified
 	.cpu	cortex-m3
 	.thumb
-	.text
 
 @ void ol_x25519_fe_mul(int32_t h[20], const int32_t f[20], const int32_t g[20]);
 @ h = f g; h may alias f or g (written only after both are read).
+	.section	.text.ol_x25519_fe_mul,"ax",%progbits
 	.global	ol_x25519_fe_mul
 	.type	ol_x25519_fe_mul, %function
 	.p2align	2
@@ -717,6 +717,7 @@ ol_x25519_fe_mul:
 
 @ void ol_x25519_fe_sq(int32_t h[20], const int32_t f[20]);
 @ h = f^2; h may alias f.
+	.section	.text.ol_x25519_fe_sq,"ax",%progbits
 	.global	ol_x25519_fe_sq
 	.type	ol_x25519_fe_sq, %function
 	.p2align	2
@@ -1210,6 +1211,7 @@ ol_x25519_fe_sq:
 @ void ol_x25519_fe_addsub(int32_t s[20], int32_t d[20], const int32_t f[20],
 @                          const int32_t g[20]);
 @ s = f + g, d = f - g, no carry. s and d may not alias f or g.
+	.section	.text.ol_x25519_fe_addsub,"ax",%progbits
 	.global	ol_x25519_fe_addsub
 	.type	ol_x25519_fe_addsub, %function
 	.p2align	2
@@ -1277,6 +1279,7 @@ ol_x25519_fe_addsub:
 
 @ void ol_x25519_fe_cswap(int32_t f[20], int32_t g[20], uint32_t swap);
 @ Swaps f and g when swap is 1, not when 0: the same instructions either way.
+	.section	.text.ol_x25519_fe_cswap,"ax",%progbits
 	.global	ol_x25519_fe_cswap
 	.type	ol_x25519_fe_cswap, %function
 	.p2align	2
@@ -1386,6 +1389,7 @@ ol_x25519_fe_cswap:
 @ void ol_x25519_fe_mul_small_add(int32_t h[20], const int32_t f[20], int32_t k,
 @                                 const int32_t g[20]);
 @ h = f k + g for a public k < 2^17, carried; h may alias f or g.
+	.section	.text.ol_x25519_fe_mul_small_add,"ax",%progbits
 	.global	ol_x25519_fe_mul_small_add
 	.type	ol_x25519_fe_mul_small_add, %function
 	.p2align	2

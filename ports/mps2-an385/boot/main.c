@@ -26,7 +26,7 @@
 
 #include "maker_key.h" // OL_MAKER_KEY: the maker's Ed25519 public key (generated)
 
-#define AN385_APP_BASE 0x00004600u // an385-app.ld; 256-byte aligned, as VTOR wants here
+#define AN385_APP_BASE 0x00004400u // an385-app.ld; 256-byte aligned, as VTOR wants here
 #define AN385_APP_MAX (0x10000u - AN385_APP_BASE) // to 64 KiB: an385-app.ld's region
 
 static const uint8_t maker_key[OL_ED25519_PUBLIC_BYTES] = {OL_MAKER_KEY};

@@ -19,7 +19,7 @@ host=$(cd "$host" && pwd)
 target=$(cd "$target" && pwd)
 tool="$host/ownerlock"
 work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+trap '[ -n "${KEEP:-}" ] || rm -rf "$work"' EXIT
 
 SECTOR=4096
 FIRST=54 # OL_BOOT_FIRST_SECTOR
