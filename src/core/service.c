@@ -154,6 +154,16 @@ static ol_err refuse(ol_lock *lock, answer *a, uint8_t request, uint8_t outcome,
     return record(lock, request, outcome);
 }
 
+// Whether the owner can be asked to choose another signer's image or a key:
+// with his recovery code, or with 1# where he turned recovery off (*15,
+// which itself takes the code). A lock that merely has no recovery code
+// (setup interrupted, or a *99 recovery not yet followed by *14) has no way
+// to tell the owner from a manager: it refuses (an outside evaluation found
+// one manager pinning his key there with 1#).
+static bool owner_can_choose(const ol_lock *lock) {
+    return lock->recovery_enabled || lock->set.recovery_off;
+}
+
 // An image or a key may be offered now: the keypad free (an offer takes it
 // over), the battery fit for flash work, and this session's offers left.
 static ol_err may_offer(ol_lock *lock, answer *a, uint8_t request, bool *ok) {
@@ -260,6 +270,9 @@ static ol_err fw_end(ol_lock *lock, answer *a, const ol_boot_services *boot) {
         return refuse(lock, a, OL_SERVICE_FW_END, (uint8_t)(SERVICE_IMAGE + s),
                       ol_image_status_text(s));
     }
+    if (s == OL_IMAGE_OTHER_KEY && !owner_can_choose(lock)) {
+        return refuse(lock, a, OL_SERVICE_FW_END, SERVICE_NO_RECOVERY, "NO RECOVERY CODE");
+    }
     ol_image_header running;
     ol_boot_news news;
     if (boot->running(&boot->area, &running, &news) == OL_OK && h.version < running.version) {
@@ -267,7 +280,9 @@ static ol_err fw_end(ol_lock *lock, answer *a, const ol_boot_services *boot) {
     }
     offer(lock, (uint8_t)s, h.version, h.digest);
     say(a, OL_SERVICE_OK, s == OL_IMAGE_OK ? "CONFIRM ON KEYPAD" : "OTHER SIGNER: SEE KEYPAD");
-    return OL_OK;
+    // Shown: recorded now, so that an offer a power cut ends is in the trail
+    // (its outcome then missing) as much as one installed or declined.
+    return record(lock, OL_SERVICE_FW_END, SERVICE_DONE);
 }
 
 // A key the owner wants pinned for the images he builds: shown in full on
@@ -277,6 +292,11 @@ static ol_err pin_key(ol_lock *lock, answer *a, const uint8_t pub[32]) {
     ol_err err = may_offer(lock, a, OL_SERVICE_PIN_KEY, &ok);
     if (err || !ok) {
         return err;
+    }
+    if (!owner_can_choose(lock)) {
+        say(a, OL_SERVICE_REFUSED, "NO RECOVERY CODE");
+        ol_say(lock, TONE_ERROR, "NO RECOVERY CODE", NOTHING_CHANGED);
+        return record(lock, OL_SERVICE_PIN_KEY, SERVICE_NO_RECOVERY);
     }
     lock->service_offers++;
     offer(lock, OFFER_KEY, 0, pub);
@@ -445,6 +465,10 @@ ol_err ol_lock_service(ol_lock *lock, uint64_t now_ms, const uint8_t *req, size_
         if (!err) {
             err = record(lock, request, SERVICE_DONE);
         }
+    } else if (lock->mode == MODE_OFFER && request != OL_SERVICE_INFO) {
+        // What the manager compares cannot change under him, and the keypad
+        // keeps the offer: the refusal is the port's alone (busy: once).
+        err = refuse(lock, &a, request, SERVICE_BUSY, "ANSWER THE KEYPAD");
     } else if (request == OL_SERVICE_AUDIT_BEGIN && len == 33) {
         err = audit_begin(lock, &a, req + 1);
     } else if (request == OL_SERVICE_AUDIT_READ && len == 5) {
@@ -455,8 +479,6 @@ ol_err ol_lock_service(ol_lock *lock, uint64_t now_ms, const uint8_t *req, size_
         err = refuse(lock, &a, request, SERVICE_NO_UPDATES, "NO UPDATES HERE");
     } else if (request == OL_SERVICE_INFO && len == 1) {
         err = info(lock, &a, boot);
-    } else if (lock->mode == MODE_OFFER) {
-        err = refuse(lock, &a, request, SERVICE_BAD_REQUEST, "ANSWER THE KEYPAD");
     } else if (request == OL_SERVICE_FW_BEGIN && len == 5) {
         err = fw_begin(lock, &a, boot, get32(req + 1));
     } else if (request == OL_SERVICE_FW_DATA && len > 5) {
@@ -537,7 +559,9 @@ void ol_service_running_page(const ol_lock *lock, uint8_t page, char l1[OL_DISPL
 
 void ol_service_offer_screen(const ol_lock *lock, char l1[OL_DISPLAY_COLS + 1],
                              char l2[OL_DISPLAY_COLS + 1], ol_input *input) {
-    *input = OL_INPUT_NUMBER;
+    // Masked: whatever is typed during an offer (a recovery group, or a code
+    // typed by someone who took the offer for over) never shows.
+    *input = OL_INPUT_SECRET;
     bool key = lock->offer_status == OFFER_KEY;
     if (key && lock->offer_page == 0) {
         ol_set_line(l1, "PIN OWNER KEY");
@@ -558,7 +582,6 @@ void ol_service_offer_screen(const ol_lock *lock, char l1[OL_DISPLAY_COLS + 1],
         l[15] = (char)('1' + lock->group);
         ol_set_line(l1, key ? "PIN IT:" : "OTHER SIGNER:");
         ol_set_line(l2, l);
-        *input = OL_INPUT_SECRET;
     } else {
         ol_set_line(l1, key ? "PIN OWNER KEY" : "OTHER SIGNER");
         ol_set_line(l2, key ? "1# TO PIN IT" : "1# ERASE+INSTALL");
@@ -672,7 +695,7 @@ ol_err ol_service_offer_entry(ol_lock *lock, const ol_event *ev) {
         end_offer(lock); // a wrong try: said and counted
         return record(lock, key ? OL_SERVICE_PIN_KEY : OL_SERVICE_FW_END, SERVICE_NOT_TAKEN);
     }
-    if (!ours && ev->ndigits == 1 && ev->digits[0] == 1) {
+    if (!ours && lock->set.recovery_off && ev->ndigits == 1 && ev->digits[0] == 1) {
         return chosen(lock);
     }
     return ol_service_offer_decline(lock);

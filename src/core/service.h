@@ -10,7 +10,8 @@
 
 // The arg of a service record: request << 8 | what became of it.
 enum service_outcome {
-    SERVICE_DONE = 0,             // answered, or the session opened (request 0)
+    SERVICE_DONE = 0,             // answered, the session opened (request 0), an image shown
+                                  // on the keypad (FW_END)
     SERVICE_NO_SESSION = 1,       // outside a session: the one fixed refusal
     SERVICE_BAD_REQUEST = 2,      // malformed, out of order, too long
     SERVICE_NO_UPDATES = 3,       // this port has no bootloader
@@ -20,6 +21,8 @@ enum service_outcome {
     SERVICE_BATTERY = 7,          // the battery is too low for flash work
     SERVICE_LIMIT = 8,            // OL_SERVICE_OFFERS in this session already
     SERVICE_TOO_LARGE = 9,        // larger than a slot
+    SERVICE_NO_RECOVERY = 10,     // another signer's image or a key, and no recovery code to
+                                  // take it (recovery not turned off either): *14 first
     SERVICE_IMAGE = 0x10,         // + ol_image_status: the staged image was refused
     SERVICE_INSTALL = 0x20,       // a manager's '#': installed at the next boot
     SERVICE_WIPE = 0x21,          // the owner chose an image of another signer: wiped first
