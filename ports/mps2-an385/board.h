@@ -104,12 +104,17 @@ typedef struct an385_flash {
     uint8_t *mem;   // the cells (AN385_FLASH_BYTES, in the .nor region)
     int32_t fd;     // semihosting handle of the backing file, -1: none
     bool dead;      // the backing file failed: refuse every write
+    bool fenced;    // the key store's sectors are behind the MPU (an385_flash_fence_keys)
 } an385_flash;
 
 // path == NULL: RAM only, all erased. Otherwise the image is read from the
 // host file (created erased if missing, grown with erased bytes if short) and
 // every program and erase is written through to it before returning.
 ol_err an385_flash_init(an385_flash *f, const char *path) OL_MUST_CHECK;
+// From here on the key store's sectors are readable and writable only
+// through f's HAL: MPU region 1 faults any other access (flash.c). The lock
+// body's main calls it once the flash is loaded.
+void an385_flash_fence_keys(an385_flash *f);
 
 // ---- RTC ------------------------------------------------------------------------
 // The emulated battery-backed RTC (rtc.c): the host's clock stands in for the

@@ -16,7 +16,9 @@
 
 #define ERASED 0xFFu
 
-static uint8_t cells[AN385_FLASH_BYTES] __attribute__((section(".nor"), aligned(4)));
+// 8 KiB-aligned: the key store's fence (below) is an MPU region, whose base
+// must be a multiple of its size.
+static uint8_t cells[AN385_FLASH_BYTES] __attribute__((section(".nor"), aligned(8192)));
 
 static bool in_bounds(uint32_t addr, size_t len) {
     return addr <= AN385_FLASH_BYTES && len <= AN385_FLASH_BYTES - addr;
@@ -36,7 +38,7 @@ static ol_err write_through(an385_flash *f, uint32_t addr, size_t len) {
     return OL_OK;
 }
 
-static ol_err nor_read(void *ctx, uint32_t addr, void *buf, size_t len) {
+static ol_err read_cells(void *ctx, uint32_t addr, void *buf, size_t len) {
     an385_flash *f = ctx;
     if (!f || (len && !buf) || !in_bounds(addr, len)) {
         return OL_ERR_ARG;
@@ -45,7 +47,7 @@ static ol_err nor_read(void *ctx, uint32_t addr, void *buf, size_t len) {
     return OL_OK;
 }
 
-static ol_err nor_program(void *ctx, uint32_t addr, const void *buf, size_t len) {
+static ol_err program_cells(void *ctx, uint32_t addr, const void *buf, size_t len) {
     an385_flash *f = ctx;
     if (!f || (len && !buf)) {
         return OL_ERR_ARG;
@@ -68,7 +70,7 @@ static ol_err nor_program(void *ctx, uint32_t addr, const void *buf, size_t len)
     return write_through(f, addr, len);
 }
 
-static ol_err nor_erase(void *ctx, uint32_t sector) {
+static ol_err erase_cells(void *ctx, uint32_t sector) {
     an385_flash *f = ctx;
     if (!f) {
         return OL_ERR_ARG;
@@ -82,6 +84,84 @@ static ol_err nor_erase(void *ctx, uint32_t sector) {
     uint32_t addr = sector * AN385_FLASH_SECTOR_SIZE;
     memset(f->mem + addr, ERASED, AN385_FLASH_SECTOR_SIZE);
     return write_through(f, addr, AN385_FLASH_SECTOR_SIZE);
+}
+
+// ---- the key store's fence --------------------------------------------------------
+// The key store's two sectors (the device key, the link identity) are cells
+// like the others, but once the lock body fences them MPU region 1 forbids
+// every access to them, privileged too, except inside this driver for an
+// operation on them: a stray read anywhere else in the firmware (a bug that
+// copies memory out through the service port, the display or the cable)
+// faults instead of leaking the key (tests/test_key_fence.c). On a real MCU:
+// the same region over the internal flash page that holds the keys, and the
+// chip's read-out protection (docs/PORTING.md, "The key store"). Not in the
+// bootloader, which never reads the keys.
+#ifndef AN385_BOOTLOADER
+#define KEYS_AT (OL_KEYS_FIRST_SECTOR * AN385_FLASH_SECTOR_SIZE)
+#define KEYS_BYTES (OL_KEYS_SECTORS * AN385_FLASH_SECTOR_SIZE)
+_Static_assert(KEYS_BYTES == 8192u && KEYS_AT % KEYS_BYTES == 0, "one 8 KiB MPU region");
+#define FENCE_REGION 1u
+#define FENCE_CLOSED ((1u << 28) | (12u << 1) | 1u) // XN, AP 000 (no access), 2^13 bytes, on
+
+static void fence(bool closed) {
+    MPU_RNR = FENCE_REGION;
+    MPU_RASR = closed ? FENCE_CLOSED : 0u;
+    __asm__ volatile("dsb\nisb" ::: "memory");
+}
+
+void an385_flash_fence_keys(an385_flash *f) {
+    MPU_RNR = FENCE_REGION;
+    MPU_RBAR = (uint32_t)(uintptr_t)(f->mem + KEYS_AT);
+    fence(true);
+    f->fenced = true;
+}
+
+// Opens the fence for an operation on [addr, addr + len) that touches the
+// keys; true if it did (the caller closes it again).
+static bool open_for(const an385_flash *f, uint32_t addr, size_t len) {
+    bool keys = f && f->fenced && addr < KEYS_AT + KEYS_BYTES && addr + len > KEYS_AT;
+    if (keys) {
+        fence(false);
+    }
+    return keys;
+}
+#else
+static bool open_for(const an385_flash *f, uint32_t addr, size_t len) {
+    (void)f;
+    (void)addr;
+    (void)len;
+    return false;
+}
+static void fence(bool closed) {
+    (void)closed;
+}
+#endif
+
+static ol_err nor_read(void *ctx, uint32_t addr, void *buf, size_t len) {
+    bool keys = open_for(ctx, addr, len);
+    ol_err err = read_cells(ctx, addr, buf, len);
+    if (keys) {
+        fence(true);
+    }
+    return err;
+}
+
+static ol_err nor_program(void *ctx, uint32_t addr, const void *buf, size_t len) {
+    bool keys = open_for(ctx, addr, len);
+    ol_err err = program_cells(ctx, addr, buf, len);
+    if (keys) {
+        fence(true);
+    }
+    return err;
+}
+
+static ol_err nor_erase(void *ctx, uint32_t sector) {
+    bool keys = open_for(ctx, sector * AN385_FLASH_SECTOR_SIZE, AN385_FLASH_SECTOR_SIZE);
+    ol_err err = erase_cells(ctx, sector);
+    if (keys) {
+        fence(true);
+    }
+    return err;
 }
 
 // Read the image from the file, growing it with erased bytes if it is short

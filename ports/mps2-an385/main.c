@@ -268,7 +268,9 @@ __attribute__((noinline)) static bool board_up(lock_body *b) {
     b->plat.boot = boot_table(&b->boot, &b->flash.flash) ? &b->boot : NULL;
     console_puts(b->plat.boot ? "updates: on\n" : "updates: off\n");
 #endif
-    return an385_flash_init(&b->flash, path) == OL_OK;
+    bool loaded = an385_flash_init(&b->flash, path) == OL_OK;
+    an385_flash_fence_keys(&b->flash); // the keys through the HAL only, from here on
+    return loaded;
 }
 
 static void power_up(lock_body *b) {
