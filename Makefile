@@ -70,7 +70,7 @@ target-check: target
 # pinning the TEST key of `make firmware`; boot-check boots them in QEMU, runs
 # a firmware update through the service port (boot/run-update-tests.sh) and
 # cuts the power at the flash operations of an install (boot/run-cut-tests.sh:
-# a spread subset, about 2 minutes; OL_CUT_ALL=1 every one, about 9).
+# a spread subset, about a minute; OL_CUT_ALL=1 every one, 4 to 8).
 boot: all target
 	ports/mps2-an385/boot/run-boot-tests.sh $(BUILD) $(TARGET_BUILD) >/dev/null || true
 boot-check: all target

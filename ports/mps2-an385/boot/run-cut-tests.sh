@@ -43,7 +43,7 @@
 # on trial that never started, so the next boot rolls it back: old, as it
 # must be there).
 #
-# Every operation both ways is 1,548 cuts, about 8 minutes on two cores:
+# Every operation both ways is 1,548 cuts, 4 to 8 minutes on two cores:
 # OL_CUT_ALL=1. The default is a spread subset of 133 operations, both ways
 # (266 cuts, 1 to 1.5 minutes): every erase, every record operation, the first
 # and last 10 operations, the first two and last two programs of each copy,
