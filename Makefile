@@ -67,13 +67,16 @@ target-check: target
 	ports/mps2-an385/run-tests.sh $(TARGET_BUILD) $(BUILD)
 
 # The bootloader (ports/mps2-an385/boot) and the lock body linked after it,
-# pinning the TEST key of `make firmware`; boot-check boots them in QEMU and
-# runs a firmware update through the service port (boot/run-update-tests.sh).
+# pinning the TEST key of `make firmware`; boot-check boots them in QEMU, runs
+# a firmware update through the service port (boot/run-update-tests.sh) and
+# cuts the power at the flash operations of an install (boot/run-cut-tests.sh:
+# a spread subset, about a minute; OL_CUT_ALL=1 every one, 4 to 8).
 boot: all target
 	ports/mps2-an385/boot/run-boot-tests.sh $(BUILD) $(TARGET_BUILD) >/dev/null || true
 boot-check: all target
 	ports/mps2-an385/boot/run-boot-tests.sh $(BUILD) $(TARGET_BUILD)
 	ports/mps2-an385/boot/run-update-tests.sh $(BUILD) $(TARGET_BUILD)
+	ports/mps2-an385/boot/run-cut-tests.sh $(BUILD) $(TARGET_BUILD)
 
 # The instruction-skip fault sweep (tests/fault): every instruction of a wrong
 # entry, and of a power-up, skipped in turn in an emulated Cortex-M3.

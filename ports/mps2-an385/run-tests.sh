@@ -12,8 +12,9 @@
 #     joined over the cable UART (systest/*.rig, run by an385-rig);
 #  3. x25519_cm3.S is what gen_x25519_cm3.py writes;
 #  4. with HOST_BUILD (its `ownerlock` tool signs images): the bootloader
-#     (boot/run-boot-tests.sh) and a firmware update through the service port
-#     (boot/run-update-tests.sh).
+#     (boot/run-boot-tests.sh), a firmware update through the service port
+#     (boot/run-update-tests.sh) and a power cut at the flash operations of
+#     an install (boot/run-cut-tests.sh).
 # Everything runs side by side; the store's power-cut test is the longest.
 set -u
 build=${1:?usage: run-tests.sh BUILD_DIR [HOST_BUILD]}
@@ -106,6 +107,7 @@ fi
 if [ -n "$host" ] && [ -x "$host/ownerlock" ]; then
     "$here/boot/run-boot-tests.sh" "$host" "$build" || failed="$failed bootloader"
     "$here/boot/run-update-tests.sh" "$host" "$build" || failed="$failed update"
+    "$here/boot/run-cut-tests.sh" "$host" "$build" || failed="$failed power-cuts"
 else
     echo "skip bootloader tests (no host build's ownerlock tool: make all)"
 fi
