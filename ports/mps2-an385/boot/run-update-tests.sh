@@ -7,7 +7,8 @@
 # usage: run-update-tests.sh HOST_BUILD TARGET_BUILD
 #
 # The lock body is signed as version 5 (ACTIVE), 6 (the update), 4 (older);
-# the update once more with a byte of its body changed (tampered), once
+# the update once more with a byte of its body changed (tampered), cut
+# short (truncated), once
 # signed by another key, and once signed by another key under the signing
 # key's id (forged: refused by the bootloader at the install). OL_UPDATE_PLANT=skip-hash makes the test plant a
 # flaw to see it fail: the rig types one '#' too few on the digest pages.
@@ -41,6 +42,7 @@ mv "$work/v6.olfw" "$work/new.olfw"
 mv "$work/v4.olfw" "$work/old.olfw"
 cp "$work/new.olfw" "$work/tampered.olfw"
 printf 'X' | dd of="$work/tampered.olfw" bs=1 seek=$((128 + 3000)) conv=notrunc status=none
+head -c 20000 "$work/new.olfw" >"$work/truncated.olfw"
 # Another key's signature under the signing key's id (header bytes 48..63).
 cp "$work/other.olfw" "$work/forged.olfw"
 dd if="$work/new.olfw" of="$work/forged.olfw" bs=1 skip=48 seek=48 count=16 conv=notrunc status=none
