@@ -267,6 +267,7 @@ typedef struct ol_lock {
     uint64_t recovery_window;                    // new manager code to be set before (0: none)
     uint8_t group;                               // recovery code group being typed or shown
     uint8_t recovery_digits[OL_RECOVERY_DIGITS]; // being typed or shown; wiped at once after
+    uint8_t shown_for;                           // the slot whose code asked for the showing
     uint64_t pair_until;                         // *17 opened a pairing window (0: none)
     bool pair_granted;                           // the unpaired keypad in use may now be pinned
     bool event_unpaired;       // the event being handled came from an unpaired keypad

@@ -94,5 +94,5 @@ ol_err ol_commission_entry(ol_lock *lock, const ol_event *ev) {
     }
     lock->mode = MODE_IDLE;
     ol_say(lock, TONE_OK, "LOCK IS SET UP", "MANAGER SLOT 00");
-    return ol_recovery_new_code(lock); // shown once, kept when acknowledged
+    return ol_recovery_new_code(lock, 0); // shown once, kept when acknowledged
 }

@@ -791,7 +791,7 @@ static ol_err apply_clock(ol_lock *lock) {
 
 static ol_err apply_recovery_new(ol_lock *lock) {
     ol_function_end(lock);
-    return ol_recovery_new_code(lock); // kept once the owner has seen it all
+    return ol_recovery_new_code(lock, lock->actor); // kept once the owner has seen it all
 }
 
 static ol_err apply_recovery_off(ol_lock *lock) {

@@ -92,7 +92,7 @@ ol_err ol_recovery_cancel(ol_lock *lock) {
 
 // ---- a new code, shown once, kept when typed back ------------------------------
 
-ol_err ol_recovery_new_code(ol_lock *lock) {
+ol_err ol_recovery_new_code(ol_lock *lock, uint8_t slot) {
     uint8_t pool[32];
     size_t have = 0;
     // Uniform digits: bytes of 250 and above are drawn again.
@@ -109,6 +109,7 @@ ol_err ol_recovery_new_code(ol_lock *lock) {
         }
     }
     ol_wipe(pool, sizeof pool);
+    lock->shown_for = slot; // named in the trail when it is kept
     lock->mode = MODE_SHOW_CODE;
     lock->step = 0;
     lock->group = 0;
@@ -157,7 +158,10 @@ static ol_err keep_shown_code(ol_lock *lock) {
     lock->step = 0;
     lock->menu_deadline = 0;
     ol_say(lock, TONE_OK, "RECOVERY CODE", "SAVED");
-    return ol_audit_append(lock, OL_AUDIT_CONFIG_CHANGED, OL_AUDIT_NO_SLOT, OL_FN_RECOVERY);
+    // Named: a recovery code made with no old one (after a recovery, or a
+    // showing cut short) makes its holder the owner, so the trail says whose
+    // code asked for it (sixteenth outside evaluation).
+    return ol_audit_append(lock, OL_AUDIT_CONFIG_CHANGED, lock->shown_for, OL_FN_RECOVERY);
 }
 
 ol_err ol_recovery_show_entry(ol_lock *lock, const ol_event *ev) {

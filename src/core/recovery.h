@@ -21,7 +21,7 @@ enum recovery_why {
 };
 
 // Draw a new recovery code and show it (MODE_SHOW_CODE); kept once typed back.
-ol_err ol_recovery_new_code(ol_lock *lock) OL_MUST_CHECK;
+ol_err ol_recovery_new_code(ol_lock *lock, uint8_t slot) OL_MUST_CHECK;
 // An entry while the new code is shown: '#' for the next group, then the
 // code typed back.
 ol_err ol_recovery_show_entry(ol_lock *lock, const ol_event *ev) OL_MUST_CHECK;
