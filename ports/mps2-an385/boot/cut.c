@@ -18,7 +18,7 @@
 // the number of operations and what ol_boot_run returned, and stops (status
 // 0; status 2 if nothing verified) without starting the lock body, so it
 // needs no execution region: an385-boot-cut.ld gives it more CODE than the
-// product's 17.5 KiB and the product's RAM and stack. `cutlog=1` prints
+// product's 17 KiB and the product's RAM and stack. `cutlog=1` prints
 // each operation (the test names the install's phases from them).
 //
 // Built a second time with AN385_CUT_PLANT (ownerlock-boot-cut-planted.elf):
