@@ -457,7 +457,18 @@ ol_err ol_function_entry(ol_lock *lock, const ol_event *ev) {
                 ol_function_refuse(lock, "NO RECOVERY");
                 return OL_OK;
             }
-            return finish(lock, fn); // no code to give: a new one is made
+            // No code to give: a new one is made, and whoever holds it is the
+            // owner (firmware, keys, recovery). Only slot 00's holder may ask:
+            // the manager who set the lock up, or whom a recovery set
+            // (sixteenth outside evaluation: any manager could, and then
+            // pinned his own firmware key). Another manager taking slot 00
+            // for it must change its code first, which its holder notices
+            // and the trail names.
+            if (lock->actor != 0) {
+                ol_function_refuse(lock, "SLOT 00 ONLY");
+                return OL_OK;
+            }
+            return finish(lock, fn);
         }
         return OL_OK;
     }

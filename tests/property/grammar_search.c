@@ -1078,12 +1078,13 @@ static void deliver(search *s, const ol_event *ev, const char *typed) {
     uint64_t recovered = s->st.recoveries;
     check_changes(s, &b, ev);
     // A recovery code on the display is as good as the code: it is shown only
-    // at commissioning, or to a manager who gave the old one (*14; none needed
-    // if there is none) with the door open; never after a recovery.
+    // at commissioning, or to a manager who gave the old one (*14; if there is
+    // none, to slot 00's manager: whoever holds it is the owner) with the door
+    // open; never after a recovery.
     if (b.mode != MODE_SHOW_CODE && r->lock.mode == MODE_SHOW_CODE &&
         !(!b.st.commissioned ||
           (w->fn == 14 && owner_may_program(s) && (auth_of(s) & MANAGER_MASK) &&
-           (w->rgiven || !b.renabled) && b.st.door_open))) {
+           (w->rgiven || (!b.renabled && (auth_of(s) & 1u))) && b.st.door_open))) {
         violation(s, "a new recovery code was shown without the owner's credential");
     }
     // The engine grants pairing to the unpaired keypad in use after *17 with

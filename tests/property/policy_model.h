@@ -1339,13 +1339,20 @@ static void pm_next_field(pm *m, const pm_fn *f, bool refuse_open, pm_out *o) {
             pm_note(o, "NO RECOVERY");
             return;
         }
+        if (m->actor != 0) {
+            // A code made with no old one makes its holder the owner: slot
+            // 00's holder only (who set the lock up, or whom a recovery set).
+            pm_end_dialogue(m);
+            pm_note(o, "SLOT 00 ONLY");
+            return;
+        }
         if (!m->door_open) {
             o->door_refused = true; // the door was shut after *14 began
             pm_end_dialogue(m);
             pm_note(o, "OPEN DOOR FIRST: the door was shut, nothing changed");
             return;
         }
-        pm_show_new_code(m); // *14 with no recovery code: the manager alone
+        pm_show_new_code(m); // *14 with no recovery code: slot 00's manager alone
         pm_note(o, "new recovery code shown");
     }
 }
