@@ -293,7 +293,11 @@ static ol_err pin_key(ol_lock *lock, answer *a, const uint8_t pub[32]) {
     if (err || !ok) {
         return err;
     }
-    if (!owner_can_choose(lock)) {
+    // A pinned key is lasting owner power (his builds then install with '#',
+    // nothing erased): only the recovery code pins one, never 1#, even where
+    // the owner turned recovery off (seventeenth outside evaluation: any
+    // manager pinned his key there with 1#).
+    if (!lock->recovery_enabled) {
         say(a, OL_SERVICE_REFUSED, "NO RECOVERY CODE");
         ol_say(lock, TONE_ERROR, "NO RECOVERY CODE", NOTHING_CHANGED);
         return record(lock, OL_SERVICE_PIN_KEY, SERVICE_NO_RECOVERY);
@@ -582,9 +586,9 @@ void ol_service_offer_screen(const ol_lock *lock, char l1[OL_DISPLAY_COLS + 1],
         l[15] = (char)('1' + lock->group);
         ol_set_line(l1, key ? "PIN IT:" : "OTHER SIGNER:");
         ol_set_line(l2, l);
-    } else {
-        ol_set_line(l1, key ? "PIN OWNER KEY" : "OTHER SIGNER");
-        ol_set_line(l2, key ? "1# TO PIN IT" : "1# ERASE+INSTALL");
+    } else { // recovery turned off: an image only (a key needs the code)
+        ol_set_line(l1, "OTHER SIGNER");
+        ol_set_line(l2, "1# ERASE+INSTALL");
     }
 }
 
@@ -695,7 +699,8 @@ ol_err ol_service_offer_entry(ol_lock *lock, const ol_event *ev) {
         end_offer(lock); // a wrong try: said and counted
         return record(lock, key ? OL_SERVICE_PIN_KEY : OL_SERVICE_FW_END, SERVICE_NOT_TAKEN);
     }
-    if (!ours && lock->set.recovery_off && ev->ndigits == 1 && ev->digits[0] == 1) {
+    if (!ours && lock->offer_status != OFFER_KEY && lock->set.recovery_off && ev->ndigits == 1 &&
+        ev->digits[0] == 1) {
         return chosen(lock);
     }
     return ol_service_offer_decline(lock);
