@@ -24,17 +24,11 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 failed=""
 
-SECTOR=4096
-FIRST=54 # OL_BOOT_FIRST_SECTOR
-SLOT=13  # OL_BOOT_SLOT_SECTORS
-SECTORS=$((FIRST + 3 * SLOT + 2))
+. "$(dirname "$0")/layout.sh"
 ACTIVE=$FIRST
 BACKUP=$((FIRST + 2 * SLOT))
 
-key="$target/TEST-signing.key"
-if [ ! -f "$key" ]; then
-    "$tool" firmware keygen "$key" >"$target/TEST-signing.pub" || exit 1
-fi
+test_key "$tool" "$target" || exit 1
 cmake --build "$target" -j2 --target ownerlock-boot ownerlock-an385-app >"$work/build.log" 2>&1 ||
     { cat "$work/build.log"; exit 1; }
 version=$(tr -d ' \n' <"$root/VERSION")
@@ -45,7 +39,6 @@ image="$work/app.olfw"
 "$tool" firmware sign --key "$work/other.key" --version "$version" \
     "$target/ownerlock-an385-app.bin" "$work/other.olfw" >/dev/null || exit 1
 
-blank() { head -c $((SECTORS * SECTOR)) /dev/zero | tr '\000' '\377' >"$1"; }
 place() { dd if="$3" of="$1" bs=$SECTOR seek="$2" conv=notrunc status=none; }
 
 # boot NAME: QEMU with the bootloader on $work/NAME.flash; the console in NAME.out.
@@ -71,16 +64,16 @@ expect() {
     echo "ok   boot/$name: $(grep -m1 '^boot:' "$work/$name.out")"
 }
 
-blank "$work/signed.flash"
+blank_flash "$work/signed.flash"
 place "$work/signed.flash" $ACTIVE "$image"
-blank "$work/repair.flash"
+blank_flash "$work/repair.flash"
 place "$work/repair.flash" $ACTIVE "$image"
 place "$work/repair.flash" $BACKUP "$image"
 printf 'XXXX' | dd of="$work/repair.flash" bs=1 seek=$((ACTIVE * SECTOR + 128 + 2000)) \
     conv=notrunc status=none
-blank "$work/other.flash"
+blank_flash "$work/other.flash"
 place "$work/other.flash" $ACTIVE "$work/other.olfw"
-blank "$work/empty.flash"
+blank_flash "$work/empty.flash"
 
 # The lock body runs until killed: 10 s for the ones that start it.
 boot signed & boot repair & boot other & boot empty & wait

@@ -95,6 +95,17 @@ version() {
             "$1/$2.out" | head -n 1
 }
 
+# cut_run DIR ELF ARGS: ELF (a cut build) on a copy of the prepared install,
+# DIR/f.flash, with ARGS after flash= on its command line, for at most 60 s;
+# the console in DIR/cut.out, QEMU's status returned.
+cut_run() {
+    mkdir -p "$1"
+    cp "$work/install.flash" "$1/f.flash"
+    timeout 60 qemu-system-arm -M mps2-an385 -nographic -monitor none \
+        -semihosting-config enable=on,target=native -kernel "$2" \
+        -append "flash=$1/f.flash $3" >"$1/cut.out" 2>&1
+}
+
 # outcome DIR: boots twice; prints new, old or other and what was seen.
 outcome() {
     boot "$1" boot1
@@ -114,11 +125,7 @@ outcome() {
 if [ $mode_point = 1 ]; then
     work=$1 cut_elf=$2 boot_elf=$3 plant=$4 n=$5 mode=$6
     d="$work/cut-$n-$mode"
-    mkdir -p "$d"
-    cp "$work/install.flash" "$d/f.flash"
-    timeout 60 qemu-system-arm -M mps2-an385 -nographic -monitor none \
-        -semihosting-config enable=on,target=native -kernel "$cut_elf" \
-        -append "flash=$d/f.flash cut=$n cutmode=$mode plant=$plant" >"$d/cut.out" 2>&1
+    cut_run "$d" "$cut_elf" "cut=$n cutmode=$mode plant=$plant"
     status=$?
     if [ $status != 3 ]; then
         result="other the cut run ended with status $status, not 3: $(tail -n 1 "$d/cut.out")"
@@ -144,13 +151,9 @@ trap 'rm -rf "$work"' EXIT
 t0=$(date +%s)
 failed=""
 
-SECTOR=4096
-FIRST=54 # OL_BOOT_FIRST_SECTOR
-SLOT=13  # OL_BOOT_SLOT_SECTORS
-SECTORS=$((FIRST + 3 * SLOT + 2))
+. "$(dirname "$self")/layout.sh"
 
-key="$target/TEST-signing.key"
-[ -f "$key" ] || "$tool" firmware keygen "$key" >"$target/TEST-signing.pub" || exit 1
+test_key "$tool" "$target" || exit 1
 cmake --build "$host" -j2 --target boot_request_install >"$work/build.log" 2>&1 &&
     cmake --build "$target" -j2 --target ownerlock-boot ownerlock-boot-cut \
         ownerlock-boot-cut-planted ownerlock-an385-app >>"$work/build.log" 2>&1 ||
@@ -159,7 +162,7 @@ bin="$target/ownerlock-an385-app.bin"
 for v in 5 6; do
     "$tool" firmware sign --key "$key" --version $v "$bin" "$work/v$v.olfw" >/dev/null || exit 1
 done
-head -c $((SECTORS * SECTOR)) /dev/zero | tr '\000' '\377' >"$work/install.flash"
+blank_flash "$work/install.flash"
 dd if="$work/v5.olfw" of="$work/install.flash" bs=$SECTOR seek=$FIRST conv=notrunc status=none
 "$host/boot_request_install" "$work/install.flash" "$work/v6.olfw" "$target/TEST-signing.pub" \
     >/dev/null || exit 1
@@ -168,11 +171,7 @@ boot_elf="$target/ownerlock-boot.elf"
 
 # count ELF PLANT OUT: the uncut install's operations, one "N phase" a line.
 count() {
-    mkdir -p "$work/count"
-    cp "$work/install.flash" "$work/count/f.flash"
-    timeout 60 qemu-system-arm -M mps2-an385 -nographic -monitor none \
-        -semihosting-config enable=on,target=native -kernel "$1" \
-        -append "flash=$work/count/f.flash cutlog=1 plant=$2" >"$work/count/cut.out" 2>&1
+    cut_run "$work/count" "$1" "cutlog=1 plant=$2"
     st=$?
     if [ $st != 0 ] || ! grep -q '^cut: none; [0-9]* flash operations; ol_boot_run 0, version 6' \
         "$work/count/cut.out"; then

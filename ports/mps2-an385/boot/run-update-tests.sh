@@ -22,13 +22,9 @@ tool="$host/ownerlock"
 work=$(mktemp -d)
 trap '[ -n "${KEEP:-}" ] || rm -rf "$work"' EXIT
 
-SECTOR=4096
-FIRST=54 # OL_BOOT_FIRST_SECTOR
-SLOT=13  # OL_BOOT_SLOT_SECTORS
-SECTORS=$((FIRST + 3 * SLOT + 2))
+. "$here/layout.sh"
 
-key="$target/TEST-signing.key"
-[ -f "$key" ] || "$tool" firmware keygen "$key" >"$target/TEST-signing.pub" || exit 1
+test_key "$tool" "$target" || exit 1
 cmake --build "$target" -j2 --target ownerlock-boot ownerlock-an385-app >"$work/build.log" 2>&1 ||
     { cat "$work/build.log"; exit 1; }
 "$here/../systest/build-rig.sh" "$target" >"$work/rig.log" 2>&1 || { cat "$work/rig.log"; exit 1; }
@@ -48,7 +44,7 @@ cp "$work/other.olfw" "$work/forged.olfw"
 dd if="$work/new.olfw" of="$work/forged.olfw" bs=1 skip=48 seek=48 count=16 conv=notrunc status=none
 
 mkdir "$work/state"
-head -c $((SECTORS * SECTOR)) /dev/zero | tr '\000' '\377' >"$work/state/lock.flash"
+blank_flash "$work/state/lock.flash"
 dd if="$work/v5.olfw" of="$work/state/lock.flash" bs=$SECTOR seek=$FIRST conv=notrunc status=none
 
 script="$here/firmware-update.rig"

@@ -6,8 +6,8 @@
 set -eu
 host=${1:?usage: size.sh HOST_BUILD TARGET_BUILD}
 target=${2:?usage: size.sh HOST_BUILD TARGET_BUILD}
-key="$target/TEST-signing.key"
-[ -f "$key" ] || "$host/ownerlock" firmware keygen "$key" >"$target/TEST-signing.pub"
+. "$(dirname "$0")/layout.sh"
+test_key "$host/ownerlock" "$target"
 cmake --build "$target" -j2 --target ownerlock-boot ownerlock-an385-app >/dev/null
 flash() { arm-none-eabi-size -A "$1" | awk '$1==".vectors"||$1==".text"||$1==".ARM.exidx"||$1==".data"{s+=$2} END{print s}'; }
 ram() { arm-none-eabi-size -A "$1" | awk '$1==".stack"||$1==".data"||$1==".bss"{s+=$2} END{print s}'; }
