@@ -213,6 +213,12 @@ static const char *take_field(ol_lock *lock, const field *f, const ol_event *ev)
             !ol_codes_fit(lock->enrolled | (1u << v), lock->set.duress, lock->set.id_mode)) {
             return too_many_codes;
         }
+        // With no recovery code slot 00's holder is the owner (*14 makes one
+        // from his code alone): nobody else sets or deletes it (seventeenth
+        // outside evaluation: a second manager took it with *02, then *14).
+        if (v == 0 && !lock->recovery_enabled && lock->actor != 0) {
+            return "SLOT 00: OWNER'S";
+        }
         if (f->kind == F_SLOT_SET && (lock->enrolled & (1u << v)) == 0) {
             return "SLOT EMPTY";
         }
@@ -461,9 +467,8 @@ ol_err ol_function_entry(ol_lock *lock, const ol_event *ev) {
             // owner (firmware, keys, recovery). Only slot 00's holder may ask:
             // the manager who set the lock up, or whom a recovery set
             // (sixteenth outside evaluation: any manager could, and then
-            // pinned his own firmware key). Another manager taking slot 00
-            // for it must change its code first, which its holder notices
-            // and the trail names.
+            // pinned his own firmware key). Nobody else sets slot 00's code
+            // while there is no recovery code (take_field).
             if (lock->actor != 0) {
                 ol_function_refuse(lock, "SLOT 00 ONLY");
                 return OL_OK;

@@ -1121,6 +1121,9 @@ static const char *pm_take_field(pm *m, const pm_fn *f, const char *digits) {
             !pm_codes_fit(pm_enrolled_mask(m) | 1u << v, m->set.duress, m->set.id_mode)) {
             return "TOO MANY CODES"; // USE ID MODE *18: plain mode is full
         }
+        if (v == 0 && !m->recovery_enabled && m->actor != 0) {
+            return "SLOT 00: OWNER'S"; // "nobody else sets or deletes it"
+        }
         if (k == PK_SLOT_SET && !pm_enrolled(m, (int)v)) {
             return "SLOT EMPTY";
         }
