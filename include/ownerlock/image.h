@@ -92,7 +92,7 @@ void ol_image_key_id(uint8_t id[OL_IMAGE_KEY_ID_BYTES], const uint8_t pub[OL_ED2
 // them and puts the signature at 64. For the owner's tool and the tests.
 void ol_image_header_encode(uint8_t out[OL_IMAGE_HEADER_BYTES], const ol_image_header *h);
 
-// A short message for the owner: "OK", "NOT AN IMAGE", "IMAGE TRUNCATED",
+// A short message for the owner: "OK", "NOT AN IMAGE", "WRONG LENGTH",
 // "IMAGE CORRUPT", "OTHER SIGNER".
 const char *ol_image_status_text(ol_image_status s);
 

@@ -22,6 +22,7 @@
 #include "store/store.h"
 #include "persist.h"
 #include "recovery.h"
+#include "refusal.h"
 #include "schedule.h"
 #include "screen.h"
 #include "sensors.h"
@@ -214,10 +215,12 @@ static const char *take_field(ol_lock *lock, const field *f, const ol_event *ev)
             return too_many_codes;
         }
         // With no recovery code slot 00's holder is the owner (*14 makes one
-        // from his code alone): nobody else sets or deletes it (seventeenth
-        // outside evaluation: a second manager took it with *02, then *14).
-        if (v == 0 && !lock->recovery_enabled && lock->actor != 0) {
-            return "SLOT 00: OWNER'S";
+        // from his code alone): nobody else sets it (seventeenth outside
+        // evaluation: a second manager took it with *02, then *14), and
+        // nobody deletes it, its holder included (eighteenth: that left a
+        // lock nobody could ever be the owner of).
+        if (v == 0 && !lock->recovery_enabled && (lock->actor != 0 || f->kind == F_SLOT_SET)) {
+            return ol_refusal_text(REFUSAL_OWNER); // recorded: ol_function_entry
         }
         if (f->kind == F_SLOT_SET && (lock->enrolled & (1u << v)) == 0) {
             return "SLOT EMPTY";
@@ -470,8 +473,9 @@ ol_err ol_function_entry(ol_lock *lock, const ol_event *ev) {
             // pinned his own firmware key). Nobody else sets slot 00's code
             // while there is no recovery code (take_field).
             if (lock->actor != 0) {
-                ol_function_refuse(lock, "SLOT 00 ONLY");
-                return OL_OK;
+                uint8_t number = lock->function;
+                ol_function_end(lock);
+                return ol_refused(lock, lock->actor, number, REFUSAL_SLOT_00, NOTHING_CHANGED);
             }
             return finish(lock, fn);
         }
@@ -512,8 +516,13 @@ ol_err ol_function_entry(ol_lock *lock, const ol_event *ev) {
     }
     const char *bad = take_field(lock, f, ev);
     if (bad) {
+        uint8_t number = lock->function;
         refuse(lock, bad);
-        return OL_OK;
+        // A try at the owner's slot is in the trail for him to see
+        // (eighteenth outside evaluation).
+        return bad == ol_refusal_text(REFUSAL_OWNER)
+                   ? ol_refusal_record(lock, lock->actor, number, REFUSAL_OWNER)
+                   : OL_OK;
     }
     lock->step++;
     return current_field(lock) ? OL_OK : finish(lock, fn);

@@ -15,6 +15,8 @@ static const char *const refusal_texts[] = {
     "TIME DELAY",
     "NEED OTHER CODE",
     "SECOND CODE",
+    "SLOT 00: OWNER'S",
+    "SLOT 00 ONLY",
 };
 
 const char *ol_refusal_text(enum refusal why) {

@@ -20,6 +20,8 @@ enum refusal {
     REFUSAL_DELAY = 7,       // TIME DELAY: a code while the delay runs
     REFUSAL_SAME = 8,        // NEED OTHER CODE: dual control, the same code again
     REFUSAL_ALONE = 9,       // SECOND CODE: dual control, no second code came
+    REFUSAL_OWNER = 10,      // SLOT 00: OWNER'S: *02/*03 on the owner's slot, no recovery code
+    REFUSAL_SLOT_00 = 11,    // SLOT 00 ONLY: *14 with no recovery code, not by slot 00
 };
 const char *ol_refusal_text(enum refusal why);
 // A valid code refused by a rule: shown (with `second` on line 2) and

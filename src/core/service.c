@@ -154,14 +154,22 @@ static ol_err refuse(ol_lock *lock, answer *a, uint8_t request, uint8_t outcome,
     return record(lock, request, outcome);
 }
 
-// Whether the owner can be asked to choose another signer's image or a key:
-// with his recovery code, or with 1# where he turned recovery off (*15,
-// which itself takes the code). A lock that merely has no recovery code
-// (setup interrupted, or a *99 recovery not yet followed by *14) has no way
-// to tell the owner from a manager: it refuses (an outside evaluation found
-// one manager pinning his key there with 1#).
-static bool owner_can_choose(const ol_lock *lock) {
-    return lock->recovery_enabled || lock->set.recovery_off;
+// Why the owner cannot be asked to choose another signer's image here, or
+// NULL: he chooses with his recovery code, or with 1# where he turned
+// recovery off (*15, which itself takes the code), in a session slot 00's
+// holder opened, since without a recovery code slot 00's holder is the owner
+// (eighteenth outside evaluation: any manager erased the lock there and set
+// it up as his own). A lock that merely has no recovery code (setup
+// interrupted, or a *99 recovery not yet followed by *14) refuses (the
+// fifteenth found one manager pinning his key there with 1#).
+static const char *owner_cannot_choose(const ol_lock *lock) {
+    if (lock->recovery_enabled) {
+        return NULL;
+    }
+    if (!lock->set.recovery_off) {
+        return "NO RECOVERY CODE";
+    }
+    return lock->service_slot == 0 ? NULL : "SLOT 00 ONLY";
 }
 
 // An image or a key may be offered now: the keypad free (an offer takes it
@@ -270,8 +278,9 @@ static ol_err fw_end(ol_lock *lock, answer *a, const ol_boot_services *boot) {
         return refuse(lock, a, OL_SERVICE_FW_END, (uint8_t)(SERVICE_IMAGE + s),
                       ol_image_status_text(s));
     }
-    if (s == OL_IMAGE_OTHER_KEY && !owner_can_choose(lock)) {
-        return refuse(lock, a, OL_SERVICE_FW_END, SERVICE_NO_RECOVERY, "NO RECOVERY CODE");
+    const char *not_owner = s == OL_IMAGE_OTHER_KEY ? owner_cannot_choose(lock) : NULL;
+    if (not_owner) {
+        return refuse(lock, a, OL_SERVICE_FW_END, SERVICE_NO_RECOVERY, not_owner);
     }
     ol_image_header running;
     ol_boot_news news;

@@ -22,7 +22,8 @@ enum service_outcome {
     SERVICE_LIMIT = 8,            // OL_SERVICE_OFFERS in this session already
     SERVICE_TOO_LARGE = 9,        // larger than a slot
     SERVICE_NO_RECOVERY = 10,     // another signer's image or a key, and no recovery code to
-                                  // take it (recovery not turned off either): *14 first
+                                  // take it (recovery not turned off either: *14 first; or
+                                  // turned off, and the session is not slot 00's)
     SERVICE_IMAGE = 0x10,         // + ol_image_status: the staged image was refused
     SERVICE_INSTALL = 0x20,       // a manager's '#': installed at the next boot
     SERVICE_WIPE = 0x21,          // the owner chose an image of another signer: wiped first

@@ -137,7 +137,7 @@ const char *ol_image_status_text(ol_image_status s) {
     case OL_IMAGE_NOT_IMAGE:
         return "NOT AN IMAGE";
     case OL_IMAGE_TRUNCATED:
-        return "IMAGE TRUNCATED";
+        return "WRONG LENGTH";
     case OL_IMAGE_CORRUPT:
         return "IMAGE CORRUPT";
     case OL_IMAGE_OTHER_KEY:

@@ -1121,8 +1121,8 @@ static const char *pm_take_field(pm *m, const pm_fn *f, const char *digits) {
             !pm_codes_fit(pm_enrolled_mask(m) | 1u << v, m->set.duress, m->set.id_mode)) {
             return "TOO MANY CODES"; // USE ID MODE *18: plain mode is full
         }
-        if (v == 0 && !m->recovery_enabled && m->actor != 0) {
-            return "SLOT 00: OWNER'S"; // "nobody else sets or deletes it"
+        if (v == 0 && !m->recovery_enabled && (m->actor != 0 || k == PK_SLOT_SET)) {
+            return "SLOT 00: OWNER'S"; // "nobody else may set or delete slot 00"; *03: nobody
         }
         if (k == PK_SLOT_SET && !pm_enrolled(m, (int)v)) {
             return "SLOT EMPTY";
@@ -1411,6 +1411,10 @@ static void pm_function_key(pm *m, uint8_t number, pm_out *o) {
 static bool pm_take_group(pm *m, const char *digits, bool *match, pm_out *o) {
     uint8_t g[OL_RECOVERY_GROUP_DIGITS + 1];
     size_t n = strlen(digits);
+    if (n == OL_RECOVERY_GROUP_DIGITS + 2 && digits[0] == '0') {
+        digits++; // "a group may come with a 0 before it" (a dial's pairs)
+        n--;
+    }
     for (size_t i = 0; i < n && i < sizeof g; i++) {
         g[i] = (uint8_t)(digits[i] - '0');
     }

@@ -50,7 +50,7 @@ cmp -s "$tmp/img" "$tmp/img2" && ok || bad "signing the same body twice gave dif
 
 refused "OTHER SIGNER" "$tool" firmware verify --pub "$(cat "$tmp/otherpub")" "$tmp/img"
 head -c 15000 "$tmp/img" >"$tmp/short"
-refused "IMAGE TRUNCATED" "$tool" firmware verify --pub "$pub" "$tmp/short"
+refused "WRONG LENGTH" "$tool" firmware verify --pub "$pub" "$tmp/short"
 cp "$tmp/img" "$tmp/body-changed"
 printf 'X' | dd of="$tmp/body-changed" bs=1 seek=9000 conv=notrunc 2>/dev/null
 refused "IMAGE CORRUPT" "$tool" firmware verify --pub "$pub" "$tmp/body-changed"

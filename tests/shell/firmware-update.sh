@@ -27,6 +27,9 @@ sign other.key 4 v4-other.olfw
 cp v3.olfw v3-tampered.olfw
 printf '\125' | dd of=v3-tampered.olfw bs=1 seek=20000 conv=notrunc 2>/dev/null
 head -c 29000 v3.olfw >v3-truncated.olfw
+# Bytes after the end its header gives.
+cp v3.olfw v3-padded.olfw
+head -c 100 /dev/zero >>v3-padded.olfw
 # Another key's signature under the maker's key id (header bytes 48..63).
 cp v4-other.olfw v4-forged.olfw
 dd if=v3.olfw of=v4-forged.olfw bs=1 skip=48 seek=48 count=16 conv=notrunc 2>/dev/null

@@ -258,7 +258,7 @@ static int verify_or_show(int argc, char **argv, bool verify) {
     show(&h);
     if (s != OL_IMAGE_OK) {
         static const char *why[] = {
-            [OL_IMAGE_TRUNCATED] = "its length is not what its header says (IMAGE TRUNCATED)",
+            [OL_IMAGE_TRUNCATED] = "its length is not what its header says (WRONG LENGTH)",
             [OL_IMAGE_CORRUPT] = "its body is not what was signed (IMAGE CORRUPT)",
             [OL_IMAGE_OTHER_KEY] = "not signed by that key (OTHER SIGNER)",
         };
