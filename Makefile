@@ -1,6 +1,7 @@
 # ownerlock — top-level entry points. See README.md.
 BUILD ?= build
-STATE ?= .demo-state
+FRONTEND ?= keypad
+STATE ?= $(if $(filter dial,$(FRONTEND)),.demo-state-dial,.demo-state)
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 
 .PHONY: all deps configure check demo bench clean format fuzz report
@@ -39,10 +40,11 @@ fuzz: deps
 	CC=clang fuzz/run.sh $(FUZZ_SECONDS)
 
 # Open the simulated safe; its flash and clock stay in $(STATE), so the next
-# `make demo` continues the same safe (`rm -rf $(STATE)` for a new one).
+# `make demo` continues the same safe (`rm -rf $(STATE)` for a new one);
+# `make demo FRONTEND=dial` the dial lock's, in .demo-state-dial.
 demo: all
 	@mkdir -p $(STATE)
-	$(BUILD)/ownerlock-sim --state $(STATE)
+	$(BUILD)/ownerlock-sim --state $(STATE) --frontend $(FRONTEND)
 
 format:
 	clang-format -i $$(git ls-files '*.c' '*.h')

@@ -188,6 +188,7 @@ END {
     table("x25519", "parts, alone (fresh keys each round)", "")
     table("data", "one message in the session", "")
     table("image", "a firmware image (issue 15; public data, variable time)", "")
+    table("powerup", "power-up of both units (issue 17: a dial unit starts them as it turns)", "")
     printf "\n"
     for (i = 1; i <= rows["x25519"]; i++) {
         k = "x25519" SUBSEP order["x25519", i]
@@ -224,4 +225,22 @@ END {
     hs = cycles("body", "", rounds); first = cycles("body", "", 1)
     printf "At 25 MHz the lock body needs %.0f ms per handshake (%.0f ms for the first after a\n", hs / 25000, first / 25000
     print "power-up), the keypad about as much again."
+    # A dial unit (issue 17): both units start at each use. Power-up to ready:
+    # the boot of each unit, then the first handshake (round 1), run one after the
+    # other (each waits for a frame of the other), as instructions and cycles.
+    pb = n["powerup" SUBSEP order["powerup", 1], 1]; pd = n["powerup" SUBSEP order["powerup", 2], 1]
+    cb = cycles("powerup", order["powerup", 1], 1); cd = cycles("powerup", order["powerup", 2], 1)
+    kb = 0; for (i = 1; i <= rows["keypad"]; i++) kb += n["keypad" SUBSEP order["keypad", i], 1]
+    ck = cycles("keypad", "", 1); cbh = cycles("body", "", 1)
+    ready = pb + pd + b + kb - n["keypad" SUBSEP order["keypad", 1], 1]
+    cready = cb + cd + cbh + ck - cycles("keypad", order["keypad", 1], 1)
+    print ""
+    print "Power-up to ready with a dial unit (both units boot, then the first handshake; the"
+    print "HELLO of the dial unit is drawn in its boot):"
+    printf "  %-56s %10d\n", "lock body: boot + first handshake, instructions", pb + b
+    printf "  %-56s %10d\n", "dial unit: boot + its side of the handshake, instructions", pd + kb - n["keypad" SUBSEP order["keypad", 1], 1]
+    printf "  %-56s %10d\n", "both, one after the other, instructions", ready
+    printf "  %-56s %10s\n", "both, one after the other, cycles (TRM estimate)", cready
+    printf "At 25 MHz that is %.0f ms: at one whole turn (100 numbers) a second, the lock answers\n", cready / 25000
+    printf "within the first %.2f turn of the dial (PORTING.md, \"The dial unit\").\n", cready / 25000000
 }'

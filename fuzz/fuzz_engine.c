@@ -347,10 +347,15 @@ static void deliver(world *w, const ol_event *ev, bool malformed) {
         tick(w); // the status below is the one the entry meets
         ol_lock_status(&w->lock, &before);
         entry = code_of(ev);
-        if (entry.n == OL_RECOVERY_GROUP_DIGITS + 1 &&
-            ol_check_valid(entry.d, OL_RECOVERY_GROUP_DIGITS + 1)) {
+        code group = entry;
+        if (group.n == OL_RECOVERY_GROUP_DIGITS + 2 && group.d[0] == 0) {
+            // "a group may come with a 0 before it" (a dial enters pairs)
+            memmove(group.d, group.d + 1, --group.n);
+        }
+        if (group.n == OL_RECOVERY_GROUP_DIGITS + 1 &&
+            ol_check_valid(group.d, OL_RECOVERY_GROUP_DIGITS + 1)) {
             memmove(&w->groups[0], &w->groups[1], sizeof w->groups - sizeof w->groups[0]);
-            w->groups[OL_RECOVERY_GROUPS - 1] = entry;
+            w->groups[OL_RECOVERY_GROUPS - 1] = group;
         }
     }
     w->clk.now_ms = w->t;

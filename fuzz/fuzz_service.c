@@ -52,8 +52,8 @@ static void build_snapshot(void) {
     ol_testrng_seed(&rng, 7);
     clk.world_epoch = 1767225600; // 2026-01-01T00:00:00Z
     ol_boot_services_init(&boot, &flash.flash, OL_BOOT_FIRST_SECTOR, maker);
-    plat = (ol_platform){
-        &flash.flash, ol_testrng_fill, &rng, ol_vclock_rtc, ol_vclock_rtc_set, &clk, &boot};
+    plat = (ol_platform){&flash.flash, ol_testrng_fill, &rng, ol_vclock_rtc, ol_vclock_rtc_set,
+                         &clk,         &boot,           false};
     REQUIRE(ol_lock_boot(&lock, &plat, 0, true) == OL_OK);
     entry("482915");
     entry("482915");

@@ -10,7 +10,9 @@
 # arbitrary flash images, and power cuts in a run of writes) and fuzz_ed25519
 # (signature verification against libsodium) and fuzz_image (a firmware
 # image's header and check on arbitrary bytes) and fuzz_service (the service
-# port of a commissioned lock: requests, keys, time and the door). Built by CMake
+# port of a commissioned lock: requests, keys, time and the door) and fuzz_dial
+# (the dial unit's turns through the keypad logic, against a model of the dial's
+# grammar). Built by CMake
 # (fuzz/CMakeLists.txt) with clang -fsanitize=fuzzer,address,undefined from the
 # library's sources, built-in crypto, on the host port. Seeds come from
 # fuzz/corpus/<target>/ (read only); new inputs go to build-fuzz/corpus/<target>/.
@@ -55,7 +57,7 @@ cmake -S "$root/fuzz" -B "$out" -DCMAKE_C_COMPILER="$cc" >"$out/cmake.log" 2>&1 
 cmake --build "$out" -j "${OL_FUZZ_BUILD_JOBS:-2}"
 
 status=0
-for target in frame session engine store ed25519 image service; do
+for target in frame session engine store ed25519 image service dial; do
     bin="$out/fuzz_$target"
     mkdir -p "$out/corpus/$target"
     echo "== fuzz_$target: $secs s"

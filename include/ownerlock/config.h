@@ -211,6 +211,14 @@
 #ifndef OL_KEYPAD_IDLE_MS
 #define OL_KEYPAD_IDLE_MS 30000u
 #endif
+// The dial (FF-L-2740B style front end; numbers 00-99, one per detent): a turn
+// of at least this many detents without a change of direction is a gesture
+// ('#' turning right, a clear turning left): four whole turns, more than any
+// number needs and more than the turns an FF-L-2740B user makes between
+// numbers (right 3, left 2), so none of those is taken for one.
+#ifndef OL_DIAL_GESTURE_STEPS
+#define OL_DIAL_GESTURE_STEPS 400u
+#endif
 // Without a session, the keypad starts a new handshake after this long.
 #ifndef OL_KEYPAD_RETRY_MS
 #define OL_KEYPAD_RETRY_MS 2000u
@@ -344,6 +352,8 @@ _Static_assert(OL_BODY_HEARTBEAT_MS > 0, "OL_BODY_HEARTBEAT_MS must be > 0");
 // The keypad may answer before the body's newest DISPLAY reaches it.
 _Static_assert(OL_LINK_FRESH_WINDOW >= 1, "OL_LINK_FRESH_WINDOW must be >= 1");
 _Static_assert(OL_KEYPAD_IDLE_MS > 0 && OL_KEYPAD_RETRY_MS > 0, "keypad times must be > 0");
+_Static_assert(OL_DIAL_GESTURE_STEPS > 300u && OL_DIAL_GESTURE_STEPS < 65535u,
+               "OL_DIAL_GESTURE_STEPS: more than three whole turns, so no number needs it");
 // Storage: a ring needs two sectors (one to write while the other holds the
 // state); the audit ring keeps sectors - 2 full; no two rings overlap.
 _Static_assert(OL_RING_MAX_SECTORS >= 2, "OL_RING_MAX_SECTORS must be >= 2");

@@ -7,6 +7,7 @@
 #ifndef OWNERLOCK_HAL_H
 #define OWNERLOCK_HAL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -50,6 +51,10 @@ typedef struct ol_platform {
     // an image from the service port, installing it, confirming itself.
     // NULL: this port takes no firmware updates.
     const struct ol_boot_services *boot;
+    // The lock body runs only while a self-powered front end (a dial) turns:
+    // no standby power, so no clock between uses, and the functions that
+    // need one (time delay, time lock, schedule, holidays, the clock) refuse.
+    bool self_powered;
 } ol_platform;
 
 #endif

@@ -32,12 +32,21 @@ typedef struct ol_keypad_unit {
     uint64_t started_at; // last handshake start
     uint64_t heard_at;   // last authentic frame from the body
     uint64_t now;
+    ol_dial dial;  // a dial unit's dial (ol_keypad_unit_dial_on)
+    bool has_dial; // turns, not keys: a dial unit
 } ol_keypad_unit;
 
 // plat: the keypad's own flash (OL_KEYPAD_SECTORS sectors from 0) and TRNG.
 ol_err ol_keypad_unit_boot(ol_keypad_unit *u, const ol_platform *plat, uint64_t now_ms,
                            ol_cable_send send, void *send_ctx) OL_MUST_CHECK;
 void ol_keypad_unit_key(ol_keypad_unit *u, uint64_t now_ms, char key);
+// A dial unit (FF-L-2740B style, src/frontend/dial.h): the same unit with a
+// dial for keys. _dial_on after each boot draws the number the dial starts at
+// from the TRNG; _turn is one detent (dir > 0 right, < 0 left) and sends what
+// it completes as keys would; _dial_number is the number its display shows.
+ol_err ol_keypad_unit_dial_on(ol_keypad_unit *u) OL_MUST_CHECK;
+void ol_keypad_unit_turn(ol_keypad_unit *u, uint64_t now_ms, int dir);
+int ol_keypad_unit_dial_number(const ol_keypad_unit *u); // -1: no dial
 void ol_keypad_unit_rx(ol_keypad_unit *u, uint64_t now_ms, uint8_t byte);
 void ol_keypad_unit_tick(ol_keypad_unit *u, uint64_t now_ms);
 uint64_t ol_keypad_unit_next_deadline(const ol_keypad_unit *u);

@@ -58,6 +58,7 @@ enum function_rule {
     PROGRAMMING = 2, // changes the lock: dual control and battery rules apply
     DOOR_OPEN = 4,   // only with the door open (from inside the safe)
     RELAXES = 8,     // may relax a rule restricting openings: change_rules()
+    CLOCK = 16,      // needs a clock that runs while nobody uses the lock
 };
 
 typedef struct function {
@@ -99,22 +100,22 @@ static const function functions[] = {
             {F_REPEAT, 0, 0, "REPEAT NEW CODE"}, END)},
     {OL_FN_DELETE_CODE, MANAGER | PROGRAMMING, "DELETE CODE", apply_delete,
      FIELDS({F_SLOT_SET, 0, 0, "SLOT 00-31"}, {F_CONFIRM, 0, 0, "# TO DELETE"}, END)},
-    {OL_FN_TIME_DELAY, MANAGER | PROGRAMMING | RELAXES, "TIME DELAY", apply_delay,
+    {OL_FN_TIME_DELAY, MANAGER | PROGRAMMING | RELAXES | CLOCK, "TIME DELAY", apply_delay,
      FIELDS({F_NUMBER, 0, OL_DELAY_MAX_MIN, "DELAY 00-99 MIN"},
             {F_NUMBER, OL_WINDOW_MIN_MIN, OL_WINDOW_MAX_MIN, "WINDOW 01-19 MIN"}, END)},
     {OL_FN_DUAL_CONTROL, MANAGER | PROGRAMMING | RELAXES, "DUAL CONTROL", apply_dual,
      FIELDS({F_NUMBER, 0, 1, "DUAL 0=OFF 1=ON"}, END)},
     {OL_FN_DURESS, MANAGER | PROGRAMMING, "DURESS", apply_duress,
      FIELDS({F_NUMBER, 0, 1, "DURESS: 0 OR 1"}, END)},
-    {OL_FN_SCHEDULE, MANAGER | PROGRAMMING | RELAXES, "TIME LOCK", apply_schedule,
+    {OL_FN_SCHEDULE, MANAGER | PROGRAMMING | RELAXES | CLOCK, "TIME LOCK", apply_schedule,
      FIELDS({F_NUMBER, 1, 7, "DAY 1=MON..7=SUN"}, {F_NUMBER, 1, OL_SCHEDULE_PERIODS, "PERIOD 1-4"},
             {F_HHMM, 0, 0, "OPEN FROM HHMM"}, {F_HHMM, 0, 0, "OPEN UNTIL HHMM"}, END)},
-    {OL_FN_CLOCK, MANAGER | PROGRAMMING | RELAXES, "CLOCK", apply_clock,
+    {OL_FN_CLOCK, MANAGER | PROGRAMMING | RELAXES | CLOCK, "CLOCK", apply_clock,
      FIELDS({F_DATE, 1, 0, "DATE YYYYMMDD"}, {F_HHMM, 0, 0, "TIME HHMM"}, END)},
     {OL_FN_AUDIT, MANAGER, "AUDIT", apply_none, FIELDS({F_VIEW, 0, 0, ""}, END)},
-    {OL_FN_HOLIDAY, MANAGER | PROGRAMMING | RELAXES, "HOLIDAY", apply_holiday,
+    {OL_FN_HOLIDAY, MANAGER | PROGRAMMING | RELAXES | CLOCK, "HOLIDAY", apply_holiday,
      FIELDS({F_NUMBER, 1, OL_HOLIDAYS, "HOLIDAY 01-32"}, {F_DATE, 0, 0, "DATE YYYYMMDD"}, END)},
-    {OL_FN_TIME_LOCK, MANAGER | PROGRAMMING | RELAXES, "LOCK FOR HOURS", apply_timelock,
+    {OL_FN_TIME_LOCK, MANAGER | PROGRAMMING | RELAXES | CLOCK, "LOCK FOR HOURS", apply_timelock,
      FIELDS({F_NUMBER, 1, OL_TIMELOCK_MAX_HOURS, "LOCK 01-99 HOURS"}, END)},
     {OL_FN_SUBORDINATES, MANAGER | PROGRAMMING | RELAXES, "SUBORDINATES", apply_supervisor,
      FIELDS({F_NUMBER, 0, 1, "USERS 0=OFF 1=ON"}, END)},
@@ -315,6 +316,12 @@ void ol_function_start(ol_lock *lock, uint8_t number) {
     }
     if ((fn->rules & DOOR_OPEN) && !lock->door_open) {
         ol_function_refuse(lock, "OPEN DOOR FIRST");
+        return;
+    }
+    // A lock powered by its dial alone has no clock running between uses:
+    // no time delay, time lock, schedule, holiday or clock (issue 17).
+    if ((fn->rules & CLOCK) && lock->plat->self_powered) {
+        ol_function_refuse(lock, "NO STANDBY POWER");
         return;
     }
     lock->mode = MODE_FUNCTION;

@@ -128,15 +128,23 @@ void ol_recovery_abandon(ol_lock *lock) {
     ol_say(lock, TONE_ERROR, "RECOVERY CODE", "NOT SAVED");
 }
 
-// A group typed into *99, *14, *15 or the type-back: its check digit first.
-static bool group_well_typed(ol_lock *lock, const ol_event *ev) {
-    if (ev->ndigits == OL_RECOVERY_GROUP_DIGITS + 1 && ol_check_valid(ev->digits, ev->ndigits)) {
-        return true;
+// A group typed into *99, *14, *15 or the type-back, its check digit first:
+// its digits, or NULL. A dial enters digits in pairs, so a group may come
+// with a 0 before it (5187 2 dialled as 05-18-72).
+static const uint8_t *group_typed(ol_lock *lock, const ol_event *ev) {
+    const uint8_t *g = ev->digits;
+    size_t n = ev->ndigits;
+    if (n == OL_RECOVERY_GROUP_DIGITS + 2 && g[0] == 0) {
+        g++;
+        n--;
+    }
+    if (n == OL_RECOVERY_GROUP_DIGITS + 1 && ol_check_valid(g, n)) {
+        return g;
     }
     char l1[] = "TYPO IN GROUP 0";
     l1[14] = (char)('1' + lock->group);
     ol_say(lock, TONE_ERROR, l1, "TYPE IT AGAIN");
-    return false;
+    return NULL;
 }
 
 // The owner has typed back every group: only now does the code count.
@@ -180,11 +188,12 @@ ol_err ol_recovery_show_entry(ol_lock *lock, const ol_event *ev) {
         }
         return OL_OK;
     }
-    if (!group_well_typed(lock, ev)) {
+    const uint8_t *g = group_typed(lock, ev);
+    if (!g) {
         return OL_OK;
     }
     lock->shown_diff |=
-        ~ol_ct_eq_mask(ev->digits, lock->recovery_digits + OL_RECOVERY_GROUP_DIGITS * lock->group,
+        ~ol_ct_eq_mask(g, lock->recovery_digits + OL_RECOVERY_GROUP_DIGITS * lock->group,
                        OL_RECOVERY_GROUP_DIGITS);
     if (++lock->group < OL_RECOVERY_GROUPS) {
         return OL_OK;
@@ -217,10 +226,11 @@ static void match_recovery(ol_lock *lock, void *entry, verdict *v) {
 ol_err ol_recovery_take_group(ol_lock *lock, const ol_event *ev, bool *done, bool *valid) {
     *done = false;
     *valid = false;
-    if (!group_well_typed(lock, ev)) {
+    const uint8_t *g = group_typed(lock, ev);
+    if (!g) {
         return OL_OK;
     }
-    memcpy(lock->recovery_digits + OL_RECOVERY_GROUP_DIGITS * lock->group, ev->digits,
+    memcpy(lock->recovery_digits + OL_RECOVERY_GROUP_DIGITS * lock->group, g,
            OL_RECOVERY_GROUP_DIGITS);
     if (++lock->group < OL_RECOVERY_GROUPS) {
         return OL_OK;

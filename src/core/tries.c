@@ -116,6 +116,15 @@ static void quiet_day_again(ol_lock *lock) {
 void ol_penalty_power_up(ol_lock *lock) {
     lock->undo_from = lock->now; // none earned yet
     quiet_day_again(lock);
+    // The wrong tries the count holds (the lockouts follow it; openings and
+    // quiet days take them back), shown at power-up as approved locks show
+    // their failed attempts: the owner of a dial lock, powered up at every
+    // use, sees at once that someone tried (issue 17).
+    if (lock->failures != 0) {
+        char l1[] = "WRONG TRIES: 00";
+        ol_put2(l1 + 13, lock->failures > 99 ? 99 : lock->failures);
+        ol_say(lock, TONE_INFO, l1, "STILL COUNTED");
+    }
 }
 
 ol_err ol_penalty_timer(ol_lock *lock) {

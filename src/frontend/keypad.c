@@ -65,6 +65,22 @@ bool ol_keypad_key(ol_keypad *kp, uint64_t now_ms, char key, uint8_t out[OL_MSG_
     return false;
 }
 
+bool ol_keypad_dial_key(ol_keypad *kp, uint64_t now_ms, char key, uint8_t out[OL_MSG_BYTES]) {
+    bool idle = kp->shown.input == OL_INPUT_IDLE;
+    if (key == '#' && idle && kp->n == 2 && kp->star == 0) {
+        uint8_t fn = (uint8_t)(kp->buf[0] * 10u + kp->buf[1]);
+        clear_field(kp);
+        kp->last_key_ms = now_ms;
+        ol_msg_function(out, fn);
+        return true;
+    }
+    if (key == '<') {
+        clear_field(kp);
+        return false;
+    }
+    return ol_keypad_key(kp, now_ms, key, out);
+}
+
 void ol_keypad_tick(ol_keypad *kp, uint64_t now_ms) {
     if ((kp->n || kp->star) && now_ms - kp->last_key_ms >= OL_KEYPAD_IDLE_MS) {
         clear_field(kp);

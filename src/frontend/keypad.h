@@ -23,6 +23,13 @@ void ol_keypad_init(ol_keypad *kp);
 // else false.
 bool ol_keypad_key(ol_keypad *kp, uint64_t now_ms, char key,
                    uint8_t out[OL_MSG_BYTES]) OL_MUST_CHECK;
+// What a dial (dial.h) completes, as ol_keypad_key: digits as keys; '#' a
+// complete entry, but one number alone on the idle screen is the function of
+// that number (a combination is three numbers); '<' clears the field being
+// dialled. A dial has no '*': what a keypad cancels with it, a dial leaves by
+// stopping, since its units lose power when it stops turning.
+bool ol_keypad_dial_key(ol_keypad *kp, uint64_t now_ms, char key,
+                        uint8_t out[OL_MSG_BYTES]) OL_MUST_CHECK;
 // Time passed: a half-typed field is dropped after OL_KEYPAD_IDLE_MS.
 void ol_keypad_tick(ol_keypad *kp, uint64_t now_ms);
 // A message arrived from the lock body. Malformed ones are ignored.

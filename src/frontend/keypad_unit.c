@@ -6,6 +6,7 @@
 // lock body, except while there is no session.
 #include <string.h>
 
+#include "frontend/dial.h"
 #include "frontend/keypad.h"
 #include "link/link.h"
 #include "link/session.h"
@@ -64,18 +65,46 @@ ol_err ol_keypad_unit_boot(ol_keypad_unit *u, const ol_platform *plat, uint64_t 
     return err;
 }
 
-void ol_keypad_unit_key(ol_keypad_unit *u, uint64_t now_ms, char key) {
+// A key, or (dial) what a turn of the dial completed.
+static void send_key(ol_keypad_unit *u, uint64_t now_ms, char key, bool dial) {
     if (now_ms > u->now) {
         u->now = now_ms;
     }
     uint8_t msg[OL_MSG_BYTES], wire[OL_FRAME_MAX_WIRE];
     size_t len = 0;
-    if (ol_keypad_key(&u->kp, now_ms, key, msg) &&
-        ol_session_keypad_send(&u->link, msg, wire, &len) == OL_OK && len > 0) {
+    bool complete = dial ? ol_keypad_dial_key(&u->kp, now_ms, key, msg)
+                         : ol_keypad_key(&u->kp, now_ms, key, msg);
+    if (complete && ol_session_keypad_send(&u->link, msg, wire, &len) == OL_OK && len > 0) {
         u->send(u->send_ctx, wire, len);
     }
     ol_wipe(msg, sizeof msg); // an ENTRY carries the digits typed
     ol_wipe(wire, sizeof wire);
+}
+
+void ol_keypad_unit_key(ol_keypad_unit *u, uint64_t now_ms, char key) {
+    send_key(u, now_ms, key, false);
+}
+
+ol_err ol_keypad_unit_dial_on(ol_keypad_unit *u) {
+    uint8_t r[4];
+    ol_err err = u->plat->trng(u->plat->trng_ctx, r, sizeof r);
+    ol_dial_init(&u->dial, (uint32_t)r[0] | (uint32_t)r[1] << 8 | (uint32_t)r[2] << 16 |
+                               (uint32_t)r[3] << 24);
+    u->has_dial = err == OL_OK;
+    return err;
+}
+
+void ol_keypad_unit_turn(ol_keypad_unit *u, uint64_t now_ms, int dir) {
+    char keys[2];
+    size_t n = u->has_dial ? ol_dial_step(&u->dial, dir, keys) : 0;
+    for (size_t i = 0; i < n; i++) {
+        send_key(u, now_ms, keys[i], true);
+    }
+    ol_wipe(keys, sizeof keys); // a number of a combination
+}
+
+int ol_keypad_unit_dial_number(const ol_keypad_unit *u) {
+    return u->has_dial ? u->dial.number : -1;
 }
 
 void ol_keypad_unit_rx(ol_keypad_unit *u, uint64_t now_ms, uint8_t byte) {

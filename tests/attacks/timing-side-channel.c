@@ -160,7 +160,7 @@ static void setup(void) {
         flash_erase(&r.flash, s);
     }
     r.rng = 0x0123456789ABCDEFu;
-    r.plat = (ol_platform){&r.flash.flash, test_trng, &r.rng, rtc_fixed, NULL, NULL, NULL};
+    r.plat = (ol_platform){&r.flash.flash, test_trng, &r.rng, rtc_fixed, NULL, NULL, NULL, false};
     CHECK_EQ(ol_lock_boot(&r.lock, &r.plat, 0, true), OL_OK);
     entry(CODE, CODE_DIGITS);
     entry(CODE, CODE_DIGITS);

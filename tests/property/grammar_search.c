@@ -893,6 +893,19 @@ static void check_count(search *s, const before *b, bool opening) {
     }
 }
 
+// A recovery group in an entry (its check digit valid), as the manual says
+// one may be typed: its five digits, or the same with a 0 before them (a
+// dial's pairs); else NULL.
+static const uint8_t *group_of(const ol_event *ev) {
+    const uint8_t *g = ev->digits;
+    size_t n = ev->ndigits;
+    if (n == OL_RECOVERY_GROUP_DIGITS + 2 && g[0] == 0) {
+        g++;
+        n--;
+    }
+    return n == OL_RECOVERY_GROUP_DIGITS + 1 && ol_check_valid(g, n) ? g : NULL;
+}
+
 static void deliver(search *s, const ol_event *ev, const char *typed) {
     world *w = &s->w;
     rig *r = &w->r;
@@ -909,13 +922,14 @@ static void deliver(search *s, const ol_event *ev, const char *typed) {
         w->rfn = ev->function;
         w->rgiven = false;
     }
+    const uint8_t *group = group_of(ev);
     if (ev->type == OL_EV_ENTRY && reaches && w->rtyped >= 0 && b.st.lockout_remaining_ms == 0 &&
-        ev->ndigits == OL_RECOVERY_GROUP_DIGITS + 1 && ol_check_valid(ev->digits, ev->ndigits)) {
+        group) {
         // A group with a wrong check digit is asked again; any other counts.
         const char *g = w->rcode[w->rtyped];
         bool same = w->rcode_known;
-        for (uint8_t i = 0; i < ev->ndigits; i++) {
-            same &= g[i] == (char)('0' + ev->digits[i]);
+        for (uint8_t i = 0; i < OL_RECOVERY_GROUP_DIGITS + 1; i++) {
+            same &= g[i] == (char)('0' + group[i]);
         }
         w->rtyped = same ? (int8_t)(w->rtyped + 1) : -1;
         if (w->rtyped == OL_RECOVERY_GROUPS && w->rfn == 99) {
@@ -942,17 +956,16 @@ static void deliver(search *s, const ol_event *ev, const char *typed) {
         }
         w->rgiven |= w->rtyped == OL_RECOVERY_GROUPS && w->rfn != 99;
     }
-    if (b.mode == MODE_SHOW_CODE && ev->type == OL_EV_ENTRY && reaches &&
-        ev->ndigits == OL_RECOVERY_GROUP_DIGITS + 1 && ol_check_valid(ev->digits, ev->ndigits)) {
+    if (b.mode == MODE_SHOW_CODE && ev->type == OL_EV_ENTRY && reaches && group) {
         // A group typed while a recovery code is shown: the last five count.
         if (w->nback == OL_RECOVERY_GROUPS) {
             memmove(w->rback[0], w->rback[1], sizeof w->rback - sizeof w->rback[0]);
             w->nback--;
         }
-        for (uint8_t i = 0; i < ev->ndigits; i++) {
-            w->rback[w->nback][i] = (char)('0' + ev->digits[i]);
+        for (uint8_t i = 0; i < OL_RECOVERY_GROUP_DIGITS + 1; i++) {
+            w->rback[w->nback][i] = (char)('0' + group[i]);
         }
-        w->rback[w->nback][ev->ndigits] = '\0';
+        w->rback[w->nback][OL_RECOVERY_GROUP_DIGITS + 1] = '\0';
         w->nback++;
     }
     if (ev->type == OL_EV_FUNCTION && reaches) {

@@ -60,6 +60,7 @@
     X(OL_BODY_HEARTBEAT_MS)                                                                        \
     X(OL_LINK_FRESH_WINDOW)                                                                        \
     X(OL_KEYPAD_IDLE_MS)                                                                           \
+    X(OL_DIAL_GESTURE_STEPS)                                                                       \
     X(OL_KEYPAD_RETRY_MS)                                                                          \
     X(OL_KEYPAD_SECTORS)                                                                           \
     X(OL_STATE_FIRST_SECTOR)                                                                       \

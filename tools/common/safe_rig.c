@@ -95,6 +95,7 @@ typedef enum keypad_op {
     KEYPAD_KEY,
     KEYPAD_RX,
     KEYPAD_TICK,
+    KEYPAD_TURN,
     KEYPAD_SHUTDOWN
 } keypad_op;
 
@@ -113,6 +114,12 @@ static void keypad_run(void *arg) {
     switch (c->op) {
     case KEYPAD_BOOT:
         c->err = ol_keypad_unit_boot(&r->keypad, &r->keypad_plat, now, keypad_send, r);
+        if (!c->err && r->dial) {
+            c->err = ol_keypad_unit_dial_on(&r->keypad);
+        }
+        break;
+    case KEYPAD_TURN:
+        ol_keypad_unit_turn(&r->keypad, now, c->key);
         break;
     case KEYPAD_KEY:
         ol_keypad_unit_key(&r->keypad, now, c->key);
@@ -159,6 +166,7 @@ void safe_rig_platforms(safe_rig *r) {
         .rtc_set = ol_vclock_rtc_set,
         .rtc_ctx = &r->clock,
         .boot = &r->boot,
+        .self_powered = r->dial, // a dial unit is the lock's only power
     };
     ol_boot_services_init(&r->boot, &r->lock_flash.flash, OL_BOOT_FIRST_SECTOR, sim_maker_key());
     r->keypad_plat = (ol_platform){
@@ -285,6 +293,16 @@ void safe_rig_press(safe_rig *r, char key) {
         sync_clock(r);
         keypad(r, (keypad_call){.op = KEYPAD_KEY, .key = key});
     }
+}
+
+bool safe_rig_turn(safe_rig *r, int dir) {
+    if (r->powered) {
+        sync_clock(r);
+        keypad(r, (keypad_call){.op = KEYPAD_TURN, .key = (char)(dir > 0 ? 1 : -1)});
+        safe_rig_pump(r);
+        step(r);
+    }
+    return !r->internal_error[0];
 }
 
 bool safe_rig_key(safe_rig *r, char key) {

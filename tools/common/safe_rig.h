@@ -57,6 +57,8 @@ typedef struct safe_rig {
     bool powered;
     uint64_t lock_on_at, keypad_on_at; // t of each unit's last boot
     bool door_open;
+    bool dial;       // the front end is a dial unit, the lock's only power (set before
+                     // safe_rig_platforms)
     ol_vclock clock; // the world's wall clock and the lock body's RTC
 
     ol_hostflash lock_flash, keypad_flash;
@@ -112,6 +114,9 @@ bool safe_rig_service(safe_rig *r, const uint8_t *req, size_t len,
 bool safe_rig_key(safe_rig *r, char key);
 // The same, but what the key sent stays on the cable (safe_rig_pump() next).
 void safe_rig_press(safe_rig *r, char key);
+// One detent of a dial unit's dial (dir > 0 right, < 0 left), then pump and
+// step; no time passes.
+bool safe_rig_turn(safe_rig *r, int dir);
 // Let ms pass, stopping at every deadline of either unit.
 bool safe_rig_advance(safe_rig *r, uint64_t ms);
 // Bytes put on the cable toward the lock body, or recorded frames

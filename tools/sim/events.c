@@ -265,12 +265,13 @@ void sim_events_free(sim_events *log) {
 // `expect no-event` is a script error instead of a test that always passes.
 static const struct {
     const char *type;
-    const char *fields[16];
+    const char *fields[20];
 } known_types[] = {
     {"bolt", {"state"}},
     {"door", {"state"}},
     {"display", {"text"}},
     {"beep", {"pattern"}},
+    {"dial", {"number", "power"}},
     {"led", {"color", "on"}},
     {"alarm", {"on"}},
     {"audit", {"seq", "kind", "slot", "arg", "time"}},
@@ -284,7 +285,7 @@ static const struct {
     {"state",
      {"power", "bolt", "door", "alarm", "display", "leds", "battery", "rtc", "clock",
       "remote_disable", "lockout_remaining_ms", "failures", "commissioned", "enrolled",
-      "audit_next_seq", "firmware"}},
+      "audit_next_seq", "firmware", "dial"}},
     {"dump", {"hex"}},
     {"plug", {"plugged"}},
     {"session", {"open"}},

@@ -99,7 +99,8 @@ static int run_script(sim_events *events, const sim_options *opt) {
     }
     sim_world w;
     char err[512];
-    if (!sim_world_open(&w, events, opt->state_dir, opt->have_seed, opt->seed, err, sizeof err)) {
+    if (!sim_world_open(&w, events, opt->state_dir, opt->have_seed, opt->seed, opt->dial, err,
+                        sizeof err)) {
         fprintf(stderr, "ownerlock-sim: %s\n", err);
         sim_world_close(&w);
         sim_script_free(script);
@@ -143,12 +144,8 @@ int main(int argc, char **argv) {
             return usage_error("unknown argument '%s'", argv[i]);
         }
     }
-    if (strcmp(frontend, "dial") == 0) {
-        fprintf(stderr, "ownerlock-sim: --frontend dial: not available yet: needs the dial "
-                        "front end\n");
-        return SIM_EXIT_SCRIPT;
-    }
-    if (strcmp(frontend, "keypad") != 0) {
+    opt.dial = strcmp(frontend, "dial") == 0;
+    if (!opt.dial && strcmp(frontend, "keypad") != 0) {
         return usage_error("--frontend: '%s' is neither keypad nor dial", frontend);
     }
 

@@ -296,6 +296,9 @@ static int cmd_keys(runner *r, const char *p) {
     if (check_pass(r)) {
         return SIM_EXIT_OK;
     }
+    if (r->w->rig.dial) {
+        return script_error(r, "keys: the front end is a dial: turn it (dial ...)");
+    }
     for (const char *k = p; *k; k++) {
         if (isspace((unsigned char)*k)) {
             continue;
@@ -345,6 +348,9 @@ static int cmd_power(runner *r, const char *p) {
     int i = one_of(r, "power", &p, choices);
     if (i < 0) {
         return SIM_EXIT_SCRIPT;
+    }
+    if (!check_pass(r) && i == 1 && r->w->rig.dial) {
+        return script_error(r, "power on: the dial powers the units: turn it (dial ...)");
     }
     if (!check_pass(r)) {
         sim_world_power(r->w, i == 1);
@@ -585,9 +591,77 @@ static int cmd_wire(runner *r, const char *p) {
                         got ? ", not " : "", got ? word : "");
 }
 
+// "2", "0.25", "1.5" turns -> detents (a turn is OL_DIAL_NUMBERS), at most
+// 100,000 turns; false if malformed or not a whole number of detents.
+static bool parse_turns(const char *s, uint64_t *steps) {
+    uint64_t whole = 0, frac = 0, scale = 1;
+    const char *p = s;
+    if (!isdigit((unsigned char)*p)) {
+        return false;
+    }
+    for (; isdigit((unsigned char)*p); p++) {
+        whole = whole * 10 + (uint64_t)(*p - '0');
+        if (whole > 100000u) {
+            return false;
+        }
+    }
+    if (*p == '.') {
+        p++;
+        if (!isdigit((unsigned char)*p)) {
+            return false;
+        }
+        for (; isdigit((unsigned char)*p) && scale < 100; p++) {
+            frac = frac * 10 + (uint64_t)(*p - '0');
+            scale *= 10;
+        }
+    }
+    if (*p) {
+        return false;
+    }
+    *steps = whole * OL_DIAL_NUMBERS + frac * OL_DIAL_NUMBERS / scale;
+    return *steps > 0;
+}
+
+// dial left|right TURNS, dial left|right to NN, dial to NN.
 static int cmd_dial(runner *r, const char *p) {
-    (void)p;
-    return script_error(r, "dial: not available yet: needs the dial front end");
+    static const char usage[] = "dial: expected left|right TURNS, left|right to NN or to NN";
+    char word[MAX_WORD], arg[MAX_WORD], nn[MAX_WORD];
+    if (next_token(r, &p, word) <= 0) {
+        return script_error(r, usage);
+    }
+    int dir = strcmp(word, "right") == 0 ? 1 : strcmp(word, "left") == 0 ? -1 : 0;
+    bool to = strcmp(word, "to") == 0;
+    if (!dir && !to) {
+        return script_error(r, "%s, not %s", usage, word);
+    }
+    if (!to && next_token(r, &p, arg) <= 0) {
+        return script_error(r, usage);
+    }
+    uint64_t steps = 0;
+    unsigned number = 0;
+    if (to || strcmp(arg, "to") == 0) {
+        char *end = NULL;
+        if (next_token(r, &p, nn) <= 0 || strlen(nn) != 2 || !isdigit((unsigned char)nn[0]) ||
+            !isdigit((unsigned char)nn[1])) {
+            return script_error(r, "dial ... to: expected a number 00-99");
+        }
+        number = (unsigned)strtoul(nn, &end, 10);
+        to = true;
+    } else if (!parse_turns(arg, &steps)) {
+        return script_error(r, "dial %s: '%s' is not a number of turns (e.g. 2 or 0.25)", word,
+                            arg);
+    }
+    if (!no_more(r, "dial", p)) {
+        return SIM_EXIT_SCRIPT;
+    }
+    if (check_pass(r)) {
+        return SIM_EXIT_OK;
+    }
+    if (!r->w->rig.dial) {
+        return script_error(r, "dial: the front end is a keypad (--frontend dial for a dial)");
+    }
+    bool ok = to ? sim_world_dial_to(r->w, dir, number) : sim_world_turn(r->w, dir, steps);
+    return ok ? SIM_EXIT_OK : internal_error(r);
 }
 
 // service plug|unplug, service firmware PATH, service pin-key PATH, service info, service end.

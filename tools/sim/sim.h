@@ -123,6 +123,9 @@ bool sim_parse_duration(const char *s, uint64_t *ms);
 // 2026-01-01T00:00:00Z: the wall clock of a fresh safe's world.
 #define SIM_FRESH_EPOCH INT64_C(1767225600)
 #define SIM_KEY_MS 200u
+#define SIM_DIAL_STEP_MS 10u // a detent: a whole turn of 100 numbers a second
+#define SIM_DIAL_HOLD_MS                                                                           \
+    8000u // the supply's store keeps the units up this long: > OL_RELOCK_UNOPENED_MS
 
 // ---- the world (world.c) -------------------------------------------------------
 // What was last reported, to turn state into change events.
@@ -148,6 +151,7 @@ typedef struct sim_world {
     uint32_t battery_mv;
     bool remote_disable;
     uint32_t keypads;     // keypads replaced so far (persisted: each one is new)
+    uint64_t turned_at;   // rig.t of the dial's last detent (the dial powers the units)
     bool service_plugged; // a service tool on the port inside the door
     bool owner_key_set;   // the tool's owner audit key (else the TEST one)
     uint8_t owner_key[32];
@@ -164,14 +168,24 @@ typedef struct sim_world {
 
 // Open (or create) the safe in state_dir (NULL: a fresh one in a temporary
 // directory) and power both units up. Returns false with a message in err.
+// With dial, the front end is a dial unit that powers both units while it is
+// turned: the safe starts unpowered.
 bool sim_world_open(sim_world *w, sim_events *events, const char *state_dir, bool have_seed,
-                    uint64_t seed, char *err, size_t errlen);
+                    uint64_t seed, bool dial, char *err, size_t errlen);
 // Save the world's state (if kept), drop the units, remove a temporary directory.
 void sim_world_close(sim_world *w);
 
 // Each returns false only on an internal error (w->internal_error says why).
 bool sim_world_advance(sim_world *w, uint64_t ms);
 bool sim_world_key(sim_world *w, char key); // does not advance time
+// The dial unit (--frontend dial): turn it steps detents (dir > 0 right), or
+// to number nn (dir 0: the shorter way, none if it is there; left or right:
+// once around if it is there, as a person turning until it shows nn would).
+// Each detent takes SIM_DIAL_STEP_MS; the first one of a turn with the power
+// off powers both units up and is spent doing so. The power stays on for
+// SIM_DIAL_HOLD_MS after the last detent.
+bool sim_world_turn(sim_world *w, int dir, uint64_t steps);
+bool sim_world_dial_to(sim_world *w, int dir, unsigned nn);
 // false: the door cannot open against an extended bolt (nothing changed).
 bool sim_world_door(sim_world *w, bool open);
 void sim_world_power(sim_world *w, bool on);
@@ -228,6 +242,7 @@ void sim_script_free(sim_script *s);
 typedef struct sim_options {
     const char *state_dir; // NULL: a fresh safe in a temporary directory
     const char *script;    // NULL: interactive
+    bool dial;             // --frontend dial
     bool have_seed;
     uint64_t seed;
 } sim_options;

@@ -97,7 +97,7 @@ static void style_off(const ui *u, int pair, bool bold) {
 
 static void draw_keypad(ui *u, int y, int x) {
     sim_world *w = &u->w;
-    mvaddstr(y, x, "KEYPAD UNIT");
+    mvaddstr(y, x, w->rig.dial ? "DIAL UNIT" : "KEYPAD UNIT");
     char line[2][OL_DISPLAY_COLS + 1];
     sim_world_lines(w, line);
     mvaddstr(y + 1, x, "+----------------+");
@@ -118,8 +118,18 @@ static void draw_keypad(ui *u, int y, int x) {
     addstr(red ? "[R] red" : "[ ] red");
     style_off(u, red ? PAIR_RED : 0, red);
 
+    if (w->rig.dial) {
+        int n = w->rig.powered ? ol_keypad_unit_dial_number(&w->rig.keypad) : -1;
+        if (n >= 0) {
+            mvprintw(y + 7, x + 4, "(  %02d  )", n);
+        } else {
+            mvaddstr(y + 7, x + 4, "(      )");
+        }
+        mvaddstr(y + 9, x, "<- -> 1  up/down 10");
+        mvaddstr(y + 10, x, "[ ] a whole turn");
+    }
     static const char rows[4][4] = {"123", "456", "789", "*0#"};
-    for (int r = 0; r < 4; r++) {
+    for (int r = 0; r < 4 && !w->rig.dial; r++) {
         for (int c = 0; c < 3; c++) {
             char k = rows[r][c];
             bool lit = k == u->pressed && w->rig.t < u->pressed_until;
@@ -193,8 +203,11 @@ static void draw(ui *u) {
     }
     attron(A_DIM);
     mvaddnstr(LINES - 1, 1,
-              "0-9*# keys  d door  p power  f/F +1/+10 min  b/B battery -/+0.1 V  k new keypad  "
-              "q quit",
+              w->rig.dial
+                  ? "arrows and [ ] turn the dial (right counts up)  d door  f/F +1/+10 min  "
+                    "q quit"
+                  : "0-9*# keys  d door  p power  f/F +1/+10 min  b/B battery -/+0.1 V  "
+                    "k new keypad  q quit",
               COLS - 2);
     attroff(A_DIM);
     refresh();
@@ -215,6 +228,9 @@ static bool handle_key(ui *u, int ch, bool *ok) {
         }
         break;
     case 'p':
+        if (w->rig.dial) {
+            break; // the dial is the power
+        }
         sim_world_power(w, !w->rig.powered);
         set_message(u, w->rig.t, w->rig.powered ? "battery connected" : "battery removed");
         break;
@@ -238,7 +254,24 @@ static bool handle_key(ui *u, int ch, bool *ok) {
                                  ? w->battery_mv + UI_BATTERY_STEP_MV
                                  : 100000u);
         break;
+    case KEY_RIGHT:
+    case KEY_LEFT:
+    case KEY_UP:
+    case KEY_DOWN:
+    case ']':
+    case '[':
+        if (w->rig.dial) {
+            int dir = ch == KEY_RIGHT || ch == KEY_UP || ch == ']' ? 1 : -1;
+            *ok = sim_world_turn(w, dir,
+                                 ch == KEY_UP || ch == KEY_DOWN ? 10u
+                                 : ch == ']' || ch == '['       ? OL_DIAL_NUMBERS
+                                                                : 1u);
+        }
+        break;
     default:
+        if (w->rig.dial) {
+            break; // a dial has no keys
+        }
         if ((ch >= '0' && ch <= '9') || ch == '*' || ch == '#') {
             if (!w->rig.powered) {
                 set_message(u, w->rig.t, "no power: the keypad is dark");
@@ -260,7 +293,7 @@ int sim_run_ui(sim_events *events, const sim_options *opt) {
     events->hook = on_event;
     events->hook_ctx = u;
     char err[512];
-    if (!sim_world_open(&u->w, events, opt->state_dir, opt->have_seed, opt->seed, err,
+    if (!sim_world_open(&u->w, events, opt->state_dir, opt->have_seed, opt->seed, opt->dial, err,
                         sizeof err)) {
         fprintf(stderr, "ownerlock-sim: %s\n", err);
         sim_world_close(&u->w);

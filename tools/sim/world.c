@@ -364,8 +364,78 @@ static void power_up(sim_world *w) {
     tell_sensors(w);
 }
 
+_Static_assert(SIM_DIAL_HOLD_MS > OL_RELOCK_UNOPENED_MS,
+               "a dial's supply must keep the lock up until an unopened door relocks");
+
 bool sim_world_advance(sim_world *w, uint64_t ms) {
+    // A dial unit's charge runs out SIM_DIAL_HOLD_MS after its last detent.
+    uint64_t drop = w->turned_at + SIM_DIAL_HOLD_MS;
+    if (w->rig.dial && w->rig.powered && w->rig.t + ms >= drop) {
+        uint64_t before = drop > w->rig.t ? drop - w->rig.t : 0;
+        if (!safe_rig_advance(&w->rig, before)) {
+            return false;
+        }
+        // The port's power-fail warning: a commissioned lock throws its bolt
+        // on what the supply's store still holds, door open or shut (a latch:
+        // a door shut on it locks). PORTING.md, "The dial unit".
+        ol_status st;
+        ol_lock_status(engine(w), &st);
+        if (st.commissioned) {
+            w->bolt = OL_BOLT_EXTENDED;
+        }
+        sim_world_power(w, false);
+        ms -= before;
+    }
     return safe_rig_advance(&w->rig, ms);
+}
+
+static void report_dial(sim_world *w) {
+    int n = ol_keypad_unit_dial_number(&w->rig.keypad);
+    sim_event ev;
+    sim_event_begin(&ev, w->rig.t, "keypad", "dial");
+    if (w->rig.powered && n >= 0) {
+        sim_event_uint(&ev, "number", (unsigned)n);
+    }
+    sim_event_bool(&ev, "power", w->rig.powered);
+    sim_emit(w->events, &ev);
+}
+
+// One detent; the first with the power off powers the units up instead.
+static bool detent(sim_world *w, int dir) {
+    if (!w->rig.powered) {
+        power_up(w);
+    } else if (!safe_rig_turn(&w->rig, dir)) {
+        return false;
+    }
+    w->turned_at = w->rig.t + SIM_DIAL_STEP_MS;
+    return sim_world_advance(w, SIM_DIAL_STEP_MS);
+}
+
+bool sim_world_turn(sim_world *w, int dir, uint64_t steps) {
+    for (uint64_t i = 0; i < steps; i++) {
+        if (!detent(w, dir)) {
+            return false;
+        }
+    }
+    report_dial(w);
+    return true;
+}
+
+bool sim_world_dial_to(sim_world *w, int dir, unsigned nn) {
+    if (!w->rig.powered && !detent(w, dir ? dir : 1)) {
+        return false;
+    }
+    unsigned at = (unsigned)ol_keypad_unit_dial_number(&w->rig.keypad);
+    unsigned up = (nn + OL_DIAL_NUMBERS - at) % OL_DIAL_NUMBERS; // detents turning right
+    bool explicit_dir = dir != 0;
+    if (dir == 0) {
+        dir = up <= OL_DIAL_NUMBERS - up ? 1 : -1;
+    }
+    uint64_t steps = dir > 0 ? up : (OL_DIAL_NUMBERS - up) % OL_DIAL_NUMBERS;
+    if (steps == 0 && explicit_dir) {
+        steps = OL_DIAL_NUMBERS; // "left to 05" standing at 05: once around
+    }
+    return sim_world_turn(w, dir, steps);
 }
 
 bool sim_world_key(sim_world *w, char key) {
@@ -728,6 +798,9 @@ void sim_world_show(sim_world *w) {
     sim_format_iso(sim_world_wall(w), iso);
     sim_event_str(&ev, "clock", iso);
     sim_event_bool(&ev, "remote_disable", w->remote_disable);
+    if (w->rig.powered && w->rig.dial) {
+        sim_event_uint(&ev, "dial", (unsigned)ol_keypad_unit_dial_number(&w->rig.keypad));
+    }
     if (w->rig.powered) {
         ol_status st;
         ol_lock_status(engine(w), &st);
@@ -935,9 +1008,10 @@ static void on_step(void *ctx) {
 }
 
 bool sim_world_open(sim_world *w, sim_events *events, const char *state_dir, bool have_seed,
-                    uint64_t seed, char *err, size_t errlen) {
+                    uint64_t seed, bool dial, char *err, size_t errlen) {
     *w = (sim_world){0};
     w->events = events;
+    w->rig.dial = dial;
     w->rig.door_open = true; // a fresh safe leaves the factory open
     w->bolt = OL_BOLT_RETRACTED;
     w->battery_mv = 6000;
@@ -977,7 +1051,9 @@ bool sim_world_open(sim_world *w, sim_events *events, const char *state_dir, boo
     ol_testrng_seed(&w->rig.lock_rng, seed);
     ol_testrng_seed(&w->rig.keypad_rng, keypad_seed(w));
     w->seen.bolt = w->bolt;
-    power_up(w);
+    if (!dial) {
+        power_up(w); // a dial's units wait for it to be turned
+    }
     return true;
 }
 

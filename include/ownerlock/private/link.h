@@ -99,4 +99,14 @@ typedef struct ol_keypad {
     uint64_t last_key_ms;
 } ol_keypad;
 
+// The dial (src/frontend/dial.h): the number shown and the turn in progress.
+// A dial number is two digits of an entry: 00..99.
+#define OL_DIAL_NUMBERS 100u
+typedef struct ol_dial {
+    uint8_t number; // 0..OL_DIAL_NUMBERS-1
+    int8_t dir;     // +1 right, -1 left, 0 not turned since power-up
+    bool spent;     // this turn completed the entry ('#'): its end enters nothing
+    uint16_t run;   // steps since the last change of direction or gesture, for gestures
+} ol_dial;
+
 #endif
