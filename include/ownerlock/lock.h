@@ -153,6 +153,7 @@ typedef enum ol_function_number {
     OL_FN_ID_MODE = 18,
     OL_FN_SERVICE = 19,  // a service session: the port inside the door answers
     OL_FN_FIRMWARE = 20, // the running firmware's version and digest
+    OL_FN_OPENINGS = 21, // the openings since the lock was set up
     OL_FN_RECOVERY = 99, // owner recovery: the recovery code's holder, not a code
 } ol_function_number;
 
@@ -198,6 +199,7 @@ typedef struct ol_status {
     uint32_t timelock_remaining_ms; // "lock for N hours" still to run
     uint32_t recovery_delay_ms;     // *99 recovery delay running (0: none)
     bool recovery_enabled;          // a recovery code is set
+    uint32_t openings;              // openings since the lock was set up (*21)
     bool alarm;                     // silent alarm raised (duress)
     ol_settings settings;           // the rules in force
     uint8_t code_checks[OL_SLOTS];  // new-code checks each slot has left
@@ -231,6 +233,7 @@ typedef struct ol_lock {
     uint32_t enrolled;     // bit n: slot n holds a code
     uint32_t failures;     // see src/core/penalty.h
     uint32_t last_lockout; // ms
+    uint32_t openings;     // since the lock was set up (*21)
     ol_countdown lockout;
     uint64_t quiet_until; // a quiet day ends: one wrong entry forgotten (0: none counted)
     // Wrong tries an opening may take back are earned from this time on (RAM

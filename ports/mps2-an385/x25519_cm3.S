@@ -1287,102 +1287,30 @@ ol_x25519_fe_addsub:
 ol_x25519_fe_cswap:
 	push	{r4, r5, r6, r7, r8, r9, r10, r11, lr}
 	rsb	r2, r2, #0
-	ldm	r0, {r4, r5, r6, r7, r8}
-	ldm	r1, {r9, r10, r11, r12, lr}
-	eor	r3, r4, r9
+	mov	r12, #5
+1:
+	ldm	r0, {r4, r5, r6, r7}
+	ldm	r1, {r8, r9, r10, r11}
+	eor	r3, r4, r8
 	and	r3, r3, r2
 	eor	r4, r4, r3
-	eor	r9, r9, r3
-	eor	r3, r5, r10
+	eor	r8, r8, r3
+	eor	r3, r5, r9
 	and	r3, r3, r2
 	eor	r5, r5, r3
-	eor	r10, r10, r3
-	eor	r3, r6, r11
-	and	r3, r3, r2
-	eor	r6, r6, r3
-	eor	r11, r11, r3
-	eor	r3, r7, r12
-	and	r3, r3, r2
-	eor	r7, r7, r3
-	eor	r12, r12, r3
-	eor	r3, r8, lr
-	and	r3, r3, r2
-	eor	r8, r8, r3
-	eor	lr, lr, r3
-	stm	r0!, {r4, r5, r6, r7, r8}
-	stm	r1!, {r9, r10, r11, r12, lr}
-	ldm	r0, {r4, r5, r6, r7, r8}
-	ldm	r1, {r9, r10, r11, r12, lr}
-	eor	r3, r4, r9
-	and	r3, r3, r2
-	eor	r4, r4, r3
 	eor	r9, r9, r3
-	eor	r3, r5, r10
-	and	r3, r3, r2
-	eor	r5, r5, r3
-	eor	r10, r10, r3
-	eor	r3, r6, r11
+	eor	r3, r6, r10
 	and	r3, r3, r2
 	eor	r6, r6, r3
-	eor	r11, r11, r3
-	eor	r3, r7, r12
-	and	r3, r3, r2
-	eor	r7, r7, r3
-	eor	r12, r12, r3
-	eor	r3, r8, lr
-	and	r3, r3, r2
-	eor	r8, r8, r3
-	eor	lr, lr, r3
-	stm	r0!, {r4, r5, r6, r7, r8}
-	stm	r1!, {r9, r10, r11, r12, lr}
-	ldm	r0, {r4, r5, r6, r7, r8}
-	ldm	r1, {r9, r10, r11, r12, lr}
-	eor	r3, r4, r9
-	and	r3, r3, r2
-	eor	r4, r4, r3
-	eor	r9, r9, r3
-	eor	r3, r5, r10
-	and	r3, r3, r2
-	eor	r5, r5, r3
 	eor	r10, r10, r3
-	eor	r3, r6, r11
-	and	r3, r3, r2
-	eor	r6, r6, r3
-	eor	r11, r11, r3
-	eor	r3, r7, r12
+	eor	r3, r7, r11
 	and	r3, r3, r2
 	eor	r7, r7, r3
-	eor	r12, r12, r3
-	eor	r3, r8, lr
-	and	r3, r3, r2
-	eor	r8, r8, r3
-	eor	lr, lr, r3
-	stm	r0!, {r4, r5, r6, r7, r8}
-	stm	r1!, {r9, r10, r11, r12, lr}
-	ldm	r0, {r4, r5, r6, r7, r8}
-	ldm	r1, {r9, r10, r11, r12, lr}
-	eor	r3, r4, r9
-	and	r3, r3, r2
-	eor	r4, r4, r3
-	eor	r9, r9, r3
-	eor	r3, r5, r10
-	and	r3, r3, r2
-	eor	r5, r5, r3
-	eor	r10, r10, r3
-	eor	r3, r6, r11
-	and	r3, r3, r2
-	eor	r6, r6, r3
 	eor	r11, r11, r3
-	eor	r3, r7, r12
-	and	r3, r3, r2
-	eor	r7, r7, r3
-	eor	r12, r12, r3
-	eor	r3, r8, lr
-	and	r3, r3, r2
-	eor	r8, r8, r3
-	eor	lr, lr, r3
-	stm	r0!, {r4, r5, r6, r7, r8}
-	stm	r1!, {r9, r10, r11, r12, lr}
+	stm	r0!, {r4, r5, r6, r7}
+	stm	r1!, {r8, r9, r10, r11}
+	subs	r12, r12, #1
+	bne	1b
 	pop	{r4, r5, r6, r7, r8, r9, r10, r11, pc}
 	.size	ol_x25519_fe_cswap, .-ol_x25519_fe_cswap
 
@@ -1396,24 +1324,9 @@ ol_x25519_fe_cswap:
 	.thumb_func
 ol_x25519_fe_mul_small_add:
 	push	{r4, r5, r6, r7, r8, r9, r10, r11, lr}
-	ldm	r1!, {r4, r5, r6, r7}
-	ldm	r3!, {r8, r9, r10, r11}
-	mla	r8, r4, r2, r8
-	add	r12, r8, #4096
-	sbfx	r8, r8, #0, #13
-	mla	r9, r5, r2, r9
-	add	r9, r9, r12, asr #13
-	add	r12, r9, #4096
-	sbfx	r9, r9, #0, #13
-	mla	r10, r6, r2, r10
-	add	r10, r10, r12, asr #13
-	add	r12, r10, #4096
-	sbfx	r10, r10, #0, #13
-	mla	r11, r7, r2, r11
-	add	r11, r11, r12, asr #13
-	add	r12, r11, #4096
-	sbfx	r11, r11, #0, #13
-	stm	r0!, {r8, r9, r10, r11}
+	mov	r12, #0
+	mov	lr, #5
+1:
 	ldm	r1!, {r4, r5, r6, r7}
 	ldm	r3!, {r8, r9, r10, r11}
 	mla	r8, r4, r2, r8
@@ -1433,63 +1346,8 @@ ol_x25519_fe_mul_small_add:
 	add	r12, r11, #4096
 	sbfx	r11, r11, #0, #13
 	stm	r0!, {r8, r9, r10, r11}
-	ldm	r1!, {r4, r5, r6, r7}
-	ldm	r3!, {r8, r9, r10, r11}
-	mla	r8, r4, r2, r8
-	add	r8, r8, r12, asr #13
-	add	r12, r8, #4096
-	sbfx	r8, r8, #0, #13
-	mla	r9, r5, r2, r9
-	add	r9, r9, r12, asr #13
-	add	r12, r9, #4096
-	sbfx	r9, r9, #0, #13
-	mla	r10, r6, r2, r10
-	add	r10, r10, r12, asr #13
-	add	r12, r10, #4096
-	sbfx	r10, r10, #0, #13
-	mla	r11, r7, r2, r11
-	add	r11, r11, r12, asr #13
-	add	r12, r11, #4096
-	sbfx	r11, r11, #0, #13
-	stm	r0!, {r8, r9, r10, r11}
-	ldm	r1!, {r4, r5, r6, r7}
-	ldm	r3!, {r8, r9, r10, r11}
-	mla	r8, r4, r2, r8
-	add	r8, r8, r12, asr #13
-	add	r12, r8, #4096
-	sbfx	r8, r8, #0, #13
-	mla	r9, r5, r2, r9
-	add	r9, r9, r12, asr #13
-	add	r12, r9, #4096
-	sbfx	r9, r9, #0, #13
-	mla	r10, r6, r2, r10
-	add	r10, r10, r12, asr #13
-	add	r12, r10, #4096
-	sbfx	r10, r10, #0, #13
-	mla	r11, r7, r2, r11
-	add	r11, r11, r12, asr #13
-	add	r12, r11, #4096
-	sbfx	r11, r11, #0, #13
-	stm	r0!, {r8, r9, r10, r11}
-	ldm	r1!, {r4, r5, r6, r7}
-	ldm	r3!, {r8, r9, r10, r11}
-	mla	r8, r4, r2, r8
-	add	r8, r8, r12, asr #13
-	add	r12, r8, #4096
-	sbfx	r8, r8, #0, #13
-	mla	r9, r5, r2, r9
-	add	r9, r9, r12, asr #13
-	add	r12, r9, #4096
-	sbfx	r9, r9, #0, #13
-	mla	r10, r6, r2, r10
-	add	r10, r10, r12, asr #13
-	add	r12, r10, #4096
-	sbfx	r10, r10, #0, #13
-	mla	r11, r7, r2, r11
-	add	r11, r11, r12, asr #13
-	add	r12, r11, #4096
-	sbfx	r11, r11, #0, #13
-	stm	r0!, {r8, r9, r10, r11}
+	subs	lr, lr, #1
+	bne	1b
 	asr	r12, r12, #13
 	sub	r0, r0, #80
 	movw	r1, #608

@@ -91,6 +91,7 @@ static ol_err apply_recovery_delay(ol_lock *lock);
 static ol_err apply_pair(ol_lock *lock);
 static ol_err apply_id_mode(ol_lock *lock);
 static ol_err apply_service(ol_lock *lock);
+static ol_err apply_openings(ol_lock *lock);
 
 static const function functions[] = {
     {OL_FN_CHANGE_CODE, PROGRAMMING, "CHANGE CODE", apply_none,
@@ -138,6 +139,7 @@ static const function functions[] = {
     // The service port answers only in a session: from inside the safe.
     {OL_FN_SERVICE, MANAGER | PROGRAMMING | DOOR_OPEN, "SERVICE", apply_service, FIELDS(END)},
     {OL_FN_FIRMWARE, 0, "FIRMWARE", apply_none, FIELDS({F_FIRMWARE, 0, 0, ""}, END)},
+    {OL_FN_OPENINGS, 0, "OPENINGS", apply_openings, FIELDS(END)},
 };
 
 // The prompts above spell out the ranges; a board that changes one of these
@@ -848,6 +850,16 @@ static ol_err apply_pair(ol_lock *lock) {
     }
     lock->pair_until = lock->now + OL_PAIRING_WINDOW_MS;
     ol_say(lock, TONE_OK, "PAIR KEYPAD NOW", "WITHIN 60 S");
+    return OL_OK;
+}
+
+// The openings since the lock was set up, as approved locks count them.
+static ol_err apply_openings(ol_lock *lock) {
+    ol_function_end(lock);
+    ol_say(lock, TONE_OK, "OPENINGS", "00000000");
+    for (uint32_t n = lock->openings, i = 8; n != 0 && i-- > 0; n /= 10u) {
+        lock->message[1][i] = (char)('0' + n % 10u);
+    }
     return OL_OK;
 }
 

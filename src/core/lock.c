@@ -343,6 +343,7 @@ void ol_lock_status(const ol_lock *lock, ol_status *st) {
     st->door_open = lock->door_open;
     st->enrolled = lock->enrolled;
     st->failures = lock->failures;
+    st->openings = lock->openings;
     st->lockout_remaining_ms = ol_countdown_left(lock, &lock->lockout);
     st->last_lockout_ms = lock->last_lockout;
     st->audit_first_seq = ol_log_first_seq(&lock->audit);

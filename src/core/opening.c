@@ -20,6 +20,7 @@
 #include "duress.h"
 #include "fault.h"
 #include "fih.h"
+#include "persist.h"
 #include "screen.h"
 #include "timelock.h"
 #include "tries.h"
@@ -112,6 +113,9 @@ ol_err ol_open_attempt(ol_lock *lock, const ol_event *ev) {
     }
     // Logged before the bolt moves: an opening is never missing from the trail.
     err = ol_audit_append(lock, OL_AUDIT_OPEN, slot, first);
+    if (!err) {
+        err = ol_save_opening(lock);
+    }
     if (!err) {
         err = retract(lock, v.grant);
     }

@@ -203,6 +203,12 @@ ol_err ol_load_recovery_running(ol_lock *lock, bool *running) {
     return load(lock, KEY_RECOVERY_RUN, &mark, 1, running);
 }
 
+ol_err ol_save_opening(ol_lock *lock) {
+    uint8_t buf[4];
+    put_le32(buf, ++lock->openings);
+    return ol_kv_put(&lock->kv, KEY_OPENINGS, buf, sizeof buf);
+}
+
 ol_err ol_save_timelock(ol_lock *lock, uint32_t remaining) {
     uint8_t buf[4];
     put_le32(buf, remaining);
@@ -289,6 +295,10 @@ ol_err ol_load_state(ol_lock *lock) {
             lock->last_lockout = get_le32(buf + 4);
             restart_countdown(lock, &lock->lockout, get_le32(buf + 8));
         }
+    }
+    if (!err) {
+        err = load(lock, KEY_OPENINGS, buf, 4, &found);
+        lock->openings = found ? get_le32(buf) : 0;
     }
     if (!err) {
         err = load(lock, KEY_TIMELOCK, buf, 4, &found);

@@ -25,6 +25,7 @@ enum persist_key {
     KEY_CODE_CHECKS = 49,  // new-code checks left per slot u8 x OL_SLOTS, ms until one more u32
     KEY_RECOVERY_RUN = 50, // present while a *99 recovery runs (its end is recorded)
     KEY_ALARM = 51,        // present while the duress alarm is raised
+    KEY_OPENINGS = 52,     // openings since the lock was set up, u32 (*21)
 };
 
 #define SETTINGS_BYTES 12
@@ -36,7 +37,7 @@ enum persist_key {
 
 _Static_assert(KEY_SCHEDULE_BASE + 7 <= KEY_SLOT_BASE, "schedule keys overlap slot keys");
 _Static_assert(KEY_SLOT_BASE + OL_SLOTS <= KEY_AUDIT_NOISE, "slot keys overlap the noise key");
-_Static_assert(KEY_RECOVERY_RUN < OL_KV_MAX_KEYS, "a key exceeds the store's key space");
+_Static_assert(KEY_OPENINGS < OL_KV_MAX_KEYS, "a key exceeds the store's key space");
 _Static_assert(KEY_SLOT_BASE + OL_SLOTS <= OL_KV_MAX_KEYS,
                "slot keys exceed the store's key space");
 _Static_assert(OL_HOLIDAYS * 2 <= OL_KV_MAX_VALUE, "holidays exceed one record");
@@ -55,6 +56,8 @@ ol_err ol_save_slot_new_holder(ol_lock *lock, uint8_t slot,
                                const uint8_t tag[OL_TAG_BYTES]) OL_MUST_CHECK;
 ol_err ol_delete_slot(ol_lock *lock, uint8_t slot) OL_MUST_CHECK;
 ol_err ol_save_penalty(ol_lock *lock, penalty p) OL_MUST_CHECK;
+// One opening more (*21), saved with its audit record, before the bolt moves.
+ol_err ol_save_opening(ol_lock *lock) OL_MUST_CHECK;
 // Reads the penalty record back from flash: OL_OK only if it holds exactly
 // these values, OL_ERR_FLASH if it does not (a write that did not take, or a
 // save that a glitch skipped).
