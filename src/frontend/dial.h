@@ -10,9 +10,10 @@
 //     changing direction is a gesture, and each further four turns the same
 //     again.
 //     Right: the entry is complete ('#', "turn right to open"; four more
-//     turns are '#' again, which pages); the change of direction that ends such a
-//     turn enters nothing. Left: clear ('<', "turn left twice to clear"); the
-//     turn may go on to the first number, entered where it turns back.
+//     turns are '#' again, which pages); the change of direction that ends
+//     such a turn enters nothing. Left: clear ('<', "turn left four times to
+//     clear"); the turn may go on to the first number, entered where it turns
+//     back.
 // No number needs more than a whole turn, so no gesture is taken for one.
 // What a clear and a complete entry mean is keypad.c's (ol_keypad_dial_key).
 // The dial holds nothing of what was entered.

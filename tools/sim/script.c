@@ -640,12 +640,11 @@ static int cmd_dial(runner *r, const char *p) {
     uint64_t steps = 0;
     unsigned number = 0;
     if (to || strcmp(arg, "to") == 0) {
-        char *end = NULL;
         if (next_token(r, &p, nn) <= 0 || strlen(nn) != 2 || !isdigit((unsigned char)nn[0]) ||
             !isdigit((unsigned char)nn[1])) {
             return script_error(r, "dial ... to: expected a number 00-99");
         }
-        number = (unsigned)strtoul(nn, &end, 10);
+        number = (unsigned)(nn[0] - '0') * 10u + (unsigned)(nn[1] - '0');
         to = true;
     } else if (!parse_turns(arg, &steps)) {
         return script_error(r, "dial %s: '%s' is not a number of turns (e.g. 2 or 0.25)", word,

@@ -375,14 +375,6 @@ bool sim_world_advance(sim_world *w, uint64_t ms) {
         if (!safe_rig_advance(&w->rig, before)) {
             return false;
         }
-        // The port's power-fail warning: a commissioned lock throws its bolt
-        // on what the supply's store still holds, door open or shut (a latch:
-        // a door shut on it locks). PORTING.md, "The dial unit".
-        ol_status st;
-        ol_lock_status(engine(w), &st);
-        if (st.commissioned) {
-            w->bolt = OL_BOLT_EXTENDED;
-        }
         sim_world_power(w, false);
         ms -= before;
     }
@@ -471,6 +463,17 @@ void sim_world_power(sim_world *w, bool on) {
     if (on) {
         power_up(w);
         return;
+    }
+    if (w->rig.dial) {
+        // A self-powered lock's power-fail warning, however the power goes:
+        // a commissioned lock throws its bolt on what the supply's store
+        // still holds, door open or shut (a latch: a door shut on it locks).
+        // PORTING.md, "The dial unit".
+        ol_status st;
+        ol_lock_status(engine(w), &st);
+        if (st.commissioned) {
+            w->bolt = OL_BOLT_EXTENDED;
+        }
     }
     safe_rig_power_down(&w->rig);
     sim_event ev;
