@@ -265,8 +265,14 @@ __attribute__((noinline)) static bool board_up(lock_body *b) {
     b->plat.rtc_set = an385_rtc_set;
     b->plat.rtc_ctx = &b->rtc;
 #ifdef AN385_WITH_BOOT_AREA
-    b->plat.boot = boot_table(&b->boot, &b->flash.flash) ? &b->boot : NULL;
-    console_puts(b->plat.boot ? "updates: on\n" : "updates: off\n");
+    // Without the table this lock body has no X25519 (x25519_lent.S): it
+    // stops, as on an unreadable image.
+    if (!boot_table(&b->boot, &b->flash.flash)) {
+        console_puts("no bootloader table of version 3\n");
+        return false;
+    }
+    b->plat.boot = &b->boot;
+    console_puts("updates: on\n");
 #endif
     bool loaded = an385_flash_init(&b->flash, path) == OL_OK;
     an385_flash_fence_keys(&b->flash); // the keys through the HAL only, from here on

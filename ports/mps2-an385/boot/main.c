@@ -40,6 +40,8 @@ __attribute__((section(".boot_api"), used)) const an385_boot_api an385_boot_tabl
     .version = AN385_BOOT_API_VERSION,
     .size = sizeof(an385_boot_api),
     .services = OL_BOOT_SERVICES_OF_SRC_BOOT(NULL, 0, maker_key), // the area: the lock body's
+    .fe_mul = ol_x25519_fe_mul,
+    .fe_sq = ol_x25519_fe_sq,
 };
 
 static _Noreturn void halt(const char *why) {
