@@ -348,8 +348,8 @@ static void deliver(world *w, const ol_event *ev, bool malformed) {
         ol_lock_status(&w->lock, &before);
         entry = code_of(ev);
         code group = entry;
-        if (group.n == OL_RECOVERY_GROUP_DIGITS + 2 && group.d[0] == 0) {
-            // "a group may come with a 0 before it" (a dial enters pairs)
+        while (group.n > OL_RECOVERY_GROUP_DIGITS + 1 && group.d[0] == 0) {
+            // "a number may come with 0s before it" (a dial enters pairs)
             memmove(group.d, group.d + 1, --group.n);
         }
         if (group.n == OL_RECOVERY_GROUP_DIGITS + 1 &&

@@ -116,6 +116,7 @@ typedef enum ol_audit_kind {
     OL_AUDIT_SERVICE = 23,         // the service port: arg = request << 8 | result (service.h)
     OL_AUDIT_FIRMWARE = 24,        // a new image's first boot: arg = its version (65535: above)
     OL_AUDIT_SERVICE_REFUSED = 25, // a request on the port outside a session: arg = the request
+    OL_AUDIT_FIRST_CODE = 26, // dual control: the first of two codes (slot), the second awaited
     OL_AUDIT_KIND_COUNT
 } ol_audit_kind;
 
@@ -233,6 +234,7 @@ typedef struct ol_lock {
     uint32_t enrolled;     // bit n: slot n holds a code
     uint32_t failures;     // see src/core/penalty.h
     uint32_t last_lockout; // ms
+    uint32_t wrong_since;  // clock second (penalty.since)
     uint32_t openings;     // since the lock was set up (*21)
     ol_countdown lockout;
     uint64_t quiet_until; // a quiet day ends: one wrong entry forgotten (0: none counted)

@@ -35,6 +35,7 @@ static const char *const kind_names[OL_AUDIT_KIND_COUNT] = {
     [OL_AUDIT_SERVICE] = "service",
     [OL_AUDIT_FIRMWARE] = "firmware",
     [OL_AUDIT_SERVICE_REFUSED] = "service_refused",
+    [OL_AUDIT_FIRST_CODE] = "first_code",
 };
 
 const char *ol_audit_kind_name(uint8_t kind) {

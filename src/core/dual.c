@@ -2,6 +2,7 @@
 // OL_DUAL_WINDOW_MS; the second opens.
 #include "dual.h"
 
+#include "audit.h"
 #include "refusal.h"
 #include "screen.h"
 #include "state.h"
@@ -24,7 +25,12 @@ ol_err ol_dual_control(ol_lock *lock, uint8_t slot, bool *go_on, uint16_t *first
     bool first_stands = (lock->enrolled >> first_slot) & 1u &&
                         !(first_slot >= OL_MANAGER_SLOTS && lock->set.users_disabled);
     if (lock->dual_until == 0 || !first_stands) {
+        // Recorded now, not only when no second came in time: a dial lock
+        // goes dark when the dial stops, and RAM with it (issue 17).
         ol_err err = ol_dual_lapse(lock);
+        if (!err) {
+            err = ol_audit_append(lock, OL_AUDIT_FIRST_CODE, slot, 0);
+        }
         if (err) {
             return err;
         }

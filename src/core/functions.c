@@ -59,6 +59,7 @@ enum function_rule {
     DOOR_OPEN = 4,   // only with the door open (from inside the safe)
     RELAXES = 8,     // may relax a rule restricting openings: change_rules()
     CLOCK = 16,      // needs a clock that runs while nobody uses the lock
+    KEYPAD = 32,     // makes every opening need what a dial cannot enter
 };
 
 typedef struct function {
@@ -134,7 +135,7 @@ static const function functions[] = {
      FIELDS({F_NUMBER, OL_RECOVERY_DELAY_MIN_MIN, OL_RECOVERY_DELAY_MAX_MIN, "DELAY 15-4320 MIN"},
             END)},
     // ID + code: a guess tests one slot, not all of them (docs/SECURITY.md).
-    {OL_FN_ID_MODE, MANAGER | PROGRAMMING | RELAXES, "ID MODE", apply_id_mode,
+    {OL_FN_ID_MODE, MANAGER | PROGRAMMING | RELAXES | KEYPAD, "ID MODE", apply_id_mode,
      FIELDS({F_NUMBER, 0, 1, "ID 0=OFF 1=ON"}, END)},
     // The service port answers only in a session: from inside the safe.
     {OL_FN_SERVICE, MANAGER | PROGRAMMING | DOOR_OPEN, "SERVICE", apply_service, FIELDS(END)},
@@ -175,16 +176,27 @@ static const field *current_field(const ol_lock *lock) {
 
 // ---- parsing ------------------------------------------------------------------
 
-static bool parse_number(const ol_event *ev, uint8_t max_digits, uint32_t *value) {
-    if (ev->ndigits < 1 || ev->ndigits > max_digits) {
-        return false;
+size_t ol_unpadded(const uint8_t **digits, size_t n, size_t want) {
+    while (n > want && **digits == 0) {
+        ++*digits;
+        n--;
+    }
+    return n;
+}
+
+// The digits' count (past any 0s before them), or 0 if none or too many.
+static size_t parse_number(const ol_event *ev, uint8_t max_digits, uint32_t *value) {
+    const uint8_t *d = ev->digits;
+    size_t n = ol_unpadded(&d, ev->ndigits, max_digits);
+    if (n < 1 || n > max_digits) {
+        return 0;
     }
     uint32_t v = 0;
-    for (uint8_t i = 0; i < ev->ndigits; i++) {
-        v = v * 10u + ev->digits[i];
+    for (size_t i = 0; i < n; i++) {
+        v = v * 10u + d[i];
     }
     *value = v;
-    return true;
+    return n;
 }
 
 // Plain mode is full: the one refusal that says what to do instead
@@ -253,23 +265,25 @@ static const char *take_field(ol_lock *lock, const field *f, const ol_event *ev)
         }
         break;
     case F_HHMM:
-        if (!parse_number(ev, 4, &v) || ev->ndigits != 4 || v % 100u > 59u || v > 2400u) {
+        if (parse_number(ev, 4, &v) != 4 || v % 100u > 59u || v > 2400u) {
             return "BAD TIME HHMM";
         }
         v = v / 100u * 60u + v % 100u;
         break;
-    case F_DATE:
-        if (!parse_number(ev, 8, &v)) {
+    case F_DATE: {
+        size_t n = parse_number(ev, 8, &v);
+        if (n == 0) {
             return "BAD DATE";
         }
         if (v == 0 && f->min == 0) {
             break; // clears the entry
         }
-        if (ev->ndigits != 8 || !ol_valid_date(v / 10000u, v / 100u % 100u, v % 100u)) {
+        if (n != 8 || !ol_valid_date(v / 10000u, v / 100u % 100u, v % 100u)) {
             return "BAD DATE";
         }
         v = ol_days_from_civil(v / 10000u, v / 100u % 100u, v % 100u);
         break;
+    }
     default:
         break;
     }
@@ -321,9 +335,12 @@ void ol_function_start(ol_lock *lock, uint8_t number) {
         return;
     }
     // A lock powered by its dial alone has no clock running between uses:
-    // no time delay, time lock, schedule, holiday or clock (issue 17).
-    if ((fn->rules & CLOCK) && lock->plat->self_powered) {
-        ol_function_refuse(lock, "NO STANDBY POWER");
+    // no time delay, time lock, schedule, holiday or clock (issue 17). And
+    // an ID with a combination is four numbers, which a dial cannot enter
+    // (a field ends on a number dialled turning left): ID mode would leave
+    // nobody a way in.
+    if ((fn->rules & (CLOCK | KEYPAD)) && lock->plat->self_powered) {
+        ol_function_refuse(lock, fn->rules & CLOCK ? "NO STANDBY POWER" : "NOT ON A DIAL");
         return;
     }
     lock->mode = MODE_FUNCTION;

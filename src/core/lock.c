@@ -167,7 +167,7 @@ ol_err ol_lock_boot(ol_lock *lock, const ol_platform *plat, uint64_t now_ms, boo
         err = ol_service_power_up(lock);
     }
     if (!err) {
-        ol_penalty_power_up(lock);
+        err = ol_penalty_power_up(lock);
     }
     if (err) {
         ol_fault_enter(lock);

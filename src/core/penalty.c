@@ -27,11 +27,13 @@ penalty ol_penalty_after_failure(penalty p) {
     return p;
 }
 
-penalty ol_penalty_back_to(uint32_t failures) {
-    penalty p = {failures, ol_penalty_lockout(failures), 0};
+penalty ol_penalty_back_to(penalty p, uint32_t failures) {
+    p.failures = failures;
+    p.last_lockout = ol_penalty_lockout(failures);
+    p.remaining = 0;
     return p;
 }
 
 penalty ol_penalty_cleared(void) {
-    return ol_penalty_back_to(0);
+    return (penalty){0, 0, 0, UINT32_MAX};
 }

@@ -136,14 +136,15 @@ static void restart_countdown(ol_lock *lock, ol_countdown *c, uint32_t ms) {
     c->saved = lock->now;
 }
 
-static void encode_penalty(uint8_t out[12], penalty p) {
+static void encode_penalty(uint8_t out[PENALTY_BYTES], penalty p) {
     put_le32(out, p.failures);
     put_le32(out + 4, p.last_lockout);
     put_le32(out + 8, p.remaining);
+    put_le32(out + 12, p.since);
 }
 
 ol_err ol_save_penalty(ol_lock *lock, penalty p) {
-    uint8_t buf[12];
+    uint8_t buf[PENALTY_BYTES];
     encode_penalty(buf, p);
     ol_err err = ol_kv_put(&lock->kv, KEY_PENALTY, buf, sizeof buf);
     if (err) {
@@ -151,6 +152,7 @@ ol_err ol_save_penalty(ol_lock *lock, penalty p) {
     }
     lock->failures = p.failures;
     lock->last_lockout = p.last_lockout;
+    lock->wrong_since = p.since;
     restart_countdown(lock, &lock->lockout, p.remaining);
     return OL_OK;
 }
@@ -236,7 +238,7 @@ static ol_err load(ol_lock *lock, uint16_t key, void *buf, size_t size, bool *fo
 }
 
 ol_err ol_penalty_is_saved(ol_lock *lock, penalty p) {
-    uint8_t want[12], got[12];
+    uint8_t want[PENALTY_BYTES], got[PENALTY_BYTES];
     bool found;
     encode_penalty(want, p);
     ol_err err = load(lock, KEY_PENALTY, got, sizeof got, &found);
@@ -289,10 +291,19 @@ ol_err ol_load_state(ol_lock *lock) {
         }
     }
     if (!err) {
-        err = load(lock, KEY_PENALTY, buf, 12, &found);
-        if (!err && found) {
+        // Before issue 17 the record ended after the lockout: no wrong
+        // try's time known.
+        size_t len = 0;
+        put_le32(buf + 12, OL_RTC_LOST);
+        err = ol_kv_get(&lock->kv, KEY_PENALTY, buf, PENALTY_BYTES, &len);
+        if (err == OL_ERR_NOT_FOUND) {
+            err = OL_OK;
+        } else if (!err && len != PENALTY_BYTES && len != 12) {
+            err = OL_ERR_CORRUPT;
+        } else if (!err) {
             lock->failures = get_le32(buf);
             lock->last_lockout = get_le32(buf + 4);
+            lock->wrong_since = get_le32(buf + 12);
             restart_countdown(lock, &lock->lockout, get_le32(buf + 8));
         }
     }

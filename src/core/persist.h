@@ -11,7 +11,7 @@
 
 enum persist_key {
     KEY_DEVICE = 1,        // (before the key store: moved there at boot; keystore.h)
-    KEY_PENALTY = 2,       // failures, last lockout ms, lockout ms left: u32 x3
+    KEY_PENALTY = 2,       // failures, last lockout ms, lockout ms left, since: u32 x4
     KEY_SETTINGS = 3,      // delay min, window min, flags, 0, override mask u32,
                            // recovery delay min u16, 0 u16
     KEY_TIMELOCK = 4,      // "lock for N hours": ms left, u32
@@ -29,6 +29,7 @@ enum persist_key {
 };
 
 #define SETTINGS_BYTES 12
+#define PENALTY_BYTES 16 // 12 before issue 17 (no since): still read
 #define FLAG_DUAL 1u
 #define FLAG_DURESS 2u
 #define FLAG_USERS_DISABLED 4u

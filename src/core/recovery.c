@@ -133,11 +133,7 @@ void ol_recovery_abandon(ol_lock *lock) {
 // with a 0 before it (5187 2 dialled as 05-18-72).
 static const uint8_t *group_typed(ol_lock *lock, const ol_event *ev) {
     const uint8_t *g = ev->digits;
-    size_t n = ev->ndigits;
-    if (n == OL_RECOVERY_GROUP_DIGITS + 2 && g[0] == 0) {
-        g++;
-        n--;
-    }
+    size_t n = ol_unpadded(&g, ev->ndigits, OL_RECOVERY_GROUP_DIGITS + 1);
     if (n == OL_RECOVERY_GROUP_DIGITS + 1 && ol_check_valid(g, n)) {
         return g;
     }

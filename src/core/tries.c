@@ -11,18 +11,31 @@
 #include "state.h"
 
 static penalty penalty_now(const ol_lock *lock) {
-    return (penalty){lock->failures, lock->last_lockout, ol_countdown_left(lock, &lock->lockout)};
+    return (penalty){lock->failures, lock->last_lockout, ol_countdown_left(lock, &lock->lockout),
+                     lock->wrong_since};
+}
+
+static uint32_t clock_now(const ol_lock *lock) {
+    return lock->plat->rtc_now(lock->plat->rtc_ctx);
+}
+
+// The state a wrong try at clock second `at` leaves.
+static penalty after_wrong(penalty was, uint32_t at) {
+    penalty p = ol_penalty_after_failure(was);
+    p.since = at;
+    return p;
 }
 
 // Steps 1 and 2; *was is the state from before.
 static ol_err penalty_open(ol_lock *lock, penalty *was) {
     *was = penalty_now(lock);
-    ol_err err = ol_save_penalty(lock, ol_penalty_after_failure(*was));
+    uint32_t at = clock_now(lock);
+    ol_err err = ol_save_penalty(lock, after_wrong(*was, at));
     if (!err) {
         // Computed again, not kept from the save: a glitch that corrupts the
         // first computation (or skips it) then saves one state and checks
         // another, and the lock stops (fih.h).
-        err = ol_penalty_is_saved(lock, ol_penalty_after_failure(*was));
+        err = ol_penalty_is_saved(lock, after_wrong(*was, at));
     }
     return err;
 }
@@ -105,7 +118,7 @@ ol_err ol_penalty_undo(ol_lock *lock) {
     uint64_t full = (uint64_t)OL_PENALTY_UNDO_MAX * OL_PENALTY_UNDO_EARN_MS;
     uint64_t from = lock->now - lock->undo_from > full ? lock->now - full : lock->undo_from;
     lock->undo_from = from + (uint64_t)back * OL_PENALTY_UNDO_EARN_MS;
-    return ol_save_penalty(lock, ol_penalty_back_to(lock->failures - back));
+    return ol_save_penalty(lock, ol_penalty_back_to(penalty_now(lock), lock->failures - back));
 }
 
 // The quiet day starts again, if a wrong try is still counted.
@@ -113,8 +126,44 @@ static void quiet_day_again(ol_lock *lock) {
     lock->quiet_until = lock->failures != 0 ? lock->now + OL_PENALTY_FORGET_MS : 0;
 }
 
-void ol_penalty_power_up(ol_lock *lock) {
+// A self-powered lock (a dial) has next to no powered time to be quiet in:
+// it counts quiet days on the lock body's clock, which runs on a cell of its
+// own inside the door and which nobody sets from outside (every CLOCK
+// function refuses on such a lock, *08 included). One wrong try is forgotten
+// per OL_PENALTY_FORGET_MS since the last one (or the last one forgotten),
+// and only with no lockout left: a lockout is still served turning.
+static ol_err quiet_days_on_clock(ol_lock *lock) {
+    if (!lock->plat->self_powered || lock->failures == 0) {
+        return OL_OK;
+    }
+    uint32_t now = clock_now(lock);
+    if (now == OL_RTC_LOST) {
+        // Its cell went flat: the clock starts again from 0 (1970-01-01 in
+        // the trail), a count of seconds, on a lock that cannot set a date.
+        ol_err err = lock->plat->rtc_set ? lock->plat->rtc_set(lock->plat->rtc_ctx, 0) : OL_OK;
+        now = clock_now(lock);
+        if (err || now == OL_RTC_LOST) {
+            return err; // no clock: nothing is forgiven
+        }
+    }
+    penalty p = penalty_now(lock);
+    if (p.since == OL_RTC_LOST || p.since > now) {
+        p.since = now; // the clock started again (or the count is older): from now
+        return ol_save_penalty(lock, p);
+    }
+    const uint32_t day_s = OL_PENALTY_FORGET_MS / 1000u;
+    uint32_t days = (now - p.since) / day_s;
+    uint32_t back = days < p.failures ? days : p.failures;
+    if (back == 0 || p.remaining != 0) {
+        return OL_OK;
+    }
+    p.since += back * day_s;
+    return ol_save_penalty(lock, ol_penalty_back_to(p, p.failures - back));
+}
+
+ol_err ol_penalty_power_up(ol_lock *lock) {
     lock->undo_from = lock->now; // none earned yet
+    ol_err err = quiet_days_on_clock(lock);
     quiet_day_again(lock);
     // The wrong tries the count holds (the lockouts follow it; openings and
     // quiet days take them back), shown at power-up as approved locks show
@@ -125,12 +174,14 @@ void ol_penalty_power_up(ol_lock *lock) {
         ol_put2(l1 + 13, lock->failures > 99 ? 99 : lock->failures);
         ol_say(lock, TONE_INFO, l1, "STILL COUNTED");
     }
+    return err;
 }
 
 ol_err ol_penalty_timer(ol_lock *lock) {
     uint32_t left;
     if (ol_countdown_checkpoint(lock, &lock->lockout, &left)) {
-        return ol_save_penalty(lock, (penalty){lock->failures, lock->last_lockout, left});
+        return ol_save_penalty(
+            lock, (penalty){lock->failures, lock->last_lockout, left, lock->wrong_since});
     }
     if (lock->quiet_until == 0 || lock->now < lock->quiet_until) {
         return OL_OK;
@@ -141,7 +192,9 @@ ol_err ol_penalty_timer(ol_lock *lock) {
         quiet_day_again(lock);
         return OL_OK;
     }
-    ol_err err = ol_save_penalty(lock, ol_penalty_back_to(lock->failures - 1));
+    penalty p = penalty_now(lock);
+    p.since = clock_now(lock); // a self-powered lock's clock counts from here too
+    ol_err err = ol_save_penalty(lock, ol_penalty_back_to(p, p.failures - 1));
     quiet_day_again(lock); // the next one, if any is still counted
     return err;
 }

@@ -9,7 +9,8 @@
 //   4. settle: a valid entry puts the count back where it was; a wrong one is
 //      recorded, with any lockout it started.
 // The count goes down only by an opening, as far as the lock has earned
-// (ol_penalty_undo), and by a quiet day (ol_penalty_timer).
+// (ol_penalty_undo), and by a quiet day (ol_penalty_timer; on a self-powered
+// lock, ol_penalty_power_up).
 // The penalty rule itself, a pure function of the saved state, is penalty.h.
 #ifndef OWNERLOCK_CORE_TRIES_H
 #define OWNERLOCK_CORE_TRIES_H
@@ -56,7 +57,8 @@ ol_err ol_penalty_undo(ol_lock *lock) OL_MUST_CHECK;
 // forgets one wrong try per OL_PENALTY_FORGET_MS without one.
 ol_err ol_penalty_timer(ol_lock *lock) OL_MUST_CHECK;
 // At power-up: the quiet day starts again and nothing is earned (what ran
-// before the cut is lost).
-void ol_penalty_power_up(ol_lock *lock);
+// before the cut is lost). A self-powered lock first forgets the quiet days
+// its clock counted while it was dark.
+ol_err ol_penalty_power_up(ol_lock *lock) OL_MUST_CHECK;
 
 #endif

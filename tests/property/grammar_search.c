@@ -894,15 +894,21 @@ static void check_count(search *s, const before *b, bool opening) {
 }
 
 // A recovery group in an entry (its check digit valid), as the manual says
-// one may be typed: its five digits, or the same with a 0 before them (a
+// one may be typed: its five digits, or the same with 0s before them (a
 // dial's pairs); else NULL.
 static const uint8_t *group_of(const ol_event *ev) {
-    const uint8_t *g = ev->digits;
-    size_t n = ev->ndigits;
-    if (n == OL_RECOVERY_GROUP_DIGITS + 2 && g[0] == 0) {
-        g++;
-        n--;
+    size_t zeros = 0;
+    while (zeros < ev->ndigits && ev->digits[zeros] == 0) {
+        zeros++;
     }
+    size_t pad = ev->ndigits > OL_RECOVERY_GROUP_DIGITS + 1
+                     ? ev->ndigits - (OL_RECOVERY_GROUP_DIGITS + 1)
+                     : 0;
+    if (pad > zeros) {
+        return NULL;
+    }
+    const uint8_t *g = ev->digits + pad;
+    size_t n = ev->ndigits - pad;
     return n == OL_RECOVERY_GROUP_DIGITS + 1 && ol_check_valid(g, n) ? g : NULL;
 }
 

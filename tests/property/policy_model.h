@@ -1068,7 +1068,17 @@ static void pm_open_attempt(pm *m, const char *digits, pm_out *o) {
 
 // ---- functions -------------------------------------------------------------------------
 
+// "A number may come with 0s before it" (a dial enters digits in pairs): the
+// ones that make it longer than its field are skipped.
+static const char *pm_unpad(const char *digits, size_t width) {
+    while (strlen(digits) > width && digits[0] == '0') {
+        digits++;
+    }
+    return digits;
+}
+
 static bool pm_parse(const char *digits, size_t max_digits, uint32_t *v) {
+    digits = pm_unpad(digits, max_digits);
     size_t n = strlen(digits);
     if (n < 1 || n > max_digits) {
         return false;
@@ -1154,7 +1164,8 @@ static const char *pm_take_field(pm *m, const pm_fn *f, const char *digits) {
         break;
     }
     case PK_HHMM:
-        if (n != 4 || !pm_parse(digits, 4, &v) || v % 100u > 59u || v > 2400u) {
+        if (strlen(pm_unpad(digits, 4)) != 4 || !pm_parse(digits, 4, &v) || v % 100u > 59u ||
+            v > 2400u) {
             return "BAD TIME HHMM";
         }
         v = v / 100u * 60u + v % 100u;
@@ -1166,7 +1177,7 @@ static const char *pm_take_field(pm *m, const pm_fn *f, const char *digits) {
         if (v == 0 && f->min[m->field] == 0) {
             break;
         }
-        int64_t days = n == 8 ? pm_date(v) : -1;
+        int64_t days = strlen(pm_unpad(digits, 8)) == 8 ? pm_date(v) : -1;
         if (days < 0) {
             return "BAD DATE";
         }
@@ -1410,11 +1421,8 @@ static void pm_function_key(pm *m, uint8_t number, pm_out *o) {
 // in (then *match says whether they are the recovery code).
 static bool pm_take_group(pm *m, const char *digits, bool *match, pm_out *o) {
     uint8_t g[OL_RECOVERY_GROUP_DIGITS + 1];
+    digits = pm_unpad(digits, OL_RECOVERY_GROUP_DIGITS + 1);
     size_t n = strlen(digits);
-    if (n == OL_RECOVERY_GROUP_DIGITS + 2 && digits[0] == '0') {
-        digits++; // "a group may come with a 0 before it" (a dial's pairs)
-        n--;
-    }
     for (size_t i = 0; i < n && i < sizeof g; i++) {
         g[i] = (uint8_t)(digits[i] - '0');
     }

@@ -32,7 +32,13 @@ static void test_penalty_schedule(void) {
     p = ol_penalty_cleared();
     CHECK_EQ(p.failures, 0);
     CHECK_EQ(p.last_lockout, 0);
-    penalty q = {7, 1200000, 345678};
+    penalty q = {7, 1200000, 345678, 1234};
+    // Taken back, the count keeps when its quiet day began; no lockout runs.
+    penalty b = ol_penalty_back_to(q, 5);
+    CHECK_EQ(b.failures, 5);
+    CHECK_EQ(b.last_lockout, 5u * 60000u);
+    CHECK_EQ(b.remaining, 0);
+    CHECK_EQ(b.since, 1234);
     // The counter saturates rather than wrapping to zero.
     q.failures = UINT32_MAX;
     q = ol_penalty_after_failure(q);
