@@ -31,18 +31,22 @@ typedef struct model {
     int number;   // 0..99
     int dir;      // +1, -1, 0 before the first detent
     uint32_t len; // detents of the turn in progress
+    bool first;   // the turn in progress is the first since power-up
 } model;
 
 // What the model says one detent completes; returns the count.
 static size_t model_step(model *m, int dir, char keys[4]) {
     size_t n = 0;
     if (dir != m->dir) {
-        // The turn that ends here: entered unless it was right and made '#'.
+        // The turn that ends here: entered unless it was right and made '#',
+        // or was the first, right (it woke the lock).
         bool made_hash = m->dir > 0 && m->len >= OL_DIAL_GESTURE_STEPS;
-        if (m->dir != 0 && !made_hash) {
+        bool woke = m->dir > 0 && m->first;
+        if (m->dir != 0 && !made_hash && !woke) {
             keys[n++] = (char)('0' + m->number / 10);
             keys[n++] = (char)('0' + m->number % 10);
         }
+        m->first = m->dir == 0;
         m->dir = dir;
         m->len = 0;
     }

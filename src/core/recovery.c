@@ -89,6 +89,13 @@ ol_err ol_recovery_cancel(ol_lock *lock) {
     end_typing(lock);
     return err;
 }
+// A code shown and no key for a while: not kept. A self-powered lock goes
+// dark when its dial stops, which ends the showing; while the dial turns it
+// needs no timer (twentieth outside evaluation: an owner copying slowly,
+// still turning, lost the code after 2 minutes).
+static void show_deadline(ol_lock *lock) {
+    lock->menu_deadline = lock->plat->self_powered ? 0 : lock->now + OL_RECOVERY_SHOW_MS;
+}
 
 // ---- a new code, shown once, kept when typed back ------------------------------
 
@@ -113,7 +120,7 @@ ol_err ol_recovery_new_code(ol_lock *lock, uint8_t slot) {
     lock->mode = MODE_SHOW_CODE;
     lock->step = 0;
     lock->group = 0;
-    lock->menu_deadline = lock->now + OL_RECOVERY_SHOW_MS;
+    show_deadline(lock);
     return OL_OK;
 }
 
@@ -169,7 +176,7 @@ static ol_err keep_shown_code(ol_lock *lock) {
 }
 
 ol_err ol_recovery_show_entry(ol_lock *lock, const ol_event *ev) {
-    lock->menu_deadline = lock->now + OL_RECOVERY_SHOW_MS;
+    show_deadline(lock);
     if (lock->step == 0) {
         if (ev->ndigits != 0) {
             return OL_OK; // only '#' pages; digits typed here mean nothing

@@ -5,8 +5,13 @@
 
 void ol_dial_init(ol_dial *d, uint32_t start) {
     d->number = (uint8_t)(start % OL_DIAL_NUMBERS);
-    d->dir = 0;
-    d->spent = false;
+    // As after a '#': a first turn right, the one that wakes the lock and
+    // shows where the dial is, enters nothing where it turns back. Every
+    // field starts turning left (it ends on a number dialled turning left
+    // and holds an odd count), so nothing a user dials is lost (twentieth
+    // outside evaluation: the wake-up turn cost the owner a wrong try).
+    d->dir = 1;
+    d->spent = true;
     d->run = 0;
 }
 

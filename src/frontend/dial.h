@@ -25,7 +25,8 @@
 
 #include "ownerlock/private/link.h"
 
-// A dial at power-up, showing start (taken modulo OL_DIAL_NUMBERS).
+// A dial at power-up, showing start (taken modulo OL_DIAL_NUMBERS): as
+// after a '#', so a first turn right enters nothing where it turns back.
 void ol_dial_init(ol_dial *d, uint32_t start);
 // One detent: dir > 0 right, dir < 0 left (0 does nothing). Writes what it
 // completes to keys[] ('0'..'9' two at a time, '#', '<'; at most 2) and
