@@ -5,7 +5,7 @@
 #
 #   OL_CORE_SRC       the library but its crypto backend: src (ol_err_name), src/core, src/store,
 #                     src/crypto/*.c, src/link, src/frontend, src/image,
-#                     src/boot
+#                     src/boot, src/otc
 #   OL_BUILTIN_SRC    the built-in crypto backend (portable C; the firmware's)
 #   OL_SODIUM_SRC     the libsodium crypto backend (host only)
 #   OL_HOST_PORT_SRC  the host port (ports/host)
@@ -17,7 +17,7 @@ get_filename_component(OL_ROOT ${CMAKE_CURRENT_LIST_DIR}/.. ABSOLUTE)
 file(GLOB OL_CORE_SRC CONFIGURE_DEPENDS
      ${OL_ROOT}/src/*.c ${OL_ROOT}/src/core/*.c ${OL_ROOT}/src/store/*.c ${OL_ROOT}/src/crypto/*.c
      ${OL_ROOT}/src/link/*.c ${OL_ROOT}/src/frontend/*.c ${OL_ROOT}/src/image/*.c
-     ${OL_ROOT}/src/boot/*.c)
+     ${OL_ROOT}/src/boot/*.c ${OL_ROOT}/src/otc/*.c)
 file(GLOB OL_BUILTIN_SRC CONFIGURE_DEPENDS ${OL_ROOT}/src/crypto/builtin/*.c)
 file(GLOB OL_SODIUM_SRC CONFIGURE_DEPENDS ${OL_ROOT}/src/crypto/sodium/*.c)
 file(GLOB OL_HOST_PORT_SRC CONFIGURE_DEPENDS ${OL_ROOT}/ports/host/*.c)
