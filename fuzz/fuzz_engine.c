@@ -348,7 +348,10 @@ static void deliver(world *w, const ol_event *ev, bool malformed) {
         ol_lock_status(&w->lock, &before);
         entry = code_of(ev);
         code group = entry;
-        while (group.n > OL_RECOVERY_GROUP_DIGITS + 1 && group.d[0] == 0) {
+        // (A raw event's count may exceed the digits it has: that one is
+        // refused by the lock as malformed, and no group.)
+        while (group.n > OL_RECOVERY_GROUP_DIGITS + 1 && group.n <= OL_ENTRY_MAX_DIGITS &&
+               group.d[0] == 0) {
             // "a number may come with 0s before it" (a dial enters pairs)
             memmove(group.d, group.d + 1, --group.n);
         }
