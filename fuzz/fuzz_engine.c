@@ -350,7 +350,7 @@ static void deliver(world *w, const ol_event *ev, bool malformed) {
         code group = entry;
         // (A raw event's count may exceed the digits it has: that one is
         // refused by the lock as malformed, and no group.)
-        while (group.n > OL_RECOVERY_GROUP_DIGITS + 1 && group.n <= OL_ENTRY_MAX_DIGITS &&
+        while (group.n > OL_RECOVERY_GROUP_DIGITS + 1 && group.n < OL_ENTRY_MAX_DIGITS &&
                group.d[0] == 0) {
             // "a number may come with 0s before it" (a dial enters pairs)
             memmove(group.d, group.d + 1, --group.n);

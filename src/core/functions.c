@@ -177,7 +177,10 @@ static const field *current_field(const ol_lock *lock) {
 // ---- parsing ------------------------------------------------------------------
 
 size_t ol_unpadded(const uint8_t **digits, size_t n, size_t want) {
-    while (n > want && **digits == 0) {
+    // A full field may have been cut by the keypad (it keeps the first
+    // OL_ENTRY_MAX_DIGITS): taken as it is, too long for any number, never
+    // read as the number its first digits make (twenty-first evaluation).
+    while (n > want && n < OL_ENTRY_MAX_DIGITS && **digits == 0) {
         ++*digits;
         n--;
     }

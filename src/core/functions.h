@@ -25,7 +25,8 @@ void ol_function_end(ol_lock *lock);
 // A number field may come with 0s before it: a dial enters two digits at a
 // time, so a field of an even count of them is dialled with 00 first (the
 // user manual, "The dial"). Skips leading 0s while more than `want` digits
-// are left; returns how many are.
+// are left (none of a field of OL_ENTRY_MAX_DIGITS, which the keypad may
+// have cut); returns how many are.
 size_t ol_unpadded(const uint8_t **digits, size_t n, size_t want);
 // It ends with nothing changed: `why` | NOTHING CHANGED, with its tone.
 void ol_function_stop(ol_lock *lock, enum tone tone, const char *why);

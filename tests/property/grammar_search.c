@@ -904,7 +904,7 @@ static const uint8_t *group_of(const ol_event *ev) {
     size_t pad = ev->ndigits > OL_RECOVERY_GROUP_DIGITS + 1
                      ? ev->ndigits - (OL_RECOVERY_GROUP_DIGITS + 1)
                      : 0;
-    if (pad > zeros) {
+    if (pad > zeros || (pad != 0 && ev->ndigits >= OL_ENTRY_MAX_DIGITS)) { // a full field: cut
         return NULL;
     }
     const uint8_t *g = ev->digits + pad;

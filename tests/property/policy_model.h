@@ -1071,7 +1071,8 @@ static void pm_open_attempt(pm *m, const char *digits, pm_out *o) {
 // "A number may come with 0s before it" (a dial enters digits in pairs): the
 // ones that make it longer than its field are skipped.
 static const char *pm_unpad(const char *digits, size_t width) {
-    while (strlen(digits) > width && digits[0] == '0') {
+    // Not a full field: the keypad keeps OL_ENTRY_MAX_DIGITS, so one may be cut.
+    while (strlen(digits) > width && strlen(digits) < OL_ENTRY_MAX_DIGITS && digits[0] == '0') {
         digits++;
     }
     return digits;
