@@ -244,3 +244,32 @@ END {
     printf "At 25 MHz that is %.0f ms: at one whole turn (100 numbers) a second, the lock answers\n", cready / 25000
     printf "within the first %.2f turn of the dial (PORTING.md, \"The dial unit\").\n", cready / 25000000
 }'
+
+# ---- the plain image's X25519 --------------------------------------------------------------
+# The lock body without a bootloader (ownerlock-an385.elf) squares with its
+# multiply (ports/mps2-an385/x25519_sq_by_mul.S: 1,868 bytes less): the same
+# bench linked so (bench_handshake_plain.elf), its X25519 and handshake.
+elf="$build/bench_handshake_plain.elf"
+begin=$(addr bench_begin)
+end=$(addr bench_end)
+if ! timeout 600 qemu-system-arm -M mps2-an385 -nographic -monitor none \
+    -semihosting-config enable=on,target=native -kernel "$elf" \
+    -plugin "$plugin,begin=$begin,end=$end,out=$work/plain.counts" \
+    >"$work/plain.labels" 2>"$work/qemu.err"; then
+    echo "run-bench: the plain image's handshake bench failed:" >&2
+    cat "$work/plain.labels" "$work/qemu.err" >&2
+    exit 1
+fi
+grep -v '^done$' "$work/plain.labels" >"$work/plain.labels.only"
+grep -v '^total' "$work/plain.counts" >"$work/plain.counts.only"
+paste -d';' "$work/plain.labels.only" "$work/plain.counts.only" | awk -F';' '
+{ split($4, c, " ") }
+$1 == "calibrate" { overhead = c[1]; cyc = c[3]; next }
+$1 == "x25519" && $2 == 1 && !($3 in x) { x[$3] = 1; xs[++nx] = $3; xn[$3] = c[1] - overhead; xc[$3] = c[3] - cyc }
+$1 == "body" && $2 > 1 { bn[$2] += c[1] - overhead; bc[$2] += c[3] - cyc; last = $2 }
+END {
+    print ""
+    print "The plain image (no bootloader: it squares by multiplying), instructions and cycles:"
+    for (i = 1; i <= nx; i++) printf "  %-56s %10d %10d\n", xs[i], xn[xs[i]], xc[xs[i]]
+    printf "  %-56s %10d %10d\n", "lock body, later handshakes", bn[last], bc[last]
+}'

@@ -121,6 +121,11 @@
 #ifndef OL_DUAL_WINDOW_MS
 #define OL_DUAL_WINDOW_MS 60000u // dual control: the second code within 60 s
 #endif
+// One-time codes (docs/FLEET.md): counters accepted ahead of the oldest one
+// not used (codes issued and never typed), at most 8.
+#ifndef OL_OTC_LOOKAHEAD
+#define OL_OTC_LOOKAHEAD 8u
+#endif
 #ifndef OL_SCHEDULE_PERIODS
 #define OL_SCHEDULE_PERIODS 4 // time lock: open periods per weekday
 #endif
@@ -382,5 +387,6 @@ _Static_assert(OL_SECTORS_APART_(OL_BOOT_FIRST_SECTOR, OL_BOOT_SECTORS, OL_STATE
                                      OL_KEYS_SECTORS),
                "the boot area overlaps the state ring, the audit ring or the key store");
 _Static_assert(OL_AUDIT_MIN_EVENTS >= 1, "OL_AUDIT_MIN_EVENTS must be >= 1");
+_Static_assert(OL_OTC_LOOKAHEAD >= 1 && OL_OTC_LOOKAHEAD <= 8, "OL_OTC_LOOKAHEAD: 1..8");
 
 #endif

@@ -16,6 +16,7 @@
 #include "ownerlock/config.h"
 #include "ownerlock/error.h"
 #include "ownerlock/hal.h"
+#include "ownerlock/otc.h"
 #include "ownerlock/recovery.h"
 #include "ownerlock/private/store.h" // the layout of ol_lock's store and audit log
 
@@ -117,6 +118,8 @@ typedef enum ol_audit_kind {
     OL_AUDIT_FIRMWARE = 24,        // a new image's first boot: arg = its version (65535: above)
     OL_AUDIT_SERVICE_REFUSED = 25, // a request on the port outside a session: arg = the request
     OL_AUDIT_FIRST_CODE = 26, // dual control: the first of two codes (slot), the second awaited
+    OL_AUDIT_ONE_TIME = 27,   // a one-time code used (slot): arg = its counter's low 16 bits
+    OL_AUDIT_SEAL = 28,       // a close seal shown (slot): arg = records after the opening
     OL_AUDIT_KIND_COUNT
 } ol_audit_kind;
 
@@ -218,6 +221,17 @@ typedef struct ol_countdown {
     uint64_t saved; // time of the last save
 } ol_countdown;
 
+// One-time codes (src/core/onetime.c, docs/FLEET.md), as saved.
+typedef struct ol_otc_state {
+    uint32_t lock;         // the lock's number in its owner's fleet
+    uint32_t next;         // the oldest counter not used
+    uint8_t used;          // bit i: counter next + i used (i < OL_OTC_LOOKAHEAD)
+    bool seal_due;         // an opening by one-time code waits for its close seal
+    uint8_t seal_slot;     // whose code it was
+    uint32_t seal_counter; // and its counter
+    uint32_t seal_from;    // the opening's audit sequence number
+} ol_otc_state;
+
 #define OL_LINK_ID_BYTES 64
 
 // Private: use only through the functions below. Public so callers can own it.
@@ -236,6 +250,9 @@ typedef struct ol_lock {
     uint32_t last_lockout; // ms
     uint32_t wrong_since;  // clock second (penalty.since)
     uint32_t openings;     // since the lock was set up (*21)
+    bool has_otc;          // the key store holds an OTC key: one-time codes are on
+    uint8_t otc_key[OL_OTC_KEY_BYTES];
+    ol_otc_state otc;
     ol_countdown lockout;
     uint64_t quiet_until; // a quiet day ends: one wrong entry forgotten (0: none counted)
     // Wrong tries an opening may take back are earned from this time on (RAM
@@ -307,6 +324,9 @@ typedef struct ol_lock {
     uint32_t staged, stage_total; // bytes received over the port, of those announced
     uint8_t export_key[32];       // an audit export's MAC key (0: none begun)
     uint32_t export_first, export_next;
+    // A code waiting for its one-time code (MODE_ONE_TIME); RAM only.
+    uint8_t otc_slot;
+    uint32_t otc_grant;
     ol_outputs out;
 } ol_lock;
 
@@ -355,6 +375,8 @@ enum ol_service_request {
                                    // first and next sequence numbers u32: the range exported
     OL_SERVICE_AUDIT_READ = 0x31,  // seq u32 -> up to 3 records from it, 28 bytes each
     OL_SERVICE_AUDIT_SEAL = 0x32,  // -> the MAC (32) over the range, for the owner's key
+    OL_SERVICE_OTC_SET = 0x40,     // lock number u32, OTC key (32): one-time codes on
+    OL_SERVICE_OTC_OFF = 0x41,     // one-time codes off (the key forgotten)
 };
 enum ol_service_result {
     OL_SERVICE_OK = 0,

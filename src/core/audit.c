@@ -36,6 +36,8 @@ static const char *const kind_names[OL_AUDIT_KIND_COUNT] = {
     [OL_AUDIT_FIRMWARE] = "firmware",
     [OL_AUDIT_SERVICE_REFUSED] = "service_refused",
     [OL_AUDIT_FIRST_CODE] = "first_code",
+    [OL_AUDIT_ONE_TIME] = "one_time_code",
+    [OL_AUDIT_SEAL] = "close_seal",
 };
 
 const char *ol_audit_kind_name(uint8_t kind) {

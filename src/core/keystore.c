@@ -10,15 +10,21 @@
 #define KEYS_MAGIC 0x534b4c4fu // "OLKS" little-endian
 #define FLAG_DEVICE 1u
 #define FLAG_LINK 2u
+#define FLAG_OTC 4u
 #define NO_SECTOR 0xFFu
+#define OTC_AT (12 + 32 + OL_LINK_ID_BYTES)
+#define OLD_RECORD_BYTES (OTC_AT + 4) // before the OTC key
 
 _Static_assert(OL_KEYS_RECORD_BYTES % 16 == 0,
                "a record is whole words, read back 16 bytes at a time");
-_Static_assert(12 + 32 + OL_LINK_ID_BYTES + 4 == OL_KEYS_RECORD_BYTES, "the record's layout");
+_Static_assert(OTC_AT + OL_OTC_KEY_BYTES + 4 == OL_KEYS_RECORD_BYTES, "the record's layout");
 
 static uint32_t sector_addr(const ol_flash *f, uint8_t sector) {
     return (OL_KEYS_FIRST_SECTOR + sector) * f->sector_size;
 }
+
+static ol_err save(ol_lock *lock, const uint8_t device_key[32],
+                   const uint8_t link_id[OL_LINK_ID_BYTES], const uint8_t *otc, bool has_otc);
 
 // The record in `sector`, if whole: its sequence number in *seq.
 static bool read_record(const ol_flash *f, uint8_t sector, uint8_t rec[OL_KEYS_RECORD_BYTES],
@@ -26,9 +32,18 @@ static bool read_record(const ol_flash *f, uint8_t sector, uint8_t rec[OL_KEYS_R
     if (f->read(f->ctx, sector_addr(f, sector), rec, OL_KEYS_RECORD_BYTES) != OL_OK) {
         return false;
     }
-    uint32_t crc = ol_ring_crc32(0, rec, OL_KEYS_RECORD_BYTES - 4);
     *seq = get_le32(rec + 4);
-    return get_le32(rec) == KEYS_MAGIC && get_le32(rec + OL_KEYS_RECORD_BYTES - 4) == crc;
+    if (get_le32(rec) != KEYS_MAGIC) {
+        return false;
+    }
+    if (get_le32(rec + OL_KEYS_RECORD_BYTES - 4) ==
+        ol_ring_crc32(0, rec, OL_KEYS_RECORD_BYTES - 4)) {
+        return true;
+    }
+    // A record of before the OTC key: no OTC key in it.
+    bool old = get_le32(rec + OLD_RECORD_BYTES - 4) == ol_ring_crc32(0, rec, OLD_RECORD_BYTES - 4);
+    put_le32(rec + 8, get_le32(rec + 8) & ~FLAG_OTC);
+    return old;
 }
 
 ol_err ol_keystore_load(ol_lock *lock) {
@@ -52,8 +67,10 @@ ol_err ol_keystore_load(ol_lock *lock) {
         lock->keys_seq = seq[s];
         lock->has_device_key = (flags & FLAG_DEVICE) != 0;
         lock->has_link_id = (flags & FLAG_LINK) != 0;
+        lock->has_otc = (flags & FLAG_OTC) != 0;
         memcpy(lock->device_key, rec + 12, 32);
         memcpy(lock->link_id, rec + 44, OL_LINK_ID_BYTES);
+        memcpy(lock->otc_key, rec + OTC_AT, OL_OTC_KEY_BYTES);
     }
     ol_wipe(rec, sizeof rec);
     return OL_OK;
@@ -62,13 +79,15 @@ ol_err ol_keystore_load(ol_lock *lock) {
 ol_err ol_keystore_forget_device_key(ol_lock *lock) {
     lock->has_device_key = false;
     ol_wipe(lock->device_key, sizeof lock->device_key);
-    ol_err err = ol_keystore_save(lock, NULL, NULL);
+    ol_err err = save(lock, NULL, NULL, NULL, false); // the OTC key too: a new lock
     const ol_flash *f = lock->plat->flash;
     return err ? err : f->erase(f->ctx, OL_KEYS_FIRST_SECTOR + (lock->keys_sector == 0 ? 1u : 0u));
 }
 
-ol_err ol_keystore_save(ol_lock *lock, const uint8_t device_key[32],
-                        const uint8_t link_id[OL_LINK_ID_BYTES]) {
+// The next record: each key given, or the lock's; otc NULL with has_otc
+// false drops the OTC key.
+static ol_err save(ol_lock *lock, const uint8_t device_key[32],
+                   const uint8_t link_id[OL_LINK_ID_BYTES], const uint8_t *otc, bool has_otc) {
     const ol_flash *f = lock->plat->flash;
     uint8_t rec[OL_KEYS_RECORD_BYTES], back[16];
     bool has_device = device_key != NULL || lock->has_device_key;
@@ -80,12 +99,16 @@ ol_err ol_keystore_save(ol_lock *lock, const uint8_t device_key[32],
     memset(rec, 0, sizeof rec);
     put_le32(rec, KEYS_MAGIC);
     put_le32(rec + 4, seq);
-    put_le32(rec + 8, (has_device ? FLAG_DEVICE : 0) | (has_link ? FLAG_LINK : 0));
+    put_le32(rec + 8, (has_device ? FLAG_DEVICE : 0) | (has_link ? FLAG_LINK : 0) |
+                          (has_otc ? FLAG_OTC : 0));
     if (has_device) {
         memcpy(rec + 12, dev, 32);
     }
     if (has_link) {
         memcpy(rec + 44, link, OL_LINK_ID_BYTES);
+    }
+    if (has_otc) {
+        memcpy(rec + OTC_AT, otc, OL_OTC_KEY_BYTES);
     }
     put_le32(rec + OL_KEYS_RECORD_BYTES - 4, ol_ring_crc32(0, rec, OL_KEYS_RECORD_BYTES - 4));
     ol_err err = f->erase(f->ctx, OL_KEYS_FIRST_SECTOR + sector);
@@ -103,10 +126,21 @@ ol_err ol_keystore_save(ol_lock *lock, const uint8_t device_key[32],
         lock->keys_seq = seq;
         lock->has_device_key = has_device;
         lock->has_link_id = has_link;
+        lock->has_otc = has_otc;
         memcpy(lock->device_key, rec + 12, 32);
         memcpy(lock->link_id, rec + 44, OL_LINK_ID_BYTES);
+        memcpy(lock->otc_key, rec + OTC_AT, OL_OTC_KEY_BYTES);
     }
     ol_wipe(rec, sizeof rec);
     ol_wipe(back, sizeof back);
     return err;
+}
+
+ol_err ol_keystore_save(ol_lock *lock, const uint8_t device_key[32],
+                        const uint8_t link_id[OL_LINK_ID_BYTES]) {
+    return save(lock, device_key, link_id, lock->otc_key, lock->has_otc);
+}
+
+ol_err ol_keystore_save_otc(ol_lock *lock, const uint8_t key[OL_OTC_KEY_BYTES]) {
+    return save(lock, NULL, NULL, key, key != NULL);
 }

@@ -9,11 +9,15 @@
 //   offset  bytes  field
 //        0      4  magic "OLKS"
 //        4      4  sequence number (the newer record has the higher)
-//        8      4  flags: bit 0 the device key, bit 1 the link identity
+//        8      4  flags: bit 0 the device key, bit 1 the link identity,
+//                  bit 2 the OTC key
 //       12     32  the device key (zeros when absent)
 //       44     64  the link identity: X25519 secret and public key
-//      108      4  CRC-32 of bytes 0..107
+//      108     32  the OTC key, for one-time codes (docs/FLEET.md)
+//      140      4  CRC-32 of bytes 0..139
 //
+// A record written before the OTC key (issue 18) ends at 108 with its CRC
+// there (112 bytes); it is still read.
 // A save writes the whole record into the other sector (erase, program, read
 // back), so a power cut at any point leaves the previous record whole: a torn
 // one fails its CRC and the newer valid one is read.
@@ -25,10 +29,11 @@
 
 #include "ownerlock/lock.h"
 
-#define OL_KEYS_RECORD_BYTES 112
+#define OL_KEYS_RECORD_BYTES 144
 
-// Reads the newest valid record into lock->device_key and lock->link_id (and
-// their has_ flags, keys_sector, keys_seq); none is no error (a new lock).
+// Reads the newest valid record into lock->device_key, lock->link_id and
+// lock->otc_key (and their has_ flags, keys_sector, keys_seq); none is no
+// error (a new lock).
 ol_err ol_keystore_load(ol_lock *lock) OL_MUST_CHECK;
 
 // Saves the device key (NULL: keep the one the lock has, if any) and the link
@@ -37,7 +42,11 @@ ol_err ol_keystore_load(ol_lock *lock) OL_MUST_CHECK;
 ol_err ol_keystore_save(ol_lock *lock, const uint8_t device_key[32],
                         const uint8_t link_id[OL_LINK_ID_BYTES]) OL_MUST_CHECK;
 
-// The device key is forgotten: a record with the link identity alone, then
+// The OTC key (NULL: none, one-time codes off) as the next record, the other
+// keys kept.
+ol_err ol_keystore_save_otc(ol_lock *lock, const uint8_t key[OL_OTC_KEY_BYTES]) OL_MUST_CHECK;
+
+// The device key (and the OTC key) is forgotten: a record with the link identity alone, then
 // the other sector (the previous record, with the key) erased. The lock keeps
 // its identity on the cable, so its keypad still knows it.
 ol_err ol_keystore_forget_device_key(ol_lock *lock) OL_MUST_CHECK;

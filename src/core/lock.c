@@ -17,6 +17,7 @@
 #include "opening.h"
 #include "ownerlock/crypto.h"
 #include "store/store.h"
+#include "onetime.h"
 #include "pairing.h"
 #include "persist.h"
 #include "recovery.h"
@@ -42,6 +43,10 @@ static ol_err menu_timed_out(ol_lock *lock) {
     }
     case MODE_OFFER:
         return ol_service_offer_decline(lock);
+    case MODE_ONE_TIME:
+        lock->mode = MODE_IDLE;
+        ol_say(lock, TONE_INFO, "TIMED OUT", "");
+        return OL_OK;
     default:
         ol_function_stop(lock, TONE_INFO, "TIMED OUT");
         return OL_OK;
@@ -169,6 +174,14 @@ ol_err ol_lock_boot(ol_lock *lock, const ol_platform *plat, uint64_t now_ms, boo
     if (!err) {
         err = ol_penalty_power_up(lock);
     }
+    if (!err && lock->out.bolt == OL_BOLT_EXTENDED && lock->has_otc && lock->otc.seal_due) {
+        // An opening by one-time code cut short: the bolt this power-up
+        // threw is recorded, then the seal (which counts the cut too).
+        err = ol_audit_append(lock, OL_AUDIT_BOLT_EXTENDED, OL_AUDIT_NO_SLOT, 0);
+        if (!err) {
+            err = ol_onetime_closed(lock);
+        }
+    }
     if (err) {
         ol_fault_enter(lock);
     }
@@ -216,6 +229,8 @@ static ol_err entry(ol_lock *lock, const ol_event *ev) {
         return ol_recovery_entry(lock, ev);
     case MODE_OFFER:
         return ol_service_offer_entry(lock, ev);
+    case MODE_ONE_TIME:
+        return ol_onetime_entry(lock, ev);
     default:
         return ol_open_attempt(lock, ev);
     }
@@ -243,6 +258,9 @@ static ol_err function_key(ol_lock *lock, uint8_t number) {
         }
         break;
     }
+    case MODE_ONE_TIME:
+        lock->mode = MODE_IDLE; // the code waiting is dropped
+        break;
     default:
         break;
     }
@@ -273,6 +291,10 @@ static ol_err cancel_key(ol_lock *lock) {
         return OL_OK;
     case MODE_OFFER:
         return ol_service_offer_decline(lock);
+    case MODE_ONE_TIME:
+        lock->mode = MODE_IDLE;
+        ol_say(lock, TONE_INFO, "CANCELLED", "");
+        return OL_OK;
     default:
         return ol_delay_cancel(lock);
     }

@@ -10,6 +10,7 @@
 //   time lock   "lock for N hours" (*11), weekly schedule (*07), holidays (*10);
 //               with the clock lost, openings the schedule governs wait for *08;
 //   time delay  the first valid code starts it; the window follows (*04);
+//   one-time    with one-time codes on, the code's one-time code (onetime.c);
 //   dual        two different codes within OL_DUAL_WINDOW_MS (*05).
 // Then the opening is audited, and only then does the bolt move.
 #include "opening.h"
@@ -20,6 +21,7 @@
 #include "duress.h"
 #include "fault.h"
 #include "fih.h"
+#include "onetime.h"
 #include "persist.h"
 #include "screen.h"
 #include "timelock.h"
@@ -97,10 +99,18 @@ ol_err ol_open_attempt(ol_lock *lock, const ol_event *ev) {
     if (why != REFUSAL_NONE) {
         return ol_refused(lock, slot, OL_FN_OPENING, why, "");
     }
+    return ol_open_rules(lock, slot, v.grant, false);
+}
+
+ol_err ol_open_rules(ol_lock *lock, uint8_t slot, uint32_t grant, bool one_time) {
     bool go_on, served;
-    err = ol_time_delay(lock, slot, &go_on, &served);
+    ol_err err = ol_time_delay(lock, slot, &go_on, &served);
     if (err || !go_on) {
         return err;
+    }
+    if (lock->has_otc && !one_time) {
+        ol_onetime_ask(lock, slot, grant);
+        return OL_OK;
     }
     uint16_t first;
     err = ol_dual_control(lock, slot, &go_on, &first);
@@ -108,16 +118,19 @@ ol_err ol_open_attempt(ol_lock *lock, const ol_event *ev) {
         return err;
     }
     // The second reading agrees before the trail says "open" (fih.h).
-    if (!granted(v.grant)) {
+    if (!granted(grant)) {
         return ol_fault_detected(lock);
     }
     // Logged before the bolt moves: an opening is never missing from the trail.
     err = ol_audit_append(lock, OL_AUDIT_OPEN, slot, first);
+    if (!err && one_time) {
+        err = ol_onetime_opened(lock, slot);
+    }
     if (!err) {
         err = ol_save_opening(lock);
     }
     if (!err) {
-        err = retract(lock, v.grant);
+        err = retract(lock, grant);
     }
     if (!err) {
         // A person's typos before the opening are taken back, as far as earned.

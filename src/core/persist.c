@@ -205,6 +205,29 @@ ol_err ol_load_recovery_running(ol_lock *lock, bool *running) {
     return load(lock, KEY_RECOVERY_RUN, &mark, 1, running);
 }
 
+ol_err ol_save_otc(ol_lock *lock, const ol_otc_state *next) {
+    uint8_t buf[20] = {0};
+    if (!next) {
+        ol_err err = ol_kv_del(&lock->kv, KEY_OTC);
+        if (!err) {
+            memset(&lock->otc, 0, sizeof lock->otc);
+        }
+        return err;
+    }
+    put_le32(buf, next->lock);
+    put_le32(buf + 4, next->next);
+    buf[8] = next->used;
+    buf[9] = next->seal_due;
+    buf[10] = next->seal_slot;
+    put_le32(buf + 12, next->seal_counter);
+    put_le32(buf + 16, next->seal_from);
+    ol_err err = ol_kv_put(&lock->kv, KEY_OTC, buf, sizeof buf);
+    if (!err) {
+        lock->otc = *next;
+    }
+    return err;
+}
+
 ol_err ol_save_opening(ol_lock *lock) {
     uint8_t buf[4];
     put_le32(buf, ++lock->openings);
@@ -310,6 +333,14 @@ ol_err ol_load_state(ol_lock *lock) {
     if (!err) {
         err = load(lock, KEY_OPENINGS, buf, 4, &found);
         lock->openings = found ? get_le32(buf) : 0;
+    }
+    if (!err) {
+        err = load(lock, KEY_OTC, buf, 20, &found);
+        if (!err && found) {
+            lock->otc =
+                (ol_otc_state){get_le32(buf),      get_le32(buf + 4), buf[8], buf[9] != 0, buf[10],
+                               get_le32(buf + 12), get_le32(buf + 16)};
+        }
     }
     if (!err) {
         err = load(lock, KEY_TIMELOCK, buf, 4, &found);

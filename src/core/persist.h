@@ -26,6 +26,8 @@ enum persist_key {
     KEY_RECOVERY_RUN = 50, // present while a *99 recovery runs (its end is recorded)
     KEY_ALARM = 51,        // present while the duress alarm is raised
     KEY_OPENINGS = 52,     // openings since the lock was set up, u32 (*21)
+    KEY_OTC = 53,          // one-time codes: lock u32, next u32, used, seal due, seal slot, 0,
+                           // seal counter u32, seal from u32 (ol_otc_state); absent: off
 };
 
 #define SETTINGS_BYTES 12
@@ -38,7 +40,7 @@ enum persist_key {
 
 _Static_assert(KEY_SCHEDULE_BASE + 7 <= KEY_SLOT_BASE, "schedule keys overlap slot keys");
 _Static_assert(KEY_SLOT_BASE + OL_SLOTS <= KEY_AUDIT_NOISE, "slot keys overlap the noise key");
-_Static_assert(KEY_OPENINGS < OL_KV_MAX_KEYS, "a key exceeds the store's key space");
+_Static_assert(KEY_OTC < OL_KV_MAX_KEYS, "a key exceeds the store's key space");
 _Static_assert(KEY_SLOT_BASE + OL_SLOTS <= OL_KV_MAX_KEYS,
                "slot keys exceed the store's key space");
 _Static_assert(OL_HOLIDAYS * 2 <= OL_KV_MAX_VALUE, "holidays exceed one record");
@@ -47,6 +49,8 @@ _Static_assert(OL_CODE_CHECK_BURST <= 255, "a slot's ration is one byte");
 _Static_assert(OL_SCHEDULE_PERIODS * 4 <= OL_KV_MAX_VALUE, "a day's schedule exceeds one record");
 
 // ---- saving (each returns once the value is durable) ------------------------
+// One-time codes' state (NULL: off, the record deleted).
+ol_err ol_save_otc(ol_lock *lock, const ol_otc_state *next) OL_MUST_CHECK;
 ol_err ol_save_settings(ol_lock *lock, const ol_settings *next) OL_MUST_CHECK;
 // tag == NULL deletes the recovery code (recovery disabled or used up).
 ol_err ol_save_recovery(ol_lock *lock, const uint8_t tag[OL_TAG_BYTES]) OL_MUST_CHECK;

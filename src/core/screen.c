@@ -118,6 +118,9 @@ void ol_screen_render(ol_lock *lock) {
             ol_function_screen(lock, l1, l2, &o->input);
         } else if (lock->mode == MODE_OFFER) {
             ol_service_offer_screen(lock, l1, l2, &o->input);
+        } else if (lock->mode == MODE_ONE_TIME) {
+            ol_set_line(l1, "ONE-TIME CODE");
+            o->input = OL_INPUT_SECRET;
         } else if (!ol_recovery_screen(lock, l1, l2, &o->input)) {
             idle_screen(lock, l1, l2, &o->input);
         }

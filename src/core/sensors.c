@@ -3,6 +3,7 @@
 
 #include "audit.h"
 #include "fih.h"
+#include "onetime.h"
 #include "recovery.h"
 #include "state.h"
 
@@ -13,7 +14,8 @@ static ol_err extend_bolt(ol_lock *lock) {
         return OL_OK;
     }
     lock->out.bolt = OL_BOLT_EXTENDED;
-    return ol_audit_append(lock, OL_AUDIT_BOLT_EXTENDED, OL_AUDIT_NO_SLOT, 0);
+    ol_err err = ol_audit_append(lock, OL_AUDIT_BOLT_EXTENDED, OL_AUDIT_NO_SLOT, 0);
+    return err ? err : ol_onetime_closed(lock);
 }
 
 ol_err ol_bolt_timer(ol_lock *lock) {

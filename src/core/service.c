@@ -18,6 +18,7 @@
 #include "service.h"
 
 #include "audit.h"
+#include "onetime.h"
 #include "bytes.h"
 #include "fault.h"
 #include "functions.h"
@@ -488,6 +489,15 @@ ol_err ol_lock_service(ol_lock *lock, uint64_t now_ms, const uint8_t *req, size_
         err = audit_read(lock, &a, get32(req + 1));
     } else if (request == OL_SERVICE_AUDIT_SEAL && len == 1) {
         err = audit_seal(lock, &a);
+    } else if ((request == OL_SERVICE_OTC_SET && len == 5 + OL_OTC_KEY_BYTES) ||
+               (request == OL_SERVICE_OTC_OFF && len == 1)) {
+        // The owner's fleet service sets the lock's number and key, in a
+        // session a manager opened with the door open (docs/FLEET.md).
+        err = len == 1 ? ol_onetime_off(lock) : ol_onetime_set(lock, get32(req + 1), req + 5);
+        say(&a, OL_SERVICE_OK, len == 1 ? "ONE-TIME CODES OFF" : "ONE-TIME CODES ON");
+        if (!err) {
+            err = record(lock, request, SERVICE_DONE);
+        }
     } else if (!boot) {
         err = refuse(lock, &a, request, SERVICE_NO_UPDATES, "NO UPDATES HERE");
     } else if (request == OL_SERVICE_INFO && len == 1) {

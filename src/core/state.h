@@ -20,6 +20,7 @@ enum mode {
     MODE_RECOVERY = 4,   // *99: the recovery code (step 0), new manager code (2, 3) (recovery.c)
     MODE_SHOW_CODE = 5,  // a new recovery code is shown, one group per '#' (recovery.c)
     MODE_OFFER = 6,      // a firmware image waits for a manager's '#' (service.c)
+    MODE_ONE_TIME = 7,   // a valid code waits for its one-time code (onetime.c)
 };
 
 #define MANAGER_MASK ((1u << OL_MANAGER_SLOTS) - 1u)

@@ -11,6 +11,7 @@
 #include "core/keystore.h"
 #include "core/persist.h"
 #include "rig.h"
+#include "store/ring.h"
 #include "store/store.h"
 
 typedef struct keys {
@@ -179,8 +180,64 @@ static void test_move_out(void) {
            cuts);
 }
 
+// The OTC key (issue 18): kept with the others, dropped by NULL and by
+// forgetting the device key; a record written before it (112 bytes, its CRC
+// at 108) is still read, with no OTC key.
+static void test_otc_key(void) {
+    ol_hostflash hf;
+    CHECK_EQ(ol_hostflash_open(&hf, NULL, OL_HOST_SECTOR_SIZE, OL_HOST_SECTORS), OL_OK);
+    ol_lock l, back;
+    ol_platform p;
+    bare(&l, &p, &hf);
+    uint8_t link[OL_LINK_ID_BYTES], dev[32], otc[OL_OTC_KEY_BYTES];
+    fill(link, sizeof link, 4);
+    fill(dev, sizeof dev, 5);
+    fill(otc, sizeof otc, 6);
+    CHECK_EQ(ol_keystore_save(&l, dev, link), OL_OK);
+    CHECK_EQ(ol_keystore_save_otc(&l, otc), OL_OK);
+    CHECK_EQ(ol_keystore_save(&l, dev, NULL), OL_OK); // another save keeps it
+    bare(&back, &p, &hf);
+    CHECK_EQ(ol_keystore_load(&back), OL_OK);
+    CHECK(back.has_otc && back.has_device_key && back.has_link_id);
+    CHECK_MEM(back.otc_key, otc, sizeof otc);
+    CHECK_MEM(back.device_key, dev, 32);
+    CHECK_EQ(ol_keystore_save_otc(&back, NULL), OL_OK);
+    bare(&l, &p, &hf);
+    CHECK_EQ(ol_keystore_load(&l), OL_OK);
+    CHECK(!l.has_otc && l.has_device_key);
+    CHECK_EQ(ol_keystore_save_otc(&l, otc), OL_OK);
+    CHECK_EQ(ol_keystore_forget_device_key(&l), OL_OK);
+    bare(&back, &p, &hf);
+    CHECK_EQ(ol_keystore_load(&back), OL_OK);
+    CHECK(!back.has_otc && !back.has_device_key && back.has_link_id);
+
+    // A record of before: 112 bytes, flags device and link.
+    uint8_t rec[112];
+    memset(rec, 0, sizeof rec);
+    const uint8_t head[12] = {'O', 'L', 'K', 'S', 9, 0, 0, 0, 3, 0, 0, 0};
+    memcpy(rec, head, sizeof head);
+    memcpy(rec + 12, dev, 32);
+    memcpy(rec + 44, link, OL_LINK_ID_BYTES);
+    uint32_t crc = ol_ring_crc32(0, rec, 108);
+    for (int i = 0; i < 4; i++) {
+        rec[108 + i] = (uint8_t)(crc >> (8 * i));
+    }
+    const ol_flash *f = &hf.flash;
+    for (uint32_t s = 0; s < 2; s++) {
+        CHECK_EQ(f->erase(f->ctx, OL_KEYS_FIRST_SECTOR + s), OL_OK);
+    }
+    CHECK_EQ(f->program(f->ctx, OL_KEYS_FIRST_SECTOR * f->sector_size, rec, sizeof rec), OL_OK);
+    bare(&back, &p, &hf);
+    CHECK_EQ(ol_keystore_load(&back), OL_OK);
+    CHECK(back.has_device_key && back.has_link_id && !back.has_otc);
+    CHECK_EQ(back.keys_seq, 9);
+    CHECK_MEM(back.device_key, dev, 32);
+    ol_hostflash_close(&hf);
+}
+
 int main(void) {
     test_round_trip();
+    test_otc_key();
     test_power_cuts();
     test_move_out();
     return check_done("test_keystore");

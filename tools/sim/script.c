@@ -663,11 +663,12 @@ static int cmd_dial(runner *r, const char *p) {
     return ok ? SIM_EXIT_OK : internal_error(r);
 }
 
-// service plug|unplug, service firmware PATH, service pin-key PATH, service info, service end.
+// service plug|unplug, service firmware PATH, service pin-key PATH, service otc PATH|off,
+// service info, service end.
 static int cmd_service(runner *r, const char *p) {
     static const char *const usage =
         "service: expected plug, unplug, firmware PATH, pin-key PATH, owner-key PATH, "
-        "export audit PATH, info or end";
+        "export audit PATH, otc PATH|off, info or end";
     char word[MAX_WORD];
     int got = next_token(r, &p, word);
     if (got < 0) {
@@ -678,8 +679,9 @@ static int cmd_service(runner *r, const char *p) {
     bool pin = got && strcmp(word, "pin-key") == 0;
     bool owner = got && strcmp(word, "owner-key") == 0;
     bool export = got && strcmp(word, "export") == 0;
+    bool otc = got && strcmp(word, "otc") == 0;
     bool info = got && strcmp(word, "info") == 0, end = got && strcmp(word, "end") == 0;
-    if (!(plug || unplug || firmware || pin || owner || export || info || end)) {
+    if (!(plug || unplug || firmware || pin || owner || export || otc || info || end)) {
         return script_error(r, "%s%s%s", usage, got ? ", not " : "", got ? word : "");
     }
     char path[MAX_WORD];
@@ -693,7 +695,7 @@ static int cmd_service(runner *r, const char *p) {
             return script_error(r, "service export: expected audit PATH");
         }
     }
-    if (firmware || pin || owner || export) {
+    if (firmware || pin || owner || export || otc) {
         int have = next_token(r, &p, path);
         if (have < 0) {
             return SIM_EXIT_SCRIPT;
@@ -724,6 +726,13 @@ static int cmd_service(runner *r, const char *p) {
         return sim_world_service_owner_key(r->w, path, err, sizeof err)
                    ? SIM_EXIT_OK
                    : script_error(r, "%s", err);
+    }
+    if (otc) {
+        bool off = strcmp(path, "off") == 0;
+        if (!sim_world_service_otc(r->w, off ? NULL : path, err, sizeof err)) {
+            return r->w->rig.internal_error[0] ? internal_error(r) : script_error(r, "%s", err);
+        }
+        return SIM_EXIT_OK;
     }
     bool ok = firmware ? sim_world_service_firmware(r->w, path, err, sizeof err)
               : pin    ? sim_world_service_pin_key(r->w, path, err, sizeof err)

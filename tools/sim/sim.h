@@ -208,6 +208,7 @@ bool sim_world_service_export(sim_world *w, const char *path, char *err, size_t 
 bool sim_world_service_owner_key(sim_world *w, const char *path, char *err, size_t errlen);
 // pin-key: the public key in path (64 hex digits, as `ownerlock firmware keygen` prints it).
 bool sim_world_service_pin_key(sim_world *w, const char *path, char *err, size_t errlen);
+bool sim_world_service_otc(sim_world *w, const char *path, char *err, size_t errlen);
 bool sim_world_service_end(sim_world *w);
 void sim_world_show(sim_world *w);
 void sim_world_dump(sim_world *w, bool lock_unit);

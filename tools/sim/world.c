@@ -614,6 +614,55 @@ bool sim_world_service_pin_key(sim_world *w, const char *path, char *err, size_t
     return true;
 }
 
+// A fleet service's provisioning file (docs/FLEET.md): "ownerlock otc provisioning 1",
+// then "lock N" and "key HEX" (64 digits), one per line. path NULL: off.
+bool sim_world_service_otc(sim_world *w, const char *path, char *err, size_t errlen) {
+    uint8_t req[5 + OL_OTC_KEY_BYTES] = {OL_SERVICE_OTC_OFF};
+    size_t len = 1;
+    if (path) {
+        FILE *f = fopen(path, "r");
+        char line[3][96] = {"", "", ""};
+        for (int i = 0; f && i < 3 && fgets(line[i], sizeof line[i], f); i++) {
+        }
+        int saved = errno;
+        if (f) {
+            fclose(f);
+        }
+        unsigned long number = 0;
+        char *end = NULL;
+        bool ok = strcmp(line[0], "ownerlock otc provisioning 1\n") == 0 &&
+                  strncmp(line[1], "lock ", 5) == 0 && strncmp(line[2], "key ", 4) == 0;
+        if (ok) {
+            errno = 0;
+            number = strtoul(line[1] + 5, &end, 10);
+            ok = errno == 0 && end != line[1] + 5 && *end == '\n' && number <= UINT32_MAX &&
+                 parse_hex32(line[2] + 4, req + 5);
+        }
+        ol_wipe(line, sizeof line);
+        if (!ok) {
+            snprintf(err, errlen, "service otc: %s: %s", path,
+                     f ? "not a provisioning file (ownerlock otc provisioning 1, lock N, key HEX)"
+                       : strerror(saved));
+            ol_wipe(req, sizeof req);
+            return false;
+        }
+        req[0] = OL_SERVICE_OTC_SET;
+        for (int i = 0; i < 4; i++) {
+            req[1 + i] = (uint8_t)(number >> (8 * i));
+        }
+        len = sizeof req;
+    }
+    uint8_t resp[OL_SERVICE_RESPONSE_MAX];
+    size_t rlen;
+    sim_event ev;
+    bool ok = request(w, req, len, resp, &rlen, "otc", &ev);
+    ol_wipe(req, sizeof req);
+    if (ok) {
+        sim_emit(w->events, &ev);
+    }
+    return ok;
+}
+
 // The owner's audit key the service tool sends unless `service owner-key`
 // set another: tests/keys/sim-owner.key's public half (a TEST key).
 static const char SIM_OWNER_SECRET_HEX[] =
@@ -911,6 +960,20 @@ static bool load_state(sim_world *w, const char *path, char *err, size_t errlen)
             w->audit_reported = (uint32_t)n;
         } else if (strcmp(key, "keypads_replaced") == 0 && number && n >= 0 && n <= UINT32_MAX) {
             w->keypads = (uint32_t)n;
+        } else if (strcmp(key, "frontend") == 0) {
+            // The lock body is built for its front end (a dial's is
+            // self-powered: hal.h): a safe keeps the one it was made with
+            // (twenty-first outside evaluation: a keypad run on a dial safe's
+            // state set the clock the dial lock trusts).
+            bool dial = strcmp(value, "dial") == 0;
+            if (!dial && strcmp(value, "keypad") != 0) {
+                ok = false;
+            } else if (dial != w->rig.dial) {
+                snprintf(err, errlen, "%s: this safe has a %s unit: run it with --frontend %s",
+                         path, value, value);
+                fclose(f);
+                return false;
+            }
         } else {
             ok = false;
         }
@@ -939,6 +1002,7 @@ static void save_state(sim_world *w) {
         fprintf(f, "remote_disable %d\n", w->remote_disable ? 1 : 0);
         fprintf(f, "audit_reported %" PRIu32 "\n", w->audit_reported);
         fprintf(f, "keypads_replaced %" PRIu32 "\n", w->keypads);
+        fprintf(f, "frontend %s\n", w->rig.dial ? "dial" : "keypad");
         ok = fflush(f) == 0 && fsync(fileno(f)) == 0;
         ok = fclose(f) == 0 && ok;
     }

@@ -1,0 +1,146 @@
+#!/bin/sh
+# One-time codes and close seals (issue 18, docs/FLEET.md), end to end in the
+# simulator: a fleet's provisioning file through the service port; a code then
+# its one-time code opens, once; the close seal after the bolt is thrown; the
+# look-ahead; a code of another slot, a used one, an older one refused and
+# counted; dual control takes one for each person; a cut after an opening
+# shows the seal at power-up with the cut counted; off again. The expected
+# digits come from Python's hmac, an implementation independent of the lock's.
+# usage: one-time-codes.sh SIM
+set -u
+sim=$1
+tmp=$(mktemp -d) || exit 1
+trap 'rm -rf "$tmp"' EXIT
+cd "$tmp" || exit 1
+
+printf 'ownerlock otc provisioning 1\nlock 12345\nkey %s\n' \
+    000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f >fleet.otc
+# otc KIND COUNTER SLOT [RECORDS]: the eight digits (docs/FLEET.md).
+otc() {
+    python3 - "$@" <<'PY'
+import hashlib, hmac, struct, sys
+kind, counter, slot = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+records = int(sys.argv[4]) if len(sys.argv) > 4 else 0
+msg = b"ownerlock otc 1\0" + kind.encode() + struct.pack("<II", 12345, counter) + bytes([slot, records])
+mac = hmac.new(bytes(range(32)), msg, hashlib.sha256).digest()
+print("".join(str((mac[2 * i] << 8 | mac[2 * i + 1]) % 10) for i in range(8)))
+PY
+}
+seal() { # the display's line 2 for a seal: RR-SSSS-SSSS
+    s=$(otc S "$1" "$2" "$3")
+    printf '%02d-%s-%s' "$3" "$(echo "$s" | cut -c1-4)" "$(echo "$s" | cut -c5-8)"
+}
+
+cat >otc.sim <<EOF
+keys 482915# 482915#
+wait 3s
+keys *
+keys *02 482915# 01# 730164# 730164#
+expect event audit kind=user_added slot=1
+wait 4s
+# Before the fleet sets it: a code alone opens, as ever.
+door close
+keys 482915#
+expect event audit kind=open slot=0
+door open
+service plug
+keys *19 482915#
+expect display SERVICE
+service otc fleet.otc
+expect event audit kind=service slot=0 arg=16384
+expect display ONE-TIME CODES \| ON
+door close
+wait 3s
+# The code, then its one-time code (counter 0): open, once.
+keys 482915#
+expect display ONE-TIME CODE
+keys $(otc C 0 0)#
+expect event audit kind=one_time_code slot=0 arg=0
+expect bolt retracted
+door open
+door close
+wait 3s
+expect event audit kind=close_seal slot=0 arg=1
+expect display CLOSE SEAL \| $(seal 0 0 1)
+# Used: never again (a counted wrong try).
+keys 482915#
+keys $(otc C 0 0)#
+expect event audit kind=wrong_code
+expect bolt extended
+# Another slot's one-time code does not go with this code.
+keys 482915#
+keys $(otc C 1 1)#
+expect event audit kind=wrong_code
+# Counter 2 before 1 (1 issued and not typed): taken; then 1 still.
+keys 482915#
+keys $(otc C 2 0)#
+expect event audit kind=one_time_code slot=0 arg=2
+expect bolt retracted
+wait 8s
+expect bolt extended
+expect event audit kind=close_seal slot=0 arg=1
+expect display CLOSE SEAL \| $(seal 2 0 1)
+keys 730164#
+keys $(otc C 1 1)#
+expect event audit kind=one_time_code slot=1 arg=1
+expect bolt retracted
+wait 8s
+expect event audit kind=close_seal slot=1 arg=1
+# Beyond the look-ahead (8 from the oldest not used, 3): refused.
+keys 482915#
+keys $(otc C 11 0)#
+expect event audit kind=wrong_code
+# A cut right after an opening: the seal at power-up, the cut counted in it.
+keys 482915#
+keys $(otc C 3 0)#
+expect event audit kind=open slot=0
+power off
+power on
+expect event audit kind=close_seal slot=0 arg=2
+expect display CLOSE SEAL \| $(seal 3 0 2)
+# '*' at ONE-TIME CODE drops the code; nothing counted.
+keys 482915#
+expect display ONE-TIME CODE
+keys *
+expect display CANCELLED
+expect no-event audit kind=wrong_code
+# Dual control: each of the two gives code and one-time code.
+keys 482915#
+keys $(otc C 4 0)#
+expect bolt retracted
+door open
+keys *05 482915# 1#
+expect display SAVED
+wait 4s
+door close
+wait 3s
+keys 482915#
+keys $(otc C 5 0)#
+expect event audit kind=first_code slot=0
+expect display SECOND CODE
+keys 730164#
+expect display ONE-TIME CODE
+keys $(otc C 6 1)#
+expect event audit kind=open slot=1 arg=1
+expect bolt retracted
+door open
+keys *05 482915# 730164# 0#
+wait 4s
+# Off: a code alone opens again.
+service plug
+keys *19 482915#
+service otc off
+expect display ONE-TIME CODES \| OFF
+door close
+wait 3s
+keys 482915#
+expect event audit kind=open slot=0
+EOF
+out=$("$sim" --seed 1 --script otc.sim 2>&1)
+rc=$?
+if [ "$rc" != 0 ]; then
+    printf '%s\n' "$out" | tail -n 25
+    echo "FAIL: one-time-codes.sh (sim exited $rc)"
+    exit 1
+fi
+echo "one-time codes: all passed"
