@@ -248,6 +248,14 @@ if python3 -c 'import sys; sys.exit(0 if bytes.fromhex(sys.argv[1]) in open(sys.
 [ "$(sql "SELECT length(key_box) FROM fleet.locks WHERE number = 12345")" = 48 ] && ok ||
     bad "the key's box is not 48 bytes"
 
+# The lock number is authenticated with the box: one lock's box copied to
+# another lock's row does not open there.
+sql "UPDATE fleet.locks SET (key_nonce, key_box) =
+     (SELECT key_nonce, key_box FROM fleet.locks WHERE number = 12345) WHERE number = 4294967295"
+run "" lock provision 4294967295 "$tmp/moved.otc"
+expect 1 "does not open (altered, or another lock's)" "a key box moved to another lock"
+[ ! -e "$tmp/moved.otc" ] && ok || bad "a provisioning file from a moved key box"
+
 # ---- dispatches without dual dispatch ----
 run "dora-password-1" dispatch 12345 Alice --as dora
 expect 0 "code " "dispatch"
@@ -368,6 +376,18 @@ run "" dispatches
 grep -q "^4	12345	Alice	2	3	dora	eve	" "$tmp/out" && ok || bad "dispatch 4's row: $(cat "$tmp/out")"
 run "ada-password-333" setting dual-dispatch off --as ada
 expect 0 "dual dispatch is off" "dual dispatch off"
+
+# Dispatches at once on one lock: each its own counter.
+c0=$(sql "SELECT next_counter FROM fleet.locks WHERE number = 12345")
+for i in 1 2 3 4; do
+    printf 'dora-password-1\n' | "$fleet" dispatch 12345 Alice --as dora >"$tmp/par$i" 2>&1 &
+done
+wait
+[ "$(sql "SELECT next_counter FROM fleet.locks WHERE number = 12345")" = $((c0 + 4)) ] && ok ||
+    bad "four dispatches at once did not advance the counter by 4: $(cat "$tmp"/par*)"
+[ "$(cat "$tmp"/par* | sed -n 's/^code //p' | sort -u | wc -l)" = 4 ] && ok ||
+    bad "four dispatches at once did not give four codes: $(cat "$tmp"/par*)"
+cat "$tmp"/par* >>"$tmp/all"
 
 # ---- every kind of action is in the log ----
 for kind in init "lock add" provision "person add" "person slot" "dispatcher add" setting \

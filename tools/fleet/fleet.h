@@ -101,9 +101,10 @@ FLEET_MUST_CHECK fleet_status vault_new_otc_key(const fleet *f, uint32_t lock,
 FLEET_MUST_CHECK fleet_status vault_open_otc_key(const fleet *f, uint32_t lock,
                                                  const char *nonce_hex, const char *box_hex,
                                                  uint8_t key[OL_OTC_KEY_BYTES]);
-// Reads a password from standard input (one line; no echo on a terminal).
+// Reads dispatcher `name`'s password from standard input (one line; on a
+// terminal, a prompt and no echo).
 FLEET_MUST_CHECK fleet_status vault_read_password(char pw[FLEET_PASSWORD_MAX + 1],
-                                                  const char *prompt);
+                                                  const char *name);
 // Argon2id string (crypto_pwhash_str) of a new password.
 FLEET_MUST_CHECK fleet_status vault_hash_password(char *out, size_t out_len, const char *pw);
 // True when pw is the password whose crypto_pwhash_str is `stored`.

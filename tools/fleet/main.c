@@ -222,7 +222,7 @@ static fleet_status run(int argc, char **argv, fleet *f, char password[FLEET_PAS
         }
     }
     if (c->flags & (NEEDS_PASSWORD | NEEDS_AS)) {
-        st = vault_read_password(password, a.as != NULL ? a.as : "new password");
+        st = vault_read_password(password, a.as != NULL ? a.as : a.pos[0]);
         if (st != FLEET_OK) {
             return st;
         }

@@ -198,11 +198,11 @@ fleet_status vault_open_otc_key(const fleet *f, uint32_t lock, const char *nonce
     return FLEET_OK;
 }
 
-fleet_status vault_read_password(char pw[FLEET_PASSWORD_MAX + 1], const char *prompt) {
+fleet_status vault_read_password(char pw[FLEET_PASSWORD_MAX + 1], const char *name) {
     struct termios saved, quiet;
     int tty = isatty(STDIN_FILENO) && tcgetattr(STDIN_FILENO, &saved) == 0;
     if (tty) {
-        fprintf(stderr, "%s: ", prompt);
+        fprintf(stderr, "password of %s: ", name);
         quiet = saved;
         quiet.c_lflag &= ~(tcflag_t)ECHO;
         tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
