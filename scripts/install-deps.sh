@@ -9,6 +9,8 @@ PKGS="$PKGS python3"
 PKGS="$PKGS gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm"
 # The instruction-skip fault sweep (tests/fault): Unicorn, a Cortex-M3 emulator library.
 PKGS="$PKGS libunicorn-dev"
+# The fleet service (tools/fleet): PostgreSQL, the server its test starts and the client library.
+PKGS="$PKGS postgresql libpq-dev"
 PKGS="$PKGS ${OL_EXTRA_PKGS:-}"
 
 if ! command -v dpkg-query >/dev/null 2>&1; then

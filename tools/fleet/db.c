@@ -1,0 +1,208 @@
+// ownerlock-fleet — the PostgreSQL side: connection, queries, schema.
+//
+// Every statement goes through db_run, that is PQexecParams: user input only
+// ever travels as a parameter, never inside SQL text. The schema is constant
+// text with no parameter at all.
+#include <string.h>
+
+#include "fleet.h"
+
+fleet_status db_connect(fleet *f, const char *conninfo) {
+    f->db = PQconnectdb(conninfo);
+    if (f->db == NULL) {
+        fleet_say("database: out of memory");
+        return FLEET_SYSTEM;
+    }
+    if (PQstatus(f->db) != CONNECTION_OK) {
+        fleet_say("database (OWNERLOCK_FLEET_DB): %s", PQerrorMessage(f->db));
+        return FLEET_SYSTEM;
+    }
+    // Names are UTF-8 whatever the client's locale; listings in UTC.
+    if (PQsetClientEncoding(f->db, "UTF8") != 0) {
+        fleet_say("database: cannot use UTF8: %s", PQerrorMessage(f->db));
+        return FLEET_SYSTEM;
+    }
+    PGresult *r = db_run(f, "set the time zone", "SET TIME ZONE 'UTC'", 0, NULL);
+    if (r == NULL) {
+        return FLEET_SYSTEM;
+    }
+    PQclear(r);
+    return FLEET_OK;
+}
+
+void db_close(fleet *f) {
+    if (f->db != NULL) {
+        PQfinish(f->db);
+        f->db = NULL;
+    }
+}
+
+PGresult *db_run(fleet *f, const char *what, const char *sql, int n, const char *const *params) {
+    PGresult *r = PQexecParams(f->db, sql, n, NULL, params, NULL, NULL, 0);
+    if (r == NULL) {
+        fleet_say("database: %s: %s", what, PQerrorMessage(f->db));
+        return NULL;
+    }
+    ExecStatusType st = PQresultStatus(r);
+    if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
+        fleet_say("database: %s: %s", what, PQresultErrorMessage(r));
+        PQclear(r);
+        return NULL;
+    }
+    return r;
+}
+
+fleet_status db_one_row(fleet *f, const char *what, const char *sql, int n,
+                        const char *const *params, PGresult **out) {
+    PGresult *r = db_run(f, what, sql, n, params);
+    if (r == NULL) {
+        return FLEET_SYSTEM;
+    }
+    if (PQntuples(r) != 1) {
+        fleet_say("database: %s: %d rows, not one", what, PQntuples(r));
+        PQclear(r);
+        return FLEET_SYSTEM;
+    }
+    *out = r;
+    return FLEET_OK;
+}
+
+static fleet_status run_plain(fleet *f, const char *what, const char *sql) {
+    PGresult *r = db_run(f, what, sql, 0, NULL);
+    if (r == NULL) {
+        return FLEET_SYSTEM;
+    }
+    PQclear(r);
+    return FLEET_OK;
+}
+
+fleet_status db_begin(fleet *f) {
+    fleet_status st = run_plain(f, "begin", "BEGIN");
+    if (st != FLEET_OK) {
+        return st;
+    }
+    // Readers (listings, `log verify`) still read; writers wait their turn.
+    st = run_plain(f, "lock the action table", "LOCK TABLE fleet.actions IN EXCLUSIVE MODE");
+    if (st != FLEET_OK) {
+        db_rollback(f);
+    }
+    return st;
+}
+
+fleet_status db_commit(fleet *f) {
+    return run_plain(f, "commit", "COMMIT");
+}
+
+void db_rollback(fleet *f) {
+    // After a failed statement the transaction is aborted anyway; a ROLLBACK
+    // that fails too leaves nothing to undo (the connection closes next).
+    PGresult *r = PQexecParams(f->db, "ROLLBACK", 0, NULL, NULL, NULL, NULL, 0);
+    PQclear(r);
+}
+
+fleet_status db_schema_present(fleet *f, bool *present) {
+    PGresult *r;
+    fleet_status st =
+        db_one_row(f, "look for the schema",
+                   "SELECT count(*) FROM pg_namespace WHERE nspname = 'fleet'", 0, NULL, &r);
+    if (st != FLEET_OK) {
+        return st;
+    }
+    *present = strcmp(PQgetvalue(r, 0, 0), "0") != 0;
+    PQclear(r);
+    return FLEET_OK;
+}
+
+// The schema (docs/FLEET.md, "The fleet service"). Numbers the lock takes as
+// 32 bits are bigint with a range check: PostgreSQL has no unsigned type.
+static const char *const schema[] = {
+    "CREATE SCHEMA fleet",
+    // One row: the format's version and the check of the owner's key.
+    "CREATE TABLE fleet.meta ("
+    "  only_row boolean PRIMARY KEY DEFAULT true CHECK (only_row),"
+    "  version integer NOT NULL,"
+    "  key_check_nonce bytea NOT NULL,"
+    "  key_check_tag bytea NOT NULL)",
+    // The OTC key only as an XChaCha20-Poly1305 box under the owner's key,
+    // the lock number its associated data (vault.c).
+    "CREATE TABLE fleet.locks ("
+    "  number bigint PRIMARY KEY CHECK (number BETWEEN 0 AND 4294967295),"
+    "  name text NOT NULL,"
+    "  key_nonce bytea NOT NULL CHECK (length(key_nonce) = 24),"
+    "  key_box bytea NOT NULL CHECK (length(key_box) = 48),"
+    "  next_counter bigint NOT NULL DEFAULT 0 CHECK (next_counter BETWEEN 0 AND 4294967296),"
+    "  provisioned integer NOT NULL DEFAULT 0)",
+    "CREATE TABLE fleet.people ("
+    "  id bigserial PRIMARY KEY,"
+    "  name text NOT NULL UNIQUE)",
+    "CREATE TABLE fleet.slots ("
+    "  person bigint NOT NULL REFERENCES fleet.people,"
+    "  lock bigint NOT NULL REFERENCES fleet.locks,"
+    "  slot smallint NOT NULL CHECK (slot BETWEEN 0 AND 31),"
+    "  PRIMARY KEY (person, lock),"
+    "  UNIQUE (lock, slot))",
+    "CREATE TABLE fleet.dispatchers ("
+    "  id bigserial PRIMARY KEY,"
+    "  name text NOT NULL UNIQUE,"
+    "  role text NOT NULL CHECK (role IN ('dispatcher', 'admin')),"
+    "  password_hash text NOT NULL)",
+    "CREATE TABLE fleet.settings ("
+    "  name text PRIMARY KEY,"
+    "  value text NOT NULL)",
+    "INSERT INTO fleet.settings VALUES ('dual-dispatch', 'off')",
+    // The slot is the one the person had when the code was issued.
+    "CREATE TABLE fleet.dispatches ("
+    "  id bigserial PRIMARY KEY,"
+    "  lock bigint NOT NULL REFERENCES fleet.locks,"
+    "  person bigint NOT NULL REFERENCES fleet.people,"
+    "  slot smallint NOT NULL CHECK (slot BETWEEN 0 AND 31),"
+    "  counter bigint NOT NULL CHECK (counter BETWEEN 0 AND 4294967295),"
+    "  requested_by bigint NOT NULL REFERENCES fleet.dispatchers,"
+    "  requested_at timestamptz NOT NULL,"
+    "  needs_approval boolean NOT NULL,"
+    "  approved_by bigint REFERENCES fleet.dispatchers,"
+    "  approved_at timestamptz,"
+    "  code_shown_at timestamptz,"
+    "  sealed_at timestamptz,"
+    "  seal_records smallint,"
+    "  UNIQUE (lock, counter),"
+    "  CHECK (approved_by IS NULL OR approved_by <> requested_by),"
+    "  CHECK (code_shown_at IS NULL OR NOT needs_approval OR approved_by IS NOT NULL),"
+    "  CHECK (sealed_at IS NULL OR code_shown_at IS NOT NULL))",
+    // Every seal typed in, the wrong ones too.
+    "CREATE TABLE fleet.seal_entries ("
+    "  id bigserial PRIMARY KEY,"
+    "  dispatch bigint NOT NULL REFERENCES fleet.dispatches,"
+    "  entered_by bigint NOT NULL REFERENCES fleet.dispatchers,"
+    "  entered text NOT NULL,"
+    "  records smallint NOT NULL,"
+    "  ok boolean NOT NULL,"
+    "  at timestamptz NOT NULL)",
+    // The chain (actions.c). The trigger stops an UPDATE or DELETE made by
+    // mistake; one made on purpose by whoever can drop the trigger breaks the
+    // chain, and `log verify` names the row.
+    "CREATE TABLE fleet.actions ("
+    "  seq bigint PRIMARY KEY CHECK (seq >= 1),"
+    "  at_us bigint NOT NULL,"
+    "  actor text NOT NULL,"
+    "  kind text NOT NULL,"
+    "  detail text NOT NULL,"
+    "  prev_hash bytea NOT NULL,"
+    "  hash bytea NOT NULL)",
+    "CREATE FUNCTION fleet.append_only() RETURNS trigger LANGUAGE plpgsql AS "
+    "$$BEGIN RAISE EXCEPTION 'fleet.actions is append-only'; END$$",
+    "CREATE TRIGGER actions_append_only BEFORE UPDATE OR DELETE ON fleet.actions"
+    "  FOR EACH ROW EXECUTE FUNCTION fleet.append_only()",
+    "CREATE TRIGGER actions_no_truncate BEFORE TRUNCATE ON fleet.actions"
+    "  FOR EACH STATEMENT EXECUTE FUNCTION fleet.append_only()",
+};
+
+fleet_status db_create_schema(fleet *f) {
+    for (size_t i = 0; i < sizeof schema / sizeof schema[0]; i++) {
+        fleet_status st = run_plain(f, "create the schema", schema[i]);
+        if (st != FLEET_OK) {
+            return st;
+        }
+    }
+    return FLEET_OK;
+}

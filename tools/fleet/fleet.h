@@ -1,0 +1,143 @@
+// ownerlock-fleet — the owner's fleet service for one-time codes and close
+// seals (docs/FLEET.md), on PostgreSQL. What its files share:
+//
+//   main.c      the command line, the environment, exit statuses
+//   db.c        the connection, parameterised queries, transactions, schema
+//   actions.c   the append-only, hash-chained table of the service's actions
+//   vault.c     the owner's key, OTC keys sealed at rest, passwords, hex
+//   commands.c  one function per command
+//
+// Every function that can fail returns a fleet_status and has said why on
+// standard error before it returns; the caller passes it up and adds nothing.
+#ifndef OWNERLOCK_FLEET_H
+#define OWNERLOCK_FLEET_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <libpq-fe.h>
+
+#include "ownerlock/otc.h"
+
+#define FLEET_MUST_CHECK __attribute__((warn_unused_result))
+
+// Also the program's exit statuses.
+typedef enum fleet_status {
+    FLEET_OK = 0,
+    FLEET_SYSTEM = 1,  // the database, a file, the randomness: nothing the input did
+    FLEET_INPUT = 2,   // usage or input error, or a state that forbids it: nothing changed
+    FLEET_REFUSED = 3, // refused, and the refusal recorded (a wrong password or seal,
+                       // a dispatcher approving his own); or `log verify` found a break
+} fleet_status;
+
+#define FLEET_KEK_BYTES 32
+#define FLEET_NAME_MAX 100        // bytes of a lock's, person's or dispatcher's name
+#define FLEET_PASSWORD_MAX 256    // bytes of a password
+#define FLEET_PASSWORD_MIN 8      // bytes of a new password
+#define FLEET_SLOTS 32            // a person's code slot on a lock: 0..31
+#define FLEET_SEAL_NONCE_BYTES 24 // XChaCha20-Poly1305
+#define FLEET_SEAL_TAG_BYTES 16
+#define FLEET_KEY_BOX_BYTES (OL_OTC_KEY_BYTES + FLEET_SEAL_TAG_BYTES)
+
+typedef struct fleet {
+    PGconn *db;
+    bool have_kek;
+    uint8_t kek[FLEET_KEK_BYTES]; // the owner's key-encryption key; wiped at exit
+} fleet;
+
+// ---- main.c -------------------------------------------------------------------
+// "ownerlock-fleet: " and the text on standard error.
+void fleet_say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+// ---- db.c ---------------------------------------------------------------------
+FLEET_MUST_CHECK fleet_status db_connect(fleet *f, const char *conninfo);
+void db_close(fleet *f);
+// Runs one statement with text parameters (NULL for SQL NULL). Returns its
+// result when its status is PGRES_COMMAND_OK or PGRES_TUPLES_OK, else says
+// the server's message under `what` and returns NULL. PQclear the result.
+FLEET_MUST_CHECK PGresult *db_run(fleet *f, const char *what, const char *sql, int n,
+                                  const char *const *params);
+// BEGIN, then the lock on the action table that makes every writing command
+// run alone (the chain's next row and the lock counters are read, then written).
+FLEET_MUST_CHECK fleet_status db_begin(fleet *f);
+FLEET_MUST_CHECK fleet_status db_commit(fleet *f);
+void db_rollback(fleet *f);
+// True when the schema is there (`init` has run).
+FLEET_MUST_CHECK fleet_status db_schema_present(fleet *f, bool *present);
+// Creates the schema, inside the caller's transaction.
+FLEET_MUST_CHECK fleet_status db_create_schema(fleet *f);
+// Runs a query expected to return exactly one row; *out is its result.
+FLEET_MUST_CHECK fleet_status db_one_row(fleet *f, const char *what, const char *sql, int n,
+                                         const char *const *params, PGresult **out);
+
+// ---- actions.c ----------------------------------------------------------------
+// Appends one action to the chain (inside the caller's transaction).
+// `actor` is "owner" or "dispatcher:NAME".
+FLEET_MUST_CHECK fleet_status action_append(fleet *f, const char *actor, const char *kind,
+                                            const char *detail);
+// Verifies the whole chain; prints the count and head hash, or the first
+// broken row. FLEET_REFUSED when broken.
+FLEET_MUST_CHECK fleet_status action_verify(fleet *f);
+
+// ---- vault.c ------------------------------------------------------------------
+// Reads the owner's key from the file named by OWNERLOCK_FLEET_KEY.
+FLEET_MUST_CHECK fleet_status vault_load_kek(fleet *f);
+// The key check `init` stores (a box of nothing under the owner's key), and
+// its verification by every other command that uses the key.
+#define FLEET_NONCE_HEX (2 * FLEET_SEAL_NONCE_BYTES + 1)
+#define FLEET_TAG_HEX (2 * FLEET_SEAL_TAG_BYTES + 1)
+#define FLEET_KEY_BOX_HEX (2 * FLEET_KEY_BOX_BYTES + 1)
+FLEET_MUST_CHECK fleet_status vault_make_check(const fleet *f, char nonce_hex[FLEET_NONCE_HEX],
+                                               char tag_hex[FLEET_TAG_HEX]);
+FLEET_MUST_CHECK fleet_status vault_verify_check(const fleet *f, const char *nonce_hex,
+                                                 const char *tag_hex);
+// A new OTC key for `lock`, sealed under the owner's key with the lock
+// number authenticated: nonce and box as hex for the database.
+FLEET_MUST_CHECK fleet_status vault_new_otc_key(const fleet *f, uint32_t lock,
+                                                char nonce_hex[FLEET_NONCE_HEX],
+                                                char box_hex[FLEET_KEY_BOX_HEX]);
+// Opens a lock's sealed OTC key. The caller wipes `key` with sodium_memzero.
+FLEET_MUST_CHECK fleet_status vault_open_otc_key(const fleet *f, uint32_t lock,
+                                                 const char *nonce_hex, const char *box_hex,
+                                                 uint8_t key[OL_OTC_KEY_BYTES]);
+// Reads dispatcher `name`'s password from standard input (one line; on a
+// terminal, a prompt and no echo).
+FLEET_MUST_CHECK fleet_status vault_read_password(char pw[FLEET_PASSWORD_MAX + 1],
+                                                  const char *name);
+// Argon2id string (crypto_pwhash_str) of a new password.
+FLEET_MUST_CHECK fleet_status vault_hash_password(char *out, size_t out_len, const char *pw);
+// True when pw is the password whose crypto_pwhash_str is `stored`.
+FLEET_MUST_CHECK bool vault_password_ok(const char *stored, const char *pw);
+void hex_encode(char *out, const uint8_t *in, size_t len);
+// Exactly 2 * len hex digits into out; -1 else.
+FLEET_MUST_CHECK int hex_decode(uint8_t *out, size_t len, const char *hex);
+
+// ---- commands.c ---------------------------------------------------------------
+typedef struct fleet_args {
+    const char *pos[4]; // positionals after the command word(s)
+    int npos;
+    const char *as;       // --as NAME, or NULL
+    bool open;            // --open
+    const char *password; // read from standard input, for the commands that take one
+} fleet_args;
+
+// A name a person, lock or dispatcher may have: 1..FLEET_NAME_MAX bytes of
+// UTF-8, no control character, no space at either end.
+FLEET_MUST_CHECK fleet_status fleet_check_name(const char *what, const char *name);
+
+FLEET_MUST_CHECK fleet_status cmd_init(fleet *f);
+FLEET_MUST_CHECK fleet_status cmd_lock_add(fleet *f, const fleet_args *a);
+FLEET_MUST_CHECK fleet_status cmd_lock_provision(fleet *f, const fleet_args *a);
+FLEET_MUST_CHECK fleet_status cmd_person_add(fleet *f, const fleet_args *a);
+FLEET_MUST_CHECK fleet_status cmd_person_slot(fleet *f, const fleet_args *a);
+FLEET_MUST_CHECK fleet_status cmd_dispatcher_add(fleet *f, const fleet_args *a);
+FLEET_MUST_CHECK fleet_status cmd_setting(fleet *f, const fleet_args *a);
+FLEET_MUST_CHECK fleet_status cmd_dispatch(fleet *f, const fleet_args *a);
+FLEET_MUST_CHECK fleet_status cmd_approve(fleet *f, const fleet_args *a);
+FLEET_MUST_CHECK fleet_status cmd_code(fleet *f, const fleet_args *a);
+FLEET_MUST_CHECK fleet_status cmd_seal(fleet *f, const fleet_args *a);
+FLEET_MUST_CHECK fleet_status cmd_dispatches(fleet *f, const fleet_args *a);
+FLEET_MUST_CHECK fleet_status cmd_log_verify(fleet *f);
+
+#endif
