@@ -7,9 +7,13 @@
 #
 # Codes and seals are checked against Python's hmac (an implementation
 # independent of src/otc) from the derivation docs/FLEET.md gives.
-# usage: run.sh FLEET   (the ownerlock-fleet program)
+# With SIM (the simulator), the lock and the service together at the end: the
+# fleet provisions a simulated lock through its service port, dispatches a
+# code that opens it, and takes the close seal it shows.
+# usage: run.sh FLEET [SIM]   (the ownerlock-fleet program, the simulator)
 set -u
 fleet=$1
+sim=${2:-}
 [ -x "$fleet" ] || { echo "no $fleet: build ownerlock-fleet first"; exit 1; }
 command -v python3 >/dev/null || { echo "python3 is needed (scripts/install-deps.sh)"; exit 1; }
 
@@ -416,6 +420,57 @@ expect 0 "log intact" "log verify with the edit undone"
 sql "DELETE FROM fleet.actions WHERE seq = 9"
 run "" log verify
 expect 3 "log broken at action 10: action 9 is missing" "log verify after a deletion"
+
+# ---- the lock and the service together (the simulator) ----
+if [ -n "$sim" ]; then
+    run "" lock add 777 "Simulated vault"
+    expect 0 "lock 777 added" "lock add (simulated)"
+    run "" person add "Sam Imms"
+    run "" person slot "Sam Imms" 777 0
+    expect 0 "slot 0" "the simulated lock's manager as a person"
+    run "" lock provision 777 "$tmp/lock-777.otc"
+    expect 0 "" "lock provision (simulated)"
+    run "dora-password-1" dispatch 777 "Sam Imms" --as dora
+    expect 0 "code " "a dispatch for the simulated lock"
+    code=$(sed -n 's/^code //p' "$tmp/out")
+    id=$(sed -n 's/^dispatch \([0-9]*\):.*/\1/p' "$tmp/out")
+    # The lock: commissioned, the fleet's file through the port in a *19
+    # session, then the code and the dispatched one-time code open it once.
+    cat >"$tmp/lock.sim" <<SIMEOF
+keys 482915# 482915#
+wait 3s
+keys *
+wait 4s
+service plug
+keys *19 482915#
+service otc $tmp/lock-777.otc
+expect display ONE-TIME CODES \| ON
+door close
+wait 3s
+keys 482915#
+expect display ONE-TIME CODE
+keys $code#
+expect event audit kind=one_time_code slot=0 arg=0
+expect bolt retracted
+door open
+door close
+wait 3s
+expect event audit kind=close_seal slot=0 arg=1
+expect display CLOSE SEAL
+keys 482915#
+keys $code#
+expect event audit kind=wrong_code
+SIMEOF
+    if "$sim" --seed 1 --script "$tmp/lock.sim" >"$tmp/lock.out" 2>&1; then ok; else
+        bad "the simulated lock: $(tail -n 5 "$tmp/lock.out")"
+    fi
+    seal=$(sed -n 's/.*"text":"CLOSE SEAL | \([0-9-]*\)".*/\1/p' "$tmp/lock.out" | head -n 1)
+    [ -n "$seal" ] && ok || bad "no close seal on the simulated lock's display"
+    run "dora-password-1" seal "$id" "$seal" --as dora
+    expect 0 "dispatch $id closed: the seal is valid" "the seal the simulated lock showed"
+    run "dora-password-1" dispatch 777 "Sam Imms" --as dora
+    expect 0 "counter 1" "the next dispatch takes the next counter"
+fi
 
 # ---- secrets in no output ----
 for secret in "$kek" "$key" dora-password-1 eve-password-22 ada-password-333; do
