@@ -23,34 +23,46 @@ trap 'rm -rf "$work"' EXIT
     -I "$here/../tests/common" -o "$plugin" "$here/insn-count.c"
 
 addr() { arm-none-eabi-nm "$elf" | awk -v s="$1" '$3 == s { print "0x" $1 }'; }
-begin=$(addr bench_begin)
-end=$(addr bench_end)
+# counted NAME [PLUGIN ARGS]: runs $elf in QEMU with the plugin counting
+# between its markers; $work/NAME.labels and $work/NAME.counts, one line per
+# label, in step.
+counted() {
+    name=$1
+    shift
+    begin=$(addr bench_begin)
+    end=$(addr bench_end)
+    if [ -z "$begin" ] || [ -z "$end" ]; then
+        echo "run-bench: markers not found in $elf (bench_begin/end)" >&2
+        exit 1
+    fi
+    if ! timeout 600 qemu-system-arm -M mps2-an385 -nographic -monitor none \
+        -semihosting-config enable=on,target=native -kernel "$elf" \
+        -plugin "$plugin,begin=$begin,end=$end$*,out=$work/$name.raw" \
+        >"$work/$name.out" 2>"$work/qemu.err"; then
+        echo "run-bench: the bench $elf failed:" >&2
+        cat "$work/$name.out" "$work/qemu.err" >&2
+        exit 1
+    fi
+    grep -v '^done$' "$work/$name.out" >"$work/$name.labels"
+    grep -v '^total' "$work/$name.raw" >"$work/$name.counts"
+    if [ "$(wc -l <"$work/$name.labels")" -ne "$(wc -l <"$work/$name.counts")" ]; then
+        echo "run-bench: $(wc -l <"$work/$name.labels") labels but" \
+            "$(wc -l <"$work/$name.counts") counts ($elf)" >&2
+        exit 1
+    fi
+}
 # The verification inside ol_authenticate() (src/core/tries.c): from its first
 # step (reading the ID, in ID mode) to the last, in the real code.
 inner_begin=$(addr ol_credential_scope)
 inner_end=$(addr ol_credential_slot_of)
-if [ -z "$begin" ] || [ -z "$end" ] || [ -z "$inner_begin" ] || [ -z "$inner_end" ]; then
-    echo "run-bench: markers not found in $elf (bench_begin/end," \
-        "ol_credential_scope, ol_credential_slot_of)" >&2
+if [ -z "$inner_begin" ] || [ -z "$inner_end" ]; then
+    echo "run-bench: markers not found in $elf (ol_credential_scope, ol_credential_slot_of)" >&2
     exit 1
 fi
 
-if ! timeout 600 qemu-system-arm -M mps2-an385 -nographic -monitor none \
-    -semihosting-config enable=on,target=native -kernel "$elf" \
-    -plugin "$plugin,begin=$begin,end=$end,inner_begin=$inner_begin,inner_end=$inner_end,out=$work/counts" \
-    >"$work/labels" 2>"$work/qemu.err"; then
-    echo "run-bench: the bench failed:" >&2
-    cat "$work/labels" "$work/qemu.err" >&2
-    exit 1
-fi
-grep -v '^done$' "$work/labels" >"$work/labels.only"
-grep -v '^total' "$work/counts" >"$work/counts.only"
-if [ "$(wc -l <"$work/labels.only")" -ne "$(wc -l <"$work/counts.only")" ]; then
-    echo "run-bench: $(wc -l <"$work/labels.only") labels but $(wc -l <"$work/counts.only") counts" >&2
-    exit 1
-fi
+counted verify ",inner_begin=$inner_begin,inner_end=$inner_end"
 
-paste -d';' "$work/labels.only" "$work/counts.only" | awk -F';' '
+paste -d';' "$work/verify.labels" "$work/verify.counts" | awk -F';' '
 # fields: group; slots; digits typed; candidate; "instructions inner" where
 # instructions include the marker calls and inner is the verification inside
 # ol_authenticate() ("-" when it did not run)
@@ -114,29 +126,9 @@ END {
 
 # ---- the handshake ---------------------------------------------------------------------
 elf="$build/bench_handshake.elf"
-begin=$(addr bench_begin)
-end=$(addr bench_end)
-if [ -z "$begin" ] || [ -z "$end" ]; then
-    echo "run-bench: markers not found in $elf (bench_begin/end)" >&2
-    exit 1
-fi
-if ! timeout 600 qemu-system-arm -M mps2-an385 -nographic -monitor none \
-    -semihosting-config enable=on,target=native -kernel "$elf" \
-    -plugin "$plugin,begin=$begin,end=$end,out=$work/hs.counts" \
-    >"$work/hs.labels" 2>"$work/qemu.err"; then
-    echo "run-bench: the handshake bench failed:" >&2
-    cat "$work/hs.labels" "$work/qemu.err" >&2
-    exit 1
-fi
-grep -v '^done$' "$work/hs.labels" >"$work/hs.labels.only"
-grep -v '^total' "$work/hs.counts" >"$work/hs.counts.only"
-if [ "$(wc -l <"$work/hs.labels.only")" -ne "$(wc -l <"$work/hs.counts.only")" ]; then
-    echo "run-bench: $(wc -l <"$work/hs.labels.only") labels but" \
-        "$(wc -l <"$work/hs.counts.only") counts (handshake)" >&2
-    exit 1
-fi
+counted hs
 
-paste -d';' "$work/hs.labels.only" "$work/hs.counts.only" | awk -F';' '
+paste -d';' "$work/hs.labels" "$work/hs.counts" | awk -F';' '
 # fields: group; round; what; "instructions - fastest-cycles slowest-cycles"
 { split($4, c, " ") }
 $1 == "calibrate" { overhead = c[1]; cyc_overhead = c[3]; next }
@@ -250,19 +242,8 @@ END {
 # multiply (ports/mps2-an385/x25519_sq_by_mul.S: 1,868 bytes less): the same
 # bench linked so (bench_handshake_plain.elf), its X25519 and handshake.
 elf="$build/bench_handshake_plain.elf"
-begin=$(addr bench_begin)
-end=$(addr bench_end)
-if ! timeout 600 qemu-system-arm -M mps2-an385 -nographic -monitor none \
-    -semihosting-config enable=on,target=native -kernel "$elf" \
-    -plugin "$plugin,begin=$begin,end=$end,out=$work/plain.counts" \
-    >"$work/plain.labels" 2>"$work/qemu.err"; then
-    echo "run-bench: the plain image's handshake bench failed:" >&2
-    cat "$work/plain.labels" "$work/qemu.err" >&2
-    exit 1
-fi
-grep -v '^done$' "$work/plain.labels" >"$work/plain.labels.only"
-grep -v '^total' "$work/plain.counts" >"$work/plain.counts.only"
-paste -d';' "$work/plain.labels.only" "$work/plain.counts.only" | awk -F';' '
+counted plain
+paste -d';' "$work/plain.labels" "$work/plain.counts" | awk -F';' '
 { split($4, c, " ") }
 $1 == "calibrate" { overhead = c[1]; cyc = c[3]; next }
 $1 == "x25519" && $2 == 1 && !($3 in x) { x[$3] = 1; xs[++nx] = $3; xn[$3] = c[1] - overhead; xc[$3] = c[3] - cyc }

@@ -8,24 +8,20 @@
 	.syntax	unified
 	.thumb
 
-	.section	.text.__wrap_ol_x25519_fe_mul,"ax",%progbits
-	.global	__wrap_ol_x25519_fe_mul
-	.type	__wrap_ol_x25519_fe_mul, %function
+// __wrap_NAME: a jump to the function the table holds at offset AT.
+.macro	lent name, at
+	.section	.text.__wrap_\name,"ax",%progbits
+	.global	__wrap_\name
+	.type	__wrap_\name, %function
 	.thumb_func
-__wrap_ol_x25519_fe_mul:
+__wrap_\name:
 	ldr	ip, =AN385_BOOT_API_ADDR
-	ldr	pc, [ip, #AN385_BOOT_API_FE_MUL_AT]
-	.size	__wrap_ol_x25519_fe_mul, . - __wrap_ol_x25519_fe_mul
+	ldr	pc, [ip, #\at]
+	.size	__wrap_\name, . - __wrap_\name
 	.ltorg
+.endm
 
-	.section	.text.__wrap_ol_x25519_fe_sq,"ax",%progbits
-	.global	__wrap_ol_x25519_fe_sq
-	.type	__wrap_ol_x25519_fe_sq, %function
-	.thumb_func
-__wrap_ol_x25519_fe_sq:
-	ldr	ip, =AN385_BOOT_API_ADDR
-	ldr	pc, [ip, #AN385_BOOT_API_FE_SQ_AT]
-	.size	__wrap_ol_x25519_fe_sq, . - __wrap_ol_x25519_fe_sq
-	.ltorg
+	lent	ol_x25519_fe_mul, AN385_BOOT_API_FE_MUL_AT
+	lent	ol_x25519_fe_sq, AN385_BOOT_API_FE_SQ_AT
 
 	.section	.note.GNU-stack,"",%progbits

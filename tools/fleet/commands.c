@@ -868,6 +868,15 @@ static fleet_status load_dispatch(fleet *f, const char *id, dispatch_row *d) {
     return FLEET_OK;
 }
 
+// A dispatcher's command on one dispatch (`approve`, `code`, `seal`): the
+// dispatcher authenticated, with `detail` (which names the dispatch) for
+// the record of a refusal, then the dispatch's row.
+static fleet_status on_dispatch(fleet *f, const fleet_args *a, const char *id, text *detail, who *w,
+                                dispatch_row *d) {
+    fleet_status st = authenticate(f, a, detail, w);
+    return st == FLEET_OK ? load_dispatch(f, id, d) : st;
+}
+
 static fleet_status approve(fleet *f, const fleet_args *a, text *reply) {
     char id[24];
     fleet_status st = parse_id(a->pos[0], id);
@@ -877,11 +886,8 @@ static fleet_status approve(fleet *f, const fleet_args *a, text *reply) {
     text detail = {0};
     text_add(&detail, "approve dispatch %s", id);
     who w;
-    st = authenticate(f, a, &detail, &w);
     dispatch_row d;
-    if (st == FLEET_OK) {
-        st = load_dispatch(f, id, &d);
-    }
+    st = on_dispatch(f, a, id, &detail, &w, &d);
     if (st != FLEET_OK) {
         return st;
     }
@@ -922,11 +928,8 @@ static fleet_status code(fleet *f, const fleet_args *a, text *reply) {
     text detail = {0};
     text_add(&detail, "code of dispatch %s", id);
     who w;
-    st = authenticate(f, a, &detail, &w);
     dispatch_row d;
-    if (st == FLEET_OK) {
-        st = load_dispatch(f, id, &d);
-    }
+    st = on_dispatch(f, a, id, &detail, &w, &d);
     if (st != FLEET_OK) {
         return st;
     }
@@ -1007,11 +1010,8 @@ static fleet_status seal(fleet *f, const fleet_args *a, text *reply) {
     text detail = {0};
     text_add(&detail, "seal of dispatch %s: %s", id, a->pos[1]);
     who w;
-    st = authenticate(f, a, &detail, &w);
     dispatch_row d;
-    if (st == FLEET_OK) {
-        st = load_dispatch(f, id, &d);
-    }
+    st = on_dispatch(f, a, id, &detail, &w, &d);
     if (st != FLEET_OK) {
         return st;
     }

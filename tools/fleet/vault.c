@@ -20,6 +20,7 @@
 
 #include <sodium.h>
 
+#include "hexdigit.h"
 #include "fleet.h"
 
 #define OTC_KEY_AD "ownerlock fleet otc key 1"
@@ -34,23 +35,10 @@ void hex_encode(char *out, const uint8_t *in, size_t len) {
     out[2 * len] = '\0';
 }
 
-static int hex_value(char c) {
-    if (c >= '0' && c <= '9') {
-        return c - '0';
-    }
-    if (c >= 'a' && c <= 'f') {
-        return c - 'a' + 10;
-    }
-    if (c >= 'A' && c <= 'F') {
-        return c - 'A' + 10;
-    }
-    return -1;
-}
-
 int hex_decode(uint8_t *out, size_t len, const char *hex) {
     for (size_t i = 0; i < len; i++) {
-        int hi = hex_value(hex[2 * i]);
-        int lo = hi < 0 ? -1 : hex_value(hex[2 * i + 1]);
+        int hi = hex_digit_value(hex[2 * i]);
+        int lo = hi < 0 ? -1 : hex_digit_value(hex[2 * i + 1]);
         if (lo < 0) {
             return -1;
         }

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hexdigit.h"
 #include "sim.h"
 
 #define MAX_WORD 512 // longest argument token
@@ -470,19 +471,6 @@ static int cmd_keypad(runner *r, const char *p) {
     return SIM_EXIT_OK;
 }
 
-static int hex_value(char c) {
-    if (c >= '0' && c <= '9') {
-        return c - '0';
-    }
-    if (c >= 'a' && c <= 'f') {
-        return c - 'a' + 10;
-    }
-    if (c >= 'A' && c <= 'F') {
-        return c - 'A' + 10;
-    }
-    return -1;
-}
-
 // `wire inject HEX`: hex digits, two per byte; spaces between bytes are allowed.
 static int wire_inject(runner *r, const char *p) {
     p = skip_space(p);
@@ -502,7 +490,7 @@ static int wire_inject(runner *r, const char *p) {
             }
             continue;
         }
-        int v = hex_value(*c);
+        int v = hex_digit_value(*c);
         if (v < 0) {
             free(bytes);
             return script_error(r, "wire inject: '%c' is not a hex digit", *c);
