@@ -39,6 +39,7 @@
     X(OL_WINDOW_MAX_MIN)                                                                           \
     X(OL_WINDOW_DEFAULT_MIN)                                                                       \
     X(OL_DUAL_WINDOW_MS)                                                                           \
+    X(OL_OTC_LOOKAHEAD)                                                                            \
     X(OL_SCHEDULE_PERIODS)                                                                         \
     X(OL_HOLIDAYS)                                                                                 \
     X(OL_TIMELOCK_MAX_HOURS)                                                                       \
