@@ -32,7 +32,10 @@
 //   insider,       he holds one code and needs one other person's; in plain
 //   dual control   mode with the probe channel, in ID mode without (ID mode
 //                  compares no codes);
-//   recovery code  *99 with the 20-digit recovery code, under the same penalty.
+//   recovery code  *99 with the 20-digit recovery code, under the same penalty;
+//   one-time code  with one-time codes on (docs/FLEET.md), an insider with his
+//                  own code and no dispatch: each guess of the eight digits
+//                  is a counted try, and OL_OTC_LOOKAHEAD of them open.
 // A dial combination (three numbers 0-99, issue 17) is 10^6 like 6 digits.
 //
 // For the security report (`make report`, tools/report) it also prints
@@ -57,6 +60,7 @@
 #include "core/credentials.h"
 #include "core/penalty.h"
 #include "ownerlock/config.h"
+#include "ownerlock/otc.h"
 #include "ownerlock/recovery.h"
 
 static const double year_ms = 365.25 * 24 * 3600 * 1000;
@@ -144,6 +148,11 @@ static double time_to_find(double possible, double accepted, double others) {
 
 enum who { PASSER_BY, DUAL, INSIDER, RECOVERY };
 static const char *const who_name[] = {"passer-by", "dual", "insider", "recovery"};
+
+// Years for an insider to guess a one-time code of `digits` digits.
+static double otc_years(int digits) {
+    return time_to_find(pow(10, digits), OL_OTC_LOOKAHEAD, 0) / year_ms;
+}
 
 // Years for one attacker against one configuration.
 static double years(enum who who, bool id, bool duress, int people, int digits) {
@@ -368,6 +377,14 @@ int main(int argc, char **argv) {
     }
     printf("  recovery code (%d digits): %.3g years\n", OL_RECOVERY_DIGITS,
            years(RECOVERY, false, false, 1, 0));
+    double otc = otc_years(OL_OTC_CODE_DIGITS);
+    printf("  one-time code (%d digits, %u taken ahead), an insider without a dispatch: %.3g "
+           "years\n",
+           OL_OTC_CODE_DIGITS, (unsigned)OL_OTC_LOOKAHEAD, otc);
+    CHECK(otc >= OL_FLOOR_YEARS);
+    // The check can fail: a one-time code of 4 digits falls below the floor.
+    printf("self-test: a one-time code of 4 digits: %.3g years\n", otc_years(4));
+    CHECK(otc_years(4) < OL_FLOOR_YEARS);
 
     // Every configuration, 6 to 12 digits, 1 to the most people.
     int below = below_floor(true);
