@@ -223,9 +223,8 @@ typedef struct ol_countdown {
 
 // One-time codes (src/core/onetime.c, docs/FLEET.md), as saved.
 typedef struct ol_otc_state {
-    uint32_t lock;         // the lock's number in its owner's fleet
-    uint32_t next;         // the oldest counter not used
-    uint8_t used;          // bit i: counter next + i used (i < OL_OTC_LOOKAHEAD)
+    uint32_t next;         // the oldest counter not used (none older works)
+    uint32_t key_id;       // which OTC key these counters are of (onetime.c)
     bool seal_due;         // an opening by one-time code waits for its close seal
     uint8_t seal_slot;     // whose code it was
     uint32_t seal_counter; // and its counter
@@ -252,6 +251,7 @@ typedef struct ol_lock {
     uint32_t openings;     // since the lock was set up (*21)
     bool has_otc;          // the key store holds an OTC key: one-time codes are on
     uint8_t otc_key[OL_OTC_KEY_BYTES];
+    uint32_t otc_lock; // the lock's number in its owner's fleet, kept with the key
     ol_otc_state otc;
     ol_countdown lockout;
     uint64_t quiet_until; // a quiet day ends: one wrong entry forgotten (0: none counted)

@@ -48,6 +48,10 @@ ol_err ol_dual_control(ol_lock *lock, uint8_t slot, bool *go_on, uint16_t *first
     return OL_OK;
 }
 
+bool ol_dual_repeats(const ol_lock *lock, uint8_t slot) {
+    return lock->set.dual && lock->dual_until != 0 && slot == lock->dual_first;
+}
+
 ol_err ol_dual_lapse(ol_lock *lock) {
     if (lock->dual_until == 0) {
         return OL_OK;

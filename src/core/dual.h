@@ -22,4 +22,8 @@ bool ol_dual_possible(uint32_t enrolled, bool users_disabled);
 // A first code alone, and no second came in time: recorded.
 ol_err ol_dual_timer(ol_lock *lock) OL_MUST_CHECK;
 
+// The first code of dual control given again (NEED OTHER CODE, before a
+// one-time code is asked for it: onetime.c).
+bool ol_dual_repeats(const ol_lock *lock, uint8_t slot);
+
 #endif

@@ -17,14 +17,16 @@
 
 _Static_assert(OL_KEYS_RECORD_BYTES % 16 == 0,
                "a record is whole words, read back 16 bytes at a time");
-_Static_assert(OTC_AT + OL_OTC_KEY_BYTES + 4 == OL_KEYS_RECORD_BYTES, "the record's layout");
+#define LOCK_AT (OTC_AT + OL_OTC_KEY_BYTES)
+_Static_assert(LOCK_AT + 4 + 12 + 4 == OL_KEYS_RECORD_BYTES, "the record's layout");
 
 static uint32_t sector_addr(const ol_flash *f, uint8_t sector) {
     return (OL_KEYS_FIRST_SECTOR + sector) * f->sector_size;
 }
 
 static ol_err save(ol_lock *lock, const uint8_t device_key[32],
-                   const uint8_t link_id[OL_LINK_ID_BYTES], const uint8_t *otc, bool has_otc);
+                   const uint8_t link_id[OL_LINK_ID_BYTES], const uint8_t *otc, bool has_otc,
+                   uint32_t number);
 
 // The record in `sector`, if whole: its sequence number in *seq.
 static bool read_record(const ol_flash *f, uint8_t sector, uint8_t rec[OL_KEYS_RECORD_BYTES],
@@ -71,6 +73,7 @@ ol_err ol_keystore_load(ol_lock *lock) {
         memcpy(lock->device_key, rec + 12, 32);
         memcpy(lock->link_id, rec + 44, OL_LINK_ID_BYTES);
         memcpy(lock->otc_key, rec + OTC_AT, OL_OTC_KEY_BYTES);
+        lock->otc_lock = get_le32(rec + LOCK_AT);
     }
     ol_wipe(rec, sizeof rec);
     return OL_OK;
@@ -79,7 +82,7 @@ ol_err ol_keystore_load(ol_lock *lock) {
 ol_err ol_keystore_forget_device_key(ol_lock *lock) {
     lock->has_device_key = false;
     ol_wipe(lock->device_key, sizeof lock->device_key);
-    ol_err err = save(lock, NULL, NULL, NULL, false); // the OTC key too: a new lock
+    ol_err err = save(lock, NULL, NULL, NULL, false, 0); // the OTC key too: a new lock
     const ol_flash *f = lock->plat->flash;
     return err ? err : f->erase(f->ctx, OL_KEYS_FIRST_SECTOR + (lock->keys_sector == 0 ? 1u : 0u));
 }
@@ -87,7 +90,8 @@ ol_err ol_keystore_forget_device_key(ol_lock *lock) {
 // The next record: each key given, or the lock's; otc NULL with has_otc
 // false drops the OTC key.
 static ol_err save(ol_lock *lock, const uint8_t device_key[32],
-                   const uint8_t link_id[OL_LINK_ID_BYTES], const uint8_t *otc, bool has_otc) {
+                   const uint8_t link_id[OL_LINK_ID_BYTES], const uint8_t *otc, bool has_otc,
+                   uint32_t number) {
     const ol_flash *f = lock->plat->flash;
     uint8_t rec[OL_KEYS_RECORD_BYTES], back[16];
     bool has_device = device_key != NULL || lock->has_device_key;
@@ -109,6 +113,7 @@ static ol_err save(ol_lock *lock, const uint8_t device_key[32],
     }
     if (has_otc) {
         memcpy(rec + OTC_AT, otc, OL_OTC_KEY_BYTES);
+        put_le32(rec + LOCK_AT, number);
     }
     put_le32(rec + OL_KEYS_RECORD_BYTES - 4, ol_ring_crc32(0, rec, OL_KEYS_RECORD_BYTES - 4));
     ol_err err = f->erase(f->ctx, OL_KEYS_FIRST_SECTOR + sector);
@@ -130,6 +135,7 @@ static ol_err save(ol_lock *lock, const uint8_t device_key[32],
         memcpy(lock->device_key, rec + 12, 32);
         memcpy(lock->link_id, rec + 44, OL_LINK_ID_BYTES);
         memcpy(lock->otc_key, rec + OTC_AT, OL_OTC_KEY_BYTES);
+        lock->otc_lock = get_le32(rec + LOCK_AT);
     }
     ol_wipe(rec, sizeof rec);
     ol_wipe(back, sizeof back);
@@ -138,9 +144,9 @@ static ol_err save(ol_lock *lock, const uint8_t device_key[32],
 
 ol_err ol_keystore_save(ol_lock *lock, const uint8_t device_key[32],
                         const uint8_t link_id[OL_LINK_ID_BYTES]) {
-    return save(lock, device_key, link_id, lock->otc_key, lock->has_otc);
+    return save(lock, device_key, link_id, lock->otc_key, lock->has_otc, lock->otc_lock);
 }
 
-ol_err ol_keystore_save_otc(ol_lock *lock, const uint8_t key[OL_OTC_KEY_BYTES]) {
-    return save(lock, NULL, NULL, key, key != NULL);
+ol_err ol_keystore_save_otc(ol_lock *lock, const uint8_t key[OL_OTC_KEY_BYTES], uint32_t number) {
+    return save(lock, NULL, NULL, key, key != NULL, number);
 }

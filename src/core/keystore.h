@@ -14,7 +14,9 @@
 //       12     32  the device key (zeros when absent)
 //       44     64  the link identity: X25519 secret and public key
 //      108     32  the OTC key, for one-time codes (docs/FLEET.md)
-//      140      4  CRC-32 of bytes 0..139
+//      140      4  the lock's number in its fleet (what the codes are of)
+//      144     12  zeros
+//      156      4  CRC-32 of bytes 0..155
 //
 // A record written before the OTC key (issue 18) ends at 108 with its CRC
 // there (112 bytes); it is still read.
@@ -29,7 +31,7 @@
 
 #include "ownerlock/lock.h"
 
-#define OL_KEYS_RECORD_BYTES 144
+#define OL_KEYS_RECORD_BYTES 160
 
 // Reads the newest valid record into lock->device_key, lock->link_id and
 // lock->otc_key (and their has_ flags, keys_sector, keys_seq); none is no
@@ -42,9 +44,10 @@ ol_err ol_keystore_load(ol_lock *lock) OL_MUST_CHECK;
 ol_err ol_keystore_save(ol_lock *lock, const uint8_t device_key[32],
                         const uint8_t link_id[OL_LINK_ID_BYTES]) OL_MUST_CHECK;
 
-// The OTC key (NULL: none, one-time codes off) as the next record, the other
-// keys kept.
-ol_err ol_keystore_save_otc(ol_lock *lock, const uint8_t key[OL_OTC_KEY_BYTES]) OL_MUST_CHECK;
+// The OTC key and the lock's number (key NULL: none, one-time codes off) as
+// the next record, the other keys kept.
+ol_err ol_keystore_save_otc(ol_lock *lock, const uint8_t key[OL_OTC_KEY_BYTES],
+                            uint32_t number) OL_MUST_CHECK;
 
 // The device key (and the OTC key) is forgotten: a record with the link identity alone, then
 // the other sector (the previous record, with the key) erased. The lock keeps

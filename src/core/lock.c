@@ -174,13 +174,13 @@ ol_err ol_lock_boot(ol_lock *lock, const ol_platform *plat, uint64_t now_ms, boo
     if (!err) {
         err = ol_penalty_power_up(lock);
     }
-    if (!err && lock->out.bolt == OL_BOLT_EXTENDED && lock->has_otc && lock->otc.seal_due) {
+    if (!err) {
         // An opening by one-time code cut short: the bolt this power-up
-        // threw is recorded, then the seal (which counts the cut too).
-        err = ol_audit_append(lock, OL_AUDIT_BOLT_EXTENDED, OL_AUDIT_NO_SLOT, 0);
-        if (!err) {
-            err = ol_onetime_closed(lock);
-        }
+        // threw is recorded, then the seal (which counts the cut too), once
+        // the door is shut (twenty-second outside evaluation: a "close" seal
+        // was shown with the door open).
+        ol_onetime_power_up(lock);
+        err = ol_onetime_shut(lock);
     }
     if (err) {
         ol_fault_enter(lock);
@@ -317,9 +317,11 @@ static ol_err dispatch(ol_lock *lock, const ol_event *ev) {
     switch (ev->type) {
     case OL_EV_TICK:
         return OL_OK;
-    case OL_EV_DOOR:
+    case OL_EV_DOOR: {
         ol_door_changed(lock, ev->door_open);
-        return ol_service_timer(lock); // a shut door ends a service session
+        ol_err err = ol_onetime_shut(lock);        // shut on a bolt already out
+        return err ? err : ol_service_timer(lock); // a shut door ends a service session
+    }
     case OL_EV_BATTERY:
         return ol_battery_measured(lock, ev->value);
     case OL_EV_REMOTE_DISABLE:

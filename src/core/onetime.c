@@ -14,6 +14,31 @@
 #include "store/store.h"
 #include "tries.h"
 
+// Which key a state's counters are of: the OTC key and the state are saved
+// apart (the key store, the state store), so a cut between the two saves of
+// a new key must not leave the old key with the new key's counter from 0.
+static uint32_t key_id(const uint8_t key[OL_OTC_KEY_BYTES], uint32_t number) {
+    uint8_t msg[] = "ownerlock otc key id ....";
+    for (int i = 0; i < 4; i++) {
+        msg[sizeof msg - 5 + i] = (uint8_t)(number >> (8 * i));
+    }
+    uint8_t mac[OL_SHA256_BYTES];
+    ol_hmac_sha256(mac, key, OL_OTC_KEY_BYTES, msg, sizeof msg - 1);
+    uint32_t id =
+        (uint32_t)mac[0] | (uint32_t)mac[1] << 8 | (uint32_t)mac[2] << 16 | (uint32_t)mac[3] << 24;
+    ol_wipe(mac, sizeof mac);
+    return id;
+}
+
+void ol_onetime_power_up(ol_lock *lock) {
+    uint32_t id = lock->has_otc ? key_id(lock->otc_key, lock->otc_lock) : 0;
+    if (lock->has_otc && lock->otc.key_id != id) {
+        // The key store has a new key and the state is still the old one's
+        // (a cut between the saves): this key's counters start at 0.
+        lock->otc = (ol_otc_state){.key_id = id};
+    }
+}
+
 void ol_onetime_ask(ol_lock *lock, uint8_t slot, uint32_t grant) {
     lock->mode = MODE_ONE_TIME;
     lock->otc_slot = slot;
@@ -27,8 +52,9 @@ typedef struct typed {
 } typed;
 
 // The entry against the slot's codes of every counter the lock still
-// accepts: all computed and compared, used or not, matched or not, so time
-// and path tell nothing of which (the length is the only branch: public).
+// accepts (the oldest not used and OL_OTC_LOOKAHEAD - 1 after it): all
+// computed and compared, so time and path tell nothing of which matched
+// (the length is the only branch: public).
 static void match_one_time(ol_lock *lock, void *entry, verdict *v) {
     typed *t = entry;
     uint8_t want[OL_OTC_CODE_DIGITS], got[OL_OTC_CODE_DIGITS] = {0};
@@ -36,9 +62,8 @@ static void match_one_time(ol_lock *lock, void *entry, verdict *v) {
     memcpy(got, t->ev->digits, t->ev->ndigits < sizeof got ? t->ev->ndigits : sizeof got);
     uint32_t hit = 0, at = 0;
     for (uint32_t i = 0; i < OL_OTC_LOOKAHEAD; i++) {
-        ol_otc_code(want, lock->otc_key, lock->otc.lock, lock->otc.next + i, lock->otc_slot);
-        uint32_t unused = ((uint32_t)lock->otc.used >> i & 1u) - 1u; // all-ones if not used
-        uint32_t m = ol_ct_eq_mask(want, got, sizeof want) & unused & length_ok;
+        ol_otc_code(want, lock->otc_key, lock->otc_lock, lock->otc.next + i, lock->otc_slot);
+        uint32_t m = ol_ct_eq_mask(want, got, sizeof want) & length_ok;
         hit |= m;
         at |= m & i;
     }
@@ -55,17 +80,16 @@ ol_err ol_onetime_entry(ol_lock *lock, const ol_event *ev) {
     lock->menu_deadline = 0;
     typed t = {ev, 0};
     verdict v;
-    ol_err err = ol_try(lock, match_one_time, &t, "", &v);
+    ol_err err = ol_try(lock, match_one_time, &t, "ONE-TIME CODE", &v);
     if (err || !v.valid) {
         return err;
     }
-    // Used, and saved so, before anything opens: a used code never works again.
+    // Used, and saved so before anything opens: it and every older one never
+    // work again (twenty-second outside evaluation: an older code, issued
+    // and not used, still opened after a newer one, and one never used kept
+    // the look-ahead from moving on).
     ol_otc_state next = lock->otc;
-    next.used |= (uint8_t)(1u << (t.counter - next.next));
-    while (next.used & 1u) {
-        next.used >>= 1;
-        next.next++;
-    }
+    next.next = t.counter + 1u;
     err = ol_save_otc(lock, &next);
     if (!err) {
         err = ol_audit_append(lock, OL_AUDIT_ONE_TIME, v.slot, (uint16_t)t.counter);
@@ -79,10 +103,24 @@ ol_err ol_onetime_entry(ol_lock *lock, const ol_event *ev) {
 
 ol_err ol_onetime_opened(ol_lock *lock, uint8_t slot) {
     ol_otc_state next = lock->otc;
+    // A second opening before the close (the door still open) keeps the
+    // first's start: the seal then counts it, and all in between
+    // (twenty-second evaluation: it began again, and a `01` hid an enrolment).
+    if (!next.seal_due) {
+        next.seal_from = ol_log_next_seq(&lock->audit) - 1u;
+    }
     next.seal_due = true;
     next.seal_slot = slot;
-    next.seal_from = ol_log_next_seq(&lock->audit) - 1u;
     return ol_save_otc(lock, &next);
+}
+
+ol_err ol_onetime_shut(ol_lock *lock) {
+    if (!lock->has_otc || !lock->otc.seal_due || lock->door_open ||
+        lock->out.bolt != OL_BOLT_EXTENDED) {
+        return OL_OK;
+    }
+    ol_err err = ol_audit_append(lock, OL_AUDIT_BOLT_EXTENDED, OL_AUDIT_NO_SLOT, 0);
+    return err ? err : ol_onetime_closed(lock);
 }
 
 ol_err ol_onetime_closed(ol_lock *lock) {
@@ -104,7 +142,7 @@ ol_err ol_onetime_closed(ol_lock *lock) {
         return err;
     }
     uint8_t d[OL_OTC_SEAL_DIGITS];
-    ol_otc_seal(d, lock->otc_key, next.lock, next.seal_counter, next.seal_slot, records);
+    ol_otc_seal(d, lock->otc_key, lock->otc_lock, next.seal_counter, next.seal_slot, records);
     char l2[] = "00-0000-0000";
     ol_put2(l2, records);
     for (int i = 0; i < OL_OTC_SEAL_DIGITS; i++) {
@@ -116,13 +154,20 @@ ol_err ol_onetime_closed(ol_lock *lock) {
 }
 
 ol_err ol_onetime_set(ol_lock *lock, uint32_t number, const uint8_t key[OL_OTC_KEY_BYTES]) {
-    // The state first: a cut before the key leaves the old key with a
-    // counter from 0 (codes refused: set again), never a new key with
-    // the old counters.
-    ol_otc_state fresh = {.lock = number};
-    ol_err err = ol_save_otc(lock, &fresh);
-    if (!err) {
-        err = ol_keystore_save_otc(lock, key);
+    // The same key again (a provisioning file sent twice) keeps the counter
+    // and a seal owed: a used code never comes back (twenty-second outside
+    // evaluation: counter 0 opened twice). A new key is a new space of
+    // codes, counted from 0: the key first, then its state (key_id says
+    // whose counters a state holds, so a cut in between is the new key's 0).
+    bool same = lock->has_otc && lock->otc_lock == number &&
+                ol_ct_compare(lock->otc_key, key, OL_OTC_KEY_BYTES) == 0;
+    ol_err err = OL_OK;
+    if (!same) {
+        ol_otc_state fresh = {.key_id = key_id(key, number)};
+        err = ol_keystore_save_otc(lock, key, number);
+        if (!err) {
+            err = ol_save_otc(lock, &fresh);
+        }
     }
     if (!err) {
         ol_say(lock, TONE_OK, "ONE-TIME CODES", "ON");
@@ -131,7 +176,7 @@ ol_err ol_onetime_set(ol_lock *lock, uint32_t number, const uint8_t key[OL_OTC_K
 }
 
 ol_err ol_onetime_off(ol_lock *lock) {
-    ol_err err = ol_keystore_save_otc(lock, NULL);
+    ol_err err = ol_keystore_save_otc(lock, NULL, 0);
     if (!err) {
         err = ol_save_otc(lock, NULL);
     }

@@ -108,7 +108,9 @@ ol_err ol_open_rules(ol_lock *lock, uint8_t slot, uint32_t grant, bool one_time)
     if (err || !go_on) {
         return err;
     }
-    if (lock->has_otc && !one_time) {
+    // The first code of dual control again is refused before its one-time
+    // code is asked (twenty-second outside evaluation: one was used up).
+    if (lock->has_otc && !one_time && !ol_dual_repeats(lock, slot)) {
         ol_onetime_ask(lock, slot, grant);
         return OL_OK;
     }

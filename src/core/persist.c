@@ -206,7 +206,7 @@ ol_err ol_load_recovery_running(ol_lock *lock, bool *running) {
 }
 
 ol_err ol_save_otc(ol_lock *lock, const ol_otc_state *next) {
-    uint8_t buf[20] = {0};
+    uint8_t buf[OTC_BYTES] = {0};
     if (!next) {
         ol_err err = ol_kv_del(&lock->kv, KEY_OTC);
         if (!err) {
@@ -214,13 +214,12 @@ ol_err ol_save_otc(ol_lock *lock, const ol_otc_state *next) {
         }
         return err;
     }
-    put_le32(buf, next->lock);
     put_le32(buf + 4, next->next);
-    buf[8] = next->used;
-    buf[9] = next->seal_due;
-    buf[10] = next->seal_slot;
-    put_le32(buf + 12, next->seal_counter);
-    put_le32(buf + 16, next->seal_from);
+    put_le32(buf + 8, next->key_id);
+    buf[12] = next->seal_due;
+    buf[13] = next->seal_slot;
+    put_le32(buf + 16, next->seal_counter);
+    put_le32(buf + 20, next->seal_from);
     ol_err err = ol_kv_put(&lock->kv, KEY_OTC, buf, sizeof buf);
     if (!err) {
         lock->otc = *next;
@@ -335,11 +334,10 @@ ol_err ol_load_state(ol_lock *lock) {
         lock->openings = found ? get_le32(buf) : 0;
     }
     if (!err) {
-        err = load(lock, KEY_OTC, buf, 20, &found);
+        err = load(lock, KEY_OTC, buf, OTC_BYTES, &found);
         if (!err && found) {
-            lock->otc =
-                (ol_otc_state){get_le32(buf),      get_le32(buf + 4), buf[8], buf[9] != 0, buf[10],
-                               get_le32(buf + 12), get_le32(buf + 16)};
+            lock->otc = (ol_otc_state){get_le32(buf + 4), get_le32(buf + 8),  buf[12] != 0,
+                                       buf[13],           get_le32(buf + 16), get_le32(buf + 20)};
         }
     }
     if (!err) {

@@ -71,7 +71,8 @@ expect bolt extended
 keys 482915#
 keys $(otc C 1 1)#
 expect event audit kind=wrong_code
-# Counter 2 before 1 (1 issued and not typed): taken; then 1 still.
+# Counter 2 before 1 (1 issued and never typed): taken, and 1 is older now: refused
+# (twenty-second outside evaluation: an older code still opened after a newer one).
 keys 482915#
 keys $(otc C 2 0)#
 expect event audit kind=one_time_code slot=0 arg=2
@@ -82,22 +83,73 @@ expect event audit kind=close_seal slot=0 arg=1
 expect display CLOSE SEAL \| $(seal 2 0 1)
 keys 730164#
 keys $(otc C 1 1)#
-expect event audit kind=one_time_code slot=1 arg=1
+expect event audit kind=wrong_code
+expect display WRONG CODE \| ONE-TIME CODE
+keys 730164#
+keys $(otc C 3 1)#
+expect event audit kind=one_time_code slot=1 arg=3
 expect bolt retracted
 wait 8s
 expect event audit kind=close_seal slot=1 arg=1
-# Beyond the look-ahead (8 from the oldest not used, 3): refused.
+# Beyond the look-ahead (8 from the oldest not used, 4): refused.
 keys 482915#
-keys $(otc C 11 0)#
+keys $(otc C 12 0)#
 expect event audit kind=wrong_code
 # A cut right after an opening: the seal at power-up, the cut counted in it.
 keys 482915#
-keys $(otc C 3 0)#
+keys $(otc C 4 0)#
 expect event audit kind=open slot=0
 power off
 power on
 expect event audit kind=close_seal slot=0 arg=2
-expect display CLOSE SEAL \| $(seal 3 0 2)
+expect display CLOSE SEAL \| $(seal 4 0 2)
+# A second opening while the door still stands open: the seal counts from the first
+# (twenty-second evaluation: it began again, and a 01 hid what happened in between).
+keys 482915#
+keys $(otc C 5 0)#
+expect bolt retracted
+door open
+keys *02 482915# 03# 918273# 918273#
+expect event audit kind=user_added slot=3
+wait 4s
+keys 730164#
+keys $(otc C 6 1)#
+expect event audit kind=open slot=1
+door close
+wait 3s
+expect event audit kind=close_seal slot=1 arg=4
+expect display CLOSE SEAL \| $(seal 6 1 4)
+# A cut with the door open: no seal until the door is shut on the bolt.
+keys 482915#
+keys $(otc C 7 0)#
+expect bolt retracted
+door open
+power off
+power on
+expect no-event audit kind=close_seal
+door close
+expect event audit kind=close_seal slot=0 arg=2
+# The same provisioning file again keeps the counter: a used code stays used
+# (twenty-second evaluation: counter 0 opened again).
+keys 482915#
+keys $(otc C 8 0)#
+expect bolt retracted
+door open
+wait 2s
+service plug
+keys *19 482915#
+service otc fleet.otc
+expect display ONE-TIME CODES \| ON
+door close
+wait 3s
+keys 482915#
+keys $(otc C 8 0)#
+expect event audit kind=wrong_code
+# (That was the fifth wrong try: its lockout served.)
+wait 6m
+keys 482915#
+keys $(otc C 9 0)#
+expect bolt retracted
 # '*' at ONE-TIME CODE drops the code; nothing counted.
 keys 482915#
 expect display ONE-TIME CODE
@@ -106,7 +158,7 @@ expect display CANCELLED
 expect no-event audit kind=wrong_code
 # Dual control: each of the two gives code and one-time code.
 keys 482915#
-keys $(otc C 4 0)#
+keys $(otc C 10 0)#
 expect bolt retracted
 door open
 keys *05 482915# 1#
@@ -115,12 +167,15 @@ wait 4s
 door close
 wait 3s
 keys 482915#
-keys $(otc C 5 0)#
+keys $(otc C 11 0)#
 expect event audit kind=first_code slot=0
 expect display SECOND CODE
+# The same code again: refused before a one-time code is asked (none used up).
+keys 482915#
+expect display NEED OTHER CODE
 keys 730164#
 expect display ONE-TIME CODE
-keys $(otc C 6 1)#
+keys $(otc C 12 1)#
 expect event audit kind=open slot=1 arg=1
 expect bolt retracted
 door open

@@ -194,18 +194,19 @@ static void test_otc_key(void) {
     fill(dev, sizeof dev, 5);
     fill(otc, sizeof otc, 6);
     CHECK_EQ(ol_keystore_save(&l, dev, link), OL_OK);
-    CHECK_EQ(ol_keystore_save_otc(&l, otc), OL_OK);
+    CHECK_EQ(ol_keystore_save_otc(&l, otc, 7), OL_OK);
     CHECK_EQ(ol_keystore_save(&l, dev, NULL), OL_OK); // another save keeps it
     bare(&back, &p, &hf);
     CHECK_EQ(ol_keystore_load(&back), OL_OK);
     CHECK(back.has_otc && back.has_device_key && back.has_link_id);
     CHECK_MEM(back.otc_key, otc, sizeof otc);
+    CHECK_EQ(back.otc_lock, 7);
     CHECK_MEM(back.device_key, dev, 32);
-    CHECK_EQ(ol_keystore_save_otc(&back, NULL), OL_OK);
+    CHECK_EQ(ol_keystore_save_otc(&back, NULL, 0), OL_OK);
     bare(&l, &p, &hf);
     CHECK_EQ(ol_keystore_load(&l), OL_OK);
     CHECK(!l.has_otc && l.has_device_key);
-    CHECK_EQ(ol_keystore_save_otc(&l, otc), OL_OK);
+    CHECK_EQ(ol_keystore_save_otc(&l, otc, 7), OL_OK);
     CHECK_EQ(ol_keystore_forget_device_key(&l), OL_OK);
     bare(&back, &p, &hf);
     CHECK_EQ(ol_keystore_load(&back), OL_OK);
