@@ -44,6 +44,13 @@ static const char usage_text[] =
     "  dispatches [--open]          list the dispatches (--open: not closed by a valid seal)\n"
     "  log verify                   check the chain of the service's actions\n"
     "\n"
+    "the dispatchers' web service (needs OWNERLOCK_FLEET_KEY; until SIGINT or SIGTERM):\n"
+    "  serve --listen ADDRESS:PORT [--idle SECONDS]\n"
+    "                               the HTTP API and the dispatchers' page on a numeric\n"
+    "                               IPv4 address (127.0.0.1: put a TLS proxy in front for\n"
+    "                               other machines); a session ends after SECONDS idle\n"
+    "                               (900)\n"
+    "\n"
     "exit status: 0 done; 1 system error (database, file, memory); 2 usage or input\n"
     "             error, nothing changed; 3 refused and recorded (a wrong password or\n"
     "             seal, a dispatcher approving his own), or `log verify` found a break\n";
@@ -53,6 +60,7 @@ enum {
     NEEDS_PASSWORD = 2, // a password on standard input
     NEEDS_AS = 4,       // --as DISPATCHER (and a password)
     TAKES_OPEN = 8,     // --open
+    TAKES_LISTEN = 16,  // --listen ADDRESS:PORT, --idle SECONDS
 };
 
 typedef struct command {
@@ -89,7 +97,20 @@ static const command commands[] = {
     {"seal", NULL, 2, NEEDS_KEK | NEEDS_AS, cmd_seal, "seal ID kk-MMMM-MMMM --as NAME"},
     {"dispatches", NULL, 0, TAKES_OPEN, cmd_dispatches, "dispatches [--open]"},
     {"log", "verify", 0, 0, run_log_verify, "log verify"},
+    {"serve", NULL, 0, NEEDS_KEK | TAKES_LISTEN, cmd_serve,
+     "serve --listen ADDRESS:PORT [--idle SECONDS]"},
 };
+
+static char *captured;
+static size_t captured_len;
+
+void fleet_say_capture(char *buf, size_t len) {
+    captured = buf != NULL && len > 0 ? buf : NULL;
+    captured_len = len;
+    if (captured != NULL) {
+        captured[0] = '\0';
+    }
+}
 
 void fleet_say(const char *fmt, ...) {
     char line[1024];
@@ -103,6 +124,9 @@ void fleet_say(const char *fmt, ...) {
         len--;
     }
     fprintf(stderr, "ownerlock-fleet: %.*s\n", (int)len, line);
+    if (captured != NULL && captured[0] == '\0') {
+        snprintf(captured, captured_len, "%.*s", (int)len, line);
+    }
 }
 
 // The command's words, options and positionals; FLEET_INPUT with the usage
@@ -150,6 +174,14 @@ static fleet_status parse(int argc, char **argv, const command **which, fleet_ar
             a->as = argv[++i];
         } else if (!options_done && strcmp(arg, "--open") == 0 && (c->flags & TAKES_OPEN)) {
             a->open = true;
+        } else if (!options_done && (c->flags & TAKES_LISTEN) &&
+                   (strcmp(arg, "--listen") == 0 || strcmp(arg, "--idle") == 0)) {
+            const char **to = arg[2] == 'l' ? &a->listen : &a->idle;
+            if (i + 1 == argc || *to != NULL) {
+                fleet_say("%s takes one value: %s", arg, c->usage);
+                return FLEET_INPUT;
+            }
+            *to = argv[++i];
         } else if (!options_done && strncmp(arg, "--", 2) == 0) {
             fleet_say("unknown option \"%s\": usage: %s", arg, c->usage);
             return FLEET_INPUT;
@@ -161,6 +193,10 @@ static fleet_status parse(int argc, char **argv, const command **which, fleet_ar
     }
     if (a->npos != c->positionals) {
         fleet_say("usage: %s", c->usage);
+        return FLEET_INPUT;
+    }
+    if ((c->flags & TAKES_LISTEN) && a->listen == NULL) {
+        fleet_say("where? usage: %s", c->usage);
         return FLEET_INPUT;
     }
     if ((c->flags & NEEDS_AS) && a->as == NULL) {
