@@ -82,7 +82,8 @@ def seal_for(lock, counter, slot, records):
 
 
 def cli(*args, password=""):
-    return subprocess.run([FLEET, *args], input=password + "\n", capture_output=True, text=True)
+    return subprocess.run([FLEET, *args], input=password + "\n", capture_output=True, text=True,
+                          timeout=60)
 
 
 def free_port():
@@ -93,12 +94,14 @@ def free_port():
     return port
 
 
-def start_server(idle=None):
+def start_server(idle=None, origin=None):
     port = free_port()
     log = open(os.path.join(TMP, "serve-%d.log" % port), "w")
     args = [FLEET, "serve", "--listen", "127.0.0.1:%d" % port]
     if idle is not None:
         args += ["--idle", str(idle)]
+    if origin is not None:
+        args += ["--origin", origin]
     proc = subprocess.Popen(args, stdout=log, stderr=log)
     for _ in range(100):
         try:
@@ -231,6 +234,16 @@ def api_checks(port):
                          headers={"Origin": "http://evil.example"})
     check(st == 403 and j.get("kind") == "csrf", "another Origin: 403")
     st, j, _ = dora.call("/api/dispatch", {"lock": 777, "person": "Sam Imms"},
+                         headers={"Origin": "null"})
+    check(st == 403 and j.get("kind") == "csrf", "Origin null: 403")
+    # DNS rebinding: another site's name, resolved to this address.
+    st, j, _ = dora.call("/api/dispatch", {"lock": 777, "person": "Sam Imms"},
+                         headers={"Host": "evil.example:%d" % port,
+                                  "Origin": "http://evil.example:%d" % port})
+    check(st == 421 and j.get("kind") == "host", "another Host: 421 (%s %s)" % (st, j))
+    r, _ = anon.raw("GET", "/", headers={"Host": "evil.example:%d" % port})
+    check(r.status == 421, "the page for another Host: 421")
+    st, j, _ = dora.call("/api/dispatch", {"lock": 777, "person": "Sam Imms"},
                          headers={"Content-Type": "text/plain"})
     check(st == 415, "a text/plain body (a form's): 415 (%s)" % st)
     st, j, _ = dora.call("/api/dispatch", {"lock": 777, "person": "Sam Imms"},
@@ -321,6 +334,26 @@ def api_checks(port):
 
 
 def expiry_checks():
+    # Behind a TLS proxy: its origin, its Host, and a Secure cookie.
+    proc, port = start_server(idle=1, origin="https://fleet.example")
+    try:
+        c = Client(port)
+        proxied = {"Host": "fleet.example", "Origin": "https://fleet.example"}
+        st, j, r = c.call("/api/login", {"name": "eve", "password": PASSWORDS["eve"]}, headers=proxied)
+        check(st == 200 and (r.getheader("Set-Cookie") or "").endswith("; Secure"),
+              "--origin https://: the cookie is Secure (%s %s)" % (st, r.getheader("Set-Cookie")))
+        st, j, _ = c.call("/api/session", headers={"Origin": "https://fleet.example"})
+        check(st == 421, "--origin: the listen address is not the Host (%s)" % st)
+        r = cli("serve", "--listen", "127.0.0.1:1", "--origin", "https://fleet.example/path")
+        check(r.returncode == 2 and "--origin" in r.stderr, "--origin with a path: refused")
+        r = cli("serve", "--listen", "localhost:8080")
+        check(r.returncode == 2 and "numeric" in r.stderr, "--listen by name: refused")
+        for bad in ("0", "x", "86401"):
+            r = cli("serve", "--listen", "127.0.0.1:8080", "--idle", bad)
+            check(r.returncode == 2 and "--idle" in r.stderr, "--idle %s: refused" % bad)
+    finally:
+        proc.terminate()
+        proc.wait(10)
     proc, port = start_server(idle=1)
     try:
         c = Client(port)

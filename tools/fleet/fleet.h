@@ -146,6 +146,7 @@ typedef struct fleet_args {
     bool session;
     const char *listen; // serve: --listen ADDRESS:PORT
     const char *idle;   // serve: --idle SECONDS
+    const char *origin; // serve: --origin URL (a TLS proxy's), else http://LISTEN
 } fleet_args;
 
 // A name a person, lock or dispatcher may have: 1..FLEET_NAME_MAX bytes of

@@ -45,11 +45,11 @@ static const char usage_text[] =
     "  log verify                   check the chain of the service's actions\n"
     "\n"
     "the dispatchers' web service (needs OWNERLOCK_FLEET_KEY; until SIGINT or SIGTERM):\n"
-    "  serve --listen ADDRESS:PORT [--idle SECONDS]\n"
+    "  serve --listen ADDRESS:PORT [--idle SECONDS] [--origin https://HOST[:PORT]]\n"
     "                               the HTTP API and the dispatchers' page on a numeric\n"
-    "                               IPv4 address (127.0.0.1: put a TLS proxy in front for\n"
-    "                               other machines); a session ends after SECONDS idle\n"
-    "                               (900)\n"
+    "                               IPv4 address (127.0.0.1; other machines through a TLS\n"
+    "                               proxy in front, whose address is --origin); a session\n"
+    "                               ends after SECONDS idle (900)\n"
     "\n"
     "exit status: 0 done; 1 system error (database, file, memory); 2 usage or input\n"
     "             error, nothing changed; 3 refused and recorded (a wrong password or\n"
@@ -60,7 +60,7 @@ enum {
     NEEDS_PASSWORD = 2, // a password on standard input
     NEEDS_AS = 4,       // --as DISPATCHER (and a password)
     TAKES_OPEN = 8,     // --open
-    TAKES_LISTEN = 16,  // --listen ADDRESS:PORT, --idle SECONDS
+    TAKES_LISTEN = 16,  // --listen ADDRESS:PORT, --idle SECONDS, --origin URL
 };
 
 typedef struct command {
@@ -98,7 +98,7 @@ static const command commands[] = {
     {"dispatches", NULL, 0, TAKES_OPEN, cmd_dispatches, "dispatches [--open]"},
     {"log", "verify", 0, 0, run_log_verify, "log verify"},
     {"serve", NULL, 0, NEEDS_KEK | TAKES_LISTEN, cmd_serve,
-     "serve --listen ADDRESS:PORT [--idle SECONDS]"},
+     "serve --listen ADDRESS:PORT [--idle SECONDS] [--origin URL]"},
 };
 
 static char *captured;
@@ -175,8 +175,9 @@ static fleet_status parse(int argc, char **argv, const command **which, fleet_ar
         } else if (!options_done && strcmp(arg, "--open") == 0 && (c->flags & TAKES_OPEN)) {
             a->open = true;
         } else if (!options_done && (c->flags & TAKES_LISTEN) &&
-                   (strcmp(arg, "--listen") == 0 || strcmp(arg, "--idle") == 0)) {
-            const char **to = arg[2] == 'l' ? &a->listen : &a->idle;
+                   (strcmp(arg, "--listen") == 0 || strcmp(arg, "--idle") == 0 ||
+                    strcmp(arg, "--origin") == 0)) {
+            const char **to = arg[2] == 'l' ? &a->listen : arg[2] == 'i' ? &a->idle : &a->origin;
             if (i + 1 == argc || *to != NULL) {
                 fleet_say("%s takes one value: %s", arg, c->usage);
                 return FLEET_INPUT;

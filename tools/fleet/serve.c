@@ -48,6 +48,12 @@ typedef struct session {
 typedef struct server {
     fleet *f;
     const char *conninfo;
+    // The browser's origin (--origin, else http://LISTEN) and the Host it
+    // names: a request for another Host is another site's page, rebound to
+    // this address by its DNS.
+    char origin[256];
+    const char *host;
+    bool secure; // the origin is https://: the cookie is Secure
     uint64_t idle_ms;
     session sessions[SESSIONS_MAX];
     char dummy_hash[crypto_pwhash_STRBYTES]; // an unknown name's login costs as much
@@ -286,9 +292,10 @@ static enum MHD_Result api_login(server *s, struct MHD_Connection *c, char **v) 
     snprintf(ses->name, sizeof ses->name, "%s", name);
     snprintf(ses->role, sizeof ses->role, "%s", s->f->result.role);
     ses->last_ms = now_ms();
-    char hex[TOKEN_HEX], cookie[TOKEN_HEX + 80];
+    char hex[TOKEN_HEX], cookie[TOKEN_HEX + 96];
     hex_encode(hex, ses->token, sizeof ses->token);
-    snprintf(cookie, sizeof cookie, COOKIE_NAME "=%s; Path=/; HttpOnly; SameSite=Strict", hex);
+    snprintf(cookie, sizeof cookie, COOKIE_NAME "=%s; Path=/; HttpOnly; SameSite=Strict%s", hex,
+             s->secure ? "; Secure" : "");
     json_out j = {0};
     json_add(&j, "{\"dispatcher\":");
     json_string(&j, ses->name);
@@ -387,14 +394,15 @@ static const route routes[] = {
     {"/api/seal", true, 2, {"dispatch", "seal"}, cmd_seal},
 };
 
-// The Origin a browser sends for this page: http:// and the Host it asked.
-static bool same_origin(struct MHD_Connection *c) {
-    const char *origin = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Origin");
-    if (origin == NULL) {
-        return true; // not sent by every browser on every request; the header check holds
-    }
+static bool right_host(const server *s, struct MHD_Connection *c) {
     const char *host = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Host");
-    return host != NULL && strncmp(origin, "http://", 7) == 0 && strcmp(origin + 7, host) == 0;
+    return host != NULL && strcmp(host, s->host) == 0;
+}
+
+// The Origin, when the browser sends one, is the page's.
+static bool same_origin(const server *s, struct MHD_Connection *c) {
+    const char *origin = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Origin");
+    return origin == NULL || strcmp(origin, s->origin) == 0;
 }
 
 static enum MHD_Result api(server *s, struct MHD_Connection *c, const char *url, bool post,
@@ -413,7 +421,7 @@ static enum MHD_Result api(server *s, struct MHD_Connection *c, const char *url,
         return send_error(c, MHD_HTTP_FORBIDDEN, "csrf",
                           "the API needs the header " CSRF_HEADER ": " CSRF_VALUE);
     }
-    if (!same_origin(c)) {
+    if (!same_origin(s, c)) {
         return send_error(c, MHD_HTTP_FORBIDDEN, "csrf", "a request from another origin");
     }
     if (post != rt->post) {
@@ -516,6 +524,9 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
     if (!post && !get) {
         return send_error(c, MHD_HTTP_METHOD_NOT_ALLOWED, "input", "GET or POST");
     }
+    if (!right_host(s, c)) {
+        return send_error(c, MHD_HTTP_MISDIRECTED_REQUEST, "host", "not this service's host name");
+    }
     if (strncmp(url, "/api/", 5) == 0) {
         return api(s, c, url, post, req);
     }
@@ -582,6 +593,25 @@ fleet_status cmd_serve(fleet *f, const fleet_args *a) {
     if (st != FLEET_OK) {
         return st;
     }
+    // http://LISTEN, or the address a TLS proxy in front serves it on.
+    if (a->origin != NULL) {
+        const char *o = a->origin;
+        const char *rest = strncmp(o, "https://", 8) == 0  ? o + 8
+                           : strncmp(o, "http://", 7) == 0 ? o + 7
+                                                           : NULL;
+        if (rest == NULL || rest[0] == '\0' || strpbrk(rest, "/?#@ ") != NULL ||
+            strlen(o) >= sizeof s.origin) {
+            fleet_say("--origin \"%s\": not https://HOST[:PORT] (no path)", o);
+            return FLEET_INPUT;
+        }
+        snprintf(s.origin, sizeof s.origin, "%s", o);
+    } else {
+        char ip[INET_ADDRSTRLEN];
+        inet_ntop(AF_INET, &sa.sin_addr, ip, sizeof ip);
+        snprintf(s.origin, sizeof s.origin, "http://%s:%u", ip, (unsigned)ntohs(sa.sin_port));
+    }
+    s.host = strstr(s.origin, "://") + 3;
+    s.secure = strncmp(s.origin, "https://", 8) == 0;
     if (a->idle != NULL) {
         char *end;
         unsigned long idle = strtoul(a->idle, &end, 10);
