@@ -172,6 +172,8 @@ def api_checks(port):
     check(r.getheader("Cache-Control") == "no-store", "API: Cache-Control no-store")
     st, j, _ = anon.call("/api/dispatch", {"lock": 777, "person": "Sam Imms"})
     check(st == 401, "dispatch without a session: 401")
+    st, j, _ = anon.call("/api/dispatch", raw_body=b"{")
+    check(st == 401, "bad JSON without a session: 401, not a parse (%s)" % st)
     st, j, _ = anon.call("/api/nothing")
     check(st == 404, "an unknown call: 404")
 
@@ -183,7 +185,7 @@ def api_checks(port):
     check(sql("SELECT count(*) FROM fleet.actions WHERE kind = 'password refused' AND"
               " actor = 'dispatcher:dora' AND detail = 'web session'") == "1",
           "a wrong password is recorded")
-    st, j2, _ = anon.call("/api/login", {"name": "nobody", "password": "wrong-password"})
+    st, j2, _ = anon.call("/api/login", {"name": "typed-my-password-here", "password": "x"})
     check(st == 401 and j2.get("error") == j.get("error"), "an unknown name: the same 401")
     st, j, _ = anon.call("/api/login", {"name": "' OR 1=1 --", "password": "x"})
     check(st == 401, "an injected name: 401")
@@ -249,6 +251,9 @@ def api_checks(port):
     st, j, _ = dora.call("/api/dispatch", {"lock": 777, "person": "Sam Imms"},
                          headers={"Content-Type": "application/x-www-form-urlencoded"})
     check(st == 415, "a form body: 415")
+    st, j, _ = dora.call("/api/dispatch", {"lock": 777, "person": "Sam Imms"},
+                         headers={"Content-Type": "application/jsonx"})
+    check(st == 415, "application/jsonx: 415")
     r, _ = dora.raw("GET", "/api/dispatch", headers=CSRF)
     check(r.status == 405, "GET on a POST call: 405")
     r, _ = dora.raw("PUT", "/api/dispatch", headers=CSRF)
@@ -561,7 +566,8 @@ def main():
     logs = "".join(open(os.path.join(TMP, f)).read() for f in os.listdir(TMP) if f.startswith("serve-"))
     with open(os.environ["OWNERLOCK_FLEET_KEY"]) as f:
         kek = f.read().strip()
-    for secret in [kek, otc_key(777).hex(), otc_key(778).hex(), *PASSWORDS.values()]:
+    for secret in [kek, otc_key(777).hex(), otc_key(778).hex(), *PASSWORDS.values(),
+                   "typed-my-password-here"]:
         check(secret not in logs, "a secret in the service's log: %s..." % secret[:4])
     check("stopped" in logs, "serve stops on SIGTERM")
     if failures:

@@ -66,10 +66,10 @@ typedef struct fleet {
 // ---- main.c -------------------------------------------------------------------
 // "ownerlock-fleet: " and the text on standard error.
 void fleet_say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-// From now on, also keep the first thing said in buf (NUL-terminated); NULL
-// stops. The HTTP service sends it as a request's error. Nothing secret is
-// ever said.
-void fleet_say_capture(char *buf, size_t len);
+// From now on, also keep the first thing said in buf (NUL-terminated), and
+// when quiet say it there only; NULL stops. The HTTP service sends it as a
+// request's error. Nothing secret is ever said.
+void fleet_say_capture(char *buf, size_t len, bool quiet);
 
 // ---- db.c ---------------------------------------------------------------------
 FLEET_MUST_CHECK fleet_status db_connect(fleet *f, const char *conninfo);

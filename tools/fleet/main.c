@@ -103,10 +103,12 @@ static const command commands[] = {
 
 static char *captured;
 static size_t captured_len;
+static bool captured_only;
 
-void fleet_say_capture(char *buf, size_t len) {
+void fleet_say_capture(char *buf, size_t len, bool quiet) {
     captured = buf != NULL && len > 0 ? buf : NULL;
     captured_len = len;
+    captured_only = captured != NULL && quiet;
     if (captured != NULL) {
         captured[0] = '\0';
     }
@@ -123,7 +125,9 @@ void fleet_say(const char *fmt, ...) {
     while (len > 0 && line[len - 1] == '\n') {
         len--;
     }
-    fprintf(stderr, "ownerlock-fleet: %.*s\n", (int)len, line);
+    if (!captured_only) {
+        fprintf(stderr, "ownerlock-fleet: %.*s\n", (int)len, line);
+    }
     if (captured != NULL && captured[0] == '\0') {
         snprintf(captured, captured_len, "%.*s", (int)len, line);
     }

@@ -213,16 +213,20 @@ static fleet_status db_ready(server *s) {
     return db_connect(s->f, s->conninfo);
 }
 
-// Runs cmd with the command line's rules; *why the first thing it said.
+// Runs cmd with the command line's rules; *why the first thing it said
+// (quiet: said there only, not in the log).
 static fleet_status call(server *s, fleet_status (*cmd)(fleet *, const fleet_args *),
-                         const fleet_args *a, char *why, size_t why_len) {
-    fleet_say_capture(why, why_len);
+                         const fleet_args *a, bool quiet, char *why, size_t why_len) {
+    fleet_say_capture(why, why_len, quiet);
     fleet_status st = db_ready(s);
     if (st == FLEET_OK) {
         st = cmd(s->f, a);
     }
-    fleet_say_capture(NULL, 0);
+    fleet_say_capture(NULL, 0, false);
     if (st == FLEET_SYSTEM) {
+        if (quiet) {
+            fleet_say("%s", why); // a system error is no name typed in
+        }
         // The database's words stay in the service's log.
         snprintf(why, why_len, "the service failed: its log says why");
     }
@@ -259,9 +263,9 @@ static enum MHD_Result send_result(server *s, struct MHD_Connection *c, fleet_st
 static enum MHD_Result api_login(server *s, struct MHD_Connection *c, char **v) {
     const char *name = v[0], *password = v[1];
     char why[512];
-    fleet_say_capture(why, sizeof why);
+    fleet_say_capture(why, sizeof why, false);
     fleet_status st = fleet_check_name("name", name);
-    fleet_say_capture(NULL, 0);
+    fleet_say_capture(NULL, 0, false);
     if (st != FLEET_OK) {
         return send_error(c, MHD_HTTP_BAD_REQUEST, "input", why);
     }
@@ -269,9 +273,14 @@ static enum MHD_Result api_login(server *s, struct MHD_Connection *c, char **v) 
         return send_error(c, MHD_HTTP_BAD_REQUEST, "input", "a password is 1 to 256 bytes");
     }
     fleet_args a = {.as = name, .password = password};
-    st = call(s, cmd_login, &a, why, sizeof why);
+    // Quiet: a name not on record may be a password typed in the wrong field.
+    st = call(s, cmd_login, &a, true, why, sizeof why);
+    if (st != FLEET_INPUT) {
+        fleet_say("login as \"%s\": %s", name, st == FLEET_OK ? "done" : why);
+    }
     if (st == FLEET_INPUT || st == FLEET_REFUSED) {
         if (st == FLEET_INPUT) {
+            fleet_say("login refused: no dispatcher by the name given (not logged)");
             // No such dispatcher: as slow as a wrong password, and the same words.
             bool ok = vault_password_ok(s->dummy_hash, password);
             (void)ok;
@@ -309,9 +318,9 @@ static enum MHD_Result api_login(server *s, struct MHD_Connection *c, char **v) 
 
 static enum MHD_Result api_locks(server *s, struct MHD_Connection *c) {
     char why[512];
-    fleet_say_capture(why, sizeof why);
+    fleet_say_capture(why, sizeof why, false);
     PGresult *r = db_ready(s) == FLEET_OK ? fleet_query_locks(s->f) : NULL;
-    fleet_say_capture(NULL, 0);
+    fleet_say_capture(NULL, 0, false);
     if (r == NULL) {
         return send_error(c, 500, "system", "the service failed: its log says why");
     }
@@ -342,11 +351,11 @@ static enum MHD_Result api_locks(server *s, struct MHD_Connection *c) {
 static enum MHD_Result api_dispatches(server *s, struct MHD_Connection *c) {
     const char *open = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "open");
     char why[512];
-    fleet_say_capture(why, sizeof why);
+    fleet_say_capture(why, sizeof why, false);
     PGresult *r = db_ready(s) == FLEET_OK
                       ? fleet_query_dispatches(s->f, open != NULL && strcmp(open, "0") != 0)
                       : NULL;
-    fleet_say_capture(NULL, 0);
+    fleet_say_capture(NULL, 0, false);
     if (r == NULL) {
         return send_error(c, 500, "system", "the service failed: its log says why");
     }
@@ -428,12 +437,20 @@ static enum MHD_Result api(server *s, struct MHD_Connection *c, const char *url,
         return send_error(c, MHD_HTTP_METHOD_NOT_ALLOWED, "input",
                           rt->post ? "this call is a POST" : "this call is a GET");
     }
-    char v0[VALUE_MAX], v1[VALUE_MAX];
+    bool login = strcmp(rt->path, "/api/login") == 0, expired = false;
+    session *ses = login ? NULL : find_session(s, c, &expired);
+    if (!login && ses == NULL) {
+        return send_error(c, MHD_HTTP_UNAUTHORIZED, "session",
+                          expired ? "the session expired: log in again" : "log in first");
+    }
+    char v0[VALUE_MAX] = "", v1[VALUE_MAX] = "";
     char *v[2] = {v0, v1};
     char why[512];
     if (post) {
         const char *type = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Type");
-        if (type == NULL || strncmp(type, "application/json", 16) != 0) {
+        size_t n = sizeof "application/json" - 1;
+        if (type == NULL || strncmp(type, "application/json", n) != 0 ||
+            (type[n] != '\0' && type[n] != ';')) {
             return send_error(c, MHD_HTTP_UNSUPPORTED_MEDIA_TYPE, "input",
                               "the body is JSON (Content-Type: application/json)");
         }
@@ -447,18 +464,11 @@ static enum MHD_Result api(server *s, struct MHD_Connection *c, const char *url,
             return send_error(c, MHD_HTTP_BAD_REQUEST, "input", why);
         }
     }
-    enum MHD_Result r;
-    if (strcmp(rt->path, "/api/login") == 0) {
-        r = api_login(s, c, v);
+    if (login) {
+        enum MHD_Result r = api_login(s, c, v);
         sodium_memzero(v0, sizeof v0);
         sodium_memzero(v1, sizeof v1);
         return r;
-    }
-    bool expired;
-    session *ses = find_session(s, c, &expired);
-    if (ses == NULL) {
-        return send_error(c, MHD_HTTP_UNAUTHORIZED, "session",
-                          expired ? "the session expired: log in again" : "log in first");
     }
     if (strcmp(rt->path, "/api/session") == 0) {
         json_out j = {0};
@@ -478,7 +488,7 @@ static enum MHD_Result api(server *s, struct MHD_Connection *c, const char *url,
     for (int i = 0; i < rt->nfields; i++) {
         a.pos[i] = v[i];
     }
-    fleet_status st = call(s, rt->cmd, &a, why, sizeof why);
+    fleet_status st = call(s, rt->cmd, &a, false, why, sizeof why);
     if (rt->cmd == cmd_logout) {
         sodium_memzero(ses, sizeof *ses);
         if (st == FLEET_OK) {
