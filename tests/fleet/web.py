@@ -457,6 +457,13 @@ class DevTools:
         return False
 
 
+# Runtime.evaluate runs at the page's top level: a block, so const is new each time.
+DISPATCH_777_SAM = ("{ const l = document.getElementById('dispatch-lock'); l.value = '777';"
+                    " l.dispatchEvent(new Event('change'));"
+                    " document.getElementById('dispatch-person').value = 'Sam Imms';"
+                    " document.getElementById('dispatch-form').requestSubmit(); } true")
+
+
 def browser_checks(port):
     dt_port = free_port()
     profile = os.path.join(TMP, "chromium")
@@ -503,9 +510,7 @@ def browser_checks(port):
         check("Depot <b>north</b>" in b.js("document.getElementById('locks').textContent") and
               b.js("document.querySelectorAll('#locks b').length") == 0, "a name with markup, as text")
         counter = int(sql("SELECT next_counter FROM fleet.locks WHERE number = 777"))
-        b.js("const l = document.getElementById('dispatch-lock'); l.value = '777';"
-             "l.dispatchEvent(new Event('change')); document.getElementById('dispatch-person').value ="
-             " 'Sam Imms'; document.getElementById('dispatch-form').requestSubmit(); true")
+        b.js(DISPATCH_777_SAM)
         b.wait("!document.getElementById('code-view').hidden", "the code shown")
         shown = b.js("document.getElementById('code').textContent").replace(" ", "")
         dispatch = b.js("document.getElementById('code-dispatch').textContent")
@@ -533,10 +538,57 @@ def browser_checks(port):
         b.wait("document.getElementById('dispatch-%s') === null" % dispatch, "the sealed one off the list")
         check(sql("SELECT seal_records FROM fleet.dispatches WHERE id = %s AND sealed_at IS NOT NULL"
                   % dispatch) == "1", "the page's seal is on record")
-        b.js("document.getElementById('logout').click(); true")
-        b.wait("!document.getElementById('login-view').hidden", "logged out")
-        check(sql("SELECT count(*) FROM fleet.actions WHERE actor = 'dispatcher:dora' AND kind = 'logout'")
-              == "1", "the logout is on record")
+
+        # Dual dispatch on the page: dora asks, eve approves, dora is shown the code.
+        def log_in(name):
+            b.js("document.getElementById('login-name').value = %s;"
+                 "document.getElementById('login-password').value = %s;"
+                 "document.getElementById('login-form').requestSubmit(); true"
+                 % (json.dumps(name), json.dumps(PASSWORDS[name])))
+            b.wait("!document.getElementById('main-view').hidden && "
+                   "document.getElementById('who').textContent.includes(%s)" % json.dumps(name),
+                   "logged in as " + name)
+
+        def log_out():
+            logouts = sql("SELECT count(*) FROM fleet.actions WHERE kind = 'logout'")
+            b.js("document.getElementById('logout').click(); true")
+            b.wait("!document.getElementById('login-view').hidden", "logged out")
+            check(sql("SELECT count(*) FROM fleet.actions WHERE kind = 'logout'") == str(int(logouts) + 1),
+                  "the logout is on record")
+
+        r = cli("setting", "dual-dispatch", "on", "--as", "ada", password=PASSWORDS["ada"])
+        check(r.returncode == 0, "dual dispatch on (page)")
+        b.js(DISPATCH_777_SAM)
+        b.wait("document.getElementById('msg').textContent.includes('awaiting approval')",
+               "a dual dispatch awaiting approval")
+        d2 = re.search(r"dispatch (\d+)", b.js("document.getElementById('msg').textContent")).group(1)
+        b.wait("document.getElementById('dispatch-%s') !== null" % d2, "the awaiting one listed")
+        check(b.js("document.getElementById('code-view').hidden && "
+                   "document.getElementById('approve-%s') === null" % d2),
+              "no code, and no Approve on one's own")
+        log_out()
+        log_in("eve")
+        b.wait("document.getElementById('approve-%s') !== null" % d2, "Approve on dora's, for eve")
+        b.js("document.getElementById('approve-%s').click(); true" % d2)
+        b.wait("document.getElementById('msg').className === 'ok' && "
+               "document.getElementById('msg').textContent.includes('approved')", "the approval")
+        check(b.js("document.getElementById('code-view').hidden && "
+                   "document.getElementById('code-%s') === null" % d2), "the approver sees no code")
+        log_out()
+        log_in("dora")
+        b.wait("document.getElementById('code-%s') !== null" % d2, "Show code, for dora")
+        b.js("document.getElementById('code-%s').click(); true" % d2)
+        b.wait("!document.getElementById('code-view').hidden", "the approved code shown")
+        counter2 = int(sql("SELECT counter FROM fleet.dispatches WHERE id = %s" % d2))
+        check(b.js("document.getElementById('code').textContent").replace(" ", "") ==
+              code_for(777, counter2, 2), "the approved code is Python's")
+        check(sql("SELECT approved_by = (SELECT id FROM fleet.dispatchers WHERE name = 'eve') AND"
+                  " code_shown_at IS NOT NULL FROM fleet.dispatches WHERE id = %s" % d2) == "t",
+              "approved by eve, shown, on record")
+        r = cli("setting", "dual-dispatch", "off", "--as", "ada", password=PASSWORDS["ada"])
+        check(r.returncode == 0, "dual dispatch off (page)")
+        log_out()
+        check(b.js("document.getElementById('code').textContent") == "", "logout hides the code")
     finally:
         proc.terminate()
         try:
