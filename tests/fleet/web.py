@@ -606,7 +606,8 @@ def main():
         browser_checks(port)
     finally:
         proc.terminate()
-        proc.wait(10)
+        status = proc.wait(10)
+    check(status == 0, "serve exits 0 on SIGTERM (%s)" % status)
     r = cli("log", "verify")
     check(r.returncode == 0 and "log intact" in r.stdout, "log verify: %s %s" % (r.stdout, r.stderr))
     kinds = sql("SELECT string_agg(DISTINCT kind, ',' ORDER BY kind) FROM fleet.actions"
@@ -622,6 +623,8 @@ def main():
                    "typed-my-password-here"]:
         check(secret not in logs, "a secret in the service's log: %s..." % secret[:4])
     check("stopped" in logs, "serve stops on SIGTERM")
+    check("Sanitizer" not in logs and "runtime error" not in logs,
+          "no sanitizer report in the service's log")
     if failures:
         print("fleet/web: %d of %d checks failed" % (failures, checks + failures))
         sys.exit(1)
