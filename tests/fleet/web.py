@@ -193,6 +193,8 @@ def api_checks(port):
           str(int(before) + 1), "one refusal recorded, no more")
     st, j, _ = anon.call("/api/login", {"name": "dora\n", "password": "x"})
     check(st == 400, "a name with a control character: 400 (%s %s)" % (st, j))
+    st, j, _ = anon.call("/api/login", {"name": " spaced-password-typed ", "password": "x"})
+    check(st == 400, "a name with a space at its end: 400 (%s %s)" % (st, j))
 
     dora = Client(port)
     j = dora.login("dora")
@@ -620,7 +622,7 @@ def main():
     with open(os.environ["OWNERLOCK_FLEET_KEY"]) as f:
         kek = f.read().strip()
     for secret in [kek, otc_key(777).hex(), otc_key(778).hex(), *PASSWORDS.values(),
-                   "typed-my-password-here"]:
+                   "typed-my-password-here", "spaced-password-typed"]:
         check(secret not in logs, "a secret in the service's log: %s..." % secret[:4])
     check("stopped" in logs, "serve stops on SIGTERM")
     check("Sanitizer" not in logs and "runtime error" not in logs,

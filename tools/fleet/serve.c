@@ -263,7 +263,7 @@ static enum MHD_Result send_result(server *s, struct MHD_Connection *c, fleet_st
 static enum MHD_Result api_login(server *s, struct MHD_Connection *c, char **v) {
     const char *name = v[0], *password = v[1];
     char why[512];
-    fleet_say_capture(why, sizeof why, false);
+    fleet_say_capture(why, sizeof why, true); // the name may be a password: not logged
     fleet_status st = fleet_check_name("name", name);
     fleet_say_capture(NULL, 0, false);
     if (st != FLEET_OK) {
