@@ -14,6 +14,7 @@ sim=${2:-}
 [ -x "$fleet" ] || { echo "no $fleet: build ownerlock-fleet first"; exit 1; }
 command -v python3 >/dev/null || { echo "python3 is needed (scripts/install-deps.sh)"; exit 1; }
 
+# shellcheck source=tests/fleet/pg.sh
 . "$(dirname "$0")/pg.sh"
 
 fail=0

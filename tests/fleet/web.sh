@@ -18,6 +18,7 @@ if [ -z "$browser" ]; then
 fi
 command -v python3 >/dev/null || { echo "python3 is needed (scripts/install-deps.sh)"; exit 1; }
 
+# shellcheck source=tests/fleet/pg.sh
 . "$(dirname "$0")/pg.sh"
 
 head -c 32 /dev/urandom | od -An -v -tx1 | tr -d ' \n' >"$tmp/owner.key"
