@@ -11,6 +11,8 @@ PKGS="$PKGS gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm"
 PKGS="$PKGS libunicorn-dev"
 # The fleet service (tools/fleet): PostgreSQL, the server its test starts and the client library.
 PKGS="$PKGS postgresql libpq-dev"
+# Its HTTP side (ownerlock-fleet serve), and the headless browser its test drives.
+PKGS="$PKGS libmicrohttpd-dev chromium"
 PKGS="$PKGS ${OL_EXTRA_PKGS:-}"
 
 if ! command -v dpkg-query >/dev/null 2>&1; then

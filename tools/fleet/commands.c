@@ -24,7 +24,7 @@
 // ---- text: action details and replies -------------------------------------------
 
 typedef struct text {
-    char s[1024];
+    char s[FLEET_REPLY_MAX];
     size_t len;
     bool overflow;
 } text;
@@ -178,6 +178,8 @@ static fleet_status write_out(const char *s, size_t len) {
 
 static fleet_status run_command(fleet *f, const fleet_args *a, command_body body) {
     text reply = {0};
+    sodium_memzero(&f->result, sizeof f->result);
+    f->result.seal_records = -1;
     fleet_status st = db_begin(f);
     if (st != FLEET_OK) {
         return st;
@@ -195,8 +197,15 @@ static fleet_status run_command(fleet *f, const fleet_args *a, command_body body
     } else {
         db_rollback(f);
     }
-    // write(2), not stdio: a code leaves no copy in a stdio buffer.
-    if (st == FLEET_OK && write_out(reply.s, reply.len) != FLEET_OK) {
+    if (st != FLEET_OK) {
+        sodium_memzero(&f->result, sizeof f->result);
+        f->result.seal_records = -1;
+    }
+    if (f->keep_reply) {
+        // The HTTP service sends it; sizeof reply.s == sizeof f->reply.
+        memcpy(f->reply, st == FLEET_OK ? reply.s : "", st == FLEET_OK ? reply.len + 1 : 1);
+    } else if (st == FLEET_OK && write_out(reply.s, reply.len) != FLEET_OK) {
+        // write(2), not stdio: a code leaves no copy in a stdio buffer.
         fleet_say("cannot write to standard output: %s (it is recorded as done)", strerror(errno));
         st = FLEET_SYSTEM;
     }
@@ -261,7 +270,8 @@ static fleet_status authenticate(fleet *f, const fleet_args *a, const text *purp
     snprintf(w->id, sizeof w->id, "%s", PQgetvalue(r, 0, 0));
     snprintf(w->actor, sizeof w->actor, "dispatcher:%s", a->as);
     w->admin = strcmp(PQgetvalue(r, 0, 1), "admin") == 0;
-    bool ok = vault_password_ok(PQgetvalue(r, 0, 2), a->password);
+    // A session's login checked the password (cmd_login).
+    bool ok = a->session || vault_password_ok(PQgetvalue(r, 0, 2), a->password);
     PQclear(r);
     if (!ok) {
         fleet_status st = record(f, w->actor, "password refused", purpose);
@@ -673,7 +683,7 @@ fleet_status cmd_setting(fleet *f, const fleet_args *a) {
 
 // ---- dispatches ------------------------------------------------------------------
 
-static void add_code(text *reply, uint32_t lock, uint32_t counter, uint8_t slot,
+static void add_code(fleet *f, text *reply, uint32_t lock, uint32_t counter, uint8_t slot,
                      const uint8_t key[OL_OTC_KEY_BYTES]) {
     uint8_t d[OL_OTC_CODE_DIGITS];
     char digits[OL_OTC_CODE_DIGITS + 1];
@@ -683,6 +693,7 @@ static void add_code(text *reply, uint32_t lock, uint32_t counter, uint8_t slot,
     }
     digits[OL_OTC_CODE_DIGITS] = '\0';
     text_add(reply, "code %s\n", digits);
+    memcpy(f->result.code, digits, sizeof digits);
     sodium_memzero(d, sizeof d);
     sodium_memzero(digits, sizeof digits);
 }
@@ -789,6 +800,8 @@ static fleet_status dispatch(fleet *f, const fleet_args *a, text *reply) {
     if (st == FLEET_OK) {
         st = record(f, w.actor, "dispatch", &detail);
     }
+    snprintf(f->result.dispatch, sizeof f->result.dispatch, "%s", id);
+    f->result.awaiting_approval = dual;
     text_add(reply, "dispatch %s: lock %s, ", id, number);
     text_quoted(reply, a->pos[1]);
     text_add(reply, " (slot %s), counter %s\n", slot_text, counter_text);
@@ -809,7 +822,7 @@ static fleet_status dispatch(fleet *f, const fleet_args *a, text *reply) {
             st = record(f, w.actor, "code shown", &shown);
         }
         if (st == FLEET_OK) {
-            add_code(reply, lock, counter, slot, key);
+            add_code(f, reply, lock, counter, slot, key);
         }
         sodium_memzero(key, sizeof key);
     }
@@ -909,6 +922,7 @@ static fleet_status approve(fleet *f, const fleet_args *a, text *reply) {
     if (st == FLEET_OK) {
         st = record(f, w.actor, "approve", &detail);
     }
+    snprintf(f->result.dispatch, sizeof f->result.dispatch, "%s", id);
     text_add(reply, "dispatch %s approved; its code: code %s --as ", id, id);
     text_quoted(reply, d.requester);
     text_add(reply, "\n");
@@ -957,9 +971,10 @@ static fleet_status code(fleet *f, const fleet_args *a, text *reply) {
         st = record(f, w.actor, "code shown", &shown);
     }
     if (st == FLEET_OK) {
+        snprintf(f->result.dispatch, sizeof f->result.dispatch, "%s", id);
         text_add(reply, "dispatch %s: lock %" PRIu32 ", slot %u, counter %" PRIu32 "\n", id, d.lock,
                  (unsigned)d.slot, d.counter);
-        add_code(reply, d.lock, d.counter, d.slot, key);
+        add_code(f, reply, d.lock, d.counter, d.slot, key);
     }
     sodium_memzero(key, sizeof key);
     return st;
@@ -1056,6 +1071,8 @@ static fleet_status seal(fleet *f, const fleet_args *a, text *reply) {
     if (st == FLEET_OK) {
         st = record(f, w.actor, "seal ok", &detail);
     }
+    snprintf(f->result.dispatch, sizeof f->result.dispatch, "%s", id);
+    f->result.seal_records = records;
     text_add(reply, "dispatch %s closed: the seal is valid\n", id);
     if (records != 1) {
         text_add(reply,
@@ -1072,9 +1089,9 @@ fleet_status cmd_seal(fleet *f, const fleet_args *a) {
 
 // ---- listings -------------------------------------------------------------------
 
-fleet_status cmd_dispatches(fleet *f, const fleet_args *a) {
-    const char *p[] = {a->open ? "t" : "f"};
-    PGresult *r = db_run(
+PGresult *fleet_query_dispatches(fleet *f, bool open) {
+    const char *p[] = {open ? "t" : "f"};
+    return db_run(
         f, "list the dispatches",
         "SELECT d.id, d.lock, p.name, d.slot, d.counter, r.name, coalesce(v.name, '-'),"
         " to_char(d.requested_at, 'YYYY-MM-DD HH24:MI:SS'),"
@@ -1090,6 +1107,18 @@ fleet_status cmd_dispatches(fleet *f, const fleet_args *a) {
         " LEFT JOIN fleet.dispatchers v ON v.id = d.approved_by"
         " WHERE NOT $1::boolean OR d.sealed_at IS NULL ORDER BY d.id",
         1, p);
+}
+
+PGresult *fleet_query_locks(fleet *f) {
+    return db_run(f, "list the locks",
+                  "SELECT l.number, l.name, l.next_counter, p.name, s.slot FROM fleet.locks l"
+                  " LEFT JOIN fleet.slots s ON s.lock = l.number"
+                  " LEFT JOIN fleet.people p ON p.id = s.person ORDER BY l.number, s.slot",
+                  0, NULL);
+}
+
+fleet_status cmd_dispatches(fleet *f, const fleet_args *a) {
+    PGresult *r = fleet_query_dispatches(f, a->open);
     if (r == NULL) {
         return FLEET_SYSTEM;
     }
@@ -1106,4 +1135,39 @@ fleet_status cmd_dispatches(fleet *f, const fleet_args *a) {
 
 fleet_status cmd_log_verify(fleet *f) {
     return action_verify(f);
+}
+
+// ---- the HTTP service's sessions ---------------------------------------------------
+
+static fleet_status login(fleet *f, const fleet_args *a, text *reply) {
+    text detail = {0};
+    text_add(&detail, "web session");
+    who w;
+    fleet_status st = authenticate(f, a, &detail, &w);
+    if (st == FLEET_OK) {
+        st = record(f, w.actor, "login", &detail);
+        snprintf(f->result.role, sizeof f->result.role, "%s", w.admin ? "admin" : "dispatcher");
+    }
+    text_add(reply, "logged in\n");
+    return st;
+}
+
+fleet_status cmd_login(fleet *f, const fleet_args *a) {
+    return run_command(f, a, login);
+}
+
+static fleet_status logout(fleet *f, const fleet_args *a, text *reply) {
+    text detail = {0};
+    text_add(&detail, "web session");
+    who w;
+    fleet_status st = authenticate(f, a, &detail, &w);
+    if (st == FLEET_OK) {
+        st = record(f, w.actor, "logout", &detail);
+    }
+    text_add(reply, "logged out\n");
+    return st;
+}
+
+fleet_status cmd_logout(fleet *f, const fleet_args *a) {
+    return run_command(f, a, logout);
 }

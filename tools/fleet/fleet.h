@@ -40,15 +40,36 @@ typedef enum fleet_status {
 #define FLEET_SEAL_TAG_BYTES 16
 #define FLEET_KEY_BOX_BYTES (OL_OTC_KEY_BYTES + FLEET_SEAL_TAG_BYTES)
 
+#define FLEET_REPLY_MAX 1024
+
+// What a writing command gives a caller other than the command line (the
+// HTTP service, serve.c): set only when the command's transaction committed.
+typedef struct fleet_result {
+    char dispatch[24];                 // the dispatch made or acted on
+    char code[OL_OTC_CODE_DIGITS + 1]; // the one-time code to show, once; "" if none
+    bool awaiting_approval;            // a dual dispatch, not approved yet
+    int seal_records;                  // a valid seal's kk; -1 if none
+    char role[16];                     // `login`: the dispatcher's role
+} fleet_result;
+
 typedef struct fleet {
     PGconn *db;
     bool have_kek;
     uint8_t kek[FLEET_KEK_BYTES]; // the owner's key-encryption key; wiped at exit
+    // false: a command's reply goes to standard output (the command line);
+    // true: into `reply` and `result`, which the caller wipes after use.
+    bool keep_reply;
+    char reply[FLEET_REPLY_MAX];
+    fleet_result result;
 } fleet;
 
 // ---- main.c -------------------------------------------------------------------
 // "ownerlock-fleet: " and the text on standard error.
 void fleet_say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+// From now on, also keep the first thing said in buf (NUL-terminated), and
+// when quiet say it there only; NULL stops. The HTTP service sends it as a
+// request's error. Nothing secret is ever said.
+void fleet_say_capture(char *buf, size_t len, bool quiet);
 
 // ---- db.c ---------------------------------------------------------------------
 FLEET_MUST_CHECK fleet_status db_connect(fleet *f, const char *conninfo);
@@ -120,6 +141,12 @@ typedef struct fleet_args {
     const char *as;       // --as NAME, or NULL
     bool open;            // --open
     const char *password; // read from standard input, for the commands that take one
+    // The HTTP service only: `as` was authenticated by a session whose login
+    // checked the password (cmd_login); no password with this request.
+    bool session;
+    const char *listen; // serve: --listen ADDRESS:PORT
+    const char *idle;   // serve: --idle SECONDS
+    const char *origin; // serve: --origin URL (a TLS proxy's), else http://LISTEN
 } fleet_args;
 
 // A name a person, lock or dispatcher may have: 1..FLEET_NAME_MAX bytes of
@@ -139,5 +166,35 @@ FLEET_MUST_CHECK fleet_status cmd_code(fleet *f, const fleet_args *a);
 FLEET_MUST_CHECK fleet_status cmd_seal(fleet *f, const fleet_args *a);
 FLEET_MUST_CHECK fleet_status cmd_dispatches(fleet *f, const fleet_args *a);
 FLEET_MUST_CHECK fleet_status cmd_log_verify(fleet *f);
+// The HTTP service's login and logout: `as` and its password (login), or a
+// session (logout); both recorded, a wrong password too.
+FLEET_MUST_CHECK fleet_status cmd_login(fleet *f, const fleet_args *a);
+FLEET_MUST_CHECK fleet_status cmd_logout(fleet *f, const fleet_args *a);
+// The listings' queries, one for each caller: rows of id, lock, person, slot,
+// counter, asked by, approved by (or "-"), asked at (UTC), state.
+FLEET_MUST_CHECK PGresult *fleet_query_dispatches(fleet *f, bool open);
+// Rows of lock number, lock name, next counter, then a person with a slot on
+// it and the slot (both NULL for a lock with none), by lock and slot.
+FLEET_MUST_CHECK PGresult *fleet_query_locks(fleet *f);
+
+// ---- json.c -------------------------------------------------------------------
+typedef struct json_out {
+    char *s; // NUL-terminated; wiped by json_free
+    size_t len, cap;
+    bool failed; // out of memory: s is incomplete
+} json_out;
+void json_add(json_out *j, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+// s in double quotes, escaped (< > & too).
+void json_string(json_out *j, const char *s);
+void json_free(json_out *j);
+// A flat object whose members are exactly names[0..n-1] (n <= 8), each a
+// string or a number: values[i] gets the string (UTF-8, no NUL) or the
+// number's text, at most value_max bytes with its NUL. -1 with `why` else.
+FLEET_MUST_CHECK int json_parse_flat(const char *in, size_t len, int n, const char *const names[],
+                                     char *values[], size_t value_max, char *why, size_t why_len);
+
+// ---- serve.c ------------------------------------------------------------------
+// The HTTP API and the dispatchers' page, until SIGINT or SIGTERM.
+FLEET_MUST_CHECK fleet_status cmd_serve(fleet *f, const fleet_args *a);
 
 #endif

@@ -44,6 +44,13 @@ static const char usage_text[] =
     "  dispatches [--open]          list the dispatches (--open: not closed by a valid seal)\n"
     "  log verify                   check the chain of the service's actions\n"
     "\n"
+    "the dispatchers' web service (needs OWNERLOCK_FLEET_KEY; until SIGINT or SIGTERM):\n"
+    "  serve --listen ADDRESS:PORT [--idle SECONDS] [--origin https://HOST[:PORT]]\n"
+    "                               the HTTP API and the dispatchers' page on a numeric\n"
+    "                               IPv4 address (127.0.0.1; other machines through a TLS\n"
+    "                               proxy in front, whose address is --origin); a session\n"
+    "                               ends after SECONDS idle (900)\n"
+    "\n"
     "exit status: 0 done; 1 system error (database, file, memory); 2 usage or input\n"
     "             error, nothing changed; 3 refused and recorded (a wrong password or\n"
     "             seal, a dispatcher approving his own), or `log verify` found a break\n";
@@ -53,6 +60,7 @@ enum {
     NEEDS_PASSWORD = 2, // a password on standard input
     NEEDS_AS = 4,       // --as DISPATCHER (and a password)
     TAKES_OPEN = 8,     // --open
+    TAKES_LISTEN = 16,  // --listen ADDRESS:PORT, --idle SECONDS, --origin URL
 };
 
 typedef struct command {
@@ -89,7 +97,22 @@ static const command commands[] = {
     {"seal", NULL, 2, NEEDS_KEK | NEEDS_AS, cmd_seal, "seal ID kk-MMMM-MMMM --as NAME"},
     {"dispatches", NULL, 0, TAKES_OPEN, cmd_dispatches, "dispatches [--open]"},
     {"log", "verify", 0, 0, run_log_verify, "log verify"},
+    {"serve", NULL, 0, NEEDS_KEK | TAKES_LISTEN, cmd_serve,
+     "serve --listen ADDRESS:PORT [--idle SECONDS] [--origin URL]"},
 };
+
+static char *captured;
+static size_t captured_len;
+static bool captured_only;
+
+void fleet_say_capture(char *buf, size_t len, bool quiet) {
+    captured = buf != NULL && len > 0 ? buf : NULL;
+    captured_len = len;
+    captured_only = captured != NULL && quiet;
+    if (captured != NULL) {
+        captured[0] = '\0';
+    }
+}
 
 void fleet_say(const char *fmt, ...) {
     char line[1024];
@@ -102,7 +125,12 @@ void fleet_say(const char *fmt, ...) {
     while (len > 0 && line[len - 1] == '\n') {
         len--;
     }
-    fprintf(stderr, "ownerlock-fleet: %.*s\n", (int)len, line);
+    if (!captured_only) {
+        fprintf(stderr, "ownerlock-fleet: %.*s\n", (int)len, line);
+    }
+    if (captured != NULL && captured[0] == '\0') {
+        snprintf(captured, captured_len, "%.*s", (int)len, line);
+    }
 }
 
 // The command's words, options and positionals; FLEET_INPUT with the usage
@@ -150,6 +178,15 @@ static fleet_status parse(int argc, char **argv, const command **which, fleet_ar
             a->as = argv[++i];
         } else if (!options_done && strcmp(arg, "--open") == 0 && (c->flags & TAKES_OPEN)) {
             a->open = true;
+        } else if (!options_done && (c->flags & TAKES_LISTEN) &&
+                   (strcmp(arg, "--listen") == 0 || strcmp(arg, "--idle") == 0 ||
+                    strcmp(arg, "--origin") == 0)) {
+            const char **to = arg[2] == 'l' ? &a->listen : arg[2] == 'i' ? &a->idle : &a->origin;
+            if (i + 1 == argc || *to != NULL) {
+                fleet_say("%s takes one value: %s", arg, c->usage);
+                return FLEET_INPUT;
+            }
+            *to = argv[++i];
         } else if (!options_done && strncmp(arg, "--", 2) == 0) {
             fleet_say("unknown option \"%s\": usage: %s", arg, c->usage);
             return FLEET_INPUT;
@@ -161,6 +198,10 @@ static fleet_status parse(int argc, char **argv, const command **which, fleet_ar
     }
     if (a->npos != c->positionals) {
         fleet_say("usage: %s", c->usage);
+        return FLEET_INPUT;
+    }
+    if ((c->flags & TAKES_LISTEN) && a->listen == NULL) {
+        fleet_say("where? usage: %s", c->usage);
         return FLEET_INPUT;
     }
     if ((c->flags & NEEDS_AS) && a->as == NULL) {

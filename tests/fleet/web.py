@@ -1,0 +1,636 @@
+#!/usr/bin/env python3
+"""ownerlock-fleet serve: the HTTP API and the dispatchers' page (run by web.sh).
+
+The API is checked with http.client; the page is driven in headless Chromium
+through the DevTools protocol, spoken over a WebSocket written here with the
+standard library only. Codes and seals are computed with Python's hmac from
+the derivation in docs/FLEET.md, independently of src/otc; the database is
+read with psql. Environment: OWNERLOCK_FLEET_DB and _KEY, PGBIN, TMP, BROWSER.
+"""
+import base64
+import hashlib
+import hmac
+import http.client
+import json
+import os
+import re
+import socket
+import struct
+import subprocess
+import sys
+import time
+
+FLEET = sys.argv[1]
+TMP = os.environ["TMP"]
+PGBIN = os.environ["PGBIN"]
+DB = os.environ["OWNERLOCK_FLEET_DB"]
+PASSWORDS = {"dora": "dora-password-1", "eve": "eve-password-22", "ada": "ada-password-333",
+             "x' OR '1'='1": "o'brien-password"}
+ROBERT = "Robert'); DROP TABLE fleet.people;--"
+CSRF = {"X-Requested-With": "ownerlock-fleet"}
+
+checks = 0
+failures = 0
+
+
+def check(cond, what):
+    global checks, failures
+    if cond:
+        checks += 1
+    else:
+        failures += 1
+        print("FAIL:", what, flush=True)
+
+
+# ---- the database, the oracle, the command line ---------------------------------
+
+def sql(query):
+    out = subprocess.run([os.path.join(PGBIN, "psql"), "-X", "-A", "-t", "-q", "-v",
+                          "ON_ERROR_STOP=1", "-d", DB, "-c", query],
+                         capture_output=True, text=True, check=True)
+    return out.stdout.strip()
+
+
+def counts():
+    return sql("SELECT (SELECT count(*) FROM fleet.locks) || ' ' || (SELECT count(*) FROM fleet.people)"
+               " || ' ' || (SELECT count(*) FROM fleet.slots) || ' ' || (SELECT count(*) FROM fleet.dispatchers)"
+               " || ' ' || (SELECT count(*) FROM fleet.dispatches) || ' ' || (SELECT count(*) FROM fleet.seal_entries)"
+               " || ' ' || (SELECT count(*) FROM fleet.actions) || ' ' || (SELECT sum(next_counter) FROM fleet.locks)"
+               " || ' ' || (SELECT count(*) FROM fleet.dispatches WHERE code_shown_at IS NOT NULL)"
+               " || ' ' || (SELECT count(*) FROM fleet.dispatches WHERE approved_by IS NOT NULL)"
+               " || ' ' || (SELECT count(*) FROM fleet.dispatches WHERE sealed_at IS NOT NULL)")
+
+
+def otc_key(lock):
+    with open(os.path.join(TMP, "%d.otc" % lock)) as f:
+        return bytes.fromhex(re.search(r"^key ([0-9a-f]{64})$", f.read(), re.M).group(1))
+
+
+def digits(key, kind, lock, counter, slot, records):
+    msg = b"ownerlock otc 1\0" + kind + struct.pack("<II", lock, counter) + bytes([slot, records])
+    mac = hmac.new(key, msg, hashlib.sha256).digest()
+    return "".join(str((mac[2 * i] << 8 | mac[2 * i + 1]) % 10) for i in range(8))
+
+
+def code_for(lock, counter, slot):
+    return digits(otc_key(lock), b"C", lock, counter, slot, 0)
+
+
+def seal_for(lock, counter, slot, records):
+    s = digits(otc_key(lock), b"S", lock, counter, slot, records)
+    return "%02d-%s-%s" % (records, s[:4], s[4:])
+
+
+def cli(*args, password=""):
+    return subprocess.run([FLEET, *args], input=password + "\n", capture_output=True, text=True,
+                          timeout=60)
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+def start_server(idle=None, origin=None):
+    port = free_port()
+    log = open(os.path.join(TMP, "serve-%d.log" % port), "w")
+    args = [FLEET, "serve", "--listen", "127.0.0.1:%d" % port]
+    if idle is not None:
+        args += ["--idle", str(idle)]
+    if origin is not None:
+        args += ["--origin", origin]
+    proc = subprocess.Popen(args, stdout=log, stderr=log)
+    for _ in range(100):
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return proc, port
+        except OSError:
+            if proc.poll() is not None:
+                break
+            time.sleep(0.05)
+    raise SystemExit("FAIL: serve did not start: " + open(log.name).read())
+
+
+# ---- HTTP -------------------------------------------------------------------------
+
+class Client:
+    def __init__(self, port):
+        self.port = port
+        self.cookie = None
+
+    def raw(self, method, path, body=None, headers=None):
+        c = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+        h = dict(headers or {})
+        if self.cookie is not None:
+            h["Cookie"] = "ol_session=" + self.cookie
+        c.request(method, path, body=body, headers=h)
+        r = c.getresponse()
+        data = r.read()
+        c.close()
+        return r, data
+
+    def call(self, path, body=None, headers=None, raw_body=None, csrf=True):
+        h = dict(CSRF) if csrf else {}
+        h.update(headers or {})
+        if body is None and raw_body is None:
+            r, data = self.raw("GET", path, headers=h)
+        else:
+            h.setdefault("Content-Type", "application/json")
+            r, data = self.raw("POST", path, raw_body if raw_body is not None
+                               else json.dumps(body).encode(), h)
+        try:
+            j = json.loads(data)
+        except ValueError:
+            j = {"unparsed": data[:200]}
+        return r.status, j, r
+
+    def login(self, name):
+        st, j, r = self.call("/api/login", {"name": name, "password": PASSWORDS[name]})
+        m = re.match(r"ol_session=([0-9a-f]{64}); Path=/; HttpOnly; SameSite=Strict$",
+                     r.getheader("Set-Cookie") or "")
+        check(st == 200 and m is not None, "login %s: %s %s %s" % (name, st, j, r.getheader("Set-Cookie")))
+        self.cookie = m.group(1) if m else None
+        return j
+
+
+def api_checks(port):
+    anon = Client(port)
+    r, page = anon.raw("GET", "/")
+    check(r.status == 200 and b"<title>ownerlock fleet" in page, "the page")
+    check(r.getheader("Cache-Control") == "no-store", "the page: Cache-Control no-store")
+    check("script-src 'self'" in (r.getheader("Content-Security-Policy") or ""), "the page: CSP")
+    for path in ("/app.js", "/style.css"):
+        r, _ = anon.raw("GET", path)
+        check(r.status == 200, path)
+    st, j, r = anon.call("/api/locks", csrf=False)
+    check(st == 403 and j.get("kind") == "csrf", "no X-Requested-With: 403 (%s %s)" % (st, j))
+    st, j, r = anon.call("/api/locks")
+    check(st == 401 and j.get("kind") == "session", "no session: 401 (%s %s)" % (st, j))
+    check(r.getheader("Cache-Control") == "no-store", "API: Cache-Control no-store")
+    st, j, _ = anon.call("/api/dispatch", {"lock": 777, "person": "Sam Imms"})
+    check(st == 401, "dispatch without a session: 401")
+    st, j, _ = anon.call("/api/dispatch", raw_body=b"{")
+    check(st == 401, "bad JSON without a session: 401, not a parse (%s)" % st)
+    st, j, _ = anon.call("/api/nothing")
+    check(st == 404, "an unknown call: 404")
+
+    # Logins: a wrong password is recorded against the dispatcher; an unknown
+    # name has the same answer and nothing to record it against.
+    before = sql("SELECT count(*) FROM fleet.actions WHERE kind = 'password refused'")
+    st, j, r = anon.call("/api/login", {"name": "dora", "password": "wrong-password"})
+    check(st == 401 and r.getheader("Set-Cookie") is None, "a wrong password: 401 (%s)" % st)
+    check(sql("SELECT count(*) FROM fleet.actions WHERE kind = 'password refused' AND"
+              " actor = 'dispatcher:dora' AND detail = 'web session'") == "1",
+          "a wrong password is recorded")
+    st, j2, _ = anon.call("/api/login", {"name": "typed-my-password-here", "password": "x"})
+    check(st == 401 and j2.get("error") == j.get("error"), "an unknown name: the same 401")
+    st, j, _ = anon.call("/api/login", {"name": "' OR 1=1 --", "password": "x"})
+    check(st == 401, "an injected name: 401")
+    check(sql("SELECT count(*) FROM fleet.actions WHERE kind = 'password refused'") ==
+          str(int(before) + 1), "one refusal recorded, no more")
+    st, j, _ = anon.call("/api/login", {"name": "dora\n", "password": "x"})
+    check(st == 400, "a name with a control character: 400 (%s %s)" % (st, j))
+    st, j, _ = anon.call("/api/login", {"name": " spaced-password-typed ", "password": "x"})
+    check(st == 400, "a name with a space at its end: 400 (%s %s)" % (st, j))
+
+    dora = Client(port)
+    j = dora.login("dora")
+    check(j.get("dispatcher") == "dora" and j.get("role") == "dispatcher", "login answer %s" % j)
+    st, j, _ = dora.call("/api/session")
+    check(st == 200 and j.get("dispatcher") == "dora", "session")
+    forged = Client(port)
+    forged.cookie = "00" * 32
+    st, j, _ = forged.call("/api/locks")
+    check(st == 401, "an unknown token: 401")
+    forged.cookie = dora.cookie[:-1]
+    st, j, _ = forged.call("/api/locks")
+    check(st == 401, "a short token: 401")
+
+    st, j, _ = dora.call("/api/locks")
+    locks = {l["number"]: l for l in j.get("locks", [])}
+    check(st == 200 and locks.get(778, {}).get("name") == "Depot <b>north</b>" and
+          {p["name"] for p in locks[777]["people"]} == {"Sam Imms", ROBERT}, "locks: %s" % j)
+
+    # Bad requests: each refused with its status, nothing changed.
+    before = counts()
+    bad_bodies = [b"", b"{", b"[1]", b"{\"lock\":777}", b"{\"lock\":777,\"person\":\"Sam Imms\",\"x\":1}",
+                  b"{\"lock\":777,\"lock\":777,\"person\":\"Sam Imms\"}", b"{\"lock\":true,\"person\":\"Sam Imms\"}",
+                  b"{\"lock\":777,\"person\":\"Sam \\q\"}", b"{\"lock\":777,\"person\":\"Sam Imms\"} x",
+                  b"{\"lock\":777,\"person\":\"\\ud800\"}", b"{\"lock\":777,\"person\":\"a\\u0000b\"}",
+                  b"{\"lock\":01,\"person\":\"Sam Imms\"}", b"{\"lock\":777,\"person\":[\"Sam Imms\"]}"]
+    for body in bad_bodies:
+        st, j, _ = dora.call("/api/dispatch", raw_body=body)
+        check(st == 400 and "error" in j, "bad JSON %r: 400 (%s %s)" % (body, st, j))
+    for body in ({"lock": -1, "person": "Sam Imms"}, {"lock": "4294967296", "person": "Sam Imms"},
+                 {"lock": 1.5, "person": "Sam Imms"}, {"lock": 779, "person": "Sam Imms"},
+                 {"lock": 777, "person": "Nobody"}, {"lock": 777, "person": "Sam Imms' OR '1'='1"},
+                 {"lock": 777, "person": ""}):
+        st, j, _ = dora.call("/api/dispatch", body)
+        check(st == 400 and "error" in j, "bad input %s: 400 (%s %s)" % (body, st, j))
+    st, j, _ = dora.call("/api/dispatch", raw_body=b"x" * 5000)
+    check(st == 413, "a body too long: 413 (%s)" % st)
+    st, j, _ = dora.call("/api/dispatch", {"lock": 777, "person": "Sam Imms"}, csrf=False)
+    check(st == 403 and j.get("kind") == "csrf", "no CSRF header with a session: 403")
+    st, j, _ = dora.call("/api/dispatch", {"lock": 777, "person": "Sam Imms"},
+                         headers={"Origin": "http://evil.example"})
+    check(st == 403 and j.get("kind") == "csrf", "another Origin: 403")
+    st, j, _ = dora.call("/api/dispatch", {"lock": 777, "person": "Sam Imms"},
+                         headers={"Origin": "null"})
+    check(st == 403 and j.get("kind") == "csrf", "Origin null: 403")
+    # DNS rebinding: another site's name, resolved to this address.
+    st, j, _ = dora.call("/api/dispatch", {"lock": 777, "person": "Sam Imms"},
+                         headers={"Host": "evil.example:%d" % port,
+                                  "Origin": "http://evil.example:%d" % port})
+    check(st == 421 and j.get("kind") == "host", "another Host: 421 (%s %s)" % (st, j))
+    r, _ = anon.raw("GET", "/", headers={"Host": "evil.example:%d" % port})
+    check(r.status == 421, "the page for another Host: 421")
+    st, j, _ = dora.call("/api/dispatch", {"lock": 777, "person": "Sam Imms"},
+                         headers={"Content-Type": "text/plain"})
+    check(st == 415, "a text/plain body (a form's): 415 (%s)" % st)
+    st, j, _ = dora.call("/api/dispatch", {"lock": 777, "person": "Sam Imms"},
+                         headers={"Content-Type": "application/x-www-form-urlencoded"})
+    check(st == 415, "a form body: 415")
+    st, j, _ = dora.call("/api/dispatch", {"lock": 777, "person": "Sam Imms"},
+                         headers={"Content-Type": "application/jsonx"})
+    check(st == 415, "application/jsonx: 415")
+    r, _ = dora.raw("GET", "/api/dispatch", headers=CSRF)
+    check(r.status == 405, "GET on a POST call: 405")
+    r, _ = dora.raw("PUT", "/api/dispatch", headers=CSRF)
+    check(r.status == 405, "PUT: 405")
+    check(counts() == before, "bad requests changed nothing: %s -> %s" % (before, counts()))
+
+    # A dispatch: the code once, to the one who asked; the seal closes it.
+    st, j, r = dora.call("/api/dispatch", {"lock": 777, "person": "Sam Imms"})
+    check(st == 200 and j.get("code") == code_for(777, 0, 2), "dispatch: the code (%s %s)" % (st, j))
+    check(r.getheader("Cache-Control") == "no-store", "the code's answer: no-store")
+    d1 = j.get("dispatch")
+    check(sql("SELECT actor FROM fleet.actions WHERE kind = 'code shown' AND detail = 'dispatch %s'" % d1)
+          == "dispatcher:dora", "the code shown is on record, dora's")
+    st, j, _ = dora.call("/api/code", {"dispatch": d1})
+    check(st == 403, "the code twice: refused (%s %s)" % (st, j))
+    before = counts()
+    st, j, _ = dora.call("/api/seal", {"dispatch": d1, "seal": "01-12345-678"})
+    check(st == 400 and counts() == before, "a malformed seal: 400, nothing changed")
+    st, j, _ = dora.call("/api/seal", {"dispatch": "99", "seal": seal_for(777, 0, 2, 1)})
+    check(st == 400 and counts() == before, "an unknown dispatch: 400, nothing changed")
+    good = seal_for(777, 0, 2, 1)
+    wrong = good[:-1] + str((int(good[-1]) + 1) % 10)
+    st, j, _ = dora.call("/api/seal", {"dispatch": d1, "seal": wrong})
+    check(st == 403 and j.get("kind") == "refused", "a wrong seal: 403 (%s %s)" % (st, j))
+    check(sql("SELECT count(*) FROM fleet.seal_entries WHERE dispatch = %s AND NOT ok" % d1) == "1",
+          "the wrong seal is recorded")
+    check(sql("SELECT sealed_at IS NULL FROM fleet.dispatches WHERE id = %s" % d1) == "t",
+          "a wrong seal leaves the dispatch open")
+    st, j, _ = dora.call("/api/seal", {"dispatch": d1, "seal": good})
+    check(st == 200 and j.get("closed") is True and j.get("records") == 1, "the seal (%s %s)" % (st, j))
+    st, j, _ = dora.call("/api/dispatches?open=1")
+    check(st == 200 and all(x["id"] != d1 for x in j["dispatches"]), "a sealed one is not open")
+    st, j, _ = dora.call("/api/dispatches")
+    check(any(x["id"] == d1 and x["state"] == "closed, seal 01" for x in j.get("dispatches", [])),
+          "all dispatches: the sealed one, closed")
+
+    # Injection-looking names go through as data, verbatim.
+    st, j, _ = dora.call("/api/dispatch", {"lock": 777, "person": ROBERT})
+    check(st == 200 and j.get("code") == code_for(777, 1, 5), "dispatch for Robert'); (%s %s)" % (st, j))
+    check(sql("SELECT count(*) FROM fleet.people") == "2", "fleet.people is all there")
+    check(sql("SELECT count(*) FROM fleet.actions WHERE kind = 'dispatch' AND detail LIKE"
+              " '%%person \"Robert''); DROP TABLE fleet.people;--\"%%'") == "1",
+          "the name is in the chain verbatim")
+    x = Client(port)
+    x.login("x' OR '1'='1")
+    st, j, _ = x.call("/api/dispatch", {"lock": 778, "person": "Sam Imms"})
+    check(st == 200 and j.get("code") == code_for(778, 0, 0), "a dispatcher named x' OR '1'='1")
+    check(sql("SELECT count(*) FROM fleet.actions WHERE actor = 'dispatcher:x'' OR ''1''=''1'"
+              " AND kind = 'dispatch'") == "1", "his actor verbatim in the chain")
+
+    # Dual dispatch: approved by another dispatcher only; the code to the asker only.
+    r = cli("setting", "dual-dispatch", "on", "--as", "ada", password=PASSWORDS["ada"])
+    check(r.returncode == 0, "dual dispatch on: %s" % r.stderr)
+    st, j, _ = dora.call("/api/dispatch", {"lock": 777, "person": "Sam Imms"})
+    check(st == 200 and j.get("awaiting_approval") is True and "code" not in j,
+          "dual dispatch: awaiting approval, no code (%s)" % j)
+    d2 = j.get("dispatch")
+    st, j, _ = dora.call("/api/code", {"dispatch": d2})
+    check(st == 403, "the code before the approval: refused")
+    st, j, _ = dora.call("/api/approve", {"dispatch": d2})
+    check(st == 403 and "his own" in j.get("error", ""), "approving one's own: 403 (%s)" % j)
+    check(sql("SELECT count(*) FROM fleet.actions WHERE kind = 'refused' AND actor = 'dispatcher:dora'"
+              " AND detail = 'approve dispatch %s'" % d2) == "1", "one's own approval: recorded")
+    eve = Client(port)
+    eve.login("eve")
+    st, j, _ = eve.call("/api/approve", {"dispatch": d2})
+    check(st == 200 and "code" not in j, "eve approves, and sees no code (%s %s)" % (st, j))
+    st, j, _ = eve.call("/api/approve", {"dispatch": d2})
+    check(st == 400, "approved twice: 400")
+    st, j, _ = eve.call("/api/code", {"dispatch": d2})
+    check(st == 403, "the code to another than the asker: refused")
+    st, j, _ = dora.call("/api/code", {"dispatch": d2})
+    check(st == 200 and j.get("code") == code_for(777, 2, 2), "the code after approval (%s)" % j)
+    r = cli("setting", "dual-dispatch", "off", "--as", "ada", password=PASSWORDS["ada"])
+    check(r.returncode == 0, "dual dispatch off")
+
+    # Logout ends the session for good.
+    st, j, r = eve.call("/api/logout", {})
+    check(st == 200 and "Max-Age=0" in (r.getheader("Set-Cookie") or ""), "logout")
+    st, j, _ = eve.call("/api/locks")
+    check(st == 401, "the cookie after logout: 401")
+    return dora
+
+
+def expiry_checks():
+    # Behind a TLS proxy: its origin, its Host, and a Secure cookie.
+    proc, port = start_server(idle=1, origin="https://fleet.example")
+    try:
+        c = Client(port)
+        proxied = {"Host": "fleet.example", "Origin": "https://fleet.example"}
+        st, j, r = c.call("/api/login", {"name": "eve", "password": PASSWORDS["eve"]}, headers=proxied)
+        check(st == 200 and (r.getheader("Set-Cookie") or "").endswith("; Secure"),
+              "--origin https://: the cookie is Secure (%s %s)" % (st, r.getheader("Set-Cookie")))
+        st, j, _ = c.call("/api/session", headers={"Origin": "https://fleet.example"})
+        check(st == 421, "--origin: the listen address is not the Host (%s)" % st)
+        r = cli("serve", "--listen", "127.0.0.1:1", "--origin", "https://fleet.example/path")
+        check(r.returncode == 2 and "--origin" in r.stderr, "--origin with a path: refused")
+        r = cli("serve", "--listen", "localhost:8080")
+        check(r.returncode == 2 and "numeric" in r.stderr, "--listen by name: refused")
+        for bad in ("0", "x", "86401"):
+            r = cli("serve", "--listen", "127.0.0.1:8080", "--idle", bad)
+            check(r.returncode == 2 and "--idle" in r.stderr, "--idle %s: refused" % bad)
+    finally:
+        proc.terminate()
+        proc.wait(10)
+    proc, port = start_server(idle=1)
+    try:
+        c = Client(port)
+        c.login("eve")
+        st, _, _ = c.call("/api/session")
+        check(st == 200, "a fresh session (--idle 1)")
+        time.sleep(2.2)
+        st, j, _ = c.call("/api/session")
+        check(st == 401 and "expired" in j.get("error", ""), "an idle session expires: %s %s" % (st, j))
+        st, j, _ = c.call("/api/session")
+        check(st == 401, "and stays gone")
+    finally:
+        proc.terminate()
+        proc.wait(10)
+
+
+# ---- the browser: Chromium's DevTools protocol over a WebSocket -------------------
+
+class DevTools:
+    def __init__(self, ws_url):
+        m = re.match(r"ws://([^/:]+):(\d+)(/.*)", ws_url)
+        self.sock = socket.create_connection((m.group(1), int(m.group(2))), timeout=30)
+        key = base64.b64encode(os.urandom(16)).decode()
+        self.sock.sendall(("GET %s HTTP/1.1\r\nHost: %s:%s\r\nUpgrade: websocket\r\n"
+                           "Connection: Upgrade\r\nSec-WebSocket-Key: %s\r\n"
+                           "Sec-WebSocket-Version: 13\r\n\r\n" % (m.group(3), m.group(1), m.group(2), key)).encode())
+        head = b""
+        while b"\r\n\r\n" not in head:
+            head += self.sock.recv(1)
+        accept = base64.b64encode(hashlib.sha1((key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11")
+                                               .encode()).digest()).decode()
+        if b" 101 " not in head.split(b"\r\n")[0] or accept.encode() not in head:
+            raise SystemExit("FAIL: the DevTools WebSocket handshake: %r" % head)
+        self.next_id = 0
+
+    def _recv_exact(self, n):
+        b = b""
+        while len(b) < n:
+            chunk = self.sock.recv(n - len(b))
+            if not chunk:
+                raise SystemExit("FAIL: the browser closed the DevTools connection")
+            b += chunk
+        return b
+
+    def _send(self, text):
+        data = text.encode()
+        mask = os.urandom(4)
+        n = len(data)
+        head = bytes([0x81]) + (bytes([0x80 | n]) if n < 126 else
+                                bytes([0x80 | 126]) + struct.pack(">H", n) if n < 65536 else
+                                bytes([0x80 | 127]) + struct.pack(">Q", n))
+        self.sock.sendall(head + mask + bytes(b ^ mask[i % 4] for i, b in enumerate(data)))
+
+    def _recv(self):
+        message = b""
+        while True:
+            b0, b1 = self._recv_exact(2)
+            n = b1 & 0x7f
+            if n == 126:
+                n = struct.unpack(">H", self._recv_exact(2))[0]
+            elif n == 127:
+                n = struct.unpack(">Q", self._recv_exact(8))[0]
+            payload = self._recv_exact(n)
+            op = b0 & 0x0f
+            if op == 8:
+                raise SystemExit("FAIL: the browser closed the DevTools connection")
+            if op in (0, 1, 2):
+                message += payload
+                if b0 & 0x80:
+                    return json.loads(message)
+
+    def call(self, method, **params):
+        self.next_id += 1
+        self._send(json.dumps({"id": self.next_id, "method": method, "params": params}))
+        while True:
+            m = self._recv()
+            if m.get("id") == self.next_id:
+                if "error" in m:
+                    raise SystemExit("FAIL: DevTools %s: %s" % (method, m["error"]))
+                return m["result"]
+
+    def js(self, expr):
+        r = self.call("Runtime.evaluate", expression=expr, awaitPromise=True, returnByValue=True)
+        if "exceptionDetails" in r:
+            raise SystemExit("FAIL: in the page: %s: %s" % (expr, r["exceptionDetails"]))
+        return r["result"].get("value")
+
+    def wait(self, expr, what, seconds=10):
+        end = time.time() + seconds
+        while time.time() < end:
+            if self.js(expr):
+                return True
+            time.sleep(0.05)
+        check(False, "the page: %s (waited %ss for %s; the message: %r)" %
+              (what, seconds, expr, self.js("document.getElementById('msg').textContent")))
+        return False
+
+
+# Runtime.evaluate runs at the page's top level: a block, so const is new each time.
+DISPATCH_777_SAM = ("{ const l = document.getElementById('dispatch-lock'); l.value = '777';"
+                    " l.dispatchEvent(new Event('change'));"
+                    " document.getElementById('dispatch-person').value = 'Sam Imms';"
+                    " document.getElementById('dispatch-form').requestSubmit(); } true")
+
+
+def browser_checks(port):
+    dt_port = free_port()
+    profile = os.path.join(TMP, "chromium")
+    proc = subprocess.Popen([os.environ["BROWSER"], "--headless=new", "--no-sandbox", "--disable-gpu",
+                             "--no-first-run", "--disable-extensions", "--user-data-dir=" + profile,
+                             "--remote-debugging-address=127.0.0.1",
+                             "--remote-debugging-port=%d" % dt_port, "about:blank"],
+                            stdout=subprocess.DEVNULL, stderr=open(os.path.join(TMP, "chromium.log"), "w"))
+    try:
+        ws = None
+        for _ in range(200):
+            try:
+                c = http.client.HTTPConnection("127.0.0.1", dt_port, timeout=2)
+                c.request("GET", "/json/list")
+                targets = json.loads(c.getresponse().read())
+                ws = next(t["webSocketDebuggerUrl"] for t in targets if t["type"] == "page")
+                break
+            except (OSError, StopIteration, ValueError):
+                if proc.poll() is not None:
+                    break
+                time.sleep(0.1)
+        if ws is None:
+            check(False, "chromium did not start: " + open(os.path.join(TMP, "chromium.log")).read()[-2000:])
+            return
+        b = DevTools(ws)
+        b.call("Page.navigate", url="http://127.0.0.1:%d/" % port)
+        b.wait("document.readyState === 'complete' && !document.getElementById('login-view').hidden",
+               "the login form")
+        # A wrong password first: the page says so.
+        b.js("document.getElementById('login-name').value = 'dora';"
+             "document.getElementById('login-password').value = 'not-her-password';"
+             "document.getElementById('login-form').requestSubmit(); true")
+        b.wait("document.getElementById('msg').className === 'error' &&"
+               " document.getElementById('msg').textContent.includes('wrong name or password')",
+               "a wrong password's message")
+        b.js("document.getElementById('login-name').value = 'dora';"
+             "document.getElementById('login-password').value = %s;"
+             "document.getElementById('login-form').requestSubmit(); true" % json.dumps(PASSWORDS["dora"]))
+        b.wait("!document.getElementById('main-view').hidden &&"
+               " document.getElementById('dispatch-lock').options.length === 2", "logged in, the locks")
+        check(b.js("document.cookie") == "", "the session cookie is out of the script's reach")
+        check(b.js("document.getElementById('who').textContent") == "dispatcher dora (dispatcher)",
+              "the page names the dispatcher")
+        check("Depot <b>north</b>" in b.js("document.getElementById('locks').textContent") and
+              b.js("document.querySelectorAll('#locks b').length") == 0, "a name with markup, as text")
+        counter = int(sql("SELECT next_counter FROM fleet.locks WHERE number = 777"))
+        b.js(DISPATCH_777_SAM)
+        b.wait("!document.getElementById('code-view').hidden", "the code shown")
+        shown = b.js("document.getElementById('code').textContent").replace(" ", "")
+        dispatch = b.js("document.getElementById('code-dispatch').textContent")
+        check(shown == code_for(777, counter, 2), "the page's code %s is Python's" % shown)
+        check(sql("SELECT code_shown_at IS NOT NULL AND requested_by = (SELECT id FROM"
+                  " fleet.dispatchers WHERE name = 'dora') FROM fleet.dispatches WHERE id = %s" % dispatch)
+              == "t", "the page's dispatch is on record, dora's, shown")
+        b.wait("document.getElementById('dispatch-%s') !== null" % dispatch, "the open dispatch listed")
+        b.js("document.getElementById('code-done').click(); true")
+        check(b.js("document.getElementById('code-view').hidden && "
+                   "document.getElementById('code').textContent === ''"), "Done hides the code")
+        # A wrong seal, then the right one.
+        good = seal_for(777, counter, 2, 1)
+        wrong = good[:-1] + str((int(good[-1]) + 1) % 10)
+        fill = ("document.getElementById('seal-dispatch').value = %s;"
+                "document.getElementById('seal-digits').value = %s;"
+                "document.getElementById('seal-form').requestSubmit(); true")
+        b.js(fill % (json.dumps(dispatch), json.dumps(wrong)))
+        b.wait("document.getElementById('msg').className === 'error' &&"
+               " document.getElementById('msg').textContent.includes('does not match')", "a wrong seal's message")
+        b.js(fill % (json.dumps(dispatch), json.dumps(good)))
+        b.wait("document.getElementById('msg').className === 'ok' &&"
+               " document.getElementById('msg').textContent.includes('closed: the seal is valid')",
+               "the seal's message")
+        b.wait("document.getElementById('dispatch-%s') === null" % dispatch, "the sealed one off the list")
+        check(sql("SELECT seal_records FROM fleet.dispatches WHERE id = %s AND sealed_at IS NOT NULL"
+                  % dispatch) == "1", "the page's seal is on record")
+
+        # Dual dispatch on the page: dora asks, eve approves, dora is shown the code.
+        def log_in(name):
+            b.js("document.getElementById('login-name').value = %s;"
+                 "document.getElementById('login-password').value = %s;"
+                 "document.getElementById('login-form').requestSubmit(); true"
+                 % (json.dumps(name), json.dumps(PASSWORDS[name])))
+            b.wait("!document.getElementById('main-view').hidden && "
+                   "document.getElementById('who').textContent.includes(%s)" % json.dumps(name),
+                   "logged in as " + name)
+
+        def log_out():
+            logouts = sql("SELECT count(*) FROM fleet.actions WHERE kind = 'logout'")
+            b.js("document.getElementById('logout').click(); true")
+            b.wait("!document.getElementById('login-view').hidden", "logged out")
+            check(sql("SELECT count(*) FROM fleet.actions WHERE kind = 'logout'") == str(int(logouts) + 1),
+                  "the logout is on record")
+
+        r = cli("setting", "dual-dispatch", "on", "--as", "ada", password=PASSWORDS["ada"])
+        check(r.returncode == 0, "dual dispatch on (page)")
+        b.js(DISPATCH_777_SAM)
+        b.wait("document.getElementById('msg').textContent.includes('awaiting approval')",
+               "a dual dispatch awaiting approval")
+        d2 = re.search(r"dispatch (\d+)", b.js("document.getElementById('msg').textContent")).group(1)
+        b.wait("document.getElementById('dispatch-%s') !== null" % d2, "the awaiting one listed")
+        check(b.js("document.getElementById('code-view').hidden && "
+                   "document.getElementById('approve-%s') === null" % d2),
+              "no code, and no Approve on one's own")
+        log_out()
+        log_in("eve")
+        b.wait("document.getElementById('approve-%s') !== null" % d2, "Approve on dora's, for eve")
+        b.js("document.getElementById('approve-%s').click(); true" % d2)
+        b.wait("document.getElementById('msg').className === 'ok' && "
+               "document.getElementById('msg').textContent.includes('approved')", "the approval")
+        check(b.js("document.getElementById('code-view').hidden && "
+                   "document.getElementById('code-%s') === null" % d2), "the approver sees no code")
+        log_out()
+        log_in("dora")
+        b.wait("document.getElementById('code-%s') !== null" % d2, "Show code, for dora")
+        b.js("document.getElementById('code-%s').click(); true" % d2)
+        b.wait("!document.getElementById('code-view').hidden", "the approved code shown")
+        counter2 = int(sql("SELECT counter FROM fleet.dispatches WHERE id = %s" % d2))
+        check(b.js("document.getElementById('code').textContent").replace(" ", "") ==
+              code_for(777, counter2, 2), "the approved code is Python's")
+        check(sql("SELECT approved_by = (SELECT id FROM fleet.dispatchers WHERE name = 'eve') AND"
+                  " code_shown_at IS NOT NULL FROM fleet.dispatches WHERE id = %s" % d2) == "t",
+              "approved by eve, shown, on record")
+        r = cli("setting", "dual-dispatch", "off", "--as", "ada", password=PASSWORDS["ada"])
+        check(r.returncode == 0, "dual dispatch off (page)")
+        log_out()
+        check(b.js("document.getElementById('code').textContent") == "", "logout hides the code")
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+def main():
+    t0 = time.time()
+    proc, port = start_server()
+    try:
+        api_checks(port)
+        expiry_checks()
+        browser_checks(port)
+    finally:
+        proc.terminate()
+        status = proc.wait(10)
+    check(status == 0, "serve exits 0 on SIGTERM (%s)" % status)
+    r = cli("log", "verify")
+    check(r.returncode == 0 and "log intact" in r.stdout, "log verify: %s %s" % (r.stdout, r.stderr))
+    kinds = sql("SELECT string_agg(DISTINCT kind, ',' ORDER BY kind) FROM fleet.actions"
+                " WHERE actor LIKE 'dispatcher:%'")
+    for kind in ("login", "logout", "dispatch", "code shown", "approve", "seal ok", "seal bad",
+                 "password refused", "refused"):
+        check(kind in kinds.split(","), "the chain holds the API's '%s' actions" % kind)
+    # No secret in what the service logged.
+    logs = "".join(open(os.path.join(TMP, f)).read() for f in os.listdir(TMP) if f.startswith("serve-"))
+    with open(os.environ["OWNERLOCK_FLEET_KEY"]) as f:
+        kek = f.read().strip()
+    for secret in [kek, otc_key(777).hex(), otc_key(778).hex(), *PASSWORDS.values(),
+                   "typed-my-password-here", "spaced-password-typed"]:
+        check(secret not in logs, "a secret in the service's log: %s..." % secret[:4])
+    check("stopped" in logs, "serve stops on SIGTERM")
+    check("Sanitizer" not in logs and "runtime error" not in logs,
+          "no sanitizer report in the service's log")
+    if failures:
+        print("fleet/web: %d of %d checks failed" % (failures, checks + failures))
+        sys.exit(1)
+    print("fleet/web: %d checks passed in %.1f s" % (checks, time.time() - t0))
+
+
+main()

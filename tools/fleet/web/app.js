@@ -1,0 +1,237 @@
+// The dispatchers' page (docs/FLEET.md, "The web service"): plain script,
+// no framework, nothing from elsewhere. Every name reaches the page through
+// textContent, never as markup. The code is kept in the page only until
+// "Done" (or two minutes, or a logout).
+'use strict';
+
+const $ = (id) => document.getElementById(id);
+let me = null;
+let codeTimer = null;
+let locks = [];
+
+function say(text, ok) {
+  const m = $('msg');
+  m.textContent = text;
+  m.className = ok ? 'ok' : 'error';
+}
+
+async function api(path, body) {
+  const init = {
+    method: body === undefined ? 'GET' : 'POST',
+    headers: { 'X-Requested-With': 'ownerlock-fleet' },
+    credentials: 'same-origin',
+    cache: 'no-store',
+  };
+  if (body !== undefined) {
+    init.headers['Content-Type'] = 'application/json';
+    init.body = JSON.stringify(body);
+  }
+  let res;
+  try {
+    res = await fetch(path, init);
+  } catch (e) {
+    throw new Error('the service does not answer: ' + e.message);
+  }
+  let data = {};
+  try {
+    data = await res.json();
+  } catch (e) {
+    throw new Error('the service sent no JSON (HTTP ' + res.status + ')');
+  }
+  if (!res.ok) {
+    if (res.status === 401 && data.kind === 'session') {
+      showLogin();
+    }
+    throw new Error(data.error || 'HTTP ' + res.status);
+  }
+  return data;
+}
+
+function hideCode() {
+  $('code').textContent = '';
+  $('code-dispatch').textContent = '';
+  $('code-view').hidden = true;
+  if (codeTimer !== null) {
+    clearTimeout(codeTimer);
+    codeTimer = null;
+  }
+}
+
+function showCode(dispatch, code) {
+  $('code-dispatch').textContent = String(dispatch);
+  $('code').textContent = code.slice(0, 4) + ' ' + code.slice(4);
+  $('code-view').hidden = false;
+  codeTimer = setTimeout(hideCode, 120000);
+}
+
+function showLogin() {
+  me = null;
+  hideCode();
+  $('who').textContent = '';
+  $('logout').hidden = true;
+  $('main-view').hidden = true;
+  $('login-view').hidden = false;
+}
+
+function cell(tr, text) {
+  const td = document.createElement('td');
+  td.textContent = text;
+  tr.appendChild(td);
+  return td;
+}
+
+function fillPeople() {
+  const sel = $('dispatch-person');
+  sel.replaceChildren();
+  const lock = locks.find((l) => String(l.number) === $('dispatch-lock').value);
+  for (const p of lock ? lock.people : []) {
+    const o = document.createElement('option');
+    o.value = p.name;
+    o.textContent = p.name + ' (slot ' + p.slot + ')';
+    sel.appendChild(o);
+  }
+}
+
+async function refresh() {
+  const l = await api('/api/locks');
+  locks = l.locks;
+  const lockBody = $('locks').tBodies[0];
+  lockBody.replaceChildren();
+  const sel = $('dispatch-lock');
+  const chosen = sel.value;
+  sel.replaceChildren();
+  for (const lock of locks) {
+    const tr = document.createElement('tr');
+    cell(tr, lock.number);
+    cell(tr, lock.name);
+    cell(tr, lock.next_counter);
+    cell(tr, lock.people.map((p) => p.name + ' (' + p.slot + ')').join(', '));
+    lockBody.appendChild(tr);
+    const o = document.createElement('option');
+    o.value = String(lock.number);
+    o.textContent = lock.number + ': ' + lock.name;
+    sel.appendChild(o);
+  }
+  if (chosen) {
+    sel.value = chosen;
+  }
+  fillPeople();
+
+  const d = await api('/api/dispatches?open=1');
+  const body = $('dispatches').tBodies[0];
+  body.replaceChildren();
+  for (const x of d.dispatches) {
+    const tr = document.createElement('tr');
+    tr.id = 'dispatch-' + x.id;
+    for (const k of ['id', 'lock', 'person', 'slot', 'counter', 'asked_by', 'approved_by',
+      'asked_at', 'state']) {
+      cell(tr, x[k]);
+    }
+    const td = cell(tr, '');
+    const mine = me !== null && x.asked_by === me.dispatcher;
+    if (x.state === 'awaiting approval' && !mine) {
+      td.appendChild(button('Approve', 'approve-' + x.id, () => act('/api/approve', x.id)));
+    }
+    if (x.state === 'approved, code not shown' && mine) {
+      td.appendChild(button('Show code', 'code-' + x.id, () => act('/api/code', x.id)));
+    }
+    body.appendChild(tr);
+  }
+}
+
+function button(text, id, onclick) {
+  const b = document.createElement('button');
+  b.type = 'button';
+  b.id = id;
+  b.textContent = text;
+  b.addEventListener('click', onclick);
+  return b;
+}
+
+async function act(path, dispatch) {
+  try {
+    const r = await api(path, { dispatch: dispatch });
+    if (r.code) {
+      showCode(r.dispatch, r.code);
+    }
+    say(r.message, true);
+    await refresh();
+  } catch (e) {
+    say(e.message, false);
+  }
+}
+
+async function loggedIn(session) {
+  me = session;
+  $('who').textContent = 'dispatcher ' + session.dispatcher + ' (' + session.role + ')';
+  $('logout').hidden = false;
+  $('login-view').hidden = true;
+  $('main-view').hidden = false;
+  await refresh();
+}
+
+$('login-form').addEventListener('submit', async (ev) => {
+  ev.preventDefault();
+  const pw = $('login-password');
+  try {
+    const s = await api('/api/login', { name: $('login-name').value, password: pw.value });
+    pw.value = '';
+    say('logged in', true);
+    await loggedIn(s);
+  } catch (e) {
+    pw.value = '';
+    say(e.message, false);
+  }
+});
+
+$('logout').addEventListener('click', async () => {
+  try {
+    await api('/api/logout', {});
+    say('logged out', true);
+  } catch (e) {
+    say(e.message, false);
+  }
+  showLogin();
+});
+
+$('dispatch-lock').addEventListener('change', fillPeople);
+
+$('dispatch-form').addEventListener('submit', async (ev) => {
+  ev.preventDefault();
+  try {
+    const r = await api('/api/dispatch',
+      { lock: $('dispatch-lock').value, person: $('dispatch-person').value });
+    if (r.code) {
+      showCode(r.dispatch, r.code);
+      say('dispatch ' + r.dispatch + ' recorded', true);
+    } else {
+      say('dispatch ' + r.dispatch + ' is awaiting approval by another dispatcher', true);
+    }
+    await refresh();
+  } catch (e) {
+    say(e.message, false);
+  }
+});
+
+$('seal-form').addEventListener('submit', async (ev) => {
+  ev.preventDefault();
+  try {
+    const r = await api('/api/seal',
+      { dispatch: $('seal-dispatch').value.trim(), seal: $('seal-digits').value.trim() });
+    say(r.message, true);
+    $('seal-digits').value = '';
+    await refresh();
+  } catch (e) {
+    say(e.message, false);
+  }
+});
+
+$('code-done').addEventListener('click', hideCode);
+
+(async () => {
+  try {
+    await loggedIn(await api('/api/session'));
+  } catch (e) {
+    showLogin();
+  }
+})();
