@@ -4,7 +4,7 @@ FRONTEND ?= keypad
 STATE ?= $(if $(filter dial,$(FRONTEND)),.demo-state-dial,.demo-state)
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 
-.PHONY: all deps configure check demo bench clean format fuzz report
+.PHONY: all deps configure check demo fleet-demo bench clean format fuzz report
 
 all: configure
 	cmake --build $(BUILD) -j $(JOBS)
@@ -45,6 +45,11 @@ fuzz: deps
 demo: all
 	@mkdir -p $(STATE)
 	$(BUILD)/ownerlock-sim --state $(STATE) --frontend $(FRONTEND)
+
+# The owner's fleet service with three simulated locks in one-time code mode,
+# on a PostgreSQL of its own (docs/FLEET.md): until Ctrl-C.
+fleet-demo: all
+	scripts/fleet-demo.sh $(BUILD)
 
 format:
 	clang-format -i $$(git ls-files '*.c' '*.h')
