@@ -327,6 +327,7 @@ typedef struct ol_lock {
     // A code waiting for its one-time code (MODE_ONE_TIME); RAM only.
     uint8_t otc_slot;
     uint32_t otc_grant;
+    uint32_t otc_used; // the counter of the last one-time code taken
     ol_outputs out;
 } ol_lock;
 

@@ -95,7 +95,7 @@ ol_err ol_onetime_entry(ol_lock *lock, const ol_event *ev) {
         err = ol_audit_append(lock, OL_AUDIT_ONE_TIME, v.slot, (uint16_t)t.counter);
     }
     if (!err) {
-        lock->otc.seal_counter = t.counter; // RAM until the opening saves it
+        lock->otc_used = t.counter; // the seal's, if this one opens
         err = ol_open_rules(lock, v.slot, v.grant, true);
     }
     return err;
@@ -111,6 +111,7 @@ ol_err ol_onetime_opened(ol_lock *lock, uint8_t slot) {
     }
     next.seal_due = true;
     next.seal_slot = slot;
+    next.seal_counter = lock->otc_used;
     return ol_save_otc(lock, &next);
 }
 
