@@ -428,6 +428,44 @@ SIMEOF
     expect 0 "dispatch $id closed: the seal is valid" "the seal the simulated lock showed"
     run "dora-password-1" dispatch 777 "Sam Imms" --as dora
     expect 0 "counter 1" "the next dispatch takes the next counter"
+    code1=$(sed -n 's/^code //p' "$tmp/out")
+    # The same lock again (its state kept): the second code opens it, and its
+    # audit trail goes out through the service port, into the fleet, checked by
+    # the owner's tool (tests/keys/sim-owner.key: the simulator's TEST owner key).
+    cat >"$tmp/lock2.sim" <<SIMEOF
+keys 482915#
+keys $code1#
+expect event audit kind=one_time_code slot=0 arg=1
+door open
+service plug
+keys *19 482915#
+service export audit $tmp/777.audit
+SIMEOF
+    if "$sim" --seed 1 --state "$tmp/lock-777" --script "$tmp/lock.sim" >/dev/null 2>&1 &&
+        "$sim" --seed 1 --state "$tmp/lock-777" --script "$tmp/lock2.sim" >"$tmp/lock2.out" 2>&1 &&
+        [ -s "$tmp/777.audit" ]; then ok; else
+        bad "the simulated lock's export: $(tail -n 5 "$tmp/lock2.out")"
+    fi
+    owner="$(cd "$(dirname "$0")/../.." && pwd)/tests/keys/sim-owner.key"
+    export OWNERLOCK_TOOL="$(dirname "$fleet")/ownerlock"
+    before=$(counts)
+    # One record's argument changed: the owner's tool refuses it, nothing is stored.
+    awk '$1 == "record" && !done { $6 = $6 + 1; done = 1 } { print }' "$tmp/777.audit" \
+        >"$tmp/777-bad.audit"
+    cmp -s "$tmp/777.audit" "$tmp/777-bad.audit" && bad "the test did not change the export"
+    run "" audit ingest 777 "$tmp/777-bad.audit" "$owner"
+    expect 2 "does not verify it: nothing stored" "a changed export"
+    unchanged "a changed export"
+    run "" audit ingest 777 "$tmp/777.audit" "$owner"
+    expect 0 "records verified" "audit ingest"
+    n=$(sql "SELECT count(*) FROM fleet.audit WHERE lock = 777")
+    [ "$n" -gt 10 ] && ok || bad "only $n audit records stored"
+    [ "$(sql "SELECT count(*) FROM fleet.audit WHERE lock = 777 AND kind IN ('one_time_code', 'close_seal')")" = 3 ] &&
+        ok || bad "the one-time codes and the seal are not in the stored trail"
+    run "" audit ingest 777 "$tmp/777.audit" "$owner"
+    expect 0 ", 0 new" "the same export again adds nothing"
+    run "" audit ingest 778 "$tmp/777.audit" "$owner"
+    expect 2 "no lock 778" "an export for a lock the fleet does not have"
 fi
 
 # ---- secrets in no output ----

@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <sodium.h>
@@ -1170,4 +1171,187 @@ static fleet_status logout(fleet *f, const fleet_args *a, text *reply) {
 
 fleet_status cmd_logout(fleet *f, const fleet_args *a) {
     return run_command(f, a, logout);
+}
+
+// ---- a lock's audit trail, taken in ------------------------------------------------
+//
+// An export the lock's service port gave (`service export audit`) is checked by
+// the owner's tool (`ownerlock audit verify`: the MAC of every record and the
+// seal over the range, under the owner's audit key) before anything of it is
+// stored; the records then join the lock's trail here, and one that disagrees
+// with a record already stored at its sequence number refuses the whole export.
+
+// The owner's tool: $OWNERLOCK_TOOL, or `ownerlock` beside this program.
+static void tool_path(char out[4096]) {
+    const char *env = getenv("OWNERLOCK_TOOL");
+    if (env != NULL && env[0] != '\0') {
+        snprintf(out, 4096, "%s", env);
+        return;
+    }
+    char self[4000];
+    ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+    self[n > 0 ? n : 0] = '\0';
+    char *slash = strrchr(self, '/');
+    if (slash != NULL) {
+        *slash = '\0';
+    }
+    snprintf(out, 4096, "%s/ownerlock", slash != NULL ? self : ".");
+}
+
+// Runs `ownerlock audit verify --key KEY --csv CSV EXPORT`; FLEET_OK when it
+// verified (its own message on standard error otherwise).
+static fleet_status verify_export(const char *export, const char *key, const char *csv) {
+    char tool[4096];
+    tool_path(tool);
+    pid_t pid = fork();
+    if (pid < 0) {
+        fleet_say("cannot start the owner's tool: %s", strerror(errno));
+        return FLEET_SYSTEM;
+    }
+    if (pid == 0) {
+        int devnull = open("/dev/null", O_WRONLY);
+        if (devnull >= 0) {
+            dup2(devnull, STDOUT_FILENO); // its report; its refusals stay on stderr
+        }
+        execl(tool, tool, "audit", "verify", "--key", key, "--csv", csv, export, (char *)NULL);
+        fprintf(stderr, "ownerlock-fleet: cannot run %s: %s\n", tool, strerror(errno));
+        _exit(127);
+    }
+    int status = 0;
+    while (waitpid(pid, &status, 0) < 0) {
+        if (errno != EINTR) {
+            fleet_say("waiting for the owner's tool: %s", strerror(errno));
+            return FLEET_SYSTEM;
+        }
+    }
+    if (!WIFEXITED(status) || WEXITSTATUS(status) == 127) {
+        fleet_say("the owner's tool (%s) did not run", tool);
+        return FLEET_SYSTEM;
+    }
+    if (WEXITSTATUS(status) != 0) {
+        fleet_say("%s: the owner's tool does not verify it: nothing stored", export);
+        return FLEET_INPUT;
+    }
+    return FLEET_OK;
+}
+
+// One record of the tool's CSV: seq,time,kind,slot,arg (slot empty: none).
+static bool csv_record(char *line, const char *field[5]) {
+    size_t len = strlen(line);
+    if (len == 0 || line[len - 1] != '\n') {
+        return false;
+    }
+    line[len - 1] = '\0';
+    for (int i = 0; i < 5; i++) {
+        field[i] = line;
+        char *comma = strchr(line, ',');
+        if ((comma == NULL) != (i == 4)) {
+            return false;
+        }
+        if (comma != NULL) {
+            *comma = '\0';
+            line = comma + 1;
+        }
+    }
+    return true;
+}
+
+// *read: records read; *added: of them, not stored before.
+static fleet_status take_records(fleet *f, const char *number, FILE *in, uint32_t *read,
+                                 uint32_t *added) {
+    char line[256];
+    if (fgets(line, sizeof line, in) == NULL || strcmp(line, "seq,time,kind,slot,arg\n") != 0) {
+        fleet_say("the owner's tool wrote no records (its CSV has no header)");
+        return FLEET_SYSTEM;
+    }
+    while (fgets(line, sizeof line, in) != NULL) {
+        const char *field[5];
+        if (!csv_record(line, field)) {
+            fleet_say("the owner's tool wrote a line this program cannot read");
+            return FLEET_SYSTEM;
+        }
+        const char *p[] = {number,  field[0], field[1], field[2], field[3][0] ? field[3] : NULL,
+                           field[4]};
+        PGresult *r = db_run(f, "find the record",
+                             "SELECT at = $3 AND kind = $4 AND slot IS NOT DISTINCT FROM "
+                             "$5::smallint AND arg = $6::integer FROM fleet.audit "
+                             "WHERE lock = $1 AND seq = $2",
+                             6, p);
+        if (r == NULL) {
+            return FLEET_SYSTEM;
+        }
+        bool stored = PQntuples(r) == 1, same = stored && strcmp(PQgetvalue(r, 0, 0), "t") == 0;
+        PQclear(r);
+        if (stored && !same) {
+            fleet_say("record %s of lock %s differs from the one stored: nothing stored", field[0],
+                      number);
+            return FLEET_INPUT;
+        }
+        if (!stored) {
+            fleet_status st = exec(f, "store the record",
+                                   "INSERT INTO fleet.audit (lock, seq, at, kind, slot, arg) "
+                                   "VALUES ($1, $2, $3, $4, $5, $6)",
+                                   6, p);
+            if (st != FLEET_OK) {
+                return st;
+            }
+            ++*added;
+        }
+        ++*read;
+    }
+    return FLEET_OK;
+}
+
+static fleet_status audit_ingest(fleet *f, const fleet_args *a, text *reply) {
+    uint32_t lock;
+    fleet_status st = parse_lock(a->pos[0], &lock);
+    if (st != FLEET_OK) {
+        return st;
+    }
+    char number[12];
+    snprintf(number, sizeof number, "%" PRIu32, lock);
+    const char *p[] = {number};
+    int found;
+    st =
+        count_rows(f, "find the lock", "SELECT 1 FROM fleet.locks WHERE number = $1", 1, p, &found);
+    if (st != FLEET_OK) {
+        return st;
+    }
+    if (!found) {
+        fleet_say("no lock %s: nothing stored", number);
+        return FLEET_INPUT;
+    }
+    char csv[] = "/tmp/ownerlock-fleet-audit.XXXXXX";
+    int fd = mkstemp(csv);
+    if (fd < 0) {
+        fleet_say("a temporary file: %s", strerror(errno));
+        return FLEET_SYSTEM;
+    }
+    close(fd);
+    st = verify_export(a->pos[1], a->pos[2], csv);
+    uint32_t read = 0, added = 0;
+    FILE *in = st == FLEET_OK ? fopen(csv, "r") : NULL;
+    if (st == FLEET_OK && in == NULL) {
+        fleet_say("%s: %s", csv, strerror(errno));
+        st = FLEET_SYSTEM;
+    }
+    if (in != NULL) {
+        st = take_records(f, number, in, &read, &added);
+        fclose(in);
+    }
+    unlink(csv);
+    if (st != FLEET_OK) {
+        return st;
+    }
+    text detail = {0};
+    text_add(&detail, "lock %s: %" PRIu32 " records verified, %" PRIu32 " new", number, read,
+             added);
+    st = record(f, "owner", "audit ingest", &detail);
+    text_add(reply, "lock %s: %" PRIu32 " records verified, %" PRIu32 " new\n", number, read,
+             added);
+    return st;
+}
+
+fleet_status cmd_audit_ingest(fleet *f, const fleet_args *a) {
+    return run_command(f, a, audit_ingest);
 }

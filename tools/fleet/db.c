@@ -178,6 +178,15 @@ static const char *const schema[] = {
     "  records smallint NOT NULL,"
     "  ok boolean NOT NULL,"
     "  at timestamptz NOT NULL)",
+    // Locks' audit trails, as their exports verified (`audit ingest`).
+    "CREATE TABLE fleet.audit ("
+    "  lock bigint NOT NULL REFERENCES fleet.locks,"
+    "  seq bigint NOT NULL CHECK (seq BETWEEN 0 AND 4294967295),"
+    "  at text NOT NULL,"
+    "  kind text NOT NULL,"
+    "  slot smallint,"
+    "  arg integer NOT NULL,"
+    "  PRIMARY KEY (lock, seq))",
     // The chain (actions.c). The trigger stops an UPDATE or DELETE made by
     // mistake; one made on purpose by whoever can drop the trigger breaks the
     // chain, and `log verify` names the row.

@@ -166,6 +166,8 @@ FLEET_MUST_CHECK fleet_status cmd_code(fleet *f, const fleet_args *a);
 FLEET_MUST_CHECK fleet_status cmd_seal(fleet *f, const fleet_args *a);
 FLEET_MUST_CHECK fleet_status cmd_dispatches(fleet *f, const fleet_args *a);
 FLEET_MUST_CHECK fleet_status cmd_log_verify(fleet *f);
+// A lock's exported audit trail, verified by the owner's tool, then stored.
+FLEET_MUST_CHECK fleet_status cmd_audit_ingest(fleet *f, const fleet_args *a);
 // The HTTP service's login and logout: `as` and its password (login), or a
 // session (logout); both recorded, a wrong password too.
 FLEET_MUST_CHECK fleet_status cmd_login(fleet *f, const fleet_args *a);

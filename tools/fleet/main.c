@@ -97,6 +97,8 @@ static const command commands[] = {
     {"seal", NULL, 2, NEEDS_KEK | NEEDS_AS, cmd_seal, "seal ID kk-MMMM-MMMM --as NAME"},
     {"dispatches", NULL, 0, TAKES_OPEN, cmd_dispatches, "dispatches [--open]"},
     {"log", "verify", 0, 0, run_log_verify, "log verify"},
+    {"audit", "ingest", 3, NEEDS_KEK, cmd_audit_ingest,
+     "audit ingest LOCK EXPORT AUDIT-KEY (an export the owner's tool verifies)"},
     {"serve", NULL, 0, NEEDS_KEK | TAKES_LISTEN, cmd_serve,
      "serve --listen ADDRESS:PORT [--idle SECONDS] [--origin URL]"},
 };
