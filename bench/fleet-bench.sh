@@ -72,4 +72,10 @@ python3 "$here/fleet_bench.py" run "$fleet" >"$tmp/off.txt" || { cat "$tmp/off.t
 restart_server on
 python3 "$here/fleet_bench.py" run "$fleet" >"$tmp/on.txt" || { cat "$tmp/on.txt"; exit 1; }
 python3 "$here/fleet_bench.py" report "$tmp/off.txt" "$tmp/on.txt" || exit 1
+# The chain the load computed and the API extended, checked by the program.
+t0=$(date +%s)
+if ! "$fleet" log verify >"$tmp/verify.out" 2>&1; then
+    echo "FAIL: log verify: $(cat "$tmp/verify.out")"; exit 1
+fi
+echo "log verify: $(head -n 1 "$tmp/verify.out") ($(($(date +%s) - t0)) s)"
 echo "the whole bench: $(($(date +%s) - started)) s"

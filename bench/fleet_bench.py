@@ -426,6 +426,22 @@ def machine():
     return "%d CPUs (nproc), %s, memory %s" % (os.cpu_count(), cpu, mem)
 
 
+def fdatasync_rate():
+    """8 KiB writes each followed by fdatasync, for a second, beside the cluster."""
+    path = os.path.join(env("TMP"), "fdatasync.test")
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT, 0o600)
+    block, n, t0 = b"\0" * 8192, 0, time.perf_counter()
+    try:
+        while time.perf_counter() - t0 < 1.0:
+            os.pwrite(fd, block, 0)
+            os.fdatasync(fd)
+            n += 1
+    finally:
+        os.close(fd)
+        os.unlink(path)
+    return n / (time.perf_counter() - t0)
+
+
 def report(paths):
     passes = []
     for p in paths:
@@ -440,6 +456,9 @@ def report(paths):
         "max_wal_size %s, synchronous_commit %s" % (s["server_version"], s["shared_buffers"],
                                                    s["work_mem"], s["wal_level"],
                                                    s["max_wal_size"], s["synchronous_commit"]))
+    rate = fdatasync_rate()
+    say("the disk under the cluster: %.0f fdatasync per second (8 KiB each, %.0f us): what a"
+        " commit with fsync on waits for" % (rate, 1e6 / rate))
     say("serve: one thread, one request at a time; client: Python http.client, kept-alive,")
     say("  on the same machine (its time is in the latency)")
     say("")
