@@ -66,7 +66,7 @@ restart_server() { # restart_server FSYNC
     fi
 }
 
-export PGBIN=$pgbin TMP=$tmp BENCH_N=$n BENCH_REAL_LOCKS=$real_locks
+export PGBIN="$pgbin" TMP="$tmp" BENCH_N="$n" BENCH_REAL_LOCKS="$real_locks"
 python3 "$here/fleet_bench.py" load "$fleet" || exit 1
 python3 "$here/fleet_bench.py" run "$fleet" >"$tmp/off.txt" || { cat "$tmp/off.txt"; exit 1; }
 restart_server on
