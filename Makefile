@@ -4,7 +4,7 @@ FRONTEND ?= keypad
 STATE ?= $(if $(filter dial,$(FRONTEND)),.demo-state-dial,.demo-state)
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 
-.PHONY: all deps configure check demo fleet-demo bench clean format fuzz report
+.PHONY: all deps configure check demo fleet-demo bench bench-fleet clean format fuzz report
 
 all: configure
 	cmake --build $(BUILD) -j $(JOBS)
@@ -116,6 +116,13 @@ size: target
 # and for a session handshake on each side.
 bench: target
 	bench/run-bench.sh $(TARGET_BUILD)
+
+# The fleet service at size (issue 18, docs/FLEET.md "Measured"): 100,000
+# locks and 1,000,000 past dispatches in a PostgreSQL of its own; codes issued
+# and seals verified per second through `serve`'s API, fsync off and on.
+# BENCH_N=2000 dispatches and seals timed per pass; about 3 minutes.
+bench-fleet: all
+	bench/fleet-bench.sh $(BUILD)/ownerlock-fleet
 
 # The lock-body firmware as a signed image, and its digest (scripts/firmware.sh:
 # OL_SIGNING_KEY names your signing key's file; without it a TEST key).

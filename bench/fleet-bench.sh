@@ -1,0 +1,81 @@
+#!/bin/sh
+# ownerlock — `make bench-fleet` (issue 18): the fleet service (docs/FLEET.md)
+# with 100,000 locks and 1,000,000 past dispatches: one-time codes issued per
+# second through `serve`'s API, the median and 99th percentile of one
+# dispatch, and seals verified per second.
+#
+# usage: bench/fleet-bench.sh FLEET   (the ownerlock-fleet program)
+#
+# Its own PostgreSQL (tests/fleet/pg.sh: initdb in /tmp, a Unix socket only,
+# removed at the end). The fleet is set up with the command line (dispatchers,
+# people, BENCH_REAL_LOCKS real locks with sealed OTC keys, provisioned to
+# files, people's slots), then bench/fleet_bench.py fills the tables to size
+# with SQL and drives `serve` over HTTP. Two passes: fsync off (an upper
+# bound) and fsync on (PostgreSQL's default). Environment: BENCH_N (the
+# dispatches and seals timed per pass, 2000), BENCH_REAL_LOCKS (100).
+set -u
+fleet=$1
+[ -x "$fleet" ] || { echo "no $fleet: make all first"; exit 1; }
+command -v python3 >/dev/null || { echo "python3 is needed (scripts/install-deps.sh)"; exit 1; }
+here=$(cd "$(dirname "$0")" && pwd)
+real_locks=${BENCH_REAL_LOCKS:-100}
+n=${BENCH_N:-2000}
+started=$(date +%s)
+
+# shellcheck source=tests/fleet/pg.sh
+. "$here/../tests/fleet/pg.sh"
+
+head -c 32 /dev/urandom | od -An -v -tx1 | tr -d ' \n' >"$tmp/owner.key"
+echo >>"$tmp/owner.key"
+chmod 600 "$tmp/owner.key"
+export OWNERLOCK_FLEET_KEY="$tmp/owner.key"
+
+# setup INPUT ARGS...: a command line step that must work.
+setup() {
+    input=$1; shift
+    if ! printf '%s\n' "$input" | "$fleet" "$@" >"$tmp/setup.out" 2>&1; then
+        echo "FAIL: setup: $*: $(cat "$tmp/setup.out")"; exit 1
+    fi
+}
+echo "setting up with the command line: 4 dispatchers, 30 people, $real_locks locks, their slots"
+setup "" init
+for d in 1 2 3 4; do
+    setup "bench-password-$d" dispatcher add "disp$d" dispatcher
+done
+for p in $(seq 1 30); do
+    setup "" person add "$(printf 'Person %05d' "$p")"
+done
+mkdir "$tmp/keys" && chmod 700 "$tmp/keys"
+k=0
+while [ $k -lt "$real_locks" ]; do
+    number=$((100000 + k))
+    setup "" lock add $number "Branch $k, vault"
+    setup "" lock provision $number "$tmp/keys/$number.otc"
+    # Three people per lock, slots 1 to 3 (fleet_bench.py uses the same rule).
+    for j in 0 1 2; do
+        setup "" person slot "$(printf 'Person %05d' $(((3 * k + j) % 30 + 1)))" $number $((j + 1))
+    done
+    k=$((k + 1))
+done
+echo "  done in $(($(date +%s) - started)) s"
+
+restart_server() { # restart_server FSYNC
+    if ! as_server "$pgbin/pg_ctl" -D "$tmp/pg/data" -l "$tmp/pg/server.log" -w -t 120 \
+        -o "-c listen_addresses='' -k $tmp/pg -c fsync=$1" restart >"$tmp/pg_ctl.log" 2>&1; then
+        echo "the server did not restart:"; cat "$tmp/pg_ctl.log"; exit 1
+    fi
+}
+
+export PGBIN="$pgbin" TMP="$tmp" BENCH_N="$n" BENCH_REAL_LOCKS="$real_locks"
+python3 "$here/fleet_bench.py" load "$fleet" || exit 1
+python3 "$here/fleet_bench.py" run "$fleet" >"$tmp/off.txt" || { cat "$tmp/off.txt"; exit 1; }
+restart_server on
+python3 "$here/fleet_bench.py" run "$fleet" >"$tmp/on.txt" || { cat "$tmp/on.txt"; exit 1; }
+python3 "$here/fleet_bench.py" report "$tmp/off.txt" "$tmp/on.txt" || exit 1
+# The chain the load computed and the API extended, checked by the program.
+t0=$(date +%s)
+if ! "$fleet" log verify >"$tmp/verify.out" 2>&1; then
+    echo "FAIL: log verify: $(cat "$tmp/verify.out")"; exit 1
+fi
+echo "log verify: $(head -n 1 "$tmp/verify.out") ($(($(date +%s) - t0)) s)"
+echo "the whole bench: $(($(date +%s) - started)) s"
