@@ -2,7 +2,7 @@
 # ownerlock — `make bench-fleet` (issue 18): the fleet service (docs/FLEET.md)
 # with 100,000 locks and 1,000,000 past dispatches: one-time codes issued per
 # second through `serve`'s API, the median and 99th percentile of one
-# dispatch, and seals verified per second.
+# dispatch, seals verified per second, and audit records taken in per second.
 #
 # usage: bench/fleet-bench.sh FLEET   (the ownerlock-fleet program)
 #
@@ -78,4 +78,45 @@ if ! "$fleet" log verify >"$tmp/verify.out" 2>&1; then
     echo "FAIL: log verify: $(cat "$tmp/verify.out")"; exit 1
 fi
 echo "log verify: $(head -n 1 "$tmp/verify.out") ($(($(date +%s) - t0)) s)"
+
+# Audit records taken in: a simulated lock's trail of 4,096 records and more
+# (2,100 openings, each an `open` and a `bolt_extended`), exported through its
+# service port, then `audit ingest` into BENCH_INGEST_LOCKS locks' trails:
+# each verified by the owner's tool (a process of its own) before its records
+# are stored, as the service does for every export.
+build=$(dirname "$fleet")
+ingest_locks=${BENCH_INGEST_LOCKS:-10}
+if [ -x "$build/ownerlock-sim" ] && [ -x "$build/ownerlock" ]; then
+    owner_key="$here/../tests/keys/sim-owner.key"
+    {
+        printf 'keys 482915# 482915#\nwait 3s\nkeys *\nwait 4s\ndoor close\nwait 3s\n'
+        i=0
+        while [ $i -lt 2100 ]; do
+            printf 'keys 482915#\nwait 7s\n'
+            i=$((i + 1))
+        done
+        printf 'keys 482915#\ndoor open\nservice plug\nkeys *19 482915#\n'
+        printf 'service export audit %s\n' "$tmp/lock.audit"
+    } >"$tmp/trail.sim"
+    t0=$(date +%s)
+    if ! "$build/ownerlock-sim" --seed 1 --script "$tmp/trail.sim" >/dev/null 2>&1; then
+        echo "FAIL: the simulated lock's trail"; exit 1
+    fi
+    records=$(grep -c '^record ' "$tmp/lock.audit")
+    echo "audit ingest: a simulated lock's export of $records records (made in $(($(date +%s) - t0)) s)"
+    export OWNERLOCK_TOOL="$build/ownerlock"
+    t0=$(python3 -c 'import time; print(time.time())')
+    k=0
+    while [ $k -lt "$ingest_locks" ]; do
+        if ! "$fleet" audit ingest $((100000 + k)) "$tmp/lock.audit" "$owner_key" \
+            >"$tmp/ingest.out" 2>&1; then
+            echo "FAIL: audit ingest: $(cat "$tmp/ingest.out")"; exit 1
+        fi
+        k=$((k + 1))
+    done
+    python3 -c "import sys, time; t = time.time() - float(sys.argv[1]); n = int(sys.argv[2]) * int(sys.argv[3]); print('  %d exports of %d records, each verified, then stored: %.1f s, %.0f records a second (fsync on)' % (int(sys.argv[2]), int(sys.argv[3]), t, n / t))" \
+        "$t0" "$ingest_locks" "$records"
+else
+    echo "audit ingest: skipped (no ownerlock-sim or ownerlock beside $fleet: make all)"
+fi
 echo "the whole bench: $(($(date +%s) - started)) s"
