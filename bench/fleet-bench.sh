@@ -25,18 +25,8 @@ started=$(date +%s)
 # shellcheck source=tests/fleet/pg.sh
 . "$here/../tests/fleet/pg.sh"
 
-head -c 32 /dev/urandom | od -An -v -tx1 | tr -d ' \n' >"$tmp/owner.key"
-echo >>"$tmp/owner.key"
-chmod 600 "$tmp/owner.key"
-export OWNERLOCK_FLEET_KEY="$tmp/owner.key"
+fleet_owner_key
 
-# setup INPUT ARGS...: a command line step that must work.
-setup() {
-    input=$1; shift
-    if ! printf '%s\n' "$input" | "$fleet" "$@" >"$tmp/setup.out" 2>&1; then
-        echo "FAIL: setup: $*: $(cat "$tmp/setup.out")"; exit 1
-    fi
-}
 echo "setting up with the command line: 4 dispatchers, 30 people, $real_locks locks, their slots"
 setup "" init
 for d in 1 2 3 4; do

@@ -27,27 +27,16 @@ before_cleanup() {
     wait 2>/dev/null
 }
 
-head -c 32 /dev/urandom | od -An -v -tx1 | tr -d ' \n' >"$tmp/owner.key"
-echo >>"$tmp/owner.key"
-chmod 600 "$tmp/owner.key"
-export OWNERLOCK_FLEET_KEY="$tmp/owner.key"
-step() { # INPUT ARGS...: a command line step that must work
-    input=$1
-    shift
-    if ! printf '%s\n' "$input" | "$fleet" "$@" >"$tmp/step.out" 2>&1; then
-        echo "fleet-demo: $*: $(cat "$tmp/step.out")"
-        exit 1
-    fi
-}
-step "" init
-step dora-demo-pass dispatcher add dora dispatcher
-step eve-demo-pass dispatcher add eve dispatcher
-step ada-demo-pass dispatcher add ada admin
-step "" person add "Alex Teller"
+fleet_owner_key
+setup "" init
+setup dora-demo-pass dispatcher add dora dispatcher
+setup eve-demo-pass dispatcher add eve dispatcher
+setup ada-demo-pass dispatcher add ada admin
+setup "" person add "Alex Teller"
 for n in 101 102 103; do
-    step "" lock add $n "Branch $n, vault"
-    step "" person slot "Alex Teller" $n 0
-    step "" lock provision $n "$tmp/$n.otc"
+    setup "" lock add $n "Branch $n, vault"
+    setup "" person slot "Alex Teller" $n 0
+    setup "" lock provision $n "$tmp/$n.otc"
     # The safe: manager code 482915 (no recovery code kept: a demo), then a
     # service session takes the fleet's key; the door shut.
     printf '%s\n' "keys 482915# 482915#" "wait 3s" "keys *" "wait 4s" "service plug" \

@@ -5,7 +5,10 @@
 # refuses root); else as the current user.
 #
 # After it: $tmp (the test's directory), $pgbin, OWNERLOCK_FLEET_DB and
-# sql QUERY (psql, unaligned, tuples only). A test that starts more defines
+# sql QUERY (psql, unaligned, tuples only); for a script that set $fleet (the
+# ownerlock-fleet program), fleet_owner_key (a new owner's key in $tmp, as
+# OWNERLOCK_FLEET_KEY) and setup INPUT ARGS... (a command line step that must
+# work, INPUT on its standard input). A test that starts more defines
 # before_cleanup, which runs first at exit.
 # Debian keeps the server's programs off PATH, one directory per version.
 pgbin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
@@ -49,3 +52,18 @@ server_up=1
 
 export OWNERLOCK_FLEET_DB="host=$tmp/pg user=fleet dbname=postgres"
 sql() { "$pgbin/psql" -X -A -t -q -v ON_ERROR_STOP=1 -d "$OWNERLOCK_FLEET_DB" -c "$1"; }
+
+fleet_owner_key() {
+    head -c 32 /dev/urandom | od -An -v -tx1 | tr -d ' \n' >"$tmp/owner.key"
+    echo >>"$tmp/owner.key"
+    chmod 600 "$tmp/owner.key"
+    export OWNERLOCK_FLEET_KEY="$tmp/owner.key"
+}
+setup() {
+    input=$1
+    shift
+    if ! printf '%s\n' "$input" | "$fleet" "$@" >"$tmp/setup.out" 2>&1; then
+        echo "FAIL: setup: $*: $(cat "$tmp/setup.out")"
+        exit 1
+    fi
+}

@@ -21,18 +21,8 @@ command -v python3 >/dev/null || { echo "python3 is needed (scripts/install-deps
 # shellcheck source=tests/fleet/pg.sh
 . "$(dirname "$0")/pg.sh"
 
-head -c 32 /dev/urandom | od -An -v -tx1 | tr -d ' \n' >"$tmp/owner.key"
-echo >>"$tmp/owner.key"
-chmod 600 "$tmp/owner.key"
-export OWNERLOCK_FLEET_KEY="$tmp/owner.key"
+fleet_owner_key
 
-# setup INPUT ARGS...: a command line step that must work.
-setup() {
-    input=$1; shift
-    if ! printf '%s\n' "$input" | "$fleet" "$@" >"$tmp/setup.out" 2>&1; then
-        echo "FAIL: setup: $*: $(cat "$tmp/setup.out")"; exit 1
-    fi
-}
 setup "" init
 setup "" lock add 777 "Branch 7, vault"
 setup "" lock add 778 "Depot <b>north</b>"
