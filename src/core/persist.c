@@ -214,12 +214,12 @@ ol_err ol_save_otc(ol_lock *lock, const ol_otc_state *next) {
         }
         return err;
     }
-    put_le32(buf + 4, next->next);
-    put_le32(buf + 8, next->key_id);
-    buf[12] = next->seal_due;
-    buf[13] = next->seal_slot;
-    put_le32(buf + 16, next->seal_counter);
-    put_le32(buf + 20, next->seal_from);
+    put_le32(buf, next->next);
+    put_le32(buf + 4, next->key_id);
+    buf[8] = next->seal_due;
+    buf[9] = next->seal_slot;
+    put_le32(buf + 12, next->seal_counter);
+    put_le32(buf + 16, next->seal_from);
     ol_err err = ol_kv_put(&lock->kv, KEY_OTC, buf, sizeof buf);
     if (!err) {
         lock->otc = *next;
@@ -336,8 +336,8 @@ ol_err ol_load_state(ol_lock *lock) {
     if (!err) {
         err = load(lock, KEY_OTC, buf, OTC_BYTES, &found);
         if (!err && found) {
-            lock->otc = (ol_otc_state){get_le32(buf + 4), get_le32(buf + 8),  buf[12] != 0,
-                                       buf[13],           get_le32(buf + 16), get_le32(buf + 20)};
+            lock->otc = (ol_otc_state){get_le32(buf), get_le32(buf + 4),  buf[8] != 0,
+                                       buf[9],        get_le32(buf + 12), get_le32(buf + 16)};
         }
     }
     if (!err) {
