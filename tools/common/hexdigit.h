@@ -1,5 +1,6 @@
 // ownerlock — one hex digit's value, for the host tools that read hex (the
-// simulator's `wire inject`, the fleet service's keys).
+// simulator's `wire inject`, the owner's tool's audit exports, the fleet
+// service's keys).
 #ifndef OWNERLOCK_TOOLS_HEXDIGIT_H
 #define OWNERLOCK_TOOLS_HEXDIGIT_H
 

@@ -11,6 +11,7 @@
 #define _DEFAULT_SOURCE 1 // getrandom, fchmod
 #endif
 #include "audit.h"
+#include "hexdigit.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -85,19 +86,12 @@ static int refuse_line(const char *path, size_t line, const char *why) {
     return INPUT;
 }
 
-static int nibble(char c) {
-    return c >= '0' && c <= '9'   ? c - '0'
-           : c >= 'a' && c <= 'f' ? c - 'a' + 10
-           : c >= 'A' && c <= 'F' ? c - 'A' + 10
-                                  : -1;
-}
-
 static bool unhex(uint8_t *out, size_t n, const char *hex) {
     if (strlen(hex) != 2 * n) {
         return false;
     }
     for (size_t i = 0; i < n; i++) {
-        int hi = nibble(hex[2 * i]), lo = nibble(hex[2 * i + 1]);
+        int hi = hex_digit_value(hex[2 * i]), lo = hex_digit_value(hex[2 * i + 1]);
         if (hi < 0 || lo < 0) {
             return false;
         }
