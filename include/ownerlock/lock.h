@@ -326,6 +326,7 @@ typedef struct ol_lock {
     uint32_t export_first, export_next;
     // A code waiting for its one-time code (MODE_ONE_TIME); RAM only.
     uint8_t otc_slot;
+    bool otc_release; // what is waited for is the fleet's release code (onetime.c)
     uint32_t otc_grant;
     uint32_t otc_used; // the counter of the last one-time code taken
     ol_outputs out;

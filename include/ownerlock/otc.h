@@ -6,8 +6,9 @@
 //
 //   code(counter, slot)          = digits(HMAC-SHA256(key, msg('C')))
 //   seal(counter, slot, records) = digits(HMAC-SHA256(key, msg('S')))
+//   release(counter, slot)       = digits(HMAC-SHA256(key, msg('R')))
 //   msg(kind) = "ownerlock otc 1" 0x00 | kind | lock (u32 LE) | counter (u32 LE)
-//               | slot | records (0 for a code)
+//               | slot | records (0 for a code and a release)
 //
 // digits() takes the MAC's first 2n bytes as n big-endian 16-bit numbers and
 // writes each one's remainder mod 10, one digit apiece (16 bits make a digit
@@ -37,5 +38,11 @@ void ol_otc_code(uint8_t digits[OL_OTC_CODE_DIGITS], const uint8_t key[OL_OTC_KE
 // `records` audit records after the opening's (the close's included).
 void ol_otc_seal(uint8_t digits[OL_OTC_SEAL_DIGITS], const uint8_t key[OL_OTC_KEY_BYTES],
                  uint32_t lock, uint32_t counter, uint8_t slot, uint8_t records);
+
+// The code that releases lock `lock` from one-time codes (turns them off),
+// typed by the manager in `slot` who asked through the service port; it
+// takes `counter` as a one-time code does.
+void ol_otc_release(uint8_t digits[OL_OTC_CODE_DIGITS], const uint8_t key[OL_OTC_KEY_BYTES],
+                    uint32_t lock, uint32_t counter, uint8_t slot);
 
 #endif

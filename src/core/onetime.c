@@ -4,12 +4,14 @@
 #include <string.h>
 
 #include "audit.h"
+#include "fault.h"
 #include "fih.h"
 #include "keystore.h"
 #include "opening.h"
 #include "ownerlock/crypto.h"
 #include "persist.h"
 #include "screen.h"
+#include "service.h"
 #include "state.h"
 #include "store/store.h"
 #include "tries.h"
@@ -43,6 +45,7 @@ void ol_onetime_ask(ol_lock *lock, uint8_t slot, uint32_t grant) {
     lock->mode = MODE_ONE_TIME;
     lock->otc_slot = slot;
     lock->otc_grant = grant;
+    lock->otc_release = false;
     lock->menu_deadline = lock->now + OL_MENU_TIMEOUT_MS;
 }
 
@@ -61,8 +64,10 @@ static void match_one_time(ol_lock *lock, void *entry, verdict *v) {
     uint32_t length_ok = 0u - (uint32_t)(t->ev->ndigits == OL_OTC_CODE_DIGITS);
     memcpy(got, t->ev->digits, t->ev->ndigits < sizeof got ? t->ev->ndigits : sizeof got);
     uint32_t hit = 0, at = 0;
+    void (*derive)(uint8_t *, const uint8_t *, uint32_t, uint32_t, uint8_t) =
+        lock->otc_release ? ol_otc_release : ol_otc_code;
     for (uint32_t i = 0; i < OL_OTC_LOOKAHEAD; i++) {
-        ol_otc_code(want, lock->otc_key, lock->otc_lock, lock->otc.next + i, lock->otc_slot);
+        derive(want, lock->otc_key, lock->otc_lock, lock->otc.next + i, lock->otc_slot);
         uint32_t m = ol_ct_eq_mask(want, got, sizeof want) & length_ok;
         hit |= m;
         at |= m & i;
@@ -80,7 +85,7 @@ ol_err ol_onetime_entry(ol_lock *lock, const ol_event *ev) {
     lock->menu_deadline = 0;
     typed t = {ev, 0};
     verdict v;
-    ol_err err = ol_try(lock, match_one_time, &t, "ONE-TIME CODE", &v);
+    ol_err err = ol_try(lock, match_one_time, &t, ol_onetime_prompt(lock), &v);
     if (err || !v.valid) {
         return err;
     }
@@ -94,11 +99,19 @@ ol_err ol_onetime_entry(ol_lock *lock, const ol_event *ev) {
     if (!err) {
         err = ol_audit_append(lock, OL_AUDIT_ONE_TIME, v.slot, (uint16_t)t.counter);
     }
-    if (!err) {
-        lock->otc_used = t.counter; // the seal's, if this one opens
-        err = ol_open_rules(lock, v.slot, v.grant, true);
+    if (err) {
+        return err;
     }
-    return err;
+    if (lock->otc_release) {
+        // Both readings (fih.h): the lock leaves the fleet's hands.
+        return v.grant == OL_GRANT ? ol_service_released(lock) : ol_fault_detected(lock);
+    }
+    lock->otc_used = t.counter; // the seal's, if this one opens
+    return ol_open_rules(lock, v.slot, v.grant, true);
+}
+
+const char *ol_onetime_prompt(const ol_lock *lock) {
+    return lock->otc_release ? "RELEASE CODE" : "ONE-TIME CODE";
 }
 
 ol_err ol_onetime_opened(ol_lock *lock, uint8_t slot) {
@@ -154,16 +167,26 @@ ol_err ol_onetime_closed(ol_lock *lock) {
     return OL_OK;
 }
 
+bool ol_onetime_held(const ol_lock *lock, uint32_t number, const uint8_t key[OL_OTC_KEY_BYTES]) {
+    return lock->has_otc &&
+           (lock->otc_lock != number || ol_ct_compare(lock->otc_key, key, OL_OTC_KEY_BYTES) != 0);
+}
+
+void ol_onetime_ask_release(ol_lock *lock, uint8_t slot) {
+    ol_onetime_ask(lock, slot, OL_GRANT);
+    lock->otc_release = true;
+    lock->message_until = 0; // the question, not the session's message
+}
+
 ol_err ol_onetime_set(ol_lock *lock, uint32_t number, const uint8_t key[OL_OTC_KEY_BYTES]) {
-    // The same key again (a provisioning file sent twice) keeps the counter
-    // and a seal owed: a used code never comes back (twenty-second outside
-    // evaluation: counter 0 opened twice). A new key is a new space of
-    // codes, counted from 0: the key first, then its state (key_id says
+    // Another key is held back (ol_onetime_held), so a key held now is this
+    // one, sent again (a provisioning file sent twice): it keeps the counter
+    // and a seal owed, and a used code never comes back (twenty-second
+    // outside evaluation: counter 0 opened twice). A new key is a new space
+    // of codes, counted from 0: the key first, then its state (key_id says
     // whose counters a state holds, so a cut in between is the new key's 0).
-    bool same = lock->has_otc && lock->otc_lock == number &&
-                ol_ct_compare(lock->otc_key, key, OL_OTC_KEY_BYTES) == 0;
     ol_err err = OL_OK;
-    if (!same) {
+    if (!lock->has_otc) {
         ol_otc_state fresh = {.key_id = key_id(key, number)};
         err = ol_keystore_save_otc(lock, key, number);
         if (!err) {

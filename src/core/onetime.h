@@ -30,8 +30,16 @@ void ol_onetime_power_up(ol_lock *lock);
 // The door shut on a bolt already out (thrown at a power-up with the door
 // open, or thrown at power-up after a cut): recorded, then a seal due shown.
 ol_err ol_onetime_shut(ol_lock *lock) OL_MUST_CHECK;
-// The service port's requests: one-time codes on (the lock's number and
-// key) or off.
+// The service port's requests. While the lock holds a key, another key (or
+// lock number) is held back, and turning one-time codes off takes the
+// fleet's release code, typed at the keypad by the manager of the session
+// (`slot`): without it one manager in a session took the lock out of the
+// fleet's hands (twenty-second outside evaluation).
+bool ol_onetime_held(const ol_lock *lock, uint32_t number, const uint8_t key[OL_OTC_KEY_BYTES]);
+void ol_onetime_ask_release(ol_lock *lock, uint8_t slot);
+// What MODE_ONE_TIME asks for (the screen, a wrong try's note).
+const char *ol_onetime_prompt(const ol_lock *lock);
+// One-time codes on (the lock's number and key; not held back) or off.
 ol_err ol_onetime_set(ol_lock *lock, uint32_t number,
                       const uint8_t key[OL_OTC_KEY_BYTES]) OL_MUST_CHECK;
 ol_err ol_onetime_off(ol_lock *lock) OL_MUST_CHECK;

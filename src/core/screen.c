@@ -2,6 +2,7 @@
 #include "screen.h"
 
 #include "functions.h"
+#include "onetime.h"
 #include "refusal.h"
 #include "recovery.h"
 #include "service.h"
@@ -119,7 +120,7 @@ void ol_screen_render(ol_lock *lock) {
         } else if (lock->mode == MODE_OFFER) {
             ol_service_offer_screen(lock, l1, l2, &o->input);
         } else if (lock->mode == MODE_ONE_TIME) {
-            ol_set_line(l1, "ONE-TIME CODE");
+            ol_set_line(l1, ol_onetime_prompt(lock));
             o->input = OL_INPUT_SECRET;
         } else if (!ol_recovery_screen(lock, l1, l2, &o->input)) {
             idle_screen(lock, l1, l2, &o->input);

@@ -50,6 +50,11 @@ static ol_err record(ol_lock *lock, uint8_t request, uint8_t outcome) {
                            (uint16_t)(request << 8 | outcome));
 }
 
+ol_err ol_service_released(ol_lock *lock) {
+    ol_err err = ol_onetime_off(lock);
+    return err ? err : record(lock, OL_SERVICE_OTC_OFF, SERVICE_DONE);
+}
+
 ol_err ol_service_open(ol_lock *lock) {
     lock->service_until = lock->now + OL_SERVICE_SESSION_MS;
     lock->service_slot = lock->actor;
@@ -489,14 +494,25 @@ ol_err ol_lock_service(ol_lock *lock, uint64_t now_ms, const uint8_t *req, size_
         err = audit_read(lock, &a, get32(req + 1));
     } else if (request == OL_SERVICE_AUDIT_SEAL && len == 1) {
         err = audit_seal(lock, &a);
-    } else if ((request == OL_SERVICE_OTC_SET && len == 5 + OL_OTC_KEY_BYTES) ||
-               (request == OL_SERVICE_OTC_OFF && len == 1)) {
+    } else if (request == OL_SERVICE_OTC_SET && len == 5 + OL_OTC_KEY_BYTES) {
         // The owner's fleet service sets the lock's number and key, in a
         // session a manager opened with the door open (docs/FLEET.md).
-        err = len == 1 ? ol_onetime_off(lock) : ol_onetime_set(lock, get32(req + 1), req + 5);
-        say(&a, OL_SERVICE_OK, len == 1 ? "ONE-TIME CODES OFF" : "ONE-TIME CODES ON");
-        if (!err) {
-            err = record(lock, request, SERVICE_DONE);
+        if (ol_onetime_held(lock, get32(req + 1), req + 5)) {
+            err = refuse(lock, &a, request, SERVICE_RELEASE_FIRST, "RELEASE FIRST");
+        } else {
+            err = ol_onetime_set(lock, get32(req + 1), req + 5);
+            say(&a, OL_SERVICE_OK, "ONE-TIME CODES ON");
+            err = err ? err : record(lock, request, SERVICE_DONE);
+        }
+    } else if (request == OL_SERVICE_OTC_OFF && len == 1) {
+        if (!lock->has_otc) {
+            say(&a, OL_SERVICE_OK, "ONE-TIME CODES OFF");
+        } else if (lock->mode != MODE_IDLE) {
+            err = refuse(lock, &a, request, SERVICE_BUSY, "KEYPAD BUSY");
+        } else {
+            ol_onetime_ask_release(lock, lock->service_slot);
+            say(&a, OL_SERVICE_OK, "TYPE RELEASE CODE");
+            err = record_once(lock, request, SERVICE_RELEASE, 0x20);
         }
     } else if (!boot) {
         err = refuse(lock, &a, request, SERVICE_NO_UPDATES, "NO UPDATES HERE");

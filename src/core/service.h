@@ -24,6 +24,7 @@ enum service_outcome {
     SERVICE_NO_RECOVERY = 10,     // another signer's image or a key, and no recovery code to
                                   // take it (recovery not turned off either: *14 first; or
                                   // turned off, and the session is not slot 00's)
+    SERVICE_RELEASE_FIRST = 11,   // another OTC key while one is held: release first
     SERVICE_IMAGE = 0x10,         // + ol_image_status: the staged image was refused
     SERVICE_INSTALL = 0x20,       // a manager's '#': installed at the next boot
     SERVICE_WIPE = 0x21,          // the owner chose an image of another signer: wiped first
@@ -31,8 +32,11 @@ enum service_outcome {
     SERVICE_PINNED = 0x23,        // the owner's key is pinned
     SERVICE_NOT_INSTALLED = 0x24, // the bootloader did not install it (its signature, or the
                                   // copy) or rolled it back: the old firmware runs
+    SERVICE_RELEASE = 0x25,       // OTC_OFF with a key held: the release code asked on the keypad
 };
 
+// The fleet's release code was typed (onetime.c): one-time codes off, recorded.
+ol_err ol_service_released(ol_lock *lock) OL_MUST_CHECK;
 // *19: a session for OL_SERVICE_SESSION_MS, recorded.
 ol_err ol_service_open(ol_lock *lock) OL_MUST_CHECK;
 // The door closed or the session's time ran out: it ends, and an offer with it.

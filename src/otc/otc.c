@@ -41,3 +41,8 @@ void ol_otc_seal(uint8_t digits[OL_OTC_SEAL_DIGITS], const uint8_t key[OL_OTC_KE
                  uint32_t lock, uint32_t counter, uint8_t slot, uint8_t records) {
     derive(digits, OL_OTC_SEAL_DIGITS, key, 'S', lock, counter, slot, records);
 }
+
+void ol_otc_release(uint8_t digits[OL_OTC_CODE_DIGITS], const uint8_t key[OL_OTC_KEY_BYTES],
+                    uint32_t lock, uint32_t counter, uint8_t slot) {
+    derive(digits, OL_OTC_CODE_DIGITS, key, 'R', lock, counter, slot, 0);
+}

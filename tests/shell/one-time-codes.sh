@@ -4,7 +4,9 @@
 # its one-time code opens, once; the close seal after the bolt is thrown; the
 # look-ahead; a code of another slot, a used one, an older one refused and
 # counted; dual control takes one for each person; a cut after an opening
-# shows the seal at power-up with the cut counted; off again. The expected
+# shows the seal at power-up with the cut counted; a release code is no
+# one-time code; off again only with the fleet's release code, and another
+# key held back until then. The expected
 # digits come from Python's hmac, an implementation independent of the lock's.
 # usage: one-time-codes.sh SIM
 set -u
@@ -15,6 +17,8 @@ cd "$tmp" || exit 1
 
 printf 'ownerlock otc provisioning 1\nlock 12345\nkey %s\n' \
     000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f >fleet.otc
+printf 'ownerlock otc provisioning 1\nlock 12345\nkey %s\n' \
+    ff0102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f >other.otc
 # otc KIND COUNTER SLOT [RECORDS]: the eight digits (docs/FLEET.md).
 otc() {
     python3 - "$@" <<'PY'
@@ -181,10 +185,12 @@ expect bolt retracted
 door open
 keys *05 482915# 730164# 0#
 wait 4s
-# Off: a code alone opens again.
+# Off: a code alone opens again (the fleet's release code, below).
 service plug
 keys *19 482915#
 service otc off
+expect display RELEASE CODE
+keys $(otc R 13 0)#
 expect display ONE-TIME CODES \| OFF
 door close
 wait 3s
@@ -196,6 +202,62 @@ rc=$?
 if [ "$rc" != 0 ]; then
     printf '%s\n' "$out" | tail -n 25
     echo "FAIL: one-time-codes.sh (sim exited $rc)"
+    exit 1
+fi
+# Release: a fresh safe with one-time codes on and opened once (counter 2).
+cat >release.sim <<EOF
+keys 482915# 482915#
+wait 3s
+keys *
+wait 4s
+service plug
+keys *19 482915#
+service otc fleet.otc
+expect display ONE-TIME CODES \\| ON
+door close
+wait 3s
+keys 482915#
+keys $(otc C 2 0)#
+expect bolt retracted
+door open
+wait 10s
+# A release code is no one-time code: it does not open.
+door close
+wait 3s
+keys 482915#
+keys $(otc R 3 0)#
+expect event audit kind=wrong_code
+expect bolt extended
+keys 482915#
+keys $(otc C 3 0)#
+expect bolt retracted
+door open
+# Off takes the fleet's release code, typed by the session's manager: one
+# manager alone cannot take the lock out of the fleet's hands.
+service plug
+keys *19 482915#
+service otc off
+expect display RELEASE CODE
+expect event audit kind=service slot=0 arg=16677
+keys $(otc C 4 0)#
+expect event audit kind=wrong_code
+expect display WRONG CODE \| RELEASE CODE
+service otc off
+keys $(otc R 4 1)#
+expect event audit kind=wrong_code
+# Another key is held back until then (nothing changes).
+service otc other.otc
+expect event audit kind=service slot=0 arg=16395
+service otc off
+keys $(otc R 4 0)#
+expect display ONE-TIME CODES \| OFF
+expect event audit kind=service slot=0 arg=16640
+EOF
+out=$("$sim" --seed 1 --script release.sim 2>&1)
+rc=$?
+if [ "$rc" != 0 ]; then
+    printf '%s\n' "$out" | tail -n 25
+    echo "FAIL: one-time-codes.sh release (sim exited $rc)"
     exit 1
 fi
 echo "one-time codes: all passed"

@@ -8,7 +8,7 @@
 #include "ownerlock/otc.h"
 
 typedef struct vector {
-    char kind; // 'C' a code, 'S' a seal
+    char kind; // 'C' a code, 'S' a seal, 'R' a release
     uint32_t lock, counter;
     uint8_t slot, records;
     const char *digits;
@@ -31,6 +31,9 @@ static const vector vectors[] = {
     {'C', 1328001884u, 1759537932u, 5, 0, "78734869"},
     {'S', 2749532316u, 4279188353u, 9, 87, "55085287"},
     {'S', 3493432434u, 2173554387u, 21, 2, "54508195"},
+    {'R', 12345u, 0u, 2, 0, "98363983"},
+    {'R', 12345u, 1u, 0, 0, "48686360"},
+    {'R', 4294967295u, 4294967294u, 31, 0, "91163355"},
 };
 
 static void digits_of(char out[9], const uint8_t d[8]) {
@@ -51,6 +54,8 @@ int main(void) {
         char got[9];
         if (v->kind == 'C') {
             ol_otc_code(d, key, v->lock, v->counter, v->slot);
+        } else if (v->kind == 'R') {
+            ol_otc_release(d, key, v->lock, v->counter, v->slot);
         } else {
             ol_otc_seal(d, key, v->lock, v->counter, v->slot, v->records);
         }
@@ -68,6 +73,8 @@ int main(void) {
     CHECK(memcmp(a, b, 8) != 0);
     ol_otc_seal(b, key, 7, 0, 1, 0);
     ol_otc_code(a, key, 7, 0, 1);
+    CHECK(memcmp(a, b, 8) != 0);
+    ol_otc_release(b, key, 7, 0, 1); // nor a release
     CHECK(memcmp(a, b, 8) != 0);
     return check_done("test_otc");
 }
