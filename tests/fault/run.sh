@@ -5,8 +5,8 @@
 # usage: tests/fault/run.sh TARGET_BUILD [skip options, e.g. --all]
 #
 #  1. the sweep over the lock as built (fault_harness.elf), over a wrong
-#     entry (in plain mode and in ID mode) and over a power-up: no skip may
-#     open it;
+#     entry (in plain mode and in ID mode), a wrong one-time code and a
+#     power-up: no skip may open it;
 #  2. the self-test of each: the same sweep over the lock built without the
 #     hardening (fault_harness_weak.elf, OL_FIH_TEST_WEAK: the open decision
 #     on one reading, the power-up without its second reading of the store)
@@ -23,11 +23,13 @@ skip="$build/fault-skip"
 "${CC:-cc}" -O2 $(cat "$here/../../cmake/warnings.txt") -I "$here/../common" -o "$skip" \
     "$here/skip.c" -lunicorn
 
-# Each run under attack: a wrong entry, one in ID mode (*18), and a power-up.
-for run in entry entry-id boot; do
+# Each run under attack: a wrong entry, one in ID mode (*18), a wrong one-time
+# code, and a power-up.
+for run in entry entry-id one-time-code boot; do
     flag=""
     [ "$run" = boot ] && flag=--boot
     [ "$run" = entry-id ] && flag=--id
+    [ "$run" = one-time-code ] && flag=--otc
     t0=$(date +%s)
     "$skip" "$build/fault_harness.elf" $flag --jobs "$jobs" "$@"
     echo "fault-check: the $run sweep took $(($(date +%s) - t0)) s"

@@ -11,12 +11,14 @@
 // to its return (the harness's own call around it excluded), so the match,
 // the decision, the penalty's flash writes and the display are all in it.
 // With --id the lock is in ID mode (*18) and the wrong entry is slot 00's ID
-// and a wrong code. With --boot the run under attack is instead the power-up
+// and a wrong code. With --otc the lock is in one-time code mode, slot 00's
+// code was typed, and the wrong entry is its one-time code (an insider with
+// his own code and no dispatch, and a glitcher). With --boot the run under attack is instead the power-up
 // of that lock, door shut (ol_lock_boot: the store mounted and read, the bolt
 // placed).
 // SHA-256's rounds are spared unless --all: a skip there changes a digest.
 //
-//   skip HARNESS.elf [--boot | --id] [--expect-open] [--all] [--jobs N]
+//   skip HARNESS.elf [--boot | --id | --otc] [--expect-open] [--all] [--jobs N]
 //
 // It fails if any skip retracts the bolt, or leaves the lock taking itself
 // for new (it would then take a new manager code). With --expect-open (the harness
@@ -343,13 +345,14 @@ static void sweep_all(sweep *s, uint64_t n, uint64_t limit, int jobs, bool find_
 }
 
 static void usage(void) {
-    fprintf(stderr, "usage: skip HARNESS.elf [--boot | --id] [--expect-open] [--all] [--jobs N]\n");
+    fprintf(stderr,
+            "usage: skip HARNESS.elf [--boot | --id | --otc] [--expect-open] [--all] [--jobs N]\n");
     exit(2);
 }
 
 int main(int argc, char **argv) {
     setvbuf(stdout, NULL, _IOLBF, 0);
-    bool expect_open = false, all = false, boot = false, id = false;
+    bool expect_open = false, all = false, boot = false, id = false, otc = false;
     int jobs = 1;
     if (argc < 2) {
         usage();
@@ -363,6 +366,8 @@ int main(int argc, char **argv) {
             boot = true;
         } else if (strcmp(argv[i], "--id") == 0) {
             id = true;
+        } else if (strcmp(argv[i], "--otc") == 0) {
+            otc = true;
         } else if (strcmp(argv[i], "--jobs") == 0 && i + 1 < argc) {
             jobs = atoi(argv[++i]);
             if (jobs < 1 || jobs > 16) {
@@ -377,12 +382,13 @@ int main(int argc, char **argv) {
     uint32_t entry_size = 0, spared_size = 0;
     s.fn_setup = m3_symbol(&s.elf, "fault_setup", NULL);
     // The run under attack: a wrong entry, or (--boot) a power-up.
-    if (boot && id) {
+    if (boot + id + otc > 1) {
         usage();
     }
-    const char *what = boot ? "a power-up of the commissioned lock"
-                       : id ? "a wrong entry in ID mode"
-                            : "a wrong entry";
+    const char *what = boot  ? "a power-up of the commissioned lock"
+                       : id  ? "a wrong entry in ID mode"
+                       : otc ? "a wrong one-time code"
+                             : "a wrong entry";
     const char *where = boot ? "ol_lock_boot" : "ol_lock_event";
     uint32_t clean_verdict = boot ? 0 : VERDICT_COUNTED;
     s.counts_tries = !boot;
@@ -391,7 +397,7 @@ int main(int argc, char **argv) {
     s.entry_lo = s.fn_entry & ~1u;
     s.entry_hi = s.entry_lo + entry_size;
     s.stack_top = m3_symbol(&s.elf, "__stack_end", NULL);
-    s.check_addr = m3_symbol(&s.elf, "ol_credential_match", NULL) & ~1u;
+    s.check_addr = m3_symbol(&s.elf, otc ? "ol_otc_code" : "ol_credential_match", NULL) & ~1u;
     if (!all) {
         // SHA-256's 64 rounds (src/crypto/builtin/sha256.c compress()): a
         // skip there changes a digest, and the tag of a wrong entry stays
@@ -410,7 +416,7 @@ int main(int argc, char **argv) {
     m3_check(uc_hook_add(s.uc, &hook, UC_HOOK_CODE, on_insn, &s, 1, 0), "code hook");
 
     uint32_t r = 0, v = 0;
-    clean_call(&s, s.fn_setup, id, &r, "fault_setup");
+    clean_call(&s, s.fn_setup, otc ? 2 : id, &r, "fault_setup");
     if (r != 0) {
         fprintf(stderr, "fault-skip: fault_setup failed (%u)\n", r);
         return 2;
