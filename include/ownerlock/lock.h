@@ -223,8 +223,7 @@ typedef struct ol_countdown {
 
 // One-time codes (src/core/onetime.c, docs/FLEET.md), as saved.
 typedef struct ol_otc_state {
-    uint32_t next;         // the oldest counter not used (none older works)
-    uint32_t key_id;       // which OTC key these counters are of (onetime.c)
+    uint32_t next;         // the oldest counter not used (none older works, under any key)
     bool seal_due;         // an opening by one-time code waits for its close seal
     uint8_t seal_slot;     // whose code it was
     uint32_t seal_counter; // and its counter

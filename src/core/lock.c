@@ -179,7 +179,6 @@ ol_err ol_lock_boot(ol_lock *lock, const ol_platform *plat, uint64_t now_ms, boo
         // threw is recorded, then the seal (which counts the cut too), once
         // the door is shut (twenty-second outside evaluation: a "close" seal
         // was shown with the door open).
-        ol_onetime_power_up(lock);
         err = ol_onetime_shut(lock);
     }
     if (err) {

@@ -16,31 +16,6 @@
 #include "store/store.h"
 #include "tries.h"
 
-// Which key a state's counters are of: the OTC key and the state are saved
-// apart (the key store, the state store), so a cut between the two saves of
-// a new key must not leave the old key with the new key's counter from 0.
-static uint32_t key_id(const uint8_t key[OL_OTC_KEY_BYTES], uint32_t number) {
-    uint8_t msg[] = "ownerlock otc key id ....";
-    for (int i = 0; i < 4; i++) {
-        msg[sizeof msg - 5 + i] = (uint8_t)(number >> (8 * i));
-    }
-    uint8_t mac[OL_SHA256_BYTES];
-    ol_hmac_sha256(mac, key, OL_OTC_KEY_BYTES, msg, sizeof msg - 1);
-    uint32_t id =
-        (uint32_t)mac[0] | (uint32_t)mac[1] << 8 | (uint32_t)mac[2] << 16 | (uint32_t)mac[3] << 24;
-    ol_wipe(mac, sizeof mac);
-    return id;
-}
-
-void ol_onetime_power_up(ol_lock *lock) {
-    uint32_t id = lock->has_otc ? key_id(lock->otc_key, lock->otc_lock) : 0;
-    if (lock->has_otc && lock->otc.key_id != id) {
-        // The key store has a new key and the state is still the old one's
-        // (a cut between the saves): this key's counters start at 0.
-        lock->otc = (ol_otc_state){.key_id = id};
-    }
-}
-
 void ol_onetime_ask(ol_lock *lock, uint8_t slot, uint32_t grant) {
     lock->mode = MODE_ONE_TIME;
     lock->otc_slot = slot;
@@ -180,19 +155,12 @@ void ol_onetime_ask_release(ol_lock *lock, uint8_t slot) {
 
 ol_err ol_onetime_set(ol_lock *lock, uint32_t number, const uint8_t key[OL_OTC_KEY_BYTES]) {
     // Another key is held back (ol_onetime_held), so a key held now is this
-    // one, sent again (a provisioning file sent twice): it keeps the counter
-    // and a seal owed, and a used code never comes back (twenty-second
-    // outside evaluation: counter 0 opened twice). A new key is a new space
-    // of codes, counted from 0: the key first, then its state (key_id says
-    // whose counters a state holds, so a cut in between is the new key's 0).
-    ol_err err = OL_OK;
-    if (!lock->has_otc) {
-        ol_otc_state fresh = {.key_id = key_id(key, number)};
-        err = ol_keystore_save_otc(lock, key, number);
-        if (!err) {
-            err = ol_save_otc(lock, &fresh);
-        }
-    }
+    // one, sent again (a provisioning file sent twice): it keeps a seal owed.
+    // The counter is the lock's, not the key's: it goes on under a new key,
+    // so a used code never comes back, whatever key comes in between
+    // (twenty-second outside evaluation: counter 0 opened twice; the
+    // twenty-third: off, then the same key again, and every used code opened).
+    ol_err err = lock->has_otc ? OL_OK : ol_keystore_save_otc(lock, key, number);
     if (!err) {
         ol_say(lock, TONE_OK, "ONE-TIME CODES", "ON");
     }
@@ -200,9 +168,11 @@ ol_err ol_onetime_set(ol_lock *lock, uint32_t number, const uint8_t key[OL_OTC_K
 }
 
 ol_err ol_onetime_off(ol_lock *lock) {
-    ol_err err = ol_keystore_save_otc(lock, NULL, 0);
+    // The seal owed goes (its key with it), the counter stays (ol_onetime_set).
+    ol_otc_state kept = {.next = lock->otc.next};
+    ol_err err = ol_save_otc(lock, &kept);
     if (!err) {
-        err = ol_save_otc(lock, NULL);
+        err = ol_keystore_save_otc(lock, NULL, 0);
     }
     if (!err) {
         ol_say(lock, TONE_OK, "ONE-TIME CODES", "OFF");

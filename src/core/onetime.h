@@ -24,9 +24,6 @@ ol_err ol_onetime_opened(ol_lock *lock, uint8_t slot) OL_MUST_CHECK;
 // The bolt was thrown (its record the newest), or the lock powered up with
 // it thrown: a seal due is shown and recorded.
 ol_err ol_onetime_closed(ol_lock *lock) OL_MUST_CHECK;
-// At power-up: counters saved for another key (a cut while a new key was
-// set) are not this key's: its own start at 0.
-void ol_onetime_power_up(ol_lock *lock);
 // The door shut on a bolt already out (thrown at a power-up with the door
 // open, or thrown at power-up after a cut): recorded, then a seal due shown.
 ol_err ol_onetime_shut(ol_lock *lock) OL_MUST_CHECK;

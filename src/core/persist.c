@@ -207,19 +207,11 @@ ol_err ol_load_recovery_running(ol_lock *lock, bool *running) {
 
 ol_err ol_save_otc(ol_lock *lock, const ol_otc_state *next) {
     uint8_t buf[OTC_BYTES] = {0};
-    if (!next) {
-        ol_err err = ol_kv_del(&lock->kv, KEY_OTC);
-        if (!err) {
-            memset(&lock->otc, 0, sizeof lock->otc);
-        }
-        return err;
-    }
     put_le32(buf, next->next);
-    put_le32(buf + 4, next->key_id);
-    buf[8] = next->seal_due;
-    buf[9] = next->seal_slot;
-    put_le32(buf + 12, next->seal_counter);
-    put_le32(buf + 16, next->seal_from);
+    buf[4] = next->seal_due;
+    buf[5] = next->seal_slot;
+    put_le32(buf + 8, next->seal_counter);
+    put_le32(buf + 12, next->seal_from);
     ol_err err = ol_kv_put(&lock->kv, KEY_OTC, buf, sizeof buf);
     if (!err) {
         lock->otc = *next;
@@ -336,8 +328,8 @@ ol_err ol_load_state(ol_lock *lock) {
     if (!err) {
         err = load(lock, KEY_OTC, buf, OTC_BYTES, &found);
         if (!err && found) {
-            lock->otc = (ol_otc_state){get_le32(buf), get_le32(buf + 4),  buf[8] != 0,
-                                       buf[9],        get_le32(buf + 12), get_le32(buf + 16)};
+            lock->otc = (ol_otc_state){get_le32(buf), buf[4] != 0, buf[5], get_le32(buf + 8),
+                                       get_le32(buf + 12)};
         }
     }
     if (!err) {

@@ -26,13 +26,13 @@ enum persist_key {
     KEY_RECOVERY_RUN = 50, // present while a *99 recovery runs (its end is recorded)
     KEY_ALARM = 51,        // present while the duress alarm is raised
     KEY_OPENINGS = 52,     // openings since the lock was set up, u32 (*21)
-    KEY_OTC = 53,          // one-time codes: next u32, key id u32, seal due, seal slot, 0, 0,
+    KEY_OTC = 53,          // one-time codes: next u32, seal due, seal slot, 0, 0,
                            // seal counter u32, seal from u32 (ol_otc_state)
 };
 
 #define SETTINGS_BYTES 12
 #define PENALTY_BYTES 16 // 12 before issue 17 (no since): still read
-#define OTC_BYTES 20
+#define OTC_BYTES 16
 #define FLAG_DUAL 1u
 #define FLAG_DURESS 2u
 #define FLAG_USERS_DISABLED 4u

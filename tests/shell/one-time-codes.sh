@@ -252,6 +252,20 @@ service otc off
 keys $(otc R 4 0)#
 expect display ONE-TIME CODES \| OFF
 expect event audit kind=service slot=0 arg=16640
+# The counter is the lock's: the same key again (or another) goes on from
+# it, and a used code never opens again (twenty-third outside evaluation).
+service otc fleet.otc
+expect display ONE-TIME CODES \| ON
+door close
+wait 3s
+keys 482915#
+keys $(otc C 2 0)#
+expect event audit kind=wrong_code
+expect bolt extended
+keys 482915#
+keys $(otc C 5 0)#
+expect event audit kind=one_time_code slot=0 arg=5
+expect bolt retracted
 EOF
 out=$("$sim" --seed 1 --script release.sim 2>&1)
 rc=$?
