@@ -12,13 +12,14 @@
 # files, people's slots), then bench/fleet_bench.py fills the tables to size
 # with SQL and drives `serve` over HTTP. Two passes: fsync off (an upper
 # bound) and fsync on (PostgreSQL's default). Environment: BENCH_N (the
-# dispatches and seals timed per pass, 2000), BENCH_REAL_LOCKS (100).
+# dispatches and seals timed per pass, 2000), BENCH_REAL_LOCKS (400: a lock
+# has at most 7 codes out with no seal after them, the lock's look-ahead).
 set -u
 fleet=$1
 [ -x "$fleet" ] || { echo "no $fleet: make all first"; exit 1; }
 command -v python3 >/dev/null || { echo "python3 is needed (scripts/install-deps.sh)"; exit 1; }
 here=$(cd "$(dirname "$0")" && pwd)
-real_locks=${BENCH_REAL_LOCKS:-100}
+real_locks=${BENCH_REAL_LOCKS:-400}
 n=${BENCH_N:-2000}
 started=$(date +%s)
 

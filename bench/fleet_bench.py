@@ -97,7 +97,7 @@ INSERT INTO fleet.dispatches (lock, person, slot, counter, requested_by, request
   JOIN fleet.dispatchers r ON r.name = 'disp' || (g.i % {dispatchers} + 1)
   JOIN fleet.dispatchers v ON v.name = 'disp' || ((g.i + 1) % {dispatchers} + 1)
   ORDER BY g.i;
-UPDATE fleet.locks SET next_counter = {past} / {locks};
+UPDATE fleet.locks SET next_counter = {past} / {locks}, floor = {past} / {locks}; -- all sealed
 INSERT INTO fleet.seal_entries (dispatch, entered_by, entered, records, ok, at)
   SELECT id, requested_by,
          lpad(seal_records::text, 2, '0') || '-' || lpad(((id * 7919) % 10000)::text, 4, '0')

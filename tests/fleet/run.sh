@@ -351,9 +351,57 @@ wait
     bad "four dispatches at once did not give four codes: $(cat "$tmp"/par*)"
 cat "$tmp"/par* >>"$tmp/all"
 
+# ---- the lock's look-ahead: no code out of its reach ----
+# The lock takes a code only up to 7 counters past the oldest it has not
+# used (OL_OTC_LOOKAHEAD 8); the service keeps the last of them for a
+# release (twenty-third outside evaluation: eight unapproved dispatches put
+# every later code out of reach, for good).
+run "" lock add 779 "Look-ahead vault"
+run "" person slot Alice 779 4
+run "" lock provision 779 "$tmp/779-first.otc"
+key779=$(sed -n 's/^key //p' "$tmp/779-first.otc")
+run "ada-password-333" setting dual-dispatch on --as ada
+run "dora-password-1" dispatch 779 Alice --as dora
+expect 0 "waiting for approval" "a dual dispatch on lock 779"
+pending=$(sed -n 's/^dispatch \([0-9]*\):.*/\1/p' "$tmp/out")
+[ "$(sql "SELECT next_counter FROM fleet.locks WHERE number = 779")" = 0 ] && ok ||
+    bad "a dispatch waiting for approval took a counter"
+run "" dispatches
+grep -q "^$pending	779	Alice	4	-	dora	-	" "$tmp/out" && ok ||
+    bad "a waiting dispatch's row shows a counter: $(grep "^$pending	" "$tmp/out")"
+run "ada-password-333" setting dual-dispatch off --as ada
+for i in 0 1 2 3 4 5 6; do
+    run "dora-password-1" dispatch 779 Alice --as dora
+    expect 0 "counter $i" "code $i of lock 779"
+    first779=${first779:-$(sed -n 's/^dispatch \([0-9]*\):.*/\1/p' "$tmp/out")}
+done
+before=$(counts)
+run "dora-password-1" dispatch 779 Alice --as dora
+expect 2 "7 codes are out with no seal after them" "an eighth code with no seal"
+unchanged "an eighth code with no seal"
+run "eve-password-22" release 779 Alice --as eve
+expect 0 "release code " "a release with seven codes out"
+[ "$(sed -n 's/^release code //p' "$tmp/out")" = "$(otc "$key779" R 779 7 4 0)" ] && ok ||
+    bad "the release code (counter 7) is not HMAC's: $(cat "$tmp/out")"
+grep -q "counter 7" "$tmp/out" && ok || bad "the release did not take counter 7: $(cat "$tmp/out")"
+run "dora-password-1" dispatch 779 Alice --as dora
+expect 2 "is being released" "a code to open while a release code is out"
+run "eve-password-22" release 779 Alice --as eve
+expect 2 "codes are out" "a release past the look-ahead"
+run "" lock provision 779 "$tmp/779.otc"
+expect 2 "does not show it used" "a new key before the trail shows the release"
+[ -e "$tmp/779.otc" ] && bad "a provisioning file was written for a lock not released" || ok
+# A seal raises the floor: one more counter is in reach (a second release).
+run "dora-password-1" seal "$first779" "01$(otc "$key779" S 779 0 4 1)" --as dora
+expect 0 "closed: the seal is valid" "the seal of lock 779's first code"
+[ "$(sql "SELECT floor FROM fleet.locks WHERE number = 779")" = 1 ] && ok ||
+    bad "a seal did not raise the floor to 1"
+run "eve-password-22" release 779 Alice --as eve
+expect 0 "counter 8" "a second release once the floor rose"
+
 # ---- every kind of action is in the log ----
 for kind in init "lock add" provision "person add" "person slot" "dispatcher add" setting \
-    dispatch approve "code shown" "seal ok" "seal bad" "password refused" refused; do
+    dispatch release approve "code shown" "seal ok" "seal bad" "password refused" refused; do
     [ "$(sql "SELECT count(*) > 0 FROM fleet.actions WHERE kind = '$kind'")" = t ] && ok ||
         bad "no '$kind' action"
 done
@@ -440,6 +488,9 @@ door open
 service plug
 keys *19 482915#
 service export audit $tmp/777.audit
+door close
+wait 3s
+expect event audit kind=close_seal slot=0
 SIMEOF
     if "$sim" --seed 1 --state "$tmp/lock-777" --script "$tmp/lock.sim" >/dev/null 2>&1 &&
         "$sim" --seed 1 --state "$tmp/lock-777" --script "$tmp/lock2.sim" >"$tmp/lock2.out" 2>&1 &&
@@ -466,6 +517,69 @@ SIMEOF
     expect 0 ", 0 new" "the same export again adds nothing"
     run "" audit ingest 778 "$tmp/777.audit" "$owner"
     expect 2 "no lock 778" "an export for a lock the fleet does not have"
+
+    # The seal of code 1 was never typed; the next trail closes its dispatch.
+    # A release: its code typed at the keypad in a *19 session turns one-time
+    # codes off; the trail shows it, and only then does the lock get a new
+    # key, whose codes go on from the lock's counter.
+    run "dora-password-1" dispatch 777 "Sam Imms" --as dora
+    code2=$(sed -n 's/^code //p' "$tmp/out")
+    run "eve-password-22" release 777 "Sam Imms" --as eve
+    expect 0 "counter 3" "a release code for the simulated lock"
+    rel=$(sed -n 's/^release code //p' "$tmp/out")
+    rel_id=$(sed -n 's/^dispatch \([0-9]*\):.*/\1/p' "$tmp/out")
+    cat >"$tmp/lock3.sim" <<SIMEOF
+keys 482915#
+keys $code2#
+expect event audit kind=one_time_code slot=0 arg=2
+door open
+service plug
+keys *19 482915#
+service otc off
+expect display RELEASE CODE
+keys $rel#
+expect display ONE-TIME CODES \| OFF
+service export audit $tmp/777-2.audit
+SIMEOF
+    if "$sim" --seed 1 --state "$tmp/lock-777" --script "$tmp/lock3.sim" >"$tmp/lock3.out" 2>&1; then ok; else
+        bad "the simulated lock's release: $(tail -n 5 "$tmp/lock3.out")"
+    fi
+    run "" lock provision 777 "$tmp/777-early.otc"
+    expect 2 "does not show it used" "a new key before the trail is taken in"
+    run "" audit ingest 777 "$tmp/777-2.audit" "$owner"
+    expect 0 "2 dispatches closed by the trail" "the trail closes the unsealed code and the release"
+    run "" dispatches
+    grep -q "	1	dora	-	.*	closed by the audit trail (record [0-9]*), seal 0" "$tmp/out" && ok ||
+        bad "code 1's dispatch not closed by the trail: $(cat "$tmp/out")"
+    grep -q "^$rel_id	.*	release: used (audit record " "$tmp/out" && ok ||
+        bad "the release not closed by the trail: $(cat "$tmp/out")"
+    grep -q "	2	dora	-	.*	open$" "$tmp/out" && ok ||
+        bad "code 2 (no close since) is not open: $(cat "$tmp/out")"
+    run "" lock provision 777 "$tmp/777-new.otc"
+    expect 0 "" "a new key for the released lock"
+    [ "$(sed -n 's/^key //p' "$tmp/777-new.otc")" != "$(sed -n 's/^key //p' "$tmp/lock-777.otc")" ] &&
+        ok || bad "the released lock was given its old key again"
+    run "dora-password-1" dispatch 777 "Sam Imms" --as dora
+    expect 0 "counter 4" "the first code under the new key goes on from the counter"
+    code4=$(sed -n 's/^code //p' "$tmp/out")
+    cat >"$tmp/lock4.sim" <<SIMEOF
+service plug
+keys *19 482915#
+service otc $tmp/777-new.otc
+expect display ONE-TIME CODES \| ON
+door close
+wait 3s
+keys 482915#
+keys $code2#
+expect event audit kind=wrong_code
+keys 482915#
+keys $code4#
+expect event audit kind=one_time_code slot=0 arg=4
+expect bolt retracted
+SIMEOF
+    if "$sim" --seed 1 --state "$tmp/lock-777" --script "$tmp/lock4.sim" >"$tmp/lock4.out" 2>&1; then ok; else
+        bad "the simulated lock's new key: $(tail -n 5 "$tmp/lock4.out")"
+    fi
 fi
 
 # ---- secrets in no output ----

@@ -267,7 +267,7 @@ def api_checks(port):
     check(st == 200 and j.get("code") == code_for(777, 0, 2), "dispatch: the code (%s %s)" % (st, j))
     check(r.getheader("Cache-Control") == "no-store", "the code's answer: no-store")
     d1 = j.get("dispatch")
-    check(sql("SELECT actor FROM fleet.actions WHERE kind = 'code shown' AND detail = 'dispatch %s'" % d1)
+    check(sql("SELECT actor FROM fleet.actions WHERE kind = 'code shown' AND detail = 'dispatch %s counter 0'" % d1)
           == "dispatcher:dora", "the code shown is on record, dora's")
     st, j, _ = dora.call("/api/code", {"dispatch": d1})
     check(st == 403, "the code twice: refused (%s %s)" % (st, j))

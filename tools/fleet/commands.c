@@ -21,6 +21,7 @@
 #include <sodium.h>
 
 #include "fleet.h"
+#include "ownerlock/config.h"
 
 // ---- text: action details and replies -------------------------------------------
 
@@ -398,8 +399,13 @@ fleet_status cmd_lock_provision(fleet *f, const fleet_args *a) {
     }
     const char *p[] = {number};
     PGresult *r = db_run(f, "find the lock",
-                         "SELECT encode(key_nonce, 'hex'), encode(key_box, 'hex')"
-                         " FROM fleet.locks WHERE number = $1 FOR UPDATE",
+                         "SELECT encode(key_nonce, 'hex'), encode(key_box, 'hex'),"
+                         " EXISTS (SELECT 1 FROM fleet.dispatches d WHERE d.lock = l.number"
+                         "   AND d.purpose = 'release' AND d.counter >= l.key_from),"
+                         " EXISTS (SELECT 1 FROM fleet.dispatches d WHERE d.lock = l.number"
+                         "   AND d.purpose = 'release' AND d.counter >= l.key_from"
+                         "   AND d.sealed_at IS NOT NULL)"
+                         " FROM fleet.locks l WHERE number = $1 FOR UPDATE",
                          1, p);
     if (r == NULL) {
         db_rollback(f);
@@ -411,9 +417,39 @@ fleet_status cmd_lock_provision(fleet *f, const fleet_args *a) {
         fleet_say("no lock %s in the fleet: nothing written", number);
         return FLEET_INPUT;
     }
-    uint8_t key[OL_OTC_KEY_BYTES];
-    st = vault_open_otc_key(f, lock, PQgetvalue(r, 0, 0), PQgetvalue(r, 0, 1), key);
+    // A released lock gets a new key (its counters go on at the lock: the
+    // lock's count is not the key's), and only once its trail shows the
+    // release used: a lock still holding the old key refuses another
+    // (RELEASE FIRST), and the old key would be gone.
+    bool releasing = row_true(r, 0, 2), released = row_true(r, 0, 3);
+    char nonce[FLEET_NONCE_HEX], box[FLEET_KEY_BOX_HEX];
+    snprintf(nonce, sizeof nonce, "%s", PQgetvalue(r, 0, 0));
+    snprintf(box, sizeof box, "%s", PQgetvalue(r, 0, 1));
     PQclear(r);
+    if (releasing && !released) {
+        db_rollback(f);
+        fleet_say("lock %s: a release code is out and the lock's trail does not show it used "
+                  "yet: release the lock at its keypad, take its audit trail in (audit "
+                  "ingest), then provision it: nothing written",
+                  number);
+        return FLEET_INPUT;
+    }
+    if (released) {
+        st = vault_new_otc_key(f, lock, nonce, box);
+        const char *p_key[] = {number, nonce, box};
+        if (st == FLEET_OK) {
+            st = exec(f, "give the lock a new key",
+                      "UPDATE fleet.locks SET key_nonce = decode($2, 'hex'),"
+                      " key_box = decode($3, 'hex'), key_from = next_counter WHERE number = $1",
+                      3, p_key);
+        }
+        if (st != FLEET_OK) {
+            db_rollback(f);
+            return st;
+        }
+    }
+    uint8_t key[OL_OTC_KEY_BYTES];
+    st = vault_open_otc_key(f, lock, nonce, box, key);
     if (st != FLEET_OK) {
         db_rollback(f);
         return st;
@@ -429,7 +465,7 @@ fleet_status cmd_lock_provision(fleet *f, const fleet_args *a) {
         return FLEET_INPUT;
     }
     text detail = {0};
-    text_add(&detail, "lock %s file ", number);
+    text_add(&detail, "lock %s%s file ", number, released ? " new key" : "");
     text_quoted(&detail, path);
     st = exec(f, "count the provisioning",
               "UPDATE fleet.locks SET provisioned = provisioned + 1 WHERE number = $1", 1, p);
@@ -684,22 +720,116 @@ fleet_status cmd_setting(fleet *f, const fleet_args *a) {
 
 // ---- dispatches ------------------------------------------------------------------
 
-static void add_code(fleet *f, text *reply, uint32_t lock, uint32_t counter, uint8_t slot,
-                     const uint8_t key[OL_OTC_KEY_BYTES]) {
+// A code's digits into the reply ("code DDDDDDDD") and the result.
+static void add_code(fleet *f, text *reply, bool release, uint32_t lock, uint32_t counter,
+                     uint8_t slot, const uint8_t key[OL_OTC_KEY_BYTES]) {
     uint8_t d[OL_OTC_CODE_DIGITS];
     char digits[OL_OTC_CODE_DIGITS + 1];
-    ol_otc_code(d, key, lock, counter, slot);
+    (release ? ol_otc_release : ol_otc_code)(d, key, lock, counter, slot);
     for (int i = 0; i < OL_OTC_CODE_DIGITS; i++) {
         digits[i] = (char)('0' + d[i]);
     }
     digits[OL_OTC_CODE_DIGITS] = '\0';
-    text_add(reply, "code %s\n", digits);
+    text_add(reply, "%s %s\n", release ? "release code" : "code", digits);
     memcpy(f->result.code, digits, sizeof digits);
     sodium_memzero(d, sizeof d);
     sodium_memzero(digits, sizeof digits);
 }
 
-static fleet_status dispatch(fleet *f, const fleet_args *a, text *reply) {
+// Every counter under the newest one closed (sealed, or shown used by the
+// lock's trail) is used or dead at the lock: the floor rises to it.
+static fleet_status raise_floor(fleet *f, const char *number) {
+    const char *p[] = {number};
+    return exec(f, "raise the lock's floor",
+                "UPDATE fleet.locks SET floor = greatest(floor, (SELECT coalesce(max(counter) + 1,"
+                " 0) FROM fleet.dispatches WHERE lock = $1 AND sealed_at IS NOT NULL))"
+                " WHERE number = $1",
+                1, p);
+}
+
+_Static_assert(OL_OTC_LOOKAHEAD >= 2, "the service keeps one counter of the look-ahead for a "
+                                      "release");
+
+// The code of dispatch `id` is shown now: it takes the lock's next counter,
+// recorded, then its digits go into the reply. Counters are taken only here,
+// so a dispatch waiting for approval holds none, and never past what the lock
+// can take: it accepts OL_OTC_LOOKAHEAD counters from the oldest it has not
+// used, at or above floor; the last of them is kept for a release, so a lock
+// whose codes were all lost can still be released (twenty-third outside
+// evaluation: eight dispatches left unapproved put every later code out of
+// the lock's reach, for good). While a release code is out, no code to open.
+static fleet_status show_code(fleet *f, const who *w, const char *id, bool release, uint32_t lock,
+                              uint8_t slot, const char *key_nonce, const char *key_box,
+                              text *reply) {
+    char number[12];
+    snprintf(number, sizeof number, "%" PRIu32, lock);
+    const char *p_lock[] = {number};
+    PGresult *r = db_run(f, "take the lock's counter",
+                         "SELECT next_counter, floor, EXISTS (SELECT 1 FROM fleet.dispatches d"
+                         " WHERE d.lock = l.number AND d.purpose = 'release'"
+                         " AND d.counter >= l.key_from)"
+                         " FROM fleet.locks l WHERE number = $1 FOR UPDATE",
+                         1, p_lock);
+    if (r == NULL) {
+        return FLEET_SYSTEM;
+    }
+    uint64_t next = strtoull(PQgetvalue(r, 0, 0), NULL, 10);
+    uint64_t floor = strtoull(PQgetvalue(r, 0, 1), NULL, 10);
+    bool releasing = row_true(r, 0, 2);
+    PQclear(r);
+    uint64_t limit = floor + OL_OTC_LOOKAHEAD - (release ? 0u : 1u);
+    if (next > UINT32_MAX) {
+        fleet_say("lock %s has issued its last counter: nothing changed", number);
+        return FLEET_INPUT;
+    }
+    if (releasing && !release) {
+        fleet_say("lock %s is being released (a release code is out): no code to open it "
+                  "until it is given a new key (lock provision): nothing changed",
+                  number);
+        return FLEET_INPUT;
+    }
+    if (next >= limit) {
+        fleet_say("lock %s: %u codes are out with no seal after them, and the lock takes a "
+                  "code only up to %u past the oldest it has not used; enter a seal (or take "
+                  "the lock's audit trail in) first: nothing changed",
+                  number, (unsigned)(next - floor), OL_OTC_LOOKAHEAD - 1u);
+        return FLEET_INPUT;
+    }
+    char counter_text[12];
+    snprintf(counter_text, sizeof counter_text, "%" PRIu64, next);
+    const char *p_shown[] = {counter_text, id};
+    fleet_status st = exec(f, "advance the counter",
+                           "UPDATE fleet.locks SET next_counter = next_counter + 1"
+                           " WHERE number = $1",
+                           1, p_lock);
+    if (st == FLEET_OK) {
+        st = exec(f, "record the code shown",
+                  "UPDATE fleet.dispatches SET counter = $1, code_shown_at = now() WHERE id = $2",
+                  2, p_shown);
+    }
+    text shown = {0};
+    text_add(&shown, "dispatch %s counter %s", id, counter_text);
+    if (st == FLEET_OK) {
+        st = record(f, w->actor, "code shown", &shown);
+    }
+    uint8_t key[OL_OTC_KEY_BYTES];
+    if (st == FLEET_OK) {
+        st = vault_open_otc_key(f, lock, key_nonce, key_box, key);
+    }
+    if (st == FLEET_OK) {
+        snprintf(f->result.dispatch, sizeof f->result.dispatch, "%s", id);
+        text_add(reply, "dispatch %s: lock %s, slot %u, counter %s\n", id, number, (unsigned)slot,
+                 counter_text);
+        add_code(f, reply, release, lock, (uint32_t)next, slot, key);
+    }
+    sodium_memzero(key, sizeof key);
+    return st;
+}
+
+// `dispatch` and `release`: a dispatch for a person's slot on a lock, shown
+// at once without dual dispatch.
+static fleet_status dispatch_for(fleet *f, const fleet_args *a, text *reply, bool release) {
+    const char *kind = release ? "release" : "dispatch";
     uint32_t lock;
     fleet_status st = parse_lock(a->pos[0], &lock);
     if (st == FLEET_OK) {
@@ -711,18 +841,17 @@ static fleet_status dispatch(fleet *f, const fleet_args *a, text *reply) {
     char number[12];
     snprintf(number, sizeof number, "%" PRIu32, lock);
     text purpose = {0};
-    text_add(&purpose, "dispatch lock %s person ", number);
+    text_add(&purpose, "%s lock %s person ", kind, number);
     text_quoted(&purpose, a->pos[1]);
     who w;
     st = authenticate(f, a, &purpose, &w);
     if (st != FLEET_OK) {
         return st;
     }
-    // The lock's row stays locked to the commit: one counter, one dispatch.
     const char *p_lock[] = {number};
     PGresult *lr = db_run(f, "find the lock",
-                          "SELECT encode(key_nonce, 'hex'), encode(key_box, 'hex'), next_counter"
-                          " FROM fleet.locks WHERE number = $1 FOR UPDATE",
+                          "SELECT encode(key_nonce, 'hex'), encode(key_box, 'hex')"
+                          " FROM fleet.locks WHERE number = $1",
                           1, p_lock);
     if (lr == NULL) {
         return FLEET_SYSTEM;
@@ -750,9 +879,6 @@ static fleet_status dispatch(fleet *f, const fleet_args *a, text *reply) {
         fleet_say("\"%s\" has no slot on lock %s (person slot): nothing changed", a->pos[1],
                   number);
         st = FLEET_INPUT;
-    } else if (strcmp(PQgetvalue(lr, 0, 2), "4294967296") == 0) {
-        fleet_say("lock %s has issued its last counter: it needs a new key", number);
-        st = FLEET_INPUT;
     }
     PGresult *dr = NULL;
     if (st == FLEET_OK) {
@@ -769,20 +895,19 @@ static fleet_status dispatch(fleet *f, const fleet_args *a, text *reply) {
     }
     bool dual = row_true(dr, 0, 0);
     PQclear(dr);
-    uint32_t counter = row_u32(lr, 0, 2);
     uint8_t slot = (uint8_t)row_u32(sr, 0, 1);
-    char person[24], counter_text[12], slot_text[4];
+    char person[24], slot_text[4];
     snprintf(person, sizeof person, "%s", PQgetvalue(sr, 0, 0));
-    snprintf(counter_text, sizeof counter_text, "%" PRIu32, counter);
     snprintf(slot_text, sizeof slot_text, "%u", (unsigned)slot);
     PQclear(sr);
 
-    const char *p_ins[] = {number, person, slot_text, counter_text, w.id, dual ? "t" : "f"};
-    PGresult *ir = db_run(f, "record the dispatch",
-                          "INSERT INTO fleet.dispatches (lock, person, slot, counter, requested_by,"
-                          " requested_at, needs_approval) VALUES ($1, $2, $3, $4, $5, now(), $6)"
-                          " RETURNING id",
-                          6, p_ins);
+    const char *p_ins[] = {number, person, slot_text, w.id, dual ? "t" : "f", kind};
+    PGresult *ir = db_run(
+        f, "record the dispatch",
+        "INSERT INTO fleet.dispatches (lock, person, slot, requested_by, requested_at,"
+        " needs_approval, purpose) VALUES ($1, $2, $3, $4, now(), $5,"
+        " CASE $6 WHEN 'release' THEN 'release' ELSE 'open' END) RETURNING id",
+        6, p_ins);
     if (ir == NULL) {
         PQclear(lr);
         return FLEET_SYSTEM;
@@ -790,49 +915,42 @@ static fleet_status dispatch(fleet *f, const fleet_args *a, text *reply) {
     char id[24];
     snprintf(id, sizeof id, "%s", PQgetvalue(ir, 0, 0));
     PQclear(ir);
-    st =
-        exec(f, "advance the counter",
-             "UPDATE fleet.locks SET next_counter = next_counter + 1 WHERE number = $1", 1, p_lock);
     text detail = {0};
-    text_add(&detail, "dispatch %s lock %s person ", id, number);
+    text_add(&detail, "%s %s lock %s person ", kind, id, number);
     text_quoted(&detail, a->pos[1]);
-    text_add(&detail, " slot %s counter %s%s", slot_text, counter_text,
-             dual ? " awaiting approval" : "");
-    if (st == FLEET_OK) {
-        st = record(f, w.actor, "dispatch", &detail);
-    }
+    text_add(&detail, " slot %s%s", slot_text, dual ? " awaiting approval" : "");
+    st = record(f, w.actor, kind, &detail);
     snprintf(f->result.dispatch, sizeof f->result.dispatch, "%s", id);
     f->result.awaiting_approval = dual;
-    text_add(reply, "dispatch %s: lock %s, ", id, number);
-    text_quoted(reply, a->pos[1]);
-    text_add(reply, " (slot %s), counter %s\n", slot_text, counter_text);
     if (st == FLEET_OK && dual) {
-        text_add(reply, "waiting for approval by another dispatcher: approve %s --as OTHER\n", id);
+        text_add(reply, "%s %s: lock %s, ", kind, id, number);
+        text_quoted(reply, a->pos[1]);
+        text_add(reply,
+                 " (slot %s)\nwaiting for approval by another dispatcher: approve %s --as "
+                 "OTHER\n",
+                 slot_text, id);
     } else if (st == FLEET_OK) {
-        uint8_t key[OL_OTC_KEY_BYTES];
-        st = vault_open_otc_key(f, lock, PQgetvalue(lr, 0, 0), PQgetvalue(lr, 0, 1), key);
-        if (st == FLEET_OK) {
-            const char *p_shown[] = {id};
-            st =
-                exec(f, "record the code shown",
-                     "UPDATE fleet.dispatches SET code_shown_at = now() WHERE id = $1", 1, p_shown);
-        }
-        text shown = {0};
-        text_add(&shown, "dispatch %s", id);
-        if (st == FLEET_OK) {
-            st = record(f, w.actor, "code shown", &shown);
-        }
-        if (st == FLEET_OK) {
-            add_code(f, reply, lock, counter, slot, key);
-        }
-        sodium_memzero(key, sizeof key);
+        st = show_code(f, &w, id, release, lock, slot, PQgetvalue(lr, 0, 0), PQgetvalue(lr, 0, 1),
+                       reply);
     }
     PQclear(lr);
     return st;
 }
 
+static fleet_status dispatch(fleet *f, const fleet_args *a, text *reply) {
+    return dispatch_for(f, a, reply, false);
+}
+
+static fleet_status release(fleet *f, const fleet_args *a, text *reply) {
+    return dispatch_for(f, a, reply, true);
+}
+
 fleet_status cmd_dispatch(fleet *f, const fleet_args *a) {
     return run_command(f, a, dispatch);
+}
+
+fleet_status cmd_release(fleet *f, const fleet_args *a) {
+    return run_command(f, a, release);
 }
 
 // One dispatch and its lock's sealed key, its row locked to the commit.
@@ -842,7 +960,7 @@ typedef struct dispatch_row {
     uint8_t slot;
     char requested_by[24]; // the dispatcher's id
     char requester[FLEET_NAME_MAX + 1];
-    bool needs_approval, approved, code_shown, sealed;
+    bool needs_approval, approved, code_shown, sealed, release;
     char key_nonce[FLEET_NONCE_HEX], key_box[FLEET_KEY_BOX_HEX];
 } dispatch_row;
 
@@ -852,7 +970,8 @@ static fleet_status load_dispatch(fleet *f, const char *id, dispatch_row *d) {
                          "SELECT d.lock, d.counter, d.slot, d.requested_by, r.name,"
                          " d.needs_approval, d.approved_by IS NOT NULL,"
                          " d.code_shown_at IS NOT NULL, d.sealed_at IS NOT NULL,"
-                         " encode(l.key_nonce, 'hex'), encode(l.key_box, 'hex')"
+                         " encode(l.key_nonce, 'hex'), encode(l.key_box, 'hex'),"
+                         " d.purpose = 'release'"
                          " FROM fleet.dispatches d"
                          " JOIN fleet.locks l ON l.number = d.lock"
                          " JOIN fleet.dispatchers r ON r.id = d.requested_by"
@@ -878,6 +997,7 @@ static fleet_status load_dispatch(fleet *f, const char *id, dispatch_row *d) {
     d->sealed = row_true(r, 0, 8);
     snprintf(d->key_nonce, sizeof d->key_nonce, "%s", PQgetvalue(r, 0, 9));
     snprintf(d->key_box, sizeof d->key_box, "%s", PQgetvalue(r, 0, 10));
+    d->release = row_true(r, 0, 11);
     PQclear(r);
     return FLEET_OK;
 }
@@ -959,26 +1079,7 @@ static fleet_status code(fleet *f, const fleet_args *a, text *reply) {
     if (d.code_shown) {
         return refuse(f, &w, &detail, "the code was shown already (a lost code is a new dispatch)");
     }
-    uint8_t key[OL_OTC_KEY_BYTES];
-    st = vault_open_otc_key(f, d.lock, d.key_nonce, d.key_box, key);
-    if (st == FLEET_OK) {
-        const char *p[] = {id};
-        st = exec(f, "record the code shown",
-                  "UPDATE fleet.dispatches SET code_shown_at = now() WHERE id = $1", 1, p);
-    }
-    text shown = {0};
-    text_add(&shown, "dispatch %s", id);
-    if (st == FLEET_OK) {
-        st = record(f, w.actor, "code shown", &shown);
-    }
-    if (st == FLEET_OK) {
-        snprintf(f->result.dispatch, sizeof f->result.dispatch, "%s", id);
-        text_add(reply, "dispatch %s: lock %" PRIu32 ", slot %u, counter %" PRIu32 "\n", id, d.lock,
-                 (unsigned)d.slot, d.counter);
-        add_code(f, reply, d.lock, d.counter, d.slot, key);
-    }
-    sodium_memzero(key, sizeof key);
-    return st;
+    return show_code(f, &w, id, d.release, d.lock, d.slot, d.key_nonce, d.key_box, reply);
 }
 
 fleet_status cmd_code(fleet *f, const fleet_args *a) {
@@ -1035,6 +1136,12 @@ static fleet_status seal(fleet *f, const fleet_args *a, text *reply) {
         fleet_say("dispatch %s: its code was never shown, so there is no opening to seal", id);
         return FLEET_INPUT;
     }
+    if (d.release) {
+        fleet_say("dispatch %s is a release: the lock shows no seal for it; take its audit "
+                  "trail in (audit ingest) to close it",
+                  id);
+        return FLEET_INPUT;
+    }
     if (d.sealed) {
         fleet_say("dispatch %s is closed already: nothing changed", id);
         return FLEET_INPUT;
@@ -1072,6 +1179,11 @@ static fleet_status seal(fleet *f, const fleet_args *a, text *reply) {
     if (st == FLEET_OK) {
         st = record(f, w.actor, "seal ok", &detail);
     }
+    if (st == FLEET_OK) {
+        char number[12];
+        snprintf(number, sizeof number, "%" PRIu32, d.lock);
+        st = raise_floor(f, number);
+    }
     snprintf(f->result.dispatch, sizeof f->result.dispatch, "%s", id);
     f->result.seal_records = records;
     text_add(reply, "dispatch %s closed: the seal is valid\n", id);
@@ -1094,9 +1206,14 @@ PGresult *fleet_query_dispatches(fleet *f, bool open) {
     const char *p[] = {open ? "t" : "f"};
     return db_run(
         f, "list the dispatches",
-        "SELECT d.id, d.lock, p.name, d.slot, d.counter, r.name, coalesce(v.name, '-'),"
-        " to_char(d.requested_at, 'YYYY-MM-DD HH24:MI:SS'),"
-        " CASE WHEN d.sealed_at IS NOT NULL AND d.seal_records = 1 THEN 'closed, seal 01'"
+        "SELECT d.id, d.lock, p.name, d.slot, coalesce(d.counter::text, '-'), r.name,"
+        " coalesce(v.name, '-'), to_char(d.requested_at, 'YYYY-MM-DD HH24:MI:SS'),"
+        " CASE WHEN d.purpose = 'release' THEN 'release: ' ELSE '' END ||"
+        " CASE WHEN d.purpose = 'release' AND d.sealed_at IS NOT NULL"
+        "      THEN 'used (audit record ' || d.closed_by_audit || ')'"
+        "      WHEN d.closed_by_audit IS NOT NULL THEN 'closed by the audit trail (record '"
+        "           || d.closed_by_audit || '), seal ' || lpad(d.seal_records::text, 2, '0')"
+        "      WHEN d.sealed_at IS NOT NULL AND d.seal_records = 1 THEN 'closed, seal 01'"
         "      WHEN d.sealed_at IS NOT NULL THEN 'closed, seal ' || lpad(d.seal_records::text, 2,"
         "           '0') || ': something else happened'"
         "      WHEN d.needs_approval AND d.approved_by IS NULL THEN 'awaiting approval'"
@@ -1302,6 +1419,38 @@ static fleet_status take_records(fleet *f, const char *number, FILE *in, uint32_
     return FLEET_OK;
 }
 
+// What the lock's trail, verified, says of the dispatches: a one-time code
+// used (its record carries the counter's low 16 bits) and a close seal after
+// it closes an open dispatch with the seal's count (so a seal lost or never
+// typed, and the first code of two under dual control, are closed by the
+// trail); a release code used and one-time codes off at the next record
+// closes a release. The counter is the dispatch's among the last 65,536 the
+// lock was issued. *closed: how many.
+static fleet_status close_from_trail(fleet *f, const char *number, int *closed) {
+    const char *p[] = {number};
+    PGresult *r = db_run(
+        f, "close dispatches from the trail",
+        "UPDATE fleet.dispatches d SET sealed_at = now(),"
+        " seal_records = CASE WHEN d.purpose = 'open' THEN c.arg END, closed_by_audit = c.seq"
+        " FROM fleet.locks l, fleet.audit o CROSS JOIN LATERAL ("
+        "   SELECT s.seq, s.arg, s.kind FROM fleet.audit s"
+        "   WHERE s.lock = o.lock AND s.seq > o.seq AND (s.kind = 'close_seal'"
+        "     OR (s.seq = o.seq + 1 AND s.kind = 'service' AND s.arg = 16640))"
+        "   ORDER BY s.seq LIMIT 1) c"
+        " WHERE l.number = $1 AND o.lock = $1 AND d.lock = $1 AND o.kind = 'one_time_code'"
+        " AND d.sealed_at IS NULL AND d.counter IS NOT NULL AND d.counter % 65536 = o.arg"
+        " AND d.counter >= l.next_counter - 65536"
+        " AND (c.kind = 'close_seal') = (d.purpose = 'open')"
+        " RETURNING d.id",
+        1, p);
+    if (r == NULL) {
+        return FLEET_SYSTEM;
+    }
+    *closed = PQntuples(r);
+    PQclear(r);
+    return raise_floor(f, number);
+}
+
 static fleet_status audit_ingest(fleet *f, const fleet_args *a, text *reply) {
     uint32_t lock;
     fleet_status st = parse_lock(a->pos[0], &lock);
@@ -1340,15 +1489,22 @@ static fleet_status audit_ingest(fleet *f, const fleet_args *a, text *reply) {
         fclose(in);
     }
     unlink(csv);
+    int closed = 0;
+    if (st == FLEET_OK) {
+        st = close_from_trail(f, number, &closed);
+    }
     if (st != FLEET_OK) {
         return st;
     }
     text detail = {0};
-    text_add(&detail, "lock %s: %" PRIu32 " records verified, %" PRIu32 " new", number, read,
-             added);
+    text_add(&detail,
+             "lock %s: %" PRIu32 " records verified, %" PRIu32 " new, %d dispatches closed",
+             number, read, added, closed);
     st = record(f, "owner", "audit ingest", &detail);
-    text_add(reply, "lock %s: %" PRIu32 " records verified, %" PRIu32 " new\n", number, read,
-             added);
+    text_add(reply,
+             "lock %s: %" PRIu32 " records verified, %" PRIu32 " new; %d dispatches closed by "
+             "the trail\n",
+             number, read, added, closed);
     return st;
 }
 

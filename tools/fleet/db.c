@@ -131,6 +131,13 @@ static const char *const schema[] = {
     "  key_nonce bytea NOT NULL CHECK (length(key_nonce) = 24),"
     "  key_box bytea NOT NULL CHECK (length(key_box) = 48),"
     "  next_counter bigint NOT NULL DEFAULT 0 CHECK (next_counter BETWEEN 0 AND 4294967296),"
+    // Every counter below floor is used or dead at the lock (a seal, or the
+    // lock's trail, showed a counter at or above it used): the lock takes
+    // OL_OTC_LOOKAHEAD counters from its oldest unused one, so the service
+    // issues none at or past floor + OL_OTC_LOOKAHEAD (commands.c).
+    "  floor bigint NOT NULL DEFAULT 0 CHECK (floor BETWEEN 0 AND 4294967296),"
+    // The key's first counter: releases from here on are this key's.
+    "  key_from bigint NOT NULL DEFAULT 0,"
     "  provisioned integer NOT NULL DEFAULT 0)",
     "CREATE TABLE fleet.people ("
     "  id bigserial PRIMARY KEY,"
@@ -150,13 +157,17 @@ static const char *const schema[] = {
     "  name text PRIMARY KEY,"
     "  value text NOT NULL)",
     "INSERT INTO fleet.settings VALUES ('dual-dispatch', 'off')",
-    // The slot is the one the person had when the code was issued.
+    // The slot is the one the person had when the code was issued. The
+    // counter is taken when the code is shown (an unapproved dispatch holds
+    // none). A release's code takes the lock out of one-time codes; it has
+    // no seal: the lock's trail shows it used (closed_by_audit).
     "CREATE TABLE fleet.dispatches ("
     "  id bigserial PRIMARY KEY,"
+    "  purpose text NOT NULL DEFAULT 'open' CHECK (purpose IN ('open', 'release')),"
     "  lock bigint NOT NULL REFERENCES fleet.locks,"
     "  person bigint NOT NULL REFERENCES fleet.people,"
     "  slot smallint NOT NULL CHECK (slot BETWEEN 0 AND 31),"
-    "  counter bigint NOT NULL CHECK (counter BETWEEN 0 AND 4294967295),"
+    "  counter bigint CHECK (counter BETWEEN 0 AND 4294967295),"
     "  requested_by bigint NOT NULL REFERENCES fleet.dispatchers,"
     "  requested_at timestamptz NOT NULL,"
     "  needs_approval boolean NOT NULL,"
@@ -165,7 +176,9 @@ static const char *const schema[] = {
     "  code_shown_at timestamptz,"
     "  sealed_at timestamptz,"
     "  seal_records smallint,"
+    "  closed_by_audit bigint,"
     "  UNIQUE (lock, counter),"
+    "  CHECK ((counter IS NULL) = (code_shown_at IS NULL)),"
     "  CHECK (approved_by IS NULL OR approved_by <> requested_by),"
     "  CHECK (code_shown_at IS NULL OR NOT needs_approval OR approved_by IS NOT NULL),"
     "  CHECK (sealed_at IS NULL OR code_shown_at IS NOT NULL))",

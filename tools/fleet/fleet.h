@@ -161,6 +161,7 @@ FLEET_MUST_CHECK fleet_status cmd_person_slot(fleet *f, const fleet_args *a);
 FLEET_MUST_CHECK fleet_status cmd_dispatcher_add(fleet *f, const fleet_args *a);
 FLEET_MUST_CHECK fleet_status cmd_setting(fleet *f, const fleet_args *a);
 FLEET_MUST_CHECK fleet_status cmd_dispatch(fleet *f, const fleet_args *a);
+FLEET_MUST_CHECK fleet_status cmd_release(fleet *f, const fleet_args *a);
 FLEET_MUST_CHECK fleet_status cmd_approve(fleet *f, const fleet_args *a);
 FLEET_MUST_CHECK fleet_status cmd_code(fleet *f, const fleet_args *a);
 FLEET_MUST_CHECK fleet_status cmd_seal(fleet *f, const fleet_args *a);

@@ -24,7 +24,8 @@ static const char usage_text[] =
     "  init                         create the schema in an empty database\n"
     "  lock add NUMBER NAME         a lock (number 0..4294967295) and its new OTC key\n"
     "  lock provision NUMBER FILE   write the file that sets the key through the lock's\n"
-    "                               service port (a new file; the key leaves the service)\n"
+    "                               service port (a new file; the key leaves the service;\n"
+    "                               a new key once the lock's trail shows it released)\n"
     "  person add NAME              a person who opens locks\n"
     "  person slot NAME LOCK SLOT   the person's code slot (0..31) on a lock\n"
     "  dispatcher add NAME ROLE     a dispatcher (ROLE: dispatcher or admin); the\n"
@@ -34,6 +35,9 @@ static const char usage_text[] =
     "  setting dual-dispatch on|off --as ADMIN\n"
     "  dispatch LOCK PERSON --as NAME   record a dispatch; without dual dispatch, show\n"
     "                                   its one-time code (needs OWNERLOCK_FLEET_KEY)\n"
+    "  release LOCK PERSON --as NAME    a release code: the person (the manager of a\n"
+    "                                   service session) turns the lock's one-time codes\n"
+    "                                   off with it; approved and shown like a dispatch\n"
     "  approve ID --as NAME             approve another dispatcher's dispatch\n"
     "  code ID --as NAME                show an approved dispatch's code, once, to the\n"
     "                                   dispatcher who asked (needs OWNERLOCK_FLEET_KEY)\n"
@@ -92,6 +96,7 @@ static const command commands[] = {
     {"setting", "dual-dispatch", 1, NEEDS_AS, cmd_setting,
      "setting dual-dispatch on|off --as ADMIN"},
     {"dispatch", NULL, 2, NEEDS_KEK | NEEDS_AS, cmd_dispatch, "dispatch LOCK PERSON --as NAME"},
+    {"release", NULL, 2, NEEDS_KEK | NEEDS_AS, cmd_release, "release LOCK PERSON --as NAME"},
     {"approve", NULL, 1, NEEDS_AS, cmd_approve, "approve ID --as NAME"},
     {"code", NULL, 1, NEEDS_KEK | NEEDS_AS, cmd_code, "code ID --as NAME"},
     {"seal", NULL, 2, NEEDS_KEK | NEEDS_AS, cmd_seal, "seal ID kk-MMMM-MMMM --as NAME"},

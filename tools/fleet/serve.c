@@ -368,7 +368,9 @@ static enum MHD_Result api_dispatches(server *s, struct MHD_Connection *c) {
         for (int k = 0; k < 9; k++) {
             json_add(&j, "%s\"%s\":", k ? "," : "", names[k]);
             bool number = k == 0 || k == 1 || k == 3 || k == 4;
-            if (number) {
+            if (k == 4 && strcmp(PQgetvalue(r, i, k), "-") == 0) {
+                json_add(&j, "null"); // taken when the code is shown
+            } else if (number) {
                 json_add(&j, "%s", PQgetvalue(r, i, k));
             } else {
                 json_string(&j, PQgetvalue(r, i, k));
@@ -398,6 +400,7 @@ static const route routes[] = {
     {"/api/locks", false, 0, {NULL, NULL}, NULL},
     {"/api/dispatches", false, 0, {NULL, NULL}, NULL},
     {"/api/dispatch", true, 2, {"lock", "person"}, cmd_dispatch},
+    {"/api/release", true, 2, {"lock", "person"}, cmd_release},
     {"/api/approve", true, 1, {"dispatch", NULL}, cmd_approve},
     {"/api/code", true, 1, {"dispatch", NULL}, cmd_code},
     {"/api/seal", true, 2, {"dispatch", "seal"}, cmd_seal},

@@ -125,14 +125,15 @@ async function refresh() {
     tr.id = 'dispatch-' + x.id;
     for (const k of ['id', 'lock', 'person', 'slot', 'counter', 'asked_by', 'approved_by',
       'asked_at', 'state']) {
-      cell(tr, x[k]);
+      cell(tr, x[k] === null ? '-' : x[k]); // the counter: taken when the code is shown
     }
     const td = cell(tr, '');
     const mine = me !== null && x.asked_by === me.dispatcher;
-    if (x.state === 'awaiting approval' && !mine) {
+    const state = x.state.replace(/^release: /, ''); // a release is approved the same way
+    if (state === 'awaiting approval' && !mine) {
       td.appendChild(button('Approve', 'approve-' + x.id, () => act('/api/approve', x.id)));
     }
-    if (x.state === 'approved, code not shown' && mine) {
+    if (state === 'approved, code not shown' && mine) {
       td.appendChild(button('Show code', 'code-' + x.id, () => act('/api/code', x.id)));
     }
     body.appendChild(tr);
