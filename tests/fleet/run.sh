@@ -165,6 +165,8 @@ run "eve-password-22" dispatcher add eve dispatcher
 expect 0 "dispatcher added" "dispatcher add, a second"
 run "ada-password-333" dispatcher add ada admin
 expect 0 "admin added" "dispatcher add, an admin"
+run "bob-password-4444" dispatcher add bob admin
+expect 0 "admin added" "dispatcher add, a second admin"
 before=$(counts)
 run "short" dispatcher add zed dispatcher
 expect 2 "shorter than 8 bytes" "a short password"
@@ -336,8 +338,16 @@ run "dora-password-1" code 4 --as dora
 expect 3 "shown already" "the code shown twice"
 run "" dispatches
 grep -q "^4	12345	Alice	2	3	dora	eve	" "$tmp/out" && ok || bad "dispatch 4's row: $(cat "$tmp/out")"
+# Off takes two admins: one alone leaves it on (twenty-third outside
+# evaluation: one admin turned it off, dispatched alone, turned it on).
 run "ada-password-333" setting dual-dispatch off --as ada
-expect 0 "dual dispatch is off" "dual dispatch off"
+expect 0 "stays on until another admin" "dual dispatch off asked by one admin"
+run "ada-password-333" setting dual-dispatch off --as ada
+expect 0 "stays on until another admin" "dual dispatch off asked again by the same admin"
+run "dora-password-1" dispatch 12345 Alice --as dora
+expect 0 "waiting for approval" "a dispatch after one admin asked for off"
+run "bob-password-4444" setting dual-dispatch off --as bob
+expect 0 "dual dispatch is off" "dual dispatch off, asked by a second admin"
 
 # Dispatches at once on one lock: each its own counter.
 c0=$(sql "SELECT next_counter FROM fleet.locks WHERE number = 12345")
@@ -370,6 +380,7 @@ run "" dispatches
 grep -q "^$pending	779	Alice	4	-	dora	-	" "$tmp/out" && ok ||
     bad "a waiting dispatch's row shows a counter: $(grep "^$pending	" "$tmp/out")"
 run "ada-password-333" setting dual-dispatch off --as ada
+run "bob-password-4444" setting dual-dispatch off --as bob
 for i in 0 1 2 3 4 5 6; do
     run "dora-password-1" dispatch 779 Alice --as dora
     expect 0 "counter $i" "code $i of lock 779"

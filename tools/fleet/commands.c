@@ -704,6 +704,40 @@ static fleet_status setting(fleet *f, const fleet_args *a, text *reply) {
     if (!w.admin) {
         return refuse(f, &w, &detail, "settings are an admin's");
     }
+    // Off takes two admins, each asking (twenty-third outside evaluation: one
+    // admin turned it off, dispatched alone and turned it on again); on, one.
+    const char *p_asked[] = {w.id};
+    PGresult *r = db_run(f, "read the setting",
+                         "SELECT (SELECT value FROM fleet.settings WHERE name = 'dual-dispatch'),"
+                         " (SELECT value FROM fleet.settings WHERE name = 'dual-dispatch off by')"
+                         "   IS NOT DISTINCT FROM $1",
+                         1, p_asked);
+    if (r == NULL) {
+        return FLEET_SYSTEM;
+    }
+    bool is_on = strcmp(PQgetvalue(r, 0, 0), "on") == 0, asked_by_me = row_true(r, 0, 1);
+    int asked = 0;
+    PQclear(r);
+    st = count_rows(f, "read the setting",
+                    "SELECT 1 FROM fleet.settings WHERE name = 'dual-dispatch off by'", 0, NULL,
+                    &asked);
+    if (st == FLEET_OK) {
+        st = exec(f, "change the setting",
+                  "DELETE FROM fleet.settings WHERE name = 'dual-dispatch off by'", 0, NULL);
+    }
+    if (st != FLEET_OK) {
+        return st;
+    }
+    if (strcmp(value, "off") == 0 && is_on && (!asked || asked_by_me)) {
+        st = exec(f, "change the setting",
+                  "INSERT INTO fleet.settings VALUES ('dual-dispatch off by', $1)", 1, p_asked);
+        text_add(&detail, " asked");
+        if (st == FLEET_OK) {
+            st = record(f, w.actor, "setting", &detail);
+        }
+        text_add(reply, "dual dispatch stays on until another admin asks for it off too\n");
+        return st;
+    }
     const char *p[] = {value};
     st = exec(f, "change the setting",
               "UPDATE fleet.settings SET value = $1 WHERE name = 'dual-dispatch'", 1, p);
