@@ -273,6 +273,8 @@ run "eve-password-22" seal 2 "1-2345-6789" --as eve
 expect 2 "not kk-MMMM-MMMM or kkMMMMMMMM" "a malformed seal"
 run "eve-password-22" seal 2 "01-1234-567x" --as eve
 expect 2 "not kk-MMMM-MMMM or kkMMMMMMMM" "a seal with a letter"
+run "eve-password-22" seal 2 "00-1234-5678" --as eve
+expect 2 "kk 01 to 99" "a seal counting no record (no lock shows 00)"
 run "eve-password-22" seal 99 "0112345678" --as eve
 expect 2 "no dispatch 99" "a seal for an unknown dispatch"
 run "eve-password-22" seal x "0112345678" --as eve

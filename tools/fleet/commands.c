@@ -1137,8 +1137,11 @@ static fleet_status parse_seal(const char *s, uint8_t *records,
             d[n++] = s[i];
         }
     }
-    if (n != sizeof d) {
-        fleet_say("seal \"%s\": not kk-MMMM-MMMM or kkMMMMMMMM (as the lock shows it)", s);
+    if (n != sizeof d || (d[0] == '0' && d[1] == '0')) {
+        // kk counts the close itself: 01 to 99 (a lock shows 99 for more).
+        fleet_say("seal \"%s\": not kk-MMMM-MMMM or kkMMMMMMMM (kk 01 to 99, as the lock shows "
+                  "it)",
+                  s);
         return FLEET_INPUT;
     }
     *records = (uint8_t)((d[0] - '0') * 10 + (d[1] - '0'));
