@@ -222,17 +222,6 @@ static fleet_status record(fleet *f, const char *actor, const char *kind, const 
     return action_append(f, actor, kind, detail->s);
 }
 
-// Runs one statement that returns nothing the caller needs.
-static fleet_status exec(fleet *f, const char *what, const char *sql, int n,
-                         const char *const *params) {
-    PGresult *r = db_run(f, what, sql, n, params);
-    if (r == NULL) {
-        return FLEET_SYSTEM;
-    }
-    PQclear(r);
-    return FLEET_OK;
-}
-
 // Runs a query; *count is how many rows it returned (0 or 1 by its key).
 static fleet_status count_rows(fleet *f, const char *what, const char *sql, int n,
                                const char *const *params, int *count) {
@@ -292,13 +281,12 @@ static fleet_status refuse(fleet *f, const who *w, const text *detail, const cha
 // ---- init -----------------------------------------------------------------------
 
 fleet_status cmd_init(fleet *f) {
-    PGresult *r = db_run(f, "begin", "BEGIN", 0, NULL);
-    if (r == NULL) {
-        return FLEET_SYSTEM;
+    fleet_status st = db_exec(f, "begin", "BEGIN", 0, NULL);
+    if (st != FLEET_OK) {
+        return st;
     }
-    PQclear(r);
     bool present;
-    fleet_status st = db_schema_present(f, &present);
+    st = db_schema_present(f, &present);
     if (st == FLEET_OK && present) {
         fleet_say("this database already has a fleet (schema \"fleet\"): nothing changed");
         st = FLEET_INPUT;
@@ -312,10 +300,10 @@ fleet_status cmd_init(fleet *f) {
     }
     if (st == FLEET_OK) {
         const char *p[] = {nonce, tag};
-        st = exec(f, "store the key check",
-                  "INSERT INTO fleet.meta (version, key_check_nonce, key_check_tag)"
-                  " VALUES (1, decode($1, 'hex'), decode($2, 'hex'))",
-                  2, p);
+        st = db_exec(f, "store the key check",
+                     "INSERT INTO fleet.meta (version, key_check_nonce, key_check_tag)"
+                     " VALUES (1, decode($1, 'hex'), decode($2, 'hex'))",
+                     2, p);
     }
     if (st == FLEET_OK) {
         st = action_append(f, "owner", "init", "schema 1");
@@ -361,10 +349,10 @@ static fleet_status lock_add(fleet *f, const fleet_args *a, text *reply) {
         return st;
     }
     const char *p[] = {number, a->pos[1], nonce, box};
-    st = exec(f, "add the lock",
-              "INSERT INTO fleet.locks (number, name, key_nonce, key_box)"
-              " VALUES ($1, $2, decode($3, 'hex'), decode($4, 'hex'))",
-              4, p);
+    st = db_exec(f, "add the lock",
+                 "INSERT INTO fleet.locks (number, name, key_nonce, key_box)"
+                 " VALUES ($1, $2, decode($3, 'hex'), decode($4, 'hex'))",
+                 4, p);
     if (st != FLEET_OK) {
         return st;
     }
@@ -431,8 +419,8 @@ fleet_status cmd_lock_provision(fleet *f, const fleet_args *a) {
     text detail = {0};
     text_add(&detail, "lock %s file ", number);
     text_quoted(&detail, path);
-    st = exec(f, "count the provisioning",
-              "UPDATE fleet.locks SET provisioned = provisioned + 1 WHERE number = $1", 1, p);
+    st = db_exec(f, "count the provisioning",
+                 "UPDATE fleet.locks SET provisioned = provisioned + 1 WHERE number = $1", 1, p);
     if (st == FLEET_OK) {
         st = record(f, "owner", "provision", &detail);
     }
@@ -501,7 +489,7 @@ static fleet_status person_add(fleet *f, const fleet_args *a, text *reply) {
         fleet_say("there is already a person named \"%s\": nothing changed", a->pos[0]);
         return FLEET_INPUT;
     }
-    st = exec(f, "add the person", "INSERT INTO fleet.people (name) VALUES ($1)", 1, p);
+    st = db_exec(f, "add the person", "INSERT INTO fleet.people (name) VALUES ($1)", 1, p);
     if (st != FLEET_OK) {
         return st;
     }
@@ -584,8 +572,8 @@ static fleet_status person_slot(fleet *f, const fleet_args *a, text *reply) {
     }
     PQclear(r);
     const char *p[] = {person, number, slot_text};
-    st = exec(f, "set the slot", "INSERT INTO fleet.slots (person, lock, slot) VALUES ($1, $2, $3)",
-              3, p);
+    st = db_exec(f, "set the slot",
+                 "INSERT INTO fleet.slots (person, lock, slot) VALUES ($1, $2, $3)", 3, p);
     if (st != FLEET_OK) {
         return st;
     }
@@ -634,9 +622,9 @@ static fleet_status dispatcher_add(fleet *f, const fleet_args *a, text *reply) {
         return st;
     }
     const char *p[] = {a->pos[0], role, hash};
-    st =
-        exec(f, "add the dispatcher",
-             "INSERT INTO fleet.dispatchers (name, role, password_hash) VALUES ($1, $2, $3)", 3, p);
+    st = db_exec(f, "add the dispatcher",
+                 "INSERT INTO fleet.dispatchers (name, role, password_hash) VALUES ($1, $2, $3)", 3,
+                 p);
     if (st != FLEET_OK) {
         return st;
     }
@@ -669,8 +657,8 @@ static fleet_status setting(fleet *f, const fleet_args *a, text *reply) {
         return refuse(f, &w, &detail, "settings are an admin's");
     }
     const char *p[] = {value};
-    st = exec(f, "change the setting",
-              "UPDATE fleet.settings SET value = $1 WHERE name = 'dual-dispatch'", 1, p);
+    st = db_exec(f, "change the setting",
+                 "UPDATE fleet.settings SET value = $1 WHERE name = 'dual-dispatch'", 1, p);
     if (st == FLEET_OK) {
         st = record(f, w.actor, "setting", &detail);
     }
@@ -790,9 +778,9 @@ static fleet_status dispatch(fleet *f, const fleet_args *a, text *reply) {
     char id[24];
     snprintf(id, sizeof id, "%s", PQgetvalue(ir, 0, 0));
     PQclear(ir);
-    st =
-        exec(f, "advance the counter",
-             "UPDATE fleet.locks SET next_counter = next_counter + 1 WHERE number = $1", 1, p_lock);
+    st = db_exec(f, "advance the counter",
+                 "UPDATE fleet.locks SET next_counter = next_counter + 1 WHERE number = $1", 1,
+                 p_lock);
     text detail = {0};
     text_add(&detail, "dispatch %s lock %s person ", id, number);
     text_quoted(&detail, a->pos[1]);
@@ -813,9 +801,9 @@ static fleet_status dispatch(fleet *f, const fleet_args *a, text *reply) {
         st = vault_open_otc_key(f, lock, PQgetvalue(lr, 0, 0), PQgetvalue(lr, 0, 1), key);
         if (st == FLEET_OK) {
             const char *p_shown[] = {id};
-            st =
-                exec(f, "record the code shown",
-                     "UPDATE fleet.dispatches SET code_shown_at = now() WHERE id = $1", 1, p_shown);
+            st = db_exec(f, "record the code shown",
+                         "UPDATE fleet.dispatches SET code_shown_at = now() WHERE id = $1", 1,
+                         p_shown);
         }
         text shown = {0};
         text_add(&shown, "dispatch %s", id);
@@ -917,9 +905,9 @@ static fleet_status approve(fleet *f, const fleet_args *a, text *reply) {
         return refuse(f, &w, &detail, "a dispatcher cannot approve his own dispatch");
     }
     const char *p[] = {w.id, id};
-    st = exec(f, "record the approval",
-              "UPDATE fleet.dispatches SET approved_by = $1, approved_at = now() WHERE id = $2", 2,
-              p);
+    st = db_exec(f, "record the approval",
+                 "UPDATE fleet.dispatches SET approved_by = $1, approved_at = now() WHERE id = $2",
+                 2, p);
     if (st == FLEET_OK) {
         st = record(f, w.actor, "approve", &detail);
     }
@@ -963,8 +951,8 @@ static fleet_status code(fleet *f, const fleet_args *a, text *reply) {
     st = vault_open_otc_key(f, d.lock, d.key_nonce, d.key_box, key);
     if (st == FLEET_OK) {
         const char *p[] = {id};
-        st = exec(f, "record the code shown",
-                  "UPDATE fleet.dispatches SET code_shown_at = now() WHERE id = $1", 1, p);
+        st = db_exec(f, "record the code shown",
+                     "UPDATE fleet.dispatches SET code_shown_at = now() WHERE id = $1", 1, p);
     }
     text shown = {0};
     text_add(&shown, "dispatch %s", id);
@@ -1051,10 +1039,10 @@ static fleet_status seal(fleet *f, const fleet_args *a, text *reply) {
     char records_text[4];
     snprintf(records_text, sizeof records_text, "%u", (unsigned)records);
     const char *p_entry[] = {id, w.id, a->pos[1], records_text, ok ? "t" : "f"};
-    st = exec(f, "record the seal",
-              "INSERT INTO fleet.seal_entries (dispatch, entered_by, entered, records, ok, at)"
-              " VALUES ($1, $2, $3, $4, $5, now())",
-              5, p_entry);
+    st = db_exec(f, "record the seal",
+                 "INSERT INTO fleet.seal_entries (dispatch, entered_by, entered, records, ok, at)"
+                 " VALUES ($1, $2, $3, $4, $5, now())",
+                 5, p_entry);
     if (st != FLEET_OK) {
         return st;
     }
@@ -1066,9 +1054,9 @@ static fleet_status seal(fleet *f, const fleet_args *a, text *reply) {
         return st == FLEET_OK ? FLEET_REFUSED : st;
     }
     const char *p_close[] = {records_text, id};
-    st = exec(f, "close the dispatch",
-              "UPDATE fleet.dispatches SET sealed_at = now(), seal_records = $1 WHERE id = $2", 2,
-              p_close);
+    st = db_exec(f, "close the dispatch",
+                 "UPDATE fleet.dispatches SET sealed_at = now(), seal_records = $1 WHERE id = $2",
+                 2, p_close);
     if (st == FLEET_OK) {
         st = record(f, w.actor, "seal ok", &detail);
     }
@@ -1288,10 +1276,10 @@ static fleet_status take_records(fleet *f, const char *number, FILE *in, uint32_
             return FLEET_INPUT;
         }
         if (!stored) {
-            fleet_status st = exec(f, "store the record",
-                                   "INSERT INTO fleet.audit (lock, seq, at, kind, slot, arg) "
-                                   "VALUES ($1, $2, $3, $4, $5, $6)",
-                                   6, p);
+            fleet_status st = db_exec(f, "store the record",
+                                      "INSERT INTO fleet.audit (lock, seq, at, kind, slot, arg) "
+                                      "VALUES ($1, $2, $3, $4, $5, $6)",
+                                      6, p);
             if (st != FLEET_OK) {
                 return st;
             }

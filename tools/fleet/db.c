@@ -67,8 +67,9 @@ fleet_status db_one_row(fleet *f, const char *what, const char *sql, int n,
     return FLEET_OK;
 }
 
-static fleet_status run_plain(fleet *f, const char *what, const char *sql) {
-    PGresult *r = db_run(f, what, sql, 0, NULL);
+fleet_status db_exec(fleet *f, const char *what, const char *sql, int n,
+                     const char *const *params) {
+    PGresult *r = db_run(f, what, sql, n, params);
     if (r == NULL) {
         return FLEET_SYSTEM;
     }
@@ -77,12 +78,12 @@ static fleet_status run_plain(fleet *f, const char *what, const char *sql) {
 }
 
 fleet_status db_begin(fleet *f) {
-    fleet_status st = run_plain(f, "begin", "BEGIN");
+    fleet_status st = db_exec(f, "begin", "BEGIN", 0, NULL);
     if (st != FLEET_OK) {
         return st;
     }
     // Readers (listings, `log verify`) still read; writers wait their turn.
-    st = run_plain(f, "lock the action table", "LOCK TABLE fleet.actions IN EXCLUSIVE MODE");
+    st = db_exec(f, "lock the action table", "LOCK TABLE fleet.actions IN EXCLUSIVE MODE", 0, NULL);
     if (st != FLEET_OK) {
         db_rollback(f);
     }
@@ -90,7 +91,7 @@ fleet_status db_begin(fleet *f) {
 }
 
 fleet_status db_commit(fleet *f) {
-    return run_plain(f, "commit", "COMMIT");
+    return db_exec(f, "commit", "COMMIT", 0, NULL);
 }
 
 void db_rollback(fleet *f) {
@@ -208,7 +209,7 @@ static const char *const schema[] = {
 
 fleet_status db_create_schema(fleet *f) {
     for (size_t i = 0; i < sizeof schema / sizeof schema[0]; i++) {
-        fleet_status st = run_plain(f, "create the schema", schema[i]);
+        fleet_status st = db_exec(f, "create the schema", schema[i], 0, NULL);
         if (st != FLEET_OK) {
             return st;
         }

@@ -79,6 +79,9 @@ void db_close(fleet *f);
 // the server's message under `what` and returns NULL. PQclear the result.
 FLEET_MUST_CHECK PGresult *db_run(fleet *f, const char *what, const char *sql, int n,
                                   const char *const *params);
+// db_run for a statement whose result the caller does not need.
+FLEET_MUST_CHECK fleet_status db_exec(fleet *f, const char *what, const char *sql, int n,
+                                      const char *const *params);
 // BEGIN, then the lock on the action table that makes every writing command
 // run alone (the chain's next row and the lock counters are read, then written).
 FLEET_MUST_CHECK fleet_status db_begin(fleet *f);
