@@ -379,6 +379,41 @@ sql "DELETE FROM fleet.actions WHERE seq = 9"
 run "" log verify
 expect 3 "log broken at action 10: action 9 is missing" "log verify after a deletion"
 
+# ---- a database of schema 1 (before the index of open dispatches) ----
+# Made as init makes it, less what schema 2 adds; then `upgrade` adds it.
+sql "CREATE DATABASE schema1"
+main_db=$OWNERLOCK_FLEET_DB
+export OWNERLOCK_FLEET_DB="host=$tmp/pg user=fleet dbname=schema1"
+run "" init
+expect 0 "fleet schema created" "init (schema1)"
+run "dora-password-1" dispatcher add dora dispatcher
+sql "DROP INDEX fleet.dispatches_open; UPDATE fleet.meta SET version = 1"
+before=$(counts)
+run "not-doras" approve 1 --as dora
+expect 2 "the fleet's schema is version 1; this program's is 2: ownerlock-fleet upgrade first" \
+    "a command on schema 1"
+OWNERLOCK_FLEET_KEY= run "" upgrade
+expect 2 "OWNERLOCK_FLEET_KEY is not set" "upgrade without the owner's key"
+unchanged "commands on schema 1"
+run "" upgrade
+expect 0 "the fleet's schema is now version 2 (it was 1)" "upgrade"
+[ "$(sql "SELECT kind || ': ' || detail FROM fleet.actions ORDER BY seq DESC LIMIT 1")" = "upgrade: schema 1 to 2" ] &&
+    ok || bad "the upgrade is not recorded"
+[ "$(sql "SELECT count(*) FROM pg_indexes WHERE indexname = 'dispatches_open'")" = 1 ] && ok ||
+    bad "upgrade did not make the index of open dispatches"
+run "not-doras" approve 1 --as dora
+expect 3 "wrong password" "a wrong password after the upgrade"
+run "" log verify
+expect 0 "log intact" "log verify after the upgrade"
+before=$(counts)
+run "" upgrade
+expect 2 "version 2 already: nothing changed" "upgrade twice"
+unchanged "upgrade twice"
+sql "UPDATE fleet.meta SET version = 3"
+run "" dispatches
+expect 2 "version 3, newer than this program's (2)" "a newer schema"
+export OWNERLOCK_FLEET_DB="$main_db"
+
 # ---- the lock and the service together (the simulator) ----
 if [ -n "$sim" ]; then
     run "" lock add 777 "Simulated vault"

@@ -3,6 +3,7 @@
 // Every statement goes through db_run, that is PQexecParams: user input only
 // ever travels as a parameter, never inside SQL text. The schema is constant
 // text with no parameter at all.
+#include <stdlib.h>
 #include <string.h>
 
 #include "fleet.h"
@@ -114,8 +115,21 @@ fleet_status db_schema_present(fleet *f, bool *present) {
     return FLEET_OK;
 }
 
-// The schema (docs/FLEET.md, "The fleet service"). Numbers the lock takes as
-// 32 bits are bigint with a range check: PostgreSQL has no unsigned type.
+fleet_status db_schema_version(fleet *f, int *version) {
+    PGresult *r;
+    fleet_status st =
+        db_one_row(f, "read the schema's version", "SELECT version FROM fleet.meta", 0, NULL, &r);
+    if (st == FLEET_OK) {
+        *version = atoi(PQgetvalue(r, 0, 0));
+        PQclear(r);
+    }
+    return st;
+}
+
+// The schema (docs/FLEET.md, "The fleet service"): version 1, then what each
+// version after it adds (`init` runs them all, `upgrade` the ones missing).
+// Numbers the lock takes as 32 bits are bigint with a range check:
+// PostgreSQL has no unsigned type.
 static const char *const schema[] = {
     "CREATE SCHEMA fleet",
     // One row: the format's version and the check of the owner's key.
@@ -207,12 +221,42 @@ static const char *const schema[] = {
     "  FOR EACH STATEMENT EXECUTE FUNCTION fleet.append_only()",
 };
 
-fleet_status db_create_schema(fleet *f) {
-    for (size_t i = 0; i < sizeof schema / sizeof schema[0]; i++) {
-        fleet_status st = db_exec(f, "create the schema", schema[i], 0, NULL);
-        if (st != FLEET_OK) {
-            return st;
+// Version 2: the index that finds the open dispatches among a fleet's
+// million closed ones.
+static const char *const schema_2[] = {
+    "CREATE INDEX dispatches_open ON fleet.dispatches (id) WHERE sealed_at IS NULL",
+};
+
+typedef struct schema_step {
+    const char *const *statements;
+    size_t count;
+} schema_step;
+
+// steps[v - 1] makes version v from v - 1 (version 1 from nothing).
+static const schema_step steps[] = {
+    {schema, sizeof schema / sizeof schema[0]},
+    {schema_2, sizeof schema_2 / sizeof schema_2[0]},
+};
+_Static_assert(sizeof steps / sizeof steps[0] == FLEET_SCHEMA_VERSION,
+               "a schema step for each version");
+
+fleet_status db_upgrade_schema(fleet *f, int from) {
+    if (from < 0 || from > FLEET_SCHEMA_VERSION) {
+        fleet_say("the fleet's schema is version %d: this program knows 1 to %d", from,
+                  FLEET_SCHEMA_VERSION);
+        return FLEET_INPUT;
+    }
+    for (int v = from; v < FLEET_SCHEMA_VERSION; v++) {
+        for (size_t i = 0; i < steps[v].count; i++) {
+            fleet_status st = db_exec(f, "create the schema", steps[v].statements[i], 0, NULL);
+            if (st != FLEET_OK) {
+                return st;
+            }
         }
     }
     return FLEET_OK;
+}
+
+fleet_status db_create_schema(fleet *f) {
+    return db_upgrade_schema(f, 0);
 }

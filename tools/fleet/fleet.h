@@ -42,6 +42,12 @@ typedef enum fleet_status {
 
 #define FLEET_REPLY_MAX 1024
 
+// The database's format: `init` makes this one; `upgrade` takes an older one to it.
+#define FLEET_SCHEMA_VERSION 2
+// A number macro's value as text, for SQL written at compile time.
+#define FLEET_TEXT(x) FLEET_TEXT_(x)
+#define FLEET_TEXT_(x) #x
+
 // What a writing command gives a caller other than the command line (the
 // HTTP service, serve.c): set only when the command's transaction committed.
 typedef struct fleet_result {
@@ -89,8 +95,13 @@ FLEET_MUST_CHECK fleet_status db_commit(fleet *f);
 void db_rollback(fleet *f);
 // True when the schema is there (`init` has run).
 FLEET_MUST_CHECK fleet_status db_schema_present(fleet *f, bool *present);
-// Creates the schema, inside the caller's transaction.
+// The version `init` or `upgrade` wrote into fleet.meta.
+FLEET_MUST_CHECK fleet_status db_schema_version(fleet *f, int *version);
+// Creates the schema, FLEET_SCHEMA_VERSION, inside the caller's transaction.
 FLEET_MUST_CHECK fleet_status db_create_schema(fleet *f);
+// Takes the schema from version `from` to FLEET_SCHEMA_VERSION, inside the
+// caller's transaction (fleet.meta's version is the caller's to write).
+FLEET_MUST_CHECK fleet_status db_upgrade_schema(fleet *f, int from);
 // Runs a query expected to return exactly one row; *out is its result.
 FLEET_MUST_CHECK fleet_status db_one_row(fleet *f, const char *what, const char *sql, int n,
                                          const char *const *params, PGresult **out);
@@ -162,6 +173,8 @@ FLEET_MUST_CHECK fleet_status cmd_lock_provision(fleet *f, const fleet_args *a);
 FLEET_MUST_CHECK fleet_status cmd_person_add(fleet *f, const fleet_args *a);
 FLEET_MUST_CHECK fleet_status cmd_person_slot(fleet *f, const fleet_args *a);
 FLEET_MUST_CHECK fleet_status cmd_dispatcher_add(fleet *f, const fleet_args *a);
+// Takes an older database to FLEET_SCHEMA_VERSION.
+FLEET_MUST_CHECK fleet_status cmd_upgrade(fleet *f);
 FLEET_MUST_CHECK fleet_status cmd_setting(fleet *f, const fleet_args *a);
 FLEET_MUST_CHECK fleet_status cmd_dispatch(fleet *f, const fleet_args *a);
 FLEET_MUST_CHECK fleet_status cmd_approve(fleet *f, const fleet_args *a);

@@ -29,6 +29,7 @@ static const char usage_text[] =
     "  person slot NAME LOCK SLOT   the person's code slot (0..31) on a lock\n"
     "  dispatcher add NAME ROLE     a dispatcher (ROLE: dispatcher or admin); the\n"
     "                               password on standard input\n"
+    "  upgrade                      take the database to this program's schema\n"
     "\n"
     "the dispatchers' commands (the password on standard input):\n"
     "  setting dual-dispatch on|off --as ADMIN\n"
@@ -81,6 +82,11 @@ static fleet_status run_log_verify(fleet *f, const fleet_args *a) {
     return cmd_log_verify(f);
 }
 
+static fleet_status run_upgrade(fleet *f, const fleet_args *a) {
+    (void)a;
+    return cmd_upgrade(f);
+}
+
 static const command commands[] = {
     {"init", NULL, 0, NEEDS_KEK, run_init, "init"},
     {"lock", "add", 2, NEEDS_KEK, cmd_lock_add, "lock add NUMBER NAME"},
@@ -89,6 +95,7 @@ static const command commands[] = {
     {"person", "slot", 3, NEEDS_KEK, cmd_person_slot, "person slot NAME LOCK SLOT"},
     {"dispatcher", "add", 2, NEEDS_KEK | NEEDS_PASSWORD, cmd_dispatcher_add,
      "dispatcher add NAME ROLE (password on standard input)"},
+    {"upgrade", NULL, 0, NEEDS_KEK, run_upgrade, "upgrade"},
     {"setting", "dual-dispatch", 1, NEEDS_AS, cmd_setting,
      "setting dual-dispatch on|off --as ADMIN"},
     {"dispatch", NULL, 2, NEEDS_KEK | NEEDS_AS, cmd_dispatch, "dispatch LOCK PERSON --as NAME"},
@@ -280,6 +287,21 @@ static fleet_status run(int argc, char **argv, fleet *f, char password[FLEET_PAS
         st = db_schema_present(f, &present);
         if (st == FLEET_OK && !present) {
             fleet_say("no fleet in this database: ownerlock-fleet init first");
+            st = FLEET_INPUT;
+        }
+        int version = 0;
+        if (st == FLEET_OK) {
+            st = db_schema_version(f, &version);
+        }
+        if (st == FLEET_OK && version > FLEET_SCHEMA_VERSION) {
+            fleet_say("the fleet's schema is version %d, newer than this program's (%d)", version,
+                      FLEET_SCHEMA_VERSION);
+            st = FLEET_INPUT;
+        }
+        if (st == FLEET_OK && version < FLEET_SCHEMA_VERSION && c->run != run_upgrade) {
+            fleet_say("the fleet's schema is version %d; this program's is %d: "
+                      "ownerlock-fleet upgrade first (the owner's)",
+                      version, FLEET_SCHEMA_VERSION);
             st = FLEET_INPUT;
         }
         if (st == FLEET_OK && (c->flags & NEEDS_KEK)) {
