@@ -19,6 +19,7 @@ import struct
 import subprocess
 import sys
 import time
+import urllib.parse
 
 FLEET = sys.argv[1]
 TMP = os.environ["TMP"]
@@ -340,6 +341,93 @@ def api_checks(port):
     return dora
 
 
+# ---- the locks, a page at a time ----------------------------------------------------
+
+# Locks whose names hold what a search must take literally: LIKE's % and _, quotes.
+SEARCHED = {2001: '100% "safe" vault', 2002: "O'Brien's 50_50 box", 2003: "plain box 100 safe",
+            2004: "a_b", 2005: "aXb"}
+
+
+def locks_paging_checks(dora):
+    # 600 more locks (they copy lock 777's sealed key, which does not open under
+    # their numbers: for the listing only), and the searched ones.
+    sql("INSERT INTO fleet.locks (number, name, key_nonce, key_box)"
+        " SELECT 1000 + k, 'Branch ' || k || ', vault', key_nonce, key_box"
+        " FROM fleet.locks, generate_series(0, 599) k WHERE number = 777")
+    for number, name in SEARCHED.items():
+        r = cli("lock", "add", str(number), name)
+        check(r.returncode == 0, "lock add %s: %s" % (name, r.stderr))
+    every = {}
+    for line in sql("SELECT number || chr(9) || name FROM fleet.locks").splitlines():
+        number, name = line.split("\t", 1)
+        every[int(number)] = name
+
+    def numbers(j):
+        return [l["number"] for l in j.get("locks", [])]
+
+    st, j, _ = dora.call("/api/locks")
+    first = numbers(j)
+    check(st == 200 and first == sorted(every)[:100] and j.get("more") is True,
+          "the first page: the 100 first locks by number, and more (%s %s...)" % (st, first[:5]))
+    l777 = next((l for l in j.get("locks", []) if l["number"] == 777), {})
+    check({p["name"] for p in l777.get("people", [])} == {"Sam Imms", ROBERT},
+          "a lock of the page with its people: %s" % l777)
+    seen, after, pages = [], None, 0
+    while pages < 10:
+        st, j, _ = dora.call("/api/locks?limit=500" + ("" if after is None else "&after=%d" % after))
+        pages += 1
+        seen += numbers(j)
+        if st != 200 or not j.get("more"):
+            break
+        after = seen[-1]
+    check(seen == sorted(every) and pages == (len(every) + 499) // 500,
+          "pages of 500 from after=: every lock once, by number (%d of %d in %d pages)"
+          % (len(seen), len(every), pages))
+    st, j, _ = dora.call("/api/locks?after=1049&limit=3")
+    check(st == 200 and numbers(j) == [1050, 1051, 1052] and j.get("more") is True,
+          "after=1049&limit=3: 1050 to 1052 (%s %s)" % (st, numbers(j)))
+    st, j, _ = dora.call("/api/locks?after=%d" % max(every))
+    check(st == 200 and numbers(j) == [] and j.get("more") is False, "after the last lock: none")
+    st, j, _ = dora.call("/api/locks?after=4294967295")
+    check(st == 200 and numbers(j) == [] and j.get("more") is False, "after=4294967295: none")
+    st, j, _ = dora.call("/api/locks?limit=500")
+    check(st == 200 and len(numbers(j)) == 500, "limit=500: 500 locks")
+    for query, why in (("limit=501", "limit: 1 to 500"), ("limit=0", "limit: 1 to 500"),
+                       ("limit=-1", "limit: 1 to 500"), ("limit=1e2", "limit: 1 to 500"),
+                       ("limit=99999999999999999999", "limit: 1 to 500"), ("limit=", "limit"),
+                       ("after=-1", "after: the number"), ("after=4294967296", "after: the number"),
+                       ("after=7x", "after: the number"), ("after=", "after: the number"),
+                       ("sort=name", "takes q, after and limit"), ("q=a&q=b", "at most once"),
+                       ("limit=5&limit=6", "at most once"), ("q=a%00b", "a NUL byte"),
+                       ("q=a%01b", "a control character"), ("q=%20vault", "a space at its start"),
+                       ("q=" + "x" * 101, "1 to 100 bytes"), ("q=%ff", "not UTF-8")):
+        st, j, _ = dora.call("/api/locks?" + query)
+        check(st == 400 and j.get("kind") == "input" and why in j.get("error", ""),
+              "/api/locks?%s: 400 '%s' (%s %s)" % (query[:30], why, st, j))
+
+    def search(q, more=""):
+        st, j, _ = dora.call("/api/locks?q=" + urllib.parse.quote(q, safe="") + more)
+        return st, numbers(j), j
+
+    for q, want in (("%", [2001]), ("_", [2002, 2004]), ("a_b", [2004]), ('"safe"', [2001]),
+                    ("'", [2002]), ("O'Brien's 50_50", [2002]), ("DEPOT", [778]),
+                    ("<b>north", [778]), ("1005", [1005]), ("no such lock", [])):
+        st, got, _ = search(q)
+        check(st == 200 and got == want, "search %r: %s, not %s" % (q, got, want))
+    for q in ("100", "vault", "Branch 5", "7"):
+        want = sorted(n for n, name in every.items() if q.lower() in name.lower() or q in str(n))
+        got, after = [], None
+        while True:
+            st, page, j = search(q, "" if after is None else "&after=%d" % after)
+            got += page
+            if st != 200 or not j.get("more"):
+                break
+            after = page[-1]
+        check(got == want, "search %r, page after page: %d locks, not %d" % (q, len(got), len(want)))
+    st, _, j = search("Branch", "&limit=2")
+    check(st == 200 and len(j["locks"]) == 2 and j.get("more") is True, "a search's page: limit=2, more")
+
+
 def expiry_checks():
     # Behind a TLS proxy: its origin, its Host, and a Secure cookie.
     proc, port = start_server(idle=1, origin="https://fleet.example")
@@ -505,12 +593,45 @@ def browser_checks(port):
              "document.getElementById('login-password').value = %s;"
              "document.getElementById('login-form').requestSubmit(); true" % json.dumps(PASSWORDS["dora"]))
         b.wait("!document.getElementById('main-view').hidden &&"
-               " document.getElementById('dispatch-lock').options.length === 2", "logged in, the locks")
+               " document.getElementById('dispatch-lock').options.length === 100",
+               "logged in, the first 100 locks")
         check(b.js("document.cookie") == "", "the session cookie is out of the script's reach")
         check(b.js("document.getElementById('who').textContent") == "dispatcher dora (dispatcher)",
               "the page names the dispatcher")
         check("Depot <b>north</b>" in b.js("document.getElementById('locks').textContent") and
               b.js("document.querySelectorAll('#locks b').length") == 0, "a name with markup, as text")
+        # The locks a page at a time: More, then the search box.
+        rows = "document.querySelectorAll('#locks tbody tr').length"
+        options = "document.getElementById('dispatch-lock').options.length"
+        check(b.js("!document.getElementById('locks-more').hidden") and b.js(rows) == 100,
+              "100 locks listed, and More")
+        b.js("document.getElementById('locks-more').click(); true")
+        b.wait("%s === 200 && %s === 200" % (rows, options), "More: 200 locks, 200 to choose from")
+
+        def search(text):
+            b.js("document.getElementById('lock-search').value = %s;"
+                 "document.getElementById('lock-search-form').requestSubmit(); true" % json.dumps(text))
+
+        search("%")
+        b.wait("%s === 1 && %s === 1" % (rows, options), "a search for %: one lock")
+        check(b.js("document.querySelector('#locks tbody td:nth-child(2)').textContent") ==
+              SEARCHED[2001] and b.js("document.getElementById('dispatch-lock').value") == "2001" and
+              b.js("document.getElementById('locks-more').hidden"),
+              "the search for %: lock 2001, chosen, no More")
+        search("  depot <B>")
+        b.wait("%s === 1 && document.getElementById('dispatch-lock').value === '778'" % rows,
+               "a search for depot <B> (spaces trimmed, any case): lock 778")
+        check(b.js("document.querySelectorAll('#locks b').length") == 0, "the found name, as text")
+        search("no such lock")
+        b.wait("%s === 0 && !document.getElementById('locks-none').hidden" % rows,
+               "a search that finds nothing says so")
+        search("\u00e9" * 60)
+        b.wait("document.getElementById('msg').className === 'error' &&"
+               " document.getElementById('msg').textContent.includes('1 to 100 bytes, not 120')",
+               "a search the service refuses (120 bytes): its words")
+        search("")
+        b.wait("%s === 100 && document.getElementById('locks-none').hidden" % rows,
+               "an empty search: every lock again")
         counter = int(sql("SELECT next_counter FROM fleet.locks WHERE number = 777"))
         b.js(DISPATCH_777_SAM)
         b.wait("!document.getElementById('code-view').hidden", "the code shown")
@@ -603,7 +724,8 @@ def main():
     t0 = time.time()
     proc, port = start_server()
     try:
-        api_checks(port)
+        dora = api_checks(port)
+        locks_paging_checks(dora)
         expiry_checks()
         browser_checks(port)
     finally:

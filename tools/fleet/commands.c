@@ -55,7 +55,7 @@ static void text_quoted(text *t, const char *name) {
 
 // ---- input ----------------------------------------------------------------------
 
-static bool parse_decimal(const char *s, unsigned max_digits, uint64_t max, uint64_t *out) {
+bool fleet_parse_decimal(const char *s, unsigned max_digits, uint64_t max, uint64_t *out) {
     size_t len = strlen(s);
     if (len == 0 || len > max_digits) {
         return false;
@@ -76,7 +76,7 @@ static bool parse_decimal(const char *s, unsigned max_digits, uint64_t max, uint
 
 static fleet_status parse_lock(const char *s, uint32_t *lock) {
     uint64_t v;
-    if (!parse_decimal(s, 10, UINT32_MAX, &v)) {
+    if (!fleet_parse_decimal(s, 10, UINT32_MAX, &v)) {
         fleet_say("lock number \"%s\": not a number 0..4294967295", s);
         return FLEET_INPUT;
     }
@@ -86,7 +86,7 @@ static fleet_status parse_lock(const char *s, uint32_t *lock) {
 
 static fleet_status parse_id(const char *s, char out[24]) {
     uint64_t v;
-    if (!parse_decimal(s, 18, UINT64_MAX, &v) || v == 0) {
+    if (!fleet_parse_decimal(s, 18, UINT64_MAX, &v) || v == 0) {
         fleet_say("dispatch \"%s\": not a dispatch number (1, 2, ...)", s);
         return FLEET_INPUT;
     }
@@ -543,7 +543,7 @@ static fleet_status person_slot(fleet *f, const fleet_args *a, text *reply) {
     if (st != FLEET_OK) {
         return st;
     }
-    if (!parse_decimal(a->pos[2], 2, FLEET_SLOTS - 1, &slot)) {
+    if (!fleet_parse_decimal(a->pos[2], 2, FLEET_SLOTS - 1, &slot)) {
         fleet_say("slot \"%s\": not a slot 0..%d", a->pos[2], FLEET_SLOTS - 1);
         return FLEET_INPUT;
     }
@@ -1133,12 +1133,24 @@ PGresult *fleet_query_dispatches(fleet *f, bool open) {
                   0, NULL);
 }
 
-PGresult *fleet_query_locks(fleet *f) {
+PGresult *fleet_query_locks(fleet *f, const char *search, int64_t after, unsigned limit) {
+    char after_text[24], limit_text[12];
+    snprintf(after_text, sizeof after_text, "%" PRId64, after);
+    snprintf(limit_text, sizeof limit_text, "%u", limit);
+    const char *p[] = {after_text, search, limit_text};
+    // By the primary key from `after` on, until `limit` match: a page costs
+    // its own locks, not the fleet's. strpos, not LIKE: a search for % or _
+    // is for those characters.
     return db_run(f, "list the locks",
-                  "SELECT l.number, l.name, l.next_counter, p.name, s.slot FROM fleet.locks l"
+                  "WITH page AS (SELECT number, name, next_counter FROM fleet.locks"
+                  "   WHERE number > $1::bigint AND ($2::text = ''"
+                  "     OR strpos(lower(name), lower($2::text)) > 0"
+                  "     OR strpos(number::text, $2::text) > 0)"
+                  "   ORDER BY number LIMIT $3::integer)"
+                  " SELECT l.number, l.name, l.next_counter, p.name, s.slot FROM page l"
                   " LEFT JOIN fleet.slots s ON s.lock = l.number"
                   " LEFT JOIN fleet.people p ON p.id = s.person ORDER BY l.number, s.slot",
-                  0, NULL);
+                  3, p);
 }
 
 fleet_status cmd_dispatches(fleet *f, const fleet_args *a) {

@@ -48,6 +48,10 @@ typedef enum fleet_status {
 #define FLEET_TEXT(x) FLEET_TEXT_(x)
 #define FLEET_TEXT_(x) #x
 
+// The listing of locks, a page at a time (GET /api/locks).
+#define FLEET_LOCKS_PAGE 100     // locks in a page unless `limit` says otherwise
+#define FLEET_LOCKS_PAGE_MAX 500 // the most a page holds
+
 // What a writing command gives a caller other than the command line (the
 // HTTP service, serve.c): set only when the command's transaction committed.
 typedef struct fleet_result {
@@ -166,6 +170,9 @@ typedef struct fleet_args {
 // A name a person, lock or dispatcher may have: 1..FLEET_NAME_MAX bytes of
 // UTF-8, no control character, no space at either end.
 FLEET_MUST_CHECK fleet_status fleet_check_name(const char *what, const char *name);
+// 1..max_digits decimal digits, at most max; false else.
+FLEET_MUST_CHECK bool fleet_parse_decimal(const char *s, unsigned max_digits, uint64_t max,
+                                          uint64_t *out);
 
 FLEET_MUST_CHECK fleet_status cmd_init(fleet *f);
 FLEET_MUST_CHECK fleet_status cmd_lock_add(fleet *f, const fleet_args *a);
@@ -191,9 +198,13 @@ FLEET_MUST_CHECK fleet_status cmd_logout(fleet *f, const fleet_args *a);
 // The listings' queries, one for each caller: rows of id, lock, person, slot,
 // counter, asked by, approved by (or "-"), asked at (UTC), state.
 FLEET_MUST_CHECK PGresult *fleet_query_dispatches(fleet *f, bool open);
-// Rows of lock number, lock name, next counter, then a person with a slot on
-// it and the slot (both NULL for a lock with none), by lock and slot.
-FLEET_MUST_CHECK PGresult *fleet_query_locks(fleet *f);
+// A page of locks: those numbered above `after` (-1: from the first) whose
+// name, or number in decimal, holds `search` ("": every lock), at most
+// `limit` of them, by number. Rows of lock number, lock name, next counter,
+// then a person with a slot on it and the slot (both NULL for a lock with
+// none), by lock and slot.
+FLEET_MUST_CHECK PGresult *fleet_query_locks(fleet *f, const char *search, int64_t after,
+                                             unsigned limit);
 
 // ---- json.c -------------------------------------------------------------------
 typedef struct json_out {

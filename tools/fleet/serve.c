@@ -316,10 +316,65 @@ static enum MHD_Result api_login(server *s, struct MHD_Connection *c, char **v) 
     return r;
 }
 
+// The parameters of GET /api/locks, each at most once: q, after, limit.
+typedef struct locks_parameters {
+    const char *q, *after, *limit;
+    const char *bad; // why they are refused, or NULL
+} locks_parameters;
+
+static enum MHD_Result locks_parameter(void *cls, enum MHD_ValueKind kind, const char *key,
+                                       size_t key_size, const char *value, size_t value_size) {
+    (void)kind;
+    locks_parameters *lp = cls;
+    const char **to = strcmp(key, "q") == 0       ? &lp->q
+                      : strcmp(key, "after") == 0 ? &lp->after
+                      : strcmp(key, "limit") == 0 ? &lp->limit
+                                                  : NULL;
+    // A NUL decoded from %00 would cut a value short unseen.
+    lp->bad = to == NULL || strlen(key) != key_size ? "/api/locks takes q, after and limit"
+              : *to != NULL                         ? "each of q, after and limit at most once"
+              : value != NULL && strlen(value) != value_size ? "a parameter with a NUL byte (%00)"
+                                                             : NULL;
+    if (lp->bad != NULL) {
+        return MHD_NO;
+    }
+    *to = value != NULL ? value : "";
+    return MHD_YES;
+}
+
 static enum MHD_Result api_locks(server *s, struct MHD_Connection *c) {
+    locks_parameters lp = {0};
+    MHD_get_connection_values_n(c, MHD_GET_ARGUMENT_KIND, locks_parameter, &lp);
+    if (lp.bad != NULL) {
+        return send_error(c, MHD_HTTP_BAD_REQUEST, "input", lp.bad);
+    }
+    const char *search = lp.q != NULL ? lp.q : "";
     char why[512];
+    if (search[0] != '\0') {
+        fleet_say_capture(why, sizeof why, true);
+        fleet_status st = fleet_check_name("q (the search)", search);
+        fleet_say_capture(NULL, 0, false);
+        if (st != FLEET_OK) {
+            return send_error(c, MHD_HTTP_BAD_REQUEST, "input", why);
+        }
+    }
+    uint64_t after = 0, limit = FLEET_LOCKS_PAGE;
+    if (lp.after != NULL && !fleet_parse_decimal(lp.after, 10, UINT32_MAX, &after)) {
+        return send_error(c, MHD_HTTP_BAD_REQUEST, "input",
+                          "after: the number of the last lock of the page before (0 to "
+                          "4294967295)");
+    }
+    if (lp.limit != NULL &&
+        (!fleet_parse_decimal(lp.limit, 3, FLEET_LOCKS_PAGE_MAX, &limit) || limit == 0)) {
+        return send_error(c, MHD_HTTP_BAD_REQUEST, "input",
+                          "limit: 1 to " FLEET_TEXT(FLEET_LOCKS_PAGE_MAX) " locks a page");
+    }
     fleet_say_capture(why, sizeof why, false);
-    PGresult *r = db_ready(s) == FLEET_OK ? fleet_query_locks(s->f) : NULL;
+    // One lock more than the page: whether there is more to ask for.
+    PGresult *r = db_ready(s) == FLEET_OK
+                      ? fleet_query_locks(s->f, search, lp.after != NULL ? (int64_t)after : -1,
+                                          (unsigned)limit + 1)
+                      : NULL;
     fleet_say_capture(NULL, 0, false);
     if (r == NULL) {
         return send_error(c, 500, "system", "the service failed: its log says why");
@@ -327,9 +382,15 @@ static enum MHD_Result api_locks(server *s, struct MHD_Connection *c) {
     json_out j = {0};
     json_add(&j, "{\"locks\":[");
     const char *last = NULL;
+    uint64_t locks = 0;
+    bool more = false;
     for (int i = 0; i < PQntuples(r); i++) {
         const char *number = PQgetvalue(r, i, 0);
         if (last == NULL || strcmp(last, number) != 0) {
+            if (++locks > limit) {
+                more = true;
+                break;
+            }
             json_add(&j, "%s{\"number\":%s,\"name\":", last == NULL ? "" : "]},", number);
             json_string(&j, PQgetvalue(r, i, 1));
             json_add(&j, ",\"next_counter\":%s,\"people\":[", PQgetvalue(r, i, 2));
@@ -343,7 +404,7 @@ static enum MHD_Result api_locks(server *s, struct MHD_Connection *c) {
             json_add(&j, ",\"slot\":%s}", PQgetvalue(r, i, 4));
         }
     }
-    json_add(&j, "%s]}", last == NULL ? "" : "]}");
+    json_add(&j, "%s],\"more\":%s}", last == NULL ? "" : "]}", more ? "true" : "false");
     PQclear(r);
     return send_json(c, MHD_HTTP_OK, &j, NULL);
 }
