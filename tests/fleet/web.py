@@ -15,6 +15,7 @@ import json
 import os
 import re
 import socket
+import statistics
 import struct
 import subprocess
 import sys
@@ -26,7 +27,8 @@ TMP = os.environ["TMP"]
 PGBIN = os.environ["PGBIN"]
 DB = os.environ["OWNERLOCK_FLEET_DB"]
 PASSWORDS = {"dora": "dora-password-1", "eve": "eve-password-22", "ada": "ada-password-333",
-             "x' OR '1'='1": "o'brien-password"}
+             "x' OR '1'='1": "o'brien-password", "lou": "lou-password-4444"}
+GHOST = "no-such-lou"  # a name that is no dispatcher's
 ROBERT = "Robert'); DROP TABLE fleet.people;--"
 CSRF = {"X-Requested-With": "ownerlock-fleet"}
 
@@ -179,7 +181,7 @@ def api_checks(port):
     check(st == 404, "an unknown call: 404")
 
     # Logins: a wrong password is recorded against the dispatcher; an unknown
-    # name has the same answer and nothing to record it against.
+    # name has the same answer, recorded as the actor "web", without the name.
     before = sql("SELECT count(*) FROM fleet.actions WHERE kind = 'password refused'")
     st, j, r = anon.call("/api/login", {"name": "dora", "password": "wrong-password"})
     check(st == 401 and r.getheader("Set-Cookie") is None, "a wrong password: 401 (%s)" % st)
@@ -191,7 +193,13 @@ def api_checks(port):
     st, j, _ = anon.call("/api/login", {"name": "' OR 1=1 --", "password": "x"})
     check(st == 401, "an injected name: 401")
     check(sql("SELECT count(*) FROM fleet.actions WHERE kind = 'password refused'") ==
-          str(int(before) + 1), "one refusal recorded, no more")
+          str(int(before) + 3), "three refusals recorded")
+    check(sql("SELECT count(*) FROM fleet.actions WHERE kind = 'password refused' AND"
+              " actor = 'web' AND detail = 'web session'") == "2",
+          "the two unknown names' refusals are recorded as the actor web")
+    check(sql("SELECT count(*) FROM fleet.actions WHERE actor || kind || detail LIKE"
+              " '%typed-my-password%' OR actor || kind || detail LIKE '%1=1%'") == "0",
+          "the unknown names are not in the chain")
     st, j, _ = anon.call("/api/login", {"name": "dora\n", "password": "x"})
     check(st == 400, "a name with a control character: 400 (%s %s)" % (st, j))
     st, j, _ = anon.call("/api/login", {"name": " spaced-password-typed ", "password": "x"})
@@ -339,6 +347,137 @@ def api_checks(port):
     st, j, _ = eve.call("/api/locks")
     check(st == 401, "the cookie after logout: 401")
     return dora
+
+
+# ---- the limit on wrong passwords ------------------------------------------------
+
+def login_try(port, name, password):
+    c = Client(port)
+    t = time.perf_counter()
+    st, j, r = c.call("/api/login", {"name": name, "password": password})
+    return st, j, r, time.perf_counter() - t
+
+
+def timeless(answer):
+    """An answer with its lockout's time taken out."""
+    return re.sub(r"until \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC \(in \d+ s\)", "until T (in N s)",
+                  json.dumps({k: v for k, v in answer.items() if k != "retry_after"}))
+
+
+def name_tag(name):
+    """A name that is no dispatcher's as the database keeps it (docs/FLEET.md):
+    BLAKE2b-256 of the name under the key libsodium's crypto_kdf_derive_from_key
+    derives from the owner's key (subkey 1, context "olfnames"), computed here
+    with hashlib's BLAKE2b."""
+    with open(os.environ["OWNERLOCK_FLEET_KEY"]) as f:
+        kek = bytes.fromhex(f.read().strip())
+    key = hashlib.blake2b(b"", digest_size=32, key=kek, salt=struct.pack("<Q", 1) + bytes(8),
+                          person=b"olfnames" + bytes(8)).digest()
+    return hashlib.blake2b(name.encode(), digest_size=32, key=key).hexdigest()
+
+
+def move_back(seconds):
+    """The last wrong password of lou and of GHOST, `seconds` earlier: a lockout
+    ends without the test waiting for it."""
+    sql("UPDATE fleet.dispatchers SET last_wrong_at = last_wrong_at - interval '%d seconds'"
+        " WHERE name = 'lou'" % seconds)
+    sql("UPDATE fleet.unknown_names SET last_wrong_at = last_wrong_at - interval '%d seconds'"
+        % seconds)
+
+
+def lockout_checks(port):
+    """lou's name and a name that is no one's, try for try: the same answers,
+    the same times; a locked-out name's right password refused unchecked."""
+    web_before = sql("SELECT count(*) FROM fleet.actions WHERE actor = 'web'")
+    known, unknown = [], []
+    for i in range(1, 6):
+        known.append(login_try(port, "lou", "not-lous-%d" % i))
+        unknown.append(login_try(port, GHOST, "not-lous-%d" % i))
+    for i in range(5):
+        check(known[i][0] == 401 and unknown[i][0] == 401 and
+              timeless(known[i][1]) == timeless(unknown[i][1]),
+              "wrong password %d: the same 401 for lou and for no one (%s %s; %s %s)"
+              % (i + 1, known[i][0], known[i][1], unknown[i][0], unknown[i][1]))
+    check("until" not in known[3][1].get("error", ""), "four wrong passwords: no lockout yet")
+    check("no password is checked for it until" in known[4][1].get("error", "") and
+          "(in 60 s)" in known[4][1].get("error", ""),
+          "the fifth wrong password: a lockout of a minute (%s)" % known[4][1])
+    locked_known, locked_unknown = [], []
+    for _ in range(7):
+        locked_known.append(login_try(port, "lou", PASSWORDS["lou"]))
+        locked_unknown.append(login_try(port, GHOST, PASSWORDS["lou"]))
+    for st, j, r, _ in locked_known + locked_unknown:
+        check(st == 429 and j.get("kind") == "locked" and r.getheader("Set-Cookie") is None and
+              r.getheader("Retry-After") == str(j.get("retry_after")) and
+              "too many wrong passwords for this name" in j.get("error", ""),
+              "locked out: 429, Retry-After, no session (%s %s)" % (st, j))
+    check(timeless(locked_known[0][1]) == timeless(locked_unknown[0][1]),
+          "locked out: the same answer for lou and for no one")
+    # Times: a check is an Argon2id's, for a dispatcher's name and any other; a
+    # locked-out name's try runs none, whoever's the name.
+    checked_k = statistics.median(t[3] for t in known)
+    checked_u = statistics.median(t[3] for t in unknown)
+    locked_k = statistics.median(t[3] for t in locked_known)
+    locked_u = statistics.median(t[3] for t in locked_unknown)
+    times = "checked %.1f / %.1f ms, locked out %.1f / %.1f ms (lou / no one)" % (
+        checked_k * 1e3, checked_u * 1e3, locked_k * 1e3, locked_u * 1e3)
+    print("fleet/web: login times, medians: " + times, flush=True)
+    check(abs(checked_k - checked_u) < 0.5 * checked_k, "a wrong password's time: " + times)
+    check(locked_k < checked_k / 2 and locked_u < checked_u / 2,
+          "locked out: refused without an Argon2id: " + times)
+    check(abs(locked_k - locked_u) < 0.005 + 0.5 * min(locked_k, locked_u),
+          "locked out: as fast for no one as for lou: " + times)
+    check(sql("SELECT count(*) FROM fleet.actions WHERE actor = 'dispatcher:lou' AND"
+              " kind = 'password refused' AND detail = 'web session'") == "5",
+          "lou's five wrong passwords are recorded")
+    check(sql("SELECT count(*) FROM fleet.actions WHERE actor = 'dispatcher:lou' AND"
+              " kind = 'locked out' AND detail LIKE 'web session (locked out until %'") == "7",
+          "lou's seven tries while locked out are recorded")
+    check(sql("SELECT wrong_passwords FROM fleet.unknown_names"
+              " WHERE tag = '\\x%s'" % name_tag(GHOST)) == "5",
+          "no one's name: 5 wrong passwords, on the row of its tag")
+    check(sql("SELECT count(*) FILTER (WHERE kind = 'password refused' AND detail = 'web session')"
+              " || ' ' || count(*) FILTER (WHERE kind = 'locked out' AND"
+              " detail LIKE 'web session (locked out until %') FROM fleet.actions"
+              " WHERE actor = 'web'") == "%d 7" % (int(web_before) + 5),
+          "no one's five wrong passwords and seven tries while locked out are recorded (web)")
+    table = sql("COPY fleet.unknown_names TO STDOUT")
+    check(GHOST not in table and GHOST.encode().hex() not in table and
+          hashlib.sha256(GHOST.encode()).hexdigest() not in table and
+          hashlib.blake2b(GHOST.encode(), digest_size=32).hexdigest() not in table,
+          "no one's name is not in the database, nor a hash of it without a key")
+    # Kept in the database: a new serve (a restart) refuses it just the same.
+    proc2, port2 = start_server()
+    try:
+        st, j, _, _ = login_try(port2, "lou", PASSWORDS["lou"])
+        check(st == 429, "a restarted service keeps lou's lockout (%s %s)" % (st, j))
+        st, j, _, _ = login_try(port2, GHOST, PASSWORDS["lou"])
+        check(st == 429, "a restarted service keeps no one's lockout (%s %s)" % (st, j))
+    finally:
+        proc2.terminate()
+        proc2.wait(10)
+    # After the lockout: one wrong password locks the name out for twice as
+    # long, the same for both names.
+    move_back(61)
+    st_k, j_k, _, _ = login_try(port, "lou", "not-lous-6")
+    st_u, j_u, _, _ = login_try(port, GHOST, "not-lous-6")
+    check(st_k == 401 and "(in 120 s)" in j_k.get("error", "") and timeless(j_k) == timeless(j_u),
+          "a wrong password after the lockout: two minutes, for both (%s %s)" % (j_k, j_u))
+    move_back(121)
+    st, j, r, _ = login_try(port, "lou", PASSWORDS["lou"])
+    check(st == 200 and j.get("dispatcher") == "lou", "lou's right password after the lockout (%s %s)" % (st, j))
+    check(sql("SELECT wrong_passwords || ' ' || (last_wrong_at IS NULL) FROM fleet.dispatchers"
+              " WHERE name = 'lou'") == "0 true", "the right password cleared lou's count")
+    # The owner ends a lockout.
+    for i in range(1, 6):
+        login_try(port, "lou", "not-lous-%d" % i)
+    st, j, _, _ = login_try(port, "lou", PASSWORDS["lou"])
+    check(st == 429, "lou locked out again (%s)" % st)
+    r = cli("dispatcher", "unlock", "lou")
+    check(r.returncode == 0 and "5 wrong passwords forgotten; the lockout is over" in r.stdout,
+          "dispatcher unlock: %s %s" % (r.stdout, r.stderr))
+    st, j, _, _ = login_try(port, "lou", PASSWORDS["lou"])
+    check(st == 200, "lou's right password after the owner's unlock (%s %s)" % (st, j))
 
 
 # ---- the locks, a page at a time ----------------------------------------------------
@@ -589,6 +728,19 @@ def browser_checks(port):
         b.wait("document.getElementById('msg').className === 'error' &&"
                " document.getElementById('msg').textContent.includes('wrong name or password')",
                "a wrong password's message")
+        # lou locked out (five wrong passwords through the API): the page says until when.
+        for i in range(1, 6):
+            login_try(port, "lou", "not-lous-%d" % i)
+        b.js("document.getElementById('login-name').value = 'lou';"
+             "document.getElementById('login-password').value = %s;"
+             "document.getElementById('login-form').requestSubmit(); true" % json.dumps(PASSWORDS["lou"]))
+        b.wait("document.getElementById('msg').className === 'error' &&"
+               " /too many wrong passwords for this name: no password is checked for it until"
+               " \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d UTC \\(in \\d+ s\\)/"
+               ".test(document.getElementById('msg').textContent) &&"
+               " document.getElementById('main-view').hidden", "a locked-out name's message")
+        r = cli("dispatcher", "unlock", "lou")
+        check(r.returncode == 0, "dispatcher unlock lou (page): %s" % r.stderr)
         b.js("document.getElementById('login-name').value = 'dora';"
              "document.getElementById('login-password').value = %s;"
              "document.getElementById('login-form').requestSubmit(); true" % json.dumps(PASSWORDS["dora"]))
@@ -725,6 +877,7 @@ def main():
     proc, port = start_server()
     try:
         dora = api_checks(port)
+        lockout_checks(port)
         locks_paging_checks(dora)
         expiry_checks()
         browser_checks(port)
@@ -737,14 +890,14 @@ def main():
     kinds = sql("SELECT string_agg(DISTINCT kind, ',' ORDER BY kind) FROM fleet.actions"
                 " WHERE actor LIKE 'dispatcher:%'")
     for kind in ("login", "logout", "dispatch", "code shown", "approve", "seal ok", "seal bad",
-                 "password refused", "refused"):
+                 "password refused", "refused", "locked out"):
         check(kind in kinds.split(","), "the chain holds the API's '%s' actions" % kind)
     # No secret in what the service logged.
     logs = "".join(open(os.path.join(TMP, f)).read() for f in os.listdir(TMP) if f.startswith("serve-"))
     with open(os.environ["OWNERLOCK_FLEET_KEY"]) as f:
         kek = f.read().strip()
     for secret in [kek, otc_key(777).hex(), otc_key(778).hex(), *PASSWORDS.values(),
-                   "typed-my-password-here", "spaced-password-typed"]:
+                   "typed-my-password-here", "spaced-password-typed", GHOST]:
         check(secret not in logs, "a secret in the service's log: %s..." % secret[:4])
     check("stopped" in logs, "serve stops on SIGTERM")
     check("Sanitizer" not in logs and "runtime error" not in logs,

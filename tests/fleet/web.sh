@@ -36,6 +36,7 @@ setup "" person slot "Sam Imms" 778 0
 setup dora-password-1 dispatcher add dora dispatcher
 setup eve-password-22 dispatcher add eve dispatcher
 setup ada-password-333 dispatcher add ada admin
+setup lou-password-4444 dispatcher add lou dispatcher
 setup "o'brien-password" dispatcher add "x' OR '1'='1" dispatcher
 
 PGBIN=$pgbin TMP=$tmp BROWSER=$browser python3 "$(dirname "$0")/web.py" "$fleet"

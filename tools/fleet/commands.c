@@ -179,6 +179,7 @@ static fleet_status write_out(const char *s, size_t len) {
 
 static fleet_status run_command(fleet *f, const fleet_args *a, command_body body) {
     text reply = {0};
+    f->tries = (fleet_tries){0};
     sodium_memzero(&f->result, sizeof f->result);
     f->result.seal_records = -1;
     fleet_status st = db_begin(f);
@@ -242,8 +243,36 @@ typedef struct who {
     bool admin;
 } who;
 
-// The --as dispatcher and the password from standard input. A wrong password
-// is recorded, against the dispatcher named, with what it was for.
+// A web login's name that is no dispatcher's: checked against a hash of a
+// random password (as long as a dispatcher's check), counted, locked out and
+// recorded as a dispatcher's name is, with the actor "web" and without the
+// name (it may be a password typed in the wrong field): the same statements,
+// so the same time.
+static fleet_status unknown_name(fleet *f, const fleet_args *a, const text *purpose) {
+    f->tries.unknown_name = true;
+    limit_row t;
+    fleet_status st = limit_read_unknown(f, a->as, &t);
+    if (st == FLEET_OK && limit_locked_out(f, &t)) {
+        text detail = *purpose;
+        text_add(&detail, " (locked out until %s UTC)", f->tries.until);
+        st = record(f, "web", "locked out", &detail);
+    } else if (st == FLEET_OK) {
+        bool never = vault_password_ok(a->unknown_hash, a->password);
+        (void)never;
+        st = limit_record_wrong(f, &t);
+        if (st == FLEET_OK) {
+            st = record(f, "web", "password refused", purpose);
+        }
+    }
+    fleet_say("no dispatcher by the name given");
+    return st == FLEET_OK ? FLEET_REFUSED : st;
+}
+
+// The --as dispatcher and his password (from standard input, or a web
+// login's), under the limit on wrong passwords (limit.c): while his name is
+// locked out no password is checked, and the try is refused and recorded; a
+// wrong password is recorded, against the dispatcher named, with what it was
+// for; a right one clears the count.
 static fleet_status authenticate(fleet *f, const fleet_args *a, const text *purpose, who *w) {
     const char *p[] = {a->as};
     PGresult *r =
@@ -254,21 +283,53 @@ static fleet_status authenticate(fleet *f, const fleet_args *a, const text *purp
     }
     if (PQntuples(r) != 1) {
         PQclear(r);
+        if (a->unknown_hash != NULL) {
+            return unknown_name(f, a, purpose);
+        }
         fleet_say("no dispatcher named \"%s\"", a->as);
         return FLEET_INPUT;
     }
     snprintf(w->id, sizeof w->id, "%s", PQgetvalue(r, 0, 0));
     snprintf(w->actor, sizeof w->actor, "dispatcher:%s", a->as);
     w->admin = strcmp(PQgetvalue(r, 0, 1), "admin") == 0;
-    // A session's login checked the password (cmd_login).
-    bool ok = a->session || vault_password_ok(PQgetvalue(r, 0, 2), a->password);
+    if (a->session) {
+        PQclear(r); // the session's login checked the password (cmd_login)
+        return FLEET_OK;
+    }
+    char stored[crypto_pwhash_STRBYTES];
+    snprintf(stored, sizeof stored, "%s", PQgetvalue(r, 0, 2));
     PQclear(r);
-    if (!ok) {
-        fleet_status st = record(f, w->actor, "password refused", purpose);
-        fleet_say("wrong password for dispatcher \"%s\": refused (recorded)", a->as);
+    limit_row t;
+    fleet_status st = limit_read_dispatcher(f, w->id, &t);
+    if (st != FLEET_OK) {
+        return st;
+    }
+    if (limit_locked_out(f, &t)) {
+        text detail = *purpose;
+        text_add(&detail, " (locked out until %s UTC)", f->tries.until);
+        st = record(f, w->actor, "locked out", &detail);
+        fleet_say("dispatcher \"%s\" is locked out after %" PRId64 " wrong passwords in a row: "
+                  "no password is checked for this name until %s UTC (in %" PRId64
+                  " s): refused (recorded); the owner can end it sooner (dispatcher unlock)",
+                  a->as, f->tries.wrong, f->tries.until, f->tries.seconds);
         return st == FLEET_OK ? FLEET_REFUSED : st;
     }
-    return FLEET_OK;
+    if (!vault_password_ok(stored, a->password)) {
+        st = limit_record_wrong(f, &t);
+        if (st == FLEET_OK) {
+            st = record(f, w->actor, "password refused", purpose);
+        }
+        if (f->tries.lockout_began) {
+            fleet_say("wrong password for dispatcher \"%s\": refused (recorded); %" PRId64
+                      " wrong in a row: no password is checked for this name until %s UTC "
+                      "(in %" PRId64 " s)",
+                      a->as, f->tries.wrong, f->tries.until, f->tries.seconds);
+        } else {
+            fleet_say("wrong password for dispatcher \"%s\": refused (recorded)", a->as);
+        }
+        return st == FLEET_OK ? FLEET_REFUSED : st;
+    }
+    return t.wrong > 0 ? limit_clear(f, &t) : FLEET_OK;
 }
 
 // A refusal after the dispatcher proved who he is: recorded, then refused.
@@ -670,6 +731,51 @@ static fleet_status dispatcher_add(fleet *f, const fleet_args *a, text *reply) {
 
 fleet_status cmd_dispatcher_add(fleet *f, const fleet_args *a) {
     return run_command(f, a, dispatcher_add);
+}
+
+static fleet_status dispatcher_unlock(fleet *f, const fleet_args *a, text *reply) {
+    fleet_status st = fleet_check_name("dispatcher's name", a->pos[0]);
+    if (st != FLEET_OK) {
+        return st;
+    }
+    const char *p[] = {a->pos[0]};
+    PGresult *r =
+        db_run(f, "find the dispatcher", "SELECT id FROM fleet.dispatchers WHERE name = $1", 1, p);
+    if (r == NULL) {
+        return FLEET_SYSTEM;
+    }
+    if (PQntuples(r) != 1) {
+        PQclear(r);
+        fleet_say("no dispatcher named \"%s\": nothing changed", a->pos[0]);
+        return FLEET_INPUT;
+    }
+    limit_row t;
+    st = limit_read_dispatcher(f, PQgetvalue(r, 0, 0), &t);
+    PQclear(r);
+    if (st != FLEET_OK) {
+        return st;
+    }
+    if (t.wrong == 0) {
+        fleet_say("dispatcher \"%s\" has no wrong passwords to forget: nothing changed", a->pos[0]);
+        return FLEET_INPUT;
+    }
+    bool was_locked = limit_locked_out(f, &t);
+    st = limit_clear(f, &t);
+    if (st != FLEET_OK) {
+        return st;
+    }
+    text detail = {0};
+    text_quoted(&detail, a->pos[0]);
+    text_add(&detail, " after %" PRId64 " wrong passwords%s", t.wrong,
+             was_locked ? ", locked out" : "");
+    st = record(f, "owner", "dispatcher unlock", &detail);
+    text_add(reply, "dispatcher \"%s\": %" PRId64 " wrong passwords forgotten%s\n", a->pos[0],
+             t.wrong, was_locked ? "; the lockout is over" : "");
+    return st;
+}
+
+fleet_status cmd_dispatcher_unlock(fleet *f, const fleet_args *a) {
+    return run_command(f, a, dispatcher_unlock);
 }
 
 static fleet_status setting(fleet *f, const fleet_args *a, text *reply) {

@@ -221,9 +221,19 @@ static const char *const schema[] = {
     "  FOR EACH STATEMENT EXECUTE FUNCTION fleet.append_only()",
 };
 
-// Version 2: the index that finds the open dispatches among a fleet's
-// million closed ones.
+// Version 2: the limit on wrong passwords (limit.c), and the index that
+// finds the open dispatches among a fleet's million closed ones.
 static const char *const schema_2[] = {
+    "ALTER TABLE fleet.dispatchers"
+    "  ADD COLUMN wrong_passwords integer NOT NULL DEFAULT 0 CHECK (wrong_passwords >= 0),"
+    "  ADD COLUMN last_wrong_at timestamptz",
+    // A web login's name that is no dispatcher's, as a keyed hash
+    // (vault_name_tag); a row goes a day after its last wrong password.
+    "CREATE TABLE fleet.unknown_names ("
+    "  tag bytea PRIMARY KEY CHECK (length(tag) = 32),"
+    "  wrong_passwords integer NOT NULL CHECK (wrong_passwords >= 0),"
+    "  last_wrong_at timestamptz NOT NULL)",
+    "CREATE INDEX unknown_names_by_age ON fleet.unknown_names (last_wrong_at)",
     "CREATE INDEX dispatches_open ON fleet.dispatches (id) WHERE sealed_at IS NULL",
 };
 

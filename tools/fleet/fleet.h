@@ -5,6 +5,7 @@
 //   db.c        the connection, parameterised queries, transactions, schema
 //   actions.c   the append-only, hash-chained table of the service's actions
 //   vault.c     the owner's key, OTC keys sealed at rest, passwords, hex
+//   limit.c     the limit on wrong passwords: lockouts that double
 //   commands.c  one function per command
 //
 // Every function that can fail returns a fleet_status and has said why on
@@ -48,6 +49,14 @@ typedef enum fleet_status {
 #define FLEET_TEXT(x) FLEET_TEXT_(x)
 #define FLEET_TEXT_(x) #x
 
+// The limit on wrong passwords (limit.c; docs/FLEET.md, "Wrong passwords").
+#define FLEET_WRONG_FREE 5         // wrong passwords in a row before the first lockout
+#define FLEET_LOCKOUT_FIRST_S 60   // the first lockout; each wrong password after one doubles it
+#define FLEET_LOCKOUT_MAX_S 3600   // the longest
+#define FLEET_WRONG_FORGET "1 day" // a count is forgotten this long after its last wrong password
+#define FLEET_NAME_TAG_BYTES 32    // a keyed hash of a name that is no dispatcher's
+#define FLEET_NAME_TAG_HEX (2 * FLEET_NAME_TAG_BYTES + 1)
+
 // The listing of locks, a page at a time (GET /api/locks).
 #define FLEET_LOCKS_PAGE 100     // locks in a page unless `limit` says otherwise
 #define FLEET_LOCKS_PAGE_MAX 500 // the most a page holds
@@ -62,6 +71,18 @@ typedef struct fleet_result {
     char role[16];                     // `login`: the dispatcher's role
 } fleet_result;
 
+// What the limit on wrong passwords decided in the last password check
+// (limit.c). The HTTP service words a login's answer from it alone, so that
+// the answer is the same for a dispatcher's name and for any other.
+typedef struct fleet_tries {
+    bool unknown_name;  // a web login's name is no dispatcher's (checked and counted as one)
+    bool locked_out;    // refused without a check: the name is locked out
+    bool lockout_began; // this wrong password locked the name out
+    int64_t wrong;      // wrong passwords in a row, this one included
+    int64_t seconds;    // from now to the lockout's end (rounded up)
+    char until[24];     // the lockout's end, "YYYY-MM-DD HH:MM:SS" (UTC)
+} fleet_tries;
+
 typedef struct fleet {
     PGconn *db;
     bool have_kek;
@@ -71,6 +92,7 @@ typedef struct fleet {
     bool keep_reply;
     char reply[FLEET_REPLY_MAX];
     fleet_result result;
+    fleet_tries tries;
 } fleet;
 
 // ---- main.c -------------------------------------------------------------------
@@ -148,9 +170,33 @@ FLEET_MUST_CHECK fleet_status vault_read_password(char pw[FLEET_PASSWORD_MAX + 1
 FLEET_MUST_CHECK fleet_status vault_hash_password(char *out, size_t out_len, const char *pw);
 // True when pw is the password whose crypto_pwhash_str is `stored`.
 FLEET_MUST_CHECK bool vault_password_ok(const char *stored, const char *pw);
+// A name that is no dispatcher's, as the limit on wrong passwords keeps it:
+// a keyed hash under a key derived from the owner's, so that the database
+// never holds it in clear (it may be a password typed in the wrong field).
+FLEET_MUST_CHECK fleet_status vault_name_tag(const fleet *f, const char *name,
+                                             char tag_hex[FLEET_NAME_TAG_HEX]);
 void hex_encode(char *out, const uint8_t *in, size_t len);
 // Exactly 2 * len hex digits into out; -1 else.
 FLEET_MUST_CHECK int hex_decode(uint8_t *out, size_t len, const char *hex);
+
+// ---- limit.c ------------------------------------------------------------------
+// One name's wrong passwords, as read: its row stays locked to the commit.
+typedef struct limit_row {
+    bool dispatcher;               // a dispatcher's row; else a name that is no one's
+    char key[FLEET_NAME_TAG_HEX];  // the dispatcher's id, or the name's tag (hex)
+    int64_t wrong;                 // wrong passwords in a row, not forgotten
+    int64_t last_wrong_us, now_us; // the last one's time and the transaction's (since 1970)
+} limit_row;
+FLEET_MUST_CHECK fleet_status limit_read_dispatcher(fleet *f, const char *id, limit_row *t);
+// A web login's name that is no dispatcher's (needs the owner's key).
+FLEET_MUST_CHECK fleet_status limit_read_unknown(fleet *f, const char *name, limit_row *t);
+// True, with f->tries' lockout filled in, when no password may be checked
+// for the name now.
+FLEET_MUST_CHECK bool limit_locked_out(fleet *f, const limit_row *t);
+// Counts a wrong password (and says in f->tries whether it began a lockout).
+FLEET_MUST_CHECK fleet_status limit_record_wrong(fleet *f, limit_row *t);
+// A right password, or the owner's `dispatcher unlock`: the count is 0.
+FLEET_MUST_CHECK fleet_status limit_clear(fleet *f, const limit_row *t);
 
 // ---- commands.c ---------------------------------------------------------------
 typedef struct fleet_args {
@@ -159,6 +205,9 @@ typedef struct fleet_args {
     const char *as;       // --as NAME, or NULL
     bool open;            // --open
     const char *password; // read from standard input, for the commands that take one
+    // A web login: a name that is no dispatcher's is checked against this
+    // hash (as slow as a dispatcher's) and counted as a dispatcher's is.
+    const char *unknown_hash;
     // The HTTP service only: `as` was authenticated by a session whose login
     // checked the password (cmd_login); no password with this request.
     bool session;
@@ -180,6 +229,8 @@ FLEET_MUST_CHECK fleet_status cmd_lock_provision(fleet *f, const fleet_args *a);
 FLEET_MUST_CHECK fleet_status cmd_person_add(fleet *f, const fleet_args *a);
 FLEET_MUST_CHECK fleet_status cmd_person_slot(fleet *f, const fleet_args *a);
 FLEET_MUST_CHECK fleet_status cmd_dispatcher_add(fleet *f, const fleet_args *a);
+// The owner ends a dispatcher's lockout (and forgets his wrong passwords).
+FLEET_MUST_CHECK fleet_status cmd_dispatcher_unlock(fleet *f, const fleet_args *a);
 // Takes an older database to FLEET_SCHEMA_VERSION.
 FLEET_MUST_CHECK fleet_status cmd_upgrade(fleet *f);
 FLEET_MUST_CHECK fleet_status cmd_setting(fleet *f, const fleet_args *a);

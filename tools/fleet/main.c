@@ -29,6 +29,8 @@ static const char usage_text[] =
     "  person slot NAME LOCK SLOT   the person's code slot (0..31) on a lock\n"
     "  dispatcher add NAME ROLE     a dispatcher (ROLE: dispatcher or admin); the\n"
     "                               password on standard input\n"
+    "  dispatcher unlock NAME       end a dispatcher's lockout after wrong passwords\n"
+    "                               (and forget them)\n"
     "  upgrade                      take the database to this program's schema\n"
     "\n"
     "the dispatchers' commands (the password on standard input):\n"
@@ -52,9 +54,14 @@ static const char usage_text[] =
     "                               proxy in front, whose address is --origin); a session\n"
     "                               ends after SECONDS idle (900)\n"
     "\n"
+    "after 5 wrong passwords in a row for a dispatcher, no password is checked for\n"
+    "that name for a minute, then twice as long after each further wrong one (an\n"
+    "hour at most); a right password or `dispatcher unlock` ends it\n"
+    "\n"
     "exit status: 0 done; 1 system error (database, file, memory); 2 usage or input\n"
     "             error, nothing changed; 3 refused and recorded (a wrong password or\n"
-    "             seal, a dispatcher approving his own), or `log verify` found a break\n";
+    "             seal, a dispatcher approving his own, a locked-out name), or `log\n"
+    "             verify` found a break\n";
 
 enum {
     NEEDS_KEK = 1,      // OWNERLOCK_FLEET_KEY, checked against the database's
@@ -95,6 +102,7 @@ static const command commands[] = {
     {"person", "slot", 3, NEEDS_KEK, cmd_person_slot, "person slot NAME LOCK SLOT"},
     {"dispatcher", "add", 2, NEEDS_KEK | NEEDS_PASSWORD, cmd_dispatcher_add,
      "dispatcher add NAME ROLE (password on standard input)"},
+    {"dispatcher", "unlock", 1, NEEDS_KEK, cmd_dispatcher_unlock, "dispatcher unlock NAME"},
     {"upgrade", NULL, 0, NEEDS_KEK, run_upgrade, "upgrade"},
     {"setting", "dual-dispatch", 1, NEEDS_AS, cmd_setting,
      "setting dual-dispatch on|off --as ADMIN"},
