@@ -119,7 +119,8 @@ bench: target
 
 # The fleet service at size (issue 18, docs/FLEET.md "Measured"): 100,000
 # locks and 1,000,000 past dispatches in a PostgreSQL of its own; codes issued
-# and seals verified per second through `serve`'s API, fsync off and on.
+# and seals verified per second through `serve`'s API, fsync off and on; the
+# listings and the limit on wrong passwords at that size.
 # BENCH_N=2000 dispatches and seals timed per pass; about 3 minutes.
 bench-fleet: all
 	bench/fleet-bench.sh $(BUILD)/ownerlock-fleet

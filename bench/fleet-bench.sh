@@ -2,7 +2,9 @@
 # ownerlock — `make bench-fleet` (issue 18): the fleet service (docs/FLEET.md)
 # with 100,000 locks and 1,000,000 past dispatches: one-time codes issued per
 # second through `serve`'s API, the median and 99th percentile of one
-# dispatch, seals verified per second, and audit records taken in per second.
+# dispatch, seals verified per second, the listings (open dispatches, pages and
+# searches of locks), logins refused while a name is locked out, and audit
+# records taken in per second.
 #
 # usage: bench/fleet-bench.sh FLEET   (the ownerlock-fleet program)
 #

@@ -5,7 +5,8 @@
                                   1,000,000 past dispatches (SQL), and their
                                   rows of the action chain (computed here)
   fleet_bench.py run FLEET        starts `serve`, times dispatches and seals
-                                  through the API; one JSON object out
+                                  through the API, the listings, and logins
+                                  refused by a lockout; one JSON object out
   fleet_bench.py report OFF ON    prints the two passes and the machine
 
 Standard library only. Codes and seals are Python's hmac from the derivation
@@ -316,15 +317,58 @@ def seal_and_check(client, d, keys):
 
 
 def timed_get(client, path, times):
-    lat, size, status = [], 0, None
+    lat, size, status, rows = [], 0, None, 0
     for _ in range(times):
         t = time.perf_counter()
         st, j, r = client.call(path)
         lat.append(time.perf_counter() - t)
         status = st
         size = len(json.dumps(j))
+        rows = len(j.get("locks", j.get("dispatches", [])))
     return {"path": path, "status": status, "median_ms": statistics.median(lat) * 1e3,
-            "bytes": size, "n": times}
+            "bytes": size, "rows": rows, "n": times}
+
+
+def timed_logins(port, name, password, times):
+    """`times` logins, each on a new connection as a browser's first request."""
+    lat, statuses = [], set()
+    t0 = time.perf_counter()
+    for _ in range(times):
+        c = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        t = time.perf_counter()
+        c.request("POST", "/api/login", json.dumps({"name": name, "password": password}).encode(),
+                  dict(CSRF, **{"Content-Type": "application/json"}))
+        r = c.getresponse()
+        r.read()
+        lat.append(time.perf_counter() - t)
+        statuses.add(r.status)
+        c.close()
+    return {"n": times, "per_second": times / (time.perf_counter() - t0),
+            "median_ms": statistics.median(lat) * 1e3, "statuses": sorted(statuses)}
+
+
+def login_figures(port):
+    """The limit on wrong passwords at size: a checked wrong password (an
+    Argon2id), and a try refused unchecked while the name is locked out, for a
+    dispatcher's name and for a name that is no one's; what each refused try
+    adds to the action chain."""
+    out = {}
+    ghost = "no-such-dispatcher-%d" % os.getpid()
+    out["wrong_checked"] = timed_logins(port, ghost, "wrong-password", 5)  # locks ghost out
+    # disp4 locked out as five wrong passwords would (the time moved, not waited for).
+    sql("UPDATE fleet.dispatchers SET wrong_passwords = 5, last_wrong_at = now()"
+        " WHERE name = 'disp4'")
+    size = int(sql("SELECT pg_total_relation_size('fleet.actions')"))
+    out["locked_dispatcher"] = timed_logins(port, "disp4", "bench-password-4", 500)
+    out["chain_bytes_per_refusal"] = (int(sql("SELECT pg_total_relation_size('fleet.actions')"))
+                                      - size) / 500
+    out["locked_unknown"] = timed_logins(port, ghost, "wrong-password", 500)
+    sql("UPDATE fleet.dispatchers SET wrong_passwords = 0, last_wrong_at = NULL"
+        " WHERE name = 'disp4'")
+    for k in ("locked_dispatcher", "locked_unknown"):
+        if out[k]["statuses"] != [429]:
+            raise SystemExit("FAIL: %s answered %s, not 429" % (k, out[k]["statuses"]))
+    return out
 
 
 def run(fleet):
@@ -351,6 +395,7 @@ def run(fleet):
             lat.append(dt)
             made.append(d)
         result["dispatch"] = summary(lat, time.perf_counter() - t0)
+        result["open_gets"] = [timed_get(clients[0], "/api/dispatches?open=1", 20)]
         lat = []
         t0 = time.perf_counter()
         for i, d in enumerate(made):
@@ -398,9 +443,18 @@ def run(fleet):
             raise SystemExit("FAIL: %d codes differ from Python's, dispatches %s"
                              % (len(bad), bad[:5]))
         result["codes_checked"] = 2 * n
-        # The listings at this size, a few times each (not the issue's figures).
-        result["gets"] = [timed_get(clients[0], "/api/dispatches?open=1", 5),
-                          timed_get(clients[0], "/api/locks", 3)]
+        # The listings at this size: the open dispatches (none left), a page
+        # of locks (the first, the largest, the last) and searches (every lock
+        # matches, one does, none does).
+        last = FIRST_LOCK + LOCKS - 1
+        result["gets"] = [timed_get(clients[0], "/api/dispatches?open=1", 20),
+                          timed_get(clients[0], "/api/locks", 20),
+                          timed_get(clients[0], "/api/locks?limit=500", 10),
+                          timed_get(clients[0], "/api/locks?after=%d" % (last - 100), 20),
+                          timed_get(clients[0], "/api/locks?q=vault", 20),
+                          timed_get(clients[0], "/api/locks?q=Branch%%20%d%%2C" % (LOCKS - 1), 10),
+                          timed_get(clients[0], "/api/locks?q=no%20such%20lock", 10)]
+        result["logins"] = login_figures(port)
     finally:
         proc.terminate()
         proc.wait()
@@ -472,9 +526,20 @@ def report(paths):
                                                        r["per_second"], r["median_ms"], r["p99_ms"]))
     say("")
     for p in passes:
-        for g in p["gets"]:
-            say("GET %-22s fsync %-3s: HTTP %s, %d bytes, median %.0f ms (%d requests)"
-                % (g["path"], p["settings"]["fsync"], g["status"], g["bytes"], g["median_ms"], g["n"]))
+        for g in p.get("open_gets", []) + p["gets"]:
+            say("GET %-34s fsync %-3s: HTTP %s, %5d rows, %8d bytes, median %6.1f ms (%d requests)"
+                % (g["path"], p["settings"]["fsync"], g["status"], g["rows"], g["bytes"],
+                   g["median_ms"], g["n"]))
+    say("")
+    for p in passes:
+        lg = p["logins"]
+        say("login, fsync %s: a wrong password checked (Argon2id) median %.1f ms;"
+            % (p["settings"]["fsync"], lg["wrong_checked"]["median_ms"]))
+        for k, label in (("locked_dispatcher", "a dispatcher's"), ("locked_unknown", "no one's")):
+            say("  refused unchecked, %s name locked out: %.0f a second, median %.2f ms"
+                % (label, lg[k]["per_second"], lg[k]["median_ms"]))
+        say("  the action chain grows %.0f bytes a refused try (a dispatcher's name)"
+            % lg["chain_bytes_per_refusal"])
     say("")
     say("every code checked against Python's hmac (%d); dispatches %d -> %d, open after: %d"
         % (sum(p["codes_checked"] for p in passes), passes[0]["before"], passes[-1]["after"],

@@ -412,9 +412,114 @@ expect 0 "closed: the seal is valid" "the seal of lock 779's first code"
 run "eve-password-22" release 779 Alice --as eve
 expect 0 "counter 8" "a second release once the floor rose"
 
+# ---- wrong passwords: the limit (docs/FLEET.md, "Wrong passwords") ----
+# lou's tries: 5 wrong ones lock his name out for a minute, during which even
+# his right password is refused unchecked; each wrong one after a lockout
+# doubles the next. The test moves the stored time of the last wrong password
+# back rather than wait.
+run "lou-password-4444" dispatcher add lou dispatcher
+expect 0 "dispatcher added" "dispatcher add lou"
+# lou's dispatches go to a lock of their own: its look-ahead is not this test's.
+run "" lock add 780 "Lou's vault"
+run "" person slot Alice 780 5
+lou_wrong() { sql "SELECT wrong_passwords FROM fleet.dispatchers WHERE name = 'lou'"; }
+# back SECONDS: lou's last wrong password that much earlier.
+back() { sql "UPDATE fleet.dispatchers SET last_wrong_at = last_wrong_at - interval '$1 seconds' WHERE name = 'lou'"; }
+# lockout_end SECONDS: the end of a lockout of SECONDS after lou's last wrong password
+# (UTC, rounded up to the second), as the messages give it.
+lockout_end() {
+    sql "SELECT to_char(date_trunc('second', (last_wrong_at AT TIME ZONE 'UTC')
+         + interval '$1 seconds 999999 microseconds'), 'YYYY-MM-DD HH24:MI:SS')
+         FROM fleet.dispatchers WHERE name = 'lou'"
+}
+last_action() { sql "SELECT actor || ' ' || kind || ': ' || detail FROM fleet.actions ORDER BY seq DESC LIMIT 1"; }
+c0=$(sql "SELECT next_counter FROM fleet.locks WHERE number = 12345")
+for i in 1 2 3 4; do
+    run "not-lous-$i" dispatch 780 Alice --as lou
+    expect 3 "wrong password for dispatcher \"lou\": refused (recorded)$" "lou's wrong password $i"
+done
+[ "$(lou_wrong)" = 4 ] && ok || bad "4 wrong passwords counted as $(lou_wrong)"
+run "not-lous-5" dispatch 780 Alice --as lou
+expect 3 "5 wrong in a row: no password is checked for this name until $(lockout_end 60) UTC (in 60 s)" \
+    "the fifth wrong password: a lockout of a minute"
+run "lou-password-4444" dispatch 780 Alice --as lou
+expect 3 "dispatcher \"lou\" is locked out after 5 wrong passwords in a row: no password is checked for this name until $(lockout_end 60) UTC" \
+    "the right password during the lockout"
+[ "$(last_action)" = "dispatcher:lou locked out: dispatch lock 780 person \"Alice\" (locked out until $(lockout_end 60) UTC)" ] &&
+    ok || bad "the refused try is not recorded as locked out: $(last_action)"
+run "not-lous-6" dispatch 780 Alice --as lou
+expect 3 "is locked out after 5" "a wrong password during the lockout"
+[ "$(lou_wrong)" = 5 ] && ok || bad "tries during the lockout were counted: $(lou_wrong)"
+[ "$(sql "SELECT next_counter FROM fleet.locks WHERE number = 12345")" = "$c0" ] && ok ||
+    bad "a dispatch went through during the lockout"
+back 55
+run "lou-password-4444" dispatch 780 Alice --as lou
+expect 3 "(in [1-5] s)" "the right password 55 s into a lockout of 60"
+back 6
+run "lou-password-4444" dispatch 780 Alice --as lou
+expect 0 "code " "the right password once the lockout is over"
+[ "$(lou_wrong)" = 0 ] && ok || bad "the right password left the count at $(lou_wrong)"
+[ "$(sql "SELECT last_wrong_at IS NULL FROM fleet.dispatchers WHERE name = 'lou'")" = t ] && ok ||
+    bad "the right password left the last wrong password's time"
+# Doubling: after a lockout, each wrong password locks the name out twice as
+# long as the one before, up to an hour.
+for i in 1 2 3 4 5; do run "not-lous-$i" approve 4 --as lou; done
+expect 3 "(in 60 s)" "five wrong passwords again"
+back 61
+run "not-lous-6" approve 4 --as lou
+expect 3 "6 wrong in a row: no password is checked for this name until $(lockout_end 120) UTC (in 120 s)" \
+    "the sixth wrong password: two minutes"
+back 115
+run "lou-password-4444" approve 4 --as lou
+expect 3 "until $(lockout_end 120) UTC (in [1-5] s)" "the right password 115 s into a lockout of 120"
+back 6
+run "not-lous-7" approve 4 --as lou
+expect 3 "7 wrong in a row: .* until $(lockout_end 240) UTC (in 240 s)" "the seventh: four minutes"
+sql "UPDATE fleet.dispatchers SET wrong_passwords = 30 WHERE name = 'lou'"
+run "lou-password-4444" approve 4 --as lou
+expect 3 "after 30 wrong passwords in a row: no password is checked for this name until $(lockout_end 3600) UTC" \
+    "the lockout stops doubling at an hour"
+# A count whose last wrong password is a day old is forgotten.
+sql "UPDATE fleet.dispatchers SET wrong_passwords = 4, last_wrong_at = now() - interval '25 hours' WHERE name = 'lou'"
+run "not-lous-8" approve 4 --as lou
+expect 3 "refused (recorded)$" "a wrong password after a day"
+[ "$(lou_wrong)" = 1 ] && ok || bad "a day-old count was not forgotten: $(lou_wrong)"
+# The owner's unlock: owner's only, recorded.
+for i in 2 3 4 5; do run "not-lous-$i" approve 4 --as lou; done
+expect 3 "5 wrong in a row" "locked out again"
+before=$(counts)
+OWNERLOCK_FLEET_KEY= run "" dispatcher unlock lou
+expect 2 "OWNERLOCK_FLEET_KEY is not set" "dispatcher unlock without the owner's key"
+run "" dispatcher unlock lou --as ada
+expect 2 "unknown option" "dispatcher unlock --as"
+run "" dispatcher unlock nobody
+expect 2 "no dispatcher named \"nobody\": nothing changed" "unlocking an unknown dispatcher"
+unchanged "refused unlocks"
+run "" dispatcher unlock lou
+expect 0 "dispatcher \"lou\": 5 wrong passwords forgotten; the lockout is over" "dispatcher unlock"
+[ "$(last_action)" = "owner dispatcher unlock: \"lou\" after 5 wrong passwords, locked out" ] && ok ||
+    bad "the unlock is not recorded: $(last_action)"
+before=$(counts)
+run "" dispatcher unlock lou
+expect 2 "no wrong passwords to forget: nothing changed" "unlocking twice"
+unchanged "unlocking twice"
+run "lou-password-4444" dispatch 780 Alice --as lou
+expect 0 "code " "lou's right password after the owner's unlock"
+# Five wrong passwords at once: each counted (one UPDATE from the stored count).
+for i in 1 2 3 4 5; do
+    printf 'not-lous-%s\n' "$i" | "$fleet" dispatch 780 Alice --as lou >"$tmp/lou$i" 2>&1 &
+done
+wait
+[ "$(lou_wrong)" = 5 ] && ok || bad "five wrong passwords at once counted as $(lou_wrong)"
+run "lou-password-4444" dispatch 780 Alice --as lou
+expect 3 "is locked out after 5" "locked out by five wrong passwords at once"
+run "" dispatcher unlock lou
+expect 0 "forgotten" "dispatcher unlock after the wrong passwords at once"
+
 # ---- every kind of action is in the log ----
 for kind in init "lock add" provision "person add" "person slot" "dispatcher add" setting \
-    dispatch release approve "code shown" "seal ok" "seal bad" "password refused" refused; do
+    dispatch release approve "code shown" "seal ok" "seal bad" "password refused" refused \
+    "locked out" "dispatcher unlock"; do
     [ "$(sql "SELECT count(*) > 0 FROM fleet.actions WHERE kind = '$kind'")" = t ] && ok ||
         bad "no '$kind' action"
 done
@@ -439,6 +544,51 @@ expect 0 "log intact" "log verify with the edit undone"
 sql "DELETE FROM fleet.actions WHERE seq = 9"
 run "" log verify
 expect 3 "log broken at action 10: action 9 is missing" "log verify after a deletion"
+
+# ---- a database of schema 1 (before the limit on wrong passwords) ----
+# Made as init makes it, less what schema 2 adds; then `upgrade` adds it.
+sql "CREATE DATABASE schema1"
+main_db=$OWNERLOCK_FLEET_DB
+export OWNERLOCK_FLEET_DB="host=$tmp/pg user=fleet dbname=schema1"
+run "" init
+expect 0 "fleet schema created" "init (schema1)"
+run "dora-password-1" dispatcher add dora dispatcher
+sql "DROP INDEX fleet.dispatches_open; DROP TABLE fleet.unknown_names;
+     ALTER TABLE fleet.dispatchers DROP COLUMN wrong_passwords, DROP COLUMN last_wrong_at;
+     ALTER TABLE fleet.locks DROP COLUMN floor, DROP COLUMN key_from;
+     ALTER TABLE fleet.dispatches DROP CONSTRAINT dispatches_counter_when_shown,
+         DROP COLUMN purpose, DROP COLUMN closed_by_audit;
+     UPDATE fleet.meta SET version = 1"
+before=$(counts)
+run "not-doras" approve 1 --as dora
+expect 2 "the fleet's schema is version 1; this program's is 3: ownerlock-fleet upgrade first" \
+    "a command on schema 1"
+OWNERLOCK_FLEET_KEY= run "" upgrade
+expect 2 "OWNERLOCK_FLEET_KEY is not set" "upgrade without the owner's key"
+unchanged "commands on schema 1"
+run "" upgrade
+expect 0 "the fleet's schema is now version 3 (it was 1)" "upgrade"
+[ "$(sql "SELECT kind || ': ' || detail FROM fleet.actions ORDER BY seq DESC LIMIT 1")" = "upgrade: schema 1 to 3" ] &&
+    ok || bad "the upgrade is not recorded"
+[ "$(sql "SELECT count(*) FROM pg_indexes WHERE indexname = 'dispatches_open'")" = 1 ] && ok ||
+    bad "upgrade did not make the index of open dispatches"
+[ "$(sql "SELECT count(*) FROM information_schema.columns WHERE table_schema = 'fleet'
+          AND column_name IN ('floor', 'key_from', 'purpose', 'closed_by_audit')")" = 4 ] && ok ||
+    bad "upgrade did not add schema 3's columns"
+run "not-doras" approve 1 --as dora
+expect 3 "wrong password" "a wrong password after the upgrade"
+[ "$(sql "SELECT wrong_passwords FROM fleet.dispatchers WHERE name = 'dora'")" = 1 ] && ok ||
+    bad "the wrong password is not counted after the upgrade"
+run "" log verify
+expect 0 "log intact" "log verify after the upgrade"
+before=$(counts)
+run "" upgrade
+expect 2 "version 3 already: nothing changed" "upgrade twice"
+unchanged "upgrade twice"
+sql "UPDATE fleet.meta SET version = 4"
+run "" dispatches
+expect 2 "version 4, newer than this program's (3)" "a newer schema"
+export OWNERLOCK_FLEET_DB="$main_db"
 
 # ---- the lock and the service together (the simulator) ----
 if [ -n "$sim" ]; then
@@ -596,7 +746,7 @@ SIMEOF
 fi
 
 # ---- secrets in no output ----
-for secret in "$kek" "$key" dora-password-1 eve-password-22 ada-password-333; do
+for secret in "$kek" "$key" dora-password-1 eve-password-22 ada-password-333 lou-password-4444; do
     if grep -qi -- "$secret" "$tmp/all"; then bad "a secret in the output: ${secret%"${secret#????}"}..."; else ok; fi
 done
 "$pgbin/pg_dump" -d "$OWNERLOCK_FLEET_DB" >"$tmp/dump.sql" 2>&1 || bad "pg_dump failed"

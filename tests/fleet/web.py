@@ -15,10 +15,12 @@ import json
 import os
 import re
 import socket
+import statistics
 import struct
 import subprocess
 import sys
 import time
+import urllib.parse
 
 FLEET = sys.argv[1]
 TMP = os.environ["TMP"]
@@ -26,7 +28,8 @@ PGBIN = os.environ["PGBIN"]
 DB = os.environ["OWNERLOCK_FLEET_DB"]
 PASSWORDS = {"dora": "dora-password-1", "eve": "eve-password-22", "ada": "ada-password-333",
              "bob": "bob-password-4444",
-             "x' OR '1'='1": "o'brien-password"}
+             "x' OR '1'='1": "o'brien-password", "lou": "lou-password-4444"}
+GHOST = "no-such-lou"  # a name that is no dispatcher's
 ROBERT = "Robert'); DROP TABLE fleet.people;--"
 CSRF = {"X-Requested-With": "ownerlock-fleet"}
 
@@ -185,7 +188,7 @@ def api_checks(port):
     check(st == 404, "an unknown call: 404")
 
     # Logins: a wrong password is recorded against the dispatcher; an unknown
-    # name has the same answer and nothing to record it against.
+    # name has the same answer, recorded as the actor "web", without the name.
     before = sql("SELECT count(*) FROM fleet.actions WHERE kind = 'password refused'")
     st, j, r = anon.call("/api/login", {"name": "dora", "password": "wrong-password"})
     check(st == 401 and r.getheader("Set-Cookie") is None, "a wrong password: 401 (%s)" % st)
@@ -197,7 +200,13 @@ def api_checks(port):
     st, j, _ = anon.call("/api/login", {"name": "' OR 1=1 --", "password": "x"})
     check(st == 401, "an injected name: 401")
     check(sql("SELECT count(*) FROM fleet.actions WHERE kind = 'password refused'") ==
-          str(int(before) + 1), "one refusal recorded, no more")
+          str(int(before) + 3), "three refusals recorded")
+    check(sql("SELECT count(*) FROM fleet.actions WHERE kind = 'password refused' AND"
+              " actor = 'web' AND detail = 'web session'") == "2",
+          "the two unknown names' refusals are recorded as the actor web")
+    check(sql("SELECT count(*) FROM fleet.actions WHERE actor || kind || detail LIKE"
+              " '%typed-my-password%' OR actor || kind || detail LIKE '%1=1%'") == "0",
+          "the unknown names are not in the chain")
     st, j, _ = anon.call("/api/login", {"name": "dora\n", "password": "x"})
     check(st == 400, "a name with a control character: 400 (%s %s)" % (st, j))
     st, j, _ = anon.call("/api/login", {"name": " spaced-password-typed ", "password": "x"})
@@ -345,6 +354,224 @@ def api_checks(port):
     st, j, _ = eve.call("/api/locks")
     check(st == 401, "the cookie after logout: 401")
     return dora
+
+
+# ---- the limit on wrong passwords ------------------------------------------------
+
+def login_try(port, name, password):
+    c = Client(port)
+    t = time.perf_counter()
+    st, j, r = c.call("/api/login", {"name": name, "password": password})
+    return st, j, r, time.perf_counter() - t
+
+
+def timeless(answer):
+    """An answer with its lockout's time taken out."""
+    return re.sub(r"until \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC \(in \d+ s\)", "until T (in N s)",
+                  json.dumps({k: v for k, v in answer.items() if k != "retry_after"}))
+
+
+def name_tag(name):
+    """A name that is no dispatcher's as the database keeps it (docs/FLEET.md):
+    BLAKE2b-256 of the name under the key libsodium's crypto_kdf_derive_from_key
+    derives from the owner's key (subkey 1, context "olfnames"), computed here
+    with hashlib's BLAKE2b."""
+    with open(os.environ["OWNERLOCK_FLEET_KEY"]) as f:
+        kek = bytes.fromhex(f.read().strip())
+    key = hashlib.blake2b(b"", digest_size=32, key=kek, salt=struct.pack("<Q", 1) + bytes(8),
+                          person=b"olfnames" + bytes(8)).digest()
+    return hashlib.blake2b(name.encode(), digest_size=32, key=key).hexdigest()
+
+
+def move_back(seconds):
+    """The last wrong password of lou and of GHOST, `seconds` earlier: a lockout
+    ends without the test waiting for it."""
+    sql("UPDATE fleet.dispatchers SET last_wrong_at = last_wrong_at - interval '%d seconds'"
+        " WHERE name = 'lou'" % seconds)
+    sql("UPDATE fleet.unknown_names SET last_wrong_at = last_wrong_at - interval '%d seconds'"
+        % seconds)
+
+
+def lockout_checks(port):
+    """lou's name and a name that is no one's, try for try: the same answers,
+    the same times; a locked-out name's right password refused unchecked."""
+    web_before = sql("SELECT count(*) FROM fleet.actions WHERE actor = 'web'")
+    known, unknown = [], []
+    for i in range(1, 6):
+        known.append(login_try(port, "lou", "not-lous-%d" % i))
+        unknown.append(login_try(port, GHOST, "not-lous-%d" % i))
+    for i in range(5):
+        check(known[i][0] == 401 and unknown[i][0] == 401 and
+              timeless(known[i][1]) == timeless(unknown[i][1]),
+              "wrong password %d: the same 401 for lou and for no one (%s %s; %s %s)"
+              % (i + 1, known[i][0], known[i][1], unknown[i][0], unknown[i][1]))
+    check("until" not in known[3][1].get("error", ""), "four wrong passwords: no lockout yet")
+    check("no password is checked for it until" in known[4][1].get("error", "") and
+          "(in 60 s)" in known[4][1].get("error", ""),
+          "the fifth wrong password: a lockout of a minute (%s)" % known[4][1])
+    locked_known, locked_unknown = [], []
+    for _ in range(7):
+        locked_known.append(login_try(port, "lou", PASSWORDS["lou"]))
+        locked_unknown.append(login_try(port, GHOST, PASSWORDS["lou"]))
+    for st, j, r, _ in locked_known + locked_unknown:
+        check(st == 429 and j.get("kind") == "locked" and r.getheader("Set-Cookie") is None and
+              r.getheader("Retry-After") == str(j.get("retry_after")) and
+              "too many wrong passwords for this name" in j.get("error", ""),
+              "locked out: 429, Retry-After, no session (%s %s)" % (st, j))
+    check(timeless(locked_known[0][1]) == timeless(locked_unknown[0][1]),
+          "locked out: the same answer for lou and for no one")
+    # Times: a check is an Argon2id's, for a dispatcher's name and any other; a
+    # locked-out name's try runs none, whoever's the name.
+    checked_k = statistics.median(t[3] for t in known)
+    checked_u = statistics.median(t[3] for t in unknown)
+    locked_k = statistics.median(t[3] for t in locked_known)
+    locked_u = statistics.median(t[3] for t in locked_unknown)
+    times = "checked %.1f / %.1f ms, locked out %.1f / %.1f ms (lou / no one)" % (
+        checked_k * 1e3, checked_u * 1e3, locked_k * 1e3, locked_u * 1e3)
+    print("fleet/web: login times, medians: " + times, flush=True)
+    check(abs(checked_k - checked_u) < 0.5 * checked_k, "a wrong password's time: " + times)
+    check(locked_k < checked_k / 2 and locked_u < checked_u / 2,
+          "locked out: refused without an Argon2id: " + times)
+    check(abs(locked_k - locked_u) < 0.005 + 0.5 * min(locked_k, locked_u),
+          "locked out: as fast for no one as for lou: " + times)
+    check(sql("SELECT count(*) FROM fleet.actions WHERE actor = 'dispatcher:lou' AND"
+              " kind = 'password refused' AND detail = 'web session'") == "5",
+          "lou's five wrong passwords are recorded")
+    check(sql("SELECT count(*) FROM fleet.actions WHERE actor = 'dispatcher:lou' AND"
+              " kind = 'locked out' AND detail LIKE 'web session (locked out until %'") == "7",
+          "lou's seven tries while locked out are recorded")
+    check(sql("SELECT wrong_passwords FROM fleet.unknown_names"
+              " WHERE tag = '\\x%s'" % name_tag(GHOST)) == "5",
+          "no one's name: 5 wrong passwords, on the row of its tag")
+    check(sql("SELECT count(*) FILTER (WHERE kind = 'password refused' AND detail = 'web session')"
+              " || ' ' || count(*) FILTER (WHERE kind = 'locked out' AND"
+              " detail LIKE 'web session (locked out until %') FROM fleet.actions"
+              " WHERE actor = 'web'") == "%d 7" % (int(web_before) + 5),
+          "no one's five wrong passwords and seven tries while locked out are recorded (web)")
+    table = sql("COPY fleet.unknown_names TO STDOUT")
+    check(GHOST not in table and GHOST.encode().hex() not in table and
+          hashlib.sha256(GHOST.encode()).hexdigest() not in table and
+          hashlib.blake2b(GHOST.encode(), digest_size=32).hexdigest() not in table,
+          "no one's name is not in the database, nor a hash of it without a key")
+    # Kept in the database: a new serve (a restart) refuses it just the same.
+    proc2, port2 = start_server()
+    try:
+        st, j, _, _ = login_try(port2, "lou", PASSWORDS["lou"])
+        check(st == 429, "a restarted service keeps lou's lockout (%s %s)" % (st, j))
+        st, j, _, _ = login_try(port2, GHOST, PASSWORDS["lou"])
+        check(st == 429, "a restarted service keeps no one's lockout (%s %s)" % (st, j))
+    finally:
+        proc2.terminate()
+        proc2.wait(10)
+    # After the lockout: one wrong password locks the name out for twice as
+    # long, the same for both names.
+    move_back(61)
+    st_k, j_k, _, _ = login_try(port, "lou", "not-lous-6")
+    st_u, j_u, _, _ = login_try(port, GHOST, "not-lous-6")
+    check(st_k == 401 and "(in 120 s)" in j_k.get("error", "") and timeless(j_k) == timeless(j_u),
+          "a wrong password after the lockout: two minutes, for both (%s %s)" % (j_k, j_u))
+    move_back(121)
+    st, j, r, _ = login_try(port, "lou", PASSWORDS["lou"])
+    check(st == 200 and j.get("dispatcher") == "lou", "lou's right password after the lockout (%s %s)" % (st, j))
+    check(sql("SELECT wrong_passwords || ' ' || (last_wrong_at IS NULL) FROM fleet.dispatchers"
+              " WHERE name = 'lou'") == "0 true", "the right password cleared lou's count")
+    # The owner ends a lockout.
+    for i in range(1, 6):
+        login_try(port, "lou", "not-lous-%d" % i)
+    st, j, _, _ = login_try(port, "lou", PASSWORDS["lou"])
+    check(st == 429, "lou locked out again (%s)" % st)
+    r = cli("dispatcher", "unlock", "lou")
+    check(r.returncode == 0 and "5 wrong passwords forgotten; the lockout is over" in r.stdout,
+          "dispatcher unlock: %s %s" % (r.stdout, r.stderr))
+    st, j, _, _ = login_try(port, "lou", PASSWORDS["lou"])
+    check(st == 200, "lou's right password after the owner's unlock (%s %s)" % (st, j))
+
+
+# ---- the locks, a page at a time ----------------------------------------------------
+
+# Locks whose names hold what a search must take literally: LIKE's % and _, quotes.
+SEARCHED = {2001: '100% "safe" vault', 2002: "O'Brien's 50_50 box", 2003: "plain box 100 safe",
+            2004: "a_b", 2005: "aXb"}
+
+
+def locks_paging_checks(dora):
+    # 600 more locks (they copy lock 777's sealed key, which does not open under
+    # their numbers: for the listing only), and the searched ones.
+    sql("INSERT INTO fleet.locks (number, name, key_nonce, key_box)"
+        " SELECT 1000 + k, 'Branch ' || k || ', vault', key_nonce, key_box"
+        " FROM fleet.locks, generate_series(0, 599) k WHERE number = 777")
+    for number, name in SEARCHED.items():
+        r = cli("lock", "add", str(number), name)
+        check(r.returncode == 0, "lock add %s: %s" % (name, r.stderr))
+    every = {}
+    for line in sql("SELECT number || chr(9) || name FROM fleet.locks").splitlines():
+        number, name = line.split("\t", 1)
+        every[int(number)] = name
+
+    def numbers(j):
+        return [l["number"] for l in j.get("locks", [])]
+
+    st, j, _ = dora.call("/api/locks")
+    first = numbers(j)
+    check(st == 200 and first == sorted(every)[:100] and j.get("more") is True,
+          "the first page: the 100 first locks by number, and more (%s %s...)" % (st, first[:5]))
+    l777 = next((l for l in j.get("locks", []) if l["number"] == 777), {})
+    check({p["name"] for p in l777.get("people", [])} == {"Sam Imms", ROBERT},
+          "a lock of the page with its people: %s" % l777)
+    seen, after, pages = [], None, 0
+    while pages < 10:
+        st, j, _ = dora.call("/api/locks?limit=500" + ("" if after is None else "&after=%d" % after))
+        pages += 1
+        seen += numbers(j)
+        if st != 200 or not j.get("more"):
+            break
+        after = seen[-1]
+    check(seen == sorted(every) and pages == (len(every) + 499) // 500,
+          "pages of 500 from after=: every lock once, by number (%d of %d in %d pages)"
+          % (len(seen), len(every), pages))
+    st, j, _ = dora.call("/api/locks?after=1049&limit=3")
+    check(st == 200 and numbers(j) == [1050, 1051, 1052] and j.get("more") is True,
+          "after=1049&limit=3: 1050 to 1052 (%s %s)" % (st, numbers(j)))
+    st, j, _ = dora.call("/api/locks?after=%d" % max(every))
+    check(st == 200 and numbers(j) == [] and j.get("more") is False, "after the last lock: none")
+    st, j, _ = dora.call("/api/locks?after=4294967295")
+    check(st == 200 and numbers(j) == [] and j.get("more") is False, "after=4294967295: none")
+    st, j, _ = dora.call("/api/locks?limit=500")
+    check(st == 200 and len(numbers(j)) == 500, "limit=500: 500 locks")
+    for query, why in (("limit=501", "limit: 1 to 500"), ("limit=0", "limit: 1 to 500"),
+                       ("limit=-1", "limit: 1 to 500"), ("limit=1e2", "limit: 1 to 500"),
+                       ("limit=99999999999999999999", "limit: 1 to 500"), ("limit=", "limit"),
+                       ("after=-1", "after: the number"), ("after=4294967296", "after: the number"),
+                       ("after=7x", "after: the number"), ("after=", "after: the number"),
+                       ("sort=name", "takes q, after and limit"), ("q=a&q=b", "at most once"),
+                       ("limit=5&limit=6", "at most once"), ("q=a%00b", "a NUL byte"),
+                       ("q=a%01b", "a control character"), ("q=%20vault", "a space at its start"),
+                       ("q=" + "x" * 101, "1 to 100 bytes"), ("q=%ff", "not UTF-8")):
+        st, j, _ = dora.call("/api/locks?" + query)
+        check(st == 400 and j.get("kind") == "input" and why in j.get("error", ""),
+              "/api/locks?%s: 400 '%s' (%s %s)" % (query[:30], why, st, j))
+
+    def search(q, more=""):
+        st, j, _ = dora.call("/api/locks?q=" + urllib.parse.quote(q, safe="") + more)
+        return st, numbers(j), j
+
+    for q, want in (("%", [2001]), ("_", [2002, 2004]), ("a_b", [2004]), ('"safe"', [2001]),
+                    ("'", [2002]), ("O'Brien's 50_50", [2002]), ("DEPOT", [778]),
+                    ("<b>north", [778]), ("1005", [1005]), ("no such lock", [])):
+        st, got, _ = search(q)
+        check(st == 200 and got == want, "search %r: %s, not %s" % (q, got, want))
+    for q in ("100", "vault", "Branch 5", "7"):
+        want = sorted(n for n, name in every.items() if q.lower() in name.lower() or q in str(n))
+        got, after = [], None
+        while True:
+            st, page, j = search(q, "" if after is None else "&after=%d" % after)
+            got += page
+            if st != 200 or not j.get("more"):
+                break
+            after = page[-1]
+        check(got == want, "search %r, page after page: %d locks, not %d" % (q, len(got), len(want)))
+    st, _, j = search("Branch", "&limit=2")
+    check(st == 200 and len(j["locks"]) == 2 and j.get("more") is True, "a search's page: limit=2, more")
 
 
 def expiry_checks():
@@ -508,16 +735,62 @@ def browser_checks(port):
         b.wait("document.getElementById('msg').className === 'error' &&"
                " document.getElementById('msg').textContent.includes('wrong name or password')",
                "a wrong password's message")
+        # lou locked out (five wrong passwords through the API): the page says until when.
+        for i in range(1, 6):
+            login_try(port, "lou", "not-lous-%d" % i)
+        b.js("document.getElementById('login-name').value = 'lou';"
+             "document.getElementById('login-password').value = %s;"
+             "document.getElementById('login-form').requestSubmit(); true" % json.dumps(PASSWORDS["lou"]))
+        b.wait("document.getElementById('msg').className === 'error' &&"
+               " /too many wrong passwords for this name: no password is checked for it until"
+               " \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d UTC \\(in \\d+ s\\)/"
+               ".test(document.getElementById('msg').textContent) &&"
+               " document.getElementById('main-view').hidden", "a locked-out name's message")
+        r = cli("dispatcher", "unlock", "lou")
+        check(r.returncode == 0, "dispatcher unlock lou (page): %s" % r.stderr)
         b.js("document.getElementById('login-name').value = 'dora';"
              "document.getElementById('login-password').value = %s;"
              "document.getElementById('login-form').requestSubmit(); true" % json.dumps(PASSWORDS["dora"]))
         b.wait("!document.getElementById('main-view').hidden &&"
-               " document.getElementById('dispatch-lock').options.length === 2", "logged in, the locks")
+               " document.getElementById('dispatch-lock').options.length === 100",
+               "logged in, the first 100 locks")
         check(b.js("document.cookie") == "", "the session cookie is out of the script's reach")
         check(b.js("document.getElementById('who').textContent") == "dispatcher dora (dispatcher)",
               "the page names the dispatcher")
         check("Depot <b>north</b>" in b.js("document.getElementById('locks').textContent") and
               b.js("document.querySelectorAll('#locks b').length") == 0, "a name with markup, as text")
+        # The locks a page at a time: More, then the search box.
+        rows = "document.querySelectorAll('#locks tbody tr').length"
+        options = "document.getElementById('dispatch-lock').options.length"
+        check(b.js("!document.getElementById('locks-more').hidden") and b.js(rows) == 100,
+              "100 locks listed, and More")
+        b.js("document.getElementById('locks-more').click(); true")
+        b.wait("%s === 200 && %s === 200" % (rows, options), "More: 200 locks, 200 to choose from")
+
+        def search(text):
+            b.js("document.getElementById('lock-search').value = %s;"
+                 "document.getElementById('lock-search-form').requestSubmit(); true" % json.dumps(text))
+
+        search("%")
+        b.wait("%s === 1 && %s === 1" % (rows, options), "a search for %: one lock")
+        check(b.js("document.querySelector('#locks tbody td:nth-child(2)').textContent") ==
+              SEARCHED[2001] and b.js("document.getElementById('dispatch-lock').value") == "2001" and
+              b.js("document.getElementById('locks-more').hidden"),
+              "the search for %: lock 2001, chosen, no More")
+        search("  depot <B>")
+        b.wait("%s === 1 && document.getElementById('dispatch-lock').value === '778'" % rows,
+               "a search for depot <B> (spaces trimmed, any case): lock 778")
+        check(b.js("document.querySelectorAll('#locks b').length") == 0, "the found name, as text")
+        search("no such lock")
+        b.wait("%s === 0 && !document.getElementById('locks-none').hidden" % rows,
+               "a search that finds nothing says so")
+        search("\u00e9" * 60)
+        b.wait("document.getElementById('msg').className === 'error' &&"
+               " document.getElementById('msg').textContent.includes('1 to 100 bytes, not 120')",
+               "a search the service refuses (120 bytes): its words")
+        search("")
+        b.wait("%s === 100 && document.getElementById('locks-none').hidden" % rows,
+               "an empty search: every lock again")
         counter = int(sql("SELECT next_counter FROM fleet.locks WHERE number = 777"))
         b.js(DISPATCH_777_SAM)
         b.wait("!document.getElementById('code-view').hidden", "the code shown")
@@ -610,7 +883,9 @@ def main():
     t0 = time.time()
     proc, port = start_server()
     try:
-        api_checks(port)
+        dora = api_checks(port)
+        lockout_checks(port)
+        locks_paging_checks(dora)
         expiry_checks()
         browser_checks(port)
     finally:
@@ -622,14 +897,14 @@ def main():
     kinds = sql("SELECT string_agg(DISTINCT kind, ',' ORDER BY kind) FROM fleet.actions"
                 " WHERE actor LIKE 'dispatcher:%'")
     for kind in ("login", "logout", "dispatch", "code shown", "approve", "seal ok", "seal bad",
-                 "password refused", "refused"):
+                 "password refused", "refused", "locked out"):
         check(kind in kinds.split(","), "the chain holds the API's '%s' actions" % kind)
     # No secret in what the service logged.
     logs = "".join(open(os.path.join(TMP, f)).read() for f in os.listdir(TMP) if f.startswith("serve-"))
     with open(os.environ["OWNERLOCK_FLEET_KEY"]) as f:
         kek = f.read().strip()
     for secret in [kek, otc_key(777).hex(), otc_key(778).hex(), *PASSWORDS.values(),
-                   "typed-my-password-here", "spaced-password-typed"]:
+                   "typed-my-password-here", "spaced-password-typed", GHOST]:
         check(secret not in logs, "a secret in the service's log: %s..." % secret[:4])
     check("stopped" in logs, "serve stops on SIGTERM")
     check("Sanitizer" not in logs and "runtime error" not in logs,

@@ -37,6 +37,7 @@ setup dora-password-1 dispatcher add dora dispatcher
 setup eve-password-22 dispatcher add eve dispatcher
 setup ada-password-333 dispatcher add ada admin
 setup bob-password-4444 dispatcher add bob admin
+setup lou-password-4444 dispatcher add lou dispatcher
 setup "o'brien-password" dispatcher add "x' OR '1'='1" dispatcher
 
 PGBIN=$pgbin TMP=$tmp BROWSER=$browser python3 "$(dirname "$0")/web.py" "$fleet"

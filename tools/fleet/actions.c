@@ -76,15 +76,10 @@ fleet_status action_append(fleet *f, const char *actor, const char *kind, const 
     hex_encode(prev_out, prev, sizeof prev);
     hex_encode(hash_out, hash, sizeof hash);
     const char *p[] = {seq, at_us, actor, kind, detail, prev_out, hash_out};
-    r = db_run(f, "append an action",
-               "INSERT INTO fleet.actions (seq, at_us, actor, kind, detail, prev_hash, hash)"
-               " VALUES ($1, $2, $3, $4, $5, decode($6, 'hex'), decode($7, 'hex'))",
-               7, p);
-    if (r == NULL) {
-        return FLEET_SYSTEM;
-    }
-    PQclear(r);
-    return FLEET_OK;
+    return db_exec(f, "append an action",
+                   "INSERT INTO fleet.actions (seq, at_us, actor, kind, detail, prev_hash, hash)"
+                   " VALUES ($1, $2, $3, $4, $5, decode($6, 'hex'), decode($7, 'hex'))",
+                   7, p);
 }
 
 fleet_status action_verify(fleet *f) {

@@ -56,7 +56,7 @@ static void text_quoted(text *t, const char *name) {
 
 // ---- input ----------------------------------------------------------------------
 
-static bool parse_decimal(const char *s, unsigned max_digits, uint64_t max, uint64_t *out) {
+bool fleet_parse_decimal(const char *s, unsigned max_digits, uint64_t max, uint64_t *out) {
     size_t len = strlen(s);
     if (len == 0 || len > max_digits) {
         return false;
@@ -77,7 +77,7 @@ static bool parse_decimal(const char *s, unsigned max_digits, uint64_t max, uint
 
 static fleet_status parse_lock(const char *s, uint32_t *lock) {
     uint64_t v;
-    if (!parse_decimal(s, 10, UINT32_MAX, &v)) {
+    if (!fleet_parse_decimal(s, 10, UINT32_MAX, &v)) {
         fleet_say("lock number \"%s\": not a number 0..4294967295", s);
         return FLEET_INPUT;
     }
@@ -87,7 +87,7 @@ static fleet_status parse_lock(const char *s, uint32_t *lock) {
 
 static fleet_status parse_id(const char *s, char out[24]) {
     uint64_t v;
-    if (!parse_decimal(s, 18, UINT64_MAX, &v) || v == 0) {
+    if (!fleet_parse_decimal(s, 18, UINT64_MAX, &v) || v == 0) {
         fleet_say("dispatch \"%s\": not a dispatch number (1, 2, ...)", s);
         return FLEET_INPUT;
     }
@@ -180,6 +180,7 @@ static fleet_status write_out(const char *s, size_t len) {
 
 static fleet_status run_command(fleet *f, const fleet_args *a, command_body body) {
     text reply = {0};
+    f->tries = (fleet_tries){0};
     sodium_memzero(&f->result, sizeof f->result);
     f->result.seal_records = -1;
     fleet_status st = db_begin(f);
@@ -223,17 +224,6 @@ static fleet_status record(fleet *f, const char *actor, const char *kind, const 
     return action_append(f, actor, kind, detail->s);
 }
 
-// Runs one statement that returns nothing the caller needs.
-static fleet_status exec(fleet *f, const char *what, const char *sql, int n,
-                         const char *const *params) {
-    PGresult *r = db_run(f, what, sql, n, params);
-    if (r == NULL) {
-        return FLEET_SYSTEM;
-    }
-    PQclear(r);
-    return FLEET_OK;
-}
-
 // Runs a query; *count is how many rows it returned (0 or 1 by its key).
 static fleet_status count_rows(fleet *f, const char *what, const char *sql, int n,
                                const char *const *params, int *count) {
@@ -254,8 +244,36 @@ typedef struct who {
     bool admin;
 } who;
 
-// The --as dispatcher and the password from standard input. A wrong password
-// is recorded, against the dispatcher named, with what it was for.
+// A web login's name that is no dispatcher's: checked against a hash of a
+// random password (as long as a dispatcher's check), counted, locked out and
+// recorded as a dispatcher's name is, with the actor "web" and without the
+// name (it may be a password typed in the wrong field): the same statements,
+// so the same time.
+static fleet_status unknown_name(fleet *f, const fleet_args *a, const text *purpose) {
+    f->tries.unknown_name = true;
+    limit_row t;
+    fleet_status st = limit_read_unknown(f, a->as, &t);
+    if (st == FLEET_OK && limit_locked_out(f, &t)) {
+        text detail = *purpose;
+        text_add(&detail, " (locked out until %s UTC)", f->tries.until);
+        st = record(f, "web", "locked out", &detail);
+    } else if (st == FLEET_OK) {
+        bool never = vault_password_ok(a->unknown_hash, a->password);
+        (void)never;
+        st = limit_record_wrong(f, &t);
+        if (st == FLEET_OK) {
+            st = record(f, "web", "password refused", purpose);
+        }
+    }
+    fleet_say("no dispatcher by the name given");
+    return st == FLEET_OK ? FLEET_REFUSED : st;
+}
+
+// The --as dispatcher and his password (from standard input, or a web
+// login's), under the limit on wrong passwords (limit.c): while his name is
+// locked out no password is checked, and the try is refused and recorded; a
+// wrong password is recorded, against the dispatcher named, with what it was
+// for; a right one clears the count.
 static fleet_status authenticate(fleet *f, const fleet_args *a, const text *purpose, who *w) {
     const char *p[] = {a->as};
     PGresult *r =
@@ -266,21 +284,53 @@ static fleet_status authenticate(fleet *f, const fleet_args *a, const text *purp
     }
     if (PQntuples(r) != 1) {
         PQclear(r);
+        if (a->unknown_hash != NULL) {
+            return unknown_name(f, a, purpose);
+        }
         fleet_say("no dispatcher named \"%s\"", a->as);
         return FLEET_INPUT;
     }
     snprintf(w->id, sizeof w->id, "%s", PQgetvalue(r, 0, 0));
     snprintf(w->actor, sizeof w->actor, "dispatcher:%s", a->as);
     w->admin = strcmp(PQgetvalue(r, 0, 1), "admin") == 0;
-    // A session's login checked the password (cmd_login).
-    bool ok = a->session || vault_password_ok(PQgetvalue(r, 0, 2), a->password);
+    if (a->session) {
+        PQclear(r); // the session's login checked the password (cmd_login)
+        return FLEET_OK;
+    }
+    char stored[crypto_pwhash_STRBYTES];
+    snprintf(stored, sizeof stored, "%s", PQgetvalue(r, 0, 2));
     PQclear(r);
-    if (!ok) {
-        fleet_status st = record(f, w->actor, "password refused", purpose);
-        fleet_say("wrong password for dispatcher \"%s\": refused (recorded)", a->as);
+    limit_row t;
+    fleet_status st = limit_read_dispatcher(f, w->id, &t);
+    if (st != FLEET_OK) {
+        return st;
+    }
+    if (limit_locked_out(f, &t)) {
+        text detail = *purpose;
+        text_add(&detail, " (locked out until %s UTC)", f->tries.until);
+        st = record(f, w->actor, "locked out", &detail);
+        fleet_say("dispatcher \"%s\" is locked out after %" PRId64 " wrong passwords in a row: "
+                  "no password is checked for this name until %s UTC (in %" PRId64
+                  " s): refused (recorded); the owner can end it sooner (dispatcher unlock)",
+                  a->as, f->tries.wrong, f->tries.until, f->tries.seconds);
         return st == FLEET_OK ? FLEET_REFUSED : st;
     }
-    return FLEET_OK;
+    if (!vault_password_ok(stored, a->password)) {
+        st = limit_record_wrong(f, &t);
+        if (st == FLEET_OK) {
+            st = record(f, w->actor, "password refused", purpose);
+        }
+        if (f->tries.lockout_began) {
+            fleet_say("wrong password for dispatcher \"%s\": refused (recorded); %" PRId64
+                      " wrong in a row: no password is checked for this name until %s UTC "
+                      "(in %" PRId64 " s)",
+                      a->as, f->tries.wrong, f->tries.until, f->tries.seconds);
+        } else {
+            fleet_say("wrong password for dispatcher \"%s\": refused (recorded)", a->as);
+        }
+        return st == FLEET_OK ? FLEET_REFUSED : st;
+    }
+    return t.wrong > 0 ? limit_clear(f, &t) : FLEET_OK;
 }
 
 // A refusal after the dispatcher proved who he is: recorded, then refused.
@@ -293,13 +343,12 @@ static fleet_status refuse(fleet *f, const who *w, const text *detail, const cha
 // ---- init -----------------------------------------------------------------------
 
 fleet_status cmd_init(fleet *f) {
-    PGresult *r = db_run(f, "begin", "BEGIN", 0, NULL);
-    if (r == NULL) {
-        return FLEET_SYSTEM;
+    fleet_status st = db_exec(f, "begin", "BEGIN", 0, NULL);
+    if (st != FLEET_OK) {
+        return st;
     }
-    PQclear(r);
     bool present;
-    fleet_status st = db_schema_present(f, &present);
+    st = db_schema_present(f, &present);
     if (st == FLEET_OK && present) {
         fleet_say("this database already has a fleet (schema \"fleet\"): nothing changed");
         st = FLEET_INPUT;
@@ -313,13 +362,14 @@ fleet_status cmd_init(fleet *f) {
     }
     if (st == FLEET_OK) {
         const char *p[] = {nonce, tag};
-        st = exec(f, "store the key check",
-                  "INSERT INTO fleet.meta (version, key_check_nonce, key_check_tag)"
-                  " VALUES (1, decode($1, 'hex'), decode($2, 'hex'))",
-                  2, p);
+        st = db_exec(f, "store the key check",
+                     "INSERT INTO fleet.meta (version, key_check_nonce, key_check_tag)"
+                     " VALUES (" FLEET_TEXT(FLEET_SCHEMA_VERSION) ", decode($1, 'hex'),"
+                                                                  " decode($2, 'hex'))",
+                     2, p);
     }
     if (st == FLEET_OK) {
-        st = action_append(f, "owner", "init", "schema 1");
+        st = action_append(f, "owner", "init", "schema " FLEET_TEXT(FLEET_SCHEMA_VERSION));
     }
     if (st == FLEET_OK) {
         st = db_commit(f);
@@ -330,6 +380,37 @@ fleet_status cmd_init(fleet *f) {
         printf("fleet schema created; the owner's key is the one in OWNERLOCK_FLEET_KEY\n");
     }
     return st;
+}
+
+static fleet_status upgrade(fleet *f, const fleet_args *a, text *reply) {
+    (void)a;
+    int version;
+    fleet_status st = db_schema_version(f, &version);
+    if (st != FLEET_OK) {
+        return st;
+    }
+    if (version >= FLEET_SCHEMA_VERSION) {
+        fleet_say("the fleet's schema is version %d already: nothing changed", version);
+        return FLEET_INPUT;
+    }
+    st = db_upgrade_schema(f, version);
+    if (st == FLEET_OK) {
+        st = db_exec(f, "write the schema's version",
+                     "UPDATE fleet.meta SET version = " FLEET_TEXT(FLEET_SCHEMA_VERSION), 0, NULL);
+    }
+    text detail = {0};
+    text_add(&detail, "schema %d to %d", version, FLEET_SCHEMA_VERSION);
+    if (st == FLEET_OK) {
+        st = record(f, "owner", "upgrade", &detail);
+    }
+    text_add(reply, "the fleet's schema is now version %d (it was %d)\n", FLEET_SCHEMA_VERSION,
+             version);
+    return st;
+}
+
+fleet_status cmd_upgrade(fleet *f) {
+    fleet_args none = {0};
+    return run_command(f, &none, upgrade);
 }
 
 // ---- locks ----------------------------------------------------------------------
@@ -362,10 +443,10 @@ static fleet_status lock_add(fleet *f, const fleet_args *a, text *reply) {
         return st;
     }
     const char *p[] = {number, a->pos[1], nonce, box};
-    st = exec(f, "add the lock",
-              "INSERT INTO fleet.locks (number, name, key_nonce, key_box)"
-              " VALUES ($1, $2, decode($3, 'hex'), decode($4, 'hex'))",
-              4, p);
+    st = db_exec(f, "add the lock",
+                 "INSERT INTO fleet.locks (number, name, key_nonce, key_box)"
+                 " VALUES ($1, $2, decode($3, 'hex'), decode($4, 'hex'))",
+                 4, p);
     if (st != FLEET_OK) {
         return st;
     }
@@ -438,10 +519,10 @@ fleet_status cmd_lock_provision(fleet *f, const fleet_args *a) {
         st = vault_new_otc_key(f, lock, nonce, box);
         const char *p_key[] = {number, nonce, box};
         if (st == FLEET_OK) {
-            st = exec(f, "give the lock a new key",
-                      "UPDATE fleet.locks SET key_nonce = decode($2, 'hex'),"
-                      " key_box = decode($3, 'hex'), key_from = next_counter WHERE number = $1",
-                      3, p_key);
+            st = db_exec(f, "give the lock a new key",
+                         "UPDATE fleet.locks SET key_nonce = decode($2, 'hex'),"
+                         " key_box = decode($3, 'hex'), key_from = next_counter WHERE number = $1",
+                         3, p_key);
         }
         if (st != FLEET_OK) {
             db_rollback(f);
@@ -467,8 +548,8 @@ fleet_status cmd_lock_provision(fleet *f, const fleet_args *a) {
     text detail = {0};
     text_add(&detail, "lock %s%s file ", number, released ? " new key" : "");
     text_quoted(&detail, path);
-    st = exec(f, "count the provisioning",
-              "UPDATE fleet.locks SET provisioned = provisioned + 1 WHERE number = $1", 1, p);
+    st = db_exec(f, "count the provisioning",
+                 "UPDATE fleet.locks SET provisioned = provisioned + 1 WHERE number = $1", 1, p);
     if (st == FLEET_OK) {
         st = record(f, "owner", "provision", &detail);
     }
@@ -537,7 +618,7 @@ static fleet_status person_add(fleet *f, const fleet_args *a, text *reply) {
         fleet_say("there is already a person named \"%s\": nothing changed", a->pos[0]);
         return FLEET_INPUT;
     }
-    st = exec(f, "add the person", "INSERT INTO fleet.people (name) VALUES ($1)", 1, p);
+    st = db_exec(f, "add the person", "INSERT INTO fleet.people (name) VALUES ($1)", 1, p);
     if (st != FLEET_OK) {
         return st;
     }
@@ -559,7 +640,7 @@ static fleet_status person_slot(fleet *f, const fleet_args *a, text *reply) {
     if (st != FLEET_OK) {
         return st;
     }
-    if (!parse_decimal(a->pos[2], 2, FLEET_SLOTS - 1, &slot)) {
+    if (!fleet_parse_decimal(a->pos[2], 2, FLEET_SLOTS - 1, &slot)) {
         fleet_say("slot \"%s\": not a slot 0..%d", a->pos[2], FLEET_SLOTS - 1);
         return FLEET_INPUT;
     }
@@ -620,8 +701,8 @@ static fleet_status person_slot(fleet *f, const fleet_args *a, text *reply) {
     }
     PQclear(r);
     const char *p[] = {person, number, slot_text};
-    st = exec(f, "set the slot", "INSERT INTO fleet.slots (person, lock, slot) VALUES ($1, $2, $3)",
-              3, p);
+    st = db_exec(f, "set the slot",
+                 "INSERT INTO fleet.slots (person, lock, slot) VALUES ($1, $2, $3)", 3, p);
     if (st != FLEET_OK) {
         return st;
     }
@@ -670,9 +751,9 @@ static fleet_status dispatcher_add(fleet *f, const fleet_args *a, text *reply) {
         return st;
     }
     const char *p[] = {a->pos[0], role, hash};
-    st =
-        exec(f, "add the dispatcher",
-             "INSERT INTO fleet.dispatchers (name, role, password_hash) VALUES ($1, $2, $3)", 3, p);
+    st = db_exec(f, "add the dispatcher",
+                 "INSERT INTO fleet.dispatchers (name, role, password_hash) VALUES ($1, $2, $3)", 3,
+                 p);
     if (st != FLEET_OK) {
         return st;
     }
@@ -686,6 +767,51 @@ static fleet_status dispatcher_add(fleet *f, const fleet_args *a, text *reply) {
 
 fleet_status cmd_dispatcher_add(fleet *f, const fleet_args *a) {
     return run_command(f, a, dispatcher_add);
+}
+
+static fleet_status dispatcher_unlock(fleet *f, const fleet_args *a, text *reply) {
+    fleet_status st = fleet_check_name("dispatcher's name", a->pos[0]);
+    if (st != FLEET_OK) {
+        return st;
+    }
+    const char *p[] = {a->pos[0]};
+    PGresult *r =
+        db_run(f, "find the dispatcher", "SELECT id FROM fleet.dispatchers WHERE name = $1", 1, p);
+    if (r == NULL) {
+        return FLEET_SYSTEM;
+    }
+    if (PQntuples(r) != 1) {
+        PQclear(r);
+        fleet_say("no dispatcher named \"%s\": nothing changed", a->pos[0]);
+        return FLEET_INPUT;
+    }
+    limit_row t;
+    st = limit_read_dispatcher(f, PQgetvalue(r, 0, 0), &t);
+    PQclear(r);
+    if (st != FLEET_OK) {
+        return st;
+    }
+    if (t.wrong == 0) {
+        fleet_say("dispatcher \"%s\" has no wrong passwords to forget: nothing changed", a->pos[0]);
+        return FLEET_INPUT;
+    }
+    bool was_locked = limit_locked_out(f, &t);
+    st = limit_clear(f, &t);
+    if (st != FLEET_OK) {
+        return st;
+    }
+    text detail = {0};
+    text_quoted(&detail, a->pos[0]);
+    text_add(&detail, " after %" PRId64 " wrong passwords%s", t.wrong,
+             was_locked ? ", locked out" : "");
+    st = record(f, "owner", "dispatcher unlock", &detail);
+    text_add(reply, "dispatcher \"%s\": %" PRId64 " wrong passwords forgotten%s\n", a->pos[0],
+             t.wrong, was_locked ? "; the lockout is over" : "");
+    return st;
+}
+
+fleet_status cmd_dispatcher_unlock(fleet *f, const fleet_args *a) {
+    return run_command(f, a, dispatcher_unlock);
 }
 
 static fleet_status setting(fleet *f, const fleet_args *a, text *reply) {
@@ -722,15 +848,15 @@ static fleet_status setting(fleet *f, const fleet_args *a, text *reply) {
                     "SELECT 1 FROM fleet.settings WHERE name = 'dual-dispatch off by'", 0, NULL,
                     &asked);
     if (st == FLEET_OK) {
-        st = exec(f, "change the setting",
-                  "DELETE FROM fleet.settings WHERE name = 'dual-dispatch off by'", 0, NULL);
+        st = db_exec(f, "change the setting",
+                     "DELETE FROM fleet.settings WHERE name = 'dual-dispatch off by'", 0, NULL);
     }
     if (st != FLEET_OK) {
         return st;
     }
     if (strcmp(value, "off") == 0 && is_on && (!asked || asked_by_me)) {
-        st = exec(f, "change the setting",
-                  "INSERT INTO fleet.settings VALUES ('dual-dispatch off by', $1)", 1, p_asked);
+        st = db_exec(f, "change the setting",
+                     "INSERT INTO fleet.settings VALUES ('dual-dispatch off by', $1)", 1, p_asked);
         text_add(&detail, " asked");
         if (st == FLEET_OK) {
             st = record(f, w.actor, "setting", &detail);
@@ -739,8 +865,8 @@ static fleet_status setting(fleet *f, const fleet_args *a, text *reply) {
         return st;
     }
     const char *p[] = {value};
-    st = exec(f, "change the setting",
-              "UPDATE fleet.settings SET value = $1 WHERE name = 'dual-dispatch'", 1, p);
+    st = db_exec(f, "change the setting",
+                 "UPDATE fleet.settings SET value = $1 WHERE name = 'dual-dispatch'", 1, p);
     if (st == FLEET_OK) {
         st = record(f, w.actor, "setting", &detail);
     }
@@ -774,11 +900,12 @@ static void add_code(fleet *f, text *reply, bool release, uint32_t lock, uint32_
 // lock's trail) is used or dead at the lock: the floor rises to it.
 static fleet_status raise_floor(fleet *f, const char *number) {
     const char *p[] = {number};
-    return exec(f, "raise the lock's floor",
-                "UPDATE fleet.locks SET floor = greatest(floor, (SELECT coalesce(max(counter) + 1,"
-                " 0) FROM fleet.dispatches WHERE lock = $1 AND sealed_at IS NOT NULL))"
-                " WHERE number = $1",
-                1, p);
+    return db_exec(
+        f, "raise the lock's floor",
+        "UPDATE fleet.locks SET floor = greatest(floor, (SELECT coalesce(max(counter) + 1,"
+        " 0) FROM fleet.dispatches WHERE lock = $1 AND sealed_at IS NOT NULL))"
+        " WHERE number = $1",
+        1, p);
 }
 
 _Static_assert(OL_OTC_LOOKAHEAD >= 2, "the service keeps one counter of the look-ahead for a "
@@ -832,14 +959,15 @@ static fleet_status show_code(fleet *f, const who *w, const char *id, bool relea
     char counter_text[12];
     snprintf(counter_text, sizeof counter_text, "%" PRIu64, next);
     const char *p_shown[] = {counter_text, id};
-    fleet_status st = exec(f, "advance the counter",
-                           "UPDATE fleet.locks SET next_counter = next_counter + 1"
-                           " WHERE number = $1",
-                           1, p_lock);
+    fleet_status st = db_exec(f, "advance the counter",
+                              "UPDATE fleet.locks SET next_counter = next_counter + 1"
+                              " WHERE number = $1",
+                              1, p_lock);
     if (st == FLEET_OK) {
-        st = exec(f, "record the code shown",
-                  "UPDATE fleet.dispatches SET counter = $1, code_shown_at = now() WHERE id = $2",
-                  2, p_shown);
+        st =
+            db_exec(f, "record the code shown",
+                    "UPDATE fleet.dispatches SET counter = $1, code_shown_at = now() WHERE id = $2",
+                    2, p_shown);
     }
     text shown = {0};
     text_add(&shown, "dispatch %s counter %s", id, counter_text);
@@ -936,12 +1064,12 @@ static fleet_status dispatch_for(fleet *f, const fleet_args *a, text *reply, boo
     PQclear(sr);
 
     const char *p_ins[] = {number, person, slot_text, w.id, dual ? "t" : "f", kind};
-    PGresult *ir = db_run(
-        f, "record the dispatch",
-        "INSERT INTO fleet.dispatches (lock, person, slot, requested_by, requested_at,"
-        " needs_approval, purpose) VALUES ($1, $2, $3, $4, now(), $5,"
-        " CASE $6 WHEN 'release' THEN 'release' ELSE 'open' END) RETURNING id",
-        6, p_ins);
+    PGresult *ir =
+        db_run(f, "record the dispatch",
+               "INSERT INTO fleet.dispatches (lock, person, slot, requested_by, requested_at,"
+               " needs_approval, purpose) VALUES ($1, $2, $3, $4, now(), $5,"
+               " CASE $6 WHEN 'release' THEN 'release' ELSE 'open' END) RETURNING id",
+               6, p_ins);
     if (ir == NULL) {
         PQclear(lr);
         return FLEET_SYSTEM;
@@ -1071,9 +1199,9 @@ static fleet_status approve(fleet *f, const fleet_args *a, text *reply) {
         return refuse(f, &w, &detail, "a dispatcher cannot approve his own dispatch");
     }
     const char *p[] = {w.id, id};
-    st = exec(f, "record the approval",
-              "UPDATE fleet.dispatches SET approved_by = $1, approved_at = now() WHERE id = $2", 2,
-              p);
+    st = db_exec(f, "record the approval",
+                 "UPDATE fleet.dispatches SET approved_by = $1, approved_at = now() WHERE id = $2",
+                 2, p);
     if (st == FLEET_OK) {
         st = record(f, w.actor, "approve", &detail);
     }
@@ -1195,10 +1323,10 @@ static fleet_status seal(fleet *f, const fleet_args *a, text *reply) {
     char records_text[4];
     snprintf(records_text, sizeof records_text, "%u", (unsigned)records);
     const char *p_entry[] = {id, w.id, a->pos[1], records_text, ok ? "t" : "f"};
-    st = exec(f, "record the seal",
-              "INSERT INTO fleet.seal_entries (dispatch, entered_by, entered, records, ok, at)"
-              " VALUES ($1, $2, $3, $4, $5, now())",
-              5, p_entry);
+    st = db_exec(f, "record the seal",
+                 "INSERT INTO fleet.seal_entries (dispatch, entered_by, entered, records, ok, at)"
+                 " VALUES ($1, $2, $3, $4, $5, now())",
+                 5, p_entry);
     if (st != FLEET_OK) {
         return st;
     }
@@ -1210,9 +1338,9 @@ static fleet_status seal(fleet *f, const fleet_args *a, text *reply) {
         return st == FLEET_OK ? FLEET_REFUSED : st;
     }
     const char *p_close[] = {records_text, id};
-    st = exec(f, "close the dispatch",
-              "UPDATE fleet.dispatches SET sealed_at = now(), seal_records = $1 WHERE id = $2", 2,
-              p_close);
+    st = db_exec(f, "close the dispatch",
+                 "UPDATE fleet.dispatches SET sealed_at = now(), seal_records = $1 WHERE id = $2",
+                 2, p_close);
     if (st == FLEET_OK) {
         st = record(f, w.actor, "seal ok", &detail);
     }
@@ -1239,37 +1367,52 @@ fleet_status cmd_seal(fleet *f, const fleet_args *a) {
 
 // ---- listings -------------------------------------------------------------------
 
+// The open ones are few among a fleet's million closed ones: their own query,
+// so that the planner takes the partial index of open dispatches.
+#define DISPATCHES_LISTED                                                                          \
+    "SELECT d.id, d.lock, p.name, d.slot, coalesce(d.counter::text, '-'), r.name,"                 \
+    " coalesce(v.name, '-'), to_char(d.requested_at, 'YYYY-MM-DD HH24:MI:SS'),"                    \
+    " CASE WHEN d.purpose = 'release' THEN 'release: ' ELSE '' END ||"                             \
+    " CASE WHEN d.purpose = 'release' AND d.sealed_at IS NOT NULL"                                 \
+    "      THEN 'used (audit record ' || d.closed_by_audit || ')'"                                 \
+    "      WHEN d.closed_by_audit IS NOT NULL THEN 'closed by the audit trail (record '"           \
+    "           || d.closed_by_audit || '), seal ' || lpad(d.seal_records::text, 2, '0')"          \
+    "      WHEN d.sealed_at IS NOT NULL AND d.seal_records = 1 THEN 'closed, seal 01'"             \
+    "      WHEN d.sealed_at IS NOT NULL THEN 'closed, seal ' || lpad(d.seal_records::text, 2,"     \
+    "           '0') || ': something else happened'"                                               \
+    "      WHEN d.needs_approval AND d.approved_by IS NULL THEN 'awaiting approval'"               \
+    "      WHEN d.code_shown_at IS NULL THEN 'approved, code not shown'"                           \
+    "      ELSE 'open' END"                                                                        \
+    " FROM fleet.dispatches d"                                                                     \
+    " JOIN fleet.people p ON p.id = d.person"                                                      \
+    " JOIN fleet.dispatchers r ON r.id = d.requested_by"                                           \
+    " LEFT JOIN fleet.dispatchers v ON v.id = d.approved_by"
+
 PGresult *fleet_query_dispatches(fleet *f, bool open) {
-    const char *p[] = {open ? "t" : "f"};
-    return db_run(
-        f, "list the dispatches",
-        "SELECT d.id, d.lock, p.name, d.slot, coalesce(d.counter::text, '-'), r.name,"
-        " coalesce(v.name, '-'), to_char(d.requested_at, 'YYYY-MM-DD HH24:MI:SS'),"
-        " CASE WHEN d.purpose = 'release' THEN 'release: ' ELSE '' END ||"
-        " CASE WHEN d.purpose = 'release' AND d.sealed_at IS NOT NULL"
-        "      THEN 'used (audit record ' || d.closed_by_audit || ')'"
-        "      WHEN d.closed_by_audit IS NOT NULL THEN 'closed by the audit trail (record '"
-        "           || d.closed_by_audit || '), seal ' || lpad(d.seal_records::text, 2, '0')"
-        "      WHEN d.sealed_at IS NOT NULL AND d.seal_records = 1 THEN 'closed, seal 01'"
-        "      WHEN d.sealed_at IS NOT NULL THEN 'closed, seal ' || lpad(d.seal_records::text, 2,"
-        "           '0') || ': something else happened'"
-        "      WHEN d.needs_approval AND d.approved_by IS NULL THEN 'awaiting approval'"
-        "      WHEN d.code_shown_at IS NULL THEN 'approved, code not shown'"
-        "      ELSE 'open' END"
-        " FROM fleet.dispatches d"
-        " JOIN fleet.people p ON p.id = d.person"
-        " JOIN fleet.dispatchers r ON r.id = d.requested_by"
-        " LEFT JOIN fleet.dispatchers v ON v.id = d.approved_by"
-        " WHERE NOT $1::boolean OR d.sealed_at IS NULL ORDER BY d.id",
-        1, p);
+    return db_run(f, "list the dispatches",
+                  open ? DISPATCHES_LISTED " WHERE d.sealed_at IS NULL ORDER BY d.id"
+                       : DISPATCHES_LISTED " ORDER BY d.id",
+                  0, NULL);
 }
 
-PGresult *fleet_query_locks(fleet *f) {
+PGresult *fleet_query_locks(fleet *f, const char *search, int64_t after, unsigned limit) {
+    char after_text[24], limit_text[12];
+    snprintf(after_text, sizeof after_text, "%" PRId64, after);
+    snprintf(limit_text, sizeof limit_text, "%u", limit);
+    const char *p[] = {after_text, search, limit_text};
+    // By the primary key from `after` on, until `limit` match: a page costs
+    // its own locks, not the fleet's. strpos, not LIKE: a search for % or _
+    // is for those characters.
     return db_run(f, "list the locks",
-                  "SELECT l.number, l.name, l.next_counter, p.name, s.slot FROM fleet.locks l"
+                  "WITH page AS (SELECT number, name, next_counter FROM fleet.locks"
+                  "   WHERE number > $1::bigint AND ($2::text = ''"
+                  "     OR strpos(lower(name), lower($2::text)) > 0"
+                  "     OR strpos(number::text, $2::text) > 0)"
+                  "   ORDER BY number LIMIT $3::integer)"
+                  " SELECT l.number, l.name, l.next_counter, p.name, s.slot FROM page l"
                   " LEFT JOIN fleet.slots s ON s.lock = l.number"
                   " LEFT JOIN fleet.people p ON p.id = s.person ORDER BY l.number, s.slot",
-                  0, NULL);
+                  3, p);
 }
 
 fleet_status cmd_dispatches(fleet *f, const fleet_args *a) {
@@ -1442,10 +1585,10 @@ static fleet_status take_records(fleet *f, const char *number, FILE *in, uint32_
             return FLEET_INPUT;
         }
         if (!stored) {
-            fleet_status st = exec(f, "store the record",
-                                   "INSERT INTO fleet.audit (lock, seq, at, kind, slot, arg) "
-                                   "VALUES ($1, $2, $3, $4, $5, $6)",
-                                   6, p);
+            fleet_status st = db_exec(f, "store the record",
+                                      "INSERT INTO fleet.audit (lock, seq, at, kind, slot, arg) "
+                                      "VALUES ($1, $2, $3, $4, $5, $6)",
+                                      6, p);
             if (st != FLEET_OK) {
                 return st;
             }
@@ -1535,8 +1678,8 @@ static fleet_status audit_ingest(fleet *f, const fleet_args *a, text *reply) {
     }
     text detail = {0};
     text_add(&detail,
-             "lock %s: %" PRIu32 " records verified, %" PRIu32 " new, %d dispatches closed",
-             number, read, added, closed);
+             "lock %s: %" PRIu32 " records verified, %" PRIu32 " new, %d dispatches closed", number,
+             read, added, closed);
     st = record(f, "owner", "audit ingest", &detail);
     text_add(reply,
              "lock %s: %" PRIu32 " records verified, %" PRIu32 " new; %d dispatches closed by "

@@ -3,6 +3,7 @@
 // Every statement goes through db_run, that is PQexecParams: user input only
 // ever travels as a parameter, never inside SQL text. The schema is constant
 // text with no parameter at all.
+#include <stdlib.h>
 #include <string.h>
 
 #include "fleet.h"
@@ -67,8 +68,9 @@ fleet_status db_one_row(fleet *f, const char *what, const char *sql, int n,
     return FLEET_OK;
 }
 
-static fleet_status run_plain(fleet *f, const char *what, const char *sql) {
-    PGresult *r = db_run(f, what, sql, 0, NULL);
+fleet_status db_exec(fleet *f, const char *what, const char *sql, int n,
+                     const char *const *params) {
+    PGresult *r = db_run(f, what, sql, n, params);
     if (r == NULL) {
         return FLEET_SYSTEM;
     }
@@ -77,12 +79,12 @@ static fleet_status run_plain(fleet *f, const char *what, const char *sql) {
 }
 
 fleet_status db_begin(fleet *f) {
-    fleet_status st = run_plain(f, "begin", "BEGIN");
+    fleet_status st = db_exec(f, "begin", "BEGIN", 0, NULL);
     if (st != FLEET_OK) {
         return st;
     }
     // Readers (listings, `log verify`) still read; writers wait their turn.
-    st = run_plain(f, "lock the action table", "LOCK TABLE fleet.actions IN EXCLUSIVE MODE");
+    st = db_exec(f, "lock the action table", "LOCK TABLE fleet.actions IN EXCLUSIVE MODE", 0, NULL);
     if (st != FLEET_OK) {
         db_rollback(f);
     }
@@ -90,7 +92,7 @@ fleet_status db_begin(fleet *f) {
 }
 
 fleet_status db_commit(fleet *f) {
-    return run_plain(f, "commit", "COMMIT");
+    return db_exec(f, "commit", "COMMIT", 0, NULL);
 }
 
 void db_rollback(fleet *f) {
@@ -113,8 +115,21 @@ fleet_status db_schema_present(fleet *f, bool *present) {
     return FLEET_OK;
 }
 
-// The schema (docs/FLEET.md, "The fleet service"). Numbers the lock takes as
-// 32 bits are bigint with a range check: PostgreSQL has no unsigned type.
+fleet_status db_schema_version(fleet *f, int *version) {
+    PGresult *r;
+    fleet_status st =
+        db_one_row(f, "read the schema's version", "SELECT version FROM fleet.meta", 0, NULL, &r);
+    if (st == FLEET_OK) {
+        *version = atoi(PQgetvalue(r, 0, 0));
+        PQclear(r);
+    }
+    return st;
+}
+
+// The schema (docs/FLEET.md, "The fleet service"): version 1, then what each
+// version after it adds (`init` runs them all, `upgrade` the ones missing).
+// Numbers the lock takes as 32 bits are bigint with a range check:
+// PostgreSQL has no unsigned type.
 static const char *const schema[] = {
     "CREATE SCHEMA fleet",
     // One row: the format's version and the check of the owner's key.
@@ -131,13 +146,6 @@ static const char *const schema[] = {
     "  key_nonce bytea NOT NULL CHECK (length(key_nonce) = 24),"
     "  key_box bytea NOT NULL CHECK (length(key_box) = 48),"
     "  next_counter bigint NOT NULL DEFAULT 0 CHECK (next_counter BETWEEN 0 AND 4294967296),"
-    // Every counter below floor is used or dead at the lock (a seal, or the
-    // lock's trail, showed a counter at or above it used): the lock takes
-    // OL_OTC_LOOKAHEAD counters from its oldest unused one, so the service
-    // issues none at or past floor + OL_OTC_LOOKAHEAD (commands.c).
-    "  floor bigint NOT NULL DEFAULT 0 CHECK (floor BETWEEN 0 AND 4294967296),"
-    // The key's first counter: releases from here on are this key's.
-    "  key_from bigint NOT NULL DEFAULT 0,"
     "  provisioned integer NOT NULL DEFAULT 0)",
     "CREATE TABLE fleet.people ("
     "  id bigserial PRIMARY KEY,"
@@ -157,17 +165,13 @@ static const char *const schema[] = {
     "  name text PRIMARY KEY,"
     "  value text NOT NULL)",
     "INSERT INTO fleet.settings VALUES ('dual-dispatch', 'off')",
-    // The slot is the one the person had when the code was issued. The
-    // counter is taken when the code is shown (an unapproved dispatch holds
-    // none). A release's code takes the lock out of one-time codes; it has
-    // no seal: the lock's trail shows it used (closed_by_audit).
+    // The slot is the one the person had when the code was issued.
     "CREATE TABLE fleet.dispatches ("
     "  id bigserial PRIMARY KEY,"
-    "  purpose text NOT NULL DEFAULT 'open' CHECK (purpose IN ('open', 'release')),"
     "  lock bigint NOT NULL REFERENCES fleet.locks,"
     "  person bigint NOT NULL REFERENCES fleet.people,"
     "  slot smallint NOT NULL CHECK (slot BETWEEN 0 AND 31),"
-    "  counter bigint CHECK (counter BETWEEN 0 AND 4294967295),"
+    "  counter bigint NOT NULL CHECK (counter BETWEEN 0 AND 4294967295),"
     "  requested_by bigint NOT NULL REFERENCES fleet.dispatchers,"
     "  requested_at timestamptz NOT NULL,"
     "  needs_approval boolean NOT NULL,"
@@ -176,9 +180,7 @@ static const char *const schema[] = {
     "  code_shown_at timestamptz,"
     "  sealed_at timestamptz,"
     "  seal_records smallint,"
-    "  closed_by_audit bigint,"
     "  UNIQUE (lock, counter),"
-    "  CHECK ((counter IS NULL) = (code_shown_at IS NULL)),"
     "  CHECK (approved_by IS NULL OR approved_by <> requested_by),"
     "  CHECK (code_shown_at IS NULL OR NOT needs_approval OR approved_by IS NOT NULL),"
     "  CHECK (sealed_at IS NULL OR code_shown_at IS NOT NULL))",
@@ -219,12 +221,73 @@ static const char *const schema[] = {
     "  FOR EACH STATEMENT EXECUTE FUNCTION fleet.append_only()",
 };
 
-fleet_status db_create_schema(fleet *f) {
-    for (size_t i = 0; i < sizeof schema / sizeof schema[0]; i++) {
-        fleet_status st = run_plain(f, "create the schema", schema[i]);
-        if (st != FLEET_OK) {
-            return st;
+// Version 2: the limit on wrong passwords (limit.c), and the index that
+// finds the open dispatches among a fleet's million closed ones.
+static const char *const schema_2[] = {
+    "ALTER TABLE fleet.dispatchers"
+    "  ADD COLUMN wrong_passwords integer NOT NULL DEFAULT 0 CHECK (wrong_passwords >= 0),"
+    "  ADD COLUMN last_wrong_at timestamptz",
+    // A web login's name that is no dispatcher's, as a keyed hash
+    // (vault_name_tag); a row goes a day after its last wrong password.
+    "CREATE TABLE fleet.unknown_names ("
+    "  tag bytea PRIMARY KEY CHECK (length(tag) = 32),"
+    "  wrong_passwords integer NOT NULL CHECK (wrong_passwords >= 0),"
+    "  last_wrong_at timestamptz NOT NULL)",
+    "CREATE INDEX unknown_names_by_age ON fleet.unknown_names (last_wrong_at)",
+    "CREATE INDEX dispatches_open ON fleet.dispatches (id) WHERE sealed_at IS NULL",
+};
+
+// Version 3: a counter is taken when a code is shown (an unapproved dispatch
+// holds none; one that held a counter gives it up: the lock skips it), the
+// floor under the lock's look-ahead (commands.c, show_code), releases
+// (purpose) and dispatches the lock's trail closed (closed_by_audit), and the
+// first counter of a lock's key (key_from: the releases of this key).
+static const char *const schema_3[] = {
+    "ALTER TABLE fleet.locks"
+    "  ADD COLUMN floor bigint NOT NULL DEFAULT 0 CHECK (floor BETWEEN 0 AND 4294967296),"
+    "  ADD COLUMN key_from bigint NOT NULL DEFAULT 0",
+    "UPDATE fleet.locks l SET floor = coalesce((SELECT max(counter) + 1 FROM fleet.dispatches d"
+    "  WHERE d.lock = l.number AND d.sealed_at IS NOT NULL), 0)",
+    "ALTER TABLE fleet.dispatches"
+    "  ADD COLUMN purpose text NOT NULL DEFAULT 'open' CHECK (purpose IN ('open', 'release')),"
+    "  ADD COLUMN closed_by_audit bigint,"
+    "  ALTER COLUMN counter DROP NOT NULL",
+    "UPDATE fleet.dispatches SET counter = NULL WHERE code_shown_at IS NULL",
+    "ALTER TABLE fleet.dispatches ADD CONSTRAINT dispatches_counter_when_shown"
+    "  CHECK ((counter IS NULL) = (code_shown_at IS NULL))",
+};
+
+typedef struct schema_step {
+    const char *const *statements;
+    size_t count;
+} schema_step;
+
+// steps[v - 1] makes version v from v - 1 (version 1 from nothing).
+static const schema_step steps[] = {
+    {schema, sizeof schema / sizeof schema[0]},
+    {schema_2, sizeof schema_2 / sizeof schema_2[0]},
+    {schema_3, sizeof schema_3 / sizeof schema_3[0]},
+};
+_Static_assert(sizeof steps / sizeof steps[0] == FLEET_SCHEMA_VERSION,
+               "a schema step for each version");
+
+fleet_status db_upgrade_schema(fleet *f, int from) {
+    if (from < 0 || from > FLEET_SCHEMA_VERSION) {
+        fleet_say("the fleet's schema is version %d: this program knows 1 to %d", from,
+                  FLEET_SCHEMA_VERSION);
+        return FLEET_INPUT;
+    }
+    for (int v = from; v < FLEET_SCHEMA_VERSION; v++) {
+        for (size_t i = 0; i < steps[v].count; i++) {
+            fleet_status st = db_exec(f, "create the schema", steps[v].statements[i], 0, NULL);
+            if (st != FLEET_OK) {
+                return st;
+            }
         }
     }
     return FLEET_OK;
+}
+
+fleet_status db_create_schema(fleet *f) {
+    return db_upgrade_schema(f, 0);
 }

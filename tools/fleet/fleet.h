@@ -5,6 +5,7 @@
 //   db.c        the connection, parameterised queries, transactions, schema
 //   actions.c   the append-only, hash-chained table of the service's actions
 //   vault.c     the owner's key, OTC keys sealed at rest, passwords, hex
+//   limit.c     the limit on wrong passwords: lockouts that double
 //   commands.c  one function per command
 //
 // Every function that can fail returns a fleet_status and has said why on
@@ -42,6 +43,24 @@ typedef enum fleet_status {
 
 #define FLEET_REPLY_MAX 1024
 
+// The database's format: `init` makes this one; `upgrade` takes an older one to it.
+#define FLEET_SCHEMA_VERSION 3
+// A number macro's value as text, for SQL written at compile time.
+#define FLEET_TEXT(x) FLEET_TEXT_(x)
+#define FLEET_TEXT_(x) #x
+
+// The limit on wrong passwords (limit.c; docs/FLEET.md, "Wrong passwords").
+#define FLEET_WRONG_FREE 5         // wrong passwords in a row before the first lockout
+#define FLEET_LOCKOUT_FIRST_S 60   // the first lockout; each wrong password after one doubles it
+#define FLEET_LOCKOUT_MAX_S 3600   // the longest
+#define FLEET_WRONG_FORGET "1 day" // a count is forgotten this long after its last wrong password
+#define FLEET_NAME_TAG_BYTES 32    // a keyed hash of a name that is no dispatcher's
+#define FLEET_NAME_TAG_HEX (2 * FLEET_NAME_TAG_BYTES + 1)
+
+// The listing of locks, a page at a time (GET /api/locks).
+#define FLEET_LOCKS_PAGE 100     // locks in a page unless `limit` says otherwise
+#define FLEET_LOCKS_PAGE_MAX 500 // the most a page holds
+
 // What a writing command gives a caller other than the command line (the
 // HTTP service, serve.c): set only when the command's transaction committed.
 typedef struct fleet_result {
@@ -52,6 +71,18 @@ typedef struct fleet_result {
     char role[16];                     // `login`: the dispatcher's role
 } fleet_result;
 
+// What the limit on wrong passwords decided in the last password check
+// (limit.c). The HTTP service words a login's answer from it alone, so that
+// the answer is the same for a dispatcher's name and for any other.
+typedef struct fleet_tries {
+    bool unknown_name;  // a web login's name is no dispatcher's (checked and counted as one)
+    bool locked_out;    // refused without a check: the name is locked out
+    bool lockout_began; // this wrong password locked the name out
+    int64_t wrong;      // wrong passwords in a row, this one included
+    int64_t seconds;    // from now to the lockout's end (rounded up)
+    char until[24];     // the lockout's end, "YYYY-MM-DD HH:MM:SS" (UTC)
+} fleet_tries;
+
 typedef struct fleet {
     PGconn *db;
     bool have_kek;
@@ -61,6 +92,7 @@ typedef struct fleet {
     bool keep_reply;
     char reply[FLEET_REPLY_MAX];
     fleet_result result;
+    fleet_tries tries;
 } fleet;
 
 // ---- main.c -------------------------------------------------------------------
@@ -79,6 +111,9 @@ void db_close(fleet *f);
 // the server's message under `what` and returns NULL. PQclear the result.
 FLEET_MUST_CHECK PGresult *db_run(fleet *f, const char *what, const char *sql, int n,
                                   const char *const *params);
+// db_run for a statement whose result the caller does not need.
+FLEET_MUST_CHECK fleet_status db_exec(fleet *f, const char *what, const char *sql, int n,
+                                      const char *const *params);
 // BEGIN, then the lock on the action table that makes every writing command
 // run alone (the chain's next row and the lock counters are read, then written).
 FLEET_MUST_CHECK fleet_status db_begin(fleet *f);
@@ -86,8 +121,13 @@ FLEET_MUST_CHECK fleet_status db_commit(fleet *f);
 void db_rollback(fleet *f);
 // True when the schema is there (`init` has run).
 FLEET_MUST_CHECK fleet_status db_schema_present(fleet *f, bool *present);
-// Creates the schema, inside the caller's transaction.
+// The version `init` or `upgrade` wrote into fleet.meta.
+FLEET_MUST_CHECK fleet_status db_schema_version(fleet *f, int *version);
+// Creates the schema, FLEET_SCHEMA_VERSION, inside the caller's transaction.
 FLEET_MUST_CHECK fleet_status db_create_schema(fleet *f);
+// Takes the schema from version `from` to FLEET_SCHEMA_VERSION, inside the
+// caller's transaction (fleet.meta's version is the caller's to write).
+FLEET_MUST_CHECK fleet_status db_upgrade_schema(fleet *f, int from);
 // Runs a query expected to return exactly one row; *out is its result.
 FLEET_MUST_CHECK fleet_status db_one_row(fleet *f, const char *what, const char *sql, int n,
                                          const char *const *params, PGresult **out);
@@ -130,9 +170,33 @@ FLEET_MUST_CHECK fleet_status vault_read_password(char pw[FLEET_PASSWORD_MAX + 1
 FLEET_MUST_CHECK fleet_status vault_hash_password(char *out, size_t out_len, const char *pw);
 // True when pw is the password whose crypto_pwhash_str is `stored`.
 FLEET_MUST_CHECK bool vault_password_ok(const char *stored, const char *pw);
+// A name that is no dispatcher's, as the limit on wrong passwords keeps it:
+// a keyed hash under a key derived from the owner's, so that the database
+// never holds it in clear (it may be a password typed in the wrong field).
+FLEET_MUST_CHECK fleet_status vault_name_tag(const fleet *f, const char *name,
+                                             char tag_hex[FLEET_NAME_TAG_HEX]);
 void hex_encode(char *out, const uint8_t *in, size_t len);
 // Exactly 2 * len hex digits into out; -1 else.
 FLEET_MUST_CHECK int hex_decode(uint8_t *out, size_t len, const char *hex);
+
+// ---- limit.c ------------------------------------------------------------------
+// One name's wrong passwords, as read: its row stays locked to the commit.
+typedef struct limit_row {
+    bool dispatcher;               // a dispatcher's row; else a name that is no one's
+    char key[FLEET_NAME_TAG_HEX];  // the dispatcher's id, or the name's tag (hex)
+    int64_t wrong;                 // wrong passwords in a row, not forgotten
+    int64_t last_wrong_us, now_us; // the last one's time and the transaction's (since 1970)
+} limit_row;
+FLEET_MUST_CHECK fleet_status limit_read_dispatcher(fleet *f, const char *id, limit_row *t);
+// A web login's name that is no dispatcher's (needs the owner's key).
+FLEET_MUST_CHECK fleet_status limit_read_unknown(fleet *f, const char *name, limit_row *t);
+// True, with f->tries' lockout filled in, when no password may be checked
+// for the name now.
+FLEET_MUST_CHECK bool limit_locked_out(fleet *f, const limit_row *t);
+// Counts a wrong password (and says in f->tries whether it began a lockout).
+FLEET_MUST_CHECK fleet_status limit_record_wrong(fleet *f, limit_row *t);
+// A right password, or the owner's `dispatcher unlock`: the count is 0.
+FLEET_MUST_CHECK fleet_status limit_clear(fleet *f, const limit_row *t);
 
 // ---- commands.c ---------------------------------------------------------------
 typedef struct fleet_args {
@@ -141,6 +205,9 @@ typedef struct fleet_args {
     const char *as;       // --as NAME, or NULL
     bool open;            // --open
     const char *password; // read from standard input, for the commands that take one
+    // A web login: a name that is no dispatcher's is checked against this
+    // hash (as slow as a dispatcher's) and counted as a dispatcher's is.
+    const char *unknown_hash;
     // The HTTP service only: `as` was authenticated by a session whose login
     // checked the password (cmd_login); no password with this request.
     bool session;
@@ -152,6 +219,9 @@ typedef struct fleet_args {
 // A name a person, lock or dispatcher may have: 1..FLEET_NAME_MAX bytes of
 // UTF-8, no control character, no space at either end.
 FLEET_MUST_CHECK fleet_status fleet_check_name(const char *what, const char *name);
+// 1..max_digits decimal digits, at most max; false else.
+FLEET_MUST_CHECK bool fleet_parse_decimal(const char *s, unsigned max_digits, uint64_t max,
+                                          uint64_t *out);
 
 FLEET_MUST_CHECK fleet_status cmd_init(fleet *f);
 FLEET_MUST_CHECK fleet_status cmd_lock_add(fleet *f, const fleet_args *a);
@@ -159,6 +229,10 @@ FLEET_MUST_CHECK fleet_status cmd_lock_provision(fleet *f, const fleet_args *a);
 FLEET_MUST_CHECK fleet_status cmd_person_add(fleet *f, const fleet_args *a);
 FLEET_MUST_CHECK fleet_status cmd_person_slot(fleet *f, const fleet_args *a);
 FLEET_MUST_CHECK fleet_status cmd_dispatcher_add(fleet *f, const fleet_args *a);
+// The owner ends a dispatcher's lockout (and forgets his wrong passwords).
+FLEET_MUST_CHECK fleet_status cmd_dispatcher_unlock(fleet *f, const fleet_args *a);
+// Takes an older database to FLEET_SCHEMA_VERSION.
+FLEET_MUST_CHECK fleet_status cmd_upgrade(fleet *f);
 FLEET_MUST_CHECK fleet_status cmd_setting(fleet *f, const fleet_args *a);
 FLEET_MUST_CHECK fleet_status cmd_dispatch(fleet *f, const fleet_args *a);
 FLEET_MUST_CHECK fleet_status cmd_release(fleet *f, const fleet_args *a);
@@ -176,9 +250,13 @@ FLEET_MUST_CHECK fleet_status cmd_logout(fleet *f, const fleet_args *a);
 // The listings' queries, one for each caller: rows of id, lock, person, slot,
 // counter, asked by, approved by (or "-"), asked at (UTC), state.
 FLEET_MUST_CHECK PGresult *fleet_query_dispatches(fleet *f, bool open);
-// Rows of lock number, lock name, next counter, then a person with a slot on
-// it and the slot (both NULL for a lock with none), by lock and slot.
-FLEET_MUST_CHECK PGresult *fleet_query_locks(fleet *f);
+// A page of locks: those numbered above `after` (-1: from the first) whose
+// name, or number in decimal, holds `search` ("": every lock), at most
+// `limit` of them, by number. Rows of lock number, lock name, next counter,
+// then a person with a slot on it and the slot (both NULL for a lock with
+// none), by lock and slot.
+FLEET_MUST_CHECK PGresult *fleet_query_locks(fleet *f, const char *search, int64_t after,
+                                             unsigned limit);
 
 // ---- json.c -------------------------------------------------------------------
 typedef struct json_out {

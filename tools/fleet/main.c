@@ -30,6 +30,9 @@ static const char usage_text[] =
     "  person slot NAME LOCK SLOT   the person's code slot (0..31) on a lock\n"
     "  dispatcher add NAME ROLE     a dispatcher (ROLE: dispatcher or admin); the\n"
     "                               password on standard input\n"
+    "  dispatcher unlock NAME       end a dispatcher's lockout after wrong passwords\n"
+    "                               (and forget them)\n"
+    "  upgrade                      take the database to this program's schema\n"
     "\n"
     "the dispatchers' commands (the password on standard input):\n"
     "  setting dual-dispatch on|off --as ADMIN\n"
@@ -55,9 +58,14 @@ static const char usage_text[] =
     "                               proxy in front, whose address is --origin); a session\n"
     "                               ends after SECONDS idle (900)\n"
     "\n"
+    "after 5 wrong passwords in a row for a dispatcher, no password is checked for\n"
+    "that name for a minute, then twice as long after each further wrong one (an\n"
+    "hour at most); a right password or `dispatcher unlock` ends it\n"
+    "\n"
     "exit status: 0 done; 1 system error (database, file, memory); 2 usage or input\n"
     "             error, nothing changed; 3 refused and recorded (a wrong password or\n"
-    "             seal, a dispatcher approving his own), or `log verify` found a break\n";
+    "             seal, a dispatcher approving his own, a locked-out name), or `log\n"
+    "             verify` found a break\n";
 
 enum {
     NEEDS_KEK = 1,      // OWNERLOCK_FLEET_KEY, checked against the database's
@@ -85,6 +93,11 @@ static fleet_status run_log_verify(fleet *f, const fleet_args *a) {
     return cmd_log_verify(f);
 }
 
+static fleet_status run_upgrade(fleet *f, const fleet_args *a) {
+    (void)a;
+    return cmd_upgrade(f);
+}
+
 static const command commands[] = {
     {"init", NULL, 0, NEEDS_KEK, run_init, "init"},
     {"lock", "add", 2, NEEDS_KEK, cmd_lock_add, "lock add NUMBER NAME"},
@@ -93,6 +106,8 @@ static const command commands[] = {
     {"person", "slot", 3, NEEDS_KEK, cmd_person_slot, "person slot NAME LOCK SLOT"},
     {"dispatcher", "add", 2, NEEDS_KEK | NEEDS_PASSWORD, cmd_dispatcher_add,
      "dispatcher add NAME ROLE (password on standard input)"},
+    {"dispatcher", "unlock", 1, NEEDS_KEK, cmd_dispatcher_unlock, "dispatcher unlock NAME"},
+    {"upgrade", NULL, 0, NEEDS_KEK, run_upgrade, "upgrade"},
     {"setting", "dual-dispatch", 1, NEEDS_AS, cmd_setting,
      "setting dual-dispatch on|off --as ADMIN"},
     {"dispatch", NULL, 2, NEEDS_KEK | NEEDS_AS, cmd_dispatch, "dispatch LOCK PERSON --as NAME"},
@@ -285,6 +300,21 @@ static fleet_status run(int argc, char **argv, fleet *f, char password[FLEET_PAS
         st = db_schema_present(f, &present);
         if (st == FLEET_OK && !present) {
             fleet_say("no fleet in this database: ownerlock-fleet init first");
+            st = FLEET_INPUT;
+        }
+        int version = 0;
+        if (st == FLEET_OK) {
+            st = db_schema_version(f, &version);
+        }
+        if (st == FLEET_OK && version > FLEET_SCHEMA_VERSION) {
+            fleet_say("the fleet's schema is version %d, newer than this program's (%d)", version,
+                      FLEET_SCHEMA_VERSION);
+            st = FLEET_INPUT;
+        }
+        if (st == FLEET_OK && version < FLEET_SCHEMA_VERSION && c->run != run_upgrade) {
+            fleet_say("the fleet's schema is version %d; this program's is %d: "
+                      "ownerlock-fleet upgrade first (the owner's)",
+                      version, FLEET_SCHEMA_VERSION);
             st = FLEET_INPUT;
         }
         if (st == FLEET_OK && (c->flags & NEEDS_KEK)) {

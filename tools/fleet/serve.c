@@ -92,9 +92,10 @@ static void add_common_headers(struct MHD_Response *resp) {
     MHD_add_response_header(resp, "Content-Security-Policy", page_security);
 }
 
-// Sends *j (taken: wiped and freed once sent) as JSON.
-static enum MHD_Result send_json(struct MHD_Connection *c, unsigned status, json_out *j,
-                                 const char *cookie) {
+// Sends *j (taken: wiped and freed once sent) as JSON, with one more header
+// when `header` is not NULL.
+static enum MHD_Result send_json_with(struct MHD_Connection *c, unsigned status, json_out *j,
+                                      const char *header, const char *value) {
     json_out *body = malloc(sizeof *body);
     if (body == NULL || j->failed) {
         free(body);
@@ -111,12 +112,17 @@ static enum MHD_Result send_json(struct MHD_Connection *c, unsigned status, json
     }
     add_common_headers(resp);
     MHD_add_response_header(resp, "Content-Type", "application/json; charset=utf-8");
-    if (cookie != NULL) {
-        MHD_add_response_header(resp, "Set-Cookie", cookie);
+    if (header != NULL) {
+        MHD_add_response_header(resp, header, value);
     }
     enum MHD_Result r = MHD_queue_response(c, status, resp);
     MHD_destroy_response(resp);
     return r;
+}
+
+static enum MHD_Result send_json(struct MHD_Connection *c, unsigned status, json_out *j,
+                                 const char *cookie) {
+    return send_json_with(c, status, j, cookie != NULL ? "Set-Cookie" : NULL, cookie);
 }
 
 static enum MHD_Result send_error(struct MHD_Connection *c, unsigned status, const char *kind,
@@ -272,21 +278,42 @@ static enum MHD_Result api_login(server *s, struct MHD_Connection *c, char **v) 
     if (password[0] == '\0' || strlen(password) > FLEET_PASSWORD_MAX) {
         return send_error(c, MHD_HTTP_BAD_REQUEST, "input", "a password is 1 to 256 bytes");
     }
-    fleet_args a = {.as = name, .password = password};
+    fleet_args a = {.as = name, .password = password, .unknown_hash = s->dummy_hash};
+    s->f->tries = (fleet_tries){0}; // none of another request's, if the command never runs
     // Quiet: a name not on record may be a password typed in the wrong field.
     st = call(s, cmd_login, &a, true, why, sizeof why);
-    if (st != FLEET_INPUT) {
+    // The answer comes from the status and the limit's decision only, the
+    // same for a name that is no dispatcher's (commands.c, unknown_name).
+    const fleet_tries *t = &s->f->tries;
+    if (t->unknown_name) {
+        fleet_say("login refused: no dispatcher by the name given (not logged)");
+    } else {
         fleet_say("login as \"%s\": %s", name, st == FLEET_OK ? "done" : why);
     }
-    if (st == FLEET_INPUT || st == FLEET_REFUSED) {
-        if (st == FLEET_INPUT) {
-            fleet_say("login refused: no dispatcher by the name given (not logged)");
-            // No such dispatcher: as slow as a wrong password, and the same words.
-            bool ok = vault_password_ok(s->dummy_hash, password);
-            (void)ok;
+    if (st == FLEET_REFUSED && t->locked_out) {
+        char message[256], retry[24];
+        snprintf(message, sizeof message,
+                 "too many wrong passwords for this name: no password is checked for it until "
+                 "%s UTC (in %" PRId64 " s): try again then",
+                 t->until, t->seconds);
+        snprintf(retry, sizeof retry, "%" PRId64, t->seconds);
+        json_out j = {0};
+        json_add(&j, "{\"error\":");
+        json_string(&j, message);
+        json_add(&j, ",\"kind\":\"locked\",\"retry_after\":%" PRId64 "}", t->seconds);
+        return send_json_with(c, MHD_HTTP_TOO_MANY_REQUESTS, &j, "Retry-After", retry);
+    }
+    if (st == FLEET_REFUSED) {
+        char message[256];
+        int n = snprintf(message, sizeof message,
+                         "wrong name or password (a wrong password is recorded)");
+        if (t->lockout_began && n > 0 && (size_t)n < sizeof message) {
+            snprintf(message + n, sizeof message - (size_t)n,
+                     "; too many wrong passwords for this name: no password is checked for it "
+                     "until %s UTC (in %" PRId64 " s)",
+                     t->until, t->seconds);
         }
-        return send_error(c, MHD_HTTP_UNAUTHORIZED, "login",
-                          "wrong name or password (a wrong password is recorded)");
+        return send_error(c, MHD_HTTP_UNAUTHORIZED, "login", message);
     }
     if (st != FLEET_OK) {
         return send_error(c, http_status(st), status_kind(st), why);
@@ -316,10 +343,65 @@ static enum MHD_Result api_login(server *s, struct MHD_Connection *c, char **v) 
     return r;
 }
 
+// The parameters of GET /api/locks, each at most once: q, after, limit.
+typedef struct locks_parameters {
+    const char *q, *after, *limit;
+    const char *bad; // why they are refused, or NULL
+} locks_parameters;
+
+static enum MHD_Result locks_parameter(void *cls, enum MHD_ValueKind kind, const char *key,
+                                       size_t key_size, const char *value, size_t value_size) {
+    (void)kind;
+    locks_parameters *lp = cls;
+    const char **to = strcmp(key, "q") == 0       ? &lp->q
+                      : strcmp(key, "after") == 0 ? &lp->after
+                      : strcmp(key, "limit") == 0 ? &lp->limit
+                                                  : NULL;
+    // A NUL decoded from %00 would cut a value short unseen.
+    lp->bad = to == NULL || strlen(key) != key_size ? "/api/locks takes q, after and limit"
+              : *to != NULL                         ? "each of q, after and limit at most once"
+              : value != NULL && strlen(value) != value_size ? "a parameter with a NUL byte (%00)"
+                                                             : NULL;
+    if (lp->bad != NULL) {
+        return MHD_NO;
+    }
+    *to = value != NULL ? value : "";
+    return MHD_YES;
+}
+
 static enum MHD_Result api_locks(server *s, struct MHD_Connection *c) {
+    locks_parameters lp = {0};
+    MHD_get_connection_values_n(c, MHD_GET_ARGUMENT_KIND, locks_parameter, &lp);
+    if (lp.bad != NULL) {
+        return send_error(c, MHD_HTTP_BAD_REQUEST, "input", lp.bad);
+    }
+    const char *search = lp.q != NULL ? lp.q : "";
     char why[512];
+    if (search[0] != '\0') {
+        fleet_say_capture(why, sizeof why, true);
+        fleet_status st = fleet_check_name("q (the search)", search);
+        fleet_say_capture(NULL, 0, false);
+        if (st != FLEET_OK) {
+            return send_error(c, MHD_HTTP_BAD_REQUEST, "input", why);
+        }
+    }
+    uint64_t after = 0, limit = FLEET_LOCKS_PAGE;
+    if (lp.after != NULL && !fleet_parse_decimal(lp.after, 10, UINT32_MAX, &after)) {
+        return send_error(c, MHD_HTTP_BAD_REQUEST, "input",
+                          "after: the number of the last lock of the page before (0 to "
+                          "4294967295)");
+    }
+    if (lp.limit != NULL &&
+        (!fleet_parse_decimal(lp.limit, 3, FLEET_LOCKS_PAGE_MAX, &limit) || limit == 0)) {
+        return send_error(c, MHD_HTTP_BAD_REQUEST, "input",
+                          "limit: 1 to " FLEET_TEXT(FLEET_LOCKS_PAGE_MAX) " locks a page");
+    }
     fleet_say_capture(why, sizeof why, false);
-    PGresult *r = db_ready(s) == FLEET_OK ? fleet_query_locks(s->f) : NULL;
+    // One lock more than the page: whether there is more to ask for.
+    PGresult *r = db_ready(s) == FLEET_OK
+                      ? fleet_query_locks(s->f, search, lp.after != NULL ? (int64_t)after : -1,
+                                          (unsigned)limit + 1)
+                      : NULL;
     fleet_say_capture(NULL, 0, false);
     if (r == NULL) {
         return send_error(c, 500, "system", "the service failed: its log says why");
@@ -327,9 +409,15 @@ static enum MHD_Result api_locks(server *s, struct MHD_Connection *c) {
     json_out j = {0};
     json_add(&j, "{\"locks\":[");
     const char *last = NULL;
+    uint64_t locks = 0;
+    bool more = false;
     for (int i = 0; i < PQntuples(r); i++) {
         const char *number = PQgetvalue(r, i, 0);
         if (last == NULL || strcmp(last, number) != 0) {
+            if (++locks > limit) {
+                more = true;
+                break;
+            }
             json_add(&j, "%s{\"number\":%s,\"name\":", last == NULL ? "" : "]},", number);
             json_string(&j, PQgetvalue(r, i, 1));
             json_add(&j, ",\"next_counter\":%s,\"people\":[", PQgetvalue(r, i, 2));
@@ -343,7 +431,7 @@ static enum MHD_Result api_locks(server *s, struct MHD_Connection *c) {
             json_add(&j, ",\"slot\":%s}", PQgetvalue(r, i, 4));
         }
     }
-    json_add(&j, "%s]}", last == NULL ? "" : "]}");
+    json_add(&j, "%s],\"more\":%s}", last == NULL ? "" : "]}", more ? "true" : "false");
     PQclear(r);
     return send_json(c, MHD_HTTP_OK, &j, NULL);
 }

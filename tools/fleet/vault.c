@@ -256,3 +256,21 @@ fleet_status vault_hash_password(char *out, size_t out_len, const char *pw) {
 bool vault_password_ok(const char *stored, const char *pw) {
     return crypto_pwhash_str_verify(stored, pw, strlen(pw)) == 0;
 }
+
+// crypto_kdf's context (8 bytes) for the key of the names' tags: a key of its
+// own, never the one that seals the OTC keys.
+#define NAME_TAG_CONTEXT "olfnames"
+
+fleet_status vault_name_tag(const fleet *f, const char *name, char tag_hex[FLEET_NAME_TAG_HEX]) {
+    if (!f->have_kek) {
+        fleet_say("internal: a name's tag needs the owner's key");
+        return FLEET_SYSTEM;
+    }
+    uint8_t key[crypto_generichash_KEYBYTES], tag[FLEET_NAME_TAG_BYTES];
+    crypto_kdf_derive_from_key(key, sizeof key, 1, NAME_TAG_CONTEXT, f->kek);
+    crypto_generichash(tag, sizeof tag, (const uint8_t *)name, strlen(name), key, sizeof key);
+    hex_encode(tag_hex, tag, sizeof tag);
+    sodium_memzero(key, sizeof key);
+    sodium_memzero(tag, sizeof tag);
+    return FLEET_OK;
+}

@@ -7,7 +7,10 @@
 const $ = (id) => document.getElementById(id);
 let me = null;
 let codeTimer = null;
+// The locks shown, and the dispatch form's choice of them: the pages loaded
+// so far (a fleet may have 100,000 locks), of every lock or of a search.
 let locks = [];
+let lockSearch = '';
 
 function say(text, ok) {
   const m = $('msg');
@@ -67,6 +70,9 @@ function showCode(dispatch, code) {
 function showLogin() {
   me = null;
   hideCode();
+  locks = [];
+  lockSearch = '';
+  $('lock-search').value = '';
   $('who').textContent = '';
   $('logout').hidden = true;
   $('main-view').hidden = true;
@@ -92,9 +98,20 @@ function fillPeople() {
   }
 }
 
-async function refresh() {
-  const l = await api('/api/locks');
-  locks = l.locks;
+function locksPath(after, limit) {
+  const params = [];
+  if (lockSearch !== '') {
+    params.push('q=' + encodeURIComponent(lockSearch));
+  }
+  if (after !== null) {
+    params.push('after=' + after);
+  }
+  params.push('limit=' + limit);
+  return '/api/locks?' + params.join('&');
+}
+
+// keepChoice: the lock chosen stays chosen, or none is (never another).
+function showLocks(more, keepChoice) {
   const lockBody = $('locks').tBodies[0];
   lockBody.replaceChildren();
   const sel = $('dispatch-lock');
@@ -112,11 +129,23 @@ async function refresh() {
     o.textContent = lock.number + ': ' + lock.name;
     sel.appendChild(o);
   }
-  if (chosen) {
+  if (keepChoice && chosen) {
     sel.value = chosen;
   }
   fillPeople();
+  $('locks-more').hidden = !more;
+  $('locks-none').hidden = locks.length > 0;
+}
 
+// From the first lock again, as many as were shown (500 at most).
+async function loadLocks(keepChoice) {
+  const l = await api(locksPath(null, Math.min(500, Math.max(100, locks.length))));
+  locks = l.locks;
+  showLocks(l.more, keepChoice);
+}
+
+async function refresh() {
+  await loadLocks(true);
   const d = await api('/api/dispatches?open=1');
   const body = $('dispatches').tBodies[0];
   body.replaceChildren();
@@ -196,6 +225,27 @@ $('logout').addEventListener('click', async () => {
 });
 
 $('dispatch-lock').addEventListener('change', fillPeople);
+
+$('lock-search-form').addEventListener('submit', async (ev) => {
+  ev.preventDefault();
+  lockSearch = $('lock-search').value.trim();
+  locks = [];
+  try {
+    await loadLocks(false);
+  } catch (e) {
+    say(e.message, false);
+  }
+});
+
+$('locks-more').addEventListener('click', async () => {
+  try {
+    const l = await api(locksPath(locks[locks.length - 1].number, 100));
+    locks = locks.concat(l.locks);
+    showLocks(l.more, true);
+  } catch (e) {
+    say(e.message, false);
+  }
+});
 
 $('dispatch-form').addEventListener('submit', async (ev) => {
   ev.preventDefault();
