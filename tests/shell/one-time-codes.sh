@@ -30,6 +30,17 @@ mac = hmac.new(bytes(range(32)), msg, hashlib.sha256).digest()
 print("".join(str((mac[2 * i] << 8 | mac[2 * i + 1]) % 10) for i in range(8)))
 PY
 }
+# play SCRIPT: a fresh safe runs it; the test ends at the first expectation
+# that fails.
+play() {
+    out=$("$sim" --seed 1 --script "$1" 2>&1)
+    rc=$?
+    if [ "$rc" != 0 ]; then
+        printf '%s\n' "$out" | tail -n 25
+        echo "FAIL: one-time-codes.sh $1 (sim exited $rc)"
+        exit 1
+    fi
+}
 seal() { # the display's line 2 for a seal: RR-SSSS-SSSS
     s=$(otc S "$1" "$2" "$3")
     printf '%02d-%s-%s' "$3" "$(echo "$s" | cut -c1-4)" "$(echo "$s" | cut -c5-8)"
@@ -197,13 +208,7 @@ wait 3s
 keys 482915#
 expect event audit kind=open slot=0
 EOF
-out=$("$sim" --seed 1 --script otc.sim 2>&1)
-rc=$?
-if [ "$rc" != 0 ]; then
-    printf '%s\n' "$out" | tail -n 25
-    echo "FAIL: one-time-codes.sh (sim exited $rc)"
-    exit 1
-fi
+play otc.sim
 # Release: a fresh safe with one-time codes on and opened once (counter 2).
 cat >release.sim <<EOF
 keys 482915# 482915#
@@ -267,11 +272,5 @@ keys $(otc C 5 0)#
 expect event audit kind=one_time_code slot=0 arg=5
 expect bolt retracted
 EOF
-out=$("$sim" --seed 1 --script release.sim 2>&1)
-rc=$?
-if [ "$rc" != 0 ]; then
-    printf '%s\n' "$out" | tail -n 25
-    echo "FAIL: one-time-codes.sh release (sim exited $rc)"
-    exit 1
-fi
+play release.sim
 echo "one-time codes: all passed"
