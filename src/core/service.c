@@ -502,6 +502,7 @@ ol_err ol_lock_service(ol_lock *lock, uint64_t now_ms, const uint8_t *req, size_
         } else {
             err = ol_onetime_set(lock, get32(req + 1), req + 5);
             say(&a, OL_SERVICE_OK, "ONE-TIME CODES ON");
+            put32(&a, lock->otc.next); // the fleet issues none below it
             err = err ? err : record(lock, request, SERVICE_DONE);
         }
     } else if (request == OL_SERVICE_OTC_OFF && len == 1) {

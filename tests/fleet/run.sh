@@ -411,6 +411,20 @@ expect 0 "closed: the seal is valid" "the seal of lock 779's first code"
     bad "a seal did not raise the floor to 1"
 run "eve-password-22" release 779 Alice --as eve
 expect 0 "counter 8" "a second release once the floor rose"
+# A lock whose counter is ahead of the fleet's (it answered the provisioning
+# with it): the fleet's goes up to it, never down.
+run "" lock add 781 "A second-hand lock"
+run "" person slot Alice 781 4
+run "" lock counter 781 40
+expect 0 "next counter 40 (was 0)" "lock counter up to the lock's"
+run "dora-password-1" dispatch 781 Alice --as dora
+expect 0 "counter 40" "the next code at the lock's counter"
+before=$(counts)
+run "" lock counter 781 12
+expect 2 "never goes down" "lock counter down"
+run "" lock counter 782 12
+expect 2 "no lock 782" "lock counter of an unknown lock"
+unchanged "lock counter refused"
 
 # ---- wrong passwords: the limit (docs/FLEET.md, "Wrong passwords") ----
 # lou's tries: 5 wrong ones lock his name out for a minute, during which even
@@ -518,7 +532,7 @@ expect 0 "forgotten" "dispatcher unlock after the wrong passwords at once"
 
 # ---- every kind of action is in the log ----
 for kind in init "lock add" provision "person add" "person slot" "dispatcher add" setting \
-    dispatch release approve "code shown" "seal ok" "seal bad" "password refused" refused \
+    "lock counter" dispatch release approve "code shown" "seal ok" "seal bad" "password refused" refused \
     "locked out" "dispatcher unlock"; do
     [ "$(sql "SELECT count(*) > 0 FROM fleet.actions WHERE kind = '$kind'")" = t ] && ok ||
         bad "no '$kind' action"
@@ -729,6 +743,7 @@ SIMEOF
 service plug
 keys *19 482915#
 service otc $tmp/777-new.otc
+expect event otc ok=true next=4
 expect display ONE-TIME CODES \| ON
 door close
 wait 3s

@@ -462,6 +462,61 @@ fleet_status cmd_lock_add(fleet *f, const fleet_args *a) {
     return run_command(f, a, lock_add);
 }
 
+// The lock's counter, as it answered the provisioning (a lock whose counter a
+// key of another's took past the fleet's): the fleet's goes up to it, and the
+// floor with it (every counter below is used or dead at the lock). Never
+// down: codes already shown would come back into the fleet's count.
+static fleet_status lock_counter(fleet *f, const fleet_args *a, text *reply) {
+    uint32_t lock;
+    uint64_t counter;
+    fleet_status st = parse_lock(a->pos[0], &lock);
+    if (st != FLEET_OK) {
+        return st;
+    }
+    if (!fleet_parse_decimal(a->pos[1], 10, UINT32_MAX, &counter)) {
+        fleet_say("counter \"%s\": not a number 0..4294967295", a->pos[1]);
+        return FLEET_INPUT;
+    }
+    char number[12], counter_text[12];
+    snprintf(number, sizeof number, "%" PRIu32, lock);
+    snprintf(counter_text, sizeof counter_text, "%" PRIu64, counter);
+    const char *p[] = {number};
+    PGresult *r = db_run(f, "find the lock",
+                         "SELECT next_counter FROM fleet.locks WHERE number = $1 FOR UPDATE", 1, p);
+    if (r == NULL) {
+        return FLEET_SYSTEM;
+    }
+    if (PQntuples(r) != 1) {
+        PQclear(r);
+        fleet_say("no lock %s in the fleet: nothing changed", number);
+        return FLEET_INPUT;
+    }
+    uint64_t next = strtoull(PQgetvalue(r, 0, 0), NULL, 10);
+    PQclear(r);
+    if (counter <= next) {
+        fleet_say("lock %s: the fleet's next counter is %" PRIu64 " already, and a counter "
+                  "never goes down: nothing changed",
+                  number, next);
+        return FLEET_INPUT;
+    }
+    const char *p_set[] = {number, counter_text};
+    st = db_exec(f, "raise the lock's counter",
+                 "UPDATE fleet.locks SET next_counter = $2, floor = greatest(floor, $2)"
+                 " WHERE number = $1",
+                 2, p_set);
+    text detail = {0};
+    text_add(&detail, "lock %s counter %" PRIu64 " to %s", number, next, counter_text);
+    if (st == FLEET_OK) {
+        st = record(f, "owner", "lock counter", &detail);
+    }
+    text_add(reply, "lock %s: next counter %s (was %" PRIu64 ")\n", number, counter_text, next);
+    return st;
+}
+
+fleet_status cmd_lock_counter(fleet *f, const fleet_args *a) {
+    return run_command(f, a, lock_counter);
+}
+
 // The provisioning file (docs/FLEET.md, "Provisioning file"): three lines.
 #define PROVISION_MAGIC "ownerlock otc provisioning 1"
 

@@ -234,6 +234,7 @@ FLEET_MUST_CHECK fleet_status cmd_dispatcher_unlock(fleet *f, const fleet_args *
 // Takes an older database to FLEET_SCHEMA_VERSION.
 FLEET_MUST_CHECK fleet_status cmd_upgrade(fleet *f);
 FLEET_MUST_CHECK fleet_status cmd_setting(fleet *f, const fleet_args *a);
+FLEET_MUST_CHECK fleet_status cmd_lock_counter(fleet *f, const fleet_args *a);
 FLEET_MUST_CHECK fleet_status cmd_dispatch(fleet *f, const fleet_args *a);
 FLEET_MUST_CHECK fleet_status cmd_release(fleet *f, const fleet_args *a);
 FLEET_MUST_CHECK fleet_status cmd_approve(fleet *f, const fleet_args *a);

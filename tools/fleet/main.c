@@ -26,6 +26,8 @@ static const char usage_text[] =
     "  lock provision NUMBER FILE   write the file that sets the key through the lock's\n"
     "                               service port (a new file; the key leaves the service;\n"
     "                               a new key once the lock's trail shows it released)\n"
+    "  lock counter NUMBER COUNTER  the lock's counter, as its service port answered the\n"
+    "                               provisioning, when it is above the fleet's\n"
     "  person add NAME              a person who opens locks\n"
     "  person slot NAME LOCK SLOT   the person's code slot (0..31) on a lock\n"
     "  dispatcher add NAME ROLE     a dispatcher (ROLE: dispatcher or admin); the\n"
@@ -102,6 +104,7 @@ static const command commands[] = {
     {"init", NULL, 0, NEEDS_KEK, run_init, "init"},
     {"lock", "add", 2, NEEDS_KEK, cmd_lock_add, "lock add NUMBER NAME"},
     {"lock", "provision", 2, NEEDS_KEK, cmd_lock_provision, "lock provision NUMBER FILE"},
+    {"lock", "counter", 2, NEEDS_KEK, cmd_lock_counter, "lock counter NUMBER COUNTER"},
     {"person", "add", 1, NEEDS_KEK, cmd_person_add, "person add NAME"},
     {"person", "slot", 3, NEEDS_KEK, cmd_person_slot, "person slot NAME LOCK SLOT"},
     {"dispatcher", "add", 2, NEEDS_KEK | NEEDS_PASSWORD, cmd_dispatcher_add,

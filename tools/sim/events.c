@@ -293,6 +293,7 @@ static const struct {
     {"info", {"ok", "result", "version", "digest", "signer", "session_ms"}},
     {"end", {"ok", "result"}},
     {"pin_key", {"ok", "result"}},
+    {"otc", {"ok", "result", "next"}},
     {"export", {"ok", "result", "records"}},
     {"restart", {NULL}},
     {"boot", {"version", "digest"}},

@@ -500,6 +500,10 @@ bool sim_world_service_plug(sim_world *w, bool in) {
 }
 
 // One request; its answer begins the event (ok, result), the caller adds the rest.
+static uint32_t le32(const uint8_t *p) {
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
 static bool request(sim_world *w, const uint8_t *req, size_t len, uint8_t *resp, size_t *rlen,
                     const char *type, sim_event *ev) {
     *rlen = 0;
@@ -657,6 +661,9 @@ bool sim_world_service_otc(sim_world *w, const char *path, char *err, size_t err
     sim_event ev;
     bool ok = request(w, req, len, resp, &rlen, "otc", &ev);
     ol_wipe(req, sizeof req);
+    if (ok && rlen >= 2 && rlen == 2u + resp[1] + 4u) {
+        sim_event_uint(&ev, "next", le32(resp + rlen - 4)); // the lock's oldest unused counter
+    }
     if (ok) {
         sim_emit(w->events, &ev);
     }
@@ -671,10 +678,6 @@ static const char SIM_OWNER_SECRET_HEX[] =
 bool sim_world_service_owner_key(sim_world *w, const char *path, char *err, size_t errlen) {
     w->owner_key_set = read_key_file(path, w->owner_key, "owner-key", err, errlen);
     return w->owner_key_set;
-}
-
-static uint32_t le32(const uint8_t *p) {
-    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
 }
 
 // BEGIN (the owner's key), READ 4 records at a time, SEAL: the file the
