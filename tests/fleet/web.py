@@ -625,6 +625,8 @@ def main():
                    "typed-my-password-here", "spaced-password-typed"]:
         check(secret not in logs, "a secret in the service's log: %s..." % secret[:4])
     check("stopped" in logs, "serve stops on SIGTERM")
+    check("is not the first option" not in logs,
+          "libmicrohttpd's logger is its first option (no warning at the start)")
     check("Sanitizer" not in logs and "runtime error" not in logs,
           "no sanitizer report in the service's log")
     if failures:
