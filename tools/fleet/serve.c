@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include <microhttpd.h>
@@ -403,6 +404,30 @@ static const route routes[] = {
     {"/api/seal", true, 2, {"dispatch", "seal"}, cmd_seal},
 };
 
+typedef struct name_count {
+    const char *name;
+    unsigned count;
+} name_count;
+
+static enum MHD_Result count_name(void *cls, enum MHD_ValueKind kind, const char *key,
+                                  const char *value) {
+    (void)kind;
+    (void)value;
+    name_count *n = cls;
+    if (key != NULL && strcasecmp(key, n->name) == 0) {
+        n->count++;
+    }
+    return MHD_YES;
+}
+
+// How many values of `kind` are named `name`, in any case: as many as
+// MHD_lookup_connection_value, which returns the first, would choose from.
+static unsigned times_sent(struct MHD_Connection *c, enum MHD_ValueKind kind, const char *name) {
+    name_count n = {.name = name};
+    MHD_get_connection_values(c, kind, count_name, &n);
+    return n.count;
+}
+
 static bool right_host(const server *s, struct MHD_Connection *c) {
     const char *host = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Host");
     return host != NULL && strcmp(host, s->host) == 0;
@@ -533,6 +558,16 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
     bool get = strcmp(method, MHD_HTTP_METHOD_GET) == 0;
     if (!post && !get) {
         return send_error(c, MHD_HTTP_METHOD_NOT_ALLOWED, "input", "GET or POST");
+    }
+    // The checks read the first Host and Origin; a proxy in front, or a log,
+    // may read the last. A request with two is no browser's.
+    static const char *const once[] = {"Host", "Origin"};
+    for (size_t i = 0; i < sizeof once / sizeof once[0]; i++) {
+        if (times_sent(c, MHD_HEADER_KIND, once[i]) > 1) {
+            char why[64];
+            snprintf(why, sizeof why, "the header %s came more than once", once[i]);
+            return send_error(c, MHD_HTTP_BAD_REQUEST, "input", why);
+        }
     }
     if (!right_host(s, c)) {
         return send_error(c, MHD_HTTP_MISDIRECTED_REQUEST, "host", "not this service's host name");
