@@ -28,6 +28,8 @@ PASSWORDS = {"dora": "dora-password-1", "eve": "eve-password-22", "ada": "ada-pa
              "x' OR '1'='1": "o'brien-password"}
 ROBERT = "Robert'); DROP TABLE fleet.people;--"
 CSRF = {"X-Requested-With": "ownerlock-fleet"}
+# The session cookie on loopback (and behind https): __Host-, so Secure.
+COOKIE = "__Host-ol_session"
 
 checks = 0
 failures = 0
@@ -117,15 +119,16 @@ def start_server(idle=None, origin=None):
 # ---- HTTP -------------------------------------------------------------------------
 
 class Client:
-    def __init__(self, port):
+    def __init__(self, port, cookie_name=COOKIE):
         self.port = port
         self.cookie = None
+        self.cookie_name = cookie_name
 
     def raw(self, method, path, body=None, headers=None):
         c = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
         h = dict(headers or {})
         if self.cookie is not None:
-            h["Cookie"] = "ol_session=" + self.cookie
+            h["Cookie"] = self.cookie_name + "=" + self.cookie
         c.request(method, path, body=body, headers=h)
         r = c.getresponse()
         data = r.read()
@@ -149,7 +152,8 @@ class Client:
 
     def login(self, name):
         st, j, r = self.call("/api/login", {"name": name, "password": PASSWORDS[name]})
-        m = re.match(r"ol_session=([0-9a-f]{64}); Path=/; HttpOnly; SameSite=Strict$",
+        m = re.match(re.escape(self.cookie_name) + r"=([0-9a-f]{64}); Path=/; HttpOnly; SameSite=Strict"
+                     + ("; Secure$" if self.cookie_name.startswith("__Host-") else "$"),
                      r.getheader("Set-Cookie") or "")
         check(st == 200 and m is not None, "login %s: %s %s %s" % (name, st, j, r.getheader("Set-Cookie")))
         self.cookie = m.group(1) if m else None
@@ -275,7 +279,7 @@ def api_checks(port):
     # proxy, a log) may take the last. Refused, whatever the values.
     host = "127.0.0.1:%d" % port
     api_head = ("GET /api/session HTTP/1.1\r\nX-Requested-With: ownerlock-fleet\r\n"
-                "Cookie: ol_session=%s\r\n" % dora.cookie)
+                "Cookie: %s=%s\r\n" % (COOKIE, dora.cookie))
     st, body = raw_http(port, api_head + "Host: %s\r\nHost: evil.example" % host)
     check(st == 400 and b"more than once" in body, "Host twice: 400 (%s %r)" % (st, body))
     st, body = raw_http(port, api_head + "Host: %s\r\nHost: %s" % (host, host))
@@ -301,6 +305,39 @@ def api_checks(port):
     r, _ = dora.raw("PUT", "/api/dispatch", headers=CSRF)
     check(r.status == 405, "PUT: 405")
     check(counts() == before, "bad requests changed nothing: %s -> %s" % (before, counts()))
+
+    # Two session cookies: another site of the domain may have set one (a
+    # plain name), or a client kept an old one; none of them chooses.
+    other = Client(port)
+    other.login("eve")
+    api_head = "GET /api/session HTTP/1.1\r\nX-Requested-With: ownerlock-fleet\r\nHost: %s\r\n" % host
+    for cookies, what in (("%s=%s; %s=%s" % (COOKIE, "00" * 32, COOKIE, dora.cookie), "a forged one first"),
+                          ("%s=%s; %s=%s" % (COOKIE, dora.cookie, COOKIE, other.cookie), "two valid ones"),
+                          ("%s=%s; %s=%s" % (COOKIE.lower(), "00" * 32, COOKIE, dora.cookie),
+                           "the name in another case first")):
+        st, body = raw_http(port, api_head + "Cookie: " + cookies)
+        check(st == 400 and b"more than one session cookie" in body,
+              "two session cookies, %s: 400 (%s %r)" % (what, st, body))
+    st, body = raw_http(port, api_head + "Cookie: %s=%s\r\nCookie: %s=%s"
+                        % (COOKIE, dora.cookie, COOKIE, other.cookie))
+    check(st == 400 and b"more than once" in body, "two Cookie headers: 400 (%s %r)" % (st, body))
+    st, body = raw_http(port, api_head + "Cookie: ol_session=%s; %s=%s" % ("00" * 32, COOKIE, dora.cookie))
+    check(st == 200 and b'"dora"' in body,
+          "a plain ol_session beside the __Host- one is not the service's: ignored (%s %r)" % (st, body))
+    st, j, r = Client(port).call("/api/login", {"name": "dora", "password": PASSWORDS["dora"]},
+                         headers={"Cookie": "%s=%s; %s=%s" % (COOKIE, dora.cookie, COOKIE, other.cookie)})
+    check(st == 400 and r.getheader("Set-Cookie") is None, "a login with two session cookies: 400 (%s)" % st)
+    # A login with a valid session cookie ends that session: the browser's
+    # cookie is replaced, and the old token is no one's to keep.
+    old = other.cookie
+    other.login("eve")
+    check(other.cookie != old, "a login with a session cookie: a new token")
+    st, _, _ = other.call("/api/session")
+    check(st == 200, "the new session works")
+    other.cookie, new = old, other.cookie
+    st, j, _ = other.call("/api/session")
+    check(st == 401, "the session the login's cookie named has ended (%s %s)" % (st, j))
+    other.cookie = new
 
     # A dispatch: the code once, to the one who asked; the seal closes it.
     st, j, r = dora.call("/api/dispatch", {"lock": 777, "person": "Sam Imms"})
@@ -387,8 +424,15 @@ def expiry_checks():
         c = Client(port)
         proxied = {"Host": "fleet.example", "Origin": "https://fleet.example"}
         st, j, r = c.call("/api/login", {"name": "eve", "password": PASSWORDS["eve"]}, headers=proxied)
-        check(st == 200 and (r.getheader("Set-Cookie") or "").endswith("; Secure"),
-              "--origin https://: the cookie is Secure (%s %s)" % (st, r.getheader("Set-Cookie")))
+        set_cookie = r.getheader("Set-Cookie") or ""
+        check(st == 200 and set_cookie.startswith(COOKIE + "=") and set_cookie.endswith("; Secure"),
+              "--origin https://: the cookie is __Host- and Secure (%s %s)" % (st, set_cookie))
+        st, j, r = Client(port).call("/api/logout", {}, headers=dict(
+            proxied, Cookie="%s=%s" % (COOKIE, set_cookie.split(";")[0].split("=")[1])))
+        check(st == 200 and r.getheader("Set-Cookie") ==
+              COOKIE + "=; Path=/; HttpOnly; SameSite=Strict; Secure; Max-Age=0",
+              "--origin https://: logout clears the cookie with the attributes it was set with (%s %s)"
+              % (st, r.getheader("Set-Cookie")))
         st, j, _ = c.call("/api/session", headers={"Origin": "https://fleet.example"})
         check(st == 421, "--origin: the listen address is not the Host (%s)" % st)
         r = cli("serve", "--listen", "127.0.0.1:1", "--origin", "https://fleet.example/path")
@@ -398,6 +442,19 @@ def expiry_checks():
         for bad in ("0", "x", "86401"):
             r = cli("serve", "--listen", "127.0.0.1:8080", "--idle", bad)
             check(r.returncode == 2 and "--idle" in r.stderr, "--idle %s: refused" % bad)
+    finally:
+        proc.terminate()
+        proc.wait(10)
+    # Plain http to another machine (not the expected deployment): a browser
+    # takes no Secure cookie there, so the plain name without it.
+    proc, port = start_server(origin="http://fleet.example")
+    try:
+        c = Client(port, cookie_name="ol_session")
+        st, j, r = c.call("/api/login", {"name": "eve", "password": PASSWORDS["eve"]},
+                          headers={"Host": "fleet.example", "Origin": "http://fleet.example"})
+        check(st == 200 and re.match(r"ol_session=[0-9a-f]{64}; Path=/; HttpOnly; SameSite=Strict$",
+                                     r.getheader("Set-Cookie") or ""),
+              "--origin http:// to another machine: the plain cookie (%s %s)" % (st, r.getheader("Set-Cookie")))
     finally:
         proc.terminate()
         proc.wait(10)
@@ -547,6 +604,10 @@ def browser_checks(port):
         b.wait("!document.getElementById('main-view').hidden &&"
                " document.getElementById('dispatch-lock').options.length === 2", "logged in, the locks")
         check(b.js("document.cookie") == "", "the session cookie is out of the script's reach")
+        held = b.call("Network.getCookies", urls=["http://127.0.0.1:%d/" % port])["cookies"]
+        check([(k["name"], k["secure"], k["httpOnly"], k["sameSite"], k["path"]) for k in held] ==
+              [(COOKIE, True, True, "Strict", "/")],
+              "Chromium holds one session cookie, %s, Secure on http://127.0.0.1: %s" % (COOKIE, held))
         check(b.js("document.getElementById('who').textContent") == "dispatcher dora (dispatcher)",
               "the page names the dispatcher")
         check("Depot <b>north</b>" in b.js("document.getElementById('locks').textContent") and

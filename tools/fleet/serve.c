@@ -31,7 +31,11 @@
 #define TOKEN_HEX (2 * TOKEN_BYTES + 1)
 #define BODY_MAX 4096
 #define VALUE_MAX 512
-#define COOKIE_NAME "ol_session"
+// The session cookie: __Host- where the browser takes it (it must then be
+// Secure, with Path=/ and no Domain, so a sibling site cannot set one), the
+// plain name on http:// to another machine (docs/FLEET.md, "Sessions").
+#define COOKIE_HOST_ONLY "__Host-ol_session"
+#define COOKIE_PLAIN "ol_session"
 // Every /api/ request carries it: a form or an <img> of another site cannot
 // set a header, and a script of another site that sets it needs a CORS
 // preflight this server never grants.
@@ -54,7 +58,8 @@ typedef struct server {
     // this address by its DNS.
     char origin[256];
     const char *host;
-    bool secure; // the origin is https://: the cookie is Secure
+    const char *cookie_name;
+    bool cookie_secure;
     uint64_t idle_ms;
     session sessions[SESSIONS_MAX];
     char dummy_hash[crypto_pwhash_STRBYTES]; // an unknown name's login costs as much
@@ -149,7 +154,7 @@ static enum MHD_Result send_static(struct MHD_Connection *c, const unsigned char
 
 static session *find_session(server *s, struct MHD_Connection *c, bool *expired) {
     *expired = false;
-    const char *cookie = MHD_lookup_connection_value(c, MHD_COOKIE_KIND, COOKIE_NAME);
+    const char *cookie = MHD_lookup_connection_value(c, MHD_COOKIE_KIND, s->cookie_name);
     uint8_t token[TOKEN_BYTES];
     if (cookie == NULL || strlen(cookie) != 2 * TOKEN_BYTES ||
         hex_decode(token, sizeof token, cookie) != 0) {
@@ -292,6 +297,13 @@ static enum MHD_Result api_login(server *s, struct MHD_Connection *c, char **v) 
     if (st != FLEET_OK) {
         return send_error(c, http_status(st), status_kind(st), why);
     }
+    // The browser's cookie is replaced: the session it named ends now rather
+    // than live on, unused, for whoever has a copy of that cookie.
+    bool expired;
+    session *previous = find_session(s, c, &expired);
+    if (previous != NULL) {
+        sodium_memzero(previous, sizeof *previous);
+    }
     session *ses = new_session(s);
     if (ses == NULL) {
         return send_error(c, MHD_HTTP_SERVICE_UNAVAILABLE, "system",
@@ -304,8 +316,8 @@ static enum MHD_Result api_login(server *s, struct MHD_Connection *c, char **v) 
     ses->last_ms = now_ms();
     char hex[TOKEN_HEX], cookie[TOKEN_HEX + 96];
     hex_encode(hex, ses->token, sizeof ses->token);
-    snprintf(cookie, sizeof cookie, COOKIE_NAME "=%s; Path=/; HttpOnly; SameSite=Strict%s", hex,
-             s->secure ? "; Secure" : "");
+    snprintf(cookie, sizeof cookie, "%s=%s; Path=/; HttpOnly; SameSite=Strict%s", s->cookie_name,
+             hex, s->cookie_secure ? "; Secure" : "");
     json_out j = {0};
     json_add(&j, "{\"dispatcher\":");
     json_string(&j, ses->name);
@@ -462,6 +474,14 @@ static enum MHD_Result api(server *s, struct MHD_Connection *c, const char *url,
         return send_error(c, MHD_HTTP_METHOD_NOT_ALLOWED, "input",
                           rt->post ? "this call is a POST" : "this call is a GET");
     }
+    // Two would let whichever MHD_lookup_connection_value takes choose the
+    // session: one set by another site of the same domain (without __Host-),
+    // or sent along by a client that kept an old one.
+    if (times_sent(c, MHD_COOKIE_KIND, s->cookie_name) > 1) {
+        return send_error(c, MHD_HTTP_BAD_REQUEST, "input",
+                          "more than one session cookie came with the request: clear this "
+                          "site's cookies, then log in");
+    }
     bool login = strcmp(rt->path, "/api/login") == 0, expired = false;
     session *ses = login ? NULL : find_session(s, c, &expired);
     if (!login && ses == NULL) {
@@ -520,8 +540,10 @@ static enum MHD_Result api(server *s, struct MHD_Connection *c, const char *url,
             json_out j = {0};
             json_add(&j, "{\"message\":\"logged out\"}");
             sodium_memzero(s->f->reply, sizeof s->f->reply);
-            return send_json(c, MHD_HTTP_OK, &j,
-                             COOKIE_NAME "=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
+            char cleared[96]; // with the attributes it was set with, or the browser keeps it
+            snprintf(cleared, sizeof cleared, "%s=; Path=/; HttpOnly; SameSite=Strict%s; Max-Age=0",
+                     s->cookie_name, s->cookie_secure ? "; Secure" : "");
+            return send_json(c, MHD_HTTP_OK, &j, cleared);
         }
     }
     return send_result(s, c, st, why);
@@ -560,8 +582,9 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
         return send_error(c, MHD_HTTP_METHOD_NOT_ALLOWED, "input", "GET or POST");
     }
     // The checks read the first Host and Origin; a proxy in front, or a log,
-    // may read the last. A request with two is no browser's.
-    static const char *const once[] = {"Host", "Origin"};
+    // may read the last. A request with two is no browser's, nor is one with
+    // two Cookie headers (a browser sends one, RFC 6265 5.4).
+    static const char *const once[] = {"Host", "Origin", "Cookie"};
     for (size_t i = 0; i < sizeof once / sizeof once[0]; i++) {
         if (times_sent(c, MHD_HEADER_KIND, once[i]) > 1) {
             char why[64];
@@ -630,6 +653,22 @@ static fleet_status parse_listen(const char *text, struct sockaddr_in *sa) {
     return FLEET_OK;
 }
 
+// HOST[:PORT] names this machine: 127.0.0.0/8 or localhost. Browsers take a
+// Secure cookie from http:// there as from https:// (tested in Chromium by
+// fleet/web), so the cookie is __Host- on plain http to loopback too.
+static bool loopback_host(const char *host) {
+    char name[256];
+    size_t len = strcspn(host, ":");
+    if (len >= sizeof name) {
+        return false;
+    }
+    memcpy(name, host, len);
+    name[len] = '\0';
+    struct in_addr ip;
+    return strcmp(name, "localhost") == 0 ||
+           (inet_pton(AF_INET, name, &ip) == 1 && (ntohl(ip.s_addr) >> 24) == 127);
+}
+
 fleet_status cmd_serve(fleet *f, const fleet_args *a) {
     static server s; // large (the sessions); one per process
     s = (server){.f = f, .conninfo = getenv("OWNERLOCK_FLEET_DB"), .idle_ms = 900000};
@@ -656,7 +695,8 @@ fleet_status cmd_serve(fleet *f, const fleet_args *a) {
         snprintf(s.origin, sizeof s.origin, "http://%s:%u", ip, (unsigned)ntohs(sa.sin_port));
     }
     s.host = strstr(s.origin, "://") + 3;
-    s.secure = strncmp(s.origin, "https://", 8) == 0;
+    s.cookie_secure = strncmp(s.origin, "https://", 8) == 0 || loopback_host(s.host);
+    s.cookie_name = s.cookie_secure ? COOKIE_HOST_ONLY : COOKIE_PLAIN;
     if (a->idle != NULL) {
         char *end;
         unsigned long idle = strtoul(a->idle, &end, 10);
