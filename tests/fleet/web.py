@@ -8,6 +8,8 @@ the derivation in docs/FLEET.md, independently of src/otc; the database is
 read with psql. Environment: OWNERLOCK_FLEET_DB and _KEY, PGBIN, TMP, BROWSER.
 """
 import base64
+import ctypes
+import ctypes.util
 import hashlib
 import hmac
 import http.client
@@ -474,6 +476,89 @@ def expiry_checks():
         proc.wait(10)
 
 
+SESSIONS_MAX = 64  # serve.c's table
+RELAYS = ["relay-%02d" % i for i in range(1, SESSIONS_MAX - 2)]
+
+
+def cheap_password_hash(password):
+    """An Argon2id hash at libsodium's least cost: crypto_pwhash_str_verify
+    takes the cost from the hash, so these dispatchers' logins are quick."""
+    sodium = ctypes.CDLL(ctypes.util.find_library("sodium"))
+    sodium.crypto_pwhash_opslimit_min.restype = ctypes.c_ulonglong
+    sodium.crypto_pwhash_memlimit_min.restype = ctypes.c_size_t
+    sodium.crypto_pwhash_str.argtypes = [ctypes.c_char_p, ctypes.c_char_p, ctypes.c_ulonglong,
+                                         ctypes.c_ulonglong, ctypes.c_size_t]
+    out = ctypes.create_string_buffer(128)
+    if sodium.sodium_init() < 0 or sodium.crypto_pwhash_str(
+            out, password.encode(), len(password), sodium.crypto_pwhash_opslimit_min(),
+            sodium.crypto_pwhash_memlimit_min()) != 0:
+        raise SystemExit("FAIL: libsodium's crypto_pwhash_str")
+    return out.value.decode()
+
+
+def session_table_checks():
+    """The evaluation's finding: one dispatcher logged in 64 times, and then
+    nobody, the admin included, could (503). Now a dispatcher holds 2
+    sessions, and a full table ends its least recently used one, whoever's."""
+    # mallory, and 61 more to fill the table, made with SQL (the chain has no
+    # 'dispatcher add' for them: this is about sessions, not the chain).
+    names = ["mallory"] + RELAYS
+    hashed = cheap_password_hash("mallory-password")
+    sql("INSERT INTO fleet.dispatchers (name, role, password_hash) SELECT n, 'dispatcher', '%s'"
+        " FROM unnest(ARRAY[%s]) AS n" % (hashed, ",".join("'%s'" % n for n in names)))
+    PASSWORDS.update({n: "mallory-password" for n in names})
+    proc, port = start_server()
+    try:
+        def session(name):
+            c = Client(port)
+            c.login(name)
+            return c
+
+        def alive(c):
+            return c.call("/api/session")[0] == 200
+
+        a1 = session("ada")
+        mallory = []
+        for i in range(SESSIONS_MAX + 1):
+            c = Client(port)
+            st, j, r = c.call("/api/login", {"name": "mallory", "password": PASSWORDS["mallory"]})
+            m = re.match(COOKIE + r"=([0-9a-f]{64});", r.getheader("Set-Cookie") or "")
+            if st != 200 or m is None:
+                check(False, "mallory's login %d of %d: %s %s" % (i + 1, SESSIONS_MAX + 1, st, j))
+                break
+            c.cookie = m.group(1)
+            mallory.append(c)
+        check(len(mallory) == SESSIONS_MAX + 1, "mallory logs in %d times" % (SESSIONS_MAX + 1))
+        live = [alive(c) for c in mallory]
+        check(live[-2:] == [True, True] and not any(live[:-2]),
+              "mallory holds his last 2 sessions, no more: %d live" % sum(live))
+        check(alive(a1), "the admin's session lived through it")
+        a2 = session("ada")
+        check(alive(a1), "the admin logs in again (was 503), and holds both")
+        # A third login ends his least recently used session, not his first.
+        a3 = session("ada")
+        check(not alive(a2) and alive(a1) and alive(a3), "a third login ends his least recently used")
+        # mallory's older session is now the least recently used of all.
+        m_old, m_new = mallory[-2], mallory[-1]
+        check(alive(m_new) and alive(a1) and alive(a3), "(the others used)")
+        relays = [session(r) for r in RELAYS[:-1]]  # and these 60: the table is full
+        last = session(RELAYS[-1])
+        check(alive(last), "a login into the full table (was 503)")
+        check(not alive(m_old), "it ended the least recently used session of all, mallory's older one")
+        check(alive(m_new) and alive(a1) and alive(a3) and all(alive(c) for c in relays),
+              "and no other")
+    finally:
+        proc.terminate()
+        proc.wait(10)
+    with open(os.path.join(TMP, "serve-%d.log" % port)) as f:
+        log = f.read()
+    check(log.count('session of "mallory" ended: a newer login of the same dispatcher') == SESSIONS_MAX - 1
+          and 'session of "ada" ended: a newer login of the same dispatcher' in log and
+          log.count("ended: the table is full, and it was idle longest") == 1 and
+          'session of "mallory" ended: the table is full' in log,
+          "the service's log says which session ended, and why")
+
+
 # ---- the browser: Chromium's DevTools protocol over a WebSocket -------------------
 
 class DevTools:
@@ -706,6 +791,7 @@ def main():
     try:
         api_checks(port)
         expiry_checks()
+        session_table_checks()
         browser_checks(port)
     finally:
         proc.terminate()

@@ -26,7 +26,12 @@
 
 #include "fleet.h"
 
+// A login never waits for a free entry, and no dispatcher can take them all:
+// he holds SESSIONS_PER_DISPATCHER at most (a new login ends his least
+// recently used), and a full table ends its least recently used session,
+// whoever's (docs/FLEET.md, "Sessions").
 #define SESSIONS_MAX 64
+#define SESSIONS_PER_DISPATCHER 2
 #define TOKEN_BYTES 32
 #define TOKEN_HEX (2 * TOKEN_BYTES + 1)
 #define BODY_MAX 4096
@@ -178,16 +183,38 @@ static session *find_session(server *s, struct MHD_Connection *c, bool *expired)
     return found;
 }
 
-// A free entry: an unused one, else an expired one; NULL when all are live.
-static session *new_session(server *s) {
+// The entry for a new session of dispatcher `name`, emptied: his least
+// recently used session when he holds SESSIONS_PER_DISPATCHER already, else a
+// free or expired entry, else the least recently used session of all.
+static session *new_session(server *s, const char *name) {
     uint64_t now = now_ms();
+    session *free_entry = NULL, *his_oldest = NULL, *oldest = NULL;
+    int his = 0;
     for (int i = 0; i < SESSIONS_MAX; i++) {
-        if (!s->sessions[i].used || now - s->sessions[i].last_ms > s->idle_ms) {
-            sodium_memzero(&s->sessions[i], sizeof s->sessions[i]);
-            return &s->sessions[i];
+        session *e = &s->sessions[i];
+        if (e->used && now - e->last_ms > s->idle_ms) {
+            sodium_memzero(e, sizeof *e);
         }
+        if (!e->used) {
+            free_entry = free_entry != NULL ? free_entry : e;
+            continue;
+        }
+        if (strcmp(e->name, name) == 0) {
+            his++;
+            his_oldest = his_oldest == NULL || e->last_ms < his_oldest->last_ms ? e : his_oldest;
+        }
+        oldest = oldest == NULL || e->last_ms < oldest->last_ms ? e : oldest;
     }
-    return NULL;
+    bool his_limit = his >= SESSIONS_PER_DISPATCHER;
+    session *taken = his_limit ? his_oldest : free_entry != NULL ? free_entry : oldest;
+    if (taken->used) {
+        // Not an action of the chain, no more than an idle session's end.
+        fleet_say("session of \"%s\" ended: %s", taken->name,
+                  his_limit ? "a newer login of the same dispatcher"
+                            : "the table is full, and it was idle longest");
+    }
+    sodium_memzero(taken, sizeof *taken);
+    return taken;
 }
 
 // ---- the commands ---------------------------------------------------------------
@@ -304,11 +331,7 @@ static enum MHD_Result api_login(server *s, struct MHD_Connection *c, char **v) 
     if (previous != NULL) {
         sodium_memzero(previous, sizeof *previous);
     }
-    session *ses = new_session(s);
-    if (ses == NULL) {
-        return send_error(c, MHD_HTTP_SERVICE_UNAVAILABLE, "system",
-                          "too many sessions at once: try again later");
-    }
+    session *ses = new_session(s, name);
     ses->used = true;
     randombytes_buf(ses->token, sizeof ses->token);
     snprintf(ses->name, sizeof ses->name, "%s", name);
@@ -486,7 +509,9 @@ static enum MHD_Result api(server *s, struct MHD_Connection *c, const char *url,
     session *ses = login ? NULL : find_session(s, c, &expired);
     if (!login && ses == NULL) {
         return send_error(c, MHD_HTTP_UNAUTHORIZED, "session",
-                          expired ? "the session expired: log in again" : "log in first");
+                          expired ? "the session expired: log in again"
+                                  : "no session: log in (a session ends at logout, when idle, "
+                                    "or when newer logins take its place)");
     }
     char v0[VALUE_MAX] = "", v1[VALUE_MAX] = "";
     char *v[2] = {v0, v1};
