@@ -16,6 +16,7 @@ import http.client
 import json
 import os
 import re
+import select
 import socket
 import struct
 import subprocess
@@ -559,6 +560,85 @@ def session_table_checks():
           "the service's log says which session ended, and why")
 
 
+CONNECTIONS_PER_ADDRESS = 8  # serve.c's limits
+CONNECTION_IDLE_S = 10
+
+
+def closed_by_server(sock, wait):
+    """Whether the server closed sock (within wait seconds)."""
+    if not select.select([sock], [], [], wait)[0]:
+        return False
+    try:
+        return sock.recv(1) == b""
+    except OSError:
+        return True
+
+
+def idle_connections_start():
+    """The evaluation's finding: 64 connections with half-sent headers, from
+    one address, held every connection serve took for 30 s or more: nobody
+    was answered. On loopback, another source address (127.0.0.2) stands for
+    another machine. The idle ones' time-out is waited for at the end
+    (idle_connections_end), while the other checks run."""
+    proc, port = start_server()
+    opened = time.time()
+    socks, connected = [], {}
+    for _ in range(64):
+        s = socket.socket()
+        s.bind(("127.0.0.2", 0))
+        s.settimeout(3)
+        try:
+            s.connect(("127.0.0.1", port))
+            connected[s] = time.time()
+            s.sendall(b"GET / HTTP/1.1\r\nHost: 127.0.0.1:%d\r\nX-Slow: " % port)
+            socks.append(s)
+        except OSError:
+            s.close()
+    # Those the server closes: within a second, each timed from its connect.
+    refused_after, open_ones, end = [], list(socks), time.time() + 1
+    while open_ones and time.time() < end:
+        for s in select.select(open_ones, [], [], max(0, end - time.time()))[0]:
+            if closed_by_server(s, 0):
+                refused_after.append(time.time() - connected[s])
+            open_ones.remove(s)
+    held = open_ones
+    check(len(held) == CONNECTIONS_PER_ADDRESS,
+          "64 idle connections from one address: %d held, the rest closed at once (%d held)"
+          % (CONNECTIONS_PER_ADDRESS, len(held)))
+    t = time.time()
+    st, body = raw_http(port, "GET / HTTP/1.1\r\nHost: 127.0.0.1:%d" % port, source="127.0.0.3", timeout=3)
+    check(st == 200, "meanwhile another address is answered (%s, %.2f s)" % (st, time.time() - t))
+    st, body = raw_http(port, "GET / HTTP/1.1\r\nHost: 127.0.0.1:%d" % port, timeout=3)
+    check(st == 200, "and 127.0.0.1 is (%s)" % st)
+    st, body = raw_http(port, "GET / HTTP/1.1\r\nHost: 127.0.0.1:%d" % port, source="127.0.0.2", timeout=3)
+    check(st is None, "the address that holds %d is refused (%s)" % (CONNECTIONS_PER_ADDRESS, st))
+    for s in socks:
+        if s not in held:
+            s.close()
+    return proc, port, held, opened, "%d of %d closed by the server %.0f ms at most after their connect" % (
+        len(refused_after), len(socks), 1000 * max(refused_after, default=0))
+
+
+def idle_connections_end(proc, port, held, opened, refused):
+    try:
+        deadline = opened + CONNECTION_IDLE_S + 3
+        closed_at = []
+        for s in held:
+            if closed_by_server(s, max(0, deadline - time.time())):
+                closed_at.append(time.time() - opened)
+            s.close()
+        check(len(closed_at) == len(held) and min(closed_at) >= CONNECTION_IDLE_S - 1,
+              "the idle ones closed after %d s without a byte: %s"
+              % (CONNECTION_IDLE_S, ["%.1f" % x for x in closed_at]))
+        st, body = raw_http(port, "GET / HTTP/1.1\r\nHost: 127.0.0.1:%d" % port, source="127.0.0.2")
+        check(st == 200, "then that address is answered again (%s)" % st)
+        print("fleet/web: idle connections from one address: %s, the %d held closed after %s s"
+              % (refused, len(held), "/".join(sorted({"%.1f" % x for x in closed_at}))))
+    finally:
+        proc.terminate()
+        proc.wait(10)
+
+
 # ---- the browser: Chromium's DevTools protocol over a WebSocket -------------------
 
 class DevTools:
@@ -787,6 +867,7 @@ def browser_checks(port):
 
 def main():
     t0 = time.time()
+    idle = idle_connections_start()
     proc, port = start_server()
     try:
         api_checks(port)
@@ -796,6 +877,7 @@ def main():
     finally:
         proc.terminate()
         status = proc.wait(10)
+        idle_connections_end(*idle)
     check(status == 0, "serve exits 0 on SIGTERM (%s)" % status)
     r = cli("log", "verify")
     check(r.returncode == 0 and "log intact" in r.stdout, "log verify: %s %s" % (r.stdout, r.stderr))

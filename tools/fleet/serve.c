@@ -34,6 +34,15 @@
 #define SESSIONS_PER_DISPATCHER 2
 #define TOKEN_BYTES 32
 #define TOKEN_HEX (2 * TOKEN_BYTES + 1)
+// Connections: one address holds a few, so idle or slow ones from it (half
+// a request's headers, then nothing) leave the others to everyone else; a
+// connection that sends nothing for CONNECTION_IDLE_S is closed; the table
+// has room for many addresses (each takes a 32 KiB buffer at most). Behind a
+// proxy on this machine every client is 127.0.0.1: the proxy limits them
+// (docs/FLEET.md, "Connections").
+#define CONNECTIONS_MAX 512
+#define CONNECTIONS_PER_ADDRESS 8
+#define CONNECTION_IDLE_S 10
 #define BODY_MAX 4096
 #define VALUE_MAX 512
 // The session cookie: __Host- where the browser takes it (it must then be
@@ -753,8 +762,10 @@ fleet_status cmd_serve(fleet *f, const fleet_args *a) {
     struct MHD_Daemon *d = MHD_start_daemon(
         MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG, 0, NULL, NULL, handle, &s,
         MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
-        MHD_OPTION_NOTIFY_COMPLETED, completed, NULL, MHD_OPTION_CONNECTION_LIMIT, (unsigned)64,
-        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30, MHD_OPTION_END);
+        MHD_OPTION_NOTIFY_COMPLETED, completed, NULL, MHD_OPTION_CONNECTION_LIMIT,
+        (unsigned)CONNECTIONS_MAX, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+        (unsigned)CONNECTIONS_PER_ADDRESS, MHD_OPTION_CONNECTION_TIMEOUT,
+        (unsigned)CONNECTION_IDLE_S, MHD_OPTION_END);
     if (d == NULL) {
         fleet_say("cannot listen on %s", a->listen);
         return FLEET_SYSTEM;
