@@ -61,7 +61,8 @@ typedef struct session {
     uint8_t token[TOKEN_BYTES];
     char name[FLEET_NAME_MAX + 1];
     char role[16];
-    uint64_t last_ms; // monotonic, the last request
+    uint64_t last_ms;  // monotonic, the last request
+    uint64_t last_use; // the server's use count then: orders sessions within a millisecond
 } session;
 
 typedef struct server {
@@ -75,6 +76,7 @@ typedef struct server {
     const char *cookie_name;
     bool cookie_secure;
     uint64_t idle_ms;
+    uint64_t uses; // sessions made or used
     session sessions[SESSIONS_MAX];
     char dummy_hash[crypto_pwhash_STRBYTES]; // an unknown name's login costs as much
 } server;
@@ -188,6 +190,7 @@ static session *find_session(server *s, struct MHD_Connection *c, bool *expired)
     }
     if (found != NULL) {
         found->last_ms = now_ms();
+        found->last_use = ++s->uses;
     }
     return found;
 }
@@ -210,9 +213,9 @@ static session *new_session(server *s, const char *name) {
         }
         if (strcmp(e->name, name) == 0) {
             his++;
-            his_oldest = his_oldest == NULL || e->last_ms < his_oldest->last_ms ? e : his_oldest;
+            his_oldest = his_oldest == NULL || e->last_use < his_oldest->last_use ? e : his_oldest;
         }
-        oldest = oldest == NULL || e->last_ms < oldest->last_ms ? e : oldest;
+        oldest = oldest == NULL || e->last_use < oldest->last_use ? e : oldest;
     }
     bool his_limit = his >= SESSIONS_PER_DISPATCHER;
     session *taken = his_limit ? his_oldest : free_entry != NULL ? free_entry : oldest;
@@ -346,6 +349,7 @@ static enum MHD_Result api_login(server *s, struct MHD_Connection *c, char **v) 
     snprintf(ses->name, sizeof ses->name, "%s", name);
     snprintf(ses->role, sizeof ses->role, "%s", s->f->result.role);
     ses->last_ms = now_ms();
+    ses->last_use = ++s->uses;
     char hex[TOKEN_HEX], cookie[TOKEN_HEX + 96];
     hex_encode(hex, ses->token, sizeof ses->token);
     snprintf(cookie, sizeof cookie, "%s=%s; Path=/; HttpOnly; SameSite=Strict%s", s->cookie_name,
