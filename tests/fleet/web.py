@@ -412,6 +412,25 @@ def api_checks(port):
     r = cli("setting", "dual-dispatch", "off", "--as", "ada", password=PASSWORDS["ada"])
     check(r.returncode == 0, "dual dispatch off")
 
+    # Each wrong seal is a guess at eight digits (the evaluation tried 536 a
+    # second): a dispatch takes 5, then no more, and stays open.
+    st, j, _ = dora.call("/api/dispatch", {"lock": 778, "person": "Sam Imms"})
+    d3 = j.get("dispatch")
+    counter = int(sql("SELECT counter FROM fleet.dispatches WHERE id = %s" % d3))
+    good = seal_for(778, counter, 0, 1)
+    for i in range(5):
+        wrong = "01-%04d-%04d" % (i, i)
+        st, j, _ = dora.call("/api/seal", {"dispatch": d3, "seal": wrong if wrong != good else "01-9999-9999"})
+        check(st == 403 and "does not match" in j.get("error", ""), "wrong seal %d of 5: 403 (%s %s)" % (i + 1, st, j))
+    st, j, _ = dora.call("/api/seal", {"dispatch": d3, "seal": good})
+    check(st == 403 and j.get("kind") == "refused" and "took 5 wrong seals" in j.get("error", ""),
+          "the right seal after 5 wrong ones: refused (%s %s)" % (st, j))
+    check(sql("SELECT count(*) FROM fleet.seal_entries WHERE dispatch = %s" % d3) == "5" and
+          sql("SELECT sealed_at IS NULL FROM fleet.dispatches WHERE id = %s" % d3) == "t",
+          "5 seals checked, the dispatch open")
+    check(sql("SELECT count(*) FROM fleet.actions WHERE kind = 'refused' AND actor = 'dispatcher:dora'"
+              " AND detail = 'seal of dispatch %s: %s'" % (d3, good)) == "1", "the refusal is recorded")
+
     # Logout ends the session for good.
     st, j, r = eve.call("/api/logout", {})
     check(st == 200 and "Max-Age=0" in (r.getheader("Set-Cookie") or ""), "logout")

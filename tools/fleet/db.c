@@ -178,6 +178,9 @@ static const char *const schema[] = {
     "  records smallint NOT NULL,"
     "  ok boolean NOT NULL,"
     "  at timestamptz NOT NULL)",
+    // A dispatch's wrong seals, counted at each seal (commands.c): without it,
+    // a scan of every seal ever entered.
+    "CREATE INDEX seal_entries_wrong ON fleet.seal_entries (dispatch) WHERE NOT ok",
     // Locks' audit trails, as their exports verified (`audit ingest`).
     "CREATE TABLE fleet.audit ("
     "  lock bigint NOT NULL REFERENCES fleet.locks,"
