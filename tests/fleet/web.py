@@ -876,6 +876,8 @@ def browser_checks(port):
         check(r.returncode == 0, "dual dispatch off (page)")
         log_out()
         check(b.js("document.getElementById('code').textContent") == "", "logout hides the code")
+        held = b.call("Network.getCookies", urls=["http://127.0.0.1:%d/" % port])["cookies"]
+        check(held == [], "logout: Chromium holds no session cookie (%s)" % held)
     finally:
         proc.terminate()
         try:
