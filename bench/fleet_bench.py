@@ -225,15 +225,15 @@ class Client:
         self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
         self.cookie = None
         st, j, r = self.call("/api/login", {"name": name, "password": password})
-        m = re.match(r"ol_session=([0-9a-f]{64});", r.getheader("Set-Cookie") or "")
+        m = re.match(r"((?:__Host-)?ol_session)=([0-9a-f]{64});", r.getheader("Set-Cookie") or "")
         if st != 200 or m is None:
             raise SystemExit("FAIL: login %s: %s %s" % (name, st, j))
-        self.cookie = m.group(1)
+        self.cookie = m.group(1) + "=" + m.group(2)
 
     def call(self, path, body=None):
         h = dict(CSRF)
         if self.cookie:
-            h["Cookie"] = "ol_session=" + self.cookie
+            h["Cookie"] = self.cookie
         if body is None:
             self.conn.request("GET", path, headers=h)
         else:

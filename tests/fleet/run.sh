@@ -301,6 +301,27 @@ run "" dispatches --open
 [ "$(awk -F'\t' 'NR > 1 { print $1 }' "$tmp/out" | tr '\n' ' ')" = "3 " ] && ok ||
     bad "the open dispatch is not 3 alone: $(cat "$tmp/out")"
 grep -qF "$injection" "$tmp/out" && ok || bad "the SQL-looking name is not listed verbatim"
+# Each wrong seal is a guess at eight digits: a dispatch takes 5, then no
+# more, the right one neither (5 in 10^8 to forge a close), and stays open.
+seal3=$(otc "$key" S 12345 2 7 1)
+wrong3=$(echo "$seal3" | tr 0123456789 1234567890)
+for i in 1 2 3 4 5; do
+    run "dora-password-1" seal 3 "01$wrong3" --as dora
+    expect 3 "the seal does not match" "wrong seal $i of 5"
+done
+before=$(counts)
+run "dora-password-1" seal 3 "01$seal3" --as dora
+expect 3 "took 5 wrong seals" "the right seal after 5 wrong ones"
+now=$(counts)
+[ "$(echo "$before" | cut -d' ' -f1-6,8-)" = "$(echo "$now" | cut -d' ' -f1-6,8-)" ] &&
+    [ "$(echo "$now" | cut -d' ' -f7)" = $(($(echo "$before" | cut -d' ' -f7) + 1)) ] && ok ||
+    bad "a seal past the limit changed more than one action: $before -> $now"
+[ "$(sql "SELECT actor || ' ' || kind || ' ' || detail FROM fleet.actions ORDER BY seq DESC LIMIT 1")" = \
+    "dispatcher:dora refused seal of dispatch 3: 01$seal3" ] && ok || bad "the seal past the limit is not recorded"
+[ "$(sql "SELECT sealed_at IS NULL FROM fleet.dispatches WHERE id = 3")" = t ] && ok ||
+    bad "a seal past the limit closed dispatch 3"
+run "eve-password-22" seal 3 "01$wrong3" --as eve
+expect 3 "took 5 wrong seals" "another dispatcher's seal past the limit"
 
 # ---- dual dispatch ----
 before=$(counts)
@@ -570,6 +591,7 @@ run "dora-password-1" dispatcher add dora dispatcher
 sql "DROP INDEX fleet.dispatches_open; DROP TABLE fleet.unknown_names;
      ALTER TABLE fleet.dispatchers DROP COLUMN wrong_passwords, DROP COLUMN last_wrong_at;
      ALTER TABLE fleet.locks DROP COLUMN floor, DROP COLUMN key_from;
+     DROP INDEX fleet.seal_entries_wrong;
      ALTER TABLE fleet.dispatches DROP CONSTRAINT dispatches_counter_when_shown,
          DROP COLUMN purpose, DROP COLUMN closed_by_audit;
      UPDATE fleet.meta SET version = 1"

@@ -8,12 +8,15 @@ the derivation in docs/FLEET.md, independently of src/otc; the database is
 read with psql. Environment: OWNERLOCK_FLEET_DB and _KEY, PGBIN, TMP, BROWSER.
 """
 import base64
+import ctypes
+import ctypes.util
 import hashlib
 import hmac
 import http.client
 import json
 import os
 import re
+import select
 import socket
 import statistics
 import struct
@@ -32,6 +35,8 @@ PASSWORDS = {"dora": "dora-password-1", "eve": "eve-password-22", "ada": "ada-pa
 GHOST = "no-such-lou"  # a name that is no dispatcher's
 ROBERT = "Robert'); DROP TABLE fleet.people;--"
 CSRF = {"X-Requested-With": "ownerlock-fleet"}
+# The session cookie on loopback (and behind https): __Host-, so Secure.
+COOKIE = "__Host-ol_session"
 
 checks = 0
 failures = 0
@@ -127,15 +132,16 @@ def start_server(idle=None, origin=None):
 # ---- HTTP -------------------------------------------------------------------------
 
 class Client:
-    def __init__(self, port):
+    def __init__(self, port, cookie_name=COOKIE):
         self.port = port
         self.cookie = None
+        self.cookie_name = cookie_name
 
     def raw(self, method, path, body=None, headers=None):
         c = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
         h = dict(headers or {})
         if self.cookie is not None:
-            h["Cookie"] = "ol_session=" + self.cookie
+            h["Cookie"] = self.cookie_name + "=" + self.cookie
         c.request(method, path, body=body, headers=h)
         r = c.getresponse()
         data = r.read()
@@ -159,11 +165,36 @@ class Client:
 
     def login(self, name):
         st, j, r = self.call("/api/login", {"name": name, "password": PASSWORDS[name]})
-        m = re.match(r"ol_session=([0-9a-f]{64}); Path=/; HttpOnly; SameSite=Strict$",
+        m = re.match(re.escape(self.cookie_name) + r"=([0-9a-f]{64}); Path=/; HttpOnly; SameSite=Strict"
+                     + ("; Secure$" if self.cookie_name.startswith("__Host-") else "$"),
                      r.getheader("Set-Cookie") or "")
         check(st == 200 and m is not None, "login %s: %s %s %s" % (name, st, j, r.getheader("Set-Cookie")))
         self.cookie = m.group(1) if m else None
         return j
+
+
+def raw_http(port, head, source="127.0.0.1", timeout=5):
+    """HEAD (the request line and headers, CRLF-separated, without the blank
+    line) sent as written; the status and the body, or None if the server
+    closed the connection without an answer."""
+    s = socket.socket()
+    s.bind((source, 0))
+    s.settimeout(timeout)
+    try:
+        s.connect(("127.0.0.1", port))
+        s.sendall(head.encode() + b"\r\nConnection: close\r\n\r\n")
+        data = b""
+        while True:
+            chunk = s.recv(65536)
+            if not chunk:
+                break
+            data += chunk
+    except (ConnectionResetError, socket.timeout):
+        data = b""
+    finally:
+        s.close()
+    m = re.match(rb"HTTP/1\.[01] (\d{3}) ", data)
+    return (int(m.group(1)), data.split(b"\r\n\r\n", 1)[-1]) if m else (None, data)
 
 
 def api_checks(port):
@@ -263,6 +294,22 @@ def api_checks(port):
     check(st == 421 and j.get("kind") == "host", "another Host: 421 (%s %s)" % (st, j))
     r, _ = anon.raw("GET", "/", headers={"Host": "evil.example:%d" % port})
     check(r.status == 421, "the page for another Host: 421")
+    # A header the checks read twice: each took the first, another reader (a
+    # proxy, a log) may take the last. Refused, whatever the values.
+    host = "127.0.0.1:%d" % port
+    api_head = ("GET /api/session HTTP/1.1\r\nX-Requested-With: ownerlock-fleet\r\n"
+                "Cookie: %s=%s\r\n" % (COOKIE, dora.cookie))
+    st, body = raw_http(port, api_head + "Host: %s\r\nHost: evil.example" % host)
+    check(st == 400 and b"more than once" in body, "Host twice: 400 (%s %r)" % (st, body))
+    st, body = raw_http(port, api_head + "Host: %s\r\nHost: %s" % (host, host))
+    check(st == 400, "the same Host twice: 400 (%s)" % st)
+    st, body = raw_http(port, "GET / HTTP/1.1\r\nHost: %s\r\nhost: evil.example" % host)
+    check(st == 400, "the page with Host twice: 400 (%s)" % st)
+    st, body = raw_http(port, api_head + "Host: %s\r\nOrigin: http://%s\r\nOrigin: http://evil.example"
+                        % (host, host))
+    check(st == 400 and b"more than once" in body, "Origin twice: 400 (%s %r)" % (st, body))
+    st, body = raw_http(port, api_head + "Host: %s\r\nOrigin: http://%s" % (host, host))
+    check(st == 200, "the same request with one Host and one Origin: 200 (%s %r)" % (st, body))
     st, j, _ = dora.call("/api/dispatch", {"lock": 777, "person": "Sam Imms"},
                          headers={"Content-Type": "text/plain"})
     check(st == 415, "a text/plain body (a form's): 415 (%s)" % st)
@@ -277,6 +324,39 @@ def api_checks(port):
     r, _ = dora.raw("PUT", "/api/dispatch", headers=CSRF)
     check(r.status == 405, "PUT: 405")
     check(counts() == before, "bad requests changed nothing: %s -> %s" % (before, counts()))
+
+    # Two session cookies: another site of the domain may have set one (a
+    # plain name), or a client kept an old one; none of them chooses.
+    other = Client(port)
+    other.login("eve")
+    api_head = "GET /api/session HTTP/1.1\r\nX-Requested-With: ownerlock-fleet\r\nHost: %s\r\n" % host
+    for cookies, what in (("%s=%s; %s=%s" % (COOKIE, "00" * 32, COOKIE, dora.cookie), "a forged one first"),
+                          ("%s=%s; %s=%s" % (COOKIE, dora.cookie, COOKIE, other.cookie), "two valid ones"),
+                          ("%s=%s; %s=%s" % (COOKIE.lower(), "00" * 32, COOKIE, dora.cookie),
+                           "the name in another case first")):
+        st, body = raw_http(port, api_head + "Cookie: " + cookies)
+        check(st == 400 and b"more than one session cookie" in body,
+              "two session cookies, %s: 400 (%s %r)" % (what, st, body))
+    st, body = raw_http(port, api_head + "Cookie: %s=%s\r\nCookie: %s=%s"
+                        % (COOKIE, dora.cookie, COOKIE, other.cookie))
+    check(st == 400 and b"more than once" in body, "two Cookie headers: 400 (%s %r)" % (st, body))
+    st, body = raw_http(port, api_head + "Cookie: ol_session=%s; %s=%s" % ("00" * 32, COOKIE, dora.cookie))
+    check(st == 200 and b'"dora"' in body,
+          "a plain ol_session beside the __Host- one is not the service's: ignored (%s %r)" % (st, body))
+    st, j, r = Client(port).call("/api/login", {"name": "dora", "password": PASSWORDS["dora"]},
+                         headers={"Cookie": "%s=%s; %s=%s" % (COOKIE, dora.cookie, COOKIE, other.cookie)})
+    check(st == 400 and r.getheader("Set-Cookie") is None, "a login with two session cookies: 400 (%s)" % st)
+    # A login with a valid session cookie ends that session: the browser's
+    # cookie is replaced, and the old token is no one's to keep.
+    old = other.cookie
+    other.login("eve")
+    check(other.cookie != old, "a login with a session cookie: a new token")
+    st, _, _ = other.call("/api/session")
+    check(st == 200, "the new session works")
+    other.cookie, new = old, other.cookie
+    st, j, _ = other.call("/api/session")
+    check(st == 401, "the session the login's cookie named has ended (%s %s)" % (st, j))
+    other.cookie = new
 
     # A dispatch: the code once, to the one who asked; the seal closes it.
     st, j, r = dora.call("/api/dispatch", {"lock": 777, "person": "Sam Imms"})
@@ -347,6 +427,25 @@ def api_checks(port):
     check(st == 200 and j.get("code") == code_for(777, 2, 2), "the code after approval (%s)" % j)
     r = dual_dispatch_off()
     check(r.returncode == 0, "dual dispatch off")
+
+    # Each wrong seal is a guess at eight digits (the evaluation tried 536 a
+    # second): a dispatch takes 5, then no more, and stays open.
+    st, j, _ = dora.call("/api/dispatch", {"lock": 778, "person": "Sam Imms"})
+    d3 = j.get("dispatch")
+    counter = int(sql("SELECT counter FROM fleet.dispatches WHERE id = %s" % d3))
+    good = seal_for(778, counter, 0, 1)
+    for i in range(5):
+        wrong = "01-%04d-%04d" % (i, i)
+        st, j, _ = dora.call("/api/seal", {"dispatch": d3, "seal": wrong if wrong != good else "01-9999-9999"})
+        check(st == 403 and "does not match" in j.get("error", ""), "wrong seal %d of 5: 403 (%s %s)" % (i + 1, st, j))
+    st, j, _ = dora.call("/api/seal", {"dispatch": d3, "seal": good})
+    check(st == 403 and j.get("kind") == "refused" and "took 5 wrong seals" in j.get("error", ""),
+          "the right seal after 5 wrong ones: refused (%s %s)" % (st, j))
+    check(sql("SELECT count(*) FROM fleet.seal_entries WHERE dispatch = %s" % d3) == "5" and
+          sql("SELECT sealed_at IS NULL FROM fleet.dispatches WHERE id = %s" % d3) == "t",
+          "5 seals checked, the dispatch open")
+    check(sql("SELECT count(*) FROM fleet.actions WHERE kind = 'refused' AND actor = 'dispatcher:dora'"
+              " AND detail = 'seal of dispatch %s: %s'" % (d3, good)) == "1", "the refusal is recorded")
 
     # Logout ends the session for good.
     st, j, r = eve.call("/api/logout", {})
@@ -581,8 +680,15 @@ def expiry_checks():
         c = Client(port)
         proxied = {"Host": "fleet.example", "Origin": "https://fleet.example"}
         st, j, r = c.call("/api/login", {"name": "eve", "password": PASSWORDS["eve"]}, headers=proxied)
-        check(st == 200 and (r.getheader("Set-Cookie") or "").endswith("; Secure"),
-              "--origin https://: the cookie is Secure (%s %s)" % (st, r.getheader("Set-Cookie")))
+        set_cookie = r.getheader("Set-Cookie") or ""
+        check(st == 200 and set_cookie.startswith(COOKIE + "=") and set_cookie.endswith("; Secure"),
+              "--origin https://: the cookie is __Host- and Secure (%s %s)" % (st, set_cookie))
+        st, j, r = Client(port).call("/api/logout", {}, headers=dict(
+            proxied, Cookie="%s=%s" % (COOKIE, set_cookie.split(";")[0].split("=")[1])))
+        check(st == 200 and r.getheader("Set-Cookie") ==
+              COOKIE + "=; Path=/; HttpOnly; SameSite=Strict; Secure; Max-Age=0",
+              "--origin https://: logout clears the cookie with the attributes it was set with (%s %s)"
+              % (st, r.getheader("Set-Cookie")))
         st, j, _ = c.call("/api/session", headers={"Origin": "https://fleet.example"})
         check(st == 421, "--origin: the listen address is not the Host (%s)" % st)
         r = cli("serve", "--listen", "127.0.0.1:1", "--origin", "https://fleet.example/path")
@@ -592,6 +698,19 @@ def expiry_checks():
         for bad in ("0", "x", "86401"):
             r = cli("serve", "--listen", "127.0.0.1:8080", "--idle", bad)
             check(r.returncode == 2 and "--idle" in r.stderr, "--idle %s: refused" % bad)
+    finally:
+        proc.terminate()
+        proc.wait(10)
+    # Plain http to another machine (not the expected deployment): a browser
+    # takes no Secure cookie there, so the plain name without it.
+    proc, port = start_server(origin="http://fleet.example")
+    try:
+        c = Client(port, cookie_name="ol_session")
+        st, j, r = c.call("/api/login", {"name": "eve", "password": PASSWORDS["eve"]},
+                          headers={"Host": "fleet.example", "Origin": "http://fleet.example"})
+        check(st == 200 and re.match(r"ol_session=[0-9a-f]{64}; Path=/; HttpOnly; SameSite=Strict$",
+                                     r.getheader("Set-Cookie") or ""),
+              "--origin http:// to another machine: the plain cookie (%s %s)" % (st, r.getheader("Set-Cookie")))
     finally:
         proc.terminate()
         proc.wait(10)
@@ -606,6 +725,168 @@ def expiry_checks():
         check(st == 401 and "expired" in j.get("error", ""), "an idle session expires: %s %s" % (st, j))
         st, j, _ = c.call("/api/session")
         check(st == 401, "and stays gone")
+    finally:
+        proc.terminate()
+        proc.wait(10)
+
+
+SESSIONS_MAX = 64  # serve.c's table
+RELAYS = ["relay-%02d" % i for i in range(1, SESSIONS_MAX - 2)]
+
+
+def cheap_password_hash(password):
+    """An Argon2id hash at libsodium's least cost: crypto_pwhash_str_verify
+    takes the cost from the hash, so these dispatchers' logins are quick."""
+    sodium = ctypes.CDLL(ctypes.util.find_library("sodium"))
+    sodium.crypto_pwhash_opslimit_min.restype = ctypes.c_ulonglong
+    sodium.crypto_pwhash_memlimit_min.restype = ctypes.c_size_t
+    sodium.crypto_pwhash_str.argtypes = [ctypes.c_char_p, ctypes.c_char_p, ctypes.c_ulonglong,
+                                         ctypes.c_ulonglong, ctypes.c_size_t]
+    out = ctypes.create_string_buffer(128)
+    if sodium.sodium_init() < 0 or sodium.crypto_pwhash_str(
+            out, password.encode(), len(password), sodium.crypto_pwhash_opslimit_min(),
+            sodium.crypto_pwhash_memlimit_min()) != 0:
+        raise SystemExit("FAIL: libsodium's crypto_pwhash_str")
+    return out.value.decode()
+
+
+def session_table_checks():
+    """The evaluation's finding: one dispatcher logged in 64 times, and then
+    nobody, the admin included, could (503). Now a dispatcher holds 2
+    sessions, and a full table ends its least recently used one, whoever's."""
+    # mallory, and 61 more to fill the table, made with SQL (the chain has no
+    # 'dispatcher add' for them: this is about sessions, not the chain).
+    names = ["mallory"] + RELAYS
+    hashed = cheap_password_hash("mallory-password")
+    sql("INSERT INTO fleet.dispatchers (name, role, password_hash) SELECT n, 'dispatcher', '%s'"
+        " FROM unnest(ARRAY[%s]) AS n" % (hashed, ",".join("'%s'" % n for n in names)))
+    PASSWORDS.update({n: "mallory-password" for n in names})
+    proc, port = start_server()
+    try:
+        def session(name):
+            c = Client(port)
+            c.login(name)
+            return c
+
+        def alive(c):
+            return c.call("/api/session")[0] == 200
+
+        a1 = session("ada")
+        mallory = []
+        for i in range(SESSIONS_MAX + 1):
+            c = Client(port)
+            st, j, r = c.call("/api/login", {"name": "mallory", "password": PASSWORDS["mallory"]})
+            m = re.match(COOKIE + r"=([0-9a-f]{64});", r.getheader("Set-Cookie") or "")
+            if st != 200 or m is None:
+                check(False, "mallory's login %d of %d: %s %s" % (i + 1, SESSIONS_MAX + 1, st, j))
+                break
+            c.cookie = m.group(1)
+            mallory.append(c)
+        check(len(mallory) == SESSIONS_MAX + 1, "mallory logs in %d times" % (SESSIONS_MAX + 1))
+        live = [alive(c) for c in mallory]
+        check(live[-2:] == [True, True] and not any(live[:-2]),
+              "mallory holds his last 2 sessions, no more: %d live" % sum(live))
+        check(alive(a1), "the admin's session lived through it")
+        a2 = session("ada")
+        check(alive(a1), "the admin logs in again (was 503), and holds both")
+        # A third login ends his least recently used session, not his first.
+        a3 = session("ada")
+        check(not alive(a2) and alive(a1) and alive(a3), "a third login ends his least recently used")
+        # mallory's older session is now the least recently used of all.
+        m_old, m_new = mallory[-2], mallory[-1]
+        check(alive(m_new) and alive(a1) and alive(a3), "(the others used)")
+        relays = [session(r) for r in RELAYS[:-1]]  # and these 60: the table is full
+        last = session(RELAYS[-1])
+        check(alive(last), "a login into the full table (was 503)")
+        check(not alive(m_old), "it ended the least recently used session of all, mallory's older one")
+        check(alive(m_new) and alive(a1) and alive(a3) and all(alive(c) for c in relays),
+              "and no other")
+    finally:
+        proc.terminate()
+        proc.wait(10)
+    with open(os.path.join(TMP, "serve-%d.log" % port)) as f:
+        log = f.read()
+    check(log.count('session of "mallory" ended: a newer login of the same dispatcher') == SESSIONS_MAX - 1
+          and 'session of "ada" ended: a newer login of the same dispatcher' in log and
+          log.count("ended: the table is full, and it was idle longest") == 1 and
+          'session of "mallory" ended: the table is full' in log,
+          "the service's log says which session ended, and why")
+
+
+CONNECTIONS_PER_ADDRESS = 8  # serve.c's limits
+CONNECTION_IDLE_S = 10
+
+
+def closed_by_server(sock, wait):
+    """Whether the server closed sock (within wait seconds)."""
+    if not select.select([sock], [], [], wait)[0]:
+        return False
+    try:
+        return sock.recv(1) == b""
+    except OSError:
+        return True
+
+
+def idle_connections_start():
+    """The evaluation's finding: 64 connections with half-sent headers, from
+    one address, held every connection serve took for 30 s or more: nobody
+    was answered. On loopback, another source address (127.0.0.2) stands for
+    another machine. The idle ones' time-out is waited for at the end
+    (idle_connections_end), while the other checks run."""
+    proc, port = start_server()
+    opened = time.time()
+    socks, connected = [], {}
+    for _ in range(64):
+        s = socket.socket()
+        s.bind(("127.0.0.2", 0))
+        s.settimeout(3)
+        try:
+            s.connect(("127.0.0.1", port))
+            connected[s] = time.time()
+            s.sendall(b"GET / HTTP/1.1\r\nHost: 127.0.0.1:%d\r\nX-Slow: " % port)
+            socks.append(s)
+        except OSError:
+            s.close()
+    # Those the server closes: within a second, each timed from its connect.
+    refused_after, open_ones, end = [], list(socks), time.time() + 1
+    while open_ones and time.time() < end:
+        for s in select.select(open_ones, [], [], max(0, end - time.time()))[0]:
+            if closed_by_server(s, 0):
+                refused_after.append(time.time() - connected[s])
+            open_ones.remove(s)
+    held = open_ones
+    check(len(held) == CONNECTIONS_PER_ADDRESS,
+          "64 idle connections from one address: %d held, the rest closed at once (%d held)"
+          % (CONNECTIONS_PER_ADDRESS, len(held)))
+    t = time.time()
+    st, body = raw_http(port, "GET / HTTP/1.1\r\nHost: 127.0.0.1:%d" % port, source="127.0.0.3", timeout=3)
+    check(st == 200, "meanwhile another address is answered (%s, %.2f s)" % (st, time.time() - t))
+    st, body = raw_http(port, "GET / HTTP/1.1\r\nHost: 127.0.0.1:%d" % port, timeout=3)
+    check(st == 200, "and 127.0.0.1 is (%s)" % st)
+    st, body = raw_http(port, "GET / HTTP/1.1\r\nHost: 127.0.0.1:%d" % port, source="127.0.0.2", timeout=3)
+    check(st is None, "the address that holds %d is refused (%s)" % (CONNECTIONS_PER_ADDRESS, st))
+    for s in socks:
+        if s not in held:
+            s.close()
+    return proc, port, held, opened, "%d of %d closed by the server %.0f ms at most after their connect" % (
+        len(refused_after), len(socks), 1000 * max(refused_after, default=0))
+
+
+def idle_connections_end(proc, port, held, opened, refused):
+    try:
+        deadline = opened + CONNECTION_IDLE_S + 3
+        closed_at = []
+        for s in held:
+            if closed_by_server(s, max(0, deadline - time.time())):
+                closed_at.append(time.time() - opened)
+            s.close()
+        check(len(closed_at) == len(held) and min(closed_at) >= CONNECTION_IDLE_S - 1,
+              "the idle ones closed after %d s without a byte: %s"
+              % (CONNECTION_IDLE_S, ["%.1f" % x for x in closed_at]))
+        st, body = raw_http(port, "GET / HTTP/1.1\r\nHost: 127.0.0.1:%d" % port, source="127.0.0.2")
+        check(st == 200, "then that address is answered again (%s)" % st)
+        print("fleet/web: idle connections from one address: %s, the %d held closed after %s s"
+              % (refused, len(held), "/".join(sorted({"%.1f" % x for x in closed_at}))))
     finally:
         proc.terminate()
         proc.wait(10)
@@ -755,6 +1036,10 @@ def browser_checks(port):
                " document.getElementById('dispatch-lock').options.length === 100",
                "logged in, the first 100 locks")
         check(b.js("document.cookie") == "", "the session cookie is out of the script's reach")
+        held = b.call("Network.getCookies", urls=["http://127.0.0.1:%d/" % port])["cookies"]
+        check([(k["name"], k["secure"], k["httpOnly"], k["sameSite"], k["path"]) for k in held] ==
+              [(COOKIE, True, True, "Strict", "/")],
+              "Chromium holds one session cookie, %s, Secure on http://127.0.0.1: %s" % (COOKIE, held))
         check(b.js("document.getElementById('who').textContent") == "dispatcher dora (dispatcher)",
               "the page names the dispatcher")
         check("Depot <b>north</b>" in b.js("document.getElementById('locks').textContent") and
@@ -871,6 +1156,8 @@ def browser_checks(port):
         check(r.returncode == 0, "dual dispatch off (page)")
         log_out()
         check(b.js("document.getElementById('code').textContent") == "", "logout hides the code")
+        held = b.call("Network.getCookies", urls=["http://127.0.0.1:%d/" % port])["cookies"]
+        check(held == [], "logout: Chromium holds no session cookie (%s)" % held)
     finally:
         proc.terminate()
         try:
@@ -881,16 +1168,19 @@ def browser_checks(port):
 
 def main():
     t0 = time.time()
+    idle = idle_connections_start()
     proc, port = start_server()
     try:
         dora = api_checks(port)
         lockout_checks(port)
         locks_paging_checks(dora)
         expiry_checks()
+        session_table_checks()
         browser_checks(port)
     finally:
         proc.terminate()
         status = proc.wait(10)
+        idle_connections_end(*idle)
     check(status == 0, "serve exits 0 on SIGTERM (%s)" % status)
     r = cli("log", "verify")
     check(r.returncode == 0 and "log intact" in r.stdout, "log verify: %s %s" % (r.stdout, r.stderr))
@@ -907,6 +1197,8 @@ def main():
                    "typed-my-password-here", "spaced-password-typed", GHOST]:
         check(secret not in logs, "a secret in the service's log: %s..." % secret[:4])
     check("stopped" in logs, "serve stops on SIGTERM")
+    check("is not the first option" not in logs,
+          "libmicrohttpd's logger is its first option (no warning at the start)")
     check("Sanitizer" not in logs and "runtime error" not in logs,
           "no sanitizer report in the service's log")
     if failures:

@@ -1303,6 +1303,8 @@ fleet_status cmd_code(fleet *f, const fleet_args *a) {
     return run_command(f, a, code);
 }
 
+#define SEAL_WRONG_MAX 5
+
 // "kk-MMMM-MMMM" or "kkMMMMMMMM": the records and the seal's digits.
 static fleet_status parse_seal(const char *s, uint8_t *records,
                                uint8_t digits[OL_OTC_SEAL_DIGITS]) {
@@ -1365,6 +1367,26 @@ static fleet_status seal(fleet *f, const fleet_args *a, text *reply) {
     if (d.sealed) {
         fleet_say("dispatch %s is closed already: nothing changed", id);
         return FLEET_INPUT;
+    }
+    // Each wrong seal is a guess at eight digits: a dispatch takes
+    // SEAL_WRONG_MAX, then none (odds of forging its close: 5 in 10^8). Its
+    // row is locked, so two at once count each other.
+    const char *p_wrong[] = {id};
+    PGresult *r = db_run(f, "count the wrong seals",
+                         "SELECT count(*) FROM fleet.seal_entries WHERE dispatch = $1 AND NOT ok",
+                         1, p_wrong);
+    if (r == NULL) {
+        return FLEET_SYSTEM;
+    }
+    uint32_t wrong_seals = row_u32(r, 0, 0);
+    PQclear(r);
+    if (wrong_seals >= SEAL_WRONG_MAX) {
+        char why[256];
+        snprintf(why, sizeof why,
+                 "dispatch %s took %d wrong seals, the most it takes: it stays open, and the "
+                 "lock's exported audit trail (audit ingest) says whether it was closed",
+                 id, SEAL_WRONG_MAX);
+        return refuse(f, &w, &detail, why);
     }
     uint8_t key[OL_OTC_KEY_BYTES], want[OL_OTC_SEAL_DIGITS];
     st = vault_open_otc_key(f, d.lock, d.key_nonce, d.key_box, key);

@@ -237,11 +237,12 @@ static const char *const schema_2[] = {
     "CREATE INDEX dispatches_open ON fleet.dispatches (id) WHERE sealed_at IS NULL",
 };
 
-// Version 3: a counter is taken when a code is shown (an unapproved dispatch
-// holds none; one that held a counter gives it up: the lock skips it), the
-// floor under the lock's look-ahead (commands.c, show_code), releases
-// (purpose) and dispatches the lock's trail closed (closed_by_audit), and the
-// first counter of a lock's key (key_from: the releases of this key).
+// Version 3: the index of wrong seals; a counter is taken when a code is
+// shown (an unapproved dispatch holds none; one that held a counter gives it
+// up: the lock skips it), the floor under the lock's look-ahead (commands.c,
+// show_code), releases (purpose) and dispatches the lock's trail closed
+// (closed_by_audit), and the first counter of a lock's key (key_from: the
+// releases of this key).
 static const char *const schema_3[] = {
     "ALTER TABLE fleet.locks"
     "  ADD COLUMN floor bigint NOT NULL DEFAULT 0 CHECK (floor BETWEEN 0 AND 4294967296),"
@@ -255,6 +256,9 @@ static const char *const schema_3[] = {
     "UPDATE fleet.dispatches SET counter = NULL WHERE code_shown_at IS NULL",
     "ALTER TABLE fleet.dispatches ADD CONSTRAINT dispatches_counter_when_shown"
     "  CHECK ((counter IS NULL) = (code_shown_at IS NULL))",
+    // A dispatch's wrong seals, counted at each seal (commands.c): without it,
+    // a scan of every seal ever entered.
+    "CREATE INDEX seal_entries_wrong ON fleet.seal_entries (dispatch) WHERE NOT ok",
 };
 
 typedef struct schema_step {

@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include <microhttpd.h>
@@ -25,12 +26,30 @@
 
 #include "fleet.h"
 
+// A login never waits for a free entry, and no dispatcher can take them all:
+// he holds SESSIONS_PER_DISPATCHER at most (a new login ends his least
+// recently used), and a full table ends its least recently used session,
+// whoever's (docs/FLEET.md, "Sessions").
 #define SESSIONS_MAX 64
+#define SESSIONS_PER_DISPATCHER 2
 #define TOKEN_BYTES 32
 #define TOKEN_HEX (2 * TOKEN_BYTES + 1)
+// Connections: one address holds a few, so idle or slow ones from it (half
+// a request's headers, then nothing) leave the others to everyone else; a
+// connection that sends nothing for CONNECTION_IDLE_S is closed; the table
+// has room for many addresses (each takes a 32 KiB buffer at most). Behind a
+// proxy on this machine every client is 127.0.0.1: the proxy limits them
+// (docs/FLEET.md, "Connections").
+#define CONNECTIONS_MAX 512
+#define CONNECTIONS_PER_ADDRESS 8
+#define CONNECTION_IDLE_S 10
 #define BODY_MAX 4096
 #define VALUE_MAX 512
-#define COOKIE_NAME "ol_session"
+// The session cookie: __Host- where the browser takes it (it must then be
+// Secure, with Path=/ and no Domain, so a sibling site cannot set one), the
+// plain name on http:// to another machine (docs/FLEET.md, "Sessions").
+#define COOKIE_HOST_ONLY "__Host-ol_session"
+#define COOKIE_PLAIN "ol_session"
 // Every /api/ request carries it: a form or an <img> of another site cannot
 // set a header, and a script of another site that sets it needs a CORS
 // preflight this server never grants.
@@ -42,7 +61,8 @@ typedef struct session {
     uint8_t token[TOKEN_BYTES];
     char name[FLEET_NAME_MAX + 1];
     char role[16];
-    uint64_t last_ms; // monotonic, the last request
+    uint64_t last_ms;  // monotonic, the last request
+    uint64_t last_use; // the server's use count then: orders sessions within a millisecond
 } session;
 
 typedef struct server {
@@ -53,8 +73,10 @@ typedef struct server {
     // this address by its DNS.
     char origin[256];
     const char *host;
-    bool secure; // the origin is https://: the cookie is Secure
+    const char *cookie_name;
+    bool cookie_secure;
     uint64_t idle_ms;
+    uint64_t uses; // sessions made or used
     session sessions[SESSIONS_MAX];
     char dummy_hash[crypto_pwhash_STRBYTES]; // an unknown name's login costs as much
 } server;
@@ -154,7 +176,7 @@ static enum MHD_Result send_static(struct MHD_Connection *c, const unsigned char
 
 static session *find_session(server *s, struct MHD_Connection *c, bool *expired) {
     *expired = false;
-    const char *cookie = MHD_lookup_connection_value(c, MHD_COOKIE_KIND, COOKIE_NAME);
+    const char *cookie = MHD_lookup_connection_value(c, MHD_COOKIE_KIND, s->cookie_name);
     uint8_t token[TOKEN_BYTES];
     if (cookie == NULL || strlen(cookie) != 2 * TOKEN_BYTES ||
         hex_decode(token, sizeof token, cookie) != 0) {
@@ -174,20 +196,43 @@ static session *find_session(server *s, struct MHD_Connection *c, bool *expired)
     }
     if (found != NULL) {
         found->last_ms = now_ms();
+        found->last_use = ++s->uses;
     }
     return found;
 }
 
-// A free entry: an unused one, else an expired one; NULL when all are live.
-static session *new_session(server *s) {
+// The entry for a new session of dispatcher `name`, emptied: his least
+// recently used session when he holds SESSIONS_PER_DISPATCHER already, else a
+// free or expired entry, else the least recently used session of all.
+static session *new_session(server *s, const char *name) {
     uint64_t now = now_ms();
+    session *free_entry = NULL, *his_oldest = NULL, *oldest = NULL;
+    int his = 0;
     for (int i = 0; i < SESSIONS_MAX; i++) {
-        if (!s->sessions[i].used || now - s->sessions[i].last_ms > s->idle_ms) {
-            sodium_memzero(&s->sessions[i], sizeof s->sessions[i]);
-            return &s->sessions[i];
+        session *e = &s->sessions[i];
+        if (e->used && now - e->last_ms > s->idle_ms) {
+            sodium_memzero(e, sizeof *e);
         }
+        if (!e->used) {
+            free_entry = free_entry != NULL ? free_entry : e;
+            continue;
+        }
+        if (strcmp(e->name, name) == 0) {
+            his++;
+            his_oldest = his_oldest == NULL || e->last_use < his_oldest->last_use ? e : his_oldest;
+        }
+        oldest = oldest == NULL || e->last_use < oldest->last_use ? e : oldest;
     }
-    return NULL;
+    bool his_limit = his >= SESSIONS_PER_DISPATCHER;
+    session *taken = his_limit ? his_oldest : free_entry != NULL ? free_entry : oldest;
+    if (taken->used) {
+        // Not an action of the chain, no more than an idle session's end.
+        fleet_say("session of \"%s\" ended: %s", taken->name,
+                  his_limit ? "a newer login of the same dispatcher"
+                            : "the table is full, and it was idle longest");
+    }
+    sodium_memzero(taken, sizeof *taken);
+    return taken;
 }
 
 // ---- the commands ---------------------------------------------------------------
@@ -318,20 +363,24 @@ static enum MHD_Result api_login(server *s, struct MHD_Connection *c, char **v) 
     if (st != FLEET_OK) {
         return send_error(c, http_status(st), status_kind(st), why);
     }
-    session *ses = new_session(s);
-    if (ses == NULL) {
-        return send_error(c, MHD_HTTP_SERVICE_UNAVAILABLE, "system",
-                          "too many sessions at once: try again later");
+    // The browser's cookie is replaced: the session it named ends now rather
+    // than live on, unused, for whoever has a copy of that cookie.
+    bool expired;
+    session *previous = find_session(s, c, &expired);
+    if (previous != NULL) {
+        sodium_memzero(previous, sizeof *previous);
     }
+    session *ses = new_session(s, name);
     ses->used = true;
     randombytes_buf(ses->token, sizeof ses->token);
     snprintf(ses->name, sizeof ses->name, "%s", name);
     snprintf(ses->role, sizeof ses->role, "%s", s->f->result.role);
     ses->last_ms = now_ms();
+    ses->last_use = ++s->uses;
     char hex[TOKEN_HEX], cookie[TOKEN_HEX + 96];
     hex_encode(hex, ses->token, sizeof ses->token);
-    snprintf(cookie, sizeof cookie, COOKIE_NAME "=%s; Path=/; HttpOnly; SameSite=Strict%s", hex,
-             s->secure ? "; Secure" : "");
+    snprintf(cookie, sizeof cookie, "%s=%s; Path=/; HttpOnly; SameSite=Strict%s", s->cookie_name,
+             hex, s->cookie_secure ? "; Secure" : "");
     json_out j = {0};
     json_add(&j, "{\"dispatcher\":");
     json_string(&j, ses->name);
@@ -494,6 +543,30 @@ static const route routes[] = {
     {"/api/seal", true, 2, {"dispatch", "seal"}, cmd_seal},
 };
 
+typedef struct name_count {
+    const char *name;
+    unsigned count;
+} name_count;
+
+static enum MHD_Result count_name(void *cls, enum MHD_ValueKind kind, const char *key,
+                                  const char *value) {
+    (void)kind;
+    (void)value;
+    name_count *n = cls;
+    if (key != NULL && strcasecmp(key, n->name) == 0) {
+        n->count++;
+    }
+    return MHD_YES;
+}
+
+// How many values of `kind` are named `name`, in any case: as many as
+// MHD_lookup_connection_value, which returns the first, would choose from.
+static unsigned times_sent(struct MHD_Connection *c, enum MHD_ValueKind kind, const char *name) {
+    name_count n = {.name = name};
+    MHD_get_connection_values(c, kind, count_name, &n);
+    return n.count;
+}
+
 static bool right_host(const server *s, struct MHD_Connection *c) {
     const char *host = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Host");
     return host != NULL && strcmp(host, s->host) == 0;
@@ -528,11 +601,21 @@ static enum MHD_Result api(server *s, struct MHD_Connection *c, const char *url,
         return send_error(c, MHD_HTTP_METHOD_NOT_ALLOWED, "input",
                           rt->post ? "this call is a POST" : "this call is a GET");
     }
+    // Two would let whichever MHD_lookup_connection_value takes choose the
+    // session: one set by another site of the same domain (without __Host-),
+    // or sent along by a client that kept an old one.
+    if (times_sent(c, MHD_COOKIE_KIND, s->cookie_name) > 1) {
+        return send_error(c, MHD_HTTP_BAD_REQUEST, "input",
+                          "more than one session cookie came with the request: clear this "
+                          "site's cookies, then log in");
+    }
     bool login = strcmp(rt->path, "/api/login") == 0, expired = false;
     session *ses = login ? NULL : find_session(s, c, &expired);
     if (!login && ses == NULL) {
         return send_error(c, MHD_HTTP_UNAUTHORIZED, "session",
-                          expired ? "the session expired: log in again" : "log in first");
+                          expired ? "the session expired: log in again"
+                                  : "no session: log in (a session ends at logout, when idle, "
+                                    "or when newer logins take its place)");
     }
     char v0[VALUE_MAX] = "", v1[VALUE_MAX] = "";
     char *v[2] = {v0, v1};
@@ -586,8 +669,10 @@ static enum MHD_Result api(server *s, struct MHD_Connection *c, const char *url,
             json_out j = {0};
             json_add(&j, "{\"message\":\"logged out\"}");
             sodium_memzero(s->f->reply, sizeof s->f->reply);
-            return send_json(c, MHD_HTTP_OK, &j,
-                             COOKIE_NAME "=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
+            char cleared[96]; // with the attributes it was set with, or the browser keeps it
+            snprintf(cleared, sizeof cleared, "%s=; Path=/; HttpOnly; SameSite=Strict%s; Max-Age=0",
+                     s->cookie_name, s->cookie_secure ? "; Secure" : "");
+            return send_json(c, MHD_HTTP_OK, &j, cleared);
         }
     }
     return send_result(s, c, st, why);
@@ -624,6 +709,17 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
     bool get = strcmp(method, MHD_HTTP_METHOD_GET) == 0;
     if (!post && !get) {
         return send_error(c, MHD_HTTP_METHOD_NOT_ALLOWED, "input", "GET or POST");
+    }
+    // The checks read the first Host and Origin; a proxy in front, or a log,
+    // may read the last. A request with two is no browser's, nor is one with
+    // two Cookie headers (a browser sends one, RFC 6265 5.4).
+    static const char *const once[] = {"Host", "Origin", "Cookie"};
+    for (size_t i = 0; i < sizeof once / sizeof once[0]; i++) {
+        if (times_sent(c, MHD_HEADER_KIND, once[i]) > 1) {
+            char why[64];
+            snprintf(why, sizeof why, "the header %s came more than once", once[i]);
+            return send_error(c, MHD_HTTP_BAD_REQUEST, "input", why);
+        }
     }
     if (!right_host(s, c)) {
         return send_error(c, MHD_HTTP_MISDIRECTED_REQUEST, "host", "not this service's host name");
@@ -686,6 +782,22 @@ static fleet_status parse_listen(const char *text, struct sockaddr_in *sa) {
     return FLEET_OK;
 }
 
+// HOST[:PORT] names this machine: 127.0.0.0/8 or localhost. Browsers take a
+// Secure cookie from http:// there as from https:// (tested in Chromium by
+// fleet/web), so the cookie is __Host- on plain http to loopback too.
+static bool loopback_host(const char *host) {
+    char name[256];
+    size_t len = strcspn(host, ":");
+    if (len >= sizeof name) {
+        return false;
+    }
+    memcpy(name, host, len);
+    name[len] = '\0';
+    struct in_addr ip;
+    return strcmp(name, "localhost") == 0 ||
+           (inet_pton(AF_INET, name, &ip) == 1 && (ntohl(ip.s_addr) >> 24) == 127);
+}
+
 fleet_status cmd_serve(fleet *f, const fleet_args *a) {
     static server s; // large (the sessions); one per process
     s = (server){.f = f, .conninfo = getenv("OWNERLOCK_FLEET_DB"), .idle_ms = 900000};
@@ -712,7 +824,8 @@ fleet_status cmd_serve(fleet *f, const fleet_args *a) {
         snprintf(s.origin, sizeof s.origin, "http://%s:%u", ip, (unsigned)ntohs(sa.sin_port));
     }
     s.host = strstr(s.origin, "://") + 3;
-    s.secure = strncmp(s.origin, "https://", 8) == 0;
+    s.cookie_secure = strncmp(s.origin, "https://", 8) == 0 || loopback_host(s.host);
+    s.cookie_name = s.cookie_secure ? COOKIE_HOST_ONLY : COOKIE_PLAIN;
     if (a->idle != NULL) {
         char *end;
         unsigned long idle = strtoul(a->idle, &end, 10);
@@ -739,11 +852,15 @@ fleet_status cmd_serve(fleet *f, const fleet_args *a) {
     sigaddset(&stop, SIGTERM);
     pthread_sigmask(SIG_BLOCK, &stop, NULL);
     signal(SIGPIPE, SIG_IGN);
+    // The logger first: libmicrohttpd reads the options in order, would log what
+    // the ones before it say with its own logger, and warns of that at every start.
     struct MHD_Daemon *d = MHD_start_daemon(
         MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG, 0, NULL, NULL, handle, &s,
-        MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa, MHD_OPTION_NOTIFY_COMPLETED, completed, NULL,
-        MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL, MHD_OPTION_CONNECTION_LIMIT, (unsigned)64,
-        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30, MHD_OPTION_END);
+        MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
+        MHD_OPTION_NOTIFY_COMPLETED, completed, NULL, MHD_OPTION_CONNECTION_LIMIT,
+        (unsigned)CONNECTIONS_MAX, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+        (unsigned)CONNECTIONS_PER_ADDRESS, MHD_OPTION_CONNECTION_TIMEOUT,
+        (unsigned)CONNECTION_IDLE_S, MHD_OPTION_END);
     if (d == NULL) {
         fleet_say("cannot listen on %s", a->listen);
         return FLEET_SYSTEM;
