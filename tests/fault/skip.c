@@ -13,9 +13,9 @@
 // With --id the lock is in ID mode (*18) and the wrong entry is slot 00's ID
 // and a wrong code. With --otc the lock is in one-time code mode, slot 00's
 // code was typed, and the wrong entry is its one-time code (an insider with
-// his own code and no dispatch, and a glitcher). With --boot the run under attack is instead the power-up
-// of that lock, door shut (ol_lock_boot: the store mounted and read, the bolt
-// placed).
+// his own code and no dispatch, and a glitcher). With --boot the run under
+// attack is instead the power-up of that lock, door shut (ol_lock_boot: the
+// store mounted and read, the bolt placed).
 // SHA-256's rounds are spared unless --all: a skip there changes a digest.
 //
 //   skip HARNESS.elf [--boot | --id | --otc] [--expect-open] [--all] [--jobs N]
