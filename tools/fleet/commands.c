@@ -74,7 +74,7 @@ static bool parse_decimal(const char *s, unsigned max_digits, uint64_t max, uint
     return true;
 }
 
-static fleet_status parse_lock(const char *s, uint32_t *lock) {
+fleet_status fleet_parse_lock(const char *s, uint32_t *lock) {
     uint64_t v;
     if (!parse_decimal(s, 10, UINT32_MAX, &v)) {
         fleet_say("lock number \"%s\": not a number 0..4294967295", s);
@@ -335,7 +335,7 @@ fleet_status cmd_init(fleet *f) {
 
 static fleet_status lock_add(fleet *f, const fleet_args *a, text *reply) {
     uint32_t lock;
-    fleet_status st = parse_lock(a->pos[0], &lock);
+    fleet_status st = fleet_parse_lock(a->pos[0], &lock);
     if (st == FLEET_OK) {
         st = fleet_check_name("lock name", a->pos[1]);
     }
@@ -385,7 +385,7 @@ fleet_status cmd_lock_add(fleet *f, const fleet_args *a) {
 
 fleet_status cmd_lock_provision(fleet *f, const fleet_args *a) {
     uint32_t lock;
-    fleet_status st = parse_lock(a->pos[0], &lock);
+    fleet_status st = fleet_parse_lock(a->pos[0], &lock);
     if (st != FLEET_OK) {
         return st;
     }
@@ -519,7 +519,7 @@ fleet_status cmd_person_add(fleet *f, const fleet_args *a) {
 static fleet_status person_slot(fleet *f, const fleet_args *a, text *reply) {
     uint32_t lock;
     uint64_t slot;
-    fleet_status st = parse_lock(a->pos[1], &lock);
+    fleet_status st = fleet_parse_lock(a->pos[1], &lock);
     if (st != FLEET_OK) {
         return st;
     }
@@ -701,7 +701,7 @@ static void add_code(fleet *f, text *reply, uint32_t lock, uint32_t counter, uin
 
 static fleet_status dispatch(fleet *f, const fleet_args *a, text *reply) {
     uint32_t lock;
-    fleet_status st = parse_lock(a->pos[0], &lock);
+    fleet_status st = fleet_parse_lock(a->pos[0], &lock);
     if (st == FLEET_OK) {
         st = fleet_check_name("person's name", a->pos[1]);
     }
@@ -1304,7 +1304,7 @@ static fleet_status take_records(fleet *f, const char *number, FILE *in, uint32_
 
 static fleet_status audit_ingest(fleet *f, const fleet_args *a, text *reply) {
     uint32_t lock;
-    fleet_status st = parse_lock(a->pos[0], &lock);
+    fleet_status st = fleet_parse_lock(a->pos[0], &lock);
     if (st != FLEET_OK) {
         return st;
     }
