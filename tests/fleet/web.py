@@ -661,6 +661,62 @@ DISPATCH_777_SAM = ("{ const l = document.getElementById('dispatch-lock'); l.val
                     " document.getElementById('dispatch-form').requestSubmit(); } true")
 
 
+def audit_browser_checks(b):
+    """From the locks list to a lock's audit trail and back, in the page."""
+    # Whatever the page's Content-Security-Policy refuses from here on.
+    b.js("window.cspRefused = []; document.addEventListener('securitypolicyviolation',"
+         " (e) => window.cspRefused.push(e.violatedDirective + ' ' + e.blockedURI)); true")
+    shown = ("!document.getElementById('audit-view').hidden &&"
+             " document.getElementById('main-view').hidden")
+    b.js("document.getElementById('audit-777').click(); true")
+    b.wait(shown + " && document.querySelectorAll('#audit-report svg').length === 4",
+           "lock 777's audit trail with its four plots")
+    check(b.js("document.getElementById('audit-title').textContent") ==
+          "Audit trail of lock 777: Branch 7, vault", "the audit view names the lock")
+    check(b.js("[...document.querySelectorAll('#audit-report svg > title')].map((t) => t.textContent)")
+          == PLOTS, "the plots' titles in the page")
+    # Drawn as SVG (laid out, the bars sized), not as unknown elements.
+    check(b.js("[...document.querySelectorAll('#audit-report svg')].every((s) =>"
+               " s instanceof SVGSVGElement && s.getBoundingClientRect().width > 300)"),
+          "the plots are laid out as SVG")
+    check(b.js("document.querySelectorAll('#audit-report svg')[3].querySelectorAll('rect').length") == 168,
+          "the heat map's 168 cells in the page")
+    check(b.js("[...document.querySelectorAll('#audit-report svg')[1].querySelectorAll('rect')]"
+               ".map((r) => r.getBBox().height > 0 ? r.firstChild.textContent : '').filter((t) => t)")
+          == ["00: 3", "05: 3"], "openings by slot: two bars drawn, 3 each")
+    check(b.js("getComputedStyle(document.querySelector('#audit-report rect')).fill") == "rgb(74, 121, 196)",
+          "the bars keep their colour")
+    summary = b.js("document.getElementById('audit-summary').textContent")
+    check("all 26 taken in; 6 openings, 6 wrong codes and lockouts, 3 records to note" in summary,
+          "the audit summary: %r" % summary)
+    b.js("document.getElementById('audit-back').click(); true")
+    b.wait("document.getElementById('audit-view').hidden && !document.getElementById('main-view').hidden"
+           " && document.getElementById('audit-report').childElementCount === 0", "back to the locks")
+
+    # A name with markup: text in the title and the report, no element of it.
+    b.js("document.getElementById('audit-780').click(); true")
+    b.wait(shown + " && document.querySelectorAll('#audit-report svg').length === 4", "lock 780's audit trail")
+    check(b.js("document.getElementById('audit-title').textContent") == "Audit trail of lock 780: " + MARKUP_LOCK
+          and MARKUP_LOCK in b.js("document.getElementById('audit-report').textContent"),
+          "lock 780's name as text in the audit view")
+    check(b.js("document.querySelectorAll('#audit-view script, #audit-view b, #audit-view style,"
+               " #audit-view [onerror], #audit-view [style]').length") == 0,
+          "no element or attribute of the name in the audit view")
+    b.js("document.getElementById('audit-back').click(); true")
+    b.wait("!document.getElementById('main-view').hidden", "back to the locks (780)")
+
+    # A lock with no audit taken in: its message, no empty report.
+    b.js("document.getElementById('audit-778').click(); true")
+    b.wait(shown + " && !document.getElementById('audit-message').hidden", "lock 778: a message")
+    check("no audit trail here yet" in b.js("document.getElementById('audit-message').textContent") and
+          b.js("document.getElementById('audit-report').childElementCount") == 0,
+          "lock 778: the message, and no report")
+    b.js("document.getElementById('audit-back').click(); true")
+    b.wait("!document.getElementById('main-view').hidden && document.getElementById('audit-message').hidden",
+           "back to the locks (778)")
+    check(b.js("window.cspRefused") == [], "the audit view within the page's CSP: %s" % b.js("window.cspRefused"))
+
+
 def browser_checks(port):
     dt_port = free_port()
     profile = os.path.join(TMP, "chromium")
@@ -707,6 +763,7 @@ def browser_checks(port):
               "the page names the dispatcher")
         check("Depot <b>north</b>" in b.js("document.getElementById('locks').textContent") and
               b.js("document.querySelectorAll('#locks b').length") == 0, "a name with markup, as text")
+        audit_browser_checks(b)
         counter = int(sql("SELECT next_counter FROM fleet.locks WHERE number = 777"))
         b.js(DISPATCH_777_SAM)
         b.wait("!document.getElementById('code-view').hidden", "the code shown")
