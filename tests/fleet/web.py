@@ -774,6 +774,15 @@ def browser_checks(port):
                   " fleet.dispatchers WHERE name = 'dora') FROM fleet.dispatches WHERE id = %s" % dispatch)
               == "t", "the page's dispatch is on record, dora's, shown")
         b.wait("document.getElementById('dispatch-%s') !== null" % dispatch, "the open dispatch listed")
+        # A look at a lock's audit trail loses no code on show: it is shown once.
+        b.js("document.getElementById('audit-777').click(); true")
+        b.wait("document.querySelectorAll('#audit-report svg').length === 4", "an audit with a code on show")
+        b.js("document.getElementById('audit-back').click(); true")
+        b.wait("!document.getElementById('main-view').hidden", "back to the code")
+        again = b.js("!document.getElementById('code-view').hidden &&"
+                     " document.getElementById('code').textContent")
+        check(isinstance(again, str) and again.replace(" ", "") == shown,
+              "the code on show is there again after the audit trail (%r)" % again)
         b.js("document.getElementById('code-done').click(); true")
         check(b.js("document.getElementById('code-view').hidden && "
                    "document.getElementById('code').textContent === ''"), "Done hides the code")

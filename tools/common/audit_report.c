@@ -309,7 +309,7 @@ bool audit_report_write(text_buffer *out, audit_report_form form, const char *in
                                 "<h1>Audit report</h1>\n",
                                 STYLE)
                   : text_printf(out, "<div class=\"audit-report\">\n");
-    ok = ok && text_printf(out, "%s", intro) && body(out, &c, records, n);
+    ok = ok && text_printf(out, "%s", intro ? intro : "") && body(out, &c, records, n);
     ok = ok && text_printf(out, form == AUDIT_REPORT_PAGE ? "</body>\n</html>\n" : "</div>\n");
     if (totals != NULL) {
         *totals = (audit_report_totals){.days = (uint32_t)c.days};

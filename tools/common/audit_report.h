@@ -49,7 +49,8 @@ typedef struct audit_report_totals {
 
 // Appends the report of records[0..n-1], oldest first, to out. `intro` is the
 // caller's HTML under the heading: which lock, which records and where they
-// come from (any text in it escaped with text_html). totals may be NULL.
+// come from (any text in it escaped with text_html), or NULL. totals may be
+// NULL.
 // False when out of memory (out->failed).
 bool audit_report_write(text_buffer *out, audit_report_form form, const char *intro,
                         const audit_report_record *records, size_t n, audit_report_totals *totals);

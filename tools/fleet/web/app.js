@@ -211,8 +211,9 @@ function hideAudit() {
   $('audit-report').replaceChildren();
 }
 
+// A code on show stays (hidden with the rest of the main view, back with it):
+// it is shown once, and leaving for a report must not lose it.
 async function showAudit(lock) {
-  hideCode();
   hideAudit();
   auditLock = lock.number;
   $('main-view').hidden = true;
