@@ -109,6 +109,14 @@ if [ -x "$build/ownerlock-sim" ] && [ -x "$build/ownerlock" ]; then
     done
     python3 -c "import sys, time; t = time.time() - float(sys.argv[1]); n = int(sys.argv[2]) * int(sys.argv[3]); print('  %d exports of %d records, each verified, then stored: %.1f s, %.0f records a second (fsync on)' % (int(sys.argv[2]), int(sys.argv[3]), t, n / t))" \
         "$t0" "$ingest_locks" "$records"
+    # A lock's trail as the owner's report: the command line, then the API.
+    t0=$(python3 -c 'import time; print(time.time())')
+    if ! "$fleet" audit report 100000 "$tmp/report.html" >"$tmp/report.out" 2>&1; then
+        echo "FAIL: audit report: $(cat "$tmp/report.out")"; exit 1
+    fi
+    python3 -c "import sys, time; print('  audit report 100000 FILE: %.0f ms, %d bytes' % (1000 * (time.time() - float(sys.argv[1])), int(sys.argv[2])))" \
+        "$t0" "$(wc -c <"$tmp/report.html")"
+    python3 "$here/fleet_bench.py" audit "$fleet" 100000 || exit 1
 else
     echo "audit ingest: skipped (no ownerlock-sim or ownerlock beside $fleet: make all)"
 fi

@@ -8,6 +8,7 @@
                                   through the API, the listings, and logins
                                   refused by a lockout; one JSON object out
   fleet_bench.py report OFF ON    prints the two passes and the machine
+  fleet_bench.py audit FLEET LOCK times a lock's audit report through the API
 
 Standard library only. Codes and seals are Python's hmac from the derivation
 in docs/FLEET.md; every code the service gives is checked against it, and every
@@ -548,8 +549,37 @@ def report(paths):
     say("fsync on is PostgreSQL's default and what a fleet runs with.")
 
 
+def audit(fleet, lock, times=50):
+    """GET /api/audit for a lock whose trail was taken in: the report of its
+    newest records, built from the database for each request."""
+    stored = int(sql("SELECT count(*) FROM fleet.audit WHERE lock = %d" % int(lock)))
+    proc, port = start_server(fleet)
+    try:
+        client = Client(port, "disp1", "bench-password-1")
+        path = "/api/audit?lock=%d" % int(lock)
+        st, j, _ = client.call(path)
+        if st != 200 or j.get("stored") != stored or j.get("shown") != min(stored, j.get("limit", 0)):
+            raise SystemExit("FAIL: %s: %s %s" % (path, st, {k: v for k, v in j.items() if k != "html"}))
+        lat = []
+        for _ in range(times):
+            t = time.perf_counter()
+            st, j, _ = client.call(path)
+            lat.append(time.perf_counter() - t)
+            if st != 200:
+                raise SystemExit("FAIL: %s: %s" % (path, st))
+        say("  its report through the API (GET %s): %d of %d records shown, %d openings, %d bytes:"
+            " median %.1f ms, p99 %.1f ms (%d requests)"
+            % (path, j["shown"], stored, j["openings"], len(json.dumps(j)), statistics.median(lat) * 1e3,
+               percentile(lat, 99) * 1e3, times))
+    finally:
+        proc.terminate()
+        proc.wait(10)
+
+
 def main():
-    if len(sys.argv) >= 3 and sys.argv[1] == "load":
+    if len(sys.argv) >= 4 and sys.argv[1] == "audit":
+        audit(sys.argv[2], sys.argv[3])
+    elif len(sys.argv) >= 3 and sys.argv[1] == "load":
         load()
     elif len(sys.argv) >= 3 and sys.argv[1] == "run":
         run(sys.argv[2])

@@ -780,6 +780,44 @@ SIMEOF
     if "$sim" --seed 1 --state "$tmp/lock-777" --script "$tmp/lock4.sim" >"$tmp/lock4.out" 2>&1; then ok; else
         bad "the simulated lock's new key: $(tail -n 5 "$tmp/lock4.out")"
     fi
+    # The trail as stored, as the owner's report (the page `ownerlock audit
+    # verify --html` writes): its plots, its counts, the database untouched.
+    before=$(counts)
+    n=$(sql "SELECT count(*) FROM fleet.audit WHERE lock = 777")
+    opens=$(sql "SELECT count(*) FROM fleet.audit WHERE lock = 777 AND kind = 'open'")
+    [ "$opens" -ge 2 ] && ok || bad "only $opens openings in the simulated lock's trail"
+    run "" audit report 777 "$tmp/777.html"
+    expect 0 "lock 777: records 1 to $n ($n of $n stored), $opens openings, " "audit report"
+    root=$(cd "$(dirname "$0")/../.." && pwd)
+    python3 "$root/tests/audit/check-html.py" "$tmp/777.html" "$n" && ok ||
+        bad "the fleet's report is not the owner's page"
+    # Each opening stored is a bar's worth in the plot by slot, in its slot.
+    by_slot=$(sql "SELECT string_agg(lpad(slot::text, 2, '0') || ': ' || count, ' ' ORDER BY slot)
+                   FROM (SELECT slot, count(*) FROM fleet.audit WHERE lock = 777 AND kind = 'open'
+                         GROUP BY slot) o")
+    plotted=$(python3 - "$tmp/777.html" <<'EOF'
+import sys, xml.etree.ElementTree as ET
+S = "{http://www.w3.org/2000/svg}"
+for svg in ET.parse(sys.argv[1]).getroot().iter(S + "svg"):
+    if svg.find(S + "title").text == "Openings by slot":
+        bars = [r.find(S + "title").text for r in svg.findall(S + "rect")]
+        print(" ".join(b for b in bars if not b.endswith(": 0")))
+EOF
+)
+    [ -n "$by_slot" ] && [ "$plotted" = "$by_slot" ] && ok ||
+        bad "openings by slot: the page has '$plotted', the table '$by_slot'"
+    run "" audit report 12345 "$tmp/12345.html"
+    expect 2 "lock 12345 has no audit trail here yet" "a report of a lock with no audit taken in"
+    [ ! -e "$tmp/12345.html" ] && ok || bad "a report written for a lock with no audit"
+    run "" audit report 778 "$tmp/778.html"
+    expect 2 "no lock 778 in the fleet" "a report of a lock the fleet does not have"
+    run "" audit report 77x "$tmp/77x.html"
+    expect 2 "not a number" "a report of a malformed lock number"
+    run "" audit report 777 "$tmp/no-such-directory/777.html"
+    expect 1 "nothing written" "a report into a directory that is not there"
+    run "" audit report 777
+    expect 2 "usage: audit report LOCK FILE" "a report without its file"
+    unchanged "audit report"
 fi
 
 # ---- secrets in no output ----

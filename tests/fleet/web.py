@@ -24,6 +24,7 @@ import subprocess
 import sys
 import time
 import urllib.parse
+import xml.etree.ElementTree as ET
 
 FLEET = sys.argv[1]
 TMP = os.environ["TMP"]
@@ -671,6 +672,198 @@ def locks_paging_checks(dora):
         check(got == want, "search %r, page after page: %d locks, not %d" % (q, len(got), len(want)))
     st, _, j = search("Branch", "&limit=2")
     check(st == 200 and len(j["locks"]) == 2 and j.get("more") is True, "a search's page: limit=2, more")
+# ---- a lock's audit trail: the owner's report from the stored records ------------
+
+SVG = "{http://www.w3.org/2000/svg}"
+PLOTS = ["Openings per day", "Openings by slot", "Wrong codes and lockouts per day",
+         "Openings by time of day and weekday"]
+TO_NOTE = ("duress", "fault_detected", "firmware", "delay_started", "lockout", "recovery_used",
+           "clock_set")
+MARKUP_LOCK = "Vault <script>alert(1)</script> & <b>co</b>"
+WEEKDAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+
+
+def brief(j):
+    """An answer for a message: without the report's HTML."""
+    return {k: v for k, v in j.items() if k != "html"}
+
+
+def report_plots(html):
+    """The report fragment parsed as XML (it is well-formed), and each plot as
+    {title: {bar label: value}} from its bars' own titles ("label: value")."""
+    root = ET.fromstring(html)
+    plots = {}
+    for svg in root.iter(SVG + "svg"):
+        bars = {}
+        for rect in svg.findall(SVG + "rect"):
+            label, value = rect.find(SVG + "title").text.rsplit(": ", 1)
+            bars[label] = int(value)
+        plots[svg.find(SVG + "title").text] = (bars, len(svg.findall(SVG + "path")))
+    return root, plots
+
+
+def table_rows(root, header):
+    """The rows (cell texts) of the report's table whose first heading is `header`."""
+    for table in root.iter("table"):
+        rows = [[("".join(c.itertext())) for c in tr] for tr in table.iter("tr")]
+        if rows and rows[0][0] == header:
+            return rows[1:]
+    return None
+
+
+def stored(lock, query):
+    """Rows of a query on the lock's stored trail (psql's text, split at |)."""
+    out = sql(query.replace("LOCK", str(lock)))
+    return [line.split("|") for line in out.splitlines()] if out else []
+
+
+def audit_checks(port):
+    anon = Client(port)
+    st, j, _ = anon.call("/api/audit?lock=777")
+    check(st == 401 and j.get("kind") == "session" and "html" not in j,
+          "audit without a session: 401 (%s %s)" % (st, brief(j)))
+    dora = Client(port)
+    dora.login("dora")
+    st, j, _ = dora.call("/api/audit?lock=777", csrf=False)
+    check(st == 403 and j.get("kind") == "csrf" and "html" not in j, "audit without the CSRF header: 403")
+    st, j, _ = dora.call("/api/audit?lock=777", headers={"Origin": "http://evil.example"})
+    check(st == 403 and "html" not in j, "audit from another Origin: 403")
+    r, _ = dora.raw("POST", "/api/audit?lock=777", b"{}", dict(CSRF, **{"Content-Type": "application/json"}))
+    check(r.status == 405, "POST on the audit call: 405 (%s)" % r.status)
+    for bad in ("x", "-1", "4294967296", "777%20OR%201=1", "0777x", ""):
+        st, j, _ = dora.call("/api/audit?lock=" + bad)
+        check(st == 400 and j.get("kind") == "input" and "not a number" in j.get("error", ""),
+              "audit of lock %r: 400, not a number (%s %s)" % (bad, st, brief(j)))
+    st, j, _ = dora.call("/api/audit")
+    check(st == 400 and "which lock" in j.get("error", ""), "audit without a lock: 400 (%s %s)" % (st, brief(j)))
+    st, j, _ = dora.call("/api/audit?lock=4242")
+    check(st == 400 and j.get("error") == "no lock 4242 in the fleet", "audit of an unknown lock (%s %s)" % (st, brief(j)))
+    st, j, _ = dora.call("/api/audit?lock=778")
+    check(st == 404 and "no audit trail here yet" in j.get("error", "") and "html" not in j,
+          "a lock with no audit taken in: 404 and its message (%s %s)" % (st, brief(j)))
+
+    # Lock 777: the simulated lock's trail (web.sh), every count checked
+    # against the records stored, read with psql.
+    st, j, r = dora.call("/api/audit?lock=777")
+    check(st == 200 and "html" in j, "the audit of lock 777 (%s %s)" % (st, brief(j)))
+    if st != 200 or "html" not in j:
+        return
+    check(r.getheader("Cache-Control") == "no-store" and
+          "script-src 'self'" in (r.getheader("Content-Security-Policy") or ""), "the audit's headers")
+    records = stored(777, "SELECT seq, at, kind, coalesce(slot::text, '') FROM fleet.audit"
+                          " WHERE lock = LOCK ORDER BY seq")
+    opens = [x for x in records if x[2] == "open"]
+    wrong = [x for x in records if x[2] in ("wrong_code", "lockout")]
+    noted = [x for x in records if x[2] in TO_NOTE]
+    check(len(opens) == 6 and len(wrong) == 6 and len(noted) == 3,
+          "the simulated trail has 6 openings, 6 wrong codes and lockouts, 3 to note: %d %d %d"
+          % (len(opens), len(wrong), len(noted)))
+    check(j.get("stored") == j.get("shown") == len(records) and j.get("first") == int(records[0][0]) and
+          j.get("last") == int(records[-1][0]) and j.get("missing") == 0 and j.get("limit") == 4096,
+          "the audit's range: %s" % brief(j))
+    check(j.get("openings") == len(opens) and j.get("wrong_codes") == len(wrong) and
+          j.get("noted") == len(noted), "the audit's counts: %s" % brief(j))
+    try:
+        root, plots = report_plots(j["html"])
+    except (ET.ParseError, AttributeError, ValueError) as e:
+        check(False, "the audit report is not well-formed with a title on each bar: %s" % e)
+        return
+    check(root.tag == "div" and root.get("class") == "audit-report", "the report is a div.audit-report")
+    check(list(plots) == PLOTS, "the report's plots: %s" % list(plots))
+    if list(plots) != PLOTS:
+        return
+    days = sorted({x[1][5:10] for x in records})
+    per_day, marks = plots["Openings per day"]
+    check(list(per_day) == ["01-01", "01-02", "01-03", "01-04", "01-05"] and
+          days == ["01-01", "01-02", "01-05"], "the days plotted: %s (records on %s)" % (list(per_day), days))
+    check(per_day == {d: sum(1 for x in opens if x[1][5:10] == d) for d in per_day},
+          "openings per day: %s" % per_day)
+    check(marks == len({x[1][5:10] for x in noted}) == 2, "red marks on the days to note: %d" % marks)
+    by_slot, _ = plots["Openings by slot"]
+    check(by_slot == {"%02d" % k: sum(1 for x in opens if x[3] == str(k)) for k in range(32)} and
+          by_slot["00"] == 3 and by_slot["05"] == 3, "openings by slot: %s" % by_slot)
+    wrong_day, _ = plots["Wrong codes and lockouts per day"]
+    check(wrong_day == {d: sum(1 for x in wrong if x[1][5:10] == d) for d in per_day},
+          "wrong codes and lockouts per day: %s" % wrong_day)
+    heat, _ = plots["Openings by time of day and weekday"]
+    want = {}
+    for x in opens:
+        t = time.strptime(x[1], "%Y-%m-%dT%H:%M:%S")
+        key = "%s %02d:00" % (WEEKDAYS[t.tm_wday], t.tm_hour)
+        want[key] = want.get(key, 0) + 1
+    check(len(heat) == 168 and {k: v for k, v in heat.items() if v} == want,
+          "the heat map: %d cells, %s (want %s)" % (len(heat), {k: v for k, v in heat.items() if v}, want))
+    kinds = {}
+    for x in records:
+        kinds[x[2]] = kinds.get(x[2], 0) + 1
+    check({row[0]: int(row[1]) for row in table_rows(root, "kind") or []} == kinds,
+          "records by kind: %s" % table_rows(root, "kind"))
+    check([row[0] for row in table_rows(root, "seq") or []] == [x[0] for x in noted],
+          "the records to note: %s" % table_rows(root, "seq"))
+    text = "".join(root.itertext())
+    check("Lock 777 (Branch 7, vault): records %s to %s (%d), all those taken in" %
+          (records[0][0], records[-1][0], len(records)) in text, "the report says which records")
+
+    # A name with markup: text in the report, never an element.
+    st, j, _ = dora.call("/api/audit?lock=780")
+    check(st == 200 and j.get("name") == MARKUP_LOCK, "the audit of lock 780 (%s)" % st)
+    html = j.get("html", "")
+    check("Vault &lt;script&gt;alert(1)&lt;/script&gt; &amp; &lt;b&gt;co&lt;/b&gt;" in html and
+          "<script" not in html and "<b>" not in html, "a lock's name with markup, escaped in the report")
+    try:
+        root, _ = report_plots(html)
+        check(MARKUP_LOCK in "".join(root.itertext()) and
+              not any(e.tag in ("script", "b") for e in root.iter()), "the name reads as text")
+    except ET.ParseError as e:
+        check(False, "lock 780's report is not well-formed: %s" % e)
+
+    # More than the report shows, with records missing between exports: the
+    # newest 4096, and the page says so. Made in SQL, an hour apart over 208
+    # days: 5,000 numbers but 4,500 to 4,599, every other one an opening.
+    r = cli("lock", "add", "781", "Synthetic trail")
+    check(r.returncode == 0, "lock 781: %s" % r.stderr)
+    sql("INSERT INTO fleet.audit (lock, seq, at, kind, slot, arg) SELECT 781, s,"
+        " to_char(timestamp '2026-01-01' + s * interval '1 hour', 'YYYY-MM-DD\"T\"HH24:MI:SS'),"
+        " CASE WHEN s % 2 = 0 THEN 'open' ELSE 'bolt_extended' END,"
+        " CASE WHEN s % 2 = 0 THEN (s / 2) % 3 END, 0"
+        " FROM generate_series(1, 5000) s WHERE s NOT BETWEEN 4500 AND 4599")
+    times = []
+    for _ in range(20):
+        t0 = time.perf_counter()
+        st, j, _ = dora.call("/api/audit?lock=781")
+        times.append(time.perf_counter() - t0)
+    times.sort()
+    print("fleet/web: the report of 4,096 stored records through the API: median %.1f ms, %d bytes"
+          % (1000 * times[len(times) // 2], len(json.dumps(j))))
+    shown = [s for s in range(805, 5001) if not 4500 <= s <= 4599]
+    check(st == 200 and j.get("stored") == 4900 and j.get("shown") == 4096 == len(shown) and
+          j.get("first") == 805 and j.get("last") == 5000 and j.get("missing") == 100 and
+          j.get("days") == 120 and j.get("openings") == sum(1 for s in shown if s % 2 == 0),
+          "the newest 4096 of 4900: %s" % brief(j))
+    try:
+        root, plots = report_plots(j.get("html", ""))
+        text = "".join(root.itertext())
+        check("the newest 4096 of the 4900 records taken in, records 805 to 5000 (4096)" in text and
+              "100 records between 805 and 5000 are not here" in text and
+              "at most the newest 120 days" in text, "the report says what it leaves out")
+        check(len(plots["Openings per day"][0]) == 120, "120 days plotted")
+        check(sum(plots["Openings by slot"][0].values()) == j.get("openings"), "the window's openings by slot")
+    except (ET.ParseError, KeyError) as e:
+        check(False, "lock 781's report: %s" % e)
+
+    # A stored record the owner's tool could not have written (the table
+    # edited): refused, said in the log, never shown as something else.
+    for field, value in (("kind", "<img src=x onerror=alert(1)>"), ("at", "2026-13-01T00:00:00"),
+                         ("at", "2026-01-01 00:00:00"), ("slot", "256"), ("arg", "65536")):
+        sql("INSERT INTO fleet.audit (lock, seq, at, kind, slot, arg) VALUES"
+            " (781, 5001, '2026-07-01T00:00:00', 'open', 1, 0)")
+        sql("UPDATE fleet.audit SET %s = '%s' WHERE lock = 781 AND seq = 5001" % (field, value))
+        st, j, _ = dora.call("/api/audit?lock=781")
+        check(st == 500 and j.get("kind") == "system" and "html" not in j and "onerror" not in json.dumps(j),
+              "a stored record with %s %r: 500 (%s %s)" % (field, value, st, brief(j)))
+        sql("DELETE FROM fleet.audit WHERE lock = 781 AND seq = 5001")
+    st, j, _ = dora.call("/api/audit?lock=781")
+    check(st == 200 and j.get("last") == 5000, "lock 781 again once the record is gone")
 
 
 def expiry_checks():
@@ -981,6 +1174,62 @@ DISPATCH_777_SAM = ("{ const l = document.getElementById('dispatch-lock'); l.val
                     " document.getElementById('dispatch-form').requestSubmit(); } true")
 
 
+def audit_browser_checks(b):
+    """From the locks list to a lock's audit trail and back, in the page."""
+    # Whatever the page's Content-Security-Policy refuses from here on.
+    b.js("window.cspRefused = []; document.addEventListener('securitypolicyviolation',"
+         " (e) => window.cspRefused.push(e.violatedDirective + ' ' + e.blockedURI)); true")
+    shown = ("!document.getElementById('audit-view').hidden &&"
+             " document.getElementById('main-view').hidden")
+    b.js("document.getElementById('audit-777').click(); true")
+    b.wait(shown + " && document.querySelectorAll('#audit-report svg').length === 4",
+           "lock 777's audit trail with its four plots")
+    check(b.js("document.getElementById('audit-title').textContent") ==
+          "Audit trail of lock 777: Branch 7, vault", "the audit view names the lock")
+    check(b.js("[...document.querySelectorAll('#audit-report svg > title')].map((t) => t.textContent)")
+          == PLOTS, "the plots' titles in the page")
+    # Drawn as SVG (laid out, the bars sized), not as unknown elements.
+    check(b.js("[...document.querySelectorAll('#audit-report svg')].every((s) =>"
+               " s instanceof SVGSVGElement && s.getBoundingClientRect().width > 300)"),
+          "the plots are laid out as SVG")
+    check(b.js("document.querySelectorAll('#audit-report svg')[3].querySelectorAll('rect').length") == 168,
+          "the heat map's 168 cells in the page")
+    check(b.js("[...document.querySelectorAll('#audit-report svg')[1].querySelectorAll('rect')]"
+               ".map((r) => r.getBBox().height > 0 ? r.firstChild.textContent : '').filter((t) => t)")
+          == ["00: 3", "05: 3"], "openings by slot: two bars drawn, 3 each")
+    check(b.js("getComputedStyle(document.querySelector('#audit-report rect')).fill") == "rgb(74, 121, 196)",
+          "the bars keep their colour")
+    summary = b.js("document.getElementById('audit-summary').textContent")
+    check("all 26 taken in; 6 openings, 6 wrong codes and lockouts, 3 records to note" in summary,
+          "the audit summary: %r" % summary)
+    b.js("document.getElementById('audit-back').click(); true")
+    b.wait("document.getElementById('audit-view').hidden && !document.getElementById('main-view').hidden"
+           " && document.getElementById('audit-report').childElementCount === 0", "back to the locks")
+
+    # A name with markup: text in the title and the report, no element of it.
+    b.js("document.getElementById('audit-780').click(); true")
+    b.wait(shown + " && document.querySelectorAll('#audit-report svg').length === 4", "lock 780's audit trail")
+    check(b.js("document.getElementById('audit-title').textContent") == "Audit trail of lock 780: " + MARKUP_LOCK
+          and MARKUP_LOCK in b.js("document.getElementById('audit-report').textContent"),
+          "lock 780's name as text in the audit view")
+    check(b.js("document.querySelectorAll('#audit-view script, #audit-view b, #audit-view style,"
+               " #audit-view [onerror], #audit-view [style]').length") == 0,
+          "no element or attribute of the name in the audit view")
+    b.js("document.getElementById('audit-back').click(); true")
+    b.wait("!document.getElementById('main-view').hidden", "back to the locks (780)")
+
+    # A lock with no audit taken in: its message, no empty report.
+    b.js("document.getElementById('audit-778').click(); true")
+    b.wait(shown + " && !document.getElementById('audit-message').hidden", "lock 778: a message")
+    check("no audit trail here yet" in b.js("document.getElementById('audit-message').textContent") and
+          b.js("document.getElementById('audit-report').childElementCount") == 0,
+          "lock 778: the message, and no report")
+    b.js("document.getElementById('audit-back').click(); true")
+    b.wait("!document.getElementById('main-view').hidden && document.getElementById('audit-message').hidden",
+           "back to the locks (778)")
+    check(b.js("window.cspRefused") == [], "the audit view within the page's CSP: %s" % b.js("window.cspRefused"))
+
+
 def browser_checks(port):
     dt_port = free_port()
     profile = os.path.join(TMP, "chromium")
@@ -1076,6 +1325,7 @@ def browser_checks(port):
         search("")
         b.wait("%s === 100 && document.getElementById('locks-none').hidden" % rows,
                "an empty search: every lock again")
+        audit_browser_checks(b)
         counter = int(sql("SELECT next_counter FROM fleet.locks WHERE number = 777"))
         b.js(DISPATCH_777_SAM)
         b.wait("!document.getElementById('code-view').hidden", "the code shown")
@@ -1086,6 +1336,15 @@ def browser_checks(port):
                   " fleet.dispatchers WHERE name = 'dora') FROM fleet.dispatches WHERE id = %s" % dispatch)
               == "t", "the page's dispatch is on record, dora's, shown")
         b.wait("document.getElementById('dispatch-%s') !== null" % dispatch, "the open dispatch listed")
+        # A look at a lock's audit trail loses no code on show: it is shown once.
+        b.js("document.getElementById('audit-777').click(); true")
+        b.wait("document.querySelectorAll('#audit-report svg').length === 4", "an audit with a code on show")
+        b.js("document.getElementById('audit-back').click(); true")
+        b.wait("!document.getElementById('main-view').hidden", "back to the code")
+        again = b.js("!document.getElementById('code-view').hidden &&"
+                     " document.getElementById('code').textContent")
+        check(isinstance(again, str) and again.replace(" ", "") == shown,
+              "the code on show is there again after the audit trail (%r)" % again)
         b.js("document.getElementById('code-done').click(); true")
         check(b.js("document.getElementById('code-view').hidden && "
                    "document.getElementById('code').textContent === ''"), "Done hides the code")
@@ -1174,6 +1433,7 @@ def main():
         dora = api_checks(port)
         lockout_checks(port)
         locks_paging_checks(dora)
+        audit_checks(port)
         expiry_checks()
         session_table_checks()
         browser_checks(port)

@@ -75,7 +75,7 @@ bool fleet_parse_decimal(const char *s, unsigned max_digits, uint64_t max, uint6
     return true;
 }
 
-static fleet_status parse_lock(const char *s, uint32_t *lock) {
+fleet_status fleet_parse_lock(const char *s, uint32_t *lock) {
     uint64_t v;
     if (!fleet_parse_decimal(s, 10, UINT32_MAX, &v)) {
         fleet_say("lock number \"%s\": not a number 0..4294967295", s);
@@ -417,7 +417,7 @@ fleet_status cmd_upgrade(fleet *f) {
 
 static fleet_status lock_add(fleet *f, const fleet_args *a, text *reply) {
     uint32_t lock;
-    fleet_status st = parse_lock(a->pos[0], &lock);
+    fleet_status st = fleet_parse_lock(a->pos[0], &lock);
     if (st == FLEET_OK) {
         st = fleet_check_name("lock name", a->pos[1]);
     }
@@ -469,7 +469,7 @@ fleet_status cmd_lock_add(fleet *f, const fleet_args *a) {
 static fleet_status lock_counter(fleet *f, const fleet_args *a, text *reply) {
     uint32_t lock;
     uint64_t counter;
-    fleet_status st = parse_lock(a->pos[0], &lock);
+    fleet_status st = fleet_parse_lock(a->pos[0], &lock);
     if (st != FLEET_OK) {
         return st;
     }
@@ -522,7 +522,7 @@ fleet_status cmd_lock_counter(fleet *f, const fleet_args *a) {
 
 fleet_status cmd_lock_provision(fleet *f, const fleet_args *a) {
     uint32_t lock;
-    fleet_status st = parse_lock(a->pos[0], &lock);
+    fleet_status st = fleet_parse_lock(a->pos[0], &lock);
     if (st != FLEET_OK) {
         return st;
     }
@@ -691,7 +691,7 @@ fleet_status cmd_person_add(fleet *f, const fleet_args *a) {
 static fleet_status person_slot(fleet *f, const fleet_args *a, text *reply) {
     uint32_t lock;
     uint64_t slot;
-    fleet_status st = parse_lock(a->pos[1], &lock);
+    fleet_status st = fleet_parse_lock(a->pos[1], &lock);
     if (st != FLEET_OK) {
         return st;
     }
@@ -1048,7 +1048,7 @@ static fleet_status show_code(fleet *f, const who *w, const char *id, bool relea
 static fleet_status dispatch_for(fleet *f, const fleet_args *a, text *reply, bool release) {
     const char *kind = release ? "release" : "dispatch";
     uint32_t lock;
-    fleet_status st = parse_lock(a->pos[0], &lock);
+    fleet_status st = fleet_parse_lock(a->pos[0], &lock);
     if (st == FLEET_OK) {
         st = fleet_check_name("person's name", a->pos[1]);
     }
@@ -1710,7 +1710,7 @@ static fleet_status close_from_trail(fleet *f, const char *number, int *closed) 
 
 static fleet_status audit_ingest(fleet *f, const fleet_args *a, text *reply) {
     uint32_t lock;
-    fleet_status st = parse_lock(a->pos[0], &lock);
+    fleet_status st = fleet_parse_lock(a->pos[0], &lock);
     if (st != FLEET_OK) {
         return st;
     }

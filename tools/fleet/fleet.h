@@ -7,6 +7,7 @@
 //   vault.c     the owner's key, OTC keys sealed at rest, passwords, hex
 //   limit.c     the limit on wrong passwords: lockouts that double
 //   commands.c  one function per command
+//   audit_view.c  a lock's stored audit trail as the owner's audit report
 //
 // Every function that can fail returns a fleet_status and has said why on
 // standard error before it returns; the caller passes it up and adds nothing.
@@ -19,6 +20,7 @@
 
 #include <libpq-fe.h>
 
+#include "audit_report.h"
 #include "ownerlock/otc.h"
 
 #define FLEET_MUST_CHECK __attribute__((warn_unused_result))
@@ -216,6 +218,8 @@ typedef struct fleet_args {
     const char *origin; // serve: --origin URL (a TLS proxy's), else http://LISTEN
 } fleet_args;
 
+// A lock number, 0..4294967295 in decimal and nothing else.
+FLEET_MUST_CHECK fleet_status fleet_parse_lock(const char *s, uint32_t *lock);
 // A name a person, lock or dispatcher may have: 1..FLEET_NAME_MAX bytes of
 // UTF-8, no control character, no space at either end.
 FLEET_MUST_CHECK fleet_status fleet_check_name(const char *what, const char *name);
@@ -258,6 +262,35 @@ FLEET_MUST_CHECK PGresult *fleet_query_dispatches(fleet *f, bool open);
 // none), by lock and slot.
 FLEET_MUST_CHECK PGresult *fleet_query_locks(fleet *f, const char *search, int64_t after,
                                              unsigned limit);
+
+// ---- audit_view.c -------------------------------------------------------------
+// A lock's stored audit trail (fleet.audit) as the owner's audit report: its
+// newest FLEET_AUDIT_VIEW_RECORDS records, which the report says: what every
+// lock's ring keeps at least (OL_AUDIT_MIN_EVENTS), so a whole export of a
+// lock with the smallest ring. The trail stored grows with every export; a
+// report of all of it would grow without end.
+#define FLEET_AUDIT_VIEW_RECORDS 4096
+
+typedef struct fleet_audit_view {
+    uint32_t lock;
+    char name[FLEET_NAME_MAX + 1];
+    uint64_t stored;            // the lock's records in fleet.audit
+    size_t shown;               // of them, in the report: the newest
+    uint32_t first, last;       // the oldest and the newest shown
+    uint64_t missing;           // numbers between them with no record stored
+    bool empty;                 // FLEET_INPUT: the lock has no record stored
+    audit_report_totals totals; // openings, wrong codes, ... of those shown
+    text_buffer html;           // the report; the caller frees it (text_free)
+} fleet_audit_view;
+
+// The report of lock `lock` (its number as text, checked here) in `form`.
+// FLEET_INPUT, said, for a malformed number, a lock the fleet does not have,
+// or one with no record stored (view->empty); FLEET_SYSTEM for the database
+// or a record stored that the owner's tool could not have written.
+FLEET_MUST_CHECK fleet_status fleet_audit_report(fleet *f, const char *lock, audit_report_form form,
+                                                 fleet_audit_view *view);
+// `audit report LOCK FILE`: the report as a page of its own into FILE.
+FLEET_MUST_CHECK fleet_status cmd_audit_report(fleet *f, const fleet_args *a);
 
 // ---- json.c -------------------------------------------------------------------
 typedef struct json_out {

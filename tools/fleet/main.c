@@ -35,6 +35,9 @@ static const char usage_text[] =
     "  dispatcher unlock NAME       end a dispatcher's lockout after wrong passwords\n"
     "                               (and forget them)\n"
     "  upgrade                      take the database to this program's schema\n"
+    "  audit ingest LOCK EXPORT AUDIT-KEY\n"
+    "                               take in the lock's audit export once the owner's tool\n"
+    "                               (ownerlock audit verify) verifies it with AUDIT-KEY\n"
     "\n"
     "the dispatchers' commands (the password on standard input):\n"
     "  setting dual-dispatch on|off --as ADMIN\n"
@@ -52,6 +55,9 @@ static const char usage_text[] =
     "anyone with the database:\n"
     "  dispatches [--open]          list the dispatches (--open: not closed by a valid seal)\n"
     "  log verify                   check the chain of the service's actions\n"
+    "  audit report LOCK FILE       the lock's audit trail as stored (its newest 4,096\n"
+    "                               records) as the owner's audit report, with its plots:\n"
+    "                               a page into FILE\n"
     "\n"
     "the dispatchers' web service (needs OWNERLOCK_FLEET_KEY; until SIGINT or SIGTERM):\n"
     "  serve --listen ADDRESS:PORT [--idle SECONDS] [--origin https://HOST[:PORT]]\n"
@@ -122,6 +128,7 @@ static const command commands[] = {
     {"log", "verify", 0, 0, run_log_verify, "log verify"},
     {"audit", "ingest", 3, NEEDS_KEK, cmd_audit_ingest,
      "audit ingest LOCK EXPORT AUDIT-KEY (an export the owner's tool verifies)"},
+    {"audit", "report", 2, 0, cmd_audit_report, "audit report LOCK FILE"},
     {"serve", NULL, 0, NEEDS_KEK | TAKES_LISTEN, cmd_serve,
      "serve --listen ADDRESS:PORT [--idle SECONDS] [--origin URL]"},
 };

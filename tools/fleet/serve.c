@@ -520,6 +520,44 @@ static enum MHD_Result api_dispatches(server *s, struct MHD_Connection *c) {
     return send_json(c, MHD_HTTP_OK, &j, NULL);
 }
 
+// A lock's audit trail as stored, as the owner's report (audit_view.c): a
+// fragment of HTML with inline SVG for the page to put in place, built from
+// the database's text with every name escaped (tools/common/audit_report.c),
+// and the counts beside it.
+static enum MHD_Result api_audit(server *s, struct MHD_Connection *c) {
+    const char *lock = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "lock");
+    if (lock == NULL) {
+        return send_error(c, MHD_HTTP_BAD_REQUEST, "input", "which lock? /api/audit?lock=NUMBER");
+    }
+    char why[512];
+    fleet_audit_view view = {0};
+    fleet_say_capture(why, sizeof why, false);
+    fleet_status st = db_ready(s);
+    if (st == FLEET_OK) {
+        st = fleet_audit_report(s->f, lock, AUDIT_REPORT_FRAGMENT, &view);
+    }
+    fleet_say_capture(NULL, 0, false);
+    if (st != FLEET_OK) {
+        text_free(&view.html);
+        // No record taken in: nothing to show, said as such (404), not a bad request.
+        return send_error(c, view.empty ? MHD_HTTP_NOT_FOUND : http_status(st), status_kind(st),
+                          st == FLEET_SYSTEM ? "the service failed: its log says why" : why);
+    }
+    json_out j = {0};
+    json_add(&j, "{\"lock\":%" PRIu32 ",\"name\":", view.lock);
+    json_string(&j, view.name);
+    json_add(&j,
+             ",\"stored\":%" PRIu64 ",\"shown\":%zu,\"limit\":%d,\"first\":%" PRIu32
+             ",\"last\":%" PRIu32 ",\"missing\":%" PRIu64 ",\"openings\":%" PRIu32
+             ",\"wrong_codes\":%" PRIu32 ",\"noted\":%" PRIu32 ",\"days\":%" PRIu32 ",\"html\":",
+             view.stored, view.shown, FLEET_AUDIT_VIEW_RECORDS, view.first, view.last, view.missing,
+             view.totals.openings, view.totals.wrong_codes, view.totals.noted, view.totals.days);
+    json_string(&j, view.html.s);
+    json_add(&j, "}");
+    text_free(&view.html);
+    return send_json(c, MHD_HTTP_OK, &j, NULL);
+}
+
 // ---- routing --------------------------------------------------------------------
 
 typedef struct route {
@@ -536,6 +574,7 @@ static const route routes[] = {
     {"/api/session", false, 0, {NULL, NULL}, NULL},
     {"/api/locks", false, 0, {NULL, NULL}, NULL},
     {"/api/dispatches", false, 0, {NULL, NULL}, NULL},
+    {"/api/audit", false, 0, {NULL, NULL}, NULL},
     {"/api/dispatch", true, 2, {"lock", "person"}, cmd_dispatch},
     {"/api/release", true, 2, {"lock", "person"}, cmd_release},
     {"/api/approve", true, 1, {"dispatch", NULL}, cmd_approve},
@@ -657,6 +696,9 @@ static enum MHD_Result api(server *s, struct MHD_Connection *c, const char *url,
     }
     if (strcmp(rt->path, "/api/dispatches") == 0) {
         return api_dispatches(s, c);
+    }
+    if (strcmp(rt->path, "/api/audit") == 0) {
+        return api_audit(s, c);
     }
     fleet_args a = {.as = ses->name, .session = true, .npos = rt->nfields};
     for (int i = 0; i < rt->nfields; i++) {

@@ -11,19 +11,19 @@
 #define _DEFAULT_SOURCE 1 // getrandom, fchmod
 #endif
 #include "audit.h"
+#include "audit_report.h"
 #include "hexdigit.h"
+#include "text_buffer.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "ownerlock/crypto.h"
@@ -464,298 +464,79 @@ static int write_atomically(const char *path, const char *text, size_t len) {
 
 // ---- outputs ---------------------------------------------------------------------------
 
-typedef struct text {
-    char *s;
-    size_t len, cap;
-} text;
-
-static bool put(text *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static bool put(text *t, const char *fmt, ...) {
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(NULL, 0, fmt, ap);
-    va_end(ap);
-    if (n < 0) {
-        return false;
-    }
-    if (t->len + (size_t)n + 1 > t->cap) {
-        size_t cap = (t->len + (size_t)n + 1) * 2;
-        char *s = realloc(t->s, cap);
-        if (!s) {
-            return false;
-        }
-        t->s = s;
-        t->cap = cap;
-    }
-    va_start(ap, fmt);
-    vsnprintf(t->s + t->len, t->cap - t->len, fmt, ap);
-    va_end(ap);
-    t->len += (size_t)n;
-    return true;
-}
-
-static void iso(char out[32], uint32_t t) {
-    if (t == OL_RTC_LOST) {
-        strcpy(out, "lost");
-        return;
-    }
-    time_t tt = (time_t)t;
-    struct tm tm;
-    gmtime_r(&tt, &tm);
-    strftime(out, 32, "%Y-%m-%dT%H:%M:%S", &tm);
-}
-
 static int write_csv(const char *path, const export_file *e) {
-    text t = {0};
-    bool ok = put(&t, "seq,time,kind,slot,arg\n");
+    text_buffer t = {0};
+    bool ok = text_printf(&t, "seq,time,kind,slot,arg\n");
     for (size_t i = 0; ok && i < e->n; i++) {
         const record *r = &e->r[i];
         char when[32], slot[8] = "";
-        iso(when, r->time);
+        audit_report_time_text(when, r->time);
         if (r->slot != OL_AUDIT_NO_SLOT) {
             snprintf(slot, sizeof slot, "%u", r->slot);
         }
-        ok = put(&t, "%" PRIu32 ",%s,%s,%s,%u\n", r->seq, when, ol_audit_kind_name(r->kind), slot,
-                 r->arg);
+        ok = text_printf(&t, "%" PRIu32 ",%s,%s,%s,%u\n", r->seq, when, ol_audit_kind_name(r->kind),
+                         slot, r->arg);
     }
     int st = ok ? write_atomically(path, t.s, t.len) : fail(SYSTEM, "out of memory", NULL);
-    free(t.s);
+    text_free(&t);
     return st;
 }
 
 static int write_json(const char *path, const export_file *e) {
-    text t = {0};
+    text_buffer t = {0};
     char lock[65];
     hex(lock, e->lock, 32);
-    bool ok = put(&t, "{\"lock\":\"%s\",\"first\":%" PRIu32 ",\"next\":%" PRIu32 ",\"records\":[",
-                  lock, e->first, e->next);
+    bool ok =
+        text_printf(&t, "{\"lock\":\"%s\",\"first\":%" PRIu32 ",\"next\":%" PRIu32 ",\"records\":[",
+                    lock, e->first, e->next);
     for (size_t i = 0; ok && i < e->n; i++) {
         const record *r = &e->r[i];
         char when[32];
-        iso(when, r->time);
-        ok = put(&t, "%s\n{\"seq\":%" PRIu32 ",\"time\":\"%s\",\"kind\":\"%s\",", i ? "," : "",
-                 r->seq, when, ol_audit_kind_name(r->kind));
-        ok = ok && (r->slot == OL_AUDIT_NO_SLOT ? put(&t, "\"slot\":null,")
-                                                : put(&t, "\"slot\":%u,", r->slot));
-        ok = ok && put(&t, "\"arg\":%u}", r->arg);
+        audit_report_time_text(when, r->time);
+        ok = text_printf(&t, "%s\n{\"seq\":%" PRIu32 ",\"time\":\"%s\",\"kind\":\"%s\",",
+                         i ? "," : "", r->seq, when, ol_audit_kind_name(r->kind));
+        ok = ok && (r->slot == OL_AUDIT_NO_SLOT ? text_printf(&t, "\"slot\":null,")
+                                                : text_printf(&t, "\"slot\":%u,", r->slot));
+        ok = ok && text_printf(&t, "\"arg\":%u}", r->arg);
     }
-    ok = ok && put(&t, "]}\n");
+    ok = ok && text_printf(&t, "]}\n");
     int st = ok ? write_atomically(path, t.s, t.len) : fail(SYSTEM, "out of memory", NULL);
-    free(t.s);
+    text_free(&t);
     return st;
 }
 
 // ---- the HTML report -------------------------------------------------------------------
-// One self-contained page, well-formed XHTML with inline SVG (no script, no
-// fetch: it opens offline), in the look of the security report.
-
-static const char STYLE[] =
-    "body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;max-width:62em;"
-    "margin:2em auto;padding:0 1em;color:#222;line-height:1.45}"
-    "h1{font-size:1.6em}h2{font-size:1.25em;border-bottom:1px solid #ddd;padding-bottom:.2em}"
-    "table{border-collapse:collapse;margin:.6em 0}"
-    "th,td{border:1px solid #ccc;padding:.3em .5em;text-align:left}th{background:#eef0f3}"
-    "td.r{text-align:right}code{font-family:ui-monospace,Menlo,Consolas,monospace}"
-    "svg{max-width:100%;height:auto}";
-
-#define DAY 86400u
-
-// An opening under duress is an `open` record too (and a `duress` one).
-static bool is_open(const record *r) {
-    return r->kind == OL_AUDIT_OPEN;
-}
-
-// Records an owner looks at first: marked on the days, listed below.
-static bool to_note(const record *r) {
-    return r->kind == OL_AUDIT_DURESS || r->kind == OL_AUDIT_FAULT_DETECTED ||
-           r->kind == OL_AUDIT_FIRMWARE || r->kind == OL_AUDIT_DELAY_STARTED ||
-           r->kind == OL_AUDIT_LOCKOUT || r->kind == OL_AUDIT_RECOVERY_USED ||
-           r->kind == OL_AUDIT_CLOCK_SET;
-}
-
-// A bar chart: n bars (values), one label every `every` bars, marks (a
-// triangle over bar i when mark[i]).
-static bool bars(text *t, const char *title, const uint32_t *v, const char *const *label,
-                 const bool *mark, size_t n, size_t every, const char *color) {
-    uint32_t max = 1;
-    for (size_t i = 0; i < n; i++) {
-        max = v[i] > max ? v[i] : max;
-    }
-    const unsigned w = 720, h = 220, left = 40, bottom = 40, top = 20;
-    double bw = n ? (double)(w - left - 10) / (double)n : 0;
-    bool ok =
-        put(t,
-            "<figure><svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%u\" height=\"%u\" "
-            "viewBox=\"0 0 %u %u\" role=\"img\"><title>%s</title>"
-            "<line x1=\"%u\" y1=\"%u\" x2=\"%u\" y2=\"%u\" stroke=\"#888\"/>"
-            "<text x=\"4\" y=\"%u\" font-size=\"11\">%" PRIu32 "</text>"
-            "<text x=\"4\" y=\"%u\" font-size=\"11\">0</text>",
-            w, h, w, h, title, left, h - bottom, w - 10, h - bottom, top + 10, max, h - bottom);
-    for (size_t i = 0; ok && i < n; i++) {
-        double bh = (double)v[i] * (double)(h - bottom - top) / (double)max;
-        double x = left + bw * (double)i;
-        ok = put(t,
-                 "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"%s\">"
-                 "<title>%s: %" PRIu32 "</title></rect>",
-                 x + bw * 0.1, (double)(h - bottom) - bh, bw * 0.8, bh, color, label[i], v[i]);
-        if (ok && mark && mark[i]) {
-            ok = put(t, "<path d=\"M%.1f %u l4 -8 l-8 0 z\" fill=\"#b00\"/>", x + bw / 2, top + 8);
-        }
-        if (ok && i % every == 0) {
-            ok = put(t, "<text x=\"%.1f\" y=\"%u\" font-size=\"10\">%s</text>", x, h - bottom + 14,
-                     label[i]);
-        }
-    }
-    return ok && put(t, "</svg><figcaption>%s</figcaption></figure>\n", title);
-}
-
-// Hour of day (columns) by weekday (rows): openings, darker for more.
-static bool heat(text *t, const uint32_t cell[7][24]) {
-    static const char *const day[7] = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
-    uint32_t max = 1;
-    for (int d = 0; d < 7; d++) {
-        for (int hr = 0; hr < 24; hr++) {
-            max = cell[d][hr] > max ? cell[d][hr] : max;
-        }
-    }
-    bool ok = put(t, "<figure><svg xmlns=\"http://www.w3.org/2000/svg\" width=\"720\" "
-                     "height=\"200\" viewBox=\"0 0 720 200\" role=\"img\">"
-                     "<title>Openings by time of day and weekday</title>");
-    for (int d = 0; ok && d < 7; d++) {
-        ok = put(t, "<text x=\"4\" y=\"%d\" font-size=\"11\">%s</text>", 34 + 22 * d, day[d]);
-        for (int hr = 0; ok && hr < 24; hr++) {
-            unsigned shade = 245u - (unsigned)(200u * cell[d][hr] / max);
-            ok = put(t,
-                     "<rect x=\"%d\" y=\"%d\" width=\"26\" height=\"20\" "
-                     "fill=\"rgb(%u,%u,255)\"><title>%s %02d:00: %" PRIu32 "</title></rect>",
-                     40 + 27 * hr, 20 + 22 * d, shade, shade, day[d], hr, cell[d][hr]);
-        }
-    }
-    for (int hr = 0; ok && hr < 24; hr += 3) {
-        ok = put(t, "<text x=\"%d\" y=\"190\" font-size=\"10\">%02d</text>", 40 + 27 * hr, hr);
-    }
-    return ok && put(t, "</svg><figcaption>Openings by time of day (columns, the lock's clock) "
-                        "and weekday (rows)</figcaption></figure>\n");
-}
+// The owner's page of tools/common/audit_report.h, the fleet's too.
 
 static int write_html(const char *path, const export_file *e) {
-    // Days from the first dated record to the last (at most the last 120).
-    uint32_t lo = UINT32_MAX, hi = 0;
-    for (size_t i = 0; i < e->n; i++) {
-        if (e->r[i].time != OL_RTC_LOST) {
-            lo = e->r[i].time / DAY < lo ? e->r[i].time / DAY : lo;
-            hi = e->r[i].time / DAY > hi ? e->r[i].time / DAY : hi;
-        }
-    }
-    size_t days = lo <= hi ? hi - lo + 1 : 0;
-    if (days > 120) {
-        lo = hi - 119;
-        days = 120;
-    }
-    uint32_t *opens = calloc(days + 1, sizeof *opens), *wrong = calloc(days + 1, sizeof *wrong);
-    bool *noted = calloc(days + 1, sizeof *noted);
-    char(*dl)[16] = calloc(days + 1, sizeof *dl);
-    const char **dlabel = calloc(days + 1, sizeof *dlabel);
-    uint32_t by_slot[OL_SLOTS] = {0}, cell[7][24] = {{0}}, kinds[256] = {0};
-    if (!opens || !wrong || !noted || !dl || !dlabel) {
-        free(opens), free(wrong), free(noted), free(dl), free(dlabel);
+    audit_report_record *records = malloc((e->n ? e->n : 1) * sizeof *records);
+    if (!records) {
         return fail(SYSTEM, "out of memory", NULL);
     }
-    for (size_t d = 0; d < days; d++) {
-        time_t tt = (time_t)(lo + d) * DAY;
-        struct tm tm;
-        gmtime_r(&tt, &tm);
-        strftime(dl[d], sizeof dl[d], "%m-%d", &tm);
-        dlabel[d] = dl[d];
-    }
-    text t = {0};
-    char lock[65];
-    hex(lock, e->lock, 32);
-    bool ok = put(&t,
-                  "<!DOCTYPE html>\n<html xmlns=\"http://www.w3.org/1999/xhtml\" lang=\"en\">"
-                  "<head><meta charset=\"utf-8\"/><title>ownerlock audit report</title>"
-                  "<style>%s</style></head>\n<body>\n<h1>Audit report</h1>\n"
-                  "<p>Lock <code>%.16s…</code>: records %" PRIu32 " to %" PRIu32
-                  " (%zu), verified with the owner's key: none altered, none missing between "
-                  "the first and the last.</p>\n",
-                  STYLE, lock, e->first, e->next - 1, e->n);
     for (size_t i = 0; i < e->n; i++) {
         const record *r = &e->r[i];
-        kinds[r->kind]++;
-        bool dated = r->time != OL_RTC_LOST && r->time / DAY >= lo && r->time / DAY <= hi;
-        size_t d = dated ? r->time / DAY - lo : 0;
-        if (is_open(r)) {
-            if (r->slot < OL_SLOTS) {
-                by_slot[r->slot]++;
-            }
-            if (dated) {
-                opens[d]++;
-                time_t tt = (time_t)r->time;
-                struct tm tm;
-                gmtime_r(&tt, &tm);
-                cell[(tm.tm_wday + 6) % 7][tm.tm_hour]++;
-            }
-        }
-        if (dated && (r->kind == OL_AUDIT_WRONG_CODE || r->kind == OL_AUDIT_LOCKOUT)) {
-            wrong[d]++;
-        }
-        if (dated && to_note(r)) {
-            noted[d] = true;
-        }
+        records[i] = (audit_report_record){r->seq, r->time, r->kind, r->slot, r->arg};
     }
+    text_buffer intro = {0}, t = {0};
+    char lock[65];
+    hex(lock, e->lock, 32);
+    bool ok = text_printf(&intro,
+                          "<p>Lock <code>%.16s…</code>: records %" PRIu32 " to %" PRIu32
+                          " (%zu), verified with the owner's key: none altered, none missing "
+                          "between the first and the last.</p>\n",
+                          lock, e->first, e->next - 1, e->n);
     if (ok && e->first > 1) {
-        ok = put(&t,
-                 "<p>Records 1 to %" PRIu32 " are no longer in the lock (its ring keeps the "
-                 "newest); an earlier export, checked with <code>--state</code>, tells whether "
-                 "any were lost between exports.</p>\n",
-                 e->first - 1);
+        ok = text_printf(&intro,
+                         "<p>Records 1 to %" PRIu32 " are no longer in the lock (its ring keeps "
+                         "the newest); an earlier export, checked with <code>--state</code>, "
+                         "tells whether any were lost between exports.</p>\n",
+                         e->first - 1);
     }
-    ok = ok && put(&t, "<p>Days and times are the lock's clock, which a manager sets "
-                       "(<code>*08</code>: <code>clock_set</code> records are listed below).</p>\n"
-                       "<h2>Openings per day</h2>\n<p>A red mark: a duress opening, a detected "
-                       "fault, a firmware change, a time delay, a lockout, a recovery or the clock "
-                       "set that day (listed below).</p>\n");
-    ok = ok &&
-         bars(&t, "Openings per day", opens, dlabel, noted, days, days > 30 ? 7 : 1, "#4a79c4");
-    static char sl[OL_SLOTS][8];
-    const char *slabel[OL_SLOTS];
-    for (int i = 0; i < OL_SLOTS; i++) {
-        snprintf(sl[i], sizeof sl[i], "%02d", i);
-        slabel[i] = sl[i];
-    }
-    ok = ok && put(&t, "<h2>Openings by person (slot)</h2>\n");
-    ok = ok && bars(&t, "Openings by slot", by_slot, slabel, NULL, OL_SLOTS, 2, "#3c8d5a");
-    ok = ok && put(&t, "<h2>Wrong codes and lockouts per day</h2>\n");
-    ok = ok && bars(&t, "Wrong codes and lockouts per day", wrong, dlabel, NULL, days,
-                    days > 30 ? 7 : 1, "#c0504d");
-    ok = ok && put(&t, "<h2>When the lock is opened</h2>\n") && heat(&t, cell);
-    ok = ok && put(&t, "<h2>Records by kind</h2>\n<table><tr><th>kind</th><th>records</th></tr>");
-    for (int k = 0; ok && k < 256; k++) {
-        if (kinds[k]) {
-            ok = put(&t, "<tr><td>%s</td><td class=\"r\">%" PRIu32 "</td></tr>",
-                     ol_audit_kind_name((uint8_t)k), kinds[k]);
-        }
-    }
-    ok = ok && put(&t, "</table>\n<h2>To note</h2>\n<table><tr><th>seq</th><th>time</th>"
-                       "<th>kind</th><th>slot</th><th>arg</th></tr>");
-    for (size_t i = 0; ok && i < e->n; i++) {
-        const record *r = &e->r[i];
-        if (to_note(r)) {
-            char when[32], slot[8] = "";
-            iso(when, r->time);
-            if (r->slot != OL_AUDIT_NO_SLOT) {
-                snprintf(slot, sizeof slot, "%u", r->slot);
-            }
-            ok = put(&t,
-                     "<tr><td class=\"r\">%" PRIu32 "</td><td>%s</td><td>%s</td><td>%s</td>"
-                     "<td class=\"r\">%u</td></tr>",
-                     r->seq, when, ol_audit_kind_name(r->kind), slot, r->arg);
-        }
-    }
-    ok = ok && put(&t, "</table>\n</body>\n</html>\n");
+    ok = ok && audit_report_write(&t, AUDIT_REPORT_PAGE, intro.s, records, e->n, NULL);
     int st = ok ? write_atomically(path, t.s, t.len) : fail(SYSTEM, "out of memory", NULL);
-    free(t.s);
-    free(opens), free(wrong), free(noted), free(dl), free(dlabel);
+    text_free(&intro);
+    text_free(&t);
+    free(records);
     return st;
 }
 
@@ -829,14 +610,14 @@ static int verify(int argc, char **argv) {
         char lock[65], chain[17];
         hex(lock, e.lock, 32);
         hex(chain, last->chain, 8);
-        text t = {0};
-        bool ok =
-            put(&t,
-                "ownerlock audit state v1 lock %s next %" PRIu32 " last %" PRIu32 " %" PRIu32
-                " %u %u %u %s\n",
-                lock, e.next, last->seq, last->time, last->kind, last->slot, last->arg, chain);
+        text_buffer t = {0};
+        bool ok = text_printf(&t,
+                              "ownerlock audit state v1 lock %s next %" PRIu32 " last %" PRIu32
+                              " %" PRIu32 " %u %u %u %s\n",
+                              lock, e.next, last->seq, last->time, last->kind, last->slot,
+                              last->arg, chain);
         st = ok ? write_atomically(statefile, t.s, t.len) : fail(SYSTEM, "out of memory", NULL);
-        free(t.s);
+        text_free(&t);
     }
     free(e.r);
     return st;

@@ -1,7 +1,8 @@
 // The dispatchers' page (docs/FLEET.md, "The web service"): plain script,
 // no framework, nothing from elsewhere. Every name reaches the page through
-// textContent, never as markup. The code is kept in the page only until
-// "Done" (or two minutes, or a logout).
+// textContent, never as markup; the one markup the service sends, a lock's
+// audit report, goes through reportNode. The code is kept in the page only
+// until "Done" (or two minutes, or a logout).
 'use strict';
 
 const $ = (id) => document.getElementById(id);
@@ -11,6 +12,7 @@ let codeTimer = null;
 // so far (a fleet may have 100,000 locks), of every lock or of a search.
 let locks = [];
 let lockSearch = '';
+let auditLock = null; // the lock whose audit trail is shown, or asked for
 
 function say(text, ok) {
   const m = $('msg');
@@ -73,6 +75,7 @@ function showLogin() {
   locks = [];
   lockSearch = '';
   $('lock-search').value = '';
+  hideAudit();
   $('who').textContent = '';
   $('logout').hidden = true;
   $('main-view').hidden = true;
@@ -123,6 +126,7 @@ function showLocks(more, keepChoice) {
     cell(tr, lock.name);
     cell(tr, lock.next_counter);
     cell(tr, lock.people.map((p) => p.name + ' (' + p.slot + ')').join(', '));
+    cell(tr, '').appendChild(button('Audit trail', 'audit-' + lock.number, () => showAudit(lock)));
     lockBody.appendChild(tr);
     const o = document.createElement('option');
     o.value = String(lock.number);
@@ -191,8 +195,96 @@ async function act(path, dispatch) {
   }
 }
 
+// ---- a lock's audit trail: the owner's report, with its plots ----------------
+
+// The report is the service's HTML (tools/common/audit_report.c, every name
+// in it escaped there). Here it is parsed as an inert document (DOMParser
+// runs nothing) and kept to the elements and attributes the report is made
+// of before it joins the page: no script, no handler, no link, no style
+// element, whatever the text. The page's Content-Security-Policy would stop
+// an inline script or style anyway; the SVG's own attributes (fill, stroke)
+// are no style and need nothing from it.
+const REPORT_HTML = new Set(['div', 'p', 'h2', 'code', 'figure', 'figcaption', 'table', 'tbody',
+  'tr', 'th', 'td']);
+const REPORT_SVG = new Set(['svg', 'title', 'line', 'text', 'rect', 'path']);
+const REPORT_ATTRIBUTES = new Set(['class', 'xmlns', 'width', 'height', 'viewBox', 'role', 'x',
+  'y', 'x1', 'y1', 'x2', 'y2', 'font-size', 'fill', 'stroke', 'd']);
+
+function reportNode(html) {
+  const doc = new DOMParser().parseFromString(html, 'text/html');
+  const root = doc.body.firstElementChild;
+  if (root === null) {
+    return document.createElement('div');
+  }
+  for (const el of [root, ...root.querySelectorAll('*')]) {
+    const known = el.namespaceURI === 'http://www.w3.org/1999/xhtml' ? REPORT_HTML.has(el.localName)
+      : el.namespaceURI === 'http://www.w3.org/2000/svg' && REPORT_SVG.has(el.localName);
+    if (!known) {
+      el.remove();
+      continue;
+    }
+    for (const a of [...el.attributes]) {
+      if (!REPORT_ATTRIBUTES.has(a.name)) {
+        el.removeAttribute(a.name);
+      }
+    }
+  }
+  return root.isConnected ? document.adoptNode(root) : document.createElement('div');
+}
+
+function hideAudit() {
+  auditLock = null;
+  $('audit-view').hidden = true;
+  $('audit-title').textContent = '';
+  $('audit-summary').textContent = '';
+  $('audit-message').hidden = true;
+  $('audit-report').replaceChildren();
+}
+
+// A code on show stays (hidden with the rest of the main view, back with it):
+// it is shown once, and leaving for a report must not lose it.
+async function showAudit(lock) {
+  hideAudit();
+  auditLock = lock.number;
+  $('main-view').hidden = true;
+  $('audit-view').hidden = false;
+  $('audit-title').textContent = 'Audit trail of lock ' + lock.number + ': ' + lock.name;
+  $('audit-summary').textContent = 'loading the report…';
+  try {
+    const a = await api('/api/audit?lock=' + encodeURIComponent(lock.number));
+    if (auditLock !== lock.number) {
+      return; // left, or another lock asked for, meanwhile
+    }
+    $('audit-summary').textContent = 'Records ' + a.first + ' to ' + a.last + ': ' +
+      (a.shown === a.stored ? 'all ' + a.stored + ' taken in'
+        : 'the newest ' + a.shown + ' of the ' + a.stored + ' taken in') +
+      (a.missing > 0 ? ' (' + a.missing + ' between them lost to the lock\'s ring)' : '') +
+      '; ' + a.openings + ' openings, ' + a.wrong_codes + ' wrong codes and lockouts, ' +
+      a.noted + ' records to note.';
+    $('audit-report').replaceChildren(reportNode(a.html));
+  } catch (e) {
+    if (auditLock !== lock.number) {
+      return;
+    }
+    $('audit-summary').textContent = '';
+    $('audit-message').textContent = e.message;
+    $('audit-message').hidden = false;
+  }
+}
+
+$('audit-back').addEventListener('click', async () => {
+  hideAudit();
+  $('main-view').hidden = false;
+  try {
+    await refresh();
+  } catch (e) {
+    say(e.message, false);
+  }
+});
+
 async function loggedIn(session) {
   me = session;
+  hideAudit();
   $('who').textContent = 'dispatcher ' + session.dispatcher + ' (' + session.role + ')';
   $('logout').hidden = false;
   $('login-view').hidden = true;
