@@ -1118,13 +1118,13 @@ static fleet_status dispatch_for(fleet *f, const fleet_args *a, text *reply, boo
     snprintf(slot_text, sizeof slot_text, "%u", (unsigned)slot);
     PQclear(sr);
 
-    const char *p_ins[] = {number, person, slot_text, w.id, dual ? "t" : "f", kind};
-    PGresult *ir =
-        db_run(f, "record the dispatch",
-               "INSERT INTO fleet.dispatches (lock, person, slot, requested_by, requested_at,"
-               " needs_approval, purpose) VALUES ($1, $2, $3, $4, now(), $5,"
-               " CASE $6 WHEN 'release' THEN 'release' ELSE 'open' END) RETURNING id",
-               6, p_ins);
+    const char *p_ins[] = {number, person,           slot_text,
+                           w.id,   dual ? "t" : "f", release ? "release" : "open"};
+    PGresult *ir = db_run(f, "record the dispatch",
+                          "INSERT INTO fleet.dispatches (lock, person, slot, requested_by,"
+                          " requested_at, needs_approval, purpose)"
+                          " VALUES ($1, $2, $3, $4, now(), $5, $6) RETURNING id",
+                          6, p_ins);
     if (ir == NULL) {
         PQclear(lr);
         return FLEET_SYSTEM;
