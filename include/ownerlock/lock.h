@@ -376,7 +376,7 @@ enum ol_service_request {
                                    // first and next sequence numbers u32: the range exported
     OL_SERVICE_AUDIT_READ = 0x31,  // seq u32 -> up to 3 records from it, 28 bytes each
     OL_SERVICE_AUDIT_SEAL = 0x32,  // -> the MAC (32) over the range, for the owner's key
-    OL_SERVICE_OTC_SET = 0x40,     // lock number u32, OTC key (32): one-time codes on
+    OL_SERVICE_OTC_SET = 0x40,     // lock number u32, OTC key (32), the fleet's counter u32: on
     OL_SERVICE_OTC_OFF = 0x41,     // one-time codes off (the key forgotten)
 };
 enum ol_service_result {

@@ -153,14 +153,26 @@ void ol_onetime_ask_release(ol_lock *lock, uint8_t slot) {
     lock->message_until = 0; // the question, not the session's message
 }
 
-ol_err ol_onetime_set(ol_lock *lock, uint32_t number, const uint8_t key[OL_OTC_KEY_BYTES]) {
+ol_err ol_onetime_set(ol_lock *lock, uint32_t number, const uint8_t key[OL_OTC_KEY_BYTES],
+                      uint32_t floor) {
     // Another key is held back (ol_onetime_held), so a key held now is this
     // one, sent again (a provisioning file sent twice): it keeps a seal owed.
     // The counter is the lock's, not the key's: it goes on under a new key,
     // so a used code never comes back, whatever key comes in between
     // (twenty-second outside evaluation: counter 0 opened twice; the
     // twenty-third: off, then the same key again, and every used code opened).
-    ol_err err = lock->has_otc ? OL_OK : ol_keystore_save_otc(lock, key, number);
+    // And it rises to the fleet's: a lock erased and set up again (its
+    // counter from 0) takes no code the fleet issued before (twenty-fourth).
+    // The counter first: it only rises, so a cut before the key is harmless.
+    ol_err err = OL_OK;
+    if (floor > lock->otc.next) {
+        ol_otc_state raised = lock->otc;
+        raised.next = floor;
+        err = ol_save_otc(lock, &raised);
+    }
+    if (!err && !lock->has_otc) {
+        err = ol_keystore_save_otc(lock, key, number);
+    }
     if (!err) {
         ol_say(lock, TONE_OK, "ONE-TIME CODES", "ON");
     }

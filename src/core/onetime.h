@@ -36,9 +36,10 @@ bool ol_onetime_held(const ol_lock *lock, uint32_t number, const uint8_t key[OL_
 void ol_onetime_ask_release(ol_lock *lock, uint8_t slot);
 // What MODE_ONE_TIME asks for (the screen, a wrong try's note).
 const char *ol_onetime_prompt(const ol_lock *lock);
-// One-time codes on (the lock's number and key; not held back) or off.
-ol_err ol_onetime_set(ol_lock *lock, uint32_t number,
-                      const uint8_t key[OL_OTC_KEY_BYTES]) OL_MUST_CHECK;
+// One-time codes on (the lock's number and key; not held back), the counter
+// raised to the fleet's `floor` if below it; or off.
+ol_err ol_onetime_set(ol_lock *lock, uint32_t number, const uint8_t key[OL_OTC_KEY_BYTES],
+                      uint32_t floor) OL_MUST_CHECK;
 ol_err ol_onetime_off(ol_lock *lock) OL_MUST_CHECK;
 
 #endif

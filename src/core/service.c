@@ -494,13 +494,13 @@ ol_err ol_lock_service(ol_lock *lock, uint64_t now_ms, const uint8_t *req, size_
         err = audit_read(lock, &a, get32(req + 1));
     } else if (request == OL_SERVICE_AUDIT_SEAL && len == 1) {
         err = audit_seal(lock, &a);
-    } else if (request == OL_SERVICE_OTC_SET && len == 5 + OL_OTC_KEY_BYTES) {
+    } else if (request == OL_SERVICE_OTC_SET && len == 9 + OL_OTC_KEY_BYTES) {
         // The owner's fleet service sets the lock's number and key, in a
         // session a manager opened with the door open (docs/FLEET.md).
         if (ol_onetime_held(lock, get32(req + 1), req + 5)) {
             err = refuse(lock, &a, request, SERVICE_RELEASE_FIRST, "RELEASE FIRST");
         } else {
-            err = ol_onetime_set(lock, get32(req + 1), req + 5);
+            err = ol_onetime_set(lock, get32(req + 1), req + 5, get32(req + 5 + OL_OTC_KEY_BYTES));
             say(&a, OL_SERVICE_OK, "ONE-TIME CODES ON");
             put32(&a, lock->otc.next); // the fleet issues none below it
             err = err ? err : record(lock, request, SERVICE_DONE);

@@ -71,7 +71,7 @@ static void workload(trial *t) {
     rig_wait(r, 3000);
     rig_keys(r, "*"); // no recovery code kept: not what this test is about
     rig_wait(r, 4000);
-    rig_note(r, ol_onetime_set(&r->lock, LOCK_NUMBER, otc_key()));
+    rig_note(r, ol_onetime_set(&r->lock, LOCK_NUMBER, otc_key(), 0));
     rig_door(r, false);
     rig_wait(r, 3000);
     for (uint32_t c = 0; c < OPENINGS; c++) {

@@ -80,7 +80,8 @@ enum { MODE_PLAIN = 0, MODE_ID = 1, MODE_ONE_TIME_CODE = 2 };
 static bool set_one_time_codes(void) {
     static const uint8_t key[OL_OTC_KEY_BYTES] = {7, 1, 2, 3, 4, 5, 6, 7, 8, 9};
     ol_event fn = {.type = OL_EV_FUNCTION, .function = 19};
-    uint8_t req[5 + OL_OTC_KEY_BYTES] = {OL_SERVICE_OTC_SET, 0x39, 0x30, 0, 0}; // lock 12345
+    uint8_t req[9 + OL_OTC_KEY_BYTES] = {OL_SERVICE_OTC_SET, 0x39, 0x30, 0,
+                                         0}; // lock 12345, counter 0
     memcpy(req + 5, key, sizeof key);
     uint8_t resp[OL_SERVICE_RESPONSE_MAX];
     size_t rlen;

@@ -187,7 +187,8 @@ run "" lock provision 12345 "$tmp/lock-12345.otc"
 expect 0 "provisioning file" "lock provision"
 [ "$(sed -n 1p "$tmp/lock-12345.otc")" = "ownerlock otc provisioning 1" ] &&
     [ "$(sed -n 2p "$tmp/lock-12345.otc")" = "lock 12345" ] &&
-    [ "$(wc -l <"$tmp/lock-12345.otc")" = 3 ] && ok || bad "the provisioning file's format"
+    [ "$(sed -n 4p "$tmp/lock-12345.otc")" = "counter 0" ] &&
+    [ "$(wc -l <"$tmp/lock-12345.otc")" = 4 ] && ok || bad "the provisioning file's format"
 key=$(sed -n 's/^key //p' "$tmp/lock-12345.otc")
 [ ${#key} = 64 ] && ok || bad "the provisioning file's key is not 64 hex digits: '$key'"
 [ "$(stat -c %a "$tmp/lock-12345.otc")" = 600 ] && ok || bad "the provisioning file is not 600"
@@ -386,11 +387,13 @@ cat "$tmp"/par* >>"$tmp/all"
 
 # ---- the lock's look-ahead: no code out of its reach ----
 # The lock takes a code only up to 7 counters past the oldest it has not
-# used (OL_OTC_LOOKAHEAD 8); the service keeps the last of them for a
-# release (twenty-third outside evaluation: eight unapproved dispatches put
-# every later code out of reach, for good).
+# used (OL_OTC_LOOKAHEAD 8): the service issues no code beyond (twenty-third
+# outside evaluation: eight unapproved dispatches put every later code out
+# of reach, for good), and the owner shows a lost one again.
 run "" lock add 779 "Look-ahead vault"
 run "" person slot Alice 779 4
+run "" person add "Mona Ager"
+run "" person slot "Mona Ager" 779 0
 run "" lock provision 779 "$tmp/779-first.otc"
 key779=$(sed -n 's/^key //p' "$tmp/779-first.otc")
 run "ada-password-333" setting dual-dispatch on --as ada
@@ -404,34 +407,49 @@ grep -q "^$pending	779	Alice	4	-	dora	-	" "$tmp/out" && ok ||
     bad "a waiting dispatch's row shows a counter: $(grep "^$pending	" "$tmp/out")"
 run "ada-password-333" setting dual-dispatch off --as ada
 run "bob-password-4444" setting dual-dispatch off --as bob
-for i in 0 1 2 3 4 5 6; do
+for i in 0 1 2 3 4 5 6 7; do
     run "dora-password-1" dispatch 779 Alice --as dora
     expect 0 "counter $i" "code $i of lock 779"
     first779=${first779:-$(sed -n 's/^dispatch \([0-9]*\):.*/\1/p' "$tmp/out")}
 done
 before=$(counts)
 run "dora-password-1" dispatch 779 Alice --as dora
-expect 2 "7 codes are out with no seal after them" "an eighth code with no seal"
-unchanged "an eighth code with no seal"
-run "eve-password-22" release 779 Alice --as eve
-expect 0 "release code " "a release with seven codes out"
-[ "$(sed -n 's/^release code //p' "$tmp/out")" = "$(otc "$key779" R 779 7 4 0)" ] && ok ||
-    bad "the release code (counter 7) is not HMAC's: $(cat "$tmp/out")"
-grep -q "counter 7" "$tmp/out" && ok || bad "the release did not take counter 7: $(cat "$tmp/out")"
-run "dora-password-1" dispatch 779 Alice --as dora
-expect 2 "is being released" "a code to open while a release code is out"
-run "eve-password-22" release 779 Alice --as eve
+expect 2 "8 codes are out with no seal after them" "a ninth code with no seal"
+run "eve-password-22" release 779 "Mona Ager" --as eve
 expect 2 "codes are out" "a release past the look-ahead"
-run "" lock provision 779 "$tmp/779.otc"
-expect 2 "does not show it used" "a new key before the trail shows the release"
-[ -e "$tmp/779.otc" ] && bad "a provisioning file was written for a lock not released" || ok
-# A seal raises the floor: one more counter is in reach (a second release).
+# A release is a manager's: it is typed in a service session (twenty-fourth).
+run "eve-password-22" release 779 Alice --as eve
+expect 2 "a manager opens (slot 00 or 01)" "a release for a user's slot"
+unchanged "codes past the look-ahead"
+# The codes out all lost: the owner shows one again, recorded.
+run "" reissue "$first779"
+expect 0 "counter 0 (again)" "reissue"
+[ "$(sed -n 's/^code //p' "$tmp/out")" = "$(otc "$key779" C 779 0 4 0)" ] && ok ||
+    bad "the reissued code is not counter 0's: $(cat "$tmp/out")"
+[ "$(sql "SELECT count(*) FROM fleet.actions WHERE kind = 'code reissued' AND actor = 'owner'")" = 1 ] &&
+    ok || bad "the reissue is not recorded"
+run "" reissue "$pending"
+expect 2 "never shown" "reissue of a code never shown"
+# A seal raises the floor: one more counter is in reach.
 run "dora-password-1" seal "$first779" "01$(otc "$key779" S 779 0 4 1)" --as dora
 expect 0 "closed: the seal is valid" "the seal of lock 779's first code"
 [ "$(sql "SELECT floor FROM fleet.locks WHERE number = 779")" = 1 ] && ok ||
     bad "a seal did not raise the floor to 1"
-run "eve-password-22" release 779 Alice --as eve
-expect 0 "counter 8" "a second release once the floor rose"
+run "" reissue "$first779"
+expect 2 "it is closed" "reissue of a closed dispatch"
+run "eve-password-22" release 779 "Mona Ager" --as eve
+expect 0 "counter 8" "a release once the floor rose"
+[ "$(sed -n 's/^release code //p' "$tmp/out")" = "$(otc "$key779" R 779 8 0 0)" ] && ok ||
+    bad "the release code (counter 8) is not HMAC's: $(cat "$tmp/out")"
+# A release out blocks nothing (twenty-fourth: the safe must open for it), and
+# a provisioning then gives the key the lock has, with the fleet's counter.
+run "dora-password-1" seal $((first779 + 1)) "01$(otc "$key779" S 779 1 4 1)" --as dora
+run "dora-password-1" dispatch 779 Alice --as dora
+expect 0 "counter 9" "a code to open while a release code is out"
+run "" lock provision 779 "$tmp/779.otc"
+expect 0 "does not show it used" "a provisioning before the trail shows the release"
+[ "$(sed -n 's/^key //p' "$tmp/779.otc")" = "$key779" ] && [ "$(sed -n 4p "$tmp/779.otc")" = "counter 10" ] &&
+    ok || bad "the provisioning before the release's use: not the lock's key and counter: $(sed -n 2,4p "$tmp/779.otc" | cut -c1-20)"
 # A lock whose counter is ahead of the fleet's (it answered the provisioning
 # with it): the fleet's goes up to it, never down.
 run "" lock add 781 "A second-hand lock"
@@ -553,7 +571,8 @@ expect 0 "forgotten" "dispatcher unlock after the wrong passwords at once"
 
 # ---- every kind of action is in the log ----
 for kind in init "lock add" provision "person add" "person slot" "dispatcher add" setting \
-    "lock counter" dispatch release approve "code shown" "seal ok" "seal bad" "password refused" refused \
+    "lock counter" dispatch release approve "code shown" "code reissued" "seal ok" "seal bad" \
+    "password refused" refused \
     "locked out" "dispatcher unlock"; do
     [ "$(sql "SELECT count(*) > 0 FROM fleet.actions WHERE kind = '$kind'")" = t ] && ok ||
         bad "no '$kind' action"
@@ -590,10 +609,10 @@ expect 0 "fleet schema created" "init (schema1)"
 run "dora-password-1" dispatcher add dora dispatcher
 sql "DROP INDEX fleet.dispatches_open; DROP TABLE fleet.unknown_names;
      ALTER TABLE fleet.dispatchers DROP COLUMN wrong_passwords, DROP COLUMN last_wrong_at;
-     ALTER TABLE fleet.locks DROP COLUMN floor, DROP COLUMN key_from;
+     ALTER TABLE fleet.locks DROP COLUMN floor, DROP COLUMN key_from, DROP COLUMN audit_identity;
      DROP INDEX fleet.seal_entries_wrong;
      ALTER TABLE fleet.dispatches DROP CONSTRAINT dispatches_counter_when_shown,
-         DROP COLUMN purpose, DROP COLUMN closed_by_audit;
+         DROP COLUMN purpose, DROP COLUMN closed_by_audit, DROP COLUMN shown_after_seq;
      UPDATE fleet.meta SET version = 1"
 before=$(counts)
 run "not-doras" approve 1 --as dora
@@ -744,7 +763,9 @@ SIMEOF
         bad "the simulated lock's release: $(tail -n 5 "$tmp/lock3.out")"
     fi
     run "" lock provision 777 "$tmp/777-early.otc"
-    expect 2 "does not show it used" "a new key before the trail is taken in"
+    expect 0 "does not show it used" "a provisioning before the trail is taken in"
+    [ "$(sed -n 's/^key //p' "$tmp/777-early.otc")" = "$(sed -n 's/^key //p' "$tmp/lock-777.otc")" ] &&
+        ok || bad "a new key before the trail showed the release"
     run "" audit ingest 777 "$tmp/777-2.audit" "$owner"
     expect 0 "2 dispatches closed by the trail" "the trail closes the unsealed code and the release"
     run "" dispatches
@@ -776,10 +797,35 @@ keys 482915#
 keys $code4#
 expect event audit kind=one_time_code slot=0 arg=4
 expect bolt retracted
+door open
+door close
+wait 3s
+keys 482915#
+keys $(otc "$(sed -n 's/^key //p' "$tmp/777-new.otc")" C 777 5 0 0)#
+expect event audit kind=one_time_code slot=0 arg=5
+door open
+service plug
+keys *19 482915#
+service export audit $tmp/777-3.audit
 SIMEOF
     if "$sim" --seed 1 --state "$tmp/lock-777" --script "$tmp/lock4.sim" >"$tmp/lock4.out" 2>&1; then ok; else
         bad "the simulated lock's new key: $(tail -n 5 "$tmp/lock4.out")"
     fi
+    # A code computed from a kept provisioning file opened: no dispatch
+    # explains it, and the trail says so (twenty-fourth outside evaluation).
+    run "" audit ingest 777 "$tmp/777-3.audit" "$owner"
+    expect 0 "WARNING: record [0-9]*: a one-time code used (slot 0, counter's low bits 5) that no dispatch" \
+        "an opening no dispatch explains"
+    [ "$(sql "SELECT count(*) FROM fleet.actions WHERE kind = 'audit ingest' AND detail LIKE '%one-time codes used that no dispatch explains%'")" = 1 ] &&
+        ok || bad "the unexplained opening is not in the action's detail"
+    # Another lock's export (another safe: another identity) is refused.
+    printf '%s\n' "keys 482915# 482915#" "wait 3s" "keys *" "wait 4s" "service plug" \
+        "keys *19 482915#" "service export audit $tmp/other.audit" >"$tmp/other.sim"
+    "$sim" --seed 2 --script "$tmp/other.sim" >/dev/null 2>&1 || bad "the other lock's export"
+    before=$(counts)
+    run "" audit ingest 777 "$tmp/other.audit" "$owner"
+    expect 2 "is an export of another lock" "another lock's export"
+    unchanged "another lock's export"
     # The trail as stored, as the owner's report (the page `ownerlock audit
     # verify --html` writes): its plots, its counts, the database untouched.
     before=$(counts)

@@ -19,6 +19,8 @@ printf 'ownerlock otc provisioning 1\nlock 12345\nkey %s\n' \
     000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f >fleet.otc
 printf 'ownerlock otc provisioning 1\nlock 12345\nkey %s\n' \
     ff0102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f >other.otc
+printf 'ownerlock otc provisioning 1\nlock 12345\nkey %s\ncounter 20\n' \
+    000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f >raised.otc
 # otc KIND COUNTER SLOT [RECORDS]: the eight digits (docs/FLEET.md).
 otc() {
     python3 - "$@" <<'PY'
@@ -271,6 +273,27 @@ keys 482915#
 keys $(otc C 5 0)#
 expect event audit kind=one_time_code slot=0 arg=5
 expect bolt retracted
+# The fleet's counter in the file raises the lock's, never lowers it: a lock
+# erased and set up again takes no code issued before (twenty-fourth).
+door open
+service plug
+keys *19 482915#
+service otc off
+keys $(otc R 6 0)#
+expect display ONE-TIME CODES \| OFF
+service otc raised.otc
+expect event otc ok=true next=20
+door close
+wait 3s
+keys 482915#
+keys $(otc C 20 0)#
+expect event audit kind=one_time_code slot=0 arg=20
+expect bolt retracted
+door open
+service plug
+keys *19 482915#
+service otc fleet.otc
+expect event otc ok=true next=21
 EOF
 play release.sim
 echo "one-time codes: all passed"

@@ -540,7 +540,7 @@ fleet_status cmd_lock_provision(fleet *f, const fleet_args *a) {
                          "   AND d.purpose = 'release' AND d.counter >= l.key_from),"
                          " EXISTS (SELECT 1 FROM fleet.dispatches d WHERE d.lock = l.number"
                          "   AND d.purpose = 'release' AND d.counter >= l.key_from"
-                         "   AND d.sealed_at IS NOT NULL)"
+                         "   AND d.sealed_at IS NOT NULL), next_counter"
                          " FROM fleet.locks l WHERE number = $1 FOR UPDATE",
                          1, p);
     if (r == NULL) {
@@ -556,20 +556,18 @@ fleet_status cmd_lock_provision(fleet *f, const fleet_args *a) {
     // A released lock gets a new key (its counters go on at the lock: the
     // lock's count is not the key's), and only once its trail shows the
     // release used: a lock still holding the old key refuses another
-    // (RELEASE FIRST), and the old key would be gone.
+    // (RELEASE FIRST), and the old key would be gone. Until then the file
+    // holds the key the lock has (twenty-fourth outside evaluation: a refusal
+    // here, with the release not used, left a lock nothing could provision).
+    // The file carries the fleet's next counter: the lock's rises to it, so a
+    // lock erased and set up again takes no code issued before.
     bool releasing = row_true(r, 0, 2), released = row_true(r, 0, 3);
+    char next_counter[12];
+    snprintf(next_counter, sizeof next_counter, "%s", PQgetvalue(r, 0, 4));
     char nonce[FLEET_NONCE_HEX], box[FLEET_KEY_BOX_HEX];
     snprintf(nonce, sizeof nonce, "%s", PQgetvalue(r, 0, 0));
     snprintf(box, sizeof box, "%s", PQgetvalue(r, 0, 1));
     PQclear(r);
-    if (releasing && !released) {
-        db_rollback(f);
-        fleet_say("lock %s: a release code is out and the lock's trail does not show it used "
-                  "yet: release the lock at its keypad, take its audit trail in (audit "
-                  "ingest), then provision it: nothing written",
-                  number);
-        return FLEET_INPUT;
-    }
     if (released) {
         st = vault_new_otc_key(f, lock, nonce, box);
         const char *p_key[] = {number, nonce, box};
@@ -615,9 +613,10 @@ fleet_status cmd_lock_provision(fleet *f, const fleet_args *a) {
     }
     if (st == FLEET_OK) {
         char hex[2 * OL_OTC_KEY_BYTES + 1];
-        char file[sizeof PROVISION_MAGIC + 24 + sizeof hex + 8];
+        char file[sizeof PROVISION_MAGIC + 24 + sizeof hex + 8 + 24];
         hex_encode(hex, key, sizeof key);
-        int n = snprintf(file, sizeof file, "%s\nlock %s\nkey %s\n", PROVISION_MAGIC, number, hex);
+        int n = snprintf(file, sizeof file, "%s\nlock %s\nkey %s\ncounter %s\n", PROVISION_MAGIC,
+                         number, hex, next_counter);
         size_t left = (size_t)n;
         const char *s = file;
         while (left > 0) {
@@ -652,6 +651,12 @@ fleet_status cmd_lock_provision(fleet *f, const fleet_args *a) {
     printf("lock %s: provisioning file %s written; it holds the lock's OTC key: set it "
            "through the lock's service port, then destroy the file\n",
            number, path);
+    if (releasing && !released) {
+        printf("lock %s: a release code is out and the lock's trail does not show it used: "
+               "the file holds the key the lock has; a new key once the trail, taken in "
+               "(audit ingest), shows the release\n",
+               number);
+    }
     return FLEET_OK;
 }
 
@@ -963,17 +968,13 @@ static fleet_status raise_floor(fleet *f, const char *number) {
         1, p);
 }
 
-_Static_assert(OL_OTC_LOOKAHEAD >= 2, "the service keeps one counter of the look-ahead for a "
-                                      "release");
-
 // The code of dispatch `id` is shown now: it takes the lock's next counter,
 // recorded, then its digits go into the reply. Counters are taken only here,
 // so a dispatch waiting for approval holds none, and never past what the lock
 // can take: it accepts OL_OTC_LOOKAHEAD counters from the oldest it has not
-// used, at or above floor; the last of them is kept for a release, so a lock
-// whose codes were all lost can still be released (twenty-third outside
-// evaluation: eight dispatches left unapproved put every later code out of
-// the lock's reach, for good). While a release code is out, no code to open.
+// used, at or above floor (twenty-third outside evaluation: eight
+// dispatches left unapproved put every later code out of the lock's reach,
+// for good). Codes out and lost: the owner shows one again (`reissue`).
 static fleet_status show_code(fleet *f, const who *w, const char *id, bool release, uint32_t lock,
                               uint8_t slot, const char *key_nonce, const char *key_box,
                               text *reply) {
@@ -981,48 +982,44 @@ static fleet_status show_code(fleet *f, const who *w, const char *id, bool relea
     snprintf(number, sizeof number, "%" PRIu32, lock);
     const char *p_lock[] = {number};
     PGresult *r = db_run(f, "take the lock's counter",
-                         "SELECT next_counter, floor, EXISTS (SELECT 1 FROM fleet.dispatches d"
-                         " WHERE d.lock = l.number AND d.purpose = 'release'"
-                         " AND d.counter >= l.key_from)"
-                         " FROM fleet.locks l WHERE number = $1 FOR UPDATE",
+                         "SELECT next_counter, floor FROM fleet.locks l WHERE number = $1"
+                         " FOR UPDATE",
                          1, p_lock);
     if (r == NULL) {
         return FLEET_SYSTEM;
     }
     uint64_t next = strtoull(PQgetvalue(r, 0, 0), NULL, 10);
     uint64_t floor = strtoull(PQgetvalue(r, 0, 1), NULL, 10);
-    bool releasing = row_true(r, 0, 2);
     PQclear(r);
-    uint64_t limit = floor + OL_OTC_LOOKAHEAD - (release ? 0u : 1u);
+    uint64_t limit = floor + OL_OTC_LOOKAHEAD;
     if (next > UINT32_MAX) {
         fleet_say("lock %s has issued its last counter: nothing changed", number);
-        return FLEET_INPUT;
-    }
-    if (releasing && !release) {
-        fleet_say("lock %s is being released (a release code is out): no code to open it "
-                  "until it is given a new key (lock provision): nothing changed",
-                  number);
         return FLEET_INPUT;
     }
     if (next >= limit) {
         fleet_say("lock %s: %u codes are out with no seal after them, and the lock takes a "
                   "code only up to %u past the oldest it has not used; enter a seal (or take "
-                  "the lock's audit trail in) first: nothing changed",
+                  "the lock's audit trail in) first, or the owner shows one of them again "
+                  "(reissue): nothing changed",
                   number, (unsigned)(next - floor), OL_OTC_LOOKAHEAD - 1u);
         return FLEET_INPUT;
     }
     char counter_text[12];
     snprintf(counter_text, sizeof counter_text, "%" PRIu64, next);
-    const char *p_shown[] = {counter_text, id};
+    const char *p_shown[] = {counter_text, id, number};
     fleet_status st = db_exec(f, "advance the counter",
                               "UPDATE fleet.locks SET next_counter = next_counter + 1"
                               " WHERE number = $1",
                               1, p_lock);
     if (st == FLEET_OK) {
-        st =
-            db_exec(f, "record the code shown",
-                    "UPDATE fleet.dispatches SET counter = $1, code_shown_at = now() WHERE id = $2",
-                    2, p_shown);
+        // What of the lock's trail the fleet holds now: the code's use comes
+        // after it (twenty-fourth outside evaluation: an old export's record of
+        // the counter 65,536 before closed this one).
+        st = db_exec(f, "record the code shown",
+                     "UPDATE fleet.dispatches SET counter = $1, code_shown_at = now(),"
+                     " shown_after_seq = (SELECT coalesce(max(seq), 0) FROM fleet.audit"
+                     "   WHERE lock = $3) WHERE id = $2",
+                     3, p_shown);
     }
     text shown = {0};
     text_add(&shown, "dispatch %s counter %s", id, counter_text);
@@ -1113,6 +1110,16 @@ static fleet_status dispatch_for(fleet *f, const fleet_args *a, text *reply, boo
     bool dual = row_true(dr, 0, 0);
     PQclear(dr);
     uint8_t slot = (uint8_t)row_u32(sr, 0, 1);
+    if (release && slot > 1) {
+        // Typed in a service session, which only a manager opens
+        // (twenty-fourth outside evaluation: one for slot 2 could never be).
+        PQclear(sr);
+        PQclear(lr);
+        fleet_say("a release code is typed in a service session, which a manager opens (slot 00 "
+                  "or 01); \"%s\" has slot %u on lock %s: nothing changed",
+                  a->pos[1], (unsigned)slot, number);
+        return FLEET_INPUT;
+    }
     char person[24], slot_text[4];
     snprintf(person, sizeof person, "%s", PQgetvalue(sr, 0, 0));
     snprintf(slot_text, sizeof slot_text, "%u", (unsigned)slot);
@@ -1301,6 +1308,47 @@ static fleet_status code(fleet *f, const fleet_args *a, text *reply) {
 
 fleet_status cmd_code(fleet *f, const fleet_args *a) {
     return run_command(f, a, code);
+}
+
+// The owner shows an open dispatch's code again: the way out when every code
+// the lock can still take was shown and lost (a dispatcher alone, without
+// dual dispatch, could otherwise put a lock out of reach by asking for eight
+// and keeping them). Recorded; the code is the dispatch's, its counter unchanged.
+static fleet_status reissue(fleet *f, const fleet_args *a, text *reply) {
+    char id[24];
+    fleet_status st = parse_id(a->pos[0], id);
+    dispatch_row d;
+    if (st == FLEET_OK) {
+        st = load_dispatch(f, id, &d);
+    }
+    if (st != FLEET_OK) {
+        return st;
+    }
+    if (!d.code_shown || d.sealed) {
+        fleet_say("dispatch %s: %s: nothing changed", id,
+                  d.sealed ? "it is closed"
+                           : "its code was never shown (code, after the approval)");
+        return FLEET_INPUT;
+    }
+    uint8_t key[OL_OTC_KEY_BYTES];
+    st = vault_open_otc_key(f, d.lock, d.key_nonce, d.key_box, key);
+    text detail = {0};
+    text_add(&detail, "dispatch %s counter %" PRIu32, id, d.counter);
+    if (st == FLEET_OK) {
+        st = record(f, "owner", "code reissued", &detail);
+    }
+    if (st == FLEET_OK) {
+        snprintf(f->result.dispatch, sizeof f->result.dispatch, "%s", id);
+        text_add(reply, "dispatch %s: lock %" PRIu32 ", slot %u, counter %" PRIu32 " (again)\n", id,
+                 d.lock, (unsigned)d.slot, d.counter);
+        add_code(f, reply, d.release, d.lock, d.counter, d.slot, key);
+    }
+    sodium_memzero(key, sizeof key);
+    return st;
+}
+
+fleet_status cmd_reissue(fleet *f, const fleet_args *a) {
+    return run_command(f, a, reissue);
 }
 
 #define SEAL_WRONG_MAX 5
@@ -1572,9 +1620,10 @@ static void tool_path(char out[4096]) {
     snprintf(out, 4096, "%s/ownerlock", slash != NULL ? self : ".");
 }
 
-// Runs `ownerlock audit verify --key KEY --csv CSV EXPORT`; FLEET_OK when it
-// verified (its own message on standard error otherwise).
-static fleet_status verify_export(const char *export, const char *key, const char *csv) {
+// Runs `ownerlock audit verify --key KEY --csv CSV --json JSON EXPORT`;
+// FLEET_OK when it verified (its own message on standard error otherwise).
+static fleet_status verify_export(const char *export, const char *key, const char *csv,
+                                  const char *json) {
     char tool[4096];
     tool_path(tool);
     pid_t pid = fork();
@@ -1587,7 +1636,8 @@ static fleet_status verify_export(const char *export, const char *key, const cha
         if (devnull >= 0) {
             dup2(devnull, STDOUT_FILENO); // its report; its refusals stay on stderr
         }
-        execl(tool, tool, "audit", "verify", "--key", key, "--csv", csv, export, (char *)NULL);
+        execl(tool, tool, "audit", "verify", "--key", key, "--csv", csv, "--json", json, export,
+              (char *)NULL);
         fprintf(stderr, "ownerlock-fleet: cannot run %s: %s\n", tool, strerror(errno));
         _exit(127);
     }
@@ -1696,6 +1746,7 @@ static fleet_status close_from_trail(fleet *f, const char *number, int *closed) 
         "   ORDER BY s.seq LIMIT 1) c"
         " WHERE l.number = $1 AND o.lock = $1 AND d.lock = $1 AND o.kind = 'one_time_code'"
         " AND d.sealed_at IS NULL AND d.counter IS NOT NULL AND d.counter % 65536 = o.arg"
+        " AND d.slot = o.slot AND o.seq > coalesce(d.shown_after_seq, 0)"
         " AND d.counter >= l.next_counter - 65536"
         " AND (c.kind = 'close_seal') = (d.purpose = 'open')"
         " RETURNING d.id",
@@ -1708,6 +1759,57 @@ static fleet_status close_from_trail(fleet *f, const char *number, int *closed) 
     return raise_floor(f, number);
 }
 
+// The lock's identity (64 hex digits: its key the export is sealed to) from
+// the tool's JSON, which begins {"lock":"...".
+static bool export_identity(const char *json, char out[65]) {
+    FILE *in = fopen(json, "r");
+    char head[80] = "";
+    size_t n = in != NULL ? fread(head, 1, sizeof head - 1, in) : 0;
+    if (in != NULL) {
+        fclose(in);
+    }
+    head[n] = '\0';
+    if (strncmp(head, "{\"lock\":\"", 9) != 0 || strlen(head) < 9 + 64 || head[9 + 64] != '"') {
+        return false;
+    }
+    memcpy(out, head + 9, 64);
+    out[64] = '\0';
+    return strspn(out, "0123456789abcdef") == 64;
+}
+
+// One-time codes the trail shows used that no dispatch of this fleet explains
+// (its counter's low bits and slot): an opening the fleet did not issue, with
+// a key that left it (a provisioning file kept). Records after `after`.
+static fleet_status unexplained(fleet *f, const char *number, const char *after, text *reply,
+                                text *detail, int *count) {
+    const char *p[] = {number, after};
+    PGresult *r = db_run(f, "find openings no dispatch explains",
+                         "SELECT o.seq, coalesce(o.slot::text, '-'), o.arg FROM fleet.audit o"
+                         " JOIN fleet.locks l ON l.number = o.lock"
+                         " WHERE o.lock = $1 AND o.kind = 'one_time_code' AND o.seq > $2"
+                         " AND NOT EXISTS (SELECT 1 FROM fleet.dispatches d WHERE d.lock = $1"
+                         "   AND d.counter % 65536 = o.arg AND d.slot = o.slot"
+                         "   AND d.counter >= l.next_counter - 65536)"
+                         " ORDER BY o.seq",
+                         2, p);
+    if (r == NULL) {
+        return FLEET_SYSTEM;
+    }
+    *count = PQntuples(r);
+    for (int i = 0; i < *count; i++) {
+        text_add(reply,
+                 "WARNING: record %s: a one-time code used (slot %s, counter's low bits %s) "
+                 "that no dispatch of this fleet explains\n",
+                 PQgetvalue(r, i, 0), PQgetvalue(r, i, 1), PQgetvalue(r, i, 2));
+    }
+    if (*count > 0) {
+        text_add(detail, ", %d one-time codes used that no dispatch explains (first: record %s)",
+                 *count, PQgetvalue(r, 0, 0));
+    }
+    PQclear(r);
+    return FLEET_OK;
+}
+
 static fleet_status audit_ingest(fleet *f, const fleet_args *a, text *reply) {
     uint32_t lock;
     fleet_status st = fleet_parse_lock(a->pos[0], &lock);
@@ -1717,24 +1819,60 @@ static fleet_status audit_ingest(fleet *f, const fleet_args *a, text *reply) {
     char number[12];
     snprintf(number, sizeof number, "%" PRIu32, lock);
     const char *p[] = {number};
-    int found;
-    st =
-        count_rows(f, "find the lock", "SELECT 1 FROM fleet.locks WHERE number = $1", 1, p, &found);
-    if (st != FLEET_OK) {
-        return st;
+    PGresult *lr = db_run(f, "find the lock",
+                          "SELECT coalesce(audit_identity, ''),"
+                          " (SELECT coalesce(max(seq), 0) FROM fleet.audit WHERE lock = $1)"
+                          " FROM fleet.locks WHERE number = $1 FOR UPDATE",
+                          1, p);
+    if (lr == NULL) {
+        return FLEET_SYSTEM;
     }
-    if (!found) {
+    if (PQntuples(lr) != 1) {
+        PQclear(lr);
         fleet_say("no lock %s: nothing stored", number);
         return FLEET_INPUT;
     }
-    char csv[] = "/tmp/ownerlock-fleet-audit.XXXXXX";
-    int fd = mkstemp(csv);
-    if (fd < 0) {
+    char known[65], stored_to[24];
+    snprintf(known, sizeof known, "%s", PQgetvalue(lr, 0, 0));
+    snprintf(stored_to, sizeof stored_to, "%s", PQgetvalue(lr, 0, 1));
+    PQclear(lr);
+    char csv[] = "/tmp/ownerlock-fleet-audit.XXXXXX", json[] = "/tmp/ownerlock-fleet-json.XXXXXX";
+    int fd = mkstemp(csv), fd2 = fd >= 0 ? mkstemp(json) : -1;
+    if (fd < 0 || fd2 < 0) {
         fleet_say("a temporary file: %s", strerror(errno));
+        if (fd >= 0) {
+            close(fd);
+            unlink(csv);
+        }
         return FLEET_SYSTEM;
     }
     close(fd);
-    st = verify_export(a->pos[1], a->pos[2], csv);
+    close(fd2);
+    st = verify_export(a->pos[1], a->pos[2], csv, json);
+    // Which lock the export is of: its identity, the first one taken in kept
+    // (twenty-fourth outside evaluation: another lock's genuine export, taken
+    // in as this one's, closed its dispatches and confirmed its release).
+    char identity[65] = "";
+    if (st == FLEET_OK && !export_identity(json, identity)) {
+        fleet_say("the owner's tool wrote no lock identity this program can read");
+        st = FLEET_SYSTEM;
+    }
+    unlink(json);
+    if (st == FLEET_OK && known[0] != '\0' && strcmp(known, identity) != 0) {
+        fleet_say("%s is an export of another lock (identity %.16s..., lock %s's is %.16s...): "
+                  "nothing stored",
+                  a->pos[1], identity, number, known);
+        st = FLEET_INPUT;
+    }
+    if (st == FLEET_OK && known[0] == '\0') {
+        const char *p_id[] = {number, identity};
+        st = db_exec(f, "keep the lock's identity",
+                     "UPDATE fleet.locks SET audit_identity = $2 WHERE number = $1", 2, p_id);
+    }
+    if (st != FLEET_OK) {
+        unlink(csv);
+        return st;
+    }
     uint32_t read = 0, added = 0;
     FILE *in = st == FLEET_OK ? fopen(csv, "r") : NULL;
     if (st == FLEET_OK && in == NULL) {
@@ -1746,7 +1884,7 @@ static fleet_status audit_ingest(fleet *f, const fleet_args *a, text *reply) {
         fclose(in);
     }
     unlink(csv);
-    int closed = 0;
+    int closed = 0, strays = 0;
     if (st == FLEET_OK) {
         st = close_from_trail(f, number, &closed);
     }
@@ -1757,11 +1895,17 @@ static fleet_status audit_ingest(fleet *f, const fleet_args *a, text *reply) {
     text_add(&detail,
              "lock %s: %" PRIu32 " records verified, %" PRIu32 " new, %d dispatches closed", number,
              read, added, closed);
-    st = record(f, "owner", "audit ingest", &detail);
+    if (known[0] == '\0') {
+        text_add(&detail, ", identity %s", identity);
+    }
     text_add(reply,
              "lock %s: %" PRIu32 " records verified, %" PRIu32 " new; %d dispatches closed by "
              "the trail\n",
              number, read, added, closed);
+    st = unexplained(f, number, stored_to, reply, &detail, &strays);
+    if (st == FLEET_OK) {
+        st = record(f, "owner", "audit ingest", &detail);
+    }
     return st;
 }
 

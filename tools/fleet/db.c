@@ -246,12 +246,16 @@ static const char *const schema_2[] = {
 static const char *const schema_3[] = {
     "ALTER TABLE fleet.locks"
     "  ADD COLUMN floor bigint NOT NULL DEFAULT 0 CHECK (floor BETWEEN 0 AND 4294967296),"
-    "  ADD COLUMN key_from bigint NOT NULL DEFAULT 0",
+    "  ADD COLUMN key_from bigint NOT NULL DEFAULT 0,"
+    // The lock's identity in its exports, the first one taken in kept.
+    "  ADD COLUMN audit_identity text CHECK (audit_identity ~ '^[0-9a-f]{64}$')",
     "UPDATE fleet.locks l SET floor = coalesce((SELECT max(counter) + 1 FROM fleet.dispatches d"
     "  WHERE d.lock = l.number AND d.sealed_at IS NOT NULL), 0)",
     "ALTER TABLE fleet.dispatches"
     "  ADD COLUMN purpose text NOT NULL DEFAULT 'open' CHECK (purpose IN ('open', 'release')),"
     "  ADD COLUMN closed_by_audit bigint,"
+    // The newest record of the lock's trail stored when the code was shown.
+    "  ADD COLUMN shown_after_seq bigint,"
     "  ALTER COLUMN counter DROP NOT NULL",
     "UPDATE fleet.dispatches SET counter = NULL WHERE code_shown_at IS NULL",
     "ALTER TABLE fleet.dispatches ADD CONSTRAINT dispatches_counter_when_shown"

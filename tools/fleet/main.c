@@ -28,6 +28,7 @@ static const char usage_text[] =
     "                               a new key once the lock's trail shows it released)\n"
     "  lock counter NUMBER COUNTER  the lock's counter, as its service port answered the\n"
     "                               provisioning, when it is above the fleet's\n"
+    "  reissue ID                   an open dispatch's code again (the codes out all lost)\n"
     "  person add NAME              a person who opens locks\n"
     "  person slot NAME LOCK SLOT   the person's code slot (0..31) on a lock\n"
     "  dispatcher add NAME ROLE     a dispatcher (ROLE: dispatcher or admin); the\n"
@@ -111,6 +112,7 @@ static const command commands[] = {
     {"lock", "add", 2, NEEDS_KEK, cmd_lock_add, "lock add NUMBER NAME"},
     {"lock", "provision", 2, NEEDS_KEK, cmd_lock_provision, "lock provision NUMBER FILE"},
     {"lock", "counter", 2, NEEDS_KEK, cmd_lock_counter, "lock counter NUMBER COUNTER"},
+    {"reissue", NULL, 1, NEEDS_KEK, cmd_reissue, "reissue ID"},
     {"person", "add", 1, NEEDS_KEK, cmd_person_add, "person add NAME"},
     {"person", "slot", 3, NEEDS_KEK, cmd_person_slot, "person slot NAME LOCK SLOT"},
     {"dispatcher", "add", 2, NEEDS_KEK | NEEDS_PASSWORD, cmd_dispatcher_add,

@@ -619,33 +619,40 @@ bool sim_world_service_pin_key(sim_world *w, const char *path, char *err, size_t
 }
 
 // A fleet service's provisioning file (docs/FLEET.md): "ownerlock otc provisioning 1",
-// then "lock N" and "key HEX" (64 digits), one per line. path NULL: off.
+// then "lock N", "key HEX" (64 digits) and "counter N" (the fleet's next
+// counter; a file without it: 0), one per line. path NULL: off.
 bool sim_world_service_otc(sim_world *w, const char *path, char *err, size_t errlen) {
-    uint8_t req[5 + OL_OTC_KEY_BYTES] = {OL_SERVICE_OTC_OFF};
+    uint8_t req[9 + OL_OTC_KEY_BYTES] = {OL_SERVICE_OTC_OFF};
     size_t len = 1;
     if (path) {
         FILE *f = fopen(path, "r");
-        char line[3][96] = {"", "", ""};
-        for (int i = 0; f && i < 3 && fgets(line[i], sizeof line[i], f); i++) {
+        char line[4][96] = {"", "", "", ""};
+        for (int i = 0; f && i < 4 && fgets(line[i], sizeof line[i], f); i++) {
         }
         int saved = errno;
         if (f) {
             fclose(f);
         }
-        unsigned long number = 0;
+        unsigned long number = 0, counter = 0;
         char *end = NULL;
         bool ok = strcmp(line[0], "ownerlock otc provisioning 1\n") == 0 &&
-                  strncmp(line[1], "lock ", 5) == 0 && strncmp(line[2], "key ", 4) == 0;
+                  strncmp(line[1], "lock ", 5) == 0 && strncmp(line[2], "key ", 4) == 0 &&
+                  (line[3][0] == '\0' || strncmp(line[3], "counter ", 8) == 0);
         if (ok) {
             errno = 0;
             number = strtoul(line[1] + 5, &end, 10);
             ok = errno == 0 && end != line[1] + 5 && *end == '\n' && number <= UINT32_MAX &&
                  parse_hex32(line[2] + 4, req + 5);
         }
+        if (ok && line[3][0] != '\0') {
+            counter = strtoul(line[3] + 8, &end, 10);
+            ok = errno == 0 && end != line[3] + 8 && *end == '\n' && counter <= UINT32_MAX;
+        }
         ol_wipe(line, sizeof line);
         if (!ok) {
             snprintf(err, errlen, "service otc: %s: %s", path,
-                     f ? "not a provisioning file (ownerlock otc provisioning 1, lock N, key HEX)"
+                     f ? "not a provisioning file (ownerlock otc provisioning 1, lock N, key HEX, "
+                         "counter N)"
                        : strerror(saved));
             ol_wipe(req, sizeof req);
             return false;
@@ -653,6 +660,7 @@ bool sim_world_service_otc(sim_world *w, const char *path, char *err, size_t err
         req[0] = OL_SERVICE_OTC_SET;
         for (int i = 0; i < 4; i++) {
             req[1 + i] = (uint8_t)(number >> (8 * i));
+            req[5 + OL_OTC_KEY_BYTES + i] = (uint8_t)(counter >> (8 * i));
         }
         len = sizeof req;
     }
