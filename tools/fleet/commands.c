@@ -1268,7 +1268,8 @@ static fleet_status approve(fleet *f, const fleet_args *a, text *reply) {
         st = record(f, w.actor, "approve", &detail);
     }
     snprintf(f->result.dispatch, sizeof f->result.dispatch, "%s", id);
-    text_add(reply, "dispatch %s approved; its code: code %s --as ", id, id);
+    text_add(reply, "%s %s approved; its code: code %s --as ", d.release ? "release" : "dispatch",
+             id, id);
     text_quoted(reply, d.requester);
     text_add(reply, "\n");
     return st;
