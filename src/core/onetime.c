@@ -42,8 +42,12 @@ static void match_one_time(ol_lock *lock, void *entry, verdict *v) {
     void (*derive)(uint8_t *, const uint8_t *, uint32_t, uint32_t, uint8_t) =
         lock->otc_release ? ol_otc_release : ol_otc_code;
     for (uint32_t i = 0; i < OL_OTC_LOOKAHEAD; i++) {
-        derive(want, lock->otc_key, lock->otc_lock, lock->otc.next + i, lock->otc_slot);
-        uint32_t m = ol_ct_eq_mask(want, got, sizeof want) & length_ok;
+        // Never past the last counter: the next after it would be 0, and every
+        // used code would open again (twenty-fifth outside evaluation).
+        uint32_t c = lock->otc.next + i;
+        uint32_t before_end = 0u - (uint32_t)(c >= lock->otc.next && c != UINT32_MAX);
+        derive(want, lock->otc_key, lock->otc_lock, c, lock->otc_slot);
+        uint32_t m = ol_ct_eq_mask(want, got, sizeof want) & length_ok & before_end;
         hit |= m;
         at |= m & i;
     }

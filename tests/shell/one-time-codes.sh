@@ -296,4 +296,34 @@ service otc fleet.otc
 expect event otc ok=true next=21
 EOF
 play release.sim
+# The last counter: nothing after it (it would be 0 again, and every used
+# code would open: twenty-fifth outside evaluation).
+printf 'ownerlock otc provisioning 1\nlock 12345\nkey %s\ncounter 4294967294\n' \
+    000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f >end.otc
+cat >end.sim <<EOF
+keys 482915# 482915#
+wait 3s
+keys *
+wait 4s
+service plug
+keys *19 482915#
+service otc end.otc
+expect event otc ok=true next=4294967294
+door close
+wait 3s
+keys 482915#
+keys $(otc C 4294967294 0)#
+expect bolt retracted
+door open
+door close
+wait 3s
+keys 482915#
+keys $(otc C 4294967295 0)#
+expect event audit kind=wrong_code
+keys 482915#
+keys $(otc C 0 0)#
+expect event audit kind=wrong_code
+expect bolt extended
+EOF
+play end.sim
 echo "one-time codes: all passed"
