@@ -441,6 +441,9 @@ run "eve-password-22" release 779 "Mona Ager" --as eve
 expect 0 "counter 8" "a release once the floor rose"
 [ "$(sed -n 's/^release code //p' "$tmp/out")" = "$(otc "$key779" R 779 8 0 0)" ] && ok ||
     bad "the release code (counter 8) is not HMAC's: $(cat "$tmp/out")"
+# One release out at a time (twenty-fifth: eight filled the look-ahead).
+run "eve-password-22" release 779 "Mona Ager" --as eve
+expect 2 "has a release out" "a second release while one is out"
 # A release out blocks nothing (twenty-fourth: the safe must open for it), and
 # a provisioning then gives the key the lock has, with the fleet's counter.
 run "dora-password-1" seal $((first779 + 1)) "01$(otc "$key779" S 779 1 4 1)" --as dora
@@ -463,6 +466,8 @@ run "" lock counter 781 12
 expect 2 "never goes down" "lock counter down"
 run "" lock counter 782 12
 expect 2 "no lock 782" "lock counter of an unknown lock"
+run "" lock counter 781 4294967290
+expect 2 "not a number 0..4294967287" "lock counter within the look-ahead of the last counter"
 unchanged "lock counter refused"
 
 # ---- wrong passwords: the limit (docs/FLEET.md, "Wrong passwords") ----
@@ -660,11 +665,16 @@ if [ -n "$sim" ]; then
     id=$(sed -n 's/^dispatch \([0-9]*\):.*/\1/p' "$tmp/out")
     # The lock: commissioned, the fleet's file through the port in a *19
     # session, then the code and the dispatched one-time code open it once.
+    # The lock's clock set to the service's (a manager's *08): the trail's
+    # times say a code was used after the fleet showed it.
     cat >"$tmp/lock.sim" <<SIMEOF
 keys 482915# 482915#
 wait 3s
 keys *
 wait 4s
+keys *08 482915# $(date -u +%Y%m%d)# $(date -u +%H%M)#
+expect display CLOCK SET
+wait 3s
 service plug
 keys *19 482915#
 service otc $tmp/lock-777.otc
@@ -800,9 +810,18 @@ expect bolt retracted
 door open
 door close
 wait 3s
+keys *08 482915# $(date -u -d '-1 hour' +%Y%m%d)# $(date -u -d '-1 hour' +%H%M)#
+expect display CLOCK SET
+wait 3s
 keys 482915#
 keys $(otc "$(sed -n 's/^key //p' "$tmp/777-new.otc")" C 777 5 0 0)#
 expect event audit kind=one_time_code slot=0 arg=5
+door open
+door close
+wait 3s
+keys 482915#
+keys $(otc "$(sed -n 's/^key //p' "$tmp/777-new.otc")" C 777 6 0 0)#
+expect event audit kind=one_time_code slot=0 arg=6
 door open
 service plug
 keys *19 482915#
@@ -811,13 +830,23 @@ SIMEOF
     if "$sim" --seed 1 --state "$tmp/lock-777" --script "$tmp/lock4.sim" >"$tmp/lock4.out" 2>&1; then ok; else
         bad "the simulated lock's new key: $(tail -n 5 "$tmp/lock4.out")"
     fi
-    # A code computed from a kept provisioning file opened: no dispatch
-    # explains it, and the trail says so (twenty-fourth outside evaluation).
+    # Codes computed from a kept provisioning file opened, an hour back by the
+    # lock's clock: counter 5, which the fleet then dispatched (its code dead:
+    # the dispatch is not closed by the earlier opening, twenty-fifth outside
+    # evaluation), and counter 6, which no dispatch explains.
+    run "dora-password-1" dispatch 777 "Sam Imms" --as dora
+    expect 0 "counter 5" "a dispatch of the counter a kept file used"
+    late=$(sed -n 's/^dispatch \([0-9]*\):.*/\1/p' "$tmp/out")
     run "" audit ingest 777 "$tmp/777-3.audit" "$owner"
-    expect 0 "WARNING: record [0-9]*: a one-time code used (slot 0, counter's low bits 5) that no dispatch" \
+    expect 0 "WARNING: record [0-9]*: a one-time code used (slot 0, counter's low bits 6) that no dispatch" \
         "an opening no dispatch explains"
-    [ "$(sql "SELECT count(*) FROM fleet.actions WHERE kind = 'audit ingest' AND detail LIKE '%one-time codes used that no dispatch explains%'")" = 1 ] &&
-        ok || bad "the unexplained opening is not in the action's detail"
+    expect 0 "WARNING: record [0-9]*: the code of dispatch $late used at .*, before the fleet showed it" \
+        "an opening before its code was shown"
+    expect 0 "note: record [0-9]*: the lock's clock was set" "the clock set pointed out"
+    [ "$(sql "SELECT sealed_at IS NULL FROM fleet.dispatches WHERE id = $late")" = t ] && ok ||
+        bad "a dispatch closed by an opening before its code was shown"
+    [ "$(sql "SELECT count(*) FROM fleet.actions WHERE kind = 'audit ingest' AND detail LIKE '%one-time codes used that no dispatch explains%' AND detail LIKE '%codes used before they were shown%'")" = 1 ] &&
+        ok || bad "the warnings are not in the action's detail"
     # Another lock's export (another safe: another identity) is refused.
     printf '%s\n' "keys 482915# 482915#" "wait 3s" "keys *" "wait 4s" "service plug" \
         "keys *19 482915#" "service export audit $tmp/other.audit" >"$tmp/other.sim"

@@ -473,8 +473,11 @@ static fleet_status lock_counter(fleet *f, const fleet_args *a, text *reply) {
     if (st != FLEET_OK) {
         return st;
     }
-    if (!fleet_parse_decimal(a->pos[1], 10, UINT32_MAX, &counter)) {
-        fleet_say("counter \"%s\": not a number 0..4294967295", a->pos[1]);
+    // Not within the look-ahead of the lock's last counter, which takes none
+    // past it.
+    if (!fleet_parse_decimal(a->pos[1], 10, UINT32_MAX - OL_OTC_LOOKAHEAD, &counter)) {
+        fleet_say("counter \"%s\": not a number 0..%u", a->pos[1],
+                  (unsigned)(UINT32_MAX - OL_OTC_LOOKAHEAD));
         return FLEET_INPUT;
     }
     char number[12], counter_text[12];
@@ -564,6 +567,12 @@ fleet_status cmd_lock_provision(fleet *f, const fleet_args *a) {
     bool releasing = row_true(r, 0, 2), released = row_true(r, 0, 3);
     char next_counter[12];
     snprintf(next_counter, sizeof next_counter, "%s", PQgetvalue(r, 0, 4));
+    if (strtoull(next_counter, NULL, 10) > UINT32_MAX) {
+        PQclear(r);
+        db_rollback(f);
+        fleet_say("lock %s has issued its last counter: nothing written", number);
+        return FLEET_INPUT;
+    }
     char nonce[FLEET_NONCE_HEX], box[FLEET_KEY_BOX_HEX];
     snprintf(nonce, sizeof nonce, "%s", PQgetvalue(r, 0, 0));
     snprintf(box, sizeof box, "%s", PQgetvalue(r, 0, 1));
@@ -992,7 +1001,7 @@ static fleet_status show_code(fleet *f, const who *w, const char *id, bool relea
     uint64_t floor = strtoull(PQgetvalue(r, 0, 1), NULL, 10);
     PQclear(r);
     uint64_t limit = floor + OL_OTC_LOOKAHEAD;
-    if (next > UINT32_MAX) {
+    if (next >= UINT32_MAX) { // the lock takes none at the last counter
         fleet_say("lock %s has issued its last counter: nothing changed", number);
         return FLEET_INPUT;
     }
@@ -1110,6 +1119,33 @@ static fleet_status dispatch_for(fleet *f, const fleet_args *a, text *reply, boo
     bool dual = row_true(dr, 0, 0);
     PQclear(dr);
     uint8_t slot = (uint8_t)row_u32(sr, 0, 1);
+    int releases_out = 0;
+    if (release) {
+        // One release out at a time (twenty-fifth outside evaluation: eight
+        // filled the lock's look-ahead, and no code to open it could be
+        // issued); a lost one is shown again (reissue).
+        PGresult *rr = db_run(f, "find a release out",
+                              "SELECT id FROM fleet.dispatches WHERE lock = $1"
+                              " AND purpose = 'release' AND sealed_at IS NULL",
+                              1, p_lock);
+        if (rr == NULL) {
+            PQclear(sr);
+            PQclear(lr);
+            return FLEET_SYSTEM;
+        }
+        releases_out = PQntuples(rr);
+        if (releases_out > 0) {
+            fleet_say("lock %s has a release out (dispatch %s): one at a time; a lost one is "
+                      "shown again (reissue): nothing changed",
+                      number, PQgetvalue(rr, 0, 0));
+        }
+        PQclear(rr);
+    }
+    if (releases_out > 0) {
+        PQclear(sr);
+        PQclear(lr);
+        return FLEET_INPUT;
+    }
     if (release && slot > 1) {
         // Typed in a service session, which only a manager opens
         // (twenty-fourth outside evaluation: one for slot 2 could never be).
@@ -1727,6 +1763,15 @@ static fleet_status take_records(fleet *f, const char *number, FILE *in, uint32_
     return FLEET_OK;
 }
 
+// A record `o` of the code of dispatch `d` used after the code was shown, by
+// the lock's clock (within 10 minutes of the service's): not a code
+// computed from a kept file before its dispatch (twenty-fifth outside
+// evaluation: a manager opened alone with it, then asked for a dispatch of
+// the same counter, which the trail closed). A lock's clock is set by a
+// manager (*08), and every setting is a record the ingest points out.
+#define USED_AFTER_SHOWN                                                                           \
+    "(o.at <> 'lost' AND (o.at || 'Z')::timestamptz >= d.code_shown_at - interval '10 minutes')"
+
 // What the lock's trail, verified, says of the dispatches: a one-time code
 // used (its record carries the counter's low 16 bits) and a close seal after
 // it closes an open dispatch with the seal's count (so a seal lost or never
@@ -1749,7 +1794,7 @@ static fleet_status close_from_trail(fleet *f, const char *number, int *closed) 
         " AND d.sealed_at IS NULL AND d.counter IS NOT NULL AND d.counter % 65536 = o.arg"
         " AND d.slot = o.slot AND o.seq > coalesce(d.shown_after_seq, 0)"
         " AND d.counter >= l.next_counter - 65536"
-        " AND (c.kind = 'close_seal') = (d.purpose = 'open')"
+        " AND (c.kind = 'close_seal') = (d.purpose = 'open') AND " USED_AFTER_SHOWN
         " RETURNING d.id",
         1, p);
     if (r == NULL) {
@@ -1806,6 +1851,46 @@ static fleet_status unexplained(fleet *f, const char *number, const char *after,
     if (*count > 0) {
         text_add(detail, ", %d one-time codes used that no dispatch explains (first: record %s)",
                  *count, PQgetvalue(r, 0, 0));
+    }
+    PQclear(r);
+    // A code used before the fleet showed it (by the lock's clock), and the
+    // lock's clock set: what the times above rest on.
+    r = db_run(f, "find codes used before they were shown",
+               "SELECT o.seq, d.id, o.at FROM fleet.audit o"
+               " JOIN fleet.locks l ON l.number = o.lock"
+               " JOIN fleet.dispatches d ON d.lock = o.lock AND d.counter % 65536 = o.arg"
+               "   AND d.slot = o.slot AND d.counter >= l.next_counter - 65536"
+               " WHERE o.lock = $1 AND o.kind = 'one_time_code' AND o.seq > $2"
+               " AND NOT " USED_AFTER_SHOWN " ORDER BY o.seq",
+               2, p);
+    if (r == NULL) {
+        return FLEET_SYSTEM;
+    }
+    for (int i = 0; i < PQntuples(r); i++) {
+        text_add(reply,
+                 "WARNING: record %s: the code of dispatch %s used at %s, before the fleet "
+                 "showed it (by the lock's clock): a code computed from the key, not "
+                 "dispatched\n",
+                 PQgetvalue(r, i, 0), PQgetvalue(r, i, 1), PQgetvalue(r, i, 2));
+    }
+    if (PQntuples(r) > 0) {
+        text_add(detail, ", %d codes used before they were shown (first: record %s)", PQntuples(r),
+                 PQgetvalue(r, 0, 0));
+        *count += PQntuples(r);
+    }
+    PQclear(r);
+    r = db_run(f, "find the clock set",
+               "SELECT seq FROM fleet.audit WHERE lock = $1 AND kind = 'clock_set' AND seq > $2"
+               " ORDER BY seq",
+               2, p);
+    if (r == NULL) {
+        return FLEET_SYSTEM;
+    }
+    for (int i = 0; i < PQntuples(r); i++) {
+        text_add(reply,
+                 "note: record %s: the lock's clock was set (its times are a manager's "
+                 "word from there)\n",
+                 PQgetvalue(r, i, 0));
     }
     PQclear(r);
     return FLEET_OK;
