@@ -855,6 +855,11 @@ SIMEOF
     run "" audit ingest 777 "$tmp/other.audit" "$owner"
     expect 2 "is an export of another lock" "another lock's export"
     unchanged "another lock's export"
+    # Lock 777's export as another lock's first: its identity is 777's.
+    before=$(counts)
+    run "" audit ingest 781 "$tmp/777.audit" "$owner"
+    expect 2 "is an export of lock 777" "a lock's export as another lock's first"
+    unchanged "a lock's export as another lock's first"
     # The trail as stored, as the owner's report (the page `ownerlock audit
     # verify --html` writes): its plots, its counts, the database untouched.
     before=$(counts)

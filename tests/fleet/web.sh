@@ -92,8 +92,15 @@ if ! "$sim" --seed 1 --script "$tmp/lock.sim" >"$tmp/lock.out" 2>&1; then
     echo "FAIL: the simulated lock's export: $(tail -n 5 "$tmp/lock.out")"
     exit 1
 fi
+# The same story on another safe (another seed: another identity) for 780:
+# the fleet takes no lock's export for another's.
+sed "s|$tmp/lock.audit|$tmp/lock-780.audit|" "$tmp/lock.sim" >"$tmp/lock-780.sim"
+if ! "$sim" --seed 2 --script "$tmp/lock-780.sim" >"$tmp/lock-780.out" 2>&1; then
+    echo "FAIL: the second simulated lock's export: $(tail -n 5 "$tmp/lock-780.out")"
+    exit 1
+fi
 owner_audit_key="$(cd "$(dirname "$0")/../.." && pwd)/tests/keys/sim-owner.key"
 setup "" audit ingest 777 "$tmp/lock.audit" "$owner_audit_key"
-setup "" audit ingest 780 "$tmp/lock.audit" "$owner_audit_key"
+setup "" audit ingest 780 "$tmp/lock-780.audit" "$owner_audit_key"
 
 PGBIN=$pgbin TMP=$tmp BROWSER=$browser python3 "$(dirname "$0")/web.py" "$fleet"

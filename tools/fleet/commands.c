@@ -1951,6 +1951,22 @@ static fleet_status audit_ingest(fleet *f, const fleet_args *a, text *reply) {
         st = FLEET_INPUT;
     }
     if (st == FLEET_OK && known[0] == '\0') {
+        // The first export: not one another lock's identity already holds.
+        const char *p_other[] = {number, identity};
+        PGresult *held = db_run(f, "find the identity",
+                                "SELECT number FROM fleet.locks WHERE audit_identity = $2"
+                                " AND number <> $1",
+                                2, p_other);
+        if (held == NULL) {
+            st = FLEET_SYSTEM;
+        } else if (PQntuples(held) > 0) {
+            fleet_say("%s is an export of lock %s (its identity %.16s...): nothing stored",
+                      a->pos[1], PQgetvalue(held, 0, 0), identity);
+            st = FLEET_INPUT;
+        }
+        PQclear(held);
+    }
+    if (st == FLEET_OK && known[0] == '\0') {
         const char *p_id[] = {number, identity};
         st = db_exec(f, "keep the lock's identity",
                      "UPDATE fleet.locks SET audit_identity = $2 WHERE number = $1", 2, p_id);
