@@ -1049,6 +1049,36 @@ static fleet_status show_code(fleet *f, const who *w, const char *id, bool relea
     return st;
 }
 
+// A release for `slot` on lock `number` may be asked for: one out at a time
+// (twenty-fifth outside evaluation: eight filled the lock's look-ahead, and
+// no code to open it could be issued; a lost one is shown again, reissue),
+// and a manager's slot only: it is typed in a service session, which only a
+// manager opens (twenty-fourth: one for slot 2 could never be).
+static fleet_status may_release(fleet *f, const char *number, const char *person, uint8_t slot) {
+    const char *p[] = {number};
+    PGresult *r = db_run(f, "find a release out",
+                         "SELECT id FROM fleet.dispatches WHERE lock = $1"
+                         " AND purpose = 'release' AND sealed_at IS NULL",
+                         1, p);
+    if (r == NULL) {
+        return FLEET_SYSTEM;
+    }
+    fleet_status st = FLEET_OK;
+    if (PQntuples(r) > 0) {
+        fleet_say("lock %s has a release out (dispatch %s): one at a time; a lost one is "
+                  "shown again (reissue): nothing changed",
+                  number, PQgetvalue(r, 0, 0));
+        st = FLEET_INPUT;
+    } else if (slot > 1) {
+        fleet_say("a release code is typed in a service session, which a manager opens (slot 00 "
+                  "or 01); \"%s\" has slot %u on lock %s: nothing changed",
+                  person, (unsigned)slot, number);
+        st = FLEET_INPUT;
+    }
+    PQclear(r);
+    return st;
+}
+
 // `dispatch` and `release`: a dispatch for a person's slot on a lock, shown
 // at once without dual dispatch.
 static fleet_status dispatch_for(fleet *f, const fleet_args *a, text *reply, bool release) {
@@ -1119,42 +1149,11 @@ static fleet_status dispatch_for(fleet *f, const fleet_args *a, text *reply, boo
     bool dual = row_true(dr, 0, 0);
     PQclear(dr);
     uint8_t slot = (uint8_t)row_u32(sr, 0, 1);
-    int releases_out = 0;
-    if (release) {
-        // One release out at a time (twenty-fifth outside evaluation: eight
-        // filled the lock's look-ahead, and no code to open it could be
-        // issued); a lost one is shown again (reissue).
-        PGresult *rr = db_run(f, "find a release out",
-                              "SELECT id FROM fleet.dispatches WHERE lock = $1"
-                              " AND purpose = 'release' AND sealed_at IS NULL",
-                              1, p_lock);
-        if (rr == NULL) {
-            PQclear(sr);
-            PQclear(lr);
-            return FLEET_SYSTEM;
-        }
-        releases_out = PQntuples(rr);
-        if (releases_out > 0) {
-            fleet_say("lock %s has a release out (dispatch %s): one at a time; a lost one is "
-                      "shown again (reissue): nothing changed",
-                      number, PQgetvalue(rr, 0, 0));
-        }
-        PQclear(rr);
-    }
-    if (releases_out > 0) {
+    st = release ? may_release(f, number, a->pos[1], slot) : FLEET_OK;
+    if (st != FLEET_OK) {
         PQclear(sr);
         PQclear(lr);
-        return FLEET_INPUT;
-    }
-    if (release && slot > 1) {
-        // Typed in a service session, which only a manager opens
-        // (twenty-fourth outside evaluation: one for slot 2 could never be).
-        PQclear(sr);
-        PQclear(lr);
-        fleet_say("a release code is typed in a service session, which a manager opens (slot 00 "
-                  "or 01); \"%s\" has slot %u on lock %s: nothing changed",
-                  a->pos[1], (unsigned)slot, number);
-        return FLEET_INPUT;
+        return st;
     }
     char person[24], slot_text[4];
     snprintf(person, sizeof person, "%s", PQgetvalue(sr, 0, 0));
