@@ -21,13 +21,15 @@ import http.client
 import json
 import os
 import re
-import socket
 import statistics
 import struct
 import subprocess
 import sys
 import threading
 import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests", "fleet"))
+from serve_start import start_serve  # noqa: E402 (tests/fleet: the same start as fleet/web)
 
 LOCKS = 100_000
 PAST = 1_000_000
@@ -249,28 +251,8 @@ class Client:
         return r.status, j, r
 
 
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
-
-
 def start_server(fleet):
-    port = free_port()
-    log = open(os.path.join(env("TMP"), "serve-%d.log" % port), "w")
-    proc = subprocess.Popen([fleet, "serve", "--listen", "127.0.0.1:%d" % port],
-                            stdout=log, stderr=log)
-    for _ in range(200):
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            return proc, port
-        except OSError:
-            if proc.poll() is not None:
-                break
-            time.sleep(0.05)
-    raise SystemExit("FAIL: serve did not start: " + open(log.name).read())
+    return start_serve(fleet, env("TMP"), tries=200)
 
 
 def percentile(xs, p):

@@ -26,6 +26,8 @@ import time
 import urllib.parse
 import xml.etree.ElementTree as ET
 
+from serve_start import free_port, start_serve  # tests/fleet: the bench starts serve the same way
+
 FLEET = sys.argv[1]
 TMP = os.environ["TMP"]
 PGBIN = os.environ["PGBIN"]
@@ -102,32 +104,13 @@ def dual_dispatch_off():
     return cli("setting", "dual-dispatch", "off", "--as", "bob", password=PASSWORDS["bob"])
 
 
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
-
-
 def start_server(idle=None, origin=None):
-    port = free_port()
-    log = open(os.path.join(TMP, "serve-%d.log" % port), "w")
-    args = [FLEET, "serve", "--listen", "127.0.0.1:%d" % port]
+    extra = []
     if idle is not None:
-        args += ["--idle", str(idle)]
+        extra += ["--idle", str(idle)]
     if origin is not None:
-        args += ["--origin", origin]
-    proc = subprocess.Popen(args, stdout=log, stderr=log)
-    for _ in range(100):
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            return proc, port
-        except OSError:
-            if proc.poll() is not None:
-                break
-            time.sleep(0.05)
-    raise SystemExit("FAIL: serve did not start: " + open(log.name).read())
+        extra += ["--origin", origin]
+    return start_serve(FLEET, TMP, extra, tries=100)
 
 
 # ---- HTTP -------------------------------------------------------------------------
