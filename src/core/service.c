@@ -366,6 +366,24 @@ static bool export_identity(const ol_lock *lock, uint8_t secret[32], uint8_t pub
     return true;
 }
 
+// The answer to OTC_SET is the lock's receipt (docs/FLEET.md, "The receipt"):
+// its counter (the fleet issues none below it) and its export identity, then
+// the first 16 bytes of HMAC(the key just set, all before). The fleet knows
+// which lock's exports to take in before it takes any (twenty-fifth outside
+// evaluation: another lock's export, taken in first, became this lock's).
+static ol_err otc_receipt(const ol_lock *lock, answer *a, const uint8_t key[OL_OTC_KEY_BYTES]) {
+    uint8_t secret[32], tag[OL_SHA256_BYTES];
+    say(a, OL_SERVICE_OK, "ONE-TIME CODES ON");
+    put32(a, lock->otc.next);
+    bool set_up = export_identity(lock, secret, a->b + a->len);
+    ol_wipe(secret, sizeof secret);
+    a->len += 32;
+    ol_hmac_sha256(tag, key, OL_OTC_KEY_BYTES, a->b, a->len);
+    memcpy(a->b + a->len, tag, 16);
+    a->len += 16;
+    return set_up ? OL_OK : OL_ERR_STATE;
+}
+
 static ol_err audit_begin(ol_lock *lock, answer *a, const uint8_t owner[32]) {
     uint8_t secret[32], pub[32];
     if (lock->service_offers >= OL_SERVICE_OFFERS) { // each export is two records
@@ -501,8 +519,7 @@ ol_err ol_lock_service(ol_lock *lock, uint64_t now_ms, const uint8_t *req, size_
             err = refuse(lock, &a, request, SERVICE_RELEASE_FIRST, "RELEASE FIRST");
         } else {
             err = ol_onetime_set(lock, get32(req + 1), req + 5, get32(req + 5 + OL_OTC_KEY_BYTES));
-            say(&a, OL_SERVICE_OK, "ONE-TIME CODES ON");
-            put32(&a, lock->otc.next); // the fleet issues none below it
+            err = err ? err : otc_receipt(lock, &a, req + 5);
             err = err ? err : record(lock, request, SERVICE_DONE);
         }
     } else if (request == OL_SERVICE_OTC_OFF && len == 1) {

@@ -6,11 +6,15 @@
 # counted; dual control takes one for each person; a cut after an opening
 # shows the seal at power-up with the cut counted; a release code is no
 # one-time code; off again only with the fleet's release code, and another
-# key held back until then. The expected
-# digits come from Python's hmac, an implementation independent of the lock's.
+# key held back until then; the answer to the provisioning is a receipt whose
+# identity is the one the lock's exports carry, under a tag by the key. The
+# expected digits and tags come from Python's hmac, an implementation
+# independent of the lock's.
 # usage: one-time-codes.sh SIM
 set -u
 sim=$1
+root=$(cd "$(dirname "$0")/../.." && pwd)
+tool="$(dirname "$sim")/ownerlock"
 tmp=$(mktemp -d) || exit 1
 trap 'rm -rf "$tmp"' EXIT
 cd "$tmp" || exit 1
@@ -326,4 +330,53 @@ expect event audit kind=wrong_code
 expect bolt extended
 EOF
 play end.sim
+# The receipt: the whole answer, its identity the export's (the owner's tool
+# reads it from the sealed export), its tag HMAC(key, the rest)'s first 16
+# bytes; one bit changed anywhere and it does not verify.
+cat >receipt.sim <<EOF
+keys 482915# 482915#
+wait 3s
+keys *
+wait 4s
+service plug
+keys *19 482915#
+service otc raised.otc
+expect event otc ok=true next=20
+service export audit trail.txt
+EOF
+play receipt.sim
+receipt=$(printf '%s\n' "$out" | sed -n 's/.*"type":"otc".*"receipt":"\([0-9a-f]*\)".*/\1/p')
+identity=$(printf '%s\n' "$out" | sed -n 's/.*"type":"otc".*"identity":"\([0-9a-f]*\)".*/\1/p')
+if ! "$tool" audit verify --key "$root/tests/keys/sim-owner.key" --json trail.json trail.txt \
+    >/dev/null 2>&1; then
+    echo "FAIL: one-time-codes.sh: the owner's tool does not verify the export"
+    exit 1
+fi
+python3 - "$receipt" "$identity" trail.json <<'PY' || exit 1
+import hashlib, hmac, json, struct, sys
+receipt, identity = bytes.fromhex(sys.argv[1]), sys.argv[2]
+exported = json.load(open(sys.argv[3]))["lock"]
+text = b"ONE-TIME CODES ON"
+def verifies(r):
+    body, tag = r[:-16], r[-16:]
+    return hmac.compare_digest(hmac.new(bytes(range(32)), body, hashlib.sha256).digest()[:16], tag)
+checks = [
+    (receipt[:2 + len(text)] == bytes([0, len(text)]) + text, "the answer's result and text"),
+    (len(receipt) == 2 + len(text) + 4 + 32 + 16, "the receipt's length"),
+    (struct.unpack("<I", receipt[19:23])[0] == 20, "the receipt's counter"),
+    (receipt[23:55].hex() == identity == exported, "the receipt's identity is the export's"),
+    (verifies(receipt), "the receipt's tag"),
+]
+for i in range(len(receipt) * 8):
+    bent = bytearray(receipt)
+    bent[i // 8] ^= 1 << (i % 8)
+    if verifies(bytes(bent)):
+        checks.append((False, "bit %d changed and the tag still verifies" % i))
+        break
+bad = [what for good, what in checks if not good]
+for what in bad:
+    print("FAIL: one-time-codes.sh:", what)
+sys.exit(1 if bad else 0)
+PY
 echo "one-time codes: all passed"
+

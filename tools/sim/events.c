@@ -293,7 +293,7 @@ static const struct {
     {"info", {"ok", "result", "version", "digest", "signer", "session_ms"}},
     {"end", {"ok", "result"}},
     {"pin_key", {"ok", "result"}},
-    {"otc", {"ok", "result", "next"}},
+    {"otc", {"ok", "result", "next", "identity", "receipt"}},
     {"export", {"ok", "result", "records"}},
     {"restart", {NULL}},
     {"boot", {"version", "digest"}},

@@ -669,8 +669,15 @@ bool sim_world_service_otc(sim_world *w, const char *path, char *err, size_t err
     sim_event ev;
     bool ok = request(w, req, len, resp, &rlen, "otc", &ev);
     ol_wipe(req, sizeof req);
-    if (ok && rlen >= 2 && rlen == 2u + resp[1] + 4u) {
-        sim_event_uint(&ev, "next", le32(resp + rlen - 4)); // the lock's oldest unused counter
+    // The receipt (docs/FLEET.md): the lock's oldest unused counter, its
+    // export identity, a tag under the key; the fleet takes the whole answer.
+    if (ok && rlen >= 2 && rlen == 2u + resp[1] + 4u + 32u + 16u) {
+        char identity[65], receipt[2 * OL_SERVICE_RESPONSE_MAX + 1];
+        hex_of(resp + rlen - 48, 32, identity);
+        hex_of(resp, rlen, receipt);
+        sim_event_uint(&ev, "next", le32(resp + rlen - 52));
+        sim_event_str(&ev, "identity", identity);
+        sim_event_str(&ev, "receipt", receipt);
     }
     if (ok) {
         sim_emit(w->events, &ev);
