@@ -89,16 +89,22 @@ if [ -x "$build/ownerlock-sim" ] && [ -x "$build/ownerlock" ]; then
             i=$((i + 1))
         done
         printf 'keys 482915#\ndoor open\nservice plug\nkeys *19 482915#\n'
+        printf 'service otc OTC-FILE\n'
         printf 'service export audit %s\n' "$tmp/lock.audit"
     } >"$tmp/trail.sim"
-    # One safe a lock (its own seed: its own identity): the fleet takes no
+    # One safe a lock (its own seed: its own identity), given the lock's
+    # provisioning file: the receipt pins the identity, and the fleet takes no
     # lock's export for another's.
     t0=$(date +%s)
     k=0
     while [ $k -lt "$ingest_locks" ]; do
-        if ! "$build/ownerlock-sim" --seed $((k + 1)) --script "$tmp/trail.sim" >/dev/null 2>&1; then
+        sed "s|OTC-FILE|$tmp/keys/$((100000 + k)).otc|" "$tmp/trail.sim" >"$tmp/trail-$k.sim"
+        if ! "$build/ownerlock-sim" --seed $((k + 1)) --script "$tmp/trail-$k.sim" \
+            >"$tmp/trail.out" 2>&1; then
             echo "FAIL: the simulated lock's trail"; exit 1
         fi
+        setup "" lock receipt $((100000 + k)) \
+            "$(sed -n 's/.*"type":"otc".*"receipt":"\([0-9a-f]*\)".*/\1/p' "$tmp/trail.out")"
         mv "$tmp/lock.audit" "$tmp/lock-$k.audit"
         k=$((k + 1))
     done

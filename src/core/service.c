@@ -372,14 +372,15 @@ static bool export_identity(const ol_lock *lock, uint8_t secret[32], uint8_t pub
 // which lock's exports to take in before it takes any (twenty-fifth outside
 // evaluation: another lock's export, taken in first, became this lock's).
 static ol_err otc_receipt(const ol_lock *lock, answer *a, const uint8_t key[OL_OTC_KEY_BYTES]) {
-    uint8_t secret[32], tag[OL_SHA256_BYTES];
+    uint8_t secret[32];
     say(a, OL_SERVICE_OK, "ONE-TIME CODES ON");
     put32(a, lock->otc.next);
     bool set_up = export_identity(lock, secret, a->b + a->len);
     ol_wipe(secret, sizeof secret);
     a->len += 32;
-    ol_hmac_sha256(tag, key, OL_OTC_KEY_BYTES, a->b, a->len);
-    memcpy(a->b + a->len, tag, 16);
+    // The whole MAC fits (OL_SERVICE_RESPONSE_MAX); its first 16 bytes go.
+    _Static_assert(2 + 17 + 4 + 32 + OL_SHA256_BYTES <= OL_SERVICE_RESPONSE_MAX, "the receipt");
+    ol_hmac_sha256(a->b + a->len, key, OL_OTC_KEY_BYTES, a->b, a->len);
     a->len += 16;
     return set_up ? OL_OK : OL_ERR_STATE;
 }
@@ -517,6 +518,10 @@ ol_err ol_lock_service(ol_lock *lock, uint64_t now_ms, const uint8_t *req, size_
         // session a manager opened with the door open (docs/FLEET.md).
         if (ol_onetime_held(lock, get32(req + 1), req + 5)) {
             err = refuse(lock, &a, request, SERVICE_RELEASE_FIRST, "RELEASE FIRST");
+        } else if (req[5 + OL_OTC_KEY_BYTES + 3] == 0xFF) {
+            // No counter from 0xFF000000 on (twenty-sixth outside evaluation:
+            // a file at the last one left the lock no code, nor a release).
+            err = refuse(lock, &a, request, SERVICE_BAD_REQUEST, "BAD REQUEST");
         } else {
             err = ol_onetime_set(lock, get32(req + 1), req + 5, get32(req + 5 + OL_OTC_KEY_BYTES));
             err = err ? err : otc_receipt(lock, &a, req + 5);

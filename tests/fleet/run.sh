@@ -69,6 +69,15 @@ mac = hmac.new(key, msg, hashlib.sha256).digest()
 print("".join(str((mac[2 * i] << 8 | mac[2 * i + 1]) % 10) for i in range(8)))
 EOF
 }
+# receipt KEYHEX COUNTER IDENTITY: a lock's answer to its provisioning
+# (docs/FLEET.md, "The receipt"), its tag by Python's hmac.
+receipt() {
+    python3 - "$@" <<'EOF'
+import hashlib, hmac, struct, sys
+body = bytes([0, 17]) + b"ONE-TIME CODES ON" + struct.pack("<I", int(sys.argv[2])) + bytes.fromhex(sys.argv[3])
+print((body + hmac.new(bytes.fromhex(sys.argv[1]), body, hashlib.sha256).digest()[:16]).hex())
+EOF
+}
 # The oracle itself, on a vector of tests/unit/test_otc.c (key 00 01 .. 1f).
 [ "$(otc 000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f C 12345 0 2 0)" = 47389248 ] &&
     ok || bad "the Python oracle does not give test_otc's vector"
@@ -449,26 +458,88 @@ expect 2 "has a release out" "a second release while one is out"
 run "dora-password-1" seal $((first779 + 1)) "01$(otc "$key779" S 779 1 4 1)" --as dora
 run "dora-password-1" dispatch 779 Alice --as dora
 expect 0 "counter 9" "a code to open while a release code is out"
+nine_out=$(cat "$tmp/out")
 run "" lock provision 779 "$tmp/779.otc"
 expect 0 "does not show it used" "a provisioning before the trail shows the release"
 [ "$(sed -n 's/^key //p' "$tmp/779.otc")" = "$key779" ] && [ "$(sed -n 4p "$tmp/779.otc")" = "counter 10" ] &&
     ok || bad "the provisioning before the release's use: not the lock's key and counter: $(sed -n 2,4p "$tmp/779.otc" | cut -c1-20)"
-# A lock whose counter is ahead of the fleet's (it answered the provisioning
-# with it): the fleet's goes up to it, never down.
+# A release below the floor is dead (the lock used a later counter): it is
+# out no more, and another may be asked for (twenty-sixth outside evaluation:
+# one never typed blocked every release after it, for good).
+nine=$(echo "$nine_out" | sed -n 's/^dispatch \([0-9]*\):.*/\1/p')
+run "dora-password-1" seal "$nine" "01$(otc "$key779" S 779 9 4 1)" --as dora
+expect 0 "closed: the seal is valid" "the seal of the code after the release"
+run "eve-password-22" release 779 "Mona Ager" --as eve
+expect 0 "counter 10" "a release once the one out is below the floor"
+# The lock's receipt (its answer to the provisioning): the fleet's counter
+# goes up to the lock's, never down, and the identity the lock's exports
+# carry is pinned before any is taken in; a new one is the lock's next life
+# (erased and set up again). Only a receipt under the lock's key counts
+# (twenty-fifth outside evaluation: a counter typed in had no undo, and the
+# first export was taken on trust).
 run "" lock add 781 "A second-hand lock"
 run "" person slot Alice 781 4
-run "" lock counter 781 40
-expect 0 "next counter 40 (was 0)" "lock counter up to the lock's"
+run "" lock provision 781 "$tmp/781.otc"
+key781=$(sed -n 's/^key //p' "$tmp/781.otc")
+idA=$(hex32)
+idB=$(hex32)
+before=$(counts)
+run "" lock receipt 781 "$(receipt "$key779" 40 "$idA")"
+expect 2 "does not verify under lock 781's key" "a receipt under another lock's key"
+run "" lock receipt 781 "$(receipt "$key781" 40 "$idA" | cut -c3-)"
+expect 2 "is not a lock's receipt" "a receipt cut short"
+run "" lock receipt 781 "$(receipt "$key781" 40 "$idA" | sed 's/^00/01/')"
+expect 2 "is not a lock's receipt" "a refusal's answer as a receipt"
+run "" lock receipt 782 "$(receipt "$key781" 40 "$idA")"
+expect 2 "no lock 782" "a receipt of a lock the fleet does not have"
+unchanged "receipts refused"
+run "" lock receipt 781 "$(receipt "$key781" 40 "$idA")"
+expect 0 "next counter 40, the fleet's now (it was 0)" "a receipt raises the fleet's counter"
+expect 0 "its exports carry identity $idA" "a receipt pins the identity"
 run "dora-password-1" dispatch 781 Alice --as dora
 expect 0 "counter 40" "the next code at the lock's counter"
+run "" lock receipt 781 "$(receipt "$key781" 12 "$idA")"
+expect 0 "next counter 12 (the fleet's is 41)" "a receipt with a lower counter"
+[ "$(sql "SELECT next_counter FROM fleet.locks WHERE number = 781")" = 41 ] && ok ||
+    bad "a receipt lowered the fleet's counter"
+run "" lock receipt 781 "$(receipt "$key781" 50 "$idB")"
+expect 0 "a new identity, $idB: the lock was erased and set up again; its exports from now on are its life 2" \
+    "a receipt with a new identity"
+before=$(counts)
+run "" lock receipt 781 "$(receipt "$key781" 50 "$idA")"
+expect 2 "the receipt is of lock 781's life 1, before it was set up again" "an earlier life's receipt"
+run "" lock receipt 779 "$(receipt "$key779" 11 "$idB")"
+expect 2 "its identity $(echo "$idB" | cut -c1-16)... is lock 781's" "another lock's identity under this lock's key"
+unchanged "receipts of another life or lock"
+[ "$(sql "SELECT string_agg(lock || ':' || life, ' ' ORDER BY life) FROM fleet.identities WHERE lock IN (779, 781)")" = "781:1 781:2" ] &&
+    ok || bad "the identities pinned: $(sql "SELECT * FROM fleet.identities")"
+[ "$(sql "SELECT count(*) FROM fleet.actions WHERE kind = 'lock receipt'")" = 3 ] && ok ||
+    bad "the receipts are not recorded"
+# A fleet restored from a backup: the counter typed in, past every code
+# shown since; never down, never where a provisioning file may not go (the
+# lock refuses one there: twenty-sixth outside evaluation).
+run "" lock counter 781 60
+expect 0 "next counter 60 (was 50)" "lock counter up"
 before=$(counts)
 run "" lock counter 781 12
 expect 2 "never goes down" "lock counter down"
 run "" lock counter 782 12
 expect 2 "no lock 782" "lock counter of an unknown lock"
-run "" lock counter 781 4294967290
-expect 2 "not a number 0..4294967287" "lock counter within the look-ahead of the last counter"
+run "" lock counter 781 4278190080
+expect 2 "not a number 0..4278190079" "lock counter where no file goes"
 unchanged "lock counter refused"
+run "" lock counter 781 4278190079
+expect 0 "next counter 4278190079" "lock counter to the last a file carries"
+run "" lock provision 781 "$tmp/781-last.otc"
+[ "$status" = 0 ] && [ "$(sed -n 4p "$tmp/781-last.otc")" = "counter 4278190079" ] && ok ||
+    bad "the last counter a file carries: $(cat "$tmp/out" "$tmp/err")"
+run "dora-password-1" dispatch 781 Alice --as dora
+expect 0 "counter 4278190079" "a code at the last counter a file carries"
+before=$(counts)
+run "" lock provision 781 "$tmp/781-past.otc"
+expect 2 "is past the last a provisioning file carries (4278190079)" "a provisioning past the last counter a file carries"
+unchanged "a provisioning past the last counter a file carries"
+[ ! -e "$tmp/781-past.otc" ] && ok || bad "a file written past the last counter"
 
 # ---- wrong passwords: the limit (docs/FLEET.md, "Wrong passwords") ----
 # lou's tries: 5 wrong ones lock his name out for a minute, during which even
@@ -576,7 +647,7 @@ expect 0 "forgotten" "dispatcher unlock after the wrong passwords at once"
 
 # ---- every kind of action is in the log ----
 for kind in init "lock add" provision "person add" "person slot" "dispatcher add" setting \
-    "lock counter" dispatch release approve "code shown" "code reissued" "seal ok" "seal bad" \
+    "lock receipt" "lock counter" dispatch release approve "code shown" "code reissued" "seal ok" "seal bad" \
     "password refused" refused \
     "locked out" "dispatcher unlock"; do
     [ "$(sql "SELECT count(*) > 0 FROM fleet.actions WHERE kind = '$kind'")" = t ] && ok ||
@@ -614,27 +685,31 @@ expect 0 "fleet schema created" "init (schema1)"
 run "dora-password-1" dispatcher add dora dispatcher
 sql "DROP INDEX fleet.dispatches_open; DROP TABLE fleet.unknown_names;
      ALTER TABLE fleet.dispatchers DROP COLUMN wrong_passwords, DROP COLUMN last_wrong_at;
-     ALTER TABLE fleet.locks DROP COLUMN floor, DROP COLUMN key_from, DROP COLUMN audit_identity;
+     ALTER TABLE fleet.locks DROP COLUMN floor, DROP COLUMN key_from;
+     DROP TABLE fleet.identities;
+     ALTER TABLE fleet.audit DROP COLUMN life, ADD PRIMARY KEY (lock, seq);
      DROP INDEX fleet.seal_entries_wrong;
      ALTER TABLE fleet.dispatches DROP CONSTRAINT dispatches_counter_when_shown,
-         DROP COLUMN purpose, DROP COLUMN closed_by_audit, DROP COLUMN shown_after_seq;
+         DROP COLUMN purpose, DROP COLUMN closed_by_audit, DROP COLUMN shown_after_seq,
+         DROP COLUMN shown_life;
      UPDATE fleet.meta SET version = 1"
 before=$(counts)
 run "not-doras" approve 1 --as dora
-expect 2 "the fleet's schema is version 1; this program's is 3: ownerlock-fleet upgrade first" \
+expect 2 "the fleet's schema is version 1; this program's is 4: ownerlock-fleet upgrade first" \
     "a command on schema 1"
 OWNERLOCK_FLEET_KEY= run "" upgrade
 expect 2 "OWNERLOCK_FLEET_KEY is not set" "upgrade without the owner's key"
 unchanged "commands on schema 1"
 run "" upgrade
-expect 0 "the fleet's schema is now version 3 (it was 1)" "upgrade"
-[ "$(sql "SELECT kind || ': ' || detail FROM fleet.actions ORDER BY seq DESC LIMIT 1")" = "upgrade: schema 1 to 3" ] &&
+expect 0 "the fleet's schema is now version 4 (it was 1)" "upgrade"
+[ "$(sql "SELECT kind || ': ' || detail FROM fleet.actions ORDER BY seq DESC LIMIT 1")" = "upgrade: schema 1 to 4" ] &&
     ok || bad "the upgrade is not recorded"
 [ "$(sql "SELECT count(*) FROM pg_indexes WHERE indexname = 'dispatches_open'")" = 1 ] && ok ||
     bad "upgrade did not make the index of open dispatches"
 [ "$(sql "SELECT count(*) FROM information_schema.columns WHERE table_schema = 'fleet'
-          AND column_name IN ('floor', 'key_from', 'purpose', 'closed_by_audit')")" = 4 ] && ok ||
-    bad "upgrade did not add schema 3's columns"
+          AND column_name IN ('floor', 'key_from', 'purpose', 'closed_by_audit', 'life',
+                              'shown_life')")" = 7 ] && ok ||
+    bad "upgrade did not add schema 3's and 4's columns"
 run "not-doras" approve 1 --as dora
 expect 3 "wrong password" "a wrong password after the upgrade"
 [ "$(sql "SELECT wrong_passwords FROM fleet.dispatchers WHERE name = 'dora'")" = 1 ] && ok ||
@@ -643,11 +718,35 @@ run "" log verify
 expect 0 "log intact" "log verify after the upgrade"
 before=$(counts)
 run "" upgrade
-expect 2 "version 3 already: nothing changed" "upgrade twice"
+expect 2 "version 4 already: nothing changed" "upgrade twice"
 unchanged "upgrade twice"
-sql "UPDATE fleet.meta SET version = 4"
+sql "UPDATE fleet.meta SET version = 5"
 run "" dispatches
-expect 2 "version 4, newer than this program's (3)" "a newer schema"
+expect 2 "version 5, newer than this program's (4)" "a newer schema"
+# ---- a database of schema 3 with a trail taken in: its identity, life 1 ----
+sql "CREATE DATABASE schema3"
+export OWNERLOCK_FLEET_DB="host=$tmp/pg user=fleet dbname=schema3"
+run "" init
+run "" lock add 5 "Old vault"
+run "" person add Pat
+run "" person slot Pat 5 0
+run "dora-password-1" dispatcher add dora dispatcher
+run "dora-password-1" dispatch 5 Pat --as dora
+sql "ALTER TABLE fleet.locks ADD COLUMN audit_identity text;
+     UPDATE fleet.locks SET audit_identity = '$idA';
+     ALTER TABLE fleet.audit DROP COLUMN life, ADD PRIMARY KEY (lock, seq);
+     INSERT INTO fleet.audit VALUES (5, 7, '2026-12-01T10:00:00', 'open', 0, 0);
+     UPDATE fleet.dispatches SET shown_after_seq = 7;
+     DROP TABLE fleet.identities;
+     ALTER TABLE fleet.dispatches DROP COLUMN shown_life;
+     UPDATE fleet.meta SET version = 3"
+run "" upgrade
+expect 0 "the fleet's schema is now version 4 (it was 3)" "upgrade from schema 3"
+[ "$(sql "SELECT identity || ' ' || lock || ' ' || life FROM fleet.identities")" = "$idA 5 1" ] &&
+    ok || bad "the identity taken in under schema 3 is not life 1: $(sql "SELECT * FROM fleet.identities")"
+[ "$(sql "SELECT life FROM fleet.audit WHERE lock = 5")" = 1 ] && ok || bad "the stored record is not life 1's"
+[ "$(sql "SELECT shown_life || ':' || shown_after_seq FROM fleet.dispatches")" = "1:7" ] && ok ||
+    bad "the dispatch's code is not after life 1's record 7"
 export OWNERLOCK_FLEET_DB="$main_db"
 
 # ---- the lock and the service together (the simulator) ----
@@ -720,13 +819,20 @@ door close
 wait 3s
 expect event audit kind=close_seal slot=0
 SIMEOF
-    if "$sim" --seed 1 --state "$tmp/lock-777" --script "$tmp/lock.sim" >/dev/null 2>&1 &&
+    if "$sim" --seed 1 --state "$tmp/lock-777" --script "$tmp/lock.sim" >"$tmp/lock-state.out" 2>&1 &&
         "$sim" --seed 1 --state "$tmp/lock-777" --script "$tmp/lock2.sim" >"$tmp/lock2.out" 2>&1 &&
         [ -s "$tmp/777.audit" ]; then ok; else
         bad "the simulated lock's export: $(tail -n 5 "$tmp/lock2.out")"
     fi
     owner="$(cd "$(dirname "$0")/../.." && pwd)/tests/keys/sim-owner.key"
     export OWNERLOCK_TOOL="$(dirname "$fleet")/ownerlock"
+    # The lock's export is taken in only once its receipt pinned its identity.
+    before=$(counts)
+    run "" audit ingest 777 "$tmp/777.audit" "$owner"
+    expect 2 "which no receipt of lock 777 pinned" "an export before the lock's receipt"
+    unchanged "an export before the lock's receipt"
+    run "" lock receipt 777 "$(sed -n 's/.*"type":"otc".*"receipt":"\([0-9a-f]*\)".*/\1/p' "$tmp/lock-state.out")"
+    expect 0 "its exports carry identity" "the simulated lock's receipt"
     before=$(counts)
     # One record's argument changed: the owner's tool refuses it, nothing is stored.
     awk '$1 == "record" && !done { $6 = $6 + 1; done = 1 } { print }' "$tmp/777.audit" \
@@ -830,6 +936,8 @@ SIMEOF
     if "$sim" --seed 1 --state "$tmp/lock-777" --script "$tmp/lock4.sim" >"$tmp/lock4.out" 2>&1; then ok; else
         bad "the simulated lock's new key: $(tail -n 5 "$tmp/lock4.out")"
     fi
+    run "" lock receipt 777 "$(sed -n 's/.*"type":"otc".*"receipt":"\([0-9a-f]*\)".*/\1/p' "$tmp/lock4.out")"
+    expect 0 "next counter 4 (the fleet's is 5)" "the receipt of the new key"
     # Codes computed from a kept provisioning file opened, an hour back by the
     # lock's clock: counter 5, which the fleet then dispatched (its code dead:
     # the dispatch is not closed by the earlier opening, twenty-fifth outside
@@ -853,7 +961,7 @@ SIMEOF
     "$sim" --seed 2 --script "$tmp/other.sim" >/dev/null 2>&1 || bad "the other lock's export"
     before=$(counts)
     run "" audit ingest 777 "$tmp/other.audit" "$owner"
-    expect 2 "is an export of another lock" "another lock's export"
+    expect 2 "which no receipt of lock 777 pinned" "another lock's export"
     unchanged "another lock's export"
     # Lock 777's export as another lock's first: its identity is 777's.
     before=$(counts)
@@ -898,6 +1006,71 @@ EOF
     run "" audit report 777
     expect 2 "usage: audit report LOCK FILE" "a report without its file"
     unchanged "audit report"
+
+    # Lock 777 erased and set up again (here: another safe given its key, as an
+    # erased lock is): a new identity in its receipt, its next life; its
+    # records from 1 again are kept apart, and its trail closes the dispatch
+    # shown in it (twenty-fifth outside evaluation: the fleet refused them).
+    run "" lock provision 777 "$tmp/777-life2.otc"
+    expect 0 "" "a provisioning for the lock set up again"
+    run "dora-password-1" dispatch 777 "Sam Imms" --as dora
+    expect 0 "counter 6" "a dispatch for the lock set up again"
+    code6=$(sed -n 's/^code //p' "$tmp/out")
+    life2_id=$(sed -n 's/^dispatch \([0-9]*\):.*/\1/p' "$tmp/out")
+    run "dora-password-1" dispatch 777 "Sam Imms" --as dora
+    code7=$(sed -n 's/^code //p' "$tmp/out")
+    cat >"$tmp/life2.sim" <<SIMEOF
+keys 482915# 482915#
+wait 3s
+keys *
+wait 4s
+keys *08 482915# $(date -u +%Y%m%d)# $(date -u +%H%M)#
+expect display CLOCK SET
+wait 3s
+service plug
+keys *19 482915#
+service otc $tmp/777-life2.otc
+expect event otc ok=true next=6
+door close
+wait 3s
+keys 482915#
+keys $code6#
+expect event audit kind=one_time_code slot=0 arg=6
+door open
+door close
+wait 3s
+expect event audit kind=close_seal slot=0 arg=1
+keys 482915#
+keys $code7#
+expect event audit kind=one_time_code slot=0 arg=7
+door open
+service plug
+keys *19 482915#
+service export audit $tmp/777-life2.audit
+SIMEOF
+    if "$sim" --seed 3 --script "$tmp/life2.sim" >"$tmp/life2.out" 2>&1; then ok; else
+        bad "the lock set up again: $(tail -n 5 "$tmp/life2.out")"
+    fi
+    before=$(counts)
+    run "" audit ingest 777 "$tmp/777-life2.audit" "$owner"
+    expect 2 "which no receipt of lock 777 pinned" "the new life's export before its receipt"
+    unchanged "the new life's export before its receipt"
+    run "" lock receipt 777 "$(sed -n 's/.*"type":"otc".*"receipt":"\([0-9a-f]*\)".*/\1/p' "$tmp/life2.out")"
+    expect 0 "a new identity, .*: the lock was erased and set up again; its exports from now on are its life 2" \
+        "the receipt of the lock set up again"
+    run "" audit ingest 777 "$tmp/777-life2.audit" "$owner"
+    expect 0 "1 dispatches closed by the trail" "the new life's trail closes its dispatch"
+    [ "$(sql "SELECT closed_by_audit IS NOT NULL FROM fleet.dispatches WHERE id = $life2_id")" = t ] && ok ||
+        bad "the dispatch of the new life is not closed by its trail"
+    n2=$(sql "SELECT count(*) FROM fleet.audit WHERE lock = 777 AND life = 2")
+    [ "$n2" -gt 5 ] && [ "$(sql "SELECT min(seq) FROM fleet.audit WHERE lock = 777 AND life = 2")" = 1 ] &&
+        ok || bad "the new life's records: $n2, from $(sql "SELECT min(seq) FROM fleet.audit WHERE lock = 777 AND life = 2")"
+    run "" audit ingest 777 "$tmp/777-3.audit" "$owner"
+    expect 0 ", 0 new" "an export of the life before, taken in again, into its life"
+    run "" audit report 777 "$tmp/777-life2.html"
+    expect 0 "lock 777: records 1 to $n2 ($n2 of $n2 stored)" "the report of the newest life"
+    grep -q "since it was set up again (its life 2" "$tmp/777-life2.html" && ok ||
+        bad "the report does not say the lock was set up again"
 fi
 
 # ---- secrets in no output ----

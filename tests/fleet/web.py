@@ -805,7 +805,7 @@ def audit_checks(port):
     # days: 5,000 numbers but 4,500 to 4,599, every other one an opening.
     r = cli("lock", "add", "781", "Synthetic trail")
     check(r.returncode == 0, "lock 781: %s" % r.stderr)
-    sql("INSERT INTO fleet.audit (lock, seq, at, kind, slot, arg) SELECT 781, s,"
+    sql("INSERT INTO fleet.audit (lock, life, seq, at, kind, slot, arg) SELECT 781, 1, s,"
         " to_char(timestamp '2026-01-01' + s * interval '1 hour', 'YYYY-MM-DD\"T\"HH24:MI:SS'),"
         " CASE WHEN s % 2 = 0 THEN 'open' ELSE 'bolt_extended' END,"
         " CASE WHEN s % 2 = 0 THEN (s / 2) % 3 END, 0"
@@ -838,8 +838,8 @@ def audit_checks(port):
     # edited): refused, said in the log, never shown as something else.
     for field, value in (("kind", "<img src=x onerror=alert(1)>"), ("at", "2026-13-01T00:00:00"),
                          ("at", "2026-01-01 00:00:00"), ("slot", "256"), ("arg", "65536")):
-        sql("INSERT INTO fleet.audit (lock, seq, at, kind, slot, arg) VALUES"
-            " (781, 5001, '2026-07-01T00:00:00', 'open', 1, 0)")
+        sql("INSERT INTO fleet.audit (lock, life, seq, at, kind, slot, arg) VALUES"
+            " (781, 1, 5001, '2026-07-01T00:00:00', 'open', 1, 0)")
         sql("UPDATE fleet.audit SET %s = '%s' WHERE lock = 781 AND seq = 5001" % (field, value))
         st, j, _ = dora.call("/api/audit?lock=781")
         check(st == 500 and j.get("kind") == "system" and "html" not in j and "onerror" not in json.dumps(j),
@@ -1183,7 +1183,7 @@ def audit_browser_checks(b):
     check(b.js("getComputedStyle(document.querySelector('#audit-report rect')).fill") == "rgb(74, 121, 196)",
           "the bars keep their colour")
     summary = b.js("document.getElementById('audit-summary').textContent")
-    check("all 26 taken in; 6 openings, 6 wrong codes and lockouts, 3 records to note" in summary,
+    check("all 27 taken in; 6 openings, 6 wrong codes and lockouts, 3 records to note" in summary,
           "the audit summary: %r" % summary)
     b.js("document.getElementById('audit-back').click(); true")
     b.wait("document.getElementById('audit-view').hidden && !document.getElementById('main-view').hidden"

@@ -47,12 +47,14 @@ setup bob-password-4444 dispatcher add bob admin
 setup lou-password-4444 dispatcher add lou dispatcher
 setup "o'brien-password" dispatcher add "x' OR '1'='1" dispatcher
 setup "" lock add 780 "Vault <script>alert(1)</script> & <b>co</b>"
+setup "" lock provision 780 "$tmp/780.otc"
 
 # A lock's trail on three days (the lock's clock set twice, *08): six
 # openings, three by slot 0 and three by slot 5; five wrong codes and the
 # lockout they make; exported through the service port, verified by the
 # owner's tool with the simulator's TEST owner key, and taken in for locks
-# 777 and 780 (778 has none: the page says so).
+# 777 and 780 (778 has none: the page says so) once the receipt of each
+# lock's provisioning pinned its identity.
 cat >"$tmp/lock.sim" <<SIMEOF
 keys 482915# 482915#
 wait 3s
@@ -85,6 +87,8 @@ keys 482915#
 door open
 service plug
 keys *19 482915#
+service otc $tmp/777.otc
+expect event otc ok=true
 service export audit $tmp/lock.audit
 expect event export ok=true result=OK
 SIMEOF
@@ -94,12 +98,16 @@ if ! "$sim" --seed 1 --script "$tmp/lock.sim" >"$tmp/lock.out" 2>&1; then
 fi
 # The same story on another safe (another seed: another identity) for 780:
 # the fleet takes no lock's export for another's.
-sed "s|$tmp/lock.audit|$tmp/lock-780.audit|" "$tmp/lock.sim" >"$tmp/lock-780.sim"
+sed -e "s|$tmp/lock.audit|$tmp/lock-780.audit|" -e "s|$tmp/777.otc|$tmp/780.otc|" "$tmp/lock.sim" \
+    >"$tmp/lock-780.sim"
 if ! "$sim" --seed 2 --script "$tmp/lock-780.sim" >"$tmp/lock-780.out" 2>&1; then
     echo "FAIL: the second simulated lock's export: $(tail -n 5 "$tmp/lock-780.out")"
     exit 1
 fi
 owner_audit_key="$(cd "$(dirname "$0")/../.." && pwd)/tests/keys/sim-owner.key"
+receipt() { sed -n 's/.*"type":"otc".*"receipt":"\([0-9a-f]*\)".*/\1/p' "$1"; }
+setup "" lock receipt 777 "$(receipt "$tmp/lock.out")"
+setup "" lock receipt 780 "$(receipt "$tmp/lock-780.out")"
 setup "" audit ingest 777 "$tmp/lock.audit" "$owner_audit_key"
 setup "" audit ingest 780 "$tmp/lock-780.audit" "$owner_audit_key"
 

@@ -300,10 +300,13 @@ service otc fleet.otc
 expect event otc ok=true next=21
 EOF
 play release.sim
-# The last counter: nothing after it (it would be 0 again, and every used
-# code would open: twenty-fifth outside evaluation).
-printf 'ownerlock otc provisioning 1\nlock 12345\nkey %s\ncounter 4294967294\n' \
+# The counters from 0xFF000000 on are no fleet's: a file there is refused (a
+# file at the last one left the lock no code, nor a release, for good:
+# twenty-sixth outside evaluation); the one before is the last a file sets.
+printf 'ownerlock otc provisioning 1\nlock 12345\nkey %s\ncounter 4278190080\n' \
     000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f >end.otc
+printf 'ownerlock otc provisioning 1\nlock 12345\nkey %s\ncounter 4278190079\n' \
+    000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f >last.otc
 cat >end.sim <<EOF
 keys 482915# 482915#
 wait 3s
@@ -312,22 +315,20 @@ wait 4s
 service plug
 keys *19 482915#
 service otc end.otc
-expect event otc ok=true next=4294967294
+expect event otc ok=false
+service otc last.otc
+expect event otc ok=true next=4278190079
 door close
 wait 3s
 keys 482915#
-keys $(otc C 4294967294 0)#
+keys $(otc C 4278190079 0)#
 expect bolt retracted
 door open
-door close
-wait 3s
-keys 482915#
-keys $(otc C 4294967295 0)#
-expect event audit kind=wrong_code
-keys 482915#
-keys $(otc C 0 0)#
-expect event audit kind=wrong_code
-expect bolt extended
+service plug
+keys *19 482915#
+service otc off
+keys $(otc R 4278190080 0)#
+expect display ONE-TIME CODES \| OFF
 EOF
 play end.sim
 # The receipt: the whole answer, its identity the export's (the owner's tool

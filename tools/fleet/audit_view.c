@@ -20,13 +20,16 @@
 #include "fleet.h"
 #include "ownerlock/lock.h"
 
-// The lock's name and how many of its records are stored; FLEET_INPUT for a
-// lock the fleet does not have.
+// The lock's name, its newest life with records stored (a lock erased and set
+// up again starts its records from 1: commands.c, lock_receipt) and how many
+// of them; FLEET_INPUT for a lock the fleet does not have.
 static fleet_status find_lock(fleet *f, fleet_audit_view *view, const char *number) {
     const char *p[] = {number};
     PGresult *r = db_run(f, "find the lock",
-                         "SELECT l.name, (SELECT count(*) FROM fleet.audit a"
-                         " WHERE a.lock = l.number) FROM fleet.locks l WHERE l.number = $1",
+                         "SELECT l.name, n.life, (SELECT count(*) FROM fleet.audit a"
+                         " WHERE a.lock = l.number AND a.life = n.life) FROM fleet.locks l,"
+                         " (SELECT coalesce(max(life), 0) AS life FROM fleet.audit"
+                         "   WHERE lock = $1) n WHERE l.number = $1",
                          1, p);
     if (r == NULL) {
         return FLEET_SYSTEM;
@@ -37,7 +40,8 @@ static fleet_status find_lock(fleet *f, fleet_audit_view *view, const char *numb
         return FLEET_INPUT;
     }
     snprintf(view->name, sizeof view->name, "%s", PQgetvalue(r, 0, 0));
-    view->stored = strtoull(PQgetvalue(r, 0, 1), NULL, 10);
+    view->life = (unsigned)strtoul(PQgetvalue(r, 0, 1), NULL, 10);
+    view->stored = strtoull(PQgetvalue(r, 0, 2), NULL, 10);
     PQclear(r);
     return FLEET_OK;
 }
@@ -78,6 +82,12 @@ static fleet_status read_record(const PGresult *r, int i, const char *number,
 static bool write_intro(text_buffer *t, const fleet_audit_view *v) {
     bool ok = text_printf(t, "<p>Lock <code>%" PRIu32 "</code> (", v->lock) &&
               text_html(t, v->name) && text_printf(t, ")");
+    if (v->life > 1) {
+        ok = ok && text_printf(t,
+                               ", since it was set up again (its life %u; the records of "
+                               "its lives before are kept apart)",
+                               v->life);
+    }
     if (v->shown == v->stored) {
         ok = ok && text_printf(t, ": records %" PRIu32 " to %" PRIu32 " (%zu), all those taken in",
                                v->first, v->last, v->shown);
@@ -123,11 +133,13 @@ fleet_status fleet_audit_report(fleet *f, const char *lock, audit_report_form fo
                   number);
         return FLEET_INPUT;
     }
-    const char *p[] = {number, limit};
+    char life[12];
+    snprintf(life, sizeof life, "%u", view->life);
+    const char *p[] = {number, limit, life};
     PGresult *r = db_run(f, "read the lock's audit trail",
                          "SELECT seq, at, kind, slot, arg FROM fleet.audit WHERE lock = $1"
-                         " ORDER BY seq DESC LIMIT $2",
-                         2, p);
+                         " AND life = $3 ORDER BY seq DESC LIMIT $2",
+                         3, p);
     if (r == NULL) {
         return FLEET_SYSTEM;
     }

@@ -466,6 +466,10 @@ fleet_status cmd_lock_add(fleet *f, const fleet_args *a) {
 // key of another's took past the fleet's): the fleet's goes up to it, and the
 // floor with it (every counter below is used or dead at the lock). Never
 // down: codes already shown would come back into the fleet's count.
+// A counter typed in: for a fleet restored from a backup, behind its locks
+// (a lock's receipt needs its safe open, and the safe a code the lock takes);
+// the owner's copy of the action log says how far (`code shown`). Otherwise
+// the receipt says it, under the lock's key.
 static fleet_status lock_counter(fleet *f, const fleet_args *a, text *reply) {
     uint32_t lock;
     uint64_t counter;
@@ -473,11 +477,9 @@ static fleet_status lock_counter(fleet *f, const fleet_args *a, text *reply) {
     if (st != FLEET_OK) {
         return st;
     }
-    // Not within the look-ahead of the lock's last counter, which takes none
-    // past it.
-    if (!fleet_parse_decimal(a->pos[1], 10, UINT32_MAX - OL_OTC_LOOKAHEAD, &counter)) {
-        fleet_say("counter \"%s\": not a number 0..%u", a->pos[1],
-                  (unsigned)(UINT32_MAX - OL_OTC_LOOKAHEAD));
+    // Not where a provisioning file may not go (FLEET_COUNTER_END).
+    if (!fleet_parse_decimal(a->pos[1], 10, FLEET_COUNTER_END - 1, &counter)) {
+        fleet_say("counter \"%s\": not a number 0..%u", a->pos[1], FLEET_COUNTER_END - 1);
         return FLEET_INPUT;
     }
     char number[12], counter_text[12];
@@ -518,6 +520,143 @@ static fleet_status lock_counter(fleet *f, const fleet_args *a, text *reply) {
 
 fleet_status cmd_lock_counter(fleet *f, const fleet_args *a) {
     return run_command(f, a, lock_counter);
+}
+
+// The lock's receipt (docs/FLEET.md, "The receipt"): its answer to the
+// provisioning, as the service tool shows it, whole.
+#define RECEIPT_TEXT "ONE-TIME CODES ON"
+#define RECEIPT_BYTES (2 + sizeof RECEIPT_TEXT - 1 + 4 + 32 + 16)
+
+// What the lock said when its key was set: its next counter (the fleet's
+// rises to it: codes below it are dead at the lock) and the identity its
+// exports carry, under a tag by the lock's key, so that no one without the
+// key makes one. The identity is pinned before any export is taken in; a
+// new one starts the lock's next life (erased and set up again: its records
+// start from 1). An identity of an earlier life, or another lock's, is
+// refused: a receipt of another lock under this key means the key is in two
+// locks (a provisioning file kept and used).
+static fleet_status lock_receipt(fleet *f, const fleet_args *a, text *reply) {
+    uint32_t lock;
+    fleet_status st = fleet_parse_lock(a->pos[0], &lock);
+    if (st != FLEET_OK) {
+        return st;
+    }
+    uint8_t receipt[RECEIPT_BYTES];
+    if (hex_decode(receipt, sizeof receipt, a->pos[1]) != 0 || receipt[0] != 0 ||
+        receipt[1] != sizeof RECEIPT_TEXT - 1 ||
+        memcmp(receipt + 2, RECEIPT_TEXT, sizeof RECEIPT_TEXT - 1) != 0) {
+        fleet_say("\"%.20s...\" is not a lock's receipt (%zu hex digits: the answer to the "
+                  "provisioning, `otc` ... receipt, whole): nothing changed",
+                  a->pos[1], 2 * sizeof receipt);
+        return FLEET_INPUT;
+    }
+    const uint8_t *body_end = receipt + sizeof receipt - 16;
+    uint64_t counter = (uint64_t)body_end[-36] | (uint64_t)body_end[-35] << 8 |
+                       (uint64_t)body_end[-34] << 16 | (uint64_t)body_end[-33] << 24;
+    char number[12], counter_text[24], identity[65];
+    snprintf(number, sizeof number, "%" PRIu32, lock);
+    snprintf(counter_text, sizeof counter_text, "%" PRIu64, counter);
+    hex_encode(identity, body_end - 32, 32);
+    const char *p[] = {number, identity};
+    PGresult *r = db_run(f, "find the lock",
+                         "SELECT encode(key_nonce, 'hex'), encode(key_box, 'hex'), next_counter,"
+                         " (SELECT coalesce(max(life), 0) FROM fleet.identities WHERE lock = $1),"
+                         " (SELECT lock FROM fleet.identities WHERE identity = $2),"
+                         " (SELECT life FROM fleet.identities WHERE identity = $2)"
+                         " FROM fleet.locks WHERE number = $1 FOR UPDATE",
+                         2, p);
+    if (r == NULL) {
+        return FLEET_SYSTEM;
+    }
+    if (PQntuples(r) != 1) {
+        PQclear(r);
+        fleet_say("no lock %s in the fleet: nothing changed", number);
+        return FLEET_INPUT;
+    }
+    uint8_t key[OL_OTC_KEY_BYTES], tag[crypto_auth_hmacsha256_BYTES];
+    st = vault_open_otc_key(f, lock, PQgetvalue(r, 0, 0), PQgetvalue(r, 0, 1), key);
+    if (st == FLEET_OK) {
+        crypto_auth_hmacsha256(tag, receipt, (size_t)(body_end - receipt), key);
+    }
+    sodium_memzero(key, sizeof key);
+    uint64_t next = strtoull(PQgetvalue(r, 0, 2), NULL, 10);
+    unsigned life = (unsigned)strtoul(PQgetvalue(r, 0, 3), NULL, 10);
+    bool known = !PQgetisnull(r, 0, 4);
+    char holder[12] = "", held_life[12] = "";
+    if (known) {
+        snprintf(holder, sizeof holder, "%s", PQgetvalue(r, 0, 4));
+        snprintf(held_life, sizeof held_life, "%s", PQgetvalue(r, 0, 5));
+    }
+    PQclear(r);
+    if (st != FLEET_OK) {
+        return st;
+    }
+    if (sodium_memcmp(tag, body_end, 16) != 0) {
+        fleet_say("the receipt does not verify under lock %s's key (another lock's receipt, "
+                  "or one of a file the lock did not take): nothing changed",
+                  number);
+        return FLEET_INPUT;
+    }
+    if (known && strcmp(holder, number) != 0) {
+        fleet_say("the receipt verifies under lock %s's key, but its identity %.16s... is lock "
+                  "%s's: lock %s's key is in another lock (a provisioning file kept and used): "
+                  "nothing changed",
+                  number, identity, holder, number);
+        return FLEET_INPUT;
+    }
+    if (known && strtoul(held_life, NULL, 10) != life) {
+        fleet_say("the receipt is of lock %s's life %s, before it was set up again (its life "
+                  "now is %u): nothing changed",
+                  number, held_life, life);
+        return FLEET_INPUT;
+    }
+    char life_text[12];
+    snprintf(life_text, sizeof life_text, "%u", known ? life : life + 1);
+    const char *p_id[] = {number, identity, life_text};
+    if (!known) {
+        st = db_exec(f, "pin the lock's identity",
+                     "INSERT INTO fleet.identities (identity, lock, life, since)"
+                     " VALUES ($2, $1, $3, now())",
+                     3, p_id);
+    }
+    const char *p_set[] = {number, counter_text};
+    if (st == FLEET_OK && counter > next) {
+        st = db_exec(f, "raise the lock's counter",
+                     "UPDATE fleet.locks SET next_counter = $2, floor = greatest(floor, $2)"
+                     " WHERE number = $1",
+                     2, p_set);
+    }
+    text detail = {0};
+    text_add(&detail, "lock %s counter %s (the fleet's %" PRIu64 ") identity %s life %s%s",
+             number, counter_text, next, identity, life_text, known ? "" : " new");
+    if (st == FLEET_OK) {
+        st = record(f, "owner", "lock receipt", &detail);
+    }
+    if (st != FLEET_OK) {
+        return st;
+    }
+    text_add(reply, "lock %s: the receipt verifies; the lock's next counter %s", number,
+             counter_text);
+    if (counter > next) {
+        text_add(reply, ", the fleet's now (it was %" PRIu64 ")\n", next);
+    } else {
+        text_add(reply, " (the fleet's is %" PRIu64 ")\n", next);
+    }
+    if (!known && life == 0) {
+        text_add(reply, "lock %s: its exports carry identity %s: only they are taken in as its\n",
+                 number, identity);
+    } else if (!known) {
+        text_add(reply,
+                 "lock %s: a new identity, %s: the lock was erased and set up again; its "
+                 "exports from now on are its life %s, their records from 1 (the records of "
+                 "its life %u are kept)\n",
+                 number, identity, life_text, life);
+    }
+    return FLEET_OK;
+}
+
+fleet_status cmd_lock_receipt(fleet *f, const fleet_args *a) {
+    return run_command(f, a, lock_receipt);
 }
 
 // The provisioning file (docs/FLEET.md, "Provisioning file"): three lines.
@@ -567,10 +706,12 @@ fleet_status cmd_lock_provision(fleet *f, const fleet_args *a) {
     bool releasing = row_true(r, 0, 2), released = row_true(r, 0, 3);
     char next_counter[12];
     snprintf(next_counter, sizeof next_counter, "%s", PQgetvalue(r, 0, 4));
-    if (strtoull(next_counter, NULL, 10) > UINT32_MAX) {
+    if (strtoull(next_counter, NULL, 10) >= FLEET_COUNTER_END) {
         PQclear(r);
         db_rollback(f);
-        fleet_say("lock %s has issued its last counter: nothing written", number);
+        fleet_say("lock %s's next counter, %s, is past the last a provisioning file carries "
+                  "(%u): nothing written",
+                  number, next_counter, FLEET_COUNTER_END - 1);
         return FLEET_INPUT;
     }
     char nonce[FLEET_NONCE_HEX], box[FLEET_KEY_BOX_HEX];
@@ -1024,10 +1165,13 @@ static fleet_status show_code(fleet *f, const who *w, const char *id, bool relea
         // What of the lock's trail the fleet holds now: the code's use comes
         // after it (twenty-fourth outside evaluation: an old export's record of
         // the counter 65,536 before closed this one).
+        // In the lock's life now (a receipt pins it), or a later one.
         st = db_exec(f, "record the code shown",
-                     "UPDATE fleet.dispatches SET counter = $1, code_shown_at = now(),"
-                     " shown_after_seq = (SELECT coalesce(max(seq), 0) FROM fleet.audit"
-                     "   WHERE lock = $3) WHERE id = $2",
+                     "UPDATE fleet.dispatches d SET counter = $1, code_shown_at = now(),"
+                     " shown_life = n.life, shown_after_seq = (SELECT coalesce(max(seq), 0)"
+                     "   FROM fleet.audit WHERE lock = $3 AND life = n.life)"
+                     " FROM (SELECT coalesce(max(life), 0) AS life FROM fleet.identities"
+                     "   WHERE lock = $3) n WHERE d.id = $2",
                      3, p_shown);
     }
     text shown = {0};
@@ -1053,12 +1197,15 @@ static fleet_status show_code(fleet *f, const who *w, const char *id, bool relea
 // (twenty-fifth outside evaluation: eight filled the lock's look-ahead, and
 // no code to open it could be issued; a lost one is shown again, reissue),
 // and a manager's slot only: it is typed in a service session, which only a
-// manager opens (twenty-fourth: one for slot 2 could never be).
+// manager opens (twenty-fourth: one for slot 2 could never be). A release
+// below the floor is out no more: the lock used a later counter, and it is dead
+// (twenty-sixth: one never typed blocked every release after it, for good).
 static fleet_status may_release(fleet *f, const char *number, const char *person, uint8_t slot) {
     const char *p[] = {number};
     PGresult *r = db_run(f, "find a release out",
-                         "SELECT id FROM fleet.dispatches WHERE lock = $1"
-                         " AND purpose = 'release' AND sealed_at IS NULL",
+                         "SELECT d.id FROM fleet.dispatches d JOIN fleet.locks l"
+                         " ON l.number = d.lock WHERE d.lock = $1 AND d.purpose = 'release'"
+                         " AND d.sealed_at IS NULL AND (d.counter IS NULL OR d.counter >= l.floor)",
                          1, p);
     if (r == NULL) {
         return FLEET_SYSTEM;
@@ -1717,8 +1864,8 @@ static bool csv_record(char *line, const char *field[5]) {
 }
 
 // *read: records read; *added: of them, not stored before.
-static fleet_status take_records(fleet *f, const char *number, FILE *in, uint32_t *read,
-                                 uint32_t *added) {
+static fleet_status take_records(fleet *f, const char *number, const char *life, FILE *in,
+                                 uint32_t *read, uint32_t *added) {
     char line[256];
     if (fgets(line, sizeof line, in) == NULL || strcmp(line, "seq,time,kind,slot,arg\n") != 0) {
         fleet_say("the owner's tool wrote no records (its CSV has no header)");
@@ -1730,13 +1877,13 @@ static fleet_status take_records(fleet *f, const char *number, FILE *in, uint32_
             fleet_say("the owner's tool wrote a line this program cannot read");
             return FLEET_SYSTEM;
         }
-        const char *p[] = {number,  field[0], field[1], field[2], field[3][0] ? field[3] : NULL,
-                           field[4]};
+        const char *p[] = {number,   field[0], field[1], field[2], field[3][0] ? field[3] : NULL,
+                           field[4], life};
         PGresult *r = db_run(f, "find the record",
                              "SELECT at = $3 AND kind = $4 AND slot IS NOT DISTINCT FROM "
                              "$5::smallint AND arg = $6::integer FROM fleet.audit "
-                             "WHERE lock = $1 AND seq = $2",
-                             6, p);
+                             "WHERE lock = $1 AND life = $7 AND seq = $2",
+                             7, p);
         if (r == NULL) {
             return FLEET_SYSTEM;
         }
@@ -1749,9 +1896,9 @@ static fleet_status take_records(fleet *f, const char *number, FILE *in, uint32_
         }
         if (!stored) {
             fleet_status st = db_exec(f, "store the record",
-                                      "INSERT INTO fleet.audit (lock, seq, at, kind, slot, arg) "
-                                      "VALUES ($1, $2, $3, $4, $5, $6)",
-                                      6, p);
+                                      "INSERT INTO fleet.audit (lock, seq, at, kind, slot, arg,"
+                                      " life) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                                      7, p);
             if (st != FLEET_OK) {
                 return st;
             }
@@ -1777,7 +1924,8 @@ static fleet_status take_records(fleet *f, const char *number, FILE *in, uint32_
 // typed, and the first code of two under dual control, are closed by the
 // trail); a release code used and one-time codes off at the next record
 // closes a release. The counter is the dispatch's among the last 65,536 the
-// lock was issued. *closed: how many.
+// lock was issued; the record is newer than those stored when the code was
+// shown: in that life of the lock, or in a later one. *closed: how many.
 static fleet_status close_from_trail(fleet *f, const char *number, int *closed) {
     const char *p[] = {number};
     PGresult *r = db_run(
@@ -1786,12 +1934,12 @@ static fleet_status close_from_trail(fleet *f, const char *number, int *closed) 
         " seal_records = CASE WHEN d.purpose = 'open' THEN c.arg END, closed_by_audit = c.seq"
         " FROM fleet.locks l, fleet.audit o CROSS JOIN LATERAL ("
         "   SELECT s.seq, s.arg, s.kind FROM fleet.audit s"
-        "   WHERE s.lock = o.lock AND s.seq > o.seq AND (s.kind = 'close_seal'"
+        "   WHERE s.lock = o.lock AND s.life = o.life AND s.seq > o.seq AND (s.kind = 'close_seal'"
         "     OR (s.seq = o.seq + 1 AND s.kind = 'service' AND s.arg = 16640))"
         "   ORDER BY s.seq LIMIT 1) c"
         " WHERE l.number = $1 AND o.lock = $1 AND d.lock = $1 AND o.kind = 'one_time_code'"
         " AND d.sealed_at IS NULL AND d.counter IS NOT NULL AND d.counter % 65536 = o.arg"
-        " AND d.slot = o.slot AND o.seq > coalesce(d.shown_after_seq, 0)"
+        " AND d.slot = o.slot AND (o.life, o.seq) > (d.shown_life, coalesce(d.shown_after_seq, 0))"
         " AND d.counter >= l.next_counter - 65536"
         " AND (c.kind = 'close_seal') = (d.purpose = 'open') AND " USED_AFTER_SHOWN
         " RETURNING d.id",
@@ -1824,19 +1972,20 @@ static bool export_identity(const char *json, char out[65]) {
 
 // One-time codes the trail shows used that no dispatch of this fleet explains
 // (its counter's low bits and slot): an opening the fleet did not issue, with
-// a key that left it (a provisioning file kept). Records after `after`.
-static fleet_status unexplained(fleet *f, const char *number, const char *after, text *reply,
-                                text *detail, int *count) {
-    const char *p[] = {number, after};
+// a key that left it (a provisioning file kept). Records of `life` after
+// `after`.
+static fleet_status unexplained(fleet *f, const char *number, const char *life, const char *after,
+                                text *reply, text *detail, int *count) {
+    const char *p[] = {number, after, life};
     PGresult *r = db_run(f, "find openings no dispatch explains",
                          "SELECT o.seq, coalesce(o.slot::text, '-'), o.arg FROM fleet.audit o"
                          " JOIN fleet.locks l ON l.number = o.lock"
-                         " WHERE o.lock = $1 AND o.kind = 'one_time_code' AND o.seq > $2"
-                         " AND NOT EXISTS (SELECT 1 FROM fleet.dispatches d WHERE d.lock = $1"
+                         " WHERE o.lock = $1 AND o.life = $3 AND o.kind = 'one_time_code'"
+                         " AND o.seq > $2 AND NOT EXISTS (SELECT 1 FROM fleet.dispatches d WHERE d.lock = $1"
                          "   AND d.counter % 65536 = o.arg AND d.slot = o.slot"
                          "   AND d.counter >= l.next_counter - 65536)"
                          " ORDER BY o.seq",
-                         2, p);
+                         3, p);
     if (r == NULL) {
         return FLEET_SYSTEM;
     }
@@ -1859,9 +2008,9 @@ static fleet_status unexplained(fleet *f, const char *number, const char *after,
                " JOIN fleet.locks l ON l.number = o.lock"
                " JOIN fleet.dispatches d ON d.lock = o.lock AND d.counter % 65536 = o.arg"
                "   AND d.slot = o.slot AND d.counter >= l.next_counter - 65536"
-               " WHERE o.lock = $1 AND o.kind = 'one_time_code' AND o.seq > $2"
+               " WHERE o.lock = $1 AND o.life = $3 AND o.kind = 'one_time_code' AND o.seq > $2"
                " AND NOT " USED_AFTER_SHOWN " ORDER BY o.seq",
-               2, p);
+               3, p);
     if (r == NULL) {
         return FLEET_SYSTEM;
     }
@@ -1879,9 +2028,9 @@ static fleet_status unexplained(fleet *f, const char *number, const char *after,
     }
     PQclear(r);
     r = db_run(f, "find the clock set",
-               "SELECT seq FROM fleet.audit WHERE lock = $1 AND kind = 'clock_set' AND seq > $2"
-               " ORDER BY seq",
-               2, p);
+               "SELECT seq FROM fleet.audit WHERE lock = $1 AND life = $3 AND kind = 'clock_set'"
+               " AND seq > $2 ORDER BY seq",
+               3, p);
     if (r == NULL) {
         return FLEET_SYSTEM;
     }
@@ -1905,10 +2054,7 @@ static fleet_status audit_ingest(fleet *f, const fleet_args *a, text *reply) {
     snprintf(number, sizeof number, "%" PRIu32, lock);
     const char *p[] = {number};
     PGresult *lr = db_run(f, "find the lock",
-                          "SELECT coalesce(audit_identity, ''),"
-                          " (SELECT coalesce(max(seq), 0) FROM fleet.audit WHERE lock = $1)"
-                          " FROM fleet.locks WHERE number = $1 FOR UPDATE",
-                          1, p);
+                          "SELECT 1 FROM fleet.locks WHERE number = $1 FOR UPDATE", 1, p);
     if (lr == NULL) {
         return FLEET_SYSTEM;
     }
@@ -1917,9 +2063,6 @@ static fleet_status audit_ingest(fleet *f, const fleet_args *a, text *reply) {
         fleet_say("no lock %s: nothing stored", number);
         return FLEET_INPUT;
     }
-    char known[65], stored_to[24];
-    snprintf(known, sizeof known, "%s", PQgetvalue(lr, 0, 0));
-    snprintf(stored_to, sizeof stored_to, "%s", PQgetvalue(lr, 0, 1));
     PQclear(lr);
     char csv[] = "/tmp/ownerlock-fleet-audit.XXXXXX", json[] = "/tmp/ownerlock-fleet-json.XXXXXX";
     int fd = mkstemp(csv), fd2 = fd >= 0 ? mkstemp(json) : -1;
@@ -1934,41 +2077,39 @@ static fleet_status audit_ingest(fleet *f, const fleet_args *a, text *reply) {
     close(fd);
     close(fd2);
     st = verify_export(a->pos[1], a->pos[2], csv, json);
-    // Which lock the export is of: its identity, the first one taken in kept
-    // (twenty-fourth outside evaluation: another lock's genuine export, taken
-    // in as this one's, closed its dispatches and confirmed its release).
+    // Which lock, and which of its lives, the export is of: its identity, as
+    // the lock's receipt pinned it (lock_receipt).
     char identity[65] = "";
     if (st == FLEET_OK && !export_identity(json, identity)) {
         fleet_say("the owner's tool wrote no lock identity this program can read");
         st = FLEET_SYSTEM;
     }
     unlink(json);
-    if (st == FLEET_OK && known[0] != '\0' && strcmp(known, identity) != 0) {
-        fleet_say("%s is an export of another lock (identity %.16s..., lock %s's is %.16s...): "
-                  "nothing stored",
-                  a->pos[1], identity, number, known);
-        st = FLEET_INPUT;
-    }
-    if (st == FLEET_OK && known[0] == '\0') {
-        // The first export: not one another lock's identity already holds.
-        const char *p_other[] = {number, identity};
-        PGresult *held = db_run(f, "find the identity",
-                                "SELECT number FROM fleet.locks WHERE audit_identity = $2"
-                                " AND number <> $1",
-                                2, p_other);
-        if (held == NULL) {
+    char life[12] = "", stored_to[24] = "";
+    if (st == FLEET_OK) {
+        const char *p_id[] = {identity};
+        PGresult *r = db_run(f, "find the identity",
+                             "SELECT i.lock, i.life, (SELECT coalesce(max(seq), 0) FROM fleet.audit"
+                             " WHERE lock = i.lock AND life = i.life) FROM fleet.identities i"
+                             " WHERE i.identity = $1",
+                             1, p_id);
+        if (r == NULL) {
             st = FLEET_SYSTEM;
-        } else if (PQntuples(held) > 0) {
-            fleet_say("%s is an export of lock %s (its identity %.16s...): nothing stored",
-                      a->pos[1], PQgetvalue(held, 0, 0), identity);
+        } else if (PQntuples(r) != 1) {
+            fleet_say("%s carries the identity %.16s..., which no receipt of lock %s pinned: "
+                      "take in the receipt of its provisioning first (lock receipt): nothing "
+                      "stored",
+                      a->pos[1], identity, number);
             st = FLEET_INPUT;
+        } else if (strcmp(PQgetvalue(r, 0, 0), number) != 0) {
+            fleet_say("%s is an export of lock %s (its identity %.16s...): nothing stored",
+                      a->pos[1], PQgetvalue(r, 0, 0), identity);
+            st = FLEET_INPUT;
+        } else {
+            snprintf(life, sizeof life, "%s", PQgetvalue(r, 0, 1));
+            snprintf(stored_to, sizeof stored_to, "%s", PQgetvalue(r, 0, 2));
         }
-        PQclear(held);
-    }
-    if (st == FLEET_OK && known[0] == '\0') {
-        const char *p_id[] = {number, identity};
-        st = db_exec(f, "keep the lock's identity",
-                     "UPDATE fleet.locks SET audit_identity = $2 WHERE number = $1", 2, p_id);
+        PQclear(r);
     }
     if (st != FLEET_OK) {
         unlink(csv);
@@ -1981,7 +2122,7 @@ static fleet_status audit_ingest(fleet *f, const fleet_args *a, text *reply) {
         st = FLEET_SYSTEM;
     }
     if (in != NULL) {
-        st = take_records(f, number, in, &read, &added);
+        st = take_records(f, number, life, in, &read, &added);
         fclose(in);
     }
     unlink(csv);
@@ -1994,16 +2135,13 @@ static fleet_status audit_ingest(fleet *f, const fleet_args *a, text *reply) {
     }
     text detail = {0};
     text_add(&detail,
-             "lock %s: %" PRIu32 " records verified, %" PRIu32 " new, %d dispatches closed", number,
-             read, added, closed);
-    if (known[0] == '\0') {
-        text_add(&detail, ", identity %s", identity);
-    }
+             "lock %s life %s: %" PRIu32 " records verified, %" PRIu32 " new, %d dispatches closed",
+             number, life, read, added, closed);
     text_add(reply,
              "lock %s: %" PRIu32 " records verified, %" PRIu32 " new; %d dispatches closed by "
              "the trail\n",
              number, read, added, closed);
-    st = unexplained(f, number, stored_to, reply, &detail, &strays);
+    st = unexplained(f, number, life, stored_to, reply, &detail, &strays);
     if (st == FLEET_OK) {
         st = record(f, "owner", "audit ingest", &detail);
     }

@@ -265,6 +265,31 @@ static const char *const schema_3[] = {
     "CREATE INDEX seal_entries_wrong ON fleet.seal_entries (dispatch) WHERE NOT ok",
 };
 
+// Version 4: a lock's lives. The identity a lock's exports carry is pinned
+// by the receipt the lock gave its provisioning (`lock receipt`), before any
+// export is taken in (twenty-fifth outside evaluation: the first export was
+// taken on trust, and another lock's closed this one's dispatches). A lock
+// erased and set up again has a new identity, and its records start from 1
+// again: a life of its own, its records apart (the same evaluation: the
+// fleet refused the erased lock's exports for good). A dispatch's code comes
+// after the records stored when it was shown: in that life, or in a later one.
+static const char *const schema_4[] = {
+    "CREATE TABLE fleet.identities ("
+    "  identity text PRIMARY KEY CHECK (identity ~ '^[0-9a-f]{64}$'),"
+    "  lock bigint NOT NULL REFERENCES fleet.locks,"
+    "  life integer NOT NULL CHECK (life >= 1),"
+    "  since timestamptz NOT NULL,"
+    "  UNIQUE (lock, life))",
+    "INSERT INTO fleet.identities SELECT audit_identity, number, 1, now() FROM fleet.locks"
+    "  WHERE audit_identity IS NOT NULL",
+    "ALTER TABLE fleet.locks DROP COLUMN audit_identity",
+    "ALTER TABLE fleet.audit ADD COLUMN life integer NOT NULL DEFAULT 1 CHECK (life >= 1),"
+    "  DROP CONSTRAINT audit_pkey, ADD PRIMARY KEY (lock, life, seq)",
+    "ALTER TABLE fleet.audit ALTER COLUMN life DROP DEFAULT",
+    "ALTER TABLE fleet.dispatches ADD COLUMN shown_life integer NOT NULL DEFAULT 0",
+    "UPDATE fleet.dispatches SET shown_life = 1 WHERE shown_after_seq > 0",
+};
+
 typedef struct schema_step {
     const char *const *statements;
     size_t count;
@@ -275,6 +300,7 @@ static const schema_step steps[] = {
     {schema, sizeof schema / sizeof schema[0]},
     {schema_2, sizeof schema_2 / sizeof schema_2[0]},
     {schema_3, sizeof schema_3 / sizeof schema_3[0]},
+    {schema_4, sizeof schema_4 / sizeof schema_4[0]},
 };
 _Static_assert(sizeof steps / sizeof steps[0] == FLEET_SCHEMA_VERSION,
                "a schema step for each version");

@@ -44,9 +44,12 @@ typedef enum fleet_status {
 #define FLEET_KEY_BOX_BYTES (OL_OTC_KEY_BYTES + FLEET_SEAL_TAG_BYTES)
 
 #define FLEET_REPLY_MAX 1024
+// A lock refuses a provisioning file's counter from here on (docs/FLEET.md):
+// the counters after it stay its own, to use.
+#define FLEET_COUNTER_END 0xFF000000u
 
 // The database's format: `init` makes this one; `upgrade` takes an older one to it.
-#define FLEET_SCHEMA_VERSION 3
+#define FLEET_SCHEMA_VERSION 4
 // A number macro's value as text, for SQL written at compile time.
 #define FLEET_TEXT(x) FLEET_TEXT_(x)
 #define FLEET_TEXT_(x) #x
@@ -239,6 +242,7 @@ FLEET_MUST_CHECK fleet_status cmd_dispatcher_unlock(fleet *f, const fleet_args *
 FLEET_MUST_CHECK fleet_status cmd_upgrade(fleet *f);
 FLEET_MUST_CHECK fleet_status cmd_setting(fleet *f, const fleet_args *a);
 FLEET_MUST_CHECK fleet_status cmd_lock_counter(fleet *f, const fleet_args *a);
+FLEET_MUST_CHECK fleet_status cmd_lock_receipt(fleet *f, const fleet_args *a);
 FLEET_MUST_CHECK fleet_status cmd_dispatch(fleet *f, const fleet_args *a);
 FLEET_MUST_CHECK fleet_status cmd_release(fleet *f, const fleet_args *a);
 FLEET_MUST_CHECK fleet_status cmd_reissue(fleet *f, const fleet_args *a);
@@ -275,7 +279,8 @@ FLEET_MUST_CHECK PGresult *fleet_query_locks(fleet *f, const char *search, int64
 typedef struct fleet_audit_view {
     uint32_t lock;
     char name[FLEET_NAME_MAX + 1];
-    uint64_t stored;            // the lock's records in fleet.audit
+    unsigned life;              // the lock's newest life with records (lock_receipt)
+    uint64_t stored;            // the lock's records of that life in fleet.audit
     size_t shown;               // of them, in the report: the newest
     uint32_t first, last;       // the oldest and the newest shown
     uint64_t missing;           // numbers between them with no record stored

@@ -26,8 +26,10 @@ static const char usage_text[] =
     "  lock provision NUMBER FILE   write the file that sets the key through the lock's\n"
     "                               service port (a new file; the key leaves the service;\n"
     "                               a new key once the lock's trail shows it released)\n"
-    "  lock counter NUMBER COUNTER  the lock's counter, as its service port answered the\n"
-    "                               provisioning, when it is above the fleet's\n"
+    "  lock receipt NUMBER RECEIPT  the lock's answer to the provisioning (hex): its\n"
+    "                               counter and the identity its exports carry\n"
+    "  lock counter NUMBER COUNTER  a fleet restored from a backup: the counter past every\n"
+    "                               code shown since (never down)\n"
     "  reissue ID                   an open dispatch's code again (the codes out all lost)\n"
     "  person add NAME              a person who opens locks\n"
     "  person slot NAME LOCK SLOT   the person's code slot (0..31) on a lock\n"
@@ -111,6 +113,7 @@ static const command commands[] = {
     {"init", NULL, 0, NEEDS_KEK, run_init, "init"},
     {"lock", "add", 2, NEEDS_KEK, cmd_lock_add, "lock add NUMBER NAME"},
     {"lock", "provision", 2, NEEDS_KEK, cmd_lock_provision, "lock provision NUMBER FILE"},
+    {"lock", "receipt", 2, NEEDS_KEK, cmd_lock_receipt, "lock receipt NUMBER RECEIPT"},
     {"lock", "counter", 2, NEEDS_KEK, cmd_lock_counter, "lock counter NUMBER COUNTER"},
     {"reissue", NULL, 1, NEEDS_KEK, cmd_reissue, "reissue ID"},
     {"person", "add", 1, NEEDS_KEK, cmd_person_add, "person add NAME"},
