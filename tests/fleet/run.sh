@@ -540,6 +540,8 @@ run "" lock provision 781 "$tmp/781-past.otc"
 expect 2 "is past the last a provisioning file carries (4278190079)" "a provisioning past the last counter a file carries"
 unchanged "a provisioning past the last counter a file carries"
 [ ! -e "$tmp/781-past.otc" ] && ok || bad "a file written past the last counter"
+run "" lock zone 781 Europe/Zurich
+expect 0 "lock 781: its clock's times are read in Europe/Zurich (was UTC)" "lock zone"
 
 # ---- wrong passwords: the limit (docs/FLEET.md, "Wrong passwords") ----
 # lou's tries: 5 wrong ones lock his name out for a minute, during which even
@@ -647,7 +649,7 @@ expect 0 "forgotten" "dispatcher unlock after the wrong passwords at once"
 
 # ---- every kind of action is in the log ----
 for kind in init "lock add" provision "person add" "person slot" "dispatcher add" setting \
-    "lock receipt" "lock counter" dispatch release approve "code shown" "code reissued" "seal ok" "seal bad" \
+    "lock receipt" "lock counter" "lock zone" dispatch release approve "code shown" "code reissued" "seal ok" "seal bad" \
     "password refused" refused \
     "locked out" "dispatcher unlock"; do
     [ "$(sql "SELECT count(*) > 0 FROM fleet.actions WHERE kind = '$kind'")" = t ] && ok ||
@@ -685,7 +687,7 @@ expect 0 "fleet schema created" "init (schema1)"
 run "dora-password-1" dispatcher add dora dispatcher
 sql "DROP INDEX fleet.dispatches_open; DROP TABLE fleet.unknown_names;
      ALTER TABLE fleet.dispatchers DROP COLUMN wrong_passwords, DROP COLUMN last_wrong_at;
-     ALTER TABLE fleet.locks DROP COLUMN floor, DROP COLUMN key_from;
+     ALTER TABLE fleet.locks DROP COLUMN floor, DROP COLUMN key_from, DROP COLUMN clock_zone;
      DROP TABLE fleet.identities;
      ALTER TABLE fleet.audit DROP COLUMN life, ADD PRIMARY KEY (lock, seq);
      DROP INDEX fleet.seal_entries_wrong;
@@ -732,7 +734,7 @@ run "" person add Pat
 run "" person slot Pat 5 0
 run "dora-password-1" dispatcher add dora dispatcher
 run "dora-password-1" dispatch 5 Pat --as dora
-sql "ALTER TABLE fleet.locks ADD COLUMN audit_identity text;
+sql "ALTER TABLE fleet.locks ADD COLUMN audit_identity text, DROP COLUMN clock_zone;
      UPDATE fleet.locks SET audit_identity = '$idA';
      ALTER TABLE fleet.audit DROP COLUMN life, ADD PRIMARY KEY (lock, seq);
      INSERT INTO fleet.audit VALUES (5, 7, '2026-12-01T10:00:00', 'open', 0, 0);
@@ -753,6 +755,17 @@ export OWNERLOCK_FLEET_DB="$main_db"
 if [ -n "$sim" ]; then
     run "" lock add 777 "Simulated vault"
     expect 0 "lock 777 added" "lock add (simulated)"
+    # Its clock set to local time west of UTC, the zone the fleet reads it in
+    # (twenty-sixth outside evaluation: read as UTC, every honest opening
+    # there came before its code was shown, and nothing closed).
+    before=$(counts)
+    run "" lock zone 777 Mars/Olympus_Mons
+    expect 2 "is no time zone PostgreSQL knows" "a zone that is none"
+    run "" lock zone 778 UTC
+    expect 2 "no lock 778" "the zone of a lock the fleet does not have"
+    unchanged "zones refused"
+    run "" lock zone 777 America/Los_Angeles
+    expect 0 "read in America/Los_Angeles (was UTC)" "lock zone"
     run "" person add "Sam Imms"
     run "" person slot "Sam Imms" 777 0
     expect 0 "slot 0" "the simulated lock's manager as a person"
@@ -771,7 +784,7 @@ keys 482915# 482915#
 wait 3s
 keys *
 wait 4s
-keys *08 482915# $(date -u +%Y%m%d)# $(date -u +%H%M)#
+keys *08 482915# $(TZ=America/Los_Angeles date +%Y%m%d)# $(TZ=America/Los_Angeles date +%H%M)#
 expect display CLOCK SET
 wait 3s
 service plug
@@ -916,7 +929,7 @@ expect bolt retracted
 door open
 door close
 wait 3s
-keys *08 482915# $(date -u -d '-1 hour' +%Y%m%d)# $(date -u -d '-1 hour' +%H%M)#
+keys *08 482915# $(TZ=America/Los_Angeles date -d '-1 hour' +%Y%m%d)# $(TZ=America/Los_Angeles date -d '-1 hour' +%H%M)#
 expect display CLOCK SET
 wait 3s
 keys 482915#
@@ -948,7 +961,7 @@ SIMEOF
     run "" audit ingest 777 "$tmp/777-3.audit" "$owner"
     expect 0 "WARNING: record [0-9]*: a one-time code used (slot 0, counter's low bits 6) that no dispatch" \
         "an opening no dispatch explains"
-    expect 0 "WARNING: record [0-9]*: the code of dispatch $late used at .*, before the fleet showed it" \
+    expect 0 "WARNING: record [0-9]*: the code of dispatch $late used at .* by the lock.s clock (.lost.: none), before the fleet showed it" \
         "an opening before its code was shown"
     expect 0 "note: record [0-9]*: the lock's clock was set" "the clock set pointed out"
     [ "$(sql "SELECT sealed_at IS NULL FROM fleet.dispatches WHERE id = $late")" = t ] && ok ||
@@ -1013,6 +1026,7 @@ EOF
     # shown in it (twenty-fifth outside evaluation: the fleet refused them).
     run "" lock provision 777 "$tmp/777-life2.otc"
     expect 0 "" "a provisioning for the lock set up again"
+
     run "dora-password-1" dispatch 777 "Sam Imms" --as dora
     expect 0 "counter 6" "a dispatch for the lock set up again"
     code6=$(sed -n 's/^code //p' "$tmp/out")
@@ -1024,7 +1038,7 @@ keys 482915# 482915#
 wait 3s
 keys *
 wait 4s
-keys *08 482915# $(date -u +%Y%m%d)# $(date -u +%H%M)#
+keys *08 482915# $(TZ=America/Los_Angeles date +%Y%m%d)# $(TZ=America/Los_Angeles date +%H%M)#
 expect display CLOCK SET
 wait 3s
 service plug

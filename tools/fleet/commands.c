@@ -659,6 +659,56 @@ fleet_status cmd_lock_receipt(fleet *f, const fleet_args *a) {
     return run_command(f, a, lock_receipt);
 }
 
+// The zone of the lock's clock (the user manual: a manager sets it to local
+// time, *08): the trail's times are read in it (twenty-sixth outside
+// evaluation: read as UTC, a lock east of UTC had hours of slack, one west of
+// it had every honest opening warned of).
+static fleet_status lock_zone(fleet *f, const fleet_args *a, text *reply) {
+    uint32_t lock;
+    fleet_status st = fleet_parse_lock(a->pos[0], &lock);
+    if (st != FLEET_OK) {
+        return st;
+    }
+    char number[12];
+    snprintf(number, sizeof number, "%" PRIu32, lock);
+    const char *p[] = {number, a->pos[1]};
+    PGresult *r = db_run(f, "find the lock and the zone",
+                         "SELECT clock_zone, EXISTS (SELECT 1 FROM pg_timezone_names"
+                         " WHERE name = $2) FROM fleet.locks WHERE number = $1 FOR UPDATE",
+                         2, p);
+    if (r == NULL) {
+        return FLEET_SYSTEM;
+    }
+    if (PQntuples(r) != 1) {
+        PQclear(r);
+        fleet_say("no lock %s in the fleet: nothing changed", number);
+        return FLEET_INPUT;
+    }
+    char was[64];
+    snprintf(was, sizeof was, "%s", PQgetvalue(r, 0, 0));
+    bool known = row_true(r, 0, 1);
+    PQclear(r);
+    if (!known) {
+        fleet_say("\"%.64s\" is no time zone PostgreSQL knows (an IANA name, such as "
+                  "Europe/Zurich or UTC): nothing changed",
+                  a->pos[1]);
+        return FLEET_INPUT;
+    }
+    st = db_exec(f, "set the lock's zone", "UPDATE fleet.locks SET clock_zone = $2 WHERE number = $1",
+                 2, p);
+    text detail = {0};
+    text_add(&detail, "lock %s zone %s (was %s)", number, a->pos[1], was);
+    if (st == FLEET_OK) {
+        st = record(f, "owner", "lock zone", &detail);
+    }
+    text_add(reply, "lock %s: its clock's times are read in %s (was %s)\n", number, a->pos[1], was);
+    return st;
+}
+
+fleet_status cmd_lock_zone(fleet *f, const fleet_args *a) {
+    return run_command(f, a, lock_zone);
+}
+
 // The provisioning file (docs/FLEET.md, "Provisioning file"): three lines.
 #define PROVISION_MAGIC "ownerlock otc provisioning 1"
 
@@ -1910,13 +1960,15 @@ static fleet_status take_records(fleet *f, const char *number, const char *life,
 }
 
 // A record `o` of the code of dispatch `d` used after the code was shown, by
-// the lock's clock (within 10 minutes of the service's): not a code
-// computed from a kept file before its dispatch (twenty-fifth outside
+// the lock's clock in its zone (within 10 minutes of the service's): not a
+// code computed from a kept file before its dispatch (twenty-fifth outside
 // evaluation: a manager opened alone with it, then asked for a dispatch of
 // the same counter, which the trail closed). A lock's clock is set by a
-// manager (*08), and every setting is a record the ingest points out.
+// manager (*08), and every setting is a record the ingest points out: one
+// set forward before such an opening defeats this (docs/SECURITY.md).
 #define USED_AFTER_SHOWN                                                                           \
-    "(o.at <> 'lost' AND (o.at || 'Z')::timestamptz >= d.code_shown_at - interval '10 minutes')"
+    "(o.at <> 'lost' AND (o.at::timestamp AT TIME ZONE l.clock_zone)"                             \
+    "   >= d.code_shown_at - interval '10 minutes')"
 
 // What the lock's trail, verified, says of the dispatches: a one-time code
 // used (its record carries the counter's low 16 bits) and a close seal after
@@ -2016,9 +2068,9 @@ static fleet_status unexplained(fleet *f, const char *number, const char *life, 
     }
     for (int i = 0; i < PQntuples(r); i++) {
         text_add(reply,
-                 "WARNING: record %s: the code of dispatch %s used at %s, before the fleet "
-                 "showed it (by the lock's clock): a code computed from the key, not "
-                 "dispatched\n",
+                 "WARNING: record %s: the code of dispatch %s used at %s by the lock's clock "
+                 "(\"lost\": none), before the fleet showed it: a code computed from the key, "
+                 "not dispatched? The trail does not close the dispatch; its seal does\n",
                  PQgetvalue(r, i, 0), PQgetvalue(r, i, 1), PQgetvalue(r, i, 2));
     }
     if (PQntuples(r) > 0) {

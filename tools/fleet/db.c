@@ -288,6 +288,8 @@ static const char *const schema_4[] = {
     "ALTER TABLE fleet.audit ALTER COLUMN life DROP DEFAULT",
     "ALTER TABLE fleet.dispatches ADD COLUMN shown_life integer NOT NULL DEFAULT 0",
     "UPDATE fleet.dispatches SET shown_life = 1 WHERE shown_after_seq > 0",
+    // The zone the lock's clock is set in (commands.c, lock_zone).
+    "ALTER TABLE fleet.locks ADD COLUMN clock_zone text NOT NULL DEFAULT 'UTC'",
 };
 
 typedef struct schema_step {

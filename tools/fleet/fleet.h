@@ -243,6 +243,7 @@ FLEET_MUST_CHECK fleet_status cmd_upgrade(fleet *f);
 FLEET_MUST_CHECK fleet_status cmd_setting(fleet *f, const fleet_args *a);
 FLEET_MUST_CHECK fleet_status cmd_lock_counter(fleet *f, const fleet_args *a);
 FLEET_MUST_CHECK fleet_status cmd_lock_receipt(fleet *f, const fleet_args *a);
+FLEET_MUST_CHECK fleet_status cmd_lock_zone(fleet *f, const fleet_args *a);
 FLEET_MUST_CHECK fleet_status cmd_dispatch(fleet *f, const fleet_args *a);
 FLEET_MUST_CHECK fleet_status cmd_release(fleet *f, const fleet_args *a);
 FLEET_MUST_CHECK fleet_status cmd_reissue(fleet *f, const fleet_args *a);

@@ -30,6 +30,7 @@ static const char usage_text[] =
     "                               counter and the identity its exports carry\n"
     "  lock counter NUMBER COUNTER  a fleet restored from a backup: the counter past every\n"
     "                               code shown since (never down)\n"
+    "  lock zone NUMBER ZONE        the time zone the lock's clock is set in (UTC at first)\n"
     "  reissue ID                   an open dispatch's code again (the codes out all lost)\n"
     "  person add NAME              a person who opens locks\n"
     "  person slot NAME LOCK SLOT   the person's code slot (0..31) on a lock\n"
@@ -115,6 +116,7 @@ static const command commands[] = {
     {"lock", "provision", 2, NEEDS_KEK, cmd_lock_provision, "lock provision NUMBER FILE"},
     {"lock", "receipt", 2, NEEDS_KEK, cmd_lock_receipt, "lock receipt NUMBER RECEIPT"},
     {"lock", "counter", 2, NEEDS_KEK, cmd_lock_counter, "lock counter NUMBER COUNTER"},
+    {"lock", "zone", 2, NEEDS_KEK, cmd_lock_zone, "lock zone NUMBER ZONE"},
     {"reissue", NULL, 1, NEEDS_KEK, cmd_reissue, "reissue ID"},
     {"person", "add", 1, NEEDS_KEK, cmd_person_add, "person add NAME"},
     {"person", "slot", 3, NEEDS_KEK, cmd_person_slot, "person slot NAME LOCK SLOT"},
