@@ -1062,7 +1062,7 @@ service plug
 keys *19 482915#
 service export audit $tmp/777-life2.audit
 SIMEOF
-    if "$sim" --seed 3 --script "$tmp/life2.sim" >"$tmp/life2.out" 2>&1; then ok; else
+    if "$sim" --seed 3 --state "$tmp/lock-777b" --script "$tmp/life2.sim" >"$tmp/life2.out" 2>&1; then ok; else
         bad "the lock set up again: $(tail -n 5 "$tmp/life2.out")"
     fi
     before=$(counts)
@@ -1085,6 +1085,43 @@ SIMEOF
     expect 0 "lock 777: records 1 to $n2 ($n2 of $n2 stored)" "the report of the newest life"
     grep -q "since it was set up again (its life 2" "$tmp/777-life2.html" && ok ||
         bad "the report does not say the lock was set up again"
+    # A manager with the kept file sets the lock's clock three hours forward,
+    # then opens alone with the next counter's code; the fleet then shows
+    # that counter to a dispatch. By the clock the opening came after it; the
+    # clock set in between says the time is his word: the trail does not
+    # close the dispatch, and says why (twenty-sixth outside evaluation, R3).
+    cat >"$tmp/life2b.sim" <<SIMEOF
+door close
+wait 3s
+keys *08 482915# $(TZ=America/Los_Angeles date -d '+3 hour' +%Y%m%d)# $(TZ=America/Los_Angeles date -d '+3 hour' +%H%M)#
+expect display CLOCK SET
+wait 3s
+keys 482915#
+keys $(otc "$(sed -n 's/^key //p' "$tmp/777-life2.otc")" C 777 8 0 0)#
+expect event audit kind=one_time_code slot=0 arg=8
+door open
+door close
+wait 3s
+expect event audit kind=close_seal slot=0 arg=1
+keys 482915#
+keys $(otc "$(sed -n 's/^key //p' "$tmp/777-life2.otc")" C 777 9 0 0)#
+expect event audit kind=one_time_code slot=0 arg=9
+door open
+service plug
+keys *19 482915#
+service export audit $tmp/777-life2b.audit
+SIMEOF
+    if "$sim" --seed 3 --state "$tmp/lock-777b" --script "$tmp/life2b.sim" >"$tmp/life2b.out" 2>&1; then ok; else
+        bad "the kept file's opening after the clock set: $(tail -n 5 "$tmp/life2b.out")"
+    fi
+    run "dora-password-1" dispatch 777 "Sam Imms" --as dora
+    expect 0 "counter 8" "a dispatch of the counter the kept file used"
+    eight=$(sed -n 's/^dispatch \([0-9]*\):.*/\1/p' "$tmp/out")
+    run "" audit ingest 777 "$tmp/777-life2b.audit" "$owner"
+    expect 0 "WARNING: record [0-9]*: the code of dispatch $eight used at .* with the clock set since the code was shown" \
+        "an opening after the clock set, warned of"
+    [ "$(sql "SELECT sealed_at IS NULL FROM fleet.dispatches WHERE id = $eight")" = t ] && ok ||
+        bad "a dispatch closed by an opening after the clock was set"
 fi
 
 # ---- secrets in no output ----

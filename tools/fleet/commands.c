@@ -1964,11 +1964,22 @@ static fleet_status take_records(fleet *f, const char *number, const char *life,
 // code computed from a kept file before its dispatch (twenty-fifth outside
 // evaluation: a manager opened alone with it, then asked for a dispatch of
 // the same counter, which the trail closed). A lock's clock is set by a
-// manager (*08), and every setting is a record the ingest points out: one
-// set forward before such an opening defeats this (docs/SECURITY.md).
+// manager (*08), and every setting is a record the ingest points out.
 #define USED_AFTER_SHOWN                                                                           \
     "(o.at <> 'lost' AND (o.at::timestamp AT TIME ZONE l.clock_zone)"                             \
     "   >= d.code_shown_at - interval '10 minutes')"
+// ... unless the clock was set in between: after the code was shown (after the
+// records stored then) and after the lock's provisioning (a service record
+// 16384; a lock's clock is set when it is set up), before the use. Then the
+// use's time is a manager's word, and only the seal closes the dispatch
+// (twenty-sixth outside evaluation: the clock set forward, then an opening by
+// a code from a kept file, closed a dispatch shown hours later).
+#define CLOCK_SET_BETWEEN                                                                          \
+    "EXISTS (SELECT 1 FROM fleet.audit k WHERE k.lock = o.lock AND k.life = o.life"               \
+    "   AND k.kind = 'clock_set' AND k.seq < o.seq"                                              \
+    "   AND (k.life, k.seq) > (d.shown_life, coalesce(d.shown_after_seq, 0))"                    \
+    "   AND EXISTS (SELECT 1 FROM fleet.audit v WHERE v.lock = o.lock AND v.life = o.life"        \
+    "     AND v.kind = 'service' AND v.arg = 16384 AND v.seq < k.seq))"
 
 // What the lock's trail, verified, says of the dispatches: a one-time code
 // used (its record carries the counter's low 16 bits) and a close seal after
@@ -1994,6 +2005,7 @@ static fleet_status close_from_trail(fleet *f, const char *number, int *closed) 
         " AND d.slot = o.slot AND (o.life, o.seq) > (d.shown_life, coalesce(d.shown_after_seq, 0))"
         " AND d.counter >= l.next_counter - 65536"
         " AND (c.kind = 'close_seal') = (d.purpose = 'open') AND " USED_AFTER_SHOWN
+        " AND NOT " CLOCK_SET_BETWEEN
         " RETURNING d.id",
         1, p);
     if (r == NULL) {
@@ -2056,12 +2068,12 @@ static fleet_status unexplained(fleet *f, const char *number, const char *life, 
     // A code used before the fleet showed it (by the lock's clock), and the
     // lock's clock set: what the times above rest on.
     r = db_run(f, "find codes used before they were shown",
-               "SELECT o.seq, d.id, o.at FROM fleet.audit o"
+               "SELECT o.seq, d.id, o.at, " USED_AFTER_SHOWN " FROM fleet.audit o"
                " JOIN fleet.locks l ON l.number = o.lock"
                " JOIN fleet.dispatches d ON d.lock = o.lock AND d.counter % 65536 = o.arg"
                "   AND d.slot = o.slot AND d.counter >= l.next_counter - 65536"
                " WHERE o.lock = $1 AND o.life = $3 AND o.kind = 'one_time_code' AND o.seq > $2"
-               " AND NOT " USED_AFTER_SHOWN " ORDER BY o.seq",
+               " AND (NOT " USED_AFTER_SHOWN " OR " CLOCK_SET_BETWEEN ") ORDER BY o.seq",
                3, p);
     if (r == NULL) {
         return FLEET_SYSTEM;
@@ -2069,9 +2081,11 @@ static fleet_status unexplained(fleet *f, const char *number, const char *life, 
     for (int i = 0; i < PQntuples(r); i++) {
         text_add(reply,
                  "WARNING: record %s: the code of dispatch %s used at %s by the lock's clock "
-                 "(\"lost\": none), before the fleet showed it: a code computed from the key, "
-                 "not dispatched? The trail does not close the dispatch; its seal does\n",
-                 PQgetvalue(r, i, 0), PQgetvalue(r, i, 1), PQgetvalue(r, i, 2));
+                 "(\"lost\": none), %s: a code computed from the key, not dispatched? The "
+                 "trail does not close the dispatch; its seal does\n",
+                 PQgetvalue(r, i, 0), PQgetvalue(r, i, 1), PQgetvalue(r, i, 2),
+                 row_true(r, i, 3) ? "with the clock set since the code was shown"
+                                   : "before the fleet showed it");
     }
     if (PQntuples(r) > 0) {
         text_add(detail, ", %d codes used before they were shown (first: record %s)", PQntuples(r),
