@@ -68,6 +68,14 @@ ol_err ol_onetime_entry(ol_lock *lock, const ol_event *ev) {
     if (err || !v.valid) {
         return err;
     }
+#if OL_CRASH_TEST_FLAW == 1 // TEST ONLY: tests/crash/crash.cmake, off before the counter's save
+    if (lock->otc_release && v.grant == OL_GRANT) {
+        ol_otc_state flawed = {.next = t.counter + 1u};
+        err = ol_audit_append(lock, OL_AUDIT_ONE_TIME, v.slot, (uint16_t)t.counter);
+        err = err ? err : ol_service_released(lock);
+        return err ? err : ol_save_otc(lock, &flawed);
+    }
+#endif
     // Used, and saved so before anything opens: it and every older one never
     // work again (twenty-second outside evaluation: an older code, issued
     // and not used, still opened after a newer one, and one never used kept
@@ -168,6 +176,11 @@ ol_err ol_onetime_set(ol_lock *lock, uint32_t number, const uint8_t key[OL_OTC_K
     // And it rises to the fleet's: a lock erased and set up again (its
     // counter from 0) takes no code the fleet issued before (twenty-fourth).
     // The counter first: it only rises, so a cut before the key is harmless.
+#if OL_CRASH_TEST_FLAW == 2 // TEST ONLY: tests/crash/crash.cmake, the key before the counter
+    if (!lock->has_otc && ol_keystore_save_otc(lock, key, number) != OL_OK) {
+        return OL_ERR_FLASH;
+    }
+#endif
     ol_err err = OL_OK;
     if (floor > lock->otc.next) {
         ol_otc_state raised = lock->otc;

@@ -10,53 +10,28 @@
 //   - still open with a later one-time code (the cut lost no more than the
 //     look-ahead allows: the code two counters on);
 //   - never have retracted the bolt without a valid code and one-time code.
-#include <setjmp.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "check.h"
 #include "core/onetime.h"
-#include "ownerlock/otc.h"
-#include "rig.h"
+#include "otc_cut.h"
 
-#define LOCK_NUMBER 12345u
 #define OPENINGS 4
-
-static const char *CODE = "482915#";
 
 typedef struct trial {
     rig r;
-    jmp_buf env;
     uint32_t typing;  // the counter whose one-time code is being typed (UINT32_MAX: none)
     uint32_t opened;  // bit c: counter c opened the lock before the cut
     uint32_t started; // bit c: counter c's one-time code was typed in full, at least begun
 } trial;
 
-static const uint8_t *otc_key(void) {
-    static uint8_t key[OL_OTC_KEY_BYTES];
-    for (int i = 0; i < OL_OTC_KEY_BYTES; i++) {
-        key[i] = (uint8_t)i;
-    }
-    return key;
-}
-
-static void one_time_keys(char keys[OL_OTC_CODE_DIGITS + 2], uint32_t counter) {
-    uint8_t d[OL_OTC_CODE_DIGITS];
-    ol_otc_code(d, otc_key(), LOCK_NUMBER, counter, 0);
-    for (int i = 0; i < OL_OTC_CODE_DIGITS; i++) {
-        keys[i] = (char)('0' + d[i]);
-    }
-    keys[OL_OTC_CODE_DIGITS] = '#';
-    keys[OL_OTC_CODE_DIGITS + 1] = '\0';
-}
-
 // The code, then counter's one-time code: did the bolt come out of the door?
 static bool open_with(trial *t, uint32_t counter, bool valid) {
     rig *r = &t->r;
     char keys[OL_OTC_CODE_DIGITS + 2];
-    one_time_keys(keys, counter);
+    otc_keys(keys, false, counter, 0);
     bool was_extended = rig_bolt(r) == OL_BOLT_EXTENDED;
-    rig_keys_as(r, CODE, valid);
+    rig_keys_as(r, OTC_CODE, valid);
     t->typing = counter;
     t->started |= 1u << counter;
     rig_keys_as(r, keys, valid);
@@ -64,14 +39,11 @@ static bool open_with(trial *t, uint32_t counter, bool valid) {
     return was_extended && rig_bolt(r) == OL_BOLT_RETRACTED;
 }
 
-static void workload(trial *t) {
+static void workload(void *arg) {
+    trial *t = arg;
     rig *r = &t->r;
-    rig_keys_as(r, CODE, false);
-    rig_keys_as(r, CODE, false);
-    rig_wait(r, 3000);
-    rig_keys(r, "*"); // no recovery code kept: not what this test is about
-    rig_wait(r, 4000);
-    rig_note(r, ol_onetime_set(&r->lock, LOCK_NUMBER, otc_key(), 0));
+    otc_commission(r);
+    rig_note(r, ol_onetime_set(&r->lock, OTC_LOCK_NUMBER, otc_key(), 0));
     rig_door(r, false);
     rig_wait(r, 3000);
     for (uint32_t c = 0; c < OPENINGS; c++) {
@@ -85,20 +57,8 @@ static void workload(trial *t) {
     }
 }
 
-static void on_cut(void *arg) {
-    longjmp(((trial *)arg)->env, 1);
-}
-
-static unsigned failures_reported;
-
-static void holds(uint64_t k, bool ok, const char *what) {
-    CHECK(ok);
-    if (!ok && failures_reported++ < 20) {
-        fprintf(stderr, "cut point %llu: %s\n", (unsigned long long)k, what);
-    }
-}
-
-static void check_after_cut(trial *t, uint64_t k) {
+static void check_after_cut(void *arg, uint64_t k) {
+    trial *t = arg;
     rig *r = &t->r;
     ol_hostflash_disarm(&r->hf); // the power back, and on
     holds(k, t->r.bad_retracts == 0, "the bolt retracted without a valid code");
@@ -132,47 +92,42 @@ static void check_after_cut(trial *t, uint64_t k) {
     holds(k, t->r.bad_retracts == 0, "the bolt retracted without a valid code after the cut");
 }
 
-int main(int argc, char **argv) {
-    uint64_t stride = argc > 1 ? strtoull(argv[1], NULL, 10) : 1;
-    trial *t = calloc(1, sizeof *t);
-    if (!t || stride == 0) {
-        return 1;
-    }
-    // Dry run: the workload itself, and its flash operations.
-    if (rig_init(&t->r, 11) != OL_OK) {
-        return 1;
-    }
+static void fresh(void *arg) {
+    trial *t = arg;
     t->typing = UINT32_MAX;
-    workload(t);
-    uint64_t total = ol_hostflash_ops(&t->r.hf);
+    t->opened = t->started = 0;
+}
+
+// The workload itself: four openings, no error, no wrong try.
+static void dry(void *arg, uint64_t ops) {
+    trial *t = arg;
     CHECK_EQ(t->r.err, OL_OK);
     CHECK_EQ(t->r.bad_retracts, 0);
     CHECK_EQ(t->opened, (1u << OPENINGS) - 1u);
     CHECK_EQ(rig_status(&t->r).failures, 0);
-    printf("workload: %llu flash operations, %u audit events\n", (unsigned long long)total,
+    printf("workload: %llu flash operations, %u audit events\n", (unsigned long long)ops,
            rig_status(&t->r).audit_next_seq - 1);
-    ol_hostflash_close(&t->r.hf);
+}
 
-    uint64_t cuts = 0;
-    for (uint64_t k = 0; k < total; k += stride) {
-        memset(t, 0, sizeof *t);
-        t->typing = UINT32_MAX;
-        if (rig_setup(&t->r, 11) != OL_OK) {
-            return 1;
-        }
-        ol_hostflash_arm_cut(&t->r.hf, k, k * 2654435761u + 1, on_cut, t);
-        if (setjmp(t->env) == 0) {
-            rig_boot(&t->r);
-            workload(t);
-            holds(k, false, "the workload finished without reaching the cut");
-        } else {
-            cuts++;
-            check_after_cut(t, k);
-        }
-        ol_hostflash_close(&t->r.hf);
+int main(int argc, char **argv) {
+    uint64_t stride = argc > 1 ? strtoull(argv[1], NULL, 10) : 1;
+    trial *t = calloc(1, sizeof *t);
+    cut_sweep *s = calloc(1, sizeof *s);
+    if (!t || !s || stride == 0) {
+        return 1;
     }
-    printf("crash_otc: %llu cuts of %llu flash operations\n", (unsigned long long)cuts,
-           (unsigned long long)total);
+    *s = (cut_sweep){.name = "crash_otc",
+                     .seed = 11,
+                     .r = &t->r,
+                     .trial = t,
+                     .fresh = fresh,
+                     .workload = workload,
+                     .dry = dry,
+                     .check = check_after_cut};
+    if (!cut_sweep_run(s, stride)) {
+        return 1;
+    }
+    free(s);
     free(t);
     return check_done("crash_otc");
 }
