@@ -50,9 +50,12 @@ static ol_err record(ol_lock *lock, uint8_t request, uint8_t outcome) {
                            (uint16_t)(request << 8 | outcome));
 }
 
+// On record before it is done, as an install is: a cut between leaves the
+// record and the key held, and the fleet's next key waits for the lock's
+// receipt (docs/FLEET.md); the other way round, codes off and nothing said.
 ol_err ol_service_released(ol_lock *lock) {
-    ol_err err = ol_onetime_off(lock);
-    return err ? err : record(lock, OL_SERVICE_OTC_OFF, SERVICE_DONE);
+    ol_err err = record(lock, OL_SERVICE_OTC_OFF, SERVICE_DONE);
+    return err ? err : ol_onetime_off(lock);
 }
 
 ol_err ol_service_open(ol_lock *lock) {
@@ -523,9 +526,10 @@ ol_err ol_lock_service(ol_lock *lock, uint64_t now_ms, const uint8_t *req, size_
             // a file at the last one left the lock no code, nor a release).
             err = refuse(lock, &a, request, SERVICE_BAD_REQUEST, "BAD REQUEST");
         } else {
-            err = ol_onetime_set(lock, get32(req + 1), req + 5, get32(req + 5 + OL_OTC_KEY_BYTES));
+            err = record(lock, request, SERVICE_DONE); // first, as a release's
+            err = err ? err : ol_onetime_set(lock, get32(req + 1), req + 5,
+                                             get32(req + 5 + OL_OTC_KEY_BYTES));
             err = err ? err : otc_receipt(lock, &a, req + 5);
-            err = err ? err : record(lock, request, SERVICE_DONE);
         }
     } else if (request == OL_SERVICE_OTC_OFF && len == 1) {
         if (!lock->has_otc) {

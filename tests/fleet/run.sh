@@ -687,7 +687,8 @@ expect 0 "fleet schema created" "init (schema1)"
 run "dora-password-1" dispatcher add dora dispatcher
 sql "DROP INDEX fleet.dispatches_open; DROP TABLE fleet.unknown_names;
      ALTER TABLE fleet.dispatchers DROP COLUMN wrong_passwords, DROP COLUMN last_wrong_at;
-     ALTER TABLE fleet.locks DROP COLUMN floor, DROP COLUMN key_from, DROP COLUMN clock_zone;
+     ALTER TABLE fleet.locks DROP COLUMN floor, DROP COLUMN key_from, DROP COLUMN clock_zone,
+         DROP COLUMN next_key_nonce, DROP COLUMN next_key_box;
      DROP TABLE fleet.identities;
      ALTER TABLE fleet.audit DROP COLUMN life, ADD PRIMARY KEY (lock, seq);
      DROP INDEX fleet.seal_entries_wrong;
@@ -734,7 +735,8 @@ run "" person add Pat
 run "" person slot Pat 5 0
 run "dora-password-1" dispatcher add dora dispatcher
 run "dora-password-1" dispatch 5 Pat --as dora
-sql "ALTER TABLE fleet.locks ADD COLUMN audit_identity text, DROP COLUMN clock_zone;
+sql "ALTER TABLE fleet.locks ADD COLUMN audit_identity text, DROP COLUMN clock_zone,
+         DROP COLUMN next_key_nonce, DROP COLUMN next_key_box;
      UPDATE fleet.locks SET audit_identity = '$idA';
      ALTER TABLE fleet.audit DROP COLUMN life, ADD PRIMARY KEY (lock, seq);
      INSERT INTO fleet.audit VALUES (5, 7, '2026-12-01T10:00:00', 'open', 0, 0);
@@ -905,18 +907,30 @@ SIMEOF
     grep -q "	2	dora	-	.*	open$" "$tmp/out" && ok ||
         bad "code 2 (no close since) is not open: $(cat "$tmp/out")"
     run "" lock provision 777 "$tmp/777-new.otc"
-    expect 0 "" "a new key for the released lock"
+    expect 0 "the file holds the lock's next key" "a new key for the released lock"
     [ "$(sed -n 's/^key //p' "$tmp/777-new.otc")" != "$(sed -n 's/^key //p' "$tmp/lock-777.otc")" ] &&
         ok || bad "the released lock was given its old key again"
+    # The next key is the same in every file until the lock's receipt shows
+    # it took it; the fleet's codes are the old key's until then (a file
+    # never set, or refused, leaves them as the lock computes them).
+    run "" lock provision 777 "$tmp/777-again.otc"
+    [ "$(sed -n 's/^key //p' "$tmp/777-again.otc")" = "$(sed -n 's/^key //p' "$tmp/777-new.otc")" ] &&
+        ok || bad "a second file for the released lock holds another next key"
+    run "" lock receipt 777 "$(sed -n 's/.*"type":"otc".*"receipt":"\([0-9a-f]*\)".*/\1/p' "$tmp/lock-state.out")"
+    expect 0 "the receipt verifies; the lock's next counter 0 (the fleet's is 4)" \
+        "a receipt under the old key leaves the next key waiting"
+    printf '%s\n' "service plug" "keys *19 482915#" "service otc $tmp/777-new.otc" \
+        "expect event otc ok=true next=4" "expect display ONE-TIME CODES \\| ON" >"$tmp/lock4a.sim"
+    if "$sim" --seed 1 --state "$tmp/lock-777" --script "$tmp/lock4a.sim" >"$tmp/lock4a.out" 2>&1; then ok; else
+        bad "the simulated lock's new key: $(tail -n 5 "$tmp/lock4a.out")"
+    fi
+    run "" lock receipt 777 "$(sed -n 's/.*"type":"otc".*"receipt":"\([0-9a-f]*\)".*/\1/p' "$tmp/lock4a.out")"
+    expect 0 "the receipt verifies under the lock's next key, its key from now on; the lock's next counter 4 (the fleet's is 4)" \
+        "the receipt of the new key"
     run "dora-password-1" dispatch 777 "Sam Imms" --as dora
     expect 0 "counter 4" "the first code under the new key goes on from the counter"
     code4=$(sed -n 's/^code //p' "$tmp/out")
     cat >"$tmp/lock4.sim" <<SIMEOF
-service plug
-keys *19 482915#
-service otc $tmp/777-new.otc
-expect event otc ok=true next=4
-expect display ONE-TIME CODES \| ON
 door close
 wait 3s
 keys 482915#
@@ -949,8 +963,6 @@ SIMEOF
     if "$sim" --seed 1 --state "$tmp/lock-777" --script "$tmp/lock4.sim" >"$tmp/lock4.out" 2>&1; then ok; else
         bad "the simulated lock's new key: $(tail -n 5 "$tmp/lock4.out")"
     fi
-    run "" lock receipt 777 "$(sed -n 's/.*"type":"otc".*"receipt":"\([0-9a-f]*\)".*/\1/p' "$tmp/lock4.out")"
-    expect 0 "next counter 4 (the fleet's is 5)" "the receipt of the new key"
     # Codes computed from a kept provisioning file opened, an hour back by the
     # lock's clock: counter 5, which the fleet then dispatched (its code dead:
     # the dispatch is not closed by the earlier opening, twenty-fifth outside

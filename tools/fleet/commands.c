@@ -562,7 +562,9 @@ static fleet_status lock_receipt(fleet *f, const fleet_args *a, text *reply) {
                          "SELECT encode(key_nonce, 'hex'), encode(key_box, 'hex'), next_counter,"
                          " (SELECT coalesce(max(life), 0) FROM fleet.identities WHERE lock = $1),"
                          " (SELECT lock FROM fleet.identities WHERE identity = $2),"
-                         " (SELECT life FROM fleet.identities WHERE identity = $2)"
+                         " (SELECT life FROM fleet.identities WHERE identity = $2),"
+                         " coalesce(encode(next_key_nonce, 'hex'), ''),"
+                         " coalesce(encode(next_key_box, 'hex'), '')"
                          " FROM fleet.locks WHERE number = $1 FOR UPDATE",
                          2, p);
     if (r == NULL) {
@@ -573,10 +575,20 @@ static fleet_status lock_receipt(fleet *f, const fleet_args *a, text *reply) {
         fleet_say("no lock %s in the fleet: nothing changed", number);
         return FLEET_INPUT;
     }
+    // Under the key the fleet computes codes with, or under the lock's next
+    // (lock provision): then the lock took it, and it is the lock's key now.
     uint8_t key[OL_OTC_KEY_BYTES], tag[crypto_auth_hmacsha256_BYTES];
+    bool by_next = false;
     st = vault_open_otc_key(f, lock, PQgetvalue(r, 0, 0), PQgetvalue(r, 0, 1), key);
     if (st == FLEET_OK) {
         crypto_auth_hmacsha256(tag, receipt, (size_t)(body_end - receipt), key);
+    }
+    if (st == FLEET_OK && sodium_memcmp(tag, body_end, 16) != 0 && PQgetvalue(r, 0, 6)[0] != '\0') {
+        st = vault_open_otc_key(f, lock, PQgetvalue(r, 0, 6), PQgetvalue(r, 0, 7), key);
+        if (st == FLEET_OK) {
+            crypto_auth_hmacsha256(tag, receipt, (size_t)(body_end - receipt), key);
+            by_next = true;
+        }
     }
     sodium_memzero(key, sizeof key);
     uint64_t next = strtoull(PQgetvalue(r, 0, 2), NULL, 10);
@@ -620,6 +632,13 @@ static fleet_status lock_receipt(fleet *f, const fleet_args *a, text *reply) {
                      3, p_id);
     }
     const char *p_set[] = {number, counter_text};
+    if (st == FLEET_OK && by_next) { // its releases from the lock's counter on
+        st = db_exec(f, "make the next key the lock's",
+                     "UPDATE fleet.locks SET key_nonce = next_key_nonce, key_box = next_key_box,"
+                     " next_key_nonce = NULL, next_key_box = NULL,"
+                     " key_from = greatest(next_counter, $2) WHERE number = $1",
+                     2, p_set);
+    }
     if (st == FLEET_OK && counter > next) {
         st = db_exec(f, "raise the lock's counter",
                      "UPDATE fleet.locks SET next_counter = $2, floor = greatest(floor, $2)"
@@ -627,16 +646,17 @@ static fleet_status lock_receipt(fleet *f, const fleet_args *a, text *reply) {
                      2, p_set);
     }
     text detail = {0};
-    text_add(&detail, "lock %s counter %s (the fleet's %" PRIu64 ") identity %s life %s%s",
-             number, counter_text, next, identity, life_text, known ? "" : " new");
+    text_add(&detail, "lock %s counter %s (the fleet's %" PRIu64 ") identity %s life %s%s%s",
+             number, counter_text, next, identity, life_text, known ? "" : " new",
+             by_next ? " next key" : "");
     if (st == FLEET_OK) {
         st = record(f, "owner", "lock receipt", &detail);
     }
     if (st != FLEET_OK) {
         return st;
     }
-    text_add(reply, "lock %s: the receipt verifies; the lock's next counter %s", number,
-             counter_text);
+    text_add(reply, "lock %s: the receipt verifies%s; the lock's next counter %s", number,
+             by_next ? " under the lock's next key, its key from now on" : "", counter_text);
     if (counter > next) {
         text_add(reply, ", the fleet's now (it was %" PRIu64 ")\n", next);
     } else {
@@ -732,7 +752,9 @@ fleet_status cmd_lock_provision(fleet *f, const fleet_args *a) {
                          "   AND d.purpose = 'release' AND d.counter >= l.key_from),"
                          " EXISTS (SELECT 1 FROM fleet.dispatches d WHERE d.lock = l.number"
                          "   AND d.purpose = 'release' AND d.counter >= l.key_from"
-                         "   AND d.sealed_at IS NOT NULL), next_counter"
+                         "   AND d.sealed_at IS NOT NULL), next_counter,"
+                         " coalesce(encode(next_key_nonce, 'hex'), ''),"
+                         " coalesce(encode(next_key_box, 'hex'), '')"
                          " FROM fleet.locks l WHERE number = $1 FOR UPDATE",
                          1, p);
     if (r == NULL) {
@@ -748,9 +770,12 @@ fleet_status cmd_lock_provision(fleet *f, const fleet_args *a) {
     // A released lock gets a new key (its counters go on at the lock: the
     // lock's count is not the key's), and only once its trail shows the
     // release used: a lock still holding the old key refuses another
-    // (RELEASE FIRST), and the old key would be gone. Until then the file
-    // holds the key the lock has (twenty-fourth outside evaluation: a refusal
-    // here, with the release not used, left a lock nothing could provision).
+    // (RELEASE FIRST). Until then the file holds the key the lock has
+    // (twenty-fourth outside evaluation: a refusal here, with the release not
+    // used, left a lock nothing could provision). The new key is the lock's
+    // next, the same in every file, and its codes are computed with it only
+    // once the lock's receipt shows it took it (lock_receipt): a file never
+    // set, or refused, leaves the fleet's codes as the lock computes them.
     // The file carries the fleet's next counter: the lock's rises to it, so a
     // lock erased and set up again takes no code issued before.
     bool releasing = row_true(r, 0, 2), released = row_true(r, 0, 3);
@@ -765,16 +790,17 @@ fleet_status cmd_lock_provision(fleet *f, const fleet_args *a) {
         return FLEET_INPUT;
     }
     char nonce[FLEET_NONCE_HEX], box[FLEET_KEY_BOX_HEX];
-    snprintf(nonce, sizeof nonce, "%s", PQgetvalue(r, 0, 0));
-    snprintf(box, sizeof box, "%s", PQgetvalue(r, 0, 1));
+    bool next_key = released && PQgetvalue(r, 0, 5)[0] != '\0';
+    snprintf(nonce, sizeof nonce, "%s", PQgetvalue(r, 0, next_key ? 5 : 0));
+    snprintf(box, sizeof box, "%s", PQgetvalue(r, 0, next_key ? 6 : 1));
     PQclear(r);
-    if (released) {
+    if (released && !next_key) {
         st = vault_new_otc_key(f, lock, nonce, box);
         const char *p_key[] = {number, nonce, box};
         if (st == FLEET_OK) {
-            st = db_exec(f, "give the lock a new key",
-                         "UPDATE fleet.locks SET key_nonce = decode($2, 'hex'),"
-                         " key_box = decode($3, 'hex'), key_from = next_counter WHERE number = $1",
+            st = db_exec(f, "keep the lock's next key",
+                         "UPDATE fleet.locks SET next_key_nonce = decode($2, 'hex'),"
+                         " next_key_box = decode($3, 'hex') WHERE number = $1",
                          3, p_key);
         }
         if (st != FLEET_OK) {
@@ -851,6 +877,11 @@ fleet_status cmd_lock_provision(fleet *f, const fleet_args *a) {
     printf("lock %s: provisioning file %s written; it holds the lock's OTC key: set it "
            "through the lock's service port, then destroy the file\n",
            number, path);
+    if (released) {
+        printf("lock %s: the file holds the lock's next key; the fleet's codes are computed "
+               "with it once the lock's receipt is taken in (lock receipt)\n",
+               number);
+    }
     if (releasing && !released) {
         printf("lock %s: a release code is out and the lock's trail does not show it used: "
                "the file holds the key the lock has; a new key once the trail, taken in "

@@ -288,8 +288,12 @@ static const char *const schema_4[] = {
     "ALTER TABLE fleet.audit ALTER COLUMN life DROP DEFAULT",
     "ALTER TABLE fleet.dispatches ADD COLUMN shown_life integer NOT NULL DEFAULT 0",
     "UPDATE fleet.dispatches SET shown_life = 1 WHERE shown_after_seq > 0",
-    // The zone the lock's clock is set in (commands.c, lock_zone).
-    "ALTER TABLE fleet.locks ADD COLUMN clock_zone text NOT NULL DEFAULT 'UTC'",
+    // The zone the lock's clock is set in (commands.c, lock_zone), and the key
+    // a released lock is given, its own once its receipt shows it took it
+    // (cmd_lock_provision, lock_receipt).
+    "ALTER TABLE fleet.locks ADD COLUMN clock_zone text NOT NULL DEFAULT 'UTC',"
+    "  ADD COLUMN next_key_nonce bytea CHECK (length(next_key_nonce) = 24),"
+    "  ADD COLUMN next_key_box bytea CHECK (length(next_key_box) = 48)",
 };
 
 typedef struct schema_step {
