@@ -137,8 +137,14 @@ def field(s):
 
 
 def chain_rows(seq, prev, source):
-    """(seq, at_us, actor, kind, detail) of each past dispatch, chained on prev."""
+    """(seq, at_us, actor, kind, detail) of each past dispatch, chained on prev, each
+    tagged under the owner's key (tools/fleet/actions.c)."""
     label = b"ownerlock fleet action 1\n"
+    with open(os.environ["OWNERLOCK_FLEET_KEY"]) as f:
+        kek = bytes.fromhex(f.readline().strip())
+    # libsodium's crypto_kdf_derive_from_key(32, 2, "olfchain", kek): BLAKE2b.
+    tag_key = hashlib.blake2b(b"", digest_size=32, key=kek, salt=struct.pack("<Q", 2) + bytes(8),
+                              person=b"olfchain" + bytes(8)).digest()
     for line in source:
         (d, lock, person, slot, counter, asker, approver, at_req, at_appr, at_shown,
          at_seal, seal) = line.rstrip("\n").split("\t")
@@ -154,8 +160,9 @@ def chain_rows(seq, prev, source):
             seq += 1
             h = hashlib.sha256(prev + label + str(seq).encode() + b"\n" + at.encode() + b"\n" +
                                field(actor) + field(kind) + field(detail)).digest()
-            yield "%d\t%s\t%s\t%s\t%s\t\\\\x%s\t\\\\x%s\n" % (seq, at, actor, kind, detail,
-                                                          prev.hex(), h.hex())
+            tag = hmac.new(tag_key, h, hashlib.sha256).digest()
+            yield "%d\t%s\t%s\t%s\t%s\t\\\\x%s\t\\\\x%s\t\\\\x%s\n" % (
+                seq, at, actor, kind, detail, prev.hex(), h.hex(), tag.hex())
             prev = h
 
 

@@ -661,6 +661,36 @@ run "" log verify
 expect 0 "log intact" "log verify"
 n=$(sql "SELECT count(*) FROM fleet.actions")
 grep -q "log intact: $n actions" "$tmp/out" && ok || bad "log verify's count: $(cat "$tmp/out")"
+# The tags: whoever writes the database can compute a row's hash, not its tag
+# (twenty-third outside evaluation: a forged `seal ok` appended verified).
+grep -q "every tag the owner's key's" "$tmp/out" && ok || bad "log verify did not check the tags: $(cat "$tmp/out")"
+OWNERLOCK_FLEET_KEY= run "" log verify
+expect 0 "tags not checked: OWNERLOCK_FLEET_KEY is not set" "log verify without the owner's key"
+forge() { # a row appended after the head, its hash right, with TAG (hex or NULL)
+    python3 - "$(sql "SELECT seq + 1 || ' ' || encode(hash, 'hex') FROM fleet.actions ORDER BY seq DESC LIMIT 1")" <<'EOF'
+import hashlib, sys
+seq, prev = sys.argv[1].split()
+f = lambda s: ("%d:%s\n" % (len(s.encode()), s)).encode()
+h = hashlib.sha256(bytes.fromhex(prev) + b"ownerlock fleet action 1\n" + seq.encode() + b"\n"
+                   + b"1764000000000000\n" + f("dispatcher:dora") + f("seal ok") + f("dispatch 1 seal 01"))
+print("INSERT INTO fleet.actions (seq, at_us, actor, kind, detail, prev_hash, hash, tag) VALUES"
+      " (%s, 1764000000000000, 'dispatcher:dora', 'seal ok', 'dispatch 1 seal 01',"
+      " decode('%s', 'hex'), decode('%s', 'hex'), TAGVALUE)" % (seq, prev, h.hexdigest()))
+EOF
+}
+sql "$(forge | sed "s/TAGVALUE/NULL/")"
+last=$(sql "SELECT max(seq) FROM fleet.actions")
+OWNERLOCK_FLEET_KEY= run "" log verify
+expect 0 "log intact" "a forged row passes the hashes alone"
+run "" log verify
+expect 3 "log broken at action $last: its tag is not the owner's key's" "a forged row without a tag"
+sql "ALTER TABLE fleet.actions DISABLE TRIGGER actions_append_only; DELETE FROM fleet.actions WHERE seq = $last"
+sql "$(forge | sed "s/TAGVALUE/decode('$(hex32)', 'hex')/")"
+run "" log verify
+expect 3 "log broken at action $last: its tag is not the owner's key's" "a forged row with a made-up tag"
+sql "DELETE FROM fleet.actions WHERE seq = $last; ALTER TABLE fleet.actions ENABLE TRIGGER actions_append_only"
+run "" log verify
+expect 0 "log intact" "log verify with the forged row gone"
 if sql "UPDATE fleet.actions SET detail = 'x' WHERE seq = 5" 2>"$tmp/sqlerr"; then
     bad "an action row was updated with the trigger on"
 else grep -q "append-only" "$tmp/sqlerr" && ok || bad "the trigger's message: $(cat "$tmp/sqlerr")"; fi
@@ -690,6 +720,7 @@ sql "DROP INDEX fleet.dispatches_open; DROP TABLE fleet.unknown_names;
      ALTER TABLE fleet.locks DROP COLUMN floor, DROP COLUMN key_from, DROP COLUMN clock_zone,
          DROP COLUMN next_key_nonce, DROP COLUMN next_key_box;
      DROP TABLE fleet.identities;
+     ALTER TABLE fleet.actions DROP COLUMN tag;
      ALTER TABLE fleet.audit DROP COLUMN life, ADD PRIMARY KEY (lock, seq);
      DROP INDEX fleet.seal_entries_wrong;
      ALTER TABLE fleet.dispatches DROP CONSTRAINT dispatches_counter_when_shown,
@@ -718,7 +749,7 @@ expect 3 "wrong password" "a wrong password after the upgrade"
 [ "$(sql "SELECT wrong_passwords FROM fleet.dispatchers WHERE name = 'dora'")" = 1 ] && ok ||
     bad "the wrong password is not counted after the upgrade"
 run "" log verify
-expect 0 "log intact" "log verify after the upgrade"
+expect 0 "log intact: .*, every tag the owner's key's" "log verify after the upgrade: the rows before it tagged"
 before=$(counts)
 run "" upgrade
 expect 2 "version 4 already: nothing changed" "upgrade twice"
@@ -742,6 +773,7 @@ sql "ALTER TABLE fleet.locks ADD COLUMN audit_identity text, DROP COLUMN clock_z
      INSERT INTO fleet.audit VALUES (5, 7, '2026-12-01T10:00:00', 'open', 0, 0);
      UPDATE fleet.dispatches SET shown_after_seq = 7;
      DROP TABLE fleet.identities;
+     ALTER TABLE fleet.actions DROP COLUMN tag;
      ALTER TABLE fleet.dispatches DROP COLUMN shown_life;
      UPDATE fleet.meta SET version = 3"
 run "" upgrade

@@ -11,6 +11,12 @@
 // inserted row breaks the chain at that row; the last rows cut off do not
 // (`log verify` prints the head hash and the count: write them down, or copy
 // them elsewhere, to catch that).
+//
+//   tag(row) = HMAC-SHA256(crypto_kdf(owner's key, 2, "olfchain"), hash(row))
+//
+// The hash alone lets whoever writes the database append rows that verify
+// (twenty-third outside evaluation); the tag needs the owner's key, which
+// every command that acts loads, and `log verify` checks it when it has it.
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -61,7 +67,7 @@ fleet_status action_append(fleet *f, const char *actor, const char *kind, const 
         return st;
     }
     char seq[24], at_us[24];
-    uint8_t prev[HASH_BYTES] = {0}, hash[HASH_BYTES];
+    uint8_t prev[HASH_BYTES] = {0}, hash[HASH_BYTES], tag[HASH_BYTES];
     snprintf(seq, sizeof seq, "%s", PQgetvalue(r, 0, 0));
     snprintf(at_us, sizeof at_us, "%s", PQgetvalue(r, 0, 1));
     const char *prev_hex = PQgetvalue(r, 0, 2);
@@ -72,32 +78,42 @@ fleet_status action_append(fleet *f, const char *actor, const char *kind, const 
     }
     PQclear(r);
     row_hash(hash, prev, seq, at_us, actor, kind, detail);
-    char prev_out[2 * HASH_BYTES + 1], hash_out[2 * HASH_BYTES + 1];
+    st = vault_action_tag(f, hash, tag);
+    if (st != FLEET_OK) {
+        return st;
+    }
+    char prev_out[2 * HASH_BYTES + 1], hash_out[2 * HASH_BYTES + 1], tag_out[2 * HASH_BYTES + 1];
     hex_encode(prev_out, prev, sizeof prev);
     hex_encode(hash_out, hash, sizeof hash);
-    const char *p[] = {seq, at_us, actor, kind, detail, prev_out, hash_out};
+    hex_encode(tag_out, tag, sizeof tag);
+    const char *p[] = {seq, at_us, actor, kind, detail, prev_out, hash_out, tag_out};
     return db_exec(f, "append an action",
-                   "INSERT INTO fleet.actions (seq, at_us, actor, kind, detail, prev_hash, hash)"
-                   " VALUES ($1, $2, $3, $4, $5, decode($6, 'hex'), decode($7, 'hex'))",
-                   7, p);
+                   "INSERT INTO fleet.actions (seq, at_us, actor, kind, detail, prev_hash, hash,"
+                   " tag) VALUES ($1, $2, $3, $4, $5, decode($6, 'hex'), decode($7, 'hex'),"
+                   " decode($8, 'hex'))",
+                   8, p);
 }
 
-fleet_status action_verify(fleet *f) {
+// Every row's place and hash; with `tags`, its tag under the owner's key too
+// (a row appended by whoever writes the database without that key has none
+// that verifies). *rows and head: the count and the last hash.
+static fleet_status walk(fleet *f, bool tags, int *rows, uint8_t head[HASH_BYTES]) {
     // One snapshot of the whole table. A cursor would keep memory flat for
     // millions of rows; a fleet's service makes a few hundred a day.
     PGresult *r = db_run(f, "read the actions",
                          "SELECT seq, at_us, actor, kind, detail, encode(prev_hash, 'hex'),"
-                         " encode(hash, 'hex') FROM fleet.actions ORDER BY seq",
+                         " encode(hash, 'hex'), coalesce(encode(tag, 'hex'), '')"
+                         " FROM fleet.actions ORDER BY seq",
                          0, NULL);
     if (r == NULL) {
         return FLEET_SYSTEM;
     }
     uint8_t chain[HASH_BYTES] = {0};
-    int rows = PQntuples(r);
+    *rows = PQntuples(r);
     fleet_status st = FLEET_OK;
-    for (int i = 0; i < rows && st == FLEET_OK; i++) {
+    for (int i = 0; i < *rows && st == FLEET_OK; i++) {
         const char *seq = PQgetvalue(r, i, 0);
-        uint8_t prev[HASH_BYTES], stored[HASH_BYTES], want[HASH_BYTES];
+        uint8_t prev[HASH_BYTES], stored[HASH_BYTES], want[HASH_BYTES], tag[HASH_BYTES];
         char expected_seq[24];
         snprintf(expected_seq, sizeof expected_seq, "%d", i + 1);
         if (strcmp(seq, expected_seq) != 0) {
@@ -118,16 +134,73 @@ fleet_status action_verify(fleet *f) {
                           "(changed after it was written)",
                           seq);
                 st = FLEET_REFUSED;
+            } else if (tags && (hex_decode(tag, sizeof tag, PQgetvalue(r, i, 7)) != 0 ||
+                                vault_action_tag(f, stored, want) != FLEET_OK ||
+                                sodium_memcmp(tag, want, HASH_BYTES) != 0)) {
+                fleet_say("log broken at action %s: its tag is not the owner's key's (a row "
+                          "written by someone without it)",
+                          seq);
+                st = FLEET_REFUSED;
             }
             memcpy(chain, stored, HASH_BYTES);
         }
     }
     PQclear(r);
+    memcpy(head, chain, HASH_BYTES);
+    return st;
+}
+
+fleet_status action_verify(fleet *f) {
+    int rows;
+    uint8_t chain[HASH_BYTES];
+    fleet_status st = walk(f, f->have_kek, &rows, chain);
     if (st != FLEET_OK) {
         return st;
     }
     char head[2 * HASH_BYTES + 1];
     hex_encode(head, chain, sizeof chain);
-    printf("log intact: %d actions, head %s\n", rows, head);
+    printf("log intact: %d actions, head %s%s\n", rows, head,
+           f->have_kek ? ", every tag the owner's key's"
+                       : " (tags not checked: OWNERLOCK_FLEET_KEY is not set)");
     return FLEET_OK;
+}
+
+fleet_status action_tag_untagged(fleet *f) {
+    int rows;
+    uint8_t chain[HASH_BYTES];
+    fleet_status st = walk(f, false, &rows, chain);
+    if (st != FLEET_OK) {
+        fleet_say("the action chain is broken: nothing upgraded");
+        return FLEET_INPUT;
+    }
+    PGresult *r = db_run(f, "read the untagged actions",
+                         "SELECT seq, encode(hash, 'hex') FROM fleet.actions WHERE tag IS NULL",
+                         0, NULL);
+    if (r == NULL) {
+        return FLEET_SYSTEM;
+    }
+    st = db_exec(f, "let the tags in",
+                 "ALTER TABLE fleet.actions DISABLE TRIGGER actions_append_only", 0, NULL);
+    for (int i = 0; i < PQntuples(r) && st == FLEET_OK; i++) {
+        uint8_t hash[HASH_BYTES], tag[HASH_BYTES];
+        char tag_hex[2 * HASH_BYTES + 1];
+        if (hex_decode(hash, sizeof hash, PQgetvalue(r, i, 1)) != 0) {
+            fleet_say("action %s: its hash is not %d bytes", PQgetvalue(r, i, 0), HASH_BYTES);
+            st = FLEET_SYSTEM;
+            break;
+        }
+        st = vault_action_tag(f, hash, tag);
+        hex_encode(tag_hex, tag, sizeof tag);
+        const char *p[] = {PQgetvalue(r, i, 0), tag_hex};
+        if (st == FLEET_OK) {
+            st = db_exec(f, "tag an action",
+                         "UPDATE fleet.actions SET tag = decode($2, 'hex') WHERE seq = $1", 2, p);
+        }
+    }
+    PQclear(r);
+    if (st == FLEET_OK) {
+        st = db_exec(f, "keep the table append-only",
+                     "ALTER TABLE fleet.actions ENABLE TRIGGER actions_append_only", 0, NULL);
+    }
+    return st;
 }

@@ -394,6 +394,9 @@ static fleet_status upgrade(fleet *f, const fleet_args *a, text *reply) {
         return FLEET_INPUT;
     }
     st = db_upgrade_schema(f, version);
+    if (st == FLEET_OK && version < 4) {
+        st = action_tag_untagged(f);
+    }
     if (st == FLEET_OK) {
         st = db_exec(f, "write the schema's version",
                      "UPDATE fleet.meta SET version = " FLEET_TEXT(FLEET_SCHEMA_VERSION), 0, NULL);

@@ -294,6 +294,9 @@ static const char *const schema_4[] = {
     "ALTER TABLE fleet.locks ADD COLUMN clock_zone text NOT NULL DEFAULT 'UTC',"
     "  ADD COLUMN next_key_nonce bytea CHECK (length(next_key_nonce) = 24),"
     "  ADD COLUMN next_key_box bytea CHECK (length(next_key_box) = 48)",
+    // Each action's tag under the owner's key (actions.c): `upgrade` tags the
+    // rows before it, the chain checked first.
+    "ALTER TABLE fleet.actions ADD COLUMN tag bytea CHECK (length(tag) = 32)",
 };
 
 typedef struct schema_step {

@@ -142,9 +142,13 @@ FLEET_MUST_CHECK fleet_status db_one_row(fleet *f, const char *what, const char 
 // `actor` is "owner" or "dispatcher:NAME".
 FLEET_MUST_CHECK fleet_status action_append(fleet *f, const char *actor, const char *kind,
                                             const char *detail);
-// Verifies the whole chain; prints the count and head hash, or the first
-// broken row. FLEET_REFUSED when broken.
+// Verifies the whole chain (with the owner's key loaded, every row's tag
+// too); prints the count and head hash, or the first broken row.
+// FLEET_REFUSED when broken.
 FLEET_MUST_CHECK fleet_status action_verify(fleet *f);
+// Tags the rows written before tags were (`upgrade` to schema 4), the chain
+// checked first (FLEET_INPUT, said, when broken).
+FLEET_MUST_CHECK fleet_status action_tag_untagged(fleet *f);
 
 // ---- vault.c ------------------------------------------------------------------
 // Reads the owner's key from the file named by OWNERLOCK_FLEET_KEY.
@@ -180,6 +184,10 @@ FLEET_MUST_CHECK bool vault_password_ok(const char *stored, const char *pw);
 // never holds it in clear (it may be a password typed in the wrong field).
 FLEET_MUST_CHECK fleet_status vault_name_tag(const fleet *f, const char *name,
                                              char tag_hex[FLEET_NAME_TAG_HEX]);
+// The action chain's tag of a row's hash: HMAC-SHA256 under a key derived from
+// the owner's (actions.c).
+FLEET_MUST_CHECK fleet_status vault_action_tag(const fleet *f, const uint8_t hash[32],
+                                               uint8_t tag[32]);
 void hex_encode(char *out, const uint8_t *in, size_t len);
 // Exactly 2 * len hex digits into out; -1 else.
 FLEET_MUST_CHECK int hex_decode(uint8_t *out, size_t len, const char *hex);

@@ -85,6 +85,7 @@ enum {
     NEEDS_AS = 4,       // --as DISPATCHER (and a password)
     TAKES_OPEN = 8,     // --open
     TAKES_LISTEN = 16,  // --listen ADDRESS:PORT, --idle SECONDS, --origin URL
+    TAKES_KEK = 32,     // OWNERLOCK_FLEET_KEY if it is set (log verify: the tags)
 };
 
 typedef struct command {
@@ -124,15 +125,15 @@ static const command commands[] = {
      "dispatcher add NAME ROLE (password on standard input)"},
     {"dispatcher", "unlock", 1, NEEDS_KEK, cmd_dispatcher_unlock, "dispatcher unlock NAME"},
     {"upgrade", NULL, 0, NEEDS_KEK, run_upgrade, "upgrade"},
-    {"setting", "dual-dispatch", 1, NEEDS_AS, cmd_setting,
+    {"setting", "dual-dispatch", 1, NEEDS_KEK | NEEDS_AS, cmd_setting,
      "setting dual-dispatch on|off --as ADMIN"},
     {"dispatch", NULL, 2, NEEDS_KEK | NEEDS_AS, cmd_dispatch, "dispatch LOCK PERSON --as NAME"},
     {"release", NULL, 2, NEEDS_KEK | NEEDS_AS, cmd_release, "release LOCK PERSON --as NAME"},
-    {"approve", NULL, 1, NEEDS_AS, cmd_approve, "approve ID --as NAME"},
+    {"approve", NULL, 1, NEEDS_KEK | NEEDS_AS, cmd_approve, "approve ID --as NAME"},
     {"code", NULL, 1, NEEDS_KEK | NEEDS_AS, cmd_code, "code ID --as NAME"},
     {"seal", NULL, 2, NEEDS_KEK | NEEDS_AS, cmd_seal, "seal ID kk-MMMM-MMMM --as NAME"},
     {"dispatches", NULL, 0, TAKES_OPEN, cmd_dispatches, "dispatches [--open]"},
-    {"log", "verify", 0, 0, run_log_verify, "log verify"},
+    {"log", "verify", 0, TAKES_KEK, run_log_verify, "log verify"},
     {"audit", "ingest", 3, NEEDS_KEK, cmd_audit_ingest,
      "audit ingest LOCK EXPORT AUDIT-KEY (an export the owner's tool verifies)"},
     {"audit", "report", 2, 0, cmd_audit_report, "audit report LOCK FILE"},
@@ -295,7 +296,8 @@ static fleet_status run(int argc, char **argv, fleet *f, char password[FLEET_PAS
                   "(\"host=/run/postgresql dbname=fleet\")");
         return FLEET_INPUT;
     }
-    if (c->flags & NEEDS_KEK) {
+    const char *kek_path = getenv("OWNERLOCK_FLEET_KEY");
+    if ((c->flags & NEEDS_KEK) || ((c->flags & TAKES_KEK) && kek_path != NULL && kek_path[0])) {
         st = vault_load_kek(f);
         if (st != FLEET_OK) {
             return st;
@@ -334,7 +336,7 @@ static fleet_status run(int argc, char **argv, fleet *f, char password[FLEET_PAS
                       version, FLEET_SCHEMA_VERSION);
             st = FLEET_INPUT;
         }
-        if (st == FLEET_OK && (c->flags & NEEDS_KEK)) {
+        if (st == FLEET_OK && f->have_kek) {
             st = check_kek(f);
         }
         if (st != FLEET_OK) {

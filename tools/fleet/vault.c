@@ -258,8 +258,21 @@ bool vault_password_ok(const char *stored, const char *pw) {
 }
 
 // crypto_kdf's context (8 bytes) for the key of the names' tags: a key of its
-// own, never the one that seals the OTC keys.
+// own, never the one that seals the OTC keys; the action chain's likewise.
 #define NAME_TAG_CONTEXT "olfnames"
+#define ACTION_TAG_CONTEXT "olfchain"
+
+fleet_status vault_action_tag(const fleet *f, const uint8_t hash[32], uint8_t tag[32]) {
+    if (!f->have_kek) {
+        fleet_say("internal: an action's tag needs the owner's key");
+        return FLEET_SYSTEM;
+    }
+    uint8_t key[crypto_auth_hmacsha256_KEYBYTES];
+    crypto_kdf_derive_from_key(key, sizeof key, 2, ACTION_TAG_CONTEXT, f->kek);
+    crypto_auth_hmacsha256(tag, hash, 32, key);
+    sodium_memzero(key, sizeof key);
+    return FLEET_OK;
+}
 
 fleet_status vault_name_tag(const fleet *f, const char *name, char tag_hex[FLEET_NAME_TAG_HEX]) {
     if (!f->have_kek) {
