@@ -418,6 +418,33 @@ fleet_status cmd_upgrade(fleet *f) {
 
 // ---- locks ----------------------------------------------------------------------
 
+// The row `sql` reads of the lock `arg` names ($1 its number, $2 `extra` if
+// not NULL) into *row, the number in *lock and as text. FLEET_INPUT, said with
+// `nothing` (what was not done), for a malformed number or a lock the fleet
+// does not have.
+static fleet_status lock_row(fleet *f, const char *arg, uint32_t *lock, char number[12],
+                             const char *sql, const char *extra, const char *nothing,
+                             PGresult **row) {
+    fleet_status st = fleet_parse_lock(arg, lock);
+    if (st != FLEET_OK) {
+        return st;
+    }
+    snprintf(number, 12, "%" PRIu32, *lock);
+    const char *p[] = {number, extra};
+    PGresult *r = db_run(f, "find the lock", sql, extra != NULL ? 2 : 1, p);
+    if (r == NULL) {
+        return FLEET_SYSTEM;
+    }
+    if (PQntuples(r) != 1) {
+        PQclear(r);
+        fleet_say("no lock %s in the fleet: %s", number, nothing);
+        return FLEET_INPUT;
+    }
+    *row = r;
+    return FLEET_OK;
+}
+
+
 static fleet_status lock_add(fleet *f, const fleet_args *a, text *reply) {
     uint32_t lock;
     fleet_status st = fleet_parse_lock(a->pos[0], &lock);
@@ -476,28 +503,20 @@ fleet_status cmd_lock_add(fleet *f, const fleet_args *a) {
 static fleet_status lock_counter(fleet *f, const fleet_args *a, text *reply) {
     uint32_t lock;
     uint64_t counter;
-    fleet_status st = fleet_parse_lock(a->pos[0], &lock);
-    if (st != FLEET_OK) {
-        return st;
-    }
     // Not where a provisioning file may not go (FLEET_COUNTER_END).
     if (!fleet_parse_decimal(a->pos[1], 10, FLEET_COUNTER_END - 1, &counter)) {
         fleet_say("counter \"%s\": not a number 0..%u", a->pos[1], FLEET_COUNTER_END - 1);
         return FLEET_INPUT;
     }
     char number[12], counter_text[12];
-    snprintf(number, sizeof number, "%" PRIu32, lock);
     snprintf(counter_text, sizeof counter_text, "%" PRIu64, counter);
-    const char *p[] = {number};
-    PGresult *r = db_run(f, "find the lock",
-                         "SELECT next_counter FROM fleet.locks WHERE number = $1 FOR UPDATE", 1, p);
-    if (r == NULL) {
-        return FLEET_SYSTEM;
-    }
-    if (PQntuples(r) != 1) {
-        PQclear(r);
-        fleet_say("no lock %s in the fleet: nothing changed", number);
-        return FLEET_INPUT;
+    PGresult *r;
+    fleet_status st =
+        lock_row(f, a->pos[0], &lock, number,
+                 "SELECT next_counter FROM fleet.locks WHERE number = $1 FOR UPDATE", NULL,
+                 "nothing changed", &r);
+    if (st != FLEET_OK) {
+        return st;
     }
     uint64_t next = strtoull(PQgetvalue(r, 0, 0), NULL, 10);
     PQclear(r);
@@ -540,10 +559,6 @@ fleet_status cmd_lock_counter(fleet *f, const fleet_args *a) {
 // locks (a provisioning file kept and used).
 static fleet_status lock_receipt(fleet *f, const fleet_args *a, text *reply) {
     uint32_t lock;
-    fleet_status st = fleet_parse_lock(a->pos[0], &lock);
-    if (st != FLEET_OK) {
-        return st;
-    }
     uint8_t receipt[RECEIPT_BYTES];
     if (hex_decode(receipt, sizeof receipt, a->pos[1]) != 0 || receipt[0] != 0 ||
         receipt[1] != sizeof RECEIPT_TEXT - 1 ||
@@ -557,26 +572,21 @@ static fleet_status lock_receipt(fleet *f, const fleet_args *a, text *reply) {
     uint64_t counter = (uint64_t)body_end[-36] | (uint64_t)body_end[-35] << 8 |
                        (uint64_t)body_end[-34] << 16 | (uint64_t)body_end[-33] << 24;
     char number[12], counter_text[24], identity[65];
-    snprintf(number, sizeof number, "%" PRIu32, lock);
     snprintf(counter_text, sizeof counter_text, "%" PRIu64, counter);
     hex_encode(identity, body_end - 32, 32);
-    const char *p[] = {number, identity};
-    PGresult *r = db_run(f, "find the lock",
-                         "SELECT encode(key_nonce, 'hex'), encode(key_box, 'hex'), next_counter,"
-                         " (SELECT coalesce(max(life), 0) FROM fleet.identities WHERE lock = $1),"
-                         " (SELECT lock FROM fleet.identities WHERE identity = $2),"
-                         " (SELECT life FROM fleet.identities WHERE identity = $2),"
-                         " coalesce(encode(next_key_nonce, 'hex'), ''),"
-                         " coalesce(encode(next_key_box, 'hex'), '')"
-                         " FROM fleet.locks WHERE number = $1 FOR UPDATE",
-                         2, p);
-    if (r == NULL) {
-        return FLEET_SYSTEM;
-    }
-    if (PQntuples(r) != 1) {
-        PQclear(r);
-        fleet_say("no lock %s in the fleet: nothing changed", number);
-        return FLEET_INPUT;
+    PGresult *r;
+    fleet_status st =
+        lock_row(f, a->pos[0], &lock, number,
+                 "SELECT encode(key_nonce, 'hex'), encode(key_box, 'hex'), next_counter,"
+                 " (SELECT coalesce(max(life), 0) FROM fleet.identities WHERE lock = $1),"
+                 " (SELECT lock FROM fleet.identities WHERE identity = $2),"
+                 " (SELECT life FROM fleet.identities WHERE identity = $2),"
+                 " coalesce(encode(next_key_nonce, 'hex'), ''),"
+                 " coalesce(encode(next_key_box, 'hex'), '')"
+                 " FROM fleet.locks WHERE number = $1 FOR UPDATE",
+                 identity, "nothing changed", &r);
+    if (st != FLEET_OK) {
+        return st;
     }
     // Under the key the fleet computes codes with, or under the lock's next
     // (lock provision): then the lock took it, and it is the lock's key now.
@@ -688,25 +698,16 @@ fleet_status cmd_lock_receipt(fleet *f, const fleet_args *a) {
 // it had every honest opening warned of).
 static fleet_status lock_zone(fleet *f, const fleet_args *a, text *reply) {
     uint32_t lock;
-    fleet_status st = fleet_parse_lock(a->pos[0], &lock);
+    char number[12];
+    PGresult *r;
+    fleet_status st = lock_row(f, a->pos[0], &lock, number,
+                               "SELECT clock_zone, EXISTS (SELECT 1 FROM pg_timezone_names"
+                               " WHERE name = $2) FROM fleet.locks WHERE number = $1 FOR UPDATE",
+                               a->pos[1], "nothing changed", &r);
     if (st != FLEET_OK) {
         return st;
     }
-    char number[12];
-    snprintf(number, sizeof number, "%" PRIu32, lock);
     const char *p[] = {number, a->pos[1]};
-    PGresult *r = db_run(f, "find the lock and the zone",
-                         "SELECT clock_zone, EXISTS (SELECT 1 FROM pg_timezone_names"
-                         " WHERE name = $2) FROM fleet.locks WHERE number = $1 FOR UPDATE",
-                         2, p);
-    if (r == NULL) {
-        return FLEET_SYSTEM;
-    }
-    if (PQntuples(r) != 1) {
-        PQclear(r);
-        fleet_say("no lock %s in the fleet: nothing changed", number);
-        return FLEET_INPUT;
-    }
     char was[64];
     snprintf(was, sizeof was, "%s", PQgetvalue(r, 0, 0));
     bool known = row_true(r, 0, 1);
@@ -737,39 +738,29 @@ fleet_status cmd_lock_zone(fleet *f, const fleet_args *a) {
 
 fleet_status cmd_lock_provision(fleet *f, const fleet_args *a) {
     uint32_t lock;
-    fleet_status st = fleet_parse_lock(a->pos[0], &lock);
+    const char *path = a->pos[1];
+    char number[12];
+    fleet_status st = db_begin(f);
     if (st != FLEET_OK) {
         return st;
     }
-    const char *path = a->pos[1];
-    char number[12];
-    snprintf(number, sizeof number, "%" PRIu32, lock);
-    st = db_begin(f);
+    PGresult *r;
+    st = lock_row(f, a->pos[0], &lock, number,
+                  "SELECT encode(key_nonce, 'hex'), encode(key_box, 'hex'),"
+                  " EXISTS (SELECT 1 FROM fleet.dispatches d WHERE d.lock = l.number"
+                  "   AND d.purpose = 'release' AND d.counter >= l.key_from),"
+                  " EXISTS (SELECT 1 FROM fleet.dispatches d WHERE d.lock = l.number"
+                  "   AND d.purpose = 'release' AND d.counter >= l.key_from"
+                  "   AND d.sealed_at IS NOT NULL), next_counter,"
+                  " coalesce(encode(next_key_nonce, 'hex'), ''),"
+                  " coalesce(encode(next_key_box, 'hex'), '')"
+                  " FROM fleet.locks l WHERE number = $1 FOR UPDATE",
+                  NULL, "nothing written", &r);
     if (st != FLEET_OK) {
+        db_rollback(f);
         return st;
     }
     const char *p[] = {number};
-    PGresult *r = db_run(f, "find the lock",
-                         "SELECT encode(key_nonce, 'hex'), encode(key_box, 'hex'),"
-                         " EXISTS (SELECT 1 FROM fleet.dispatches d WHERE d.lock = l.number"
-                         "   AND d.purpose = 'release' AND d.counter >= l.key_from),"
-                         " EXISTS (SELECT 1 FROM fleet.dispatches d WHERE d.lock = l.number"
-                         "   AND d.purpose = 'release' AND d.counter >= l.key_from"
-                         "   AND d.sealed_at IS NOT NULL), next_counter,"
-                         " coalesce(encode(next_key_nonce, 'hex'), ''),"
-                         " coalesce(encode(next_key_box, 'hex'), '')"
-                         " FROM fleet.locks l WHERE number = $1 FOR UPDATE",
-                         1, p);
-    if (r == NULL) {
-        db_rollback(f);
-        return FLEET_SYSTEM;
-    }
-    if (PQntuples(r) != 1) {
-        PQclear(r);
-        db_rollback(f);
-        fleet_say("no lock %s in the fleet: nothing written", number);
-        return FLEET_INPUT;
-    }
     // A released lock gets a new key (its counters go on at the lock: the
     // lock's count is not the key's), and only once its trail shows the
     // release used: a lock still holding the old key refuses another
@@ -2146,22 +2137,13 @@ static fleet_status unexplained(fleet *f, const char *number, const char *life, 
 
 static fleet_status audit_ingest(fleet *f, const fleet_args *a, text *reply) {
     uint32_t lock;
-    fleet_status st = fleet_parse_lock(a->pos[0], &lock);
+    char number[12];
+    PGresult *lr;
+    fleet_status st = lock_row(f, a->pos[0], &lock, number,
+                               "SELECT 1 FROM fleet.locks WHERE number = $1 FOR UPDATE", NULL,
+                               "nothing stored", &lr);
     if (st != FLEET_OK) {
         return st;
-    }
-    char number[12];
-    snprintf(number, sizeof number, "%" PRIu32, lock);
-    const char *p[] = {number};
-    PGresult *lr = db_run(f, "find the lock",
-                          "SELECT 1 FROM fleet.locks WHERE number = $1 FOR UPDATE", 1, p);
-    if (lr == NULL) {
-        return FLEET_SYSTEM;
-    }
-    if (PQntuples(lr) != 1) {
-        PQclear(lr);
-        fleet_say("no lock %s: nothing stored", number);
-        return FLEET_INPUT;
     }
     PQclear(lr);
     char csv[] = "/tmp/ownerlock-fleet-audit.XXXXXX", json[] = "/tmp/ownerlock-fleet-json.XXXXXX";
