@@ -553,10 +553,15 @@ fleet_status cmd_lock_counter(fleet *f, const fleet_args *a) {
 // rises to it: codes below it are dead at the lock) and the identity its
 // exports carry, under a tag by the lock's key, so that no one without the
 // key makes one. The identity is pinned before any export is taken in; a
-// new one starts the lock's next life (erased and set up again: its records
-// start from 1). An identity of an earlier life, or another lock's, is
-// refused: a receipt of another lock under this key means the key is in two
-// locks (a provisioning file kept and used).
+// new one starts the lock's next life (erased and set up again), only with
+// the owner's --erased. An identity of an earlier life is refused, and one
+// another lock holds is refused and recorded: one of the two locks' keys made
+// a receipt for the other (a provisioning file kept: twenty-seventh outside
+// evaluation, lock A's key and lock B's identity made B's trail A's). Whoever
+// holds the key can make a receipt: a counter past the fleet's by more than
+// the look-ahead is refused (the same evaluation: one at the last counter
+// left the lock no code, for good), and one below the floor is warned of
+// (used codes open such a lock again).
 static fleet_status lock_receipt(fleet *f, const fleet_args *a, text *reply) {
     uint32_t lock;
     uint8_t receipt[RECEIPT_BYTES];
@@ -582,7 +587,7 @@ static fleet_status lock_receipt(fleet *f, const fleet_args *a, text *reply) {
                  " (SELECT lock FROM fleet.identities WHERE identity = $2),"
                  " (SELECT life FROM fleet.identities WHERE identity = $2),"
                  " coalesce(encode(next_key_nonce, 'hex'), ''),"
-                 " coalesce(encode(next_key_box, 'hex'), '')"
+                 " coalesce(encode(next_key_box, 'hex'), ''), floor"
                  " FROM fleet.locks WHERE number = $1 FOR UPDATE",
                  identity, "nothing changed", &r);
     if (st != FLEET_OK) {
@@ -605,6 +610,7 @@ static fleet_status lock_receipt(fleet *f, const fleet_args *a, text *reply) {
     }
     sodium_memzero(key, sizeof key);
     uint64_t next = strtoull(PQgetvalue(r, 0, 2), NULL, 10);
+    uint64_t floor = strtoull(PQgetvalue(r, 0, 8), NULL, 10);
     unsigned life = (unsigned)strtoul(PQgetvalue(r, 0, 3), NULL, 10);
     bool known = !PQgetisnull(r, 0, 4);
     char holder[12] = "", held_life[12] = "";
@@ -618,15 +624,36 @@ static fleet_status lock_receipt(fleet *f, const fleet_args *a, text *reply) {
     }
     if (sodium_memcmp(tag, body_end, 16) != 0) {
         fleet_say("the receipt does not verify under lock %s's key (another lock's receipt, "
-                  "or one of a file the lock did not take): nothing changed",
+                  "one of a file the lock did not take, or one from before the lock's key "
+                  "changed): nothing changed",
                   number);
         return FLEET_INPUT;
     }
+    text detail = {0};
     if (known && strcmp(holder, number) != 0) {
         fleet_say("the receipt verifies under lock %s's key, but its identity %.16s... is lock "
-                  "%s's: lock %s's key is in another lock (a provisioning file kept and used): "
-                  "nothing changed",
-                  number, identity, holder, number);
+                  "%s's: one of the two locks' keys made a receipt for the other (a "
+                  "provisioning file kept and used); refused, and recorded",
+                  number, identity, holder);
+        text_add(&detail, "lock receipt: lock %s's key, lock %s's identity %s", number, holder,
+                 identity);
+        st = record(f, "owner", "refused", &detail);
+        return st == FLEET_OK ? FLEET_REFUSED : st;
+    }
+    if (counter >= FLEET_COUNTER_END || counter > next + OL_OTC_LOOKAHEAD) {
+        fleet_say("the receipt says lock %s's next counter is %s, past the fleet's (%" PRIu64
+                  ") by more than the lock's look-ahead: codes the fleet never showed were used "
+                  "at it (a provisioning file kept), or the receipt was made with a kept key; "
+                  "take its trail in (audit ingest) to see which, and raise the fleet's counter "
+                  "then (lock counter): nothing changed",
+                  number, counter_text, next);
+        return FLEET_INPUT;
+    }
+    if (!known && life > 0 && !a->erased) {
+        fleet_say("the receipt's identity %.16s... is not lock %s's (its life %u): a lock "
+                  "erased and set up again has a new one; if lock %s was, take the receipt in "
+                  "with --erased: nothing changed",
+                  identity, number, life, number);
         return FLEET_INPUT;
     }
     if (known && strtoul(held_life, NULL, 10) != life) {
@@ -658,10 +685,13 @@ static fleet_status lock_receipt(fleet *f, const fleet_args *a, text *reply) {
                      " WHERE number = $1",
                      2, p_set);
     }
-    text detail = {0};
     text_add(&detail, "lock %s counter %s (the fleet's %" PRIu64 ") identity %s life %s%s%s",
              number, counter_text, next, identity, life_text, known ? "" : " new",
              by_next ? " next key" : "");
+    bool below = counter < floor;
+    if (below) {
+        text_add(&detail, ", below the floor %" PRIu64, floor);
+    }
     if (st == FLEET_OK) {
         st = record(f, "owner", "lock receipt", &detail);
     }
@@ -674,6 +704,14 @@ static fleet_status lock_receipt(fleet *f, const fleet_args *a, text *reply) {
         text_add(reply, ", the fleet's now (it was %" PRIu64 ")\n", next);
     } else {
         text_add(reply, " (the fleet's is %" PRIu64 ")\n", next);
+    }
+    if (below) {
+        text_add(reply,
+                 "WARNING: lock %s's next counter %s is below the counters the fleet saw "
+                 "used (%" PRIu64 "): their codes open it again. Provision it again now "
+                 "(lock provision: the file raises its counter), and find out who set it up "
+                 "with an old file\n",
+                 number, counter_text, floor);
     }
     if (!known && life == 0) {
         text_add(reply, "lock %s: its exports carry identity %s: only they are taken in as its\n",
@@ -702,19 +740,22 @@ static fleet_status lock_zone(fleet *f, const fleet_args *a, text *reply) {
     PGresult *r;
     fleet_status st = lock_row(f, a->pos[0], &lock, number,
                                "SELECT clock_zone, EXISTS (SELECT 1 FROM pg_timezone_names"
+                               " WHERE name = $2 AND name <> 'localtime' AND name NOT LIKE"
+                               " 'posix%'), (SELECT utc_offset::text FROM pg_timezone_names"
                                " WHERE name = $2) FROM fleet.locks WHERE number = $1 FOR UPDATE",
                                a->pos[1], "nothing changed", &r);
     if (st != FLEET_OK) {
         return st;
     }
     const char *p[] = {number, a->pos[1]};
-    char was[64];
+    char was[64], offset[32];
     snprintf(was, sizeof was, "%s", PQgetvalue(r, 0, 0));
+    snprintf(offset, sizeof offset, "%s", PQgetvalue(r, 0, 2));
     bool known = row_true(r, 0, 1);
     PQclear(r);
     if (!known) {
         fleet_say("\"%.64s\" is no time zone PostgreSQL knows (an IANA name, such as "
-                  "Europe/Zurich or UTC): nothing changed",
+                  "Europe/Zurich or UTC; not the server's localtime): nothing changed",
                   a->pos[1]);
         return FLEET_INPUT;
     }
@@ -725,7 +766,8 @@ static fleet_status lock_zone(fleet *f, const fleet_args *a, text *reply) {
     if (st == FLEET_OK) {
         st = record(f, "owner", "lock zone", &detail);
     }
-    text_add(reply, "lock %s: its clock's times are read in %s (was %s)\n", number, a->pos[1], was);
+    text_add(reply, "lock %s: its clock's times are read in %s, UTC%s%s now (was %s)\n", number,
+             a->pos[1], offset[0] == '-' ? "" : "+", offset, was);
     return st;
 }
 
@@ -775,13 +817,11 @@ fleet_status cmd_lock_provision(fleet *f, const fleet_args *a) {
     bool releasing = row_true(r, 0, 2), released = row_true(r, 0, 3);
     char next_counter[12];
     snprintf(next_counter, sizeof next_counter, "%s", PQgetvalue(r, 0, 4));
+    // The lock's counter only rises to the file's, and it takes none from
+    // FLEET_COUNTER_END on: past it, the last it takes (twenty-seventh outside
+    // evaluation: refusing the file there left a released lock no new key).
     if (strtoull(next_counter, NULL, 10) >= FLEET_COUNTER_END) {
-        PQclear(r);
-        db_rollback(f);
-        fleet_say("lock %s's next counter, %s, is past the last a provisioning file carries "
-                  "(%u): nothing written",
-                  number, next_counter, FLEET_COUNTER_END - 1);
-        return FLEET_INPUT;
+        snprintf(next_counter, sizeof next_counter, "%u", FLEET_COUNTER_END - 1);
     }
     char nonce[FLEET_NONCE_HEX], box[FLEET_KEY_BOX_HEX];
     bool next_key = released && PQgetvalue(r, 0, 5)[0] != '\0';
@@ -1193,6 +1233,35 @@ static fleet_status raise_floor(fleet *f, const char *number) {
         1, p);
 }
 
+// A release out on lock `number`: its code shown and still in the lock's
+// reach (at or above the floor). One at a time (twenty-fifth outside
+// evaluation: eight filled the lock's look-ahead, and no code to open it could
+// be issued; a lost one is shown again, reissue), checked when one is asked
+// for and when its code is shown: one asked for and never shown holds no
+// counter and blocks none (twenty-seventh: one approved and never fetched
+// blocked every release after it, for good), nor does one below the floor,
+// dead since the lock used a later counter (twenty-sixth). FLEET_INPUT, said.
+static fleet_status no_release_out(fleet *f, const char *number) {
+    const char *p[] = {number};
+    PGresult *r = db_run(f, "find a release out",
+                         "SELECT d.id FROM fleet.dispatches d JOIN fleet.locks l"
+                         " ON l.number = d.lock WHERE d.lock = $1 AND d.purpose = 'release'"
+                         " AND d.sealed_at IS NULL AND d.counter >= l.floor",
+                         1, p);
+    if (r == NULL) {
+        return FLEET_SYSTEM;
+    }
+    fleet_status st = FLEET_OK;
+    if (PQntuples(r) > 0) {
+        fleet_say("lock %s has a release out (dispatch %s): one at a time; a lost one is "
+                  "shown again (reissue): nothing changed",
+                  number, PQgetvalue(r, 0, 0));
+        st = FLEET_INPUT;
+    }
+    PQclear(r);
+    return st;
+}
+
 // The code of dispatch `id` is shown now: it takes the lock's next counter,
 // recorded, then its digits go into the reply. Counters are taken only here,
 // so a dispatch waiting for approval holds none, and never past what the lock
@@ -1217,6 +1286,12 @@ static fleet_status show_code(fleet *f, const who *w, const char *id, bool relea
     uint64_t floor = strtoull(PQgetvalue(r, 0, 1), NULL, 10);
     PQclear(r);
     uint64_t limit = floor + OL_OTC_LOOKAHEAD;
+    if (release) {
+        fleet_status out = no_release_out(f, number);
+        if (out != FLEET_OK) {
+            return out;
+        }
+    }
     if (next >= UINT32_MAX) { // the lock takes none at the last counter
         fleet_say("lock %s has issued its last counter: nothing changed", number);
         return FLEET_INPUT;
@@ -1268,36 +1343,17 @@ static fleet_status show_code(fleet *f, const who *w, const char *id, bool relea
     return st;
 }
 
-// A release for `slot` on lock `number` may be asked for: one out at a time
-// (twenty-fifth outside evaluation: eight filled the lock's look-ahead, and
-// no code to open it could be issued; a lost one is shown again, reissue),
-// and a manager's slot only: it is typed in a service session, which only a
-// manager opens (twenty-fourth: one for slot 2 could never be). A release
-// below the floor is out no more: the lock used a later counter, and it is dead
-// (twenty-sixth: one never typed blocked every release after it, for good).
+// A release for `slot` on lock `number` may be asked for: none out, and a
+// manager's slot only: it is typed in a service session, which only a manager
+// opens (twenty-fourth outside evaluation: one for slot 2 could never be).
 static fleet_status may_release(fleet *f, const char *number, const char *person, uint8_t slot) {
-    const char *p[] = {number};
-    PGresult *r = db_run(f, "find a release out",
-                         "SELECT d.id FROM fleet.dispatches d JOIN fleet.locks l"
-                         " ON l.number = d.lock WHERE d.lock = $1 AND d.purpose = 'release'"
-                         " AND d.sealed_at IS NULL AND (d.counter IS NULL OR d.counter >= l.floor)",
-                         1, p);
-    if (r == NULL) {
-        return FLEET_SYSTEM;
-    }
-    fleet_status st = FLEET_OK;
-    if (PQntuples(r) > 0) {
-        fleet_say("lock %s has a release out (dispatch %s): one at a time; a lost one is "
-                  "shown again (reissue): nothing changed",
-                  number, PQgetvalue(r, 0, 0));
-        st = FLEET_INPUT;
-    } else if (slot > 1) {
+    fleet_status st = no_release_out(f, number);
+    if (st == FLEET_OK && slot > 1) {
         fleet_say("a release code is typed in a service session, which a manager opens (slot 00 "
                   "or 01); \"%s\" has slot %u on lock %s: nothing changed",
                   person, (unsigned)slot, number);
         st = FLEET_INPUT;
     }
-    PQclear(r);
     return st;
 }
 
@@ -1993,18 +2049,18 @@ static fleet_status take_records(fleet *f, const char *number, const char *life,
 #define USED_AFTER_SHOWN                                                                           \
     "(o.at <> 'lost' AND (o.at::timestamp AT TIME ZONE l.clock_zone)"                             \
     "   >= d.code_shown_at - interval '10 minutes')"
-// ... unless the clock was set in between: after the code was shown (after the
-// records stored then) and after the lock's provisioning (a service record
-// 16384; a lock's clock is set when it is set up), before the use. Then the
-// use's time is a manager's word, and only the seal closes the dispatch
-// (twenty-sixth outside evaluation: the clock set forward, then an opening by
-// a code from a kept file, closed a dispatch shown hours later).
+// ... unless the clock was set in between: a setting after the records stored
+// when the code was shown, before the use, and by its own time after the code
+// was shown (one within the slack before stays the slack's). Then the use's time is a manager's word, and only the seal
+// closes the dispatch (twenty-sixth outside evaluation: the clock set
+// forward, then an opening by a code from a kept file, closed a dispatch
+// shown hours later; the twenty-seventh: set forward at the installation, the
+// same; and a setting before the code was shown made honest openings suspect).
 #define CLOCK_SET_BETWEEN                                                                          \
     "EXISTS (SELECT 1 FROM fleet.audit k WHERE k.lock = o.lock AND k.life = o.life"               \
     "   AND k.kind = 'clock_set' AND k.seq < o.seq"                                              \
     "   AND (k.life, k.seq) > (d.shown_life, coalesce(d.shown_after_seq, 0))"                    \
-    "   AND EXISTS (SELECT 1 FROM fleet.audit v WHERE v.lock = o.lock AND v.life = o.life"        \
-    "     AND v.kind = 'service' AND v.arg = 16384 AND v.seq < k.seq))"
+    "   AND (k.at = 'lost' OR (k.at::timestamp AT TIME ZONE l.clock_zone) >= d.code_shown_at))"
 
 // What the lock's trail, verified, says of the dispatches: a one-time code
 // used (its record carries the counter's low 16 bits) and a close seal after
@@ -2104,13 +2160,16 @@ static fleet_status unexplained(fleet *f, const char *number, const char *life, 
         return FLEET_SYSTEM;
     }
     for (int i = 0; i < PQntuples(r); i++) {
+        bool lost = strcmp(PQgetvalue(r, i, 2), "lost") == 0;
         text_add(reply,
-                 "WARNING: record %s: the code of dispatch %s used at %s by the lock's clock "
-                 "(\"lost\": none), %s: a code computed from the key, not dispatched? The "
-                 "trail does not close the dispatch; its seal does\n",
-                 PQgetvalue(r, i, 0), PQgetvalue(r, i, 1), PQgetvalue(r, i, 2),
-                 row_true(r, i, 3) ? "with the clock set since the code was shown"
-                                   : "before the fleet showed it");
+                 "WARNING: record %s: the code of dispatch %s used %s%s, %s: a code computed "
+                 "from the key, not dispatched? The trail does not close the dispatch; its "
+                 "seal does\n",
+                 PQgetvalue(r, i, 0), PQgetvalue(r, i, 1), lost ? "with the lock's clock lost" : "at ",
+                 lost ? "" : PQgetvalue(r, i, 2),
+                 lost ? "so the fleet cannot tell when"
+                 : row_true(r, i, 3) ? "with the lock's clock set since the code was shown"
+                                     : "by the lock's clock before the fleet showed it");
     }
     if (PQntuples(r) > 0) {
         text_add(detail, ", %d codes used before they were shown (first: record %s)", PQntuples(r),
@@ -2208,8 +2267,30 @@ static fleet_status audit_ingest(fleet *f, const fleet_args *a, text *reply) {
         fclose(in);
     }
     unlink(csv);
-    int closed = 0, strays = 0;
+    // Records dated after now: the lock's clock is fast, and its times say
+    // nothing of when a code was used; the trail closes nothing this time
+    // (twenty-seventh outside evaluation: set three hours fast, it took an
+    // opening before a dispatch for one after it).
+    int closed = 0, strays = 0, ahead = 0;
+    char first_ahead[24] = "";
     if (st == FLEET_OK) {
+        const char *p_new[] = {number, life, stored_to};
+        PGresult *fr = db_run(f, "find records dated ahead",
+                              "SELECT count(*), coalesce(min(o.seq)::text, '') FROM fleet.audit o"
+                              " JOIN fleet.locks l ON l.number = o.lock WHERE o.lock = $1"
+                              " AND o.life = $2 AND o.seq > $3 AND o.at <> 'lost'"
+                              " AND (o.at::timestamp AT TIME ZONE l.clock_zone)"
+                              "   > now() + interval '10 minutes'",
+                              3, p_new);
+        if (fr == NULL) {
+            st = FLEET_SYSTEM;
+        } else {
+            ahead = atoi(PQgetvalue(fr, 0, 0));
+            snprintf(first_ahead, sizeof first_ahead, "%s", PQgetvalue(fr, 0, 1));
+            PQclear(fr);
+        }
+    }
+    if (st == FLEET_OK && ahead == 0) {
         st = close_from_trail(f, number, &closed);
     }
     if (st != FLEET_OK) {
@@ -2223,6 +2304,14 @@ static fleet_status audit_ingest(fleet *f, const fleet_args *a, text *reply) {
              "lock %s: %" PRIu32 " records verified, %" PRIu32 " new; %d dispatches closed by "
              "the trail\n",
              number, read, added, closed);
+    if (ahead > 0) {
+        text_add(reply,
+                 "WARNING: %d records from record %s on are dated after now: lock %s's clock "
+                 "is fast, or set in another zone than the fleet reads it in (lock zone); the "
+                 "trail closes nothing this time\n",
+                 ahead, first_ahead, number);
+        text_add(&detail, ", %d records dated ahead (first: record %s)", ahead, first_ahead);
+    }
     st = unexplained(f, number, life, stored_to, reply, &detail, &strays);
     if (st == FLEET_OK) {
         st = record(f, "owner", "audit ingest", &detail);

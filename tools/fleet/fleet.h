@@ -217,6 +217,7 @@ typedef struct fleet_args {
     int npos;
     const char *as;       // --as NAME, or NULL
     bool open;            // --open
+    bool erased;          // --erased
     const char *password; // read from standard input, for the commands that take one
     // A web login: a name that is no dispatcher's is checked against this
     // hash (as slow as a dispatcher's) and counted as a dispatcher's is.

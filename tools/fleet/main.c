@@ -26,8 +26,10 @@ static const char usage_text[] =
     "  lock provision NUMBER FILE   write the file that sets the key through the lock's\n"
     "                               service port (a new file; the key leaves the service;\n"
     "                               a new key once the lock's trail shows it released)\n"
-    "  lock receipt NUMBER RECEIPT  the lock's answer to the provisioning (hex): its\n"
-    "                               counter and the identity its exports carry\n"
+    "  lock receipt NUMBER RECEIPT [--erased]\n"
+    "                               the lock's answer to the provisioning (hex): its\n"
+    "                               counter and the identity its exports carry (--erased:\n"
+    "                               a new identity, the lock erased and set up again)\n"
     "  lock counter NUMBER COUNTER  a fleet restored from a backup: the counter past every\n"
     "                               code shown since (never down)\n"
     "  lock zone NUMBER ZONE        the time zone the lock's clock is set in (UTC at first)\n"
@@ -86,6 +88,7 @@ enum {
     TAKES_OPEN = 8,     // --open
     TAKES_LISTEN = 16,  // --listen ADDRESS:PORT, --idle SECONDS, --origin URL
     TAKES_KEK = 32,     // OWNERLOCK_FLEET_KEY if it is set (log verify: the tags)
+    TAKES_ERASED = 64,  // --erased
 };
 
 typedef struct command {
@@ -115,7 +118,8 @@ static const command commands[] = {
     {"init", NULL, 0, NEEDS_KEK, run_init, "init"},
     {"lock", "add", 2, NEEDS_KEK, cmd_lock_add, "lock add NUMBER NAME"},
     {"lock", "provision", 2, NEEDS_KEK, cmd_lock_provision, "lock provision NUMBER FILE"},
-    {"lock", "receipt", 2, NEEDS_KEK, cmd_lock_receipt, "lock receipt NUMBER RECEIPT"},
+    {"lock", "receipt", 2, NEEDS_KEK | TAKES_ERASED, cmd_lock_receipt,
+     "lock receipt NUMBER RECEIPT [--erased]"},
     {"lock", "counter", 2, NEEDS_KEK, cmd_lock_counter, "lock counter NUMBER COUNTER"},
     {"lock", "zone", 2, NEEDS_KEK, cmd_lock_zone, "lock zone NUMBER ZONE"},
     {"reissue", NULL, 1, NEEDS_KEK, cmd_reissue, "reissue ID"},
@@ -218,6 +222,8 @@ static fleet_status parse(int argc, char **argv, const command **which, fleet_ar
             a->as = argv[++i];
         } else if (!options_done && strcmp(arg, "--open") == 0 && (c->flags & TAKES_OPEN)) {
             a->open = true;
+        } else if (!options_done && strcmp(arg, "--erased") == 0 && (c->flags & TAKES_ERASED)) {
+            a->erased = true;
         } else if (!options_done && (c->flags & TAKES_LISTEN) &&
                    (strcmp(arg, "--listen") == 0 || strcmp(arg, "--idle") == 0 ||
                     strcmp(arg, "--origin") == 0)) {
