@@ -564,6 +564,28 @@ run "" lock zone 781 Europe/Zurich
 expect 0 "lock 781: its clock's times are read in Europe/Zurich, UTC+0[12]:00:00 now (was UTC)" "lock zone"
 run "" lock zone 781 localtime
 expect 2 "not the server's localtime" "the server's localtime as a lock's zone"
+# A release asked for and never shown holds no counter and blocks none; only
+# one is shown at a time (twenty-seventh outside evaluation: one approved and
+# never fetched blocked every release after it, for good).
+run "" lock add 783 "A dual vault"
+run "" person slot "Mona Ager" 783 0
+run "ada-password-333" setting dual-dispatch on --as ada
+run "eve-password-22" release 783 "Mona Ager" --as eve
+expect 0 "waiting for approval" "a release under dual dispatch"
+rel_a=$(sed -n "s/^release \([0-9]*\):.*/\1/p" "$tmp/out")
+run "dora-password-1" approve "$rel_a" --as dora
+run "eve-password-22" release 783 "Mona Ager" --as eve
+expect 0 "waiting for approval" "a second release while the first is not shown"
+rel_b=$(sed -n "s/^release \([0-9]*\):.*/\1/p" "$tmp/out")
+run "dora-password-1" approve "$rel_b" --as dora
+run "eve-password-22" code "$rel_b" --as eve
+expect 0 "release code " "the second release shown"
+before=$(counts)
+run "eve-password-22" code "$rel_a" --as eve
+expect 2 "lock 783 has a release out (dispatch $rel_b)" "a release shown while another is out"
+unchanged "a release shown while another is out"
+run "ada-password-333" setting dual-dispatch off --as ada
+run "bob-password-4444" setting dual-dispatch off --as bob
 
 # ---- wrong passwords: the limit (docs/FLEET.md, "Wrong passwords") ----
 # lou's tries: 5 wrong ones lock his name out for a minute, during which even
