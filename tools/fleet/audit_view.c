@@ -21,7 +21,7 @@
 #include "ownerlock/lock.h"
 
 // The lock's name, its newest life with records stored (a lock erased and set
-// up again starts its records from 1: commands.c, lock_receipt) and how many
+// up again: commands.c, lock_receipt) and how many
 // of them; FLEET_INPUT for a lock the fleet does not have.
 static fleet_status find_lock(fleet *f, fleet_audit_view *view, const char *number) {
     const char *p[] = {number};

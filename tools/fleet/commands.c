@@ -719,7 +719,7 @@ static fleet_status lock_receipt(fleet *f, const fleet_args *a, text *reply) {
     } else if (!known) {
         text_add(reply,
                  "lock %s: a new identity, %s: the lock was erased and set up again; its "
-                 "exports from now on are its life %s, their records from 1 (the records of "
+                 "exports from now on are its life %s, their records apart (the records of "
                  "its life %u are kept)\n",
                  number, identity, life_text, life);
     }

@@ -269,8 +269,8 @@ static const char *const schema_3[] = {
 // by the receipt the lock gave its provisioning (`lock receipt`), before any
 // export is taken in (twenty-fifth outside evaluation: the first export was
 // taken on trust, and another lock's closed this one's dispatches). A lock
-// erased and set up again has a new identity, and its records start from 1
-// again: a life of its own, its records apart (the same evaluation: the
+// erased and set up again has a new identity (its records may start from 1
+// again): a life of its own, its records apart (the same evaluation: the
 // fleet refused the erased lock's exports for good). A dispatch's code comes
 // after the records stored when it was shown: in that life, or in a later one.
 static const char *const schema_4[] = {
