@@ -448,6 +448,7 @@ run "" reissue "$first779"
 expect 2 "it is closed" "reissue of a closed dispatch"
 run "eve-password-22" release 779 "Mona Ager" --as eve
 expect 0 "counter 8" "a release once the floor rose"
+rel8=$(sed -n 's/^dispatch \([0-9]*\):.*/\1/p' "$tmp/out")
 [ "$(sed -n 's/^release code //p' "$tmp/out")" = "$(otc "$key779" R 779 8 0 0)" ] && ok ||
     bad "the release code (counter 8) is not HMAC's: $(cat "$tmp/out")"
 # One release out at a time (twenty-fifth: eight filled the look-ahead).
@@ -471,6 +472,10 @@ run "dora-password-1" seal "$nine" "01$(otc "$key779" S 779 9 4 1)" --as dora
 expect 0 "closed: the seal is valid" "the seal of the code after the release"
 run "eve-password-22" release 779 "Mona Ager" --as eve
 expect 0 "counter 10" "a release once the one out is below the floor"
+before=$(counts)
+run "" reissue "$rel8"
+expect 2 "its code is dead at the lock (a later counter was used there)" "reissue of a dead code"
+unchanged "reissue of a dead code"
 # The lock's receipt (its answer to the provisioning): the fleet's counter
 # goes up to the lock's, never down, and the identity the lock's exports
 # carry is pinned before any is taken in; a new one is the lock's next life
@@ -492,16 +497,20 @@ run "" lock receipt 781 "$(receipt "$key781" 5 "$idA" | sed 's/^00/01/')"
 expect 2 "is not a lock's receipt" "a refusal's answer as a receipt"
 run "" lock receipt 782 "$(receipt "$key781" 5 "$idA")"
 expect 2 "no lock 782" "a receipt of a lock the fleet does not have"
-# Whoever kept the file makes receipts: one far past the fleet's counter
-# would leave the lock no code the fleet can give (twenty-seventh outside
-# evaluation: at the last counter, for good).
-run "" lock receipt 781 "$(receipt "$key781" 9 "$idA")"
-expect 2 "past the fleet's (0) by more than the lock's look-ahead" "a receipt past the look-ahead"
+# Whoever kept the file makes receipts: one past the fleet's counter would
+# leave the lock no code the fleet can give (twenty-seventh and twenty-eighth
+# outside evaluations: at the last counter, then at the first past the
+# lock's look-ahead, for good). An honest lock is past it only if codes the
+# fleet never showed were used there: its trail says so, and the owner then
+# raises the fleet's counter.
+run "" lock receipt 781 "$(receipt "$key781" 1 "$idA")"
+expect 2 "past the fleet's (0): codes the fleet never showed were used at it" "a receipt past the fleet's counter"
 run "" lock receipt 781 "$(receipt "$key781" 4294967295 "$idA")"
-expect 2 "past the fleet's (0) by more than the lock's look-ahead" "a receipt at the last counter"
+expect 2 "past the fleet's (0)" "a receipt at the last counter"
 unchanged "receipts refused"
+run "" lock counter 781 5
 run "" lock receipt 781 "$(receipt "$key781" 5 "$idA")"
-expect 0 "next counter 5, the fleet's now (it was 0)" "a receipt raises the fleet's counter"
+expect 0 "next counter 5 (the fleet's is 5)" "a receipt at the fleet's counter"
 expect 0 "its exports carry identity $idA" "a receipt pins the identity"
 run "dora-password-1" dispatch 781 Alice --as dora
 expect 0 "counter 5" "the next code at the lock's counter"
@@ -509,7 +518,7 @@ expect 0 "counter 5" "the next code at the lock's counter"
 # an old receipt; used codes open such a lock again (twenty-seventh).
 run "" lock receipt 781 "$(receipt "$key781" 3 "$idA")"
 expect 0 "next counter 3 (the fleet's is 6)" "a receipt with a lower counter"
-expect 0 "WARNING: lock 781's next counter 3 is below the counters the fleet saw used (5)" \
+expect 0 "WARNING: lock 781's next counter 3 is below 5, under which the fleet holds every counter used or dead" \
     "a receipt below the floor, warned of"
 [ "$(sql "SELECT next_counter FROM fleet.locks WHERE number = 781")" = 6 ] && ok ||
     bad "a receipt lowered the fleet's counter"
@@ -751,6 +760,25 @@ sql "DELETE FROM fleet.actions WHERE seq = 9"
 run "" log verify
 expect 3 "log broken at action 10: action 9 is missing" "log verify after a deletion"
 
+# rechain SCHEMA: a database made by init as one of an older SCHEMA made it:
+# its first action says so, and the chain is hashed again (what an older
+# program wrote; the upgrade checks the chain and where its tags began).
+rechain() {
+    sql "ALTER TABLE fleet.actions DISABLE TRIGGER actions_append_only;
+         UPDATE fleet.actions SET detail = 'schema $1' WHERE seq = 1"
+    sql "SELECT seq || '|' || at_us || '|' || actor || '|' || kind || '|' || detail FROM fleet.actions ORDER BY seq" |
+        python3 -c '
+import hashlib, sys
+f = lambda s: ("%d:%s\n" % (len(s.encode()), s)).encode()
+prev = bytes(32)
+for line in sys.stdin:
+    seq, at, actor, kind, detail = line.rstrip("\n").split("|", 4)
+    h = hashlib.sha256(prev + b"ownerlock fleet action 1\n" + seq.encode() + b"\n" + at.encode() + b"\n"
+                       + f(actor) + f(kind) + f(detail)).digest()
+    print("UPDATE fleet.actions SET prev_hash = decode(\x27%s\x27, \x27hex\x27), hash = decode(\x27%s\x27, \x27hex\x27) WHERE seq = %s;" % (prev.hex(), h.hex(), seq))
+    prev = h' >"$tmp/rechain.sql"
+    sql "$(cat "$tmp/rechain.sql") ALTER TABLE fleet.actions ENABLE TRIGGER actions_append_only"
+}
 # ---- a database of schema 1 (before the limit on wrong passwords) ----
 # Made as init makes it, less what schema 2 adds; then `upgrade` adds it.
 sql "CREATE DATABASE schema1"
@@ -771,6 +799,7 @@ sql "DROP INDEX fleet.dispatches_open; DROP TABLE fleet.unknown_names;
          DROP COLUMN purpose, DROP COLUMN closed_by_audit, DROP COLUMN shown_after_seq,
          DROP COLUMN shown_life;
      UPDATE fleet.meta SET version = 1"
+rechain 1
 before=$(counts)
 run "not-doras" approve 1 --as dora
 expect 2 "the fleet's schema is version 1; this program's is 4: ownerlock-fleet upgrade first" \
@@ -820,6 +849,7 @@ sql "ALTER TABLE fleet.locks ADD COLUMN audit_identity text, DROP COLUMN clock_z
      ALTER TABLE fleet.actions DROP COLUMN tag;
      ALTER TABLE fleet.dispatches DROP COLUMN shown_life;
      UPDATE fleet.meta SET version = 3"
+rechain 3
 run "" upgrade
 expect 0 "the fleet's schema is now version 4 (it was 3)" "upgrade from schema 3"
 [ "$(sql "SELECT identity || ' ' || lock || ' ' || life FROM fleet.identities")" = "$idA 5 1" ] &&
@@ -827,6 +857,24 @@ expect 0 "the fleet's schema is now version 4 (it was 3)" "upgrade from schema 3
 [ "$(sql "SELECT life FROM fleet.audit WHERE lock = 5")" = 1 ] && ok || bad "the stored record is not life 1's"
 [ "$(sql "SELECT shown_life || ':' || shown_after_seq FROM fleet.dispatches")" = "1:7" ] && ok ||
     bad "the dispatch's code is not after life 1's record 7"
+expect 0 "actions tagged with the owner's key, up to head [0-9a-f]*: compare it with the head you wrote down" \
+    "the upgrade says what it vouched for"
+# Made to look older again, a row forged and the tags dropped: the chain says
+# its tags began, and the upgrade refuses to vouch for the forged row
+# (twenty-eighth outside evaluation).
+sql "ALTER TABLE fleet.locks ADD COLUMN audit_identity text, DROP COLUMN clock_zone,
+         DROP COLUMN next_key_nonce, DROP COLUMN next_key_box;
+     ALTER TABLE fleet.audit DROP COLUMN life, ADD PRIMARY KEY (lock, seq);
+     DROP TABLE fleet.identities;
+     ALTER TABLE fleet.actions DROP COLUMN tag;
+     ALTER TABLE fleet.dispatches DROP COLUMN shown_life;
+     UPDATE fleet.meta SET version = 3"
+sql "$(forge | sed "s/, tag) VALUES/) VALUES/; s/, TAGVALUE)/)/")"
+before=$(counts)
+run "" upgrade
+expect 2 "the action chain says its rows were tagged from action [0-9]* on, and the database is of a schema before the tags" \
+    "an upgrade of a chain whose tags were removed"
+unchanged "an upgrade of a chain whose tags were removed"
 export OWNERLOCK_FLEET_DB="$main_db"
 
 # ---- the lock and the service together (the simulator) ----

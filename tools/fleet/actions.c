@@ -165,14 +165,40 @@ fleet_status action_verify(fleet *f) {
     return FLEET_OK;
 }
 
-fleet_status action_tag_untagged(fleet *f) {
-    int rows;
+fleet_status action_tags_began(fleet *f) {
+    // Tags begin once: a chain that says they began (an init or an upgrade to
+    // schema 4 or later) and is upgraded again was made to look older, its
+    // tags removed, so that the upgrade would vouch for a row written without
+    // the key (twenty-eighth outside evaluation).
+    PGresult *r = db_run(f, "find where the tags began",
+                         "SELECT seq FROM fleet.actions WHERE (kind = 'init' AND"
+                         " substring(detail from '^schema ([0-9]+)$')::int >= 4) OR"
+                         " (kind = 'upgrade' AND substring(detail from ' to ([0-9]+)$')::int"
+                         " >= 4) ORDER BY seq LIMIT 1",
+                         0, NULL);
+    if (r == NULL) {
+        return FLEET_SYSTEM;
+    }
+    fleet_status st = FLEET_OK;
+    if (PQntuples(r) > 0) {
+        fleet_say("the action chain says its rows were tagged from action %s on, and the "
+                  "database is of a schema before the tags: someone wrote it without the "
+                  "owner's key; nothing upgraded",
+                  PQgetvalue(r, 0, 0));
+        st = FLEET_INPUT;
+    }
+    PQclear(r);
+    return st;
+}
+
+fleet_status action_tag_untagged(fleet *f, char head_hex[2 * HASH_BYTES + 1], int *rows) {
     uint8_t chain[HASH_BYTES];
-    fleet_status st = walk(f, false, &rows, chain);
+    fleet_status st = walk(f, false, rows, chain);
     if (st != FLEET_OK) {
         fleet_say("the action chain is broken: nothing upgraded");
         return FLEET_INPUT;
     }
+    hex_encode(head_hex, chain, sizeof chain);
     PGresult *r = db_run(f, "read the untagged actions",
                          "SELECT seq, encode(hash, 'hex') FROM fleet.actions WHERE tag IS NULL",
                          0, NULL);

@@ -393,9 +393,14 @@ static fleet_status upgrade(fleet *f, const fleet_args *a, text *reply) {
         fleet_say("the fleet's schema is version %d already: nothing changed", version);
         return FLEET_INPUT;
     }
-    st = db_upgrade_schema(f, version);
+    st = version < 4 ? action_tags_began(f) : FLEET_OK;
+    if (st == FLEET_OK) {
+        st = db_upgrade_schema(f, version);
+    }
+    char head[65] = "";
+    int tagged = 0;
     if (st == FLEET_OK && version < 4) {
-        st = action_tag_untagged(f);
+        st = action_tag_untagged(f, head, &tagged);
     }
     if (st == FLEET_OK) {
         st = db_exec(f, "write the schema's version",
@@ -408,6 +413,12 @@ static fleet_status upgrade(fleet *f, const fleet_args *a, text *reply) {
     }
     text_add(reply, "the fleet's schema is now version %d (it was %d)\n", FLEET_SCHEMA_VERSION,
              version);
+    if (head[0] != '\0') {
+        text_add(reply,
+                 "%d actions tagged with the owner's key, up to head %s: compare it with the "
+                 "head you wrote down (log verify): a row added since is now vouched for\n",
+                 tagged, head);
+    }
     return st;
 }
 
@@ -558,10 +569,13 @@ fleet_status cmd_lock_counter(fleet *f, const fleet_args *a) {
 // another lock holds is refused and recorded: one of the two locks' keys made
 // a receipt for the other (a provisioning file kept: twenty-seventh outside
 // evaluation, lock A's key and lock B's identity made B's trail A's). Whoever
-// holds the key can make a receipt: a counter past the fleet's by more than
-// the look-ahead is refused (the same evaluation: one at the last counter
-// left the lock no code, for good), and one below the floor is warned of
-// (used codes open such a lock again).
+// holds the key can make a receipt: a counter past the fleet's is refused
+// (the twenty-seventh and twenty-eighth: one at the last counter, then one
+// just past the lock's look-ahead, left the lock no code the fleet could give,
+// for good); an honest lock is never past it unless codes the fleet never
+// showed were used at it, which its trail shows, and then the owner raises
+// the fleet's counter (lock counter). One below the floor is warned of (used
+// codes open such a lock again).
 static fleet_status lock_receipt(fleet *f, const fleet_args *a, text *reply) {
     uint32_t lock;
     uint8_t receipt[RECEIPT_BYTES];
@@ -640,12 +654,12 @@ static fleet_status lock_receipt(fleet *f, const fleet_args *a, text *reply) {
         st = record(f, "owner", "refused", &detail);
         return st == FLEET_OK ? FLEET_REFUSED : st;
     }
-    if (counter >= FLEET_COUNTER_END || counter > next + OL_OTC_LOOKAHEAD) {
+    if (counter > next) {
         fleet_say("the receipt says lock %s's next counter is %s, past the fleet's (%" PRIu64
-                  ") by more than the lock's look-ahead: codes the fleet never showed were used "
-                  "at it (a provisioning file kept), or the receipt was made with a kept key; "
-                  "take its trail in (audit ingest) to see which, and raise the fleet's counter "
-                  "then (lock counter): nothing changed",
+                  "): codes the fleet never showed were used at it (a provisioning file kept), "
+                  "or the receipt was made with a kept key; take its trail in (audit ingest: "
+                  "its warnings name the openings no dispatch explains), then raise the "
+                  "fleet's counter if it shows them (lock counter): nothing changed",
                   number, counter_text, next);
         return FLEET_INPUT;
     }
@@ -679,12 +693,6 @@ static fleet_status lock_receipt(fleet *f, const fleet_args *a, text *reply) {
                      " key_from = greatest(next_counter, $2) WHERE number = $1",
                      2, p_set);
     }
-    if (st == FLEET_OK && counter > next) {
-        st = db_exec(f, "raise the lock's counter",
-                     "UPDATE fleet.locks SET next_counter = $2, floor = greatest(floor, $2)"
-                     " WHERE number = $1",
-                     2, p_set);
-    }
     text_add(&detail, "lock %s counter %s (the fleet's %" PRIu64 ") identity %s life %s%s%s",
              number, counter_text, next, identity, life_text, known ? "" : " new",
              by_next ? " next key" : "");
@@ -698,19 +706,15 @@ static fleet_status lock_receipt(fleet *f, const fleet_args *a, text *reply) {
     if (st != FLEET_OK) {
         return st;
     }
-    text_add(reply, "lock %s: the receipt verifies%s; the lock's next counter %s", number,
-             by_next ? " under the lock's next key, its key from now on" : "", counter_text);
-    if (counter > next) {
-        text_add(reply, ", the fleet's now (it was %" PRIu64 ")\n", next);
-    } else {
-        text_add(reply, " (the fleet's is %" PRIu64 ")\n", next);
-    }
+    text_add(reply, "lock %s: the receipt verifies%s; the lock's next counter %s (the fleet's is %" PRIu64 ")\n",
+             number, by_next ? " under the lock's next key, its key from now on" : "",
+             counter_text, next);
     if (below) {
         text_add(reply,
-                 "WARNING: lock %s's next counter %s is below the counters the fleet saw "
-                 "used (%" PRIu64 "): their codes open it again. Provision it again now "
-                 "(lock provision: the file raises its counter), and find out who set it up "
-                 "with an old file\n",
+                 "WARNING: lock %s's next counter %s is below %" PRIu64 ", under which the "
+                 "fleet holds every counter used or dead: the codes of those used open it "
+                 "again. Provision it again with the fleet's file (lock provision: its counter "
+                 "raises the lock's), and find out who set it up with an old one\n",
                  number, counter_text, floor);
     }
     if (!known && life == 0) {
@@ -1498,6 +1502,7 @@ typedef struct dispatch_row {
     char requested_by[24]; // the dispatcher's id
     char requester[FLEET_NAME_MAX + 1];
     bool needs_approval, approved, code_shown, sealed, release;
+    bool dead; // its counter below the floor: used or dead at the lock
     char key_nonce[FLEET_NONCE_HEX], key_box[FLEET_KEY_BOX_HEX];
 } dispatch_row;
 
@@ -1508,7 +1513,7 @@ static fleet_status load_dispatch(fleet *f, const char *id, dispatch_row *d) {
                          " d.needs_approval, d.approved_by IS NOT NULL,"
                          " d.code_shown_at IS NOT NULL, d.sealed_at IS NOT NULL,"
                          " encode(l.key_nonce, 'hex'), encode(l.key_box, 'hex'),"
-                         " d.purpose = 'release'"
+                         " d.purpose = 'release', d.counter < l.floor"
                          " FROM fleet.dispatches d"
                          " JOIN fleet.locks l ON l.number = d.lock"
                          " JOIN fleet.dispatchers r ON r.id = d.requested_by"
@@ -1535,6 +1540,7 @@ static fleet_status load_dispatch(fleet *f, const char *id, dispatch_row *d) {
     snprintf(d->key_nonce, sizeof d->key_nonce, "%s", PQgetvalue(r, 0, 9));
     snprintf(d->key_box, sizeof d->key_box, "%s", PQgetvalue(r, 0, 10));
     d->release = row_true(r, 0, 11);
+    d->dead = row_true(r, 0, 12);
     PQclear(r);
     return FLEET_OK;
 }
@@ -1638,10 +1644,11 @@ static fleet_status reissue(fleet *f, const fleet_args *a, text *reply) {
     if (st != FLEET_OK) {
         return st;
     }
-    if (!d.code_shown || d.sealed) {
+    if (!d.code_shown || d.sealed || d.dead) {
         fleet_say("dispatch %s: %s: nothing changed", id,
-                  d.sealed ? "it is closed"
-                           : "its code was never shown (code, after the approval)");
+                  d.sealed  ? "it is closed"
+                  : d.dead  ? "its code is dead at the lock (a later counter was used there)"
+                            : "its code was never shown (code, after the approval)");
         return FLEET_INPUT;
     }
     uint8_t key[OL_OTC_KEY_BYTES];
@@ -2168,7 +2175,9 @@ static fleet_status unexplained(fleet *f, const char *number, const char *life, 
                  PQgetvalue(r, i, 0), PQgetvalue(r, i, 1), lost ? "with the lock's clock lost" : "at ",
                  lost ? "" : PQgetvalue(r, i, 2),
                  lost ? "so the fleet cannot tell when"
-                 : row_true(r, i, 3) ? "with the lock's clock set since the code was shown"
+                 : row_true(r, i, 3) ? "with the lock's clock set since the code was shown "
+                                       "(a setting's time is a manager's word: a daylight-"
+                                       "saving change, a correction, or a kept key's cover)"
                                      : "by the lock's clock before the fleet showed it");
     }
     if (PQntuples(r) > 0) {

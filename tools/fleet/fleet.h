@@ -146,9 +146,13 @@ FLEET_MUST_CHECK fleet_status action_append(fleet *f, const char *actor, const c
 // too); prints the count and head hash, or the first broken row.
 // FLEET_REFUSED when broken.
 FLEET_MUST_CHECK fleet_status action_verify(fleet *f);
+// FLEET_INPUT, said, when the chain says its tags began (an init or upgrade
+// to schema 4 or later): an upgrade to 4 of such a database is refused.
+FLEET_MUST_CHECK fleet_status action_tags_began(fleet *f);
 // Tags the rows written before tags were (`upgrade` to schema 4), the chain
-// checked first (FLEET_INPUT, said, when broken).
-FLEET_MUST_CHECK fleet_status action_tag_untagged(fleet *f);
+// checked first (FLEET_INPUT, said, when broken); *rows and head_hex: what it
+// vouched for.
+FLEET_MUST_CHECK fleet_status action_tag_untagged(fleet *f, char head_hex[65], int *rows);
 
 // ---- vault.c ------------------------------------------------------------------
 // Reads the owner's key from the file named by OWNERLOCK_FLEET_KEY.
