@@ -1268,6 +1268,63 @@ SIMEOF
         "records dated ahead, warned of"
     [ "$(sql "SELECT sealed_at IS NULL FROM fleet.dispatches WHERE id = $eight")" = t ] && ok ||
         bad "a dispatch closed by an opening after the clock was set"
+    # The clock set back to just before the dispatch would come, an opening
+    # with the kept file, then the dispatch of its counter: by the clock the
+    # opening came less than 10 minutes before the code was shown; the setting
+    # in between, a day or less before it by its own time, still bars the
+    # trail's close (twenty-eighth outside evaluation, N4).
+    kept=$(sed -n 's/^key //p' "$tmp/777-life2.otc")
+    # First the clock right again (the records before it are dated ahead).
+    cat >"$tmp/life2c.sim" <<SIMEOF
+door close
+wait 3s
+keys *08 482915# $(TZ=America/Los_Angeles date +%Y%m%d)# $(TZ=America/Los_Angeles date +%H%M)#
+expect display CLOCK SET
+wait 3s
+keys 482915#
+keys $(otc "$kept" C 777 10 0 0)#
+expect event audit kind=one_time_code slot=0 arg=10
+door open
+service plug
+keys *19 482915#
+service export audit $tmp/777-life2c.audit
+SIMEOF
+    cat >"$tmp/life2d.sim" <<SIMEOF
+door close
+wait 3s
+keys *08 482915# $(TZ=America/Los_Angeles date -d '-5 min' +%Y%m%d)# $(TZ=America/Los_Angeles date -d '-5 min' +%H%M)#
+expect display CLOCK SET
+wait 3s
+keys 482915#
+keys $(otc "$kept" C 777 11 0 0)#
+expect event audit kind=one_time_code slot=0 arg=11
+door open
+door close
+wait 3s
+expect event audit kind=close_seal slot=0 arg=1
+keys 482915#
+keys $(otc "$kept" C 777 12 0 0)#
+expect event audit kind=one_time_code slot=0 arg=12
+door open
+service plug
+keys *19 482915#
+service export audit $tmp/777-life2d.audit
+SIMEOF
+    if "$sim" --seed 3 --state "$tmp/lock-777b" --script "$tmp/life2c.sim" >"$tmp/life2c.out" 2>&1 &&
+        "$sim" --seed 3 --state "$tmp/lock-777b" --script "$tmp/life2d.sim" >"$tmp/life2d.out" 2>&1; then ok; else
+        bad "the kept file's opening after the clock set back: $(tail -n 5 "$tmp/life2c.out" "$tmp/life2d.out")"
+    fi
+    run "" audit ingest 777 "$tmp/777-life2c.audit" "$owner"
+    run "" lock counter 777 11
+    run "dora-password-1" dispatch 777 "Sam Imms" --as dora
+    expect 0 "counter 11" "a dispatch of the counter the kept file used after the clock was set back"
+    eleven=$(sed -n 's/^dispatch \([0-9]*\):.*/\1/p' "$tmp/out")
+    run "" audit ingest 777 "$tmp/777-life2d.audit" "$owner"
+    expect 0 "WARNING: record [0-9]*: the code of dispatch $eleven used at .*, with the lock.s clock set since the code was shown" \
+        "an opening after the clock was set back, warned of"
+    if grep -q "dated after now" "$tmp/out"; then bad "the export after the clock was set back has records dated ahead"; else ok; fi
+    [ "$(sql "SELECT sealed_at IS NULL FROM fleet.dispatches WHERE id = $eleven")" = t ] && ok ||
+        bad "a dispatch closed by an opening after the clock was set back"
 fi
 
 # ---- secrets in no output ----

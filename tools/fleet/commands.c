@@ -2057,17 +2057,24 @@ static fleet_status take_records(fleet *f, const char *number, const char *life,
     "(o.at <> 'lost' AND (o.at::timestamp AT TIME ZONE l.clock_zone)"                             \
     "   >= d.code_shown_at - interval '10 minutes')"
 // ... unless the clock was set in between: a setting after the records stored
-// when the code was shown, before the use, and by its own time after the code
-// was shown (one within the slack before stays the slack's). Then the use's time is a manager's word, and only the seal
-// closes the dispatch (twenty-sixth outside evaluation: the clock set
-// forward, then an opening by a code from a kept file, closed a dispatch
-// shown hours later; the twenty-seventh: set forward at the installation, the
-// same; and a setting before the code was shown made honest openings suspect).
+// when the code was shown and before the use, in one-time code mode (after
+// the lock's provisioning, a service record 16384: a lock's clock is set when
+// it is set up), and by its own time no more than a day before the code was
+// shown. Then the use's time is a manager's word, and only the seal closes
+// the dispatch (twenty-sixth outside evaluation: the clock set forward, then
+// an opening by a code from a kept file, closed a dispatch shown hours
+// later; the twenty-seventh: an honest setting days before made openings
+// suspect; the twenty-eighth: one set forward to just before the dispatch
+// passed). A clock set fast at the installation shows as records dated ahead
+// at the next ingest.
 #define CLOCK_SET_BETWEEN                                                                          \
     "EXISTS (SELECT 1 FROM fleet.audit k WHERE k.lock = o.lock AND k.life = o.life"               \
     "   AND k.kind = 'clock_set' AND k.seq < o.seq"                                              \
     "   AND (k.life, k.seq) > (d.shown_life, coalesce(d.shown_after_seq, 0))"                    \
-    "   AND (k.at = 'lost' OR (k.at::timestamp AT TIME ZONE l.clock_zone) >= d.code_shown_at))"
+    "   AND EXISTS (SELECT 1 FROM fleet.audit v WHERE v.lock = o.lock AND v.life = o.life"        \
+    "     AND v.kind = 'service' AND v.arg = 16384 AND v.seq < k.seq)"                           \
+    "   AND (k.at = 'lost' OR (k.at::timestamp AT TIME ZONE l.clock_zone)"                       \
+    "     >= d.code_shown_at - interval '1 day'))"
 
 // What the lock's trail, verified, says of the dispatches: a one-time code
 // used (its record carries the counter's low 16 bits) and a close seal after
