@@ -476,6 +476,9 @@ before=$(counts)
 run "" reissue "$rel8"
 expect 2 "its code is dead at the lock (a later counter was used there)" "reissue of a dead code"
 unchanged "reissue of a dead code"
+run "" dispatches --open
+grep -q "^$rel8	.*	release: open, its code dead at the lock (a later one used)$" "$tmp/out" && ok ||
+    bad "a dead release is not listed as dead: $(grep "^$rel8	" "$tmp/out")"
 # The lock's receipt (its answer to the provisioning): the fleet's counter
 # goes up to the lock's, never down, and the identity the lock's exports
 # carry is pinned before any is taken in; a new one is the lock's next life

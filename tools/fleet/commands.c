@@ -1828,8 +1828,10 @@ fleet_status cmd_seal(fleet *f, const fleet_args *a) {
     "           '0') || ': something else happened'"                                               \
     "      WHEN d.needs_approval AND d.approved_by IS NULL THEN 'awaiting approval'"               \
     "      WHEN d.code_shown_at IS NULL THEN 'approved, code not shown'"                           \
+    "      WHEN d.counter < l.floor THEN 'open, its code dead at the lock (a later one used)'"      \
     "      ELSE 'open' END"                                                                        \
     " FROM fleet.dispatches d"                                                                     \
+    " JOIN fleet.locks l ON l.number = d.lock"                                                     \
     " JOIN fleet.people p ON p.id = d.person"                                                      \
     " JOIN fleet.dispatchers r ON r.id = d.requested_by"                                           \
     " LEFT JOIN fleet.dispatchers v ON v.id = d.approved_by"
