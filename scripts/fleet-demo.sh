@@ -46,6 +46,9 @@ for n in 101 102 103; do
         echo "fleet-demo: simulated lock $n: $(tail -n 3 "$tmp/$n.out")"
         exit 1
     fi
+    # Its answer, the receipt: the lock's counter and the identity its audit
+    # exports carry, pinned before any is taken in.
+    setup "" lock receipt $n "$(sed -n 's/.*"type":"otc".*"receipt":"\([0-9a-f]*\)".*/\1/p' "$tmp/$n.out")"
 done
 
 "$fleet" serve --listen "127.0.0.1:$port" >"$tmp/serve.log" 2>&1 &
