@@ -69,6 +69,13 @@ mac = hmac.new(key, msg, hashlib.sha256).digest()
 print("".join(str((mac[2 * i] << 8 | mac[2 * i + 1]) % 10) for i in range(8)))
 EOF
 }
+# opening KEYHEX COUNTER: the script lines of an opening of lock 777 by slot 0
+# (code 482915) with COUNTER's one-time code, computed from KEYHEX (a kept
+# provisioning file's, as a manager who kept it would).
+opening() {
+    printf 'keys 482915#\nkeys %s#\nexpect event audit kind=one_time_code slot=0 arg=%s\n' \
+        "$(otc "$1" C 777 "$2" 0 0)" "$2"
+}
 # receipt KEYHEX COUNTER IDENTITY: a lock's answer to its provisioning
 # (docs/FLEET.md, "The receipt"), its tag by Python's hmac.
 receipt() {
@@ -1073,15 +1080,11 @@ wait 3s
 keys *08 482915# $(TZ=America/Los_Angeles date -d '-1 hour' +%Y%m%d)# $(TZ=America/Los_Angeles date -d '-1 hour' +%H%M)#
 expect display CLOCK SET
 wait 3s
-keys 482915#
-keys $(otc "$(sed -n 's/^key //p' "$tmp/777-new.otc")" C 777 5 0 0)#
-expect event audit kind=one_time_code slot=0 arg=5
+$(opening "$(sed -n 's/^key //p' "$tmp/777-new.otc")" 5)
 door open
 door close
 wait 3s
-keys 482915#
-keys $(otc "$(sed -n 's/^key //p' "$tmp/777-new.otc")" C 777 6 0 0)#
-expect event audit kind=one_time_code slot=0 arg=6
+$(opening "$(sed -n 's/^key //p' "$tmp/777-new.otc")" 6)
 door open
 service plug
 keys *19 482915#
@@ -1243,16 +1246,12 @@ wait 3s
 keys *08 482915# $(TZ=America/Los_Angeles date -d '+3 hour' +%Y%m%d)# $(TZ=America/Los_Angeles date -d '+3 hour' +%H%M)#
 expect display CLOCK SET
 wait 3s
-keys 482915#
-keys $(otc "$(sed -n 's/^key //p' "$tmp/777-life2.otc")" C 777 8 0 0)#
-expect event audit kind=one_time_code slot=0 arg=8
+$(opening "$(sed -n 's/^key //p' "$tmp/777-life2.otc")" 8)
 door open
 door close
 wait 3s
 expect event audit kind=close_seal slot=0 arg=1
-keys 482915#
-keys $(otc "$(sed -n 's/^key //p' "$tmp/777-life2.otc")" C 777 9 0 0)#
-expect event audit kind=one_time_code slot=0 arg=9
+$(opening "$(sed -n 's/^key //p' "$tmp/777-life2.otc")" 9)
 door open
 service plug
 keys *19 482915#
@@ -1284,9 +1283,7 @@ wait 3s
 keys *08 482915# $(TZ=America/Los_Angeles date +%Y%m%d)# $(TZ=America/Los_Angeles date +%H%M)#
 expect display CLOCK SET
 wait 3s
-keys 482915#
-keys $(otc "$kept" C 777 10 0 0)#
-expect event audit kind=one_time_code slot=0 arg=10
+$(opening "$kept" 10)
 door open
 service plug
 keys *19 482915#
@@ -1298,16 +1295,12 @@ wait 3s
 keys *08 482915# $(TZ=America/Los_Angeles date -d '-5 min' +%Y%m%d)# $(TZ=America/Los_Angeles date -d '-5 min' +%H%M)#
 expect display CLOCK SET
 wait 3s
-keys 482915#
-keys $(otc "$kept" C 777 11 0 0)#
-expect event audit kind=one_time_code slot=0 arg=11
+$(opening "$kept" 11)
 door open
 door close
 wait 3s
 expect event audit kind=close_seal slot=0 arg=1
-keys 482915#
-keys $(otc "$kept" C 777 12 0 0)#
-expect event audit kind=one_time_code slot=0 arg=12
+$(opening "$kept" 12)
 door open
 service plug
 keys *19 482915#
