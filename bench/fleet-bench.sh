@@ -104,7 +104,7 @@ if [ -x "$build/ownerlock-sim" ] && [ -x "$build/ownerlock" ]; then
             echo "FAIL: the simulated lock's trail"; exit 1
         fi
         setup "" lock receipt $((100000 + k)) \
-            "$(sed -n 's/.*"type":"otc".*"receipt":"\([0-9a-f]*\)".*/\1/p' "$tmp/trail.out")"
+            "$(sim_receipt "$tmp/trail.out")"
         mv "$tmp/lock.audit" "$tmp/lock-$k.audit"
         k=$((k + 1))
     done

@@ -48,7 +48,7 @@ for n in 101 102 103; do
     fi
     # Its answer, the receipt: the lock's counter and the identity its audit
     # exports carry, pinned before any is taken in.
-    setup "" lock receipt $n "$(sed -n 's/.*"type":"otc".*"receipt":"\([0-9a-f]*\)".*/\1/p' "$tmp/$n.out")"
+    setup "" lock receipt $n "$(sim_receipt "$tmp/$n.out")"
 done
 
 "$fleet" serve --listen "127.0.0.1:$port" >"$tmp/serve.log" 2>&1 &

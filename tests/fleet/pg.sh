@@ -5,7 +5,7 @@
 # refuses root); else as the current user.
 #
 # After it: $tmp (the test's directory), $pgbin, OWNERLOCK_FLEET_DB and
-# sql QUERY (psql, unaligned, tuples only); for a script that set $fleet (the
+# sql QUERY (psql, unaligned, tuples only), sim_receipt OUT; for a script that set $fleet (the
 # ownerlock-fleet program), fleet_owner_key (a new owner's key in $tmp, as
 # OWNERLOCK_FLEET_KEY) and setup INPUT ARGS... (a command line step that must
 # work, INPUT on its standard input). A test that starts more defines
@@ -52,6 +52,10 @@ server_up=1
 
 export OWNERLOCK_FLEET_DB="host=$tmp/pg user=fleet dbname=postgres"
 sql() { "$pgbin/psql" -X -A -t -q -v ON_ERROR_STOP=1 -d "$OWNERLOCK_FLEET_DB" -c "$1"; }
+
+# sim_receipt OUT: the lock's receipt in a simulator's output (its `otc` event),
+# as `lock receipt` takes it.
+sim_receipt() { sed -n 's/.*"type":"otc".*"receipt":"\([0-9a-f]*\)".*/\1/p' "$1"; }
 
 fleet_owner_key() {
     head -c 32 /dev/urandom | od -An -v -tx1 | tr -d ' \n' >"$tmp/owner.key"

@@ -980,7 +980,7 @@ SIMEOF
     run "" audit ingest 777 "$tmp/777.audit" "$owner"
     expect 2 "which no receipt of lock 777 pinned" "an export before the lock's receipt"
     unchanged "an export before the lock's receipt"
-    run "" lock receipt 777 "$(sed -n 's/.*"type":"otc".*"receipt":"\([0-9a-f]*\)".*/\1/p' "$tmp/lock-state.out")"
+    run "" lock receipt 777 "$(sim_receipt "$tmp/lock-state.out")"
     expect 0 "its exports carry identity" "the simulated lock's receipt"
     before=$(counts)
     # One record's argument changed: the owner's tool refuses it, nothing is stored.
@@ -1050,7 +1050,7 @@ SIMEOF
     run "" lock provision 777 "$tmp/777-again.otc"
     [ "$(sed -n 's/^key //p' "$tmp/777-again.otc")" = "$(sed -n 's/^key //p' "$tmp/777-new.otc")" ] &&
         ok || bad "a second file for the released lock holds another next key"
-    run "" lock receipt 777 "$(sed -n 's/.*"type":"otc".*"receipt":"\([0-9a-f]*\)".*/\1/p' "$tmp/lock-state.out")"
+    run "" lock receipt 777 "$(sim_receipt "$tmp/lock-state.out")"
     expect 0 "the receipt verifies; the lock's next counter 0 (the fleet's is 4)" \
         "a receipt under the old key leaves the next key waiting"
     printf '%s\n' "service plug" "keys *19 482915#" "service otc $tmp/777-new.otc" \
@@ -1058,7 +1058,7 @@ SIMEOF
     if "$sim" --seed 1 --state "$tmp/lock-777" --script "$tmp/lock4a.sim" >"$tmp/lock4a.out" 2>&1; then ok; else
         bad "the simulated lock's new key: $(tail -n 5 "$tmp/lock4a.out")"
     fi
-    run "" lock receipt 777 "$(sed -n 's/.*"type":"otc".*"receipt":"\([0-9a-f]*\)".*/\1/p' "$tmp/lock4a.out")"
+    run "" lock receipt 777 "$(sim_receipt "$tmp/lock4a.out")"
     expect 0 "the receipt verifies under the lock's next key, its key from now on; the lock's next counter 4 (the fleet's is 4)" \
         "the receipt of the new key"
     run "dora-password-1" dispatch 777 "Sam Imms" --as dora
@@ -1190,7 +1190,7 @@ SIMEOF
     run "" audit ingest 777 "$tmp/777-life2-setup.audit" "$owner"
     expect 2 "which no receipt of lock 777 pinned" "the new life's export before its receipt"
     unchanged "the new life's export before its receipt"
-    run "" lock receipt 777 "$(sed -n 's/.*"type":"otc".*"receipt":"\([0-9a-f]*\)".*/\1/p' "$tmp/life2-setup.out")" --erased
+    run "" lock receipt 777 "$(sim_receipt "$tmp/life2-setup.out")" --erased
     expect 0 "a new identity, .*: the lock was erased and set up again; its exports from now on are its life 2" \
         "the receipt of the lock set up again"
     run "" audit ingest 777 "$tmp/777-life2-setup.audit" "$owner"

@@ -105,9 +105,8 @@ if ! "$sim" --seed 2 --script "$tmp/lock-780.sim" >"$tmp/lock-780.out" 2>&1; the
     exit 1
 fi
 owner_audit_key="$(cd "$(dirname "$0")/../.." && pwd)/tests/keys/sim-owner.key"
-receipt() { sed -n 's/.*"type":"otc".*"receipt":"\([0-9a-f]*\)".*/\1/p' "$1"; }
-setup "" lock receipt 777 "$(receipt "$tmp/lock.out")"
-setup "" lock receipt 780 "$(receipt "$tmp/lock-780.out")"
+setup "" lock receipt 777 "$(sim_receipt "$tmp/lock.out")"
+setup "" lock receipt 780 "$(sim_receipt "$tmp/lock-780.out")"
 setup "" audit ingest 777 "$tmp/lock.audit" "$owner_audit_key"
 setup "" audit ingest 780 "$tmp/lock-780.audit" "$owner_audit_key"
 

@@ -507,10 +507,12 @@ fleet_status cmd_lock_add(fleet *f, const fleet_args *a) {
 // key of another's took past the fleet's): the fleet's goes up to it, and the
 // floor with it (every counter below is used or dead at the lock). Never
 // down: codes already shown would come back into the fleet's count.
-// A counter typed in: for a fleet restored from a backup, behind its locks
-// (a lock's receipt needs its safe open, and the safe a code the lock takes);
-// the owner's copy of the action log says how far (`code shown`). Otherwise
-// the receipt says it, under the lock's key.
+// A counter typed in, the only way the fleet's goes up but by codes shown:
+// for a fleet restored from a backup, behind its locks (a lock's receipt
+// needs its safe open, and the safe a code the lock takes; the owner's copy of
+// the action log says how far, `code shown`), and for a lock whose trail
+// shows codes used that the fleet never showed (a receipt past the fleet's
+// counter is refused: lock_receipt).
 static fleet_status lock_counter(fleet *f, const fleet_args *a, text *reply) {
     uint32_t lock;
     uint64_t counter;
